@@ -1,0 +1,145 @@
+/**
+ * The only place that reads Pulumi config, the environment and model YAML files (STYLE rule 7).
+ * Everything downstream receives typed, validated values.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { ConfigValidationError, Problem } from "./errors";
+import { ModelSpec, SpecSource, validateModelSpecs } from "./model-schema";
+import { CONFIG_NAMESPACE, StackConfig, validateStackConfig } from "./stack-schema";
+
+/** Everything the program needs from config: the stack, its validated settings and the models. */
+export interface PlatformInputs {
+  readonly project: string;
+  readonly stack: string;
+  readonly config: StackConfig;
+  readonly models: ModelSpec[];
+  /** Reads a secret stack config key; the value stays an Output marked secret. */
+  readonly secret: (key: string) => pulumi.Output<string>;
+}
+
+/** Environment variable the offline tools use to point the program at another models folder. */
+export const MODELS_DIR_ENV = "MLOPS_MODELS_DIR";
+
+/**
+ * Reads and validates the stack config and all model specs. Throws one `ConfigValidationError`
+ * listing every problem in the stack file and every model file, before any resource is declared.
+ */
+export function loadPlatformInputs(projectRoot: string): PlatformInputs {
+  const stack = pulumi.getStack();
+  const project = pulumi.getProject();
+  const stackFile = `Pulumi.${stack}.yaml`;
+  const raw = rawStackConfig();
+  const config = validateStackConfig(raw, stackFile);
+  const modelsDir = process.env[MODELS_DIR_ENV] ?? path.join(projectRoot, "models");
+  const { sources, problems } = readModelSources(modelsDir);
+  let models: ModelSpec[] = [];
+  try {
+    models = validateModelSpecs(sources, stack, config);
+  } catch (err) {
+    if (!(err instanceof ConfigValidationError)) throw err;
+    problems.push(...err.problems);
+  }
+  problems.push(...missingSecretProblems(config, stackFile));
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  const cfg = new pulumi.Config(CONFIG_NAMESPACE);
+  return { project, stack, config, models, secret: (key) => cfg.requireSecret(key) };
+}
+
+/**
+ * The stack's `mlops-platform:*` values with the prefix stripped and JSON objects decoded. Secret
+ * keys (kubeconfig, webhook URLs) are left out: they are not part of the schema and never printed.
+ */
+export function rawStackConfig(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    const [ns, name] = splitKey(key);
+    if (ns !== CONFIG_NAMESPACE || isSecretKey(key)) continue;
+    out[name] = decode(value);
+  }
+  return out;
+}
+
+/**
+ * `isConfigSecret` is exported by the SDK's runtime/config module but marked internal in its typings;
+ * it is the only way to see which keys the CLI (or `setAllConfig` in the offline tools) marked secret.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
+function isSecretKey(key: string): boolean {
+  return runtimeConfig.isConfigSecret(key);
+}
+
+function splitKey(key: string): [string, string] {
+  const i = key.indexOf(":");
+  return i < 0 ? ["", key] : [key.slice(0, i), key.slice(i + 1)];
+}
+
+function decode(value: string): unknown {
+  const trimmed = value.trim();
+  if (/^[[{]/.test(trimmed) || /^(true|false|-?\d+(\.\d+)?)$/.test(trimmed)) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+/** Secret keys the config refers to must exist, or `pulumi up` would fail half-way. */
+function missingSecretProblems(config: StackConfig, file: string): Problem[] {
+  const all = pulumi.runtime.allConfig();
+  const problems: Problem[] = [];
+  const need = (key: string, path: string) => {
+    if (all[`${CONFIG_NAMESPACE}:${key}`] === undefined) {
+      problems.push({
+        file,
+        path: `${CONFIG_NAMESPACE}:${path}`,
+        value: key,
+        reason: `secret config key ${CONFIG_NAMESPACE}:${key} is not set; run: pulumi config set --secret ${key} <value>`,
+      });
+    }
+  };
+  if (config.cluster.mode === "existing")
+    need(config.cluster.existing?.kubeconfigSecret ?? "kubeconfig", "cluster.existing.kubeconfigSecret");
+  for (const [team, r] of Object.entries(config.alerting.receivers)) {
+    if (r.urlSecret) need(r.urlSecret, `alerting.receivers.${team}.urlSecret`);
+  }
+  return problems;
+}
+
+/**
+ * Reads every `*.yaml` in `dir` (sorted, so output is stable). YAML syntax errors become problems
+ * with their line, so one broken file does not hide the problems of the others.
+ */
+export function readModelSources(dir: string): { sources: SpecSource[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const sources: SpecSource[] = [];
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    problems.push({
+      file: dir,
+      path: "",
+      reason: "models folder not found; pass --models <dir> or create models/",
+    });
+    return { sources, problems };
+  }
+  const rel = (f: string) => path.relative(process.cwd(), path.join(dir, f)) || f;
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((n) => /\.ya?ml$/.test(n))
+    .sort()) {
+    const file = rel(f);
+    const doc = YAML.parseDocument(fs.readFileSync(path.join(dir, f), "utf8"), { uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors)
+        problems.push({ file, path: "", reason: `YAML syntax error: ${e.message.split("\n")[0]}` });
+      continue;
+    }
+    sources.push({ file, data: doc.toJS() });
+  }
+  return { sources, problems };
+}

@@ -1,0 +1,386 @@
+/**
+ * Schema of one model spec (`models/<name>.yaml`, DESIGN section 3) and the checks that need the
+ * stack config (pools, sharing) or all files at once (unique names). Pure: no file or Pulumi access.
+ */
+import { CronExpressionParser } from "cron-parser";
+import { z } from "zod";
+import { migSliceFraction } from "../capacity/instance-catalog";
+import { deepMerge, isPlainObject } from "./deep-merge";
+import { ConfigValidationError, Problem, strictObject, zodProblems } from "./errors";
+import type { GpuPool, StackConfig } from "./stack-schema";
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const dnsLabel = z
+  .string()
+  .regex(DNS_LABEL, "must be a DNS-1123 label: lower-case letters, digits and '-', at most 63");
+
+/** Model URI schemes KServe's storage initializer and our MLflow integration can load. */
+export const MODEL_URI_SCHEMES = ["s3://", "models:/"] as const;
+const modelUri = z
+  .string()
+  .refine(
+    (u) => MODEL_URI_SCHEMES.some((s) => u.startsWith(s) && u.length > s.length),
+    `must start with ${MODEL_URI_SCHEMES.join(" or ")} (an S3 artifact path or an MLflow registry reference models:/<name>/<version>)`,
+  );
+
+/** Airflow accepts five-field cron expressions and these presets. */
+const CRON_PRESETS = ["@hourly", "@daily", "@weekly", "@monthly", "@yearly"];
+const cron = z
+  .string()
+  .refine(
+    isValidCron,
+    "must be a five-field cron expression (minute hour day month weekday) or one of " +
+      CRON_PRESETS.join(", "),
+  );
+
+/** True for a five-field cron expression or an Airflow preset. */
+export function isValidCron(expr: string): boolean {
+  if (CRON_PRESETS.includes(expr)) return true;
+  if (expr.trim().split(/\s+/).length !== 5) return false;
+  try {
+    CronExpressionParser.parse(expr);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const quantity = z
+  .string()
+  .regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki)?$/, "must be a Kubernetes quantity such as 2, 500m or 8Gi");
+
+const serving = strictObject({
+  runtime: z.enum(["triton", "mlserver", "torchserve", "custom"]),
+  /** Container image; required for `custom`, optional pin for the others. Must carry a tag or digest. */
+  image: z
+    .string()
+    .regex(
+      /^[^\s:@]+(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/,
+      "must be an image with a tag or digest, e.g. registry/recs/server:1.2.3",
+    )
+    .refine((i) => !i.endsWith(":latest"), "must not use the mutable tag latest")
+    .optional(),
+  modelUri,
+  gpu: strictObject({
+    pool: z.string(),
+    share: z.number().positive("must be > 0"),
+  }),
+  rpsPerReplica: z.number().positive(),
+  replicas: strictObject({
+    min: z.number().int().min(0),
+    max: z.number().int().min(1),
+  }),
+  coldStartSeconds: z.number().int().min(0).max(3600).default(60),
+  resources: strictObject({ cpu: quantity, memory: quantity }).default({ cpu: "2", memory: "8Gi" }),
+  /** Fraction of `rpsPerReplica` the autoscaler aims for, leaving headroom for bursts and cold starts. */
+  targetUtilization: z.number().gt(0).max(1).default(0.8),
+});
+
+const canary = strictObject({
+  modelUri,
+  trafficPercent: z.number().int().min(0).max(100),
+  analysis: strictObject({
+    /** Canary error ratio may be at most this multiple of stable's. */
+    maxErrorRatio: z.number().min(1).default(1.5),
+    maxLatencyP99Ms: z.number().positive().optional(),
+    intervalMinutes: z.number().int().min(1).max(1440).default(5),
+    steps: z.array(z.number().int().min(1).max(100)).min(1).default([10, 25, 50, 100]),
+  }).default({ maxErrorRatio: 1.5, intervalMinutes: 5, steps: [10, 25, 50, 100] }),
+});
+
+const experiment = strictObject({
+  name: dnsLabel.refine(
+    (n) => n !== "stable" && n !== "canary",
+    "stable and canary are reserved variant names",
+  ),
+  modelUri,
+  weight: z.number().int().min(1).max(99).optional(),
+  header: strictObject({
+    name: z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name"),
+    value: z.string().min(1),
+  }).optional(),
+});
+
+/** Alerts that may start a retraining run (DESIGN section 5). */
+export const RETRAIN_TRIGGERS = ["drift", "quality"] as const;
+
+const training = strictObject({
+  schedule: cron,
+  image: z
+    .string()
+    .regex(/^[^\s:@]+(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, "must be an image with a tag or digest")
+    .refine((i) => !i.endsWith(":latest"), "must not use the mutable tag latest"),
+  gpu: strictObject({ pool: z.string(), count: z.number().int().min(1).max(64).default(1) }),
+  retrainOn: z.array(z.enum(RETRAIN_TRIGGERS)).default([]),
+  timeoutHours: z.number().positive().max(72).default(6),
+});
+
+const monitoring = strictObject({
+  features: z
+    .array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a Prometheus label value without spaces"))
+    .default([]),
+  quality: strictObject({
+    metric: z.enum(["ctr"]).default("ctr"),
+    minRatio: z.number().gt(0).lt(1),
+  }).optional(),
+});
+
+/** The model spec after defaults and stack overrides. */
+export const modelSpecSchema = strictObject({
+  name: dnsLabel,
+  team: dnsLabel,
+  serving,
+  slo: strictObject({
+    latencyP99Ms: z.number().positive(),
+    availability: z.number().min(90).max(99.999),
+  }),
+  canary: canary.optional(),
+  experiments: z.array(experiment).default([]),
+  training: training.optional(),
+  monitoring: monitoring.default({ features: [] }),
+  stacks: z.record(z.string().regex(DNS_LABEL, "must be a stack name"), z.unknown()).optional(),
+});
+
+/** A validated model spec for one stack. */
+export type ModelSpec = z.infer<typeof modelSpecSchema>;
+
+/** Raw file contents: where it came from and what it parsed to. */
+export interface SpecSource {
+  /** Path shown in errors, e.g. `models/homepage-feed.yaml`. */
+  readonly file: string;
+  /** Parsed YAML (any shape). */
+  readonly data: unknown;
+}
+
+/** Applies the per-stack override of `stack` over the spec, dropping the `stacks` block. */
+export function applyStackOverride(data: unknown, stack: string): unknown {
+  if (!isPlainObject(data)) return data;
+  const { stacks, ...rest } = data;
+  const override = isPlainObject(stacks) ? stacks[stack] : undefined;
+  return override === undefined ? rest : deepMerge(rest, override);
+}
+
+/**
+ * Validates every spec for `stack` against the stack config. Returns the specs sorted by name, or
+ * throws one `ConfigValidationError` with every problem of every file.
+ */
+export function validateModelSpecs(
+  sources: readonly SpecSource[],
+  stack: string,
+  cfg: StackConfig,
+): ModelSpec[] {
+  const problems: Problem[] = [];
+  const specs: ModelSpec[] = [];
+  const firstFileByName = new Map<string, string>();
+  for (const src of sources) {
+    if (isPlainObject(src.data) && src.data.stacks !== undefined && !isPlainObject(src.data.stacks)) {
+      problems.push({
+        file: src.file,
+        path: "stacks",
+        value: src.data.stacks,
+        reason: "must map stack names to overrides",
+      });
+      continue;
+    }
+    const merged = applyStackOverride(src.data, stack);
+    const parsed = modelSpecSchema.safeParse(merged);
+    if (!parsed.success) {
+      problems.push(...zodProblems(src.file, merged, parsed.error.issues));
+      continue;
+    }
+    const spec = parsed.data;
+    problems.push(...specProblems(spec, src.file, cfg));
+    const expected = baseName(src.file);
+    if (spec.name !== expected) {
+      problems.push({
+        file: src.file,
+        path: "name",
+        value: spec.name,
+        reason: `must equal the file name (${expected})`,
+      });
+    }
+    const other = firstFileByName.get(spec.name);
+    if (other)
+      problems.push({
+        file: src.file,
+        path: "name",
+        value: spec.name,
+        reason: `duplicate model name, already used by ${other}`,
+      });
+    else firstFileByName.set(spec.name, src.file);
+    specs.push(spec);
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return specs.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function baseName(file: string): string {
+  return file.replace(/^.*[\\/]/, "").replace(/\.ya?ml$/, "");
+}
+
+/** Checks of one spec that need the stack config or span several fields. */
+export function specProblems(spec: ModelSpec, file: string, cfg: StackConfig): Problem[] {
+  const problems: Problem[] = [];
+  const pools = new Map(cfg.gpuPools.map((p) => [p.name, p]));
+  const poolNames = [...pools.keys()].join(", ");
+
+  const servingPool = pools.get(spec.serving.gpu.pool);
+  if (!servingPool) {
+    problems.push({
+      file,
+      path: "serving.gpu.pool",
+      value: spec.serving.gpu.pool,
+      reason: `unknown GPU pool; this stack has: ${poolNames}`,
+    });
+  } else if (servingPool.purpose !== "serving") {
+    problems.push({
+      file,
+      path: "serving.gpu.pool",
+      value: servingPool.name,
+      reason: `pool ${servingPool.name} is for ${servingPool.purpose}; serving needs a pool with purpose serving`,
+    });
+  } else {
+    const reason = shareProblem(spec.serving.gpu.share, servingPool);
+    if (reason) problems.push({ file, path: "serving.gpu.share", value: spec.serving.gpu.share, reason });
+  }
+
+  const { min, max } = spec.serving.replicas;
+  if (min > max)
+    problems.push({
+      file,
+      path: "serving.replicas.min",
+      value: min,
+      reason: `must be <= replicas.max (${max})`,
+    });
+
+  if (spec.serving.runtime === "custom" && !spec.serving.image) {
+    problems.push({
+      file,
+      path: "serving.image",
+      reason: "runtime custom needs an image (with a tag or digest)",
+    });
+  }
+
+  if (spec.canary) {
+    const steps = spec.canary.analysis.steps;
+    const ascending = steps.every((s, i) => i === 0 || s > steps[i - 1]);
+    if (!ascending)
+      problems.push({
+        file,
+        path: "canary.analysis.steps",
+        value: steps,
+        reason: "must be strictly ascending",
+      });
+    if (steps[steps.length - 1] !== 100)
+      problems.push({
+        file,
+        path: "canary.analysis.steps",
+        value: steps,
+        reason: "must end at 100 (full promotion)",
+      });
+    const limit = spec.canary.analysis.maxLatencyP99Ms;
+    if (limit !== undefined && limit < spec.slo.latencyP99Ms) {
+      problems.push({
+        file,
+        path: "canary.analysis.maxLatencyP99Ms",
+        value: limit,
+        reason: `must be >= slo.latencyP99Ms (${spec.slo.latencyP99Ms})`,
+      });
+    }
+  }
+
+  const names = new Set<string>();
+  let weightSum = spec.canary?.trafficPercent ?? 0;
+  spec.experiments.forEach((e, i) => {
+    const p = `experiments[${i}]`;
+    if (names.has(e.name))
+      problems.push({ file, path: `${p}.name`, value: e.name, reason: "duplicate experiment name" });
+    names.add(e.name);
+    if ((e.weight === undefined) === (e.header === undefined)) {
+      problems.push({
+        file,
+        path: p,
+        reason: "needs exactly one of weight (percent of traffic) or header {name, value}",
+      });
+    }
+    weightSum += e.weight ?? 0;
+  });
+  if (weightSum >= 100) {
+    problems.push({
+      file,
+      path: "experiments",
+      value: weightSum,
+      reason: "canary trafficPercent plus experiment weights must stay below 100 so stable keeps traffic",
+    });
+  }
+
+  if (spec.training) {
+    const pool = pools.get(spec.training.gpu.pool);
+    if (!pool) {
+      problems.push({
+        file,
+        path: "training.gpu.pool",
+        value: spec.training.gpu.pool,
+        reason: `unknown GPU pool; this stack has: ${poolNames}`,
+      });
+    } else if (pool.purpose !== "training") {
+      problems.push({
+        file,
+        path: "training.gpu.pool",
+        value: pool.name,
+        reason: `pool ${pool.name} is for ${pool.purpose}; training needs a pool with purpose training`,
+      });
+    } else if (spec.training.gpu.count > pool.maxGpus) {
+      problems.push({
+        file,
+        path: "training.gpu.count",
+        value: spec.training.gpu.count,
+        reason: `pool ${pool.name} has at most ${pool.maxGpus} GPUs`,
+      });
+    }
+    if (spec.training.retrainOn.includes("quality") && !spec.monitoring.quality) {
+      problems.push({
+        file,
+        path: "training.retrainOn",
+        value: spec.training.retrainOn,
+        reason: "quality needs monitoring.quality to be set",
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Why `share` does not fit the pool's GPU sharing, or `undefined` when it does.
+ * - none: whole GPUs only (1, 2, ...);
+ * - time-slicing with r replicas: a multiple of 1/r up to one GPU (more slices do not add compute);
+ * - MIG: a multiple of the profile's slice fraction, up to one GPU.
+ */
+export function shareProblem(share: number, pool: GpuPool): string | undefined {
+  const sharing = pool.sharing;
+  if (sharing.mode === "none") {
+    return Number.isInteger(share)
+      ? undefined
+      : `pool ${pool.name} has no GPU sharing: use whole GPUs (1, 2, ...)`;
+  }
+  if (sharing.mode === "time-slicing") {
+    const slices = share * sharing.replicas;
+    if (share <= 1 && isNearInteger(slices)) return undefined;
+    return `pool ${pool.name} time-slices each GPU ${sharing.replicas} ways: use a multiple of 1/${sharing.replicas} (${(1 / sharing.replicas).toFixed(4)}) up to 1`;
+  }
+  const fraction = migSliceFraction(sharing.profile) ?? 1;
+  const devices = share / fraction;
+  if (share <= 1 && isNearInteger(devices, 0.05)) return undefined;
+  return `pool ${pool.name} uses MIG ${sharing.profile}: use a multiple of ${fraction.toFixed(4)} (one MIG device) up to 1`;
+}
+
+function isNearInteger(x: number, tolerance = 1e-6): boolean {
+  return Math.round(x) >= 1 && Math.abs(x - Math.round(x)) <= tolerance * Math.max(1, Math.round(x));
+}
+
+/** Number of GPU devices (time-slices or MIG devices, or whole GPUs) one replica requests. */
+export function deviceCount(share: number, pool: GpuPool): number {
+  if (pool.sharing.mode === "none") return Math.round(share);
+  if (pool.sharing.mode === "time-slicing") return Math.round(share * pool.sharing.replicas);
+  return Math.round(share / (migSliceFraction(pool.sharing.profile) ?? 1));
+}

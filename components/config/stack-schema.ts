@@ -1,0 +1,363 @@
+/**
+ * Schema of the stack config (`Pulumi.<stack>.yaml`, keys prefixed `mlops-platform:`) and the
+ * cross-field checks zod cannot express. Pure: `validateStackConfig` takes the raw key/value map, so
+ * the offline tools and the tests use it without a Pulumi runtime.
+ */
+import { z } from "zod";
+import { gpuInstanceType, supportsMigProfile } from "../capacity/instance-catalog";
+import { ConfigValidationError, Problem, strictObject, zodProblems } from "./errors";
+
+/** The Pulumi config namespace of this project. */
+export const CONFIG_NAMESPACE = "mlops-platform";
+
+const dnsLabel = z
+  .string()
+  .regex(
+    /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    "must be a DNS-1123 label: lower-case letters, digits and '-', at most 63",
+  );
+
+const cidr = z
+  .string()
+  .refine(isCidr, "must be an IPv4 CIDR such as 10.0.0.0/16 (four octets 0-255, prefix 0-32)");
+
+/** True for a well-formed IPv4 CIDR block. */
+export function isCidr(value: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!m) return false;
+  const octets = m.slice(1, 5).map(Number);
+  return octets.every((o) => o <= 255) && Number(m[5]) <= 32;
+}
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be an IANA time zone such as Asia/Shanghai");
+
+const sharing = z.discriminatedUnion("mode", [
+  strictObject({ mode: z.literal("none") }),
+  strictObject({
+    mode: z.literal("time-slicing"),
+    /** Pods that share one physical GPU. */
+    replicas: z.number().int().min(2, "time-slicing needs at least 2 replicas per GPU").max(48),
+  }),
+  strictObject({
+    mode: z.literal("mig"),
+    /** Single-profile MIG layout applied to every GPU of the pool, e.g. `1g.10gb`. */
+    profile: z.string().regex(/^\dg\.\d+gb$/, "must be a MIG profile such as 1g.10gb or 3g.40gb"),
+  }),
+]);
+
+const gpuPool = strictObject({
+  name: dnsLabel,
+  purpose: z.enum(["serving", "training"]),
+  instanceTypes: z.array(z.string()).min(1, "needs at least one instance type"),
+  capacityType: z.enum(["on-demand", "spot"]).default("on-demand"),
+  sharing: sharing.default({ mode: "none" }),
+  minGpus: z.number().int().min(0).default(0),
+  maxGpus: z.number().int().min(1),
+  /** Seconds from a pending pod to a ready GPU node: EC2 launch, AMI boot, driver and device plugin. */
+  provisioningSeconds: z.number().int().min(0).default(180),
+  /** Karpenter `consolidateAfter`: how long a node must be underused before it is removed. */
+  consolidateAfter: z
+    .string()
+    .regex(/^\d+(s|m|h)$/, "must be a duration such as 30s, 5m or 1h")
+    .default("5m"),
+});
+
+const existingCluster = strictObject({
+  /** Name of the secret stack config key that holds the kubeconfig (set with `pulumi config set --secret`). */
+  kubeconfigSecret: z.string().default("kubeconfig"),
+  /** Name of the existing EKS cluster: pod-scoped IAM roles are bound to it through EKS Pod Identity. */
+  clusterName: z.string().min(1),
+});
+
+const cluster = strictObject({
+  mode: z.enum(["eks", "existing"]).default("eks"),
+  kubernetesVersion: z
+    .string()
+    .regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.33")
+    .default("1.33"),
+  vpcCidr: cidr.default("10.40.0.0/16"),
+  availabilityZones: z.number().int().min(2, "the VPC spans at least two zones").max(6).default(3),
+  endpoint: strictObject({
+    privateAccess: z.boolean().default(true),
+    /** CIDRs allowed to reach the public endpoint; empty = public endpoint off. */
+    publicAccessCidrs: z.array(cidr).default([]),
+  }).default({ privateAccess: true, publicAccessCidrs: [] }),
+  systemNodes: strictObject({
+    instanceTypes: z.array(z.string()).min(1).default(["m6i.xlarge"]),
+    minSize: z.number().int().min(1).default(2),
+    desiredSize: z.number().int().min(1).default(2),
+    maxSize: z.number().int().min(1).default(4),
+  }).default({ instanceTypes: ["m6i.xlarge"], minSize: 2, desiredSize: 2, maxSize: 4 }),
+  /** IAM principals given cluster-admin through EKS access entries (the platform team's role). */
+  adminPrincipalArns: z
+    .array(
+      z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, "must be an IAM role or user ARN"),
+    )
+    .default([]),
+  existing: existingCluster.optional(),
+});
+
+const addonDatabase = strictObject({
+  instanceClass: z.string().default("db.t4g.medium"),
+  allocatedStorageGiB: z.number().int().min(20).default(50),
+  /** Days of automated backups; the policy pack requires >= 7. */
+  backupRetentionDays: z.number().int().min(0).max(35).default(7),
+  multiAz: z.boolean().default(false),
+});
+const dbDefaults = {
+  instanceClass: "db.t4g.medium",
+  allocatedStorageGiB: 50,
+  backupRetentionDays: 7,
+  multiAz: false,
+};
+
+const addons = strictObject({
+  monitoring: strictObject({
+    retention: z
+      .string()
+      .regex(/^\d+[dhw]$/, "must be a Prometheus duration such as 15d")
+      .default("15d"),
+    storageGiB: z.number().int().min(10).default(100),
+    grafanaAdminUser: z.string().default("admin"),
+  }).default({ retention: "15d", storageGiB: 100, grafanaAdminUser: "admin" }),
+  mlflow: strictObject({ database: addonDatabase.default(dbDefaults) }).default({ database: dbDefaults }),
+  airflow: strictObject({
+    database: addonDatabase.default(dbDefaults),
+    /** Git repository the DAG git-sync sidecar pulls from; absent = DAGs only from the ConfigMap the model stacks write. */
+    dagsGitRepo: z.string().optional(),
+  }).default({ database: dbDefaults }),
+  kubeflowPipelines: strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+}).default({
+  monitoring: { retention: "15d", storageGiB: 100, grafanaAdminUser: "admin" },
+  mlflow: { database: dbDefaults },
+  airflow: { database: dbDefaults },
+  kubeflowPipelines: { enabled: true },
+});
+
+const price = strictObject({
+  onDemand: z.number().positive(),
+  spot: z.number().positive().optional(),
+});
+
+const pricing = strictObject({
+  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as CNY or USD"),
+  /** Hourly price per instance type. */
+  instances: z.record(z.string(), price),
+});
+
+const isoDate = z
+  .string()
+  .refine(
+    (s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}T/.test(s),
+    "must be an ISO-8601 time with zone, e.g. 2026-12-12T00:00:00+08:00",
+  );
+
+const event = strictObject({
+  name: dnsLabel,
+  start: isoDate,
+  end: isoDate,
+  trafficMultiplier: z.number().min(1).max(50),
+});
+
+const receiver = strictObject({
+  kind: z.enum(["webhook", "wechat", "dingtalk", "email"]),
+  /** Secret stack config key holding the webhook URL (webhook, wechat, dingtalk). */
+  urlSecret: z.string().optional(),
+  /** Address for e-mail receivers. */
+  to: z.string().email().optional(),
+});
+
+const alerting = strictObject({
+  /** Team that receives platform alerts and any team without its own receiver. */
+  platformTeam: dnsLabel.default("ml-platform"),
+  /** Receivers per team name. */
+  receivers: z.record(z.string(), receiver).default({}),
+  email: strictObject({ smarthost: z.string(), from: z.string().email() }).optional(),
+  /** Minimum time between two retraining runs that alerts start for one model. */
+  retrainCooldown: z
+    .string()
+    .regex(/^\d+[mh]$/, "must be a duration such as 6h or 90m")
+    .default("6h"),
+});
+
+/** The whole stack config after defaults. */
+export const stackConfigSchema = strictObject({
+  environment: z.enum(["dev", "staging", "prod"]),
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as ap-southeast-1"),
+  timeZone: timeZone.default("Asia/Shanghai"),
+  cluster: cluster.default({
+    mode: "eks",
+    kubernetesVersion: "1.33",
+    vpcCidr: "10.40.0.0/16",
+    availabilityZones: 3,
+    endpoint: { privateAccess: true, publicAccessCidrs: [] },
+    systemNodes: { instanceTypes: ["m6i.xlarge"], minSize: 2, desiredSize: 2, maxSize: 4 },
+    adminPrincipalArns: [],
+  }),
+  gpuPools: z.array(gpuPool).min(1, "needs at least one GPU pool"),
+  addons,
+  pricing,
+  budget: strictObject({ monthlyGpuCost: z.number().positive() }),
+  events: z.array(event).default([]),
+  alerting: alerting.default({ platformTeam: "ml-platform", receivers: {}, retrainCooldown: "6h" }),
+});
+
+/** Validated stack config. */
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+/** One GPU pool of the stack. */
+export type GpuPool = StackConfig["gpuPools"][number];
+/** GPU sharing settings of a pool. */
+export type GpuSharing = GpuPool["sharing"];
+/** A declared sales event. */
+export type SalesEvent = StackConfig["events"][number];
+
+/**
+ * Validates the raw `mlops-platform:*` values of one stack (prefix stripped) and returns the typed
+ * config with defaults, or throws one `ConfigValidationError` listing every problem.
+ */
+export function validateStackConfig(raw: Record<string, unknown>, file: string): StackConfig {
+  const parsed = stackConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigValidationError(zodProblems(file, raw, parsed.error.issues, `${CONFIG_NAMESPACE}:`));
+  }
+  const problems = crossFieldProblems(parsed.data, file);
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return parsed.data;
+}
+
+/** Checks that span fields: pool sizes, known instance types, MIG support, prices, events. */
+export function crossFieldProblems(cfg: StackConfig, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const at = (path: string) => `${CONFIG_NAMESPACE}:${path}`;
+  const seen = new Set<string>();
+  cfg.gpuPools.forEach((pool, i) => {
+    const p = `gpuPools[${i}]`;
+    if (seen.has(pool.name)) {
+      problems.push({
+        file,
+        path: at(`${p}.name`),
+        value: pool.name,
+        reason: "duplicate pool name; pool names must be unique",
+      });
+    }
+    seen.add(pool.name);
+    if (pool.maxGpus < pool.minGpus) {
+      problems.push({
+        file,
+        path: at(`${p}.maxGpus`),
+        value: pool.maxGpus,
+        reason: `must be >= minGpus (${pool.minGpus})`,
+      });
+    }
+    pool.instanceTypes.forEach((type, j) => {
+      const known = gpuInstanceType(type);
+      if (!known) {
+        problems.push({
+          file,
+          path: at(`${p}.instanceTypes[${j}]`),
+          value: type,
+          reason:
+            "unknown GPU instance type; see components/capacity/instance-catalog.ts for the supported ones",
+        });
+        return;
+      }
+      if (pool.sharing.mode === "mig" && !supportsMigProfile(type, pool.sharing.profile)) {
+        const allowed = Object.keys(known.gpu.migProfiles);
+        problems.push({
+          file,
+          path: at(`${p}.sharing.profile`),
+          value: pool.sharing.profile,
+          reason:
+            allowed.length === 0
+              ? `instance type ${type} (${known.gpu.name}) has no MIG support; MIG needs A100/H100-class instances (p4d, p4de, p5)`
+              : `instance type ${type} (${known.gpu.name}) supports MIG profiles ${allowed.join(", ")}`,
+        });
+      }
+      const price = cfg.pricing.instances[type];
+      if (!price) {
+        problems.push({
+          file,
+          path: at(`pricing.instances`),
+          value: type,
+          reason: `no price for instance type ${type} used by pool ${pool.name}`,
+        });
+      } else if (pool.capacityType === "spot" && price.spot === undefined) {
+        problems.push({
+          file,
+          path: at(`pricing.instances.${type}.spot`),
+          reason: `pool ${pool.name} is spot: a spot price is required`,
+        });
+      }
+    });
+  });
+  cfg.events.forEach((e, i) => {
+    if (Date.parse(e.end) <= Date.parse(e.start)) {
+      problems.push({
+        file,
+        path: at(`events[${i}].end`),
+        value: e.end,
+        reason: `must be after start (${e.start})`,
+      });
+    }
+  });
+  if (cfg.cluster.mode === "existing" && !cfg.cluster.existing) {
+    problems.push({
+      file,
+      path: at("cluster.existing"),
+      reason: "mode existing needs existing {clusterName, kubeconfigSecret}",
+    });
+  }
+  const sys = cfg.cluster.systemNodes;
+  if (!(sys.minSize <= sys.desiredSize && sys.desiredSize <= sys.maxSize)) {
+    problems.push({
+      file,
+      path: at("cluster.systemNodes"),
+      value: sys,
+      reason: "needs minSize <= desiredSize <= maxSize",
+    });
+  }
+  if (
+    cfg.cluster.mode === "eks" &&
+    !cfg.cluster.endpoint.privateAccess &&
+    cfg.cluster.endpoint.publicAccessCidrs.length === 0
+  ) {
+    problems.push({
+      file,
+      path: at("cluster.endpoint"),
+      reason: "the API endpoint needs private access or at least one public CIDR",
+    });
+  }
+  if (cfg.cluster.endpoint.publicAccessCidrs.includes("0.0.0.0/0")) {
+    problems.push({
+      file,
+      path: at("cluster.endpoint.publicAccessCidrs"),
+      value: "0.0.0.0/0",
+      reason: "the API endpoint must not be open to the internet; list your office/VPN CIDRs",
+    });
+  }
+  Object.entries(cfg.alerting.receivers).forEach(([team, r]) => {
+    const p = at(`alerting.receivers.${team}`);
+    if (r.kind === "email" && !r.to)
+      problems.push({ file, path: `${p}.to`, reason: "e-mail receivers need `to`" });
+    if (r.kind === "email" && !cfg.alerting.email)
+      problems.push({
+        file,
+        path: at("alerting.email"),
+        reason: "e-mail receivers need alerting.email {smarthost, from}",
+      });
+    if (r.kind !== "email" && !r.urlSecret)
+      problems.push({
+        file,
+        path: `${p}.urlSecret`,
+        reason: `${r.kind} receivers need urlSecret: the secret config key that holds the URL`,
+      });
+  });
+  return problems;
+}

@@ -1,0 +1,8 @@
+/** Jest runs the TypeScript sources directly; `tsc --noEmit` in .ci/run does the type checking, so ts-jest only transpiles (isolatedModules) to keep the suite fast. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  testTimeout: 60000,
+};

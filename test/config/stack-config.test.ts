@@ -1,0 +1,168 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { ConfigValidationError } from "../../components/config/errors";
+import { validateStackConfig } from "../../components/config/stack-schema";
+import { ROOT } from "../helpers/program";
+
+/** The `mlops-platform:*` values of a committed stack file, prefix stripped. */
+function stackValues(stack: string): Record<string, any> {
+  const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+    config: Record<string, unknown>;
+  };
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(doc.config))
+    if (k.startsWith("mlops-platform:")) out[k.slice("mlops-platform:".length)] = v;
+  return out;
+}
+
+/** Validates and returns the error message (fails the test if the config is valid). */
+function problemsOf(raw: Record<string, any>): string {
+  try {
+    validateStackConfig(raw, "Pulumi.test.yaml");
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigValidationError);
+    return (err as Error).message;
+  }
+  throw new Error("expected the config to be invalid");
+}
+
+describe("stack config", () => {
+  test.each(["staging", "prod"])("the committed %s config is valid", (stack) => {
+    const cfg = validateStackConfig(stackValues(stack), `Pulumi.${stack}.yaml`);
+    expect(cfg.gpuPools.map((p) => p.purpose).sort()).toEqual(["serving", "training"]);
+  });
+
+  test("defaults are applied", () => {
+    const cfg = validateStackConfig(stackValues("staging"), "Pulumi.staging.yaml");
+    expect(cfg.cluster.kubernetesVersion).toBe("1.33");
+    expect(cfg.addons.monitoring.grafanaAdminUser).toBe("admin");
+    expect(cfg.gpuPools[0].consolidateAfter).toBe("5m");
+  });
+
+  test("prod serves on a time-sliced pool and trains on an A100 spot pool", () => {
+    const cfg = validateStackConfig(stackValues("prod"), "Pulumi.prod.yaml");
+    const serving = cfg.gpuPools.find((p) => p.purpose === "serving")!;
+    const training = cfg.gpuPools.find((p) => p.purpose === "training")!;
+    expect(serving.sharing).toEqual({ mode: "time-slicing", replicas: 4 });
+    expect(training.capacityType).toBe("spot");
+    expect(training.instanceTypes).toContain("p4d.24xlarge");
+  });
+
+  test("missing region", () => {
+    const raw = stackValues("staging");
+    delete raw.region;
+    expect(problemsOf(raw)).toContain("Pulumi.test.yaml: mlops-platform:region: required");
+  });
+
+  test("bad CIDR in the endpoint allow-list and the VPC", () => {
+    const raw = stackValues("staging");
+    raw.cluster.endpoint.publicAccessCidrs = ["10.0.0.0/33"];
+    raw.cluster.vpcCidr = "10.300.0.0/16";
+    const msg = problemsOf(raw);
+    expect(msg).toContain(
+      'mlops-platform:cluster.endpoint.publicAccessCidrs[0] = "10.0.0.0/33": must be an IPv4 CIDR',
+    );
+    expect(msg).toContain('mlops-platform:cluster.vpcCidr = "10.300.0.0/16": must be an IPv4 CIDR');
+    expect(msg).toMatch(/^2 configuration problems/);
+  });
+
+  test("maxGpus below minGpus", () => {
+    const raw = stackValues("staging");
+    raw.gpuPools[0].minGpus = 6;
+    expect(problemsOf(raw)).toContain("mlops-platform:gpuPools[0].maxGpus = 4: must be >= minGpus (6)");
+  });
+
+  test("unknown sharing mode", () => {
+    const raw = stackValues("staging");
+    raw.gpuPools[0].sharing = { mode: "mps" };
+    expect(problemsOf(raw)).toContain(
+      `mlops-platform:gpuPools[0].sharing.mode = "mps": Invalid discriminator value. Expected 'none' | 'time-slicing' | 'mig'`,
+    );
+  });
+
+  test("time-slicing replicas out of range", () => {
+    const raw = stackValues("staging");
+    raw.gpuPools[0].sharing = { mode: "time-slicing", replicas: 1 };
+    expect(problemsOf(raw)).toContain(
+      "mlops-platform:gpuPools[0].sharing.replicas = 1: time-slicing needs at least 2 replicas per GPU",
+    );
+  });
+
+  test("duplicate pool name", () => {
+    const raw = stackValues("staging");
+    raw.gpuPools[1].name = "inference";
+    expect(problemsOf(raw)).toContain('mlops-platform:gpuPools[1].name = "inference": duplicate pool name');
+  });
+
+  test("MIG profile on an instance type without MIG", () => {
+    const raw = stackValues("staging");
+    raw.gpuPools[1].sharing = { mode: "mig", profile: "1g.10gb" };
+    const msg = problemsOf(raw);
+    expect(msg).toContain(
+      'mlops-platform:gpuPools[1].sharing.profile = "1g.10gb": instance type g6.xlarge (L4) has no MIG support',
+    );
+    expect(msg).toContain("instance type g5.xlarge (A10G) has no MIG support");
+  });
+
+  test("MIG profile the GPU does not offer", () => {
+    const raw = stackValues("prod");
+    raw.gpuPools[1].sharing = { mode: "mig", profile: "1g.10gb" };
+    expect(problemsOf(raw)).toContain(
+      "instance type p4d.24xlarge (A100-40GB) supports MIG profiles 1g.5gb, 2g.10gb, 3g.20gb, 4g.20gb, 7g.40gb",
+    );
+  });
+
+  test("a typo in a key is rejected with the allowed keys", () => {
+    const raw = stackValues("staging");
+    raw.gpuPools[0].maxGPUs = 8;
+    expect(problemsOf(raw)).toContain(
+      "mlops-platform:gpuPools[0].maxGPUs: unknown key; allowed keys: name, purpose, instanceTypes",
+    );
+  });
+
+  test("unknown instance type and a spot pool without a spot price", () => {
+    const raw = stackValues("staging");
+    raw.gpuPools[0].instanceTypes = ["g9.mega"];
+    delete raw.pricing.instances["g5.xlarge"].spot;
+    const msg = problemsOf(raw);
+    expect(msg).toContain(
+      'mlops-platform:gpuPools[0].instanceTypes[0] = "g9.mega": unknown GPU instance type',
+    );
+    expect(msg).toContain(
+      "mlops-platform:pricing.instances.g5.xlarge.spot: pool training is spot: a spot price is required",
+    );
+  });
+
+  test("an API endpoint open to the internet", () => {
+    const raw = stackValues("staging");
+    raw.cluster.endpoint.publicAccessCidrs = ["0.0.0.0/0"];
+    expect(problemsOf(raw)).toContain("must not be open to the internet");
+  });
+
+  test("every problem is reported at once", () => {
+    const raw = stackValues("prod");
+    delete raw.region;
+    raw.gpuPools[0].sharing = { mode: "time-slicing", replicas: 0 };
+    raw.gpuPools[1].maxGpus = -1;
+    raw.budget = { monthlyGpuCost: "lots" };
+    raw.events[0].trafficMultiplier = 0.5;
+    const msg = problemsOf(raw);
+    expect(msg).toMatch(/^5 configuration problems:/);
+    for (const path of [
+      "region",
+      "gpuPools[0].sharing.replicas",
+      "gpuPools[1].maxGpus",
+      "budget.monthlyGpuCost",
+      "events[0].trafficMultiplier",
+    ]) {
+      expect(msg).toContain(`mlops-platform:${path}`);
+    }
+  });
+
+  test("events must end after they start", () => {
+    const raw = stackValues("prod");
+    raw.events[0].end = raw.events[0].start;
+    expect(problemsOf(raw)).toContain("mlops-platform:events[0].end");
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * Runs the real Pulumi program (`index.ts`) under the SDK's mock runtime with a stack's config, and
+ * returns every resource it declared. Shared by `plan` and the tests, so both see exactly what
+ * `pulumi up` would register.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_NAMESPACE } from "../../components/config/stack-schema";
+import { MODELS_DIR_ENV } from "../../components/config/load";
+import { RecordedResource, recordingMocks } from "./mock-cloud";
+import { OfflineStackConfig, readStackFile } from "./stack-file";
+
+/** Resource options that matter for review (protection, replacement behaviour). */
+export interface RecordedOptions {
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly ignoreChanges: string[];
+  readonly parentType?: string;
+  readonly parentName?: string;
+}
+
+/** Everything one offline run produced. */
+export interface ProgramRun {
+  readonly project: string;
+  readonly stack: string;
+  readonly stackConfig: OfflineStackConfig;
+  readonly resources: RecordedResource[];
+  /** Options per `${type}::${name}`. */
+  readonly options: Map<string, RecordedOptions>;
+  readonly outputs: Record<string, unknown>;
+}
+
+/** Options of a run. */
+export interface RunOptions {
+  readonly stack: string;
+  /** Folder with Pulumi.yaml and the stack files. @default the repository root */
+  readonly projectRoot?: string;
+  /** Models folder. @default `<projectRoot>/models` */
+  readonly modelsDir?: string;
+}
+
+/** Key of a resource in `ProgramRun.options`. */
+export function resourceKey(type: string, name: string): string {
+  return `${type}::${name}`;
+}
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/**
+ * Evaluates the program for one stack. Throws the program's own errors (a `ConfigValidationError`
+ * for bad config or specs) unchanged, so callers can report them without a stack trace.
+ */
+export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
+  const projectRoot = opts.projectRoot ?? REPO_ROOT;
+  const project = "mlops-platform";
+  const stackConfig = readStackFile(projectRoot, opts.stack, CONFIG_NAMESPACE);
+  const region = (stackConfig.config[`${CONFIG_NAMESPACE}:region`] ?? "ap-southeast-1").replace(/"/g, "");
+  const resources: RecordedResource[] = [];
+  const options = new Map<string, RecordedOptions>();
+
+  const previousModels = process.env[MODELS_DIR_ENV];
+  if (opts.modelsDir) process.env[MODELS_DIR_ENV] = path.resolve(opts.modelsDir);
+  try {
+    pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
+    await pulumi.runtime.setMocks(recordingMocks(resources, region), project, opts.stack, false);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const main = require(path.join(REPO_ROOT, "index")) as () => Promise<Record<string, unknown>>;
+    let programError: unknown;
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation((args) => {
+        options.set(resourceKey(args.type, args.name), {
+          protect: args.opts.protect === true,
+          retainOnDelete: args.opts.retainOnDelete === true,
+          ignoreChanges: args.opts.ignoreChanges ?? [],
+          parentType: args.opts.parent
+            ? (args.opts.parent as unknown as { __pulumiType?: string }).__pulumiType
+            : undefined,
+          parentName: args.opts.parent
+            ? (args.opts.parent as unknown as { __name?: string }).__name
+            : undefined,
+        });
+        return undefined;
+      });
+      try {
+        return await main();
+      } catch (err) {
+        programError = err;
+        return {};
+      }
+    });
+    if (programError) throw programError;
+    await settle();
+    return {
+      project,
+      stack: opts.stack,
+      stackConfig,
+      resources,
+      options,
+      outputs: (outputs ?? {}) as Record<string, unknown>,
+    };
+  } finally {
+    if (previousModels === undefined) delete process.env[MODELS_DIR_ENV];
+    else process.env[MODELS_DIR_ENV] = previousModels;
+  }
+}
+
+/** Lets outstanding resource registrations finish (outputs resolve on later ticks). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Resolves an Output (or plain value) to its value; the mock runtime resolves every Output. */
+export function unwrap<T>(value: pulumi.Input<T>): Promise<T> {
+  return new Promise((resolve) =>
+    pulumi.output(value).apply((v) => {
+      resolve(v as T);
+      return v;
+    }),
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * Reads `Pulumi.<stack>.yaml` the way the Pulumi CLI hands it to a program: every value as a string
+ * (objects JSON-encoded), `secure:` values marked secret. Offline there is no key to decrypt them, so
+ * each secret becomes a visible placeholder; secrets the config refers to but the file lacks get one too
+ * and are listed, because `pulumi up` needs them set.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+/** Config ready for `pulumi.runtime.setAllConfig`, plus what was filled in offline. */
+export interface OfflineStackConfig {
+  readonly file: string;
+  readonly config: Record<string, string>;
+  readonly secretKeys: string[];
+  /** Secret keys referenced by the config but not set in the stack file. */
+  readonly unsetSecrets: string[];
+}
+
+/** Thrown when the stack file is missing or not YAML; the message says which stacks exist. */
+export class StackFileError extends Error {}
+
+/** Placeholder that stands in for every secret offline; never a real value. */
+export const OFFLINE_SECRET = "offline-placeholder-not-a-secret";
+
+/** The stacks that have a `Pulumi.<stack>.yaml` in `projectRoot`. */
+export function listStacks(projectRoot: string): string[] {
+  return fs
+    .readdirSync(projectRoot)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/** Reads and flattens the stack file. */
+export function readStackFile(projectRoot: string, stack: string, namespace: string): OfflineStackConfig {
+  const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) {
+    const known = listStacks(projectRoot);
+    throw new StackFileError(
+      `unknown stack "${stack}": ${path.basename(file)} not found; stacks here: ${known.join(", ") || "none"}`,
+    );
+  }
+  const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
+  if (doc.errors.length > 0)
+    throw new StackFileError(
+      `${path.basename(file)}: YAML syntax error: ${doc.errors[0].message.split("\n")[0]}`,
+    );
+  const data = (doc.toJS() ?? {}) as { config?: Record<string, unknown> };
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(data.config ?? {})) {
+    const full = key.includes(":") ? key : `${namespace}:${key}`;
+    if (isSecure(value)) {
+      config[full] = OFFLINE_SECRET;
+      secretKeys.push(full);
+    } else {
+      config[full] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+  }
+  const unsetSecrets: string[] = [];
+  for (const key of referencedSecrets(data.config ?? {}, namespace)) {
+    const full = `${namespace}:${key}`;
+    if (config[full] === undefined) {
+      config[full] = OFFLINE_SECRET;
+      secretKeys.push(full);
+      unsetSecrets.push(full);
+    }
+  }
+  return { file: path.basename(file), config, secretKeys, unsetSecrets };
+}
+
+function isSecure(value: unknown): boolean {
+  return typeof value === "object" && value !== null && "secure" in value;
+}
+
+/** Secret config keys the stack config points at (webhook URLs, an existing cluster's kubeconfig). */
+function referencedSecrets(config: Record<string, unknown>, namespace: string): string[] {
+  const out: string[] = [];
+  const alerting = config[`${namespace}:alerting`] as
+    { receivers?: Record<string, { urlSecret?: unknown }> } | undefined;
+  for (const r of Object.values(alerting?.receivers ?? {}))
+    if (typeof r?.urlSecret === "string") out.push(r.urlSecret);
+  const cluster = config[`${namespace}:cluster`] as
+    { mode?: string; existing?: { kubeconfigSecret?: unknown } } | undefined;
+  if (cluster?.mode === "existing") {
+    const key = cluster.existing?.kubeconfigSecret;
+    out.push(typeof key === "string" ? key : "kubeconfig");
+  }
+  return out;
+}
