@@ -4,7 +4,7 @@ const tseslint = require("typescript-eslint");
 const pulumi = require("@pulumi/eslint-plugin");
 
 module.exports = tseslint.config(
-  { ignores: ["node_modules/**", "bin/**", "out/**", "**/*.js"] },
+  { ignores: ["node_modules/**", "bin/**", "out/**", "scratch/**", "**/*.js"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],
