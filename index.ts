@@ -3,11 +3,66 @@
  * Exported as a function so `pulumi up` and the offline tools (tools/offline/run-program.ts) run the
  * same wiring.
  */
+import * as YAML from "yaml";
+import { RECEIVER_SECRET_NAME, renderAlertmanagerConfig } from "./components/addons/alertmanager-config";
+import { PlatformAddons } from "./components/addons/platform-addons";
+import { PlatformMonitoring } from "./components/addons/platform-monitoring";
+import { forecastTriggers } from "./components/capacity/autoscaling";
+import { forecastRecordingRules } from "./components/capacity/forecast-rules";
+import { Cluster } from "./components/cluster/cluster";
 import { loadPlatformInputs } from "./components/config/load";
+import { ModelStack } from "./components/model/model-stack";
 
 async function main(): Promise<Record<string, unknown>> {
   const inputs = loadPlatformInputs(__dirname);
-  return { stack: inputs.stack, models: inputs.models.map((m) => m.name) };
+  const { config, models } = inputs;
+
+  const cluster = new Cluster("mlops", { config, secret: inputs.secret });
+  const addons = new PlatformAddons("mlops", {
+    config,
+    cluster: cluster.context,
+    // The routing holds no secrets (receivers read their URLs from the mounted receivers Secret).
+    alertmanagerConfigYaml: YAML.stringify(renderAlertmanagerConfig(config), {
+      aliasDuplicateObjects: false,
+    }),
+    alertmanagerSecretMounts: [RECEIVER_SECRET_NAME],
+  });
+  new PlatformMonitoring(
+    "mlops",
+    { config, models, secret: inputs.secret, createAlertmanagerConfigSecret: false },
+    { provider: cluster.context.kubeProvider, dependsOn: addons.context.dependsOn },
+  );
+
+  const stacks = models.map((spec) => {
+    const pool = config.gpuPools.find((p) => p.name === spec.serving.gpu.pool)!;
+    return new ModelStack(
+      spec.name,
+      {
+        spec,
+        config,
+        stack: inputs.stack,
+        cluster: cluster.context,
+        addons: addons.context,
+        // Forecast and sales-event pre-scaling triggers beside the request-rate trigger (issue 7).
+        scaling: {
+          extraTriggers: () => forecastTriggers(spec, pool, config),
+          ruleGroups: forecastRecordingRules(spec, pool, config).groups,
+        },
+      },
+      { provider: cluster.context.kubeProvider, dependsOn: addons.context.dependsOn },
+    );
+  });
+
+  return {
+    clusterName: cluster.context.clusterName,
+    mlflowTrackingUri: addons.context.mlflowTrackingUri,
+    artifactBucket: addons.context.artifactBucket,
+    models: Object.fromEntries(
+      stacks.map((s, i) => [models[i].name, { namespace: s.namespace, trainingDag: s.trainingDagId }]),
+    ),
+    // Read back by `npm run promote` to resume an interrupted promotion from the deployed step.
+    canaryTraffic: config.canaryTraffic,
+  };
 }
 
 export = main;

@@ -29,6 +29,11 @@ export interface ClusterContext {
   /** Security group of the nodes, allowed into RDS; undefined for an existing cluster. */
   readonly nodeSecurityGroupId?: pulumi.Output<string>;
   /**
+   * Resources Kubernetes workloads should wait for: system nodes, CoreDNS, the Pod Identity agent and
+   * Karpenter with its NodePools. Empty or absent for an existing cluster beyond Karpenter.
+   */
+  readonly dependsOn?: pulumi.Resource[];
+  /**
    * Creates an IAM role that only pods running as `serviceAccount` in `namespace` can assume
    * (EKS Pod Identity association). Child names start with `name`; `parent` owns them.
    */

@@ -43,9 +43,33 @@ export function loadPlatformInputs(projectRoot: string): PlatformInputs {
     problems.push(...err.problems);
   }
   problems.push(...missingSecretProblems(config, stackFile));
+  const known = new Set(models.map((m) => m.name));
+  for (const model of Object.keys(config.canaryTraffic)) {
+    if (problems.length === 0 && !known.has(model)) {
+      problems.push({
+        file: stackFile,
+        path: `${CONFIG_NAMESPACE}:canaryTraffic.${model}`,
+        reason: "no model of that name; remove the key (it is written by npm run promote)",
+      });
+    }
+  }
   if (problems.length > 0) throw new ConfigValidationError(problems);
+  models = models.map((m) => applyCanaryTraffic(m, config.canaryTraffic[m.name]));
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   return { project, stack, config, models, secret: (key) => cfg.requireSecret(key) };
+}
+
+/**
+ * Applies the promotion tool's canary traffic override: a percent replaces the spec's, 0 removes the
+ * canary (a rollback). Without an override the spec is returned unchanged.
+ */
+export function applyCanaryTraffic(spec: ModelSpec, percent: number | undefined): ModelSpec {
+  if (percent === undefined || !spec.canary) return spec;
+  if (percent === 0) {
+    const { canary: _removed, ...rest } = spec;
+    return rest;
+  }
+  return { ...spec, canary: { ...spec.canary, trafficPercent: percent } };
 }
 
 /**

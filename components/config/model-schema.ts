@@ -8,11 +8,18 @@ import { migSliceFraction } from "../capacity/instance-catalog";
 import { deepMerge, isPlainObject } from "./deep-merge";
 import { ConfigValidationError, Problem, strictObject, zodProblems } from "./errors";
 import type { GpuPool, StackConfig } from "./stack-schema";
+import { NAMESPACES } from "../addons/addons-context";
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const dnsLabel = z
   .string()
   .regex(DNS_LABEL, "must be a DNS-1123 label: lower-case letters, digits and '-', at most 63");
+
+/**
+ * `s3://<bucket>/<path>`: an S3 bucket name (or the `<artifacts>` placeholder for the platform's
+ * artifact bucket) and a non-empty path, so read access can be scoped to that path.
+ */
+const S3_MODEL_URI = /^s3:\/\/(<artifacts>|[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/[^/\s]+(\/[^\s]*)?$/;
 
 /** Model URI schemes KServe's storage initializer and our MLflow integration can load. */
 export const MODEL_URI_SCHEMES = ["s3://", "models:/"] as const;
@@ -21,6 +28,11 @@ const modelUri = z
   .refine(
     (u) => MODEL_URI_SCHEMES.some((s) => u.startsWith(s) && u.length > s.length),
     `must start with ${MODEL_URI_SCHEMES.join(" or ")} (an S3 artifact path or an MLflow registry reference models:/<name>/<version>)`,
+  )
+  .refine(
+    (u) => !u.startsWith("s3://") || S3_MODEL_URI.test(u),
+    "must be s3://<bucket>/<path> with a path inside the bucket (the model's pod role may read only that path); " +
+      "use the bucket <artifacts> for the platform's artifact bucket",
   );
 
 /** Airflow accepts five-field cron expressions and these presets. */
@@ -59,6 +71,12 @@ const serving = strictObject({
       "must be an image with a tag or digest, e.g. registry/recs/server:1.2.3",
     )
     .refine((i) => !i.endsWith(":latest"), "must not use the mutable tag latest")
+    .optional(),
+  /** Runtime image tag overriding the platform's pinned one (KServe `runtimeVersion`). */
+  runtimeVersion: z
+    .string()
+    .regex(/^[\w][\w.-]{0,127}$/, "must be an image tag such as 25.01-py3")
+    .refine((v) => v !== "latest", "must not be the mutable tag latest")
     .optional(),
   modelUri,
   gpu: strictObject({
@@ -218,11 +236,48 @@ function baseName(file: string): string {
   return file.replace(/^.*[\\/]/, "").replace(/\.ya?ml$/, "");
 }
 
+/**
+ * Names a model may not take, because its namespace would collide with a platform add-on's or a
+ * system namespace (NAMESPACES in components/addons/addons-context.ts, plus Kubernetes' own).
+ */
+export const RESERVED_MODEL_NAMES: ReadonlySet<string> = new Set([
+  ...Object.values(NAMESPACES),
+  "default",
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+  "karpenter",
+]);
+
 /** Checks of one spec that need the stack config or span several fields. */
 export function specProblems(spec: ModelSpec, file: string, cfg: StackConfig): Problem[] {
   const problems: Problem[] = [];
   const pools = new Map(cfg.gpuPools.map((p) => [p.name, p]));
   const poolNames = [...pools.keys()].join(", ");
+
+  if (RESERVED_MODEL_NAMES.has(spec.name)) {
+    problems.push({
+      file,
+      path: "name",
+      value: spec.name,
+      reason: `is reserved: each model gets a namespace of its name, and ${spec.name} is a platform or system namespace`,
+    });
+  }
+  // KServe names the predictor Service `<model>[-<variant>]-predictor`; Services are DNS-1035 labels.
+  for (const [path, variant] of [
+    ["name", spec.name],
+    ...(spec.canary ? [["canary", `${spec.name}-canary`]] : []),
+    ...spec.experiments.map((e, i) => [`experiments[${i}].name`, `${spec.name}-${e.name}`]),
+  ] as [string, string][]) {
+    if (`${variant}-predictor`.length > 63) {
+      problems.push({
+        file,
+        path,
+        value: variant,
+        reason: `makes the Service name ${variant}-predictor longer than 63 characters; shorten the model or variant name`,
+      });
+    }
+  }
 
   const servingPool = pools.get(spec.serving.gpu.pool);
   if (!servingPool) {
@@ -290,6 +345,7 @@ export function specProblems(spec: ModelSpec, file: string, cfg: StackConfig): P
   }
 
   const names = new Set<string>();
+  const headers = new Map<string, string>();
   let weightSum = spec.canary?.trafficPercent ?? 0;
   spec.experiments.forEach((e, i) => {
     const p = `experiments[${i}]`;
@@ -302,6 +358,18 @@ export function specProblems(spec: ModelSpec, file: string, cfg: StackConfig): P
         path: p,
         reason: "needs exactly one of weight (percent of traffic) or header {name, value}",
       });
+    }
+    if (e.header) {
+      // Two variants pinned by the same header value would make the route's choice arbitrary.
+      const key = `${e.header.name.toLowerCase()}=${e.header.value}`;
+      if (headers.has(key))
+        problems.push({
+          file,
+          path: `${p}.header`,
+          value: e.header,
+          reason: `header ${e.header.name}: ${e.header.value} already pins experiment ${headers.get(key)}`,
+        });
+      else headers.set(key, e.name);
     }
     weightSum += e.weight ?? 0;
   });

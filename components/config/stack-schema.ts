@@ -207,6 +207,11 @@ export const stackConfigSchema = strictObject({
   budget: strictObject({ monthlyGpuCost: z.number().positive() }),
   events: z.array(event).default([]),
   alerting: alerting.default({ platformTeam: "ml-platform", receivers: {}, retrainCooldown: "6h" }),
+  /**
+   * Canary traffic per model set by `npm run promote` through the Automation API while a promotion is
+   * in progress; overrides the spec's `canary.trafficPercent` (0 removes the canary). Not hand-edited.
+   */
+  canaryTraffic: z.record(z.string(), z.number().int().min(0).max(100)).default({}),
 });
 
 /** Validated stack config. */

@@ -44,7 +44,7 @@ describe("stack config", () => {
     const cfg = validateStackConfig(stackValues("prod"), "Pulumi.prod.yaml");
     const serving = cfg.gpuPools.find((p) => p.purpose === "serving")!;
     const training = cfg.gpuPools.find((p) => p.purpose === "training")!;
-    expect(serving.sharing).toEqual({ mode: "time-slicing", replicas: 4 });
+    expect(serving.sharing).toEqual({ mode: "time-slicing", replicas: 8 });
     expect(training.capacityType).toBe("spot");
     expect(training.instanceTypes).toContain("p4d.24xlarge");
   });

@@ -106,6 +106,18 @@ function computedState(
     case "random:index/randomPassword:RandomPassword":
       // Never a real secret: the mock marks it secret like the provider does.
       return { result: pulumi.secret(`mock-${shortHash(name, 24)}`) as unknown as string };
+    case "random:index/randomBytes:RandomBytes": {
+      // Deterministic stand-in bytes (at most 32, one SHA-256), marked secret like the provider does.
+      const bytes = crypto
+        .createHash("sha256")
+        .update(name)
+        .digest()
+        .subarray(0, inputs.length ?? 32);
+      return {
+        base64: pulumi.secret(bytes.toString("base64")) as unknown as string,
+        hex: pulumi.secret(bytes.toString("hex")) as unknown as string,
+      };
+    }
     default:
       return type.startsWith("aws:") ? { arn: arn(`${type.split(":")[2]?.toLowerCase()}/${name}`) } : {};
   }
@@ -123,6 +135,11 @@ function mockId(type: string, name: string, inputs: Record<string, any>): string
     "aws:ec2/eip:Eip": "eipalloc-",
   };
   if (prefix[type]) return `${prefix[type]}${shortHash(name, 17)}`;
+  // An S3 bucket's id is its name (companions such as BucketPolicy take `bucket: bucket.id`); keep the
+  // same value computedState reports as `bucket` so policies can match companions to buckets.
+  if (type === "aws:s3/bucket:Bucket" || type === "aws:s3/bucketV2:BucketV2") {
+    return inputs.bucket ?? `${name}-${shortHash(name, 7)}`;
+  }
   if (type.startsWith("kubernetes:")) {
     const meta = inputs.metadata ?? {};
     return meta.namespace ? `${meta.namespace}/${meta.name ?? name}` : String(meta.name ?? name);
@@ -188,7 +205,9 @@ export function recordingMocks(sink: RecordedResource[], region: string): pulumi
   return {
     newResource(args) {
       const inputs = (args.inputs ?? {}) as Record<string, any>;
-      const id = args.id ?? mockId(args.type, args.name, inputs);
+      // The SDK passes the import id, "" for a new resource; `??` would keep that empty id and every
+      // `resource.id` would resolve to undefined in dependants (e.g. vpcSecurityGroupIds: [undefined]).
+      const id = args.id || mockId(args.type, args.name, inputs);
       const state = { ...inputs, ...computedState(args.type, args.name, inputs, region) };
       sink.push({ type: args.type, name: args.name, inputs, state, id });
       return { id, state };

@@ -1,0 +1,65 @@
+/**
+ * Pure builders of the KServe chart values (v0.20 layout: `kserve-crd`, `kserve-resources`,
+ * `kserve-runtime-configs`; keys from kserve/kserve `charts/_common/kserve-resources-specific.yaml` and
+ * `charts/kserve-runtime-configs/README.md`).
+ *
+ * InferenceService canary contract for the model stacks (KServe v0.20, kserve/kserve PRs 5672 and
+ * 5912, Standard mode only): `spec.canary` is a list; each entry has `trafficPercent` (0-100) and a
+ * `predictor` (a PredictorSpec whose `name` is required, e.g. `canary`). Each canary gets its own
+ * Deployment and Service `<isvc>-<name>-predictor`; the predictor HTTPRoute on the Gateway gets
+ * weighted backendRefs (stable = 100 - sum of canaries). The webhook rejects canaries outside Standard
+ * mode, duplicate names, a sum above 100 and autoscaling fields on a canary; `minReplicas` on the
+ * canary predictor is optional (default: ceil(stable minReplicas x trafficPercent / 100)). Promotion =
+ * set `spec.predictor.name` to the canary's name and drop the canary entry; rollback = drop the entry.
+ */
+import { StackConfig } from "../config/stack-schema";
+import { INFERENCE_GATEWAY } from "./envoy-gateway-values";
+import { systemNodeAffinity } from "./scheduling";
+
+/**
+ * KServe v0.16 renamed the deployment modes: `Standard` (was `RawDeployment`) and `Knative` (was
+ * `Serverless`); v0.20's chart default is `Knative`.
+ */
+export const KSERVE_DEPLOYMENT_MODE = "Standard";
+
+/** Inputs of `kserveValues` besides the stack config. */
+export interface KserveValuesArgs {
+  /** Domain of the generated hostnames `<isvc>-<namespace>.<domain>`. */
+  readonly ingressDomain: string;
+  /** Gateway the HTTPRoutes attach to. @default INFERENCE_GATEWAY */
+  readonly gateway?: { readonly namespace: string; readonly name: string };
+}
+
+/** Default ingress domain of a stack when the caller gives none. */
+export function defaultIngressDomain(config: Pick<StackConfig, "environment">): string {
+  return `inference.${config.environment}.internal`;
+}
+
+/** Values of the `kserve-resources` chart (controller in Standard mode behind the Gateway API). */
+export function kserveValues(args: KserveValuesArgs): Record<string, unknown> {
+  const gateway = args.gateway ?? INFERENCE_GATEWAY;
+  return {
+    kserve: {
+      controller: {
+        deploymentMode: KSERVE_DEPLOYMENT_MODE,
+        affinity: systemNodeAffinity(),
+        gateway: {
+          domain: args.ingressDomain,
+          // Istio is not installed: routing is plain Gateway API HTTPRoutes.
+          disableIstioVirtualHost: true,
+          ingressGateway: {
+            enableGatewayApi: true,
+            // `<namespace>/<name>` of the Gateway; created by the EnvoyGateway component, not the chart.
+            kserveGateway: `${gateway.namespace}/${gateway.name}`,
+            createGateway: false,
+          },
+        },
+      },
+    },
+  };
+}
+
+/** Values of the `kserve-runtime-configs` chart: the ClusterServingRuntimes (Triton, MLServer, ...). */
+export function kserveRuntimeValues(): Record<string, unknown> {
+  return { kserve: { servingruntime: { enabled: true } } };
+}

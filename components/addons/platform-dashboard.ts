@@ -1,0 +1,81 @@
+/**
+ * The platform dashboard (pure): GPU utilization per pool, GPUs provisioned against what the models'
+ * traffic needs, GPU cost per day and GPU-hours per model.
+ */
+import { gpuInstanceType } from "../capacity/instance-catalog";
+import type { ModelSpec } from "../config/model-schema";
+import type { StackConfig } from "../config/stack-schema";
+import { Dashboard, panels } from "../model/dashboards";
+import { SERIES, round } from "../model/promql";
+import { PLATFORM_SERIES } from "./platform-rules";
+
+/**
+ * Price of one GPU-hour in a pool: the cheapest listed instance type's hourly price divided by its
+ * GPUs (Karpenter picks the cheapest fitting type), spot price for spot pools.
+ */
+export function gpuHourPrice(
+  pool: StackConfig["gpuPools"][number],
+  cfg: Pick<StackConfig, "pricing">,
+): number {
+  const prices = pool.instanceTypes.flatMap((t) => {
+    const it = gpuInstanceType(t);
+    const p = cfg.pricing.instances[t];
+    if (!it || !p) return [];
+    const hourly = pool.capacityType === "spot" ? (p.spot ?? p.onDemand) : p.onDemand;
+    return [hourly / it.gpus];
+  });
+  return prices.length === 0 ? 0 : round(Math.min(...prices), 6);
+}
+
+/**
+ * GPUs a model's current traffic needs: requests / (rpsPerReplica x targetUtilization), at least
+ * replicas.min, times the GPU share per replica.
+ */
+export function gpusNeededExpr(spec: ModelSpec): string {
+  const perReplica = round(spec.serving.rpsPerReplica * spec.serving.targetUtilization);
+  return `clamp_min(ceil(sum(${SERIES.modelRequests("5m")}{model="${spec.name}"}) / ${perReplica}), ${spec.serving.replicas.min}) * ${spec.serving.gpu.share}`;
+}
+
+/** The platform dashboard. */
+export function platformDashboard(
+  cfg: Pick<StackConfig, "gpuPools" | "pricing">,
+  models: readonly ModelSpec[],
+): Dashboard {
+  const cost = cfg.gpuPools
+    .map((p) => `sum(${PLATFORM_SERIES.poolGpus}{pool="${p.name}"}) * ${gpuHourPrice(p, cfg)} * 24`)
+    .join(" + ");
+  const defs: { title: string; unit?: string; targets: [string, string][] }[] = [
+    {
+      title: "GPU utilization per pool",
+      unit: "percent",
+      targets: [[PLATFORM_SERIES.poolUtilization, "{{pool}}"]],
+    },
+    {
+      title: "GPUs provisioned against needed",
+      targets: [
+        [`sum(${PLATFORM_SERIES.poolGpus})`, "provisioned"],
+        [
+          models.length === 0 ? "vector(0)" : models.map((m) => `(${gpusNeededExpr(m)})`).join(" + "),
+          "needed by traffic",
+        ],
+      ],
+    },
+    { title: "GPU cost per day at the current fleet", targets: [[cost || "vector(0)", "cost/day"]] },
+    {
+      title: "GPU-hours per model (last 24 h)",
+      targets: models.map((m): [string, string] => [
+        `avg_over_time(sum(kube_horizontalpodautoscaler_status_current_replicas{horizontalpodautoscaler=~"keda-hpa-${m.name}.*"})[1d:5m]) * ${m.serving.gpu.share} * 24`,
+        m.name,
+      ]),
+    },
+  ];
+  return {
+    uid: "mlops-platform",
+    title: "MLOps platform: GPUs and cost",
+    tags: ["mlops", "platform"],
+    schemaVersion: 39,
+    time: { from: "now-7d", to: "now" },
+    refresh: "1m",
+    panels: panels(defs),
+  };
+}

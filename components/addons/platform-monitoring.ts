@@ -1,0 +1,114 @@
+/**
+ * Platform monitoring: the platform PrometheusRule, the platform dashboard, the Alertmanager config
+ * and receiver Secrets, and the retrain-watcher DAG ConfigMap.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ModelSpec } from "../config/model-schema";
+import type { StackConfig } from "../config/stack-schema";
+import {
+  AIRFLOW_DAG_LABEL,
+  GRAFANA_DASHBOARD_LABEL,
+  NAMESPACES,
+  PROMETHEUS_SELECTOR_LABEL,
+} from "./addons-context";
+import { createAlertmanagerSecrets } from "./alertmanager";
+import { CONFIG_SECRET_NAME } from "./alertmanager-config";
+import { platformDashboard } from "./platform-dashboard";
+import { platformRules } from "./platform-rules";
+import { RETRAIN_WATCHER_DAG_ID, renderRetrainWatcherDag } from "./retrain-watcher-dag";
+
+/** Inputs of `PlatformMonitoring`. */
+export interface PlatformMonitoringArgs {
+  readonly config: StackConfig;
+  readonly models: readonly ModelSpec[];
+  /** Reads a secret stack config key (receiver URLs). */
+  readonly secret: (key: string) => pulumi.Output<string>;
+  /**
+   * In-cluster Prometheus URL the retrain watcher queries.
+   * @default "http://kube-prometheus-stack-prometheus.monitoring.svc:9090"
+   */
+  readonly prometheusUrl?: string;
+  /** See `AlertmanagerArgs.createConfigSecret`. @default true */
+  readonly createAlertmanagerConfigSecret?: boolean;
+}
+
+/** Creates every platform monitoring object; returns the Alertmanager Secret names for the chart values. */
+export function createPlatformMonitoring(
+  name: string,
+  args: PlatformMonitoringArgs,
+  parent: pulumi.Resource,
+) {
+  const ns = NAMESPACES.monitoring;
+  const rule = new k8s.apiextensions.CustomResource(
+    `${name}-rules`,
+    {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: {
+        name: "mlops-platform",
+        namespace: ns,
+        labels: { [PROMETHEUS_SELECTOR_LABEL.key]: PROMETHEUS_SELECTOR_LABEL.value },
+      },
+      spec: platformRules(args.config),
+    },
+    { parent },
+  );
+  const dashboard = new k8s.core.v1.ConfigMap(
+    `${name}-dashboard`,
+    {
+      metadata: {
+        name: "mlops-platform-dashboard",
+        namespace: ns,
+        labels: { [GRAFANA_DASHBOARD_LABEL.key]: GRAFANA_DASHBOARD_LABEL.value },
+      },
+      data: { "mlops-platform.json": JSON.stringify(platformDashboard(args.config, args.models)) },
+    },
+    { parent },
+  );
+  const dag = new k8s.core.v1.ConfigMap(
+    `${name}-retrain-watcher`,
+    {
+      metadata: {
+        name: "mlops-retrain-watcher-dag",
+        namespace: NAMESPACES.airflow,
+        labels: { [AIRFLOW_DAG_LABEL.key]: AIRFLOW_DAG_LABEL.value },
+      },
+      data: {
+        [`${RETRAIN_WATCHER_DAG_ID}.py`]: renderRetrainWatcherDag({
+          models: args.models,
+          cooldown: args.config.alerting.retrainCooldown,
+          prometheusUrl: args.prometheusUrl ?? "http://kube-prometheus-stack-prometheus.monitoring.svc:9090",
+        }),
+      },
+    },
+    { parent },
+  );
+  const secrets = createAlertmanagerSecrets(
+    `${name}-alertmanager`,
+    { config: args.config, secret: args.secret, createConfigSecret: args.createAlertmanagerConfigSecret },
+    parent,
+  );
+  return { rule, dashboard, dag, ...secrets };
+}
+
+/** `mlops:addons:PlatformMonitoring`. */
+export class PlatformMonitoring extends pulumi.ComponentResource {
+  /** For kube-prometheus-stack `alertmanager.alertmanagerSpec.configSecret`. */
+  public readonly alertmanagerConfigSecret: pulumi.Output<string>;
+  /** For kube-prometheus-stack `alertmanager.alertmanagerSpec.secrets` (a one-element list). */
+  public readonly alertmanagerReceiverSecret: pulumi.Output<string>;
+
+  constructor(name: string, args: PlatformMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:addons:PlatformMonitoring", name, {}, opts);
+    const created = createPlatformMonitoring(name, args, this);
+    this.alertmanagerConfigSecret = created.configSecret
+      ? created.configSecret.metadata.name
+      : pulumi.output(CONFIG_SECRET_NAME);
+    this.alertmanagerReceiverSecret = created.receiverSecret.metadata.name;
+    this.registerOutputs({
+      alertmanagerConfigSecret: this.alertmanagerConfigSecret,
+      alertmanagerReceiverSecret: this.alertmanagerReceiverSecret,
+    });
+  }
+}

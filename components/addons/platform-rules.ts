@@ -1,0 +1,122 @@
+/**
+ * Platform-level rules (pure): GPU utilization per pool from DCGM joined to the node's pool label,
+ * `GpuPoolSaturated` / `GpuUtilizationLow` per pool, autoscalers pinned at their maximum and GPU pods
+ * that cannot be scheduled. DCGM cannot attribute utilization to pods under time-slicing
+ * (dcgm-exporter issues 307, 587), so everything here is per node/pool, never per model.
+ */
+import type { GpuPool, StackConfig } from "../config/stack-schema";
+import type { PromRule, PromRuleFile } from "../model/promql";
+import { GPU_POOL_LABELS } from "./addons-context";
+
+/** Recorded platform series. */
+export const PLATFORM_SERIES = {
+  /** One series per GPU node: `node`, `pool`, `purpose`. */
+  nodePool: "node:mlops_gpu_pool:info",
+  /** Mean GPU utilization (0-100) per pool over 5 minutes. */
+  poolUtilization: "pool:mlops_gpu_utilization:avg5m",
+  /** GPUs present per pool (DCGM devices). */
+  poolGpus: "pool:mlops_gpus:count",
+} as const;
+
+/** Platform alert names (DESIGN section 5 plus extensions). */
+export const PLATFORM_ALERTS = {
+  saturated: "GpuPoolSaturated",
+  low: "GpuUtilizationLow",
+  atMax: "ModelReplicasAtMax",
+  unschedulable: "GpuPodsUnschedulable",
+} as const;
+
+/** Utilization above which a pool at its GPU limit is saturated. */
+export const SATURATED_UTILIZATION = 85;
+/** Utilization below which a pool above its floor wastes GPUs (the platform's pain was 35%). */
+export const LOW_UTILIZATION = 30;
+
+/**
+ * kube-state-metrics exports a node label as `label_<name with non-alphanumerics as _>` once it is in
+ * `--metric-labels-allowlist` (kube-prometheus-stack: `kube-state-metrics.metricLabelsAllowlist:
+ * ["nodes=[mlops.io/gpu-pool,mlops.io/gpu-purpose]"]`).
+ */
+export function ksmLabel(nodeLabel: string): string {
+  return `label_${nodeLabel.replace(/[^a-zA-Z0-9]/g, "_")}`;
+}
+
+function poolRules(pool: GpuPool, team: string): PromRule[] {
+  const p = `{pool="${pool.name}"}`;
+  const labels = (severity: string) => ({ team, severity, pool: pool.name });
+  return [
+    {
+      alert: PLATFORM_ALERTS.saturated,
+      expr: `${PLATFORM_SERIES.poolUtilization}${p} > ${SATURATED_UTILIZATION} and on(pool) ${PLATFORM_SERIES.poolGpus}${p} >= ${pool.maxGpus}`,
+      for: "15m",
+      labels: labels("page"),
+      annotations: {
+        summary: `GPU pool ${pool.name} is at its ${pool.maxGpus}-GPU limit and over ${SATURATED_UTILIZATION}% busy`,
+        description:
+          "Raise gpuPools[].maxGpus or move models to another pool; autoscaling cannot add capacity.",
+      },
+    },
+    {
+      alert: PLATFORM_ALERTS.low,
+      expr: `${PLATFORM_SERIES.poolUtilization}${p} < ${LOW_UTILIZATION} and on(pool) ${PLATFORM_SERIES.poolGpus}${p} > ${pool.minGpus}`,
+      // Long: diurnal troughs are expected; only a pool idle for most of a shift is waste.
+      for: "6h",
+      labels: labels("ticket"),
+      annotations: {
+        summary: `GPU pool ${pool.name} under ${LOW_UTILIZATION}% busy for 6 hours`,
+        description: "Check replicas.min, GPU shares and consolidation (gpuPools[].consolidateAfter).",
+      },
+    },
+  ];
+}
+
+/** The platform rule file for a stack. */
+export function platformRules(config: Pick<StackConfig, "gpuPools" | "alerting">): PromRuleFile {
+  const team = config.alerting.platformTeam;
+  const poolLabel = ksmLabel(GPU_POOL_LABELS.pool);
+  const purposeLabel = ksmLabel(GPU_POOL_LABELS.purpose);
+  // dcgm-exporter sets `Hostname` to the Kubernetes node name (NODE_NAME) when run by the GPU Operator.
+  const dcgm = `label_replace(avg_over_time(DCGM_FI_DEV_GPU_UTIL[5m]), "node", "$1", "Hostname", "(.*)")`;
+  const join = `on(node) group_left(pool, purpose) ${PLATFORM_SERIES.nodePool}`;
+  return {
+    groups: [
+      {
+        name: "mlops-platform-gpu",
+        interval: "30s",
+        rules: [
+          {
+            record: PLATFORM_SERIES.nodePool,
+            expr: `max by (node, pool, purpose) (label_replace(label_replace(kube_node_labels{${poolLabel}!=""}, "pool", "$1", "${poolLabel}", "(.*)"), "purpose", "$1", "${purposeLabel}", "(.*)"))`,
+          },
+          { record: PLATFORM_SERIES.poolUtilization, expr: `avg by (pool) (${dcgm} * ${join})` },
+          { record: PLATFORM_SERIES.poolGpus, expr: `count by (pool) (${dcgm} * ${join})` },
+          ...config.gpuPools.flatMap((pool) => poolRules(pool, team)),
+          {
+            alert: PLATFORM_ALERTS.atMax,
+            // KEDA names the HPA it manages keda-hpa-<ScaledObject>.
+            expr: `kube_horizontalpodautoscaler_status_current_replicas{horizontalpodautoscaler=~"keda-hpa-.*"} >= on(namespace, horizontalpodautoscaler) kube_horizontalpodautoscaler_spec_max_replicas`,
+            for: "15m",
+            labels: { team, severity: "ticket" },
+            annotations: {
+              summary:
+                "{{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} pinned at replicas.max for 15 minutes",
+              description:
+                "Traffic exceeds what replicas.max x rpsPerReplica serves; raise replicas.max or rpsPerReplica.",
+            },
+          },
+          {
+            alert: PLATFORM_ALERTS.unschedulable,
+            // Pending pods that request GPUs: Karpenter failed (or is slow) to provision a node.
+            expr: `sum by (namespace) (max by (namespace, pod) (kube_pod_status_phase{phase="Pending"}) * on(namespace, pod) group_left() (max by (namespace, pod) (kube_pod_container_resource_requests{resource="nvidia_com_gpu"}) > bool 0)) > 0`,
+            for: `${Math.max(...config.gpuPools.map((p) => p.provisioningSeconds)) + 300}s`,
+            labels: { team, severity: "page" },
+            annotations: {
+              summary: "GPU pods in {{ $labels.namespace }} pending longer than node provisioning takes",
+              description:
+                "Check Karpenter's logs and karpenter_nodeclaims_* metrics: capacity, quotas or spot availability.",
+            },
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,286 @@
+/**
+ * Autoscaling parameters of a model and their deployable form: the KEDA target per replica, the HPA
+ * behaviour, the extra ScaledObject triggers (traffic forecast + one cron pre-scale per sales event),
+ * and Karpenter disruption settings per pool. The simulator's `platform` strategy uses exactly these
+ * values. Pure: no Pulumi imports.
+ */
+import type { ModelSpec } from "../config/model-schema";
+import type { GpuPool, StackConfig } from "../config/stack-schema";
+import { EventWindow, eventWindows, leadMinutes } from "./forecast";
+import { forecastSeriesName } from "./forecast-rules";
+
+/**
+ * In-cluster Prometheus of kube-prometheus-stack (release `kube-prometheus-stack` in namespace
+ * `monitoring`: the chart names its service `<release>-prometheus`, port 9090).
+ */
+export const DEFAULT_PROMETHEUS_URL = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
+
+/** HPA scale-down stabilisation (the Kubernetes default, which KEDA keeps): 300 s. */
+export const SCALE_DOWN_STABILIZATION_SECONDS = 300;
+
+/**
+ * Requests/s per replica KEDA aims for: `rpsPerReplica` is what one replica serves within the
+ * latency SLO (load test), `targetUtilization` the headroom for noise and the reaction time.
+ */
+export function kedaTargetPerReplica(spec: ModelSpec): number {
+  return spec.serving.rpsPerReplica * spec.serving.targetUtilization;
+}
+
+/**
+ * Fraction of the current-traffic target the forecast trigger aims for. HPA ignores a metric within
+ * 10% of its target, so at targetUtilization 0.9 it acts only once the forecast reaches 99% of the
+ * replicas' capacity; 3% less leaves room for the forecast's error and per-minute noise on ramps.
+ * Tuned on the sample week (tools/bench-capacity.ts): 1.0 gave 6x the SLO misses, 0.95 cost 1.5
+ * points of utilization for little gain.
+ */
+export const FORECAST_TARGET_FACTOR = 0.97;
+
+/** Requests/s per replica the forecast trigger aims for (threshold of the `traffic-forecast` trigger). */
+export function forecastTargetPerReplica(spec: ModelSpec): number {
+  return kedaTargetPerReplica(spec) * FORECAST_TARGET_FACTOR;
+}
+
+/**
+ * HPA behaviour for the ScaledObject (`spec.advanced.horizontalPodAutoscalerConfig.behavior`):
+ * scale up at once (no stabilisation; double or +4 pods per 15 s, whichever is more, the HPA
+ * defaults), scale down only after 300 s of lower recommendations so a dip does not throw away
+ * replicas that cost a cold start to bring back.
+ */
+export function scalingBehavior(): Record<string, unknown> {
+  return {
+    scaleUp: {
+      stabilizationWindowSeconds: 0,
+      selectPolicy: "Max",
+      policies: [
+        { type: "Percent", value: 100, periodSeconds: 15 },
+        { type: "Pods", value: 4, periodSeconds: 15 },
+      ],
+    },
+    scaleDown: {
+      stabilizationWindowSeconds: SCALE_DOWN_STABILIZATION_SECONDS,
+      policies: [{ type: "Percent", value: 100, periodSeconds: 15 }],
+    },
+  };
+}
+
+/** Options of `forecastTriggers`. */
+export interface ForecastTriggerOptions {
+  /** Prometheus query endpoint. @default DEFAULT_PROMETHEUS_URL */
+  readonly prometheusUrl?: string;
+  /**
+   * The model's usual rate (requests/s) at the time of the sales events, e.g. the weekly peak of
+   * its history, used to size the cron pre-scale. @default replicas.min × target per replica
+   */
+  readonly eventBaselineRps?: number;
+}
+
+/**
+ * Replicas a cron trigger pre-scales to for an event: the baseline rate times the multiplier at the
+ * target per replica, within the model's bounds. A floor under the forecast trigger, which already
+ * multiplies its seasonal lookahead by the event's multiplier and keeps working if the cron is off.
+ */
+export function eventReplicas(spec: ModelSpec, multiplier: number, baselineRps?: number): number {
+  const target = kedaTargetPerReplica(spec);
+  const base = baselineRps ?? spec.serving.replicas.min * target;
+  const { min, max } = spec.serving.replicas;
+  return Math.min(max, Math.max(min, Math.ceil((base * multiplier) / target - 1e-9)));
+}
+
+/**
+ * Extra triggers for the model's KEDA ScaledObject (the ScaledObject builder's `extraTriggers`):
+ * - `prometheus` on the forecast series, threshold = `forecastTargetPerReplica`. HPA takes the max over its
+ *   metrics, so the model scales on the larger of current traffic and the forecast;
+ * - one `cron` per declared sales event, pre-scaling from one lead time (node provisioning + cold
+ *   start) before `start` until `end`, in the platform's time zone. KEDA cron `start`/`end` are
+ *   five-field cron expressions, so the window recurs yearly on the same date (events are dated).
+ *
+ * Trigger metadata keys per the KEDA scaler docs (keda.sh/docs/2.17/scalers/cron,
+ * keda.sh/docs/2.10/scalers/prometheus): cron `timezone`, `start`, `end`, `desiredReplicas`;
+ * prometheus `serverAddress`, `query`, `threshold`, `ignoreNullValues`. All values are strings.
+ */
+export function forecastTriggers(
+  spec: ModelSpec,
+  pool: GpuPool,
+  config: StackConfig,
+  options: ForecastTriggerOptions = {},
+): Record<string, unknown>[] {
+  const lead = leadMinutes(spec, pool);
+  const triggers: Record<string, unknown>[] = [
+    {
+      type: "prometheus",
+      name: "traffic-forecast",
+      metadata: {
+        serverAddress: options.prometheusUrl ?? DEFAULT_PROMETHEUS_URL,
+        query: `max(${forecastSeriesName(lead)}{model="${spec.name}"})`,
+        threshold: formatNumber(forecastTargetPerReplica(spec)),
+        // Before a day of history exists the series can be empty: read it as 0 (the current-traffic
+        // trigger still scales) instead of failing the whole ScaledObject.
+        ignoreNullValues: "true",
+      },
+    },
+  ];
+  for (const e of eventWindows(config.events)) {
+    triggers.push(cronTrigger(spec, e, lead, config.timeZone, options.eventBaselineRps));
+  }
+  return triggers;
+}
+
+function cronTrigger(
+  spec: ModelSpec,
+  e: EventWindow,
+  leadMin: number,
+  timeZone: string,
+  baselineRps?: number,
+): Record<string, unknown> {
+  const startMs = Math.floor((e.startMs - leadMin * 60_000) / 60_000) * 60_000;
+  return {
+    type: "cron",
+    name: `event-${e.name}`,
+    metadata: {
+      timezone: timeZone,
+      start: cronAt(startMs, timeZone),
+      end: cronAt(Math.ceil(e.endMs / 60_000) * 60_000, timeZone),
+      desiredReplicas: String(eventReplicas(spec, e.multiplier, baselineRps)),
+    },
+  };
+}
+
+/** Five-field cron expression (minute hour day month *) for an instant, in `timeZone`. */
+export function cronAt(epochMs: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+  }).formatToParts(new Date(epochMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return `${get("minute")} ${get("hour")} ${get("day")} ${get("month")} *`;
+}
+
+/** The minimum replicas in effect during [fromMs, toMs): the cron floor of an active event, else `min`. */
+export function cronFloorAt(
+  spec: ModelSpec,
+  events: readonly EventWindow[],
+  leadMin: number,
+  nowMs: number,
+  baselineRps?: number,
+): number {
+  let floor = 0;
+  for (const e of events) {
+    const start = Math.floor((e.startMs - leadMin * 60_000) / 60_000) * 60_000;
+    if (nowMs >= start && nowMs < e.endMs)
+      floor = Math.max(floor, eventReplicas(spec, e.multiplier, baselineRps));
+  }
+  return floor;
+}
+
+/**
+ * Local hours [start, end) in which a serving pool may drain underused nodes (Karpenter
+ * `Underutilized` consolidation); empty nodes go at any hour. 01:00-05:00 is the night decline to
+ * the trough: scale-down has left nodes part-filled since the evening peak, demand is at its lowest
+ * and still falling (the scale-down stabilisation keeps spare replicas), so a pod evicted to pack
+ * the nodes rarely leaves its model short during its cold start; by 05:00 the morning ramp begins.
+ * By day an eviction would cost a cold start on a rising curve, so those hours only remove empty
+ * nodes. Tuned on the sample week (tools/bench-capacity.ts): consolidating at all hours gained one
+ * point of utilization for four times the SLO misses; never consolidating cost ten points.
+ */
+export const UNDERUTILIZED_CONSOLIDATION_HOURS = { start: 1, end: 5 } as const;
+
+/**
+ * Karpenter NodePool `spec.disruption` for a GPU pool (karpenter.sh/v1), to pass as the NodePool
+ * builder's `disruption` (components/cluster/gpu-node-pool-specs.ts `NodePoolInputs.disruption`):
+ * - serving pools: `WhenEmptyOrUnderutilized`, at most 10% of nodes at once, and a second budget
+ *   with `nodes: "0"` for reason `Underutilized` outside `UNDERUTILIZED_CONSOLIDATION_HOURS` in
+ *   `timeZone`. Budget schedules are UTC cron ("Timezones are not supported", karpenter.sh/v1
+ *   NodePool `spec.disruption.budgets[].schedule`; `duration` in hours/minutes; `reasons` among
+ *   Underutilized, Empty, Drifted), so the window is converted with the zone's UTC offset in
+ *   January (a zone with daylight saving shifts it by an hour in summer);
+ * - training pools: `WhenEmpty`: evicting a training pod loses the work since its last checkpoint.
+ */
+export function karpenterDisruption(pool: GpuPool, timeZone = "UTC"): Record<string, unknown> {
+  if (pool.purpose !== "serving") {
+    return {
+      consolidationPolicy: "WhenEmpty",
+      consolidateAfter: pool.consolidateAfter,
+      budgets: [{ nodes: "10%" }],
+    };
+  }
+  const { start, end } = UNDERUTILIZED_CONSOLIDATION_HOURS;
+  const offsetMin = utcOffsetMinutes(timeZone, Date.UTC(2026, 0, 15));
+  // The blocking budget starts when the window ends and lasts until it opens again.
+  const blockFromUtcMin = (((end * 60 - offsetMin) % 1440) + 1440) % 1440;
+  const blockedHours = (((start - end) % 24) + 24) % 24;
+  return {
+    consolidationPolicy: "WhenEmptyOrUnderutilized",
+    consolidateAfter: pool.consolidateAfter,
+    budgets: [
+      { nodes: "10%" },
+      {
+        nodes: "0",
+        reasons: ["Underutilized"],
+        schedule: `${blockFromUtcMin % 60} ${Math.floor(blockFromUtcMin / 60)} * * *`,
+        duration: `${blockedHours}h`,
+      },
+    ],
+  };
+}
+
+/**
+ * Whether `disruption` lets Karpenter drain an underused node at `nowMs`: its policy is
+ * `WhenEmptyOrUnderutilized` and no budget with `nodes: "0"` covering reason `Underutilized` is
+ * active. Evaluates the daily budgets `karpenterDisruption` writes (`M H * * *` + duration, UTC);
+ * throws on other schedules rather than guess.
+ */
+export function underutilizedConsolidationAllowed(
+  disruption: Record<string, unknown>,
+  nowMs: number,
+): boolean {
+  if (disruption.consolidationPolicy !== "WhenEmptyOrUnderutilized") return false;
+  const budgets = (disruption.budgets ?? []) as {
+    nodes: string;
+    reasons?: string[];
+    schedule?: string;
+    duration?: string;
+  }[];
+  const minuteOfDay = Math.floor(nowMs / 60_000) % 1440;
+  for (const b of budgets) {
+    if (b.nodes !== "0" || (b.reasons && !b.reasons.includes("Underutilized"))) continue;
+    if (b.schedule === undefined) return false;
+    const m = /^(\d+) (\d+) \* \* \*$/.exec(b.schedule);
+    if (!m || b.duration === undefined)
+      throw new Error(`unsupported budget schedule: ${b.schedule} for ${b.duration}`);
+    const from = Number(m[2]) * 60 + Number(m[1]);
+    const length = durationSeconds(b.duration) / 60;
+    if ((((minuteOfDay - from) % 1440) + 1440) % 1440 < length) return false;
+  }
+  return true;
+}
+
+/** Minutes `timeZone` is ahead of UTC at `atMs` (Asia/Shanghai: 480). */
+export function utcOffsetMinutes(timeZone: string, atMs: number): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+  }).formatToParts(new Date(atMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const local = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
+  return Math.round((local - Math.floor(atMs / 60_000) * 60_000) / 60_000);
+}
+
+/** Seconds of a `consolidateAfter` duration such as `30s`, `10m` or `1h`. */
+export function durationSeconds(duration: string): number {
+  const m = /^(\d+)(s|m|h)$/.exec(duration);
+  if (!m) throw new Error(`not a duration: ${duration} (expected e.g. 30s, 5m, 1h)`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"];
+}
+
+function formatNumber(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(2).replace(/0+$/, "");
+}

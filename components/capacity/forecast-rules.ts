@@ -1,0 +1,109 @@
+/**
+ * Prometheus recording rules that compute the traffic forecast of `forecast.ts` inside Prometheus, so
+ * KEDA can scale on it. Subqueries over the raw request counter (not over a recorded series) give
+ * the seasonal lookahead from the first day after deploy, as the counters' history is already kept.
+ * Pure builder; the output is promtool's rule-file format `{ groups: [...] }`.
+ */
+import type { ModelSpec } from "../config/model-schema";
+import type { GpuPool, StackConfig } from "../config/stack-schema";
+import { eventWindows, FORECAST_DEFAULTS, ForecastParams, leadMinutes, SEASONS_MINUTES } from "./forecast";
+
+/** One recording rule in promtool format. */
+export interface RecordingRule {
+  readonly record: string;
+  readonly expr: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** A rule group in promtool format. */
+export interface RuleGroup {
+  readonly name: string;
+  readonly rules: readonly RecordingRule[];
+}
+
+/** Name of the forecast series for a lead time in minutes, e.g. `mlops:model_rps_forecast:5m`. */
+export function forecastSeriesName(leadMin: number): string {
+  return `mlops:model_rps_forecast:${leadMin}m`;
+}
+
+const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
+
+/**
+ * The forecast rules of one model. Evaluated in order within the group, so each rule reads the
+ * previous ones at the same evaluation:
+ * 1. `mlops:model_rps_lookahead:<lead>{season}` max 5-minute mean rate over the same minutes a day /
+ *    week ago, from now to now + lead, divided by the multiplier of an event then;
+ * 2. `mlops:model_rps_trend:<K>{season}` clamped ratio of the last K minutes to the same K minutes
+ *    a period ago (event-corrected; both sides plus `ratioOffsetRps` so an idle model gives 1, not NaN);
+ * 3. `mlops:model_event_multiplier:<lead>` the multiplier of a declared event from lead before its
+ *    start until its end, else 1 (from `time()`, so no extra series is needed);
+ * 4. the forecast: max over seasons of lookahead × max(trend, event), or, without history, the
+ *    current rate × event.
+ * Every rule carries a static `model` label, so rules of many models in one file stay distinct
+ * (promtool flags identical name + labels as duplicates).
+ */
+export function forecastRecordingRules(
+  spec: ModelSpec,
+  pool: GpuPool,
+  config: StackConfig,
+  params: ForecastParams = FORECAST_DEFAULTS,
+): { groups: RuleGroup[] } {
+  const lead = leadMinutes(spec, pool);
+  const k = params.trendMinutes;
+  const half = Math.floor(params.smoothMinutes / 2);
+  const sel = `{model="${spec.name}"}`;
+  const rate = (w: number) => `sum by (model) (rate(mlops_model_requests_total${sel}[${w}m]))`;
+  const lookName = `mlops:model_rps_lookahead:${lead}m`;
+  const trendName = `mlops:model_rps_trend:${k}m`;
+  const eventName = `mlops:model_event_multiplier:${lead}m`;
+  const c = params.ratioOffsetRps;
+  const rules: RecordingRule[] = [];
+  for (const p of SEASONS_MINUTES) {
+    const season = SEASON_LABEL[p];
+    // Samples of the smoothed rate at the ends of minutes [t-P+half, t-P+lead+half]: the level over
+    // [t-P, t-P+lead], as a trailing 5-minute mean lags its window's centre by half its length.
+    rules.push({
+      record: lookName,
+      expr:
+        `max_over_time((${rate(params.smoothMinutes)})[${lead + 1}m:1m] offset ${p - lead - half - 1}m)` +
+        ` / scalar(${eventExpr(config, p, lead)})`,
+      labels: { model: spec.name, season },
+    });
+    rules.push({
+      record: trendName,
+      expr:
+        `clamp((avg_over_time((${rate(1)})[${k}m:1m]) + ${c}) / ` +
+        `(avg_over_time((${rate(1)})[${k}m:1m] offset ${p}m) / scalar(${eventExpr(config, p + k, k)}) + ${c}),` +
+        ` ${params.minRatio}, ${params.maxRatio})`,
+      labels: { model: spec.name, season },
+    });
+  }
+  rules.push({ record: eventName, expr: eventExpr(config, 0, lead), labels: { model: spec.name } });
+  rules.push({
+    record: forecastSeriesName(lead),
+    expr:
+      `max by (model) (${lookName}${sel} * on (model, season) ` +
+      `clamp_min(${trendName}${sel}, scalar(${eventName}${sel})))` +
+      ` or on (model) (${rate(1)} * on (model) ${eventName}${sel})`,
+    labels: { model: spec.name },
+  });
+  return { groups: [{ name: `mlops-capacity-forecast-${spec.name}`, rules }] };
+}
+
+/**
+ * `max(<m1> and <in window 1> or ... or vector(1))`: the largest multiplier of an event active
+ * anywhere in [now - shift, now - shift + window] (minutes), else 1. `time()` shifted instead of an
+ * `offset`, so it needs no recorded history.
+ */
+function eventExpr(config: StackConfig, shiftMin: number, windowMin: number): string {
+  const terms = eventWindows(config.events).map((e) => {
+    const from = Math.floor((e.startMs - windowMin * 60_000) / 1000) + shiftMin * 60;
+    const to = Math.floor(e.endMs / 1000) + shiftMin * 60;
+    // A distinct `event` label per term, so `or` keeps every active event and `max` picks the largest.
+    return (
+      `label_replace(vector(${e.multiplier}), "event", "${e.name}", "", "")` +
+      ` and on () (vector(time()) >= ${from}) and on () (vector(time()) < ${to})`
+    );
+  });
+  return `max(${[...terms, "vector(1)"].join(" or ")})`;
+}

@@ -1,0 +1,137 @@
+/**
+ * Per-model traffic forecast over the next lead-time window, from the model's own history: the same
+ * minutes yesterday and last week (seasonal lookahead), scaled by the recent trend (the last minutes
+ * against the same minutes a day / a week ago), and by declared sales events. The simulator runs this
+ * code; `forecast-rules.ts` computes the same formula inside Prometheus for KEDA.
+ *
+ *   forecast(t) = max over P in {1d, 7d} of  lookahead_P(t) * max(trend_P(t), event(t))
+ *   lookahead_P = max of the 5-minute mean rate over [t - P, t - P + lead] / event multiplier then
+ *   trend_P     = clamp((avg of the last K minutes + c) / (avg of the same K minutes P ago / event
+ *                 multiplier then + c), lo, hi)
+ *   event(t)    = the multiplier of a declared event active anywhere in [t, t + lead], else 1
+ *
+ * Without history for either period the forecast falls back to the current rate times `event`.
+ * Pure: no Pulumi imports.
+ */
+import type { ModelSpec } from "../config/model-schema";
+import type { GpuPool, SalesEvent } from "../config/stack-schema";
+
+/** Minutes in a day and in a week: the two seasonal periods. */
+export const SEASONS_MINUTES = [1440, 10080] as const;
+
+/** Tuning of the forecast; shared by the simulator and the Prometheus rules. */
+export interface ForecastParams {
+  /** Minutes averaged for the trend ratio. @default 10 */
+  readonly trendMinutes: number;
+  /** Lower and upper clamp of the trend ratio, so one odd minute cannot zero or explode the forecast. @default 0.5, 4 */
+  readonly minRatio: number;
+  readonly maxRatio: number;
+  /** Requests/s added to both sides of the ratio so idle models give 1, not 0/0. @default 1 */
+  readonly ratioOffsetRps: number;
+  /** Minutes of the trailing mean the lookahead reads (`rate(...[5m])`), damping per-minute noise. @default 5 */
+  readonly smoothMinutes: number;
+}
+
+/** Defaults: a 10-minute trend reacts within one cold start yet averages out per-minute noise. */
+export const FORECAST_DEFAULTS: ForecastParams = {
+  trendMinutes: 10,
+  minRatio: 0.5,
+  maxRatio: 4,
+  ratioOffsetRps: 1,
+  smoothMinutes: 5,
+};
+
+/** Seconds from a scale-up decision to a ready replica on a new node: node provisioning + cold start. */
+export function leadTimeSeconds(spec: ModelSpec, pool: GpuPool): number {
+  return pool.provisioningSeconds + spec.serving.coldStartSeconds;
+}
+
+/** The lead time in whole minutes (rounded up), the granularity of the traffic and of PromQL windows. */
+export function leadMinutes(spec: ModelSpec, pool: GpuPool): number {
+  return Math.max(1, Math.ceil(leadTimeSeconds(spec, pool) / 60));
+}
+
+/** A declared event as epoch milliseconds. */
+export interface EventWindow {
+  readonly name: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly multiplier: number;
+}
+
+/** Parses the stack's events into epoch windows. */
+export function eventWindows(events: readonly SalesEvent[]): EventWindow[] {
+  return events.map((e) => ({
+    name: e.name,
+    startMs: Date.parse(e.start),
+    endMs: Date.parse(e.end),
+    multiplier: e.trafficMultiplier,
+  }));
+}
+
+/**
+ * Multiplier expected within the next `leadMin` minutes from `nowMs`: an event counts from `lead`
+ * before its start until its end, so capacity is ready when it begins. The largest wins.
+ */
+export function eventMultiplier(events: readonly EventWindow[], nowMs: number, leadMin: number): number {
+  let m = 1;
+  for (const e of events) {
+    if (nowMs >= e.startMs - leadMin * 60_000 && nowMs < e.endMs) m = Math.max(m, e.multiplier);
+  }
+  return m;
+}
+
+/** When the forecast is made: the epoch ms of decision minute `t` and the declared events. */
+export interface ForecastClock {
+  readonly nowMs: number;
+  readonly events: readonly EventWindow[];
+}
+
+/**
+ * Forecast for decision minute `t` of `series` (requests/s per minute; minutes up to `t - 1` are
+ * known, as the rate of the last full minute is what Prometheus has at the start of minute `t`).
+ * History that fell inside a declared event is divided by that event's multiplier, so last
+ * Saturday's flash sale does not make this Saturday look eight times busier.
+ */
+export function forecastAt(
+  series: Float64Array,
+  t: number,
+  leadMin: number,
+  clock: ForecastClock,
+  params: ForecastParams = FORECAST_DEFAULTS,
+): number {
+  const k = params.trendMinutes;
+  const w = params.smoothMinutes;
+  const half = Math.floor(w / 2);
+  const event = eventMultiplier(clock.events, clock.nowMs, leadMin);
+  if (t < 1) return 0;
+  let best = -1;
+  for (const p of SEASONS_MINUTES) {
+    if (t - p - k - w < 0) continue;
+    const agoMs = clock.nowMs - p * 60_000;
+    // Lookahead on the trailing w-minute mean, shifted by half its window so it tracks the level.
+    let look = 0;
+    const end = Math.min(t - p + leadMin + half, t - 1);
+    for (let i = t - p + half; i <= end; i++) {
+      let sum = 0;
+      for (let j = i - w + 1; j <= i; j++) sum += series[j];
+      if (sum / w > look) look = sum / w;
+    }
+    look /= eventMultiplier(clock.events, agoMs, leadMin);
+    let now = 0;
+    let past = 0;
+    for (let i = t - k; i < t; i++) {
+      now += series[i];
+      past += series[i - p];
+    }
+    past /= eventMultiplier(clock.events, agoMs - k * 60_000, k);
+    const c = params.ratioOffsetRps;
+    const ratio = clamp((now / k + c) / (past / k + c), params.minRatio, params.maxRatio);
+    best = Math.max(best, look * Math.max(ratio, event));
+  }
+  return best >= 0 ? best : series[t - 1] * event;
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}

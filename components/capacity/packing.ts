@@ -1,0 +1,329 @@
+/**
+ * GPU packing and cost: how each serving pool's replica GPU shares pack onto nodes, the cheapest
+ * instance mix for a demand, and the monthly cost at minimum, expected and peak load, beside the
+ * static "before" baseline (whole GPUs for the peak, one model per GPU). Pure: no Pulumi imports.
+ *
+ * Units: a *slot* is the schedulable GPU device the NVIDIA device plugin advertises on a node of the
+ * pool: one time-slice (time-slicing), one MIG device (MIG) or one whole GPU (no sharing). A replica
+ * requests `deviceCount(share, pool)` slots and must fit on one node.
+ */
+import type { ModelSpec } from "../config/model-schema";
+import type { GpuPool, StackConfig } from "../config/stack-schema";
+import { gpuInstanceType, migSliceFraction } from "./instance-catalog";
+
+/** Average hours in a month (8,760 h / 12), the convention of the AWS pricing calculator. */
+export const HOURS_PER_MONTH = 730;
+
+/** One instance type a pool may launch, with what it offers and costs. */
+export interface InstanceOption {
+  readonly type: string;
+  readonly gpus: number;
+  /** Schedulable GPU devices (slots) per node. */
+  readonly slots: number;
+  /** Hourly price at the pool's capacity type (spot or on-demand). */
+  readonly hourly: number;
+}
+
+/** One node of a packing. */
+export interface PackedNode {
+  readonly zone: number;
+  readonly type: string;
+  readonly gpus: number;
+  readonly slots: number;
+  readonly usedSlots: number;
+  readonly hourly: number;
+}
+
+/** How one pool's replicas pack onto nodes at one load level. */
+export interface PoolPacking {
+  readonly pool: string;
+  readonly nodes: readonly PackedNode[];
+  readonly gpus: number;
+  readonly slots: number;
+  readonly usedSlots: number;
+  readonly hourlyCost: number;
+  readonly monthlyCost: number;
+  /** True when the packing needs more GPUs than the pool's `maxGpus`. */
+  readonly overMaxGpus: boolean;
+}
+
+/** Replica demand of one model on a pool: `replicas` pods of `devices` slots each. */
+export interface ReplicaDemand {
+  readonly model: string;
+  readonly devices: number;
+  readonly replicas: number;
+}
+
+/**
+ * GPU devices (slots) one replica of `share` requests on the pool: the same rule as the config's
+ * `deviceCount` (components/config/model-schema.ts), restated here because that module's imports
+ * reach the Pulumi SDK and capacity code stays Pulumi-free.
+ */
+export function replicaDevices(share: number, pool: GpuPool): number {
+  const sharing = pool.sharing;
+  if (sharing.mode === "none") return Math.max(1, Math.round(share));
+  if (sharing.mode === "time-slicing") return Math.max(1, Math.round(share * sharing.replicas));
+  return Math.max(1, Math.round(share / (migSliceFraction(sharing.profile) ?? 1)));
+}
+
+/** Slots one GPU of `instanceType` offers under the pool's sharing. */
+export function slotsPerGpu(pool: GpuPool, instanceType: string): number {
+  const sharing = pool.sharing;
+  if (sharing.mode === "none") return 1;
+  if (sharing.mode === "time-slicing") return sharing.replicas;
+  return gpuInstanceType(instanceType)?.gpu.migProfiles[sharing.profile] ?? 1;
+}
+
+/** Hourly price of an instance type for the pool's capacity type; throws when the config lacks it. */
+export function hourlyPrice(pool: GpuPool, type: string, config: StackConfig): number {
+  const price = config.pricing.instances[type];
+  const hourly = pool.capacityType === "spot" ? price?.spot : price?.onDemand;
+  if (hourly === undefined) throw new Error(`no ${pool.capacityType} price for ${type} (pool ${pool.name})`);
+  return hourly;
+}
+
+/** The instance types a pool may launch, cheapest GPU first. */
+export function instanceOptions(pool: GpuPool, config: StackConfig): InstanceOption[] {
+  return pool.instanceTypes
+    .map((type) => {
+      const gpus = gpuInstanceType(type)?.gpus ?? 1;
+      return { type, gpus, slots: gpus * slotsPerGpu(pool, type), hourly: hourlyPrice(pool, type, config) };
+    })
+    .sort((a, b) => a.hourly / a.slots - b.hourly / b.slots || a.slots - b.slots);
+}
+
+/**
+ * Cheapest multiset of instances offering at least `slots` slots, using only types whose nodes hold
+ * a pod of `largestPod` slots (unbounded knapsack by dynamic programming over slots). Returns the
+ * chosen options, or `undefined` when no type can hold the largest pod.
+ */
+export function cheapestMix(
+  options: readonly InstanceOption[],
+  slots: number,
+  largestPod = 1,
+): InstanceOption[] | undefined {
+  const usable = options.filter((o) => o.slots >= largestPod);
+  if (usable.length === 0) return undefined;
+  if (slots <= 0) return [];
+  const biggest = Math.max(...usable.map((o) => o.slots));
+  const limit = slots + biggest;
+  const cost = new Float64Array(limit + 1).fill(Infinity);
+  const pick = new Int32Array(limit + 1).fill(-1);
+  cost[0] = 0;
+  for (let s = 1; s <= limit; s++) {
+    usable.forEach((o, i) => {
+      const prev = s - o.slots;
+      if (prev >= 0 && cost[prev] + o.hourly < cost[s] - 1e-9) {
+        cost[s] = cost[prev] + o.hourly;
+        pick[s] = i;
+      }
+    });
+  }
+  let best = slots;
+  for (let s = slots; s <= limit; s++) if (cost[s] < cost[best] - 1e-9) best = s;
+  const mix: InstanceOption[] = [];
+  for (let s = best; s > 0; s -= usable[pick[s]].slots) mix.push(usable[pick[s]]);
+  return mix.sort((a, b) => b.slots - a.slots);
+}
+
+/** First-fit decreasing of pod sizes into node capacities; the used slots per node, or undefined. */
+export function firstFitDecreasing(
+  pods: readonly number[],
+  capacities: readonly number[],
+): number[] | undefined {
+  const used = capacities.map(() => 0);
+  for (const pod of [...pods].sort((a, b) => b - a)) {
+    const i = capacities.findIndex((cap, j) => cap - used[j] >= pod);
+    if (i < 0) return undefined;
+    used[i] += pod;
+  }
+  return used;
+}
+
+/**
+ * Packs the replica demands of one pool into the cheapest nodes. Each model's replicas spread
+ * round-robin over `zones` (the topology spread the serving pods carry, maxSkew 1), and each zone is
+ * packed on its own, because a pod cannot use free slots in another zone. The pool's `minGpus` floor
+ * is kept by adding the cheapest nodes.
+ */
+export function packPool(
+  pool: GpuPool,
+  config: StackConfig,
+  demands: readonly ReplicaDemand[],
+  zones = config.cluster.availabilityZones,
+): PoolPacking {
+  const options = instanceOptions(pool, config);
+  const podsByZone: number[][] = Array.from({ length: Math.max(1, zones) }, () => []);
+  demands.forEach((d, k) => {
+    for (let r = 0; r < d.replicas; r++) podsByZone[(r + k) % podsByZone.length].push(d.devices);
+  });
+  const nodes: PackedNode[] = [];
+  podsByZone.forEach((pods, zone) => {
+    const largest = pods.length === 0 ? 1 : Math.max(...pods);
+    let need = pods.reduce((a, b) => a + b, 0);
+    for (;;) {
+      const mix = cheapestMix(options, need, largest);
+      if (!mix) throw new Error(`pool ${pool.name}: no instance type holds a pod of ${largest} GPU devices`);
+      const used = firstFitDecreasing(
+        pods,
+        mix.map((o) => o.slots),
+      );
+      if (used) {
+        mix.forEach((o, i) =>
+          nodes.push({
+            zone,
+            type: o.type,
+            gpus: o.gpus,
+            slots: o.slots,
+            usedSlots: used[i],
+            hourly: o.hourly,
+          }),
+        );
+        break;
+      }
+      need += 1; // fragmentation: ask for one more slot and try again
+    }
+  });
+  let gpus = nodes.reduce((a, n) => a + n.gpus, 0);
+  if (gpus < pool.minGpus) {
+    const perGpu = Math.max(1, slotsPerGpu(pool, options[0].type));
+    for (const o of cheapestMix(options, (pool.minGpus - gpus) * perGpu) ?? []) {
+      nodes.push({ zone: nodes.length % Math.max(1, zones), ...o, usedSlots: 0 });
+    }
+    gpus = nodes.reduce((a, n) => a + n.gpus, 0);
+  }
+  const hourlyCost = nodes.reduce((a, n) => a + n.hourly, 0);
+  return {
+    pool: pool.name,
+    nodes,
+    gpus,
+    slots: nodes.reduce((a, n) => a + n.slots, 0),
+    usedSlots: nodes.reduce((a, n) => a + n.usedSlots, 0),
+    hourlyCost,
+    monthlyCost: hourlyCost * HOURS_PER_MONTH,
+    overMaxGpus: gpus > pool.maxGpus,
+  };
+}
+
+/** Replicas a model runs at a load level; `undefined` rps means its declared min (or max for peak). */
+export type LoadLevel = "minimum" | "expected" | "peak";
+
+/** Per-model traffic the plan sizes for (requests per second). */
+export interface ModelLoad {
+  readonly expectedRps: number;
+  readonly peakRps: number;
+}
+
+/** The capacity plan of a stack: per serving pool and load level, plus totals and the static baseline. */
+export interface CapacityPlan {
+  readonly currency: string;
+  readonly pools: readonly { readonly name: string; readonly levels: Record<LoadLevel, PoolPacking> }[];
+  readonly monthlyCost: Record<LoadLevel, number>;
+  readonly staticBaseline: StaticBaseline;
+}
+
+/** The "before": every model on its own whole GPUs, sized for its peak, running all month. */
+export interface StaticBaseline {
+  readonly gpusByModel: Readonly<Record<string, number>>;
+  readonly gpus: number;
+  readonly hourlyCost: number;
+  readonly monthlyCost: number;
+}
+
+/** Replicas that serve `rps` at the model's target utilization, within its replica bounds. */
+export function replicasForRps(spec: ModelSpec, rps: number): number {
+  const perReplica = spec.serving.rpsPerReplica * spec.serving.targetUtilization;
+  const { min, max } = spec.serving.replicas;
+  return Math.min(max, Math.max(min, Math.ceil(rps / perReplica - 1e-9)));
+}
+
+/**
+ * Plans every serving pool at three load levels. Without `load`, a model's minimum is
+ * `replicas.min`, its peak `replicas.max`, and its expected load the midpoint, a placeholder until
+ * traffic history is passed (the simulator's traffic gives real expected and peak rates).
+ */
+export function planCapacity(
+  config: StackConfig,
+  specs: readonly ModelSpec[],
+  load?: ReadonlyMap<string, ModelLoad>,
+): CapacityPlan {
+  const replicas = (spec: ModelSpec, level: LoadLevel): number => {
+    const { min, max } = spec.serving.replicas;
+    const l = load?.get(spec.name);
+    if (level === "minimum") return min;
+    if (!l) return level === "peak" ? max : Math.ceil((min + max) / 2);
+    return replicasForRps(spec, level === "peak" ? l.peakRps : l.expectedRps);
+  };
+  const pools = config.gpuPools
+    .filter((p) => p.purpose === "serving")
+    .map((pool) => {
+      const onPool = specs.filter((s) => s.serving.gpu.pool === pool.name);
+      const at = (level: LoadLevel) =>
+        packPool(
+          pool,
+          config,
+          onPool.map((s) => ({
+            model: s.name,
+            devices: replicaDevices(s.serving.gpu.share, pool),
+            replicas: replicas(s, level),
+          })),
+        );
+      return {
+        name: pool.name,
+        levels: { minimum: at("minimum"), expected: at("expected"), peak: at("peak") },
+      };
+    });
+  const total = (level: LoadLevel) => pools.reduce((a, p) => a + p.levels[level].monthlyCost, 0);
+  const peakRps = new Map(
+    specs.map((s) => [
+      s.name,
+      load?.get(s.name)?.peakRps ??
+        s.serving.replicas.max * s.serving.rpsPerReplica * s.serving.targetUtilization,
+    ]),
+  );
+  return {
+    currency: config.pricing.currency,
+    pools,
+    monthlyCost: { minimum: total("minimum"), expected: total("expected"), peak: total("peak") },
+    staticBaseline: staticBaseline(config, specs, peakRps),
+  };
+}
+
+/**
+ * Whole GPUs per model for its peak with no sharing between models (the pre-platform setup): the
+ * replicas that cover the peak at full `rpsPerReplica`, times their share, rounded up to whole GPUs,
+ * on the cheapest on-demand single-GPU price of the model's pool, around the clock.
+ */
+export function staticBaseline(
+  config: StackConfig,
+  specs: readonly ModelSpec[],
+  peakRps: ReadonlyMap<string, number>,
+): StaticBaseline {
+  const gpusByModel: Record<string, number> = {};
+  let hourlyCost = 0;
+  for (const spec of specs) {
+    const pool = config.gpuPools.find((p) => p.name === spec.serving.gpu.pool);
+    if (!pool) continue;
+    const gpus = staticGpus(spec, peakRps.get(spec.name) ?? 0);
+    gpusByModel[spec.name] = gpus;
+    hourlyCost += gpus * staticGpuHourly(pool, config);
+  }
+  const gpus = Object.values(gpusByModel).reduce((a, b) => a + b, 0);
+  return { gpusByModel, gpus, hourlyCost, monthlyCost: hourlyCost * HOURS_PER_MONTH };
+}
+
+/** Whole GPUs one model needs for `peakRps` without sharing a GPU with other models (at least 1). */
+export function staticGpus(spec: ModelSpec, peakRps: number): number {
+  const replicas = Math.max(1, Math.ceil(peakRps / spec.serving.rpsPerReplica - 1e-9));
+  return Math.max(1, Math.ceil(replicas * spec.serving.gpu.share - 1e-9));
+}
+
+/** Cheapest on-demand price per GPU among the pool's instance types (the static fleet was on-demand). */
+export function staticGpuHourly(pool: GpuPool, config: StackConfig): number {
+  return Math.min(
+    ...pool.instanceTypes.map((t) => {
+      const gpus = gpuInstanceType(t)?.gpus ?? 1;
+      return (config.pricing.instances[t]?.onDemand ?? Infinity) / gpus;
+    }),
+  );
+}

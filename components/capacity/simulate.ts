@@ -1,0 +1,433 @@
+/**
+ * Minute-by-minute replay of per-model traffic through four capacity strategies (DESIGN section 6):
+ * - `static`   whole GPUs for each model's weekly peak, one model per GPU, always on (the "before");
+ * - `reactive` KEDA/HPA on current traffic only, Karpenter nodes, time-sliced packing;
+ * - `platform` what this project deploys: `reactive` plus the forecast trigger and the event cron
+ *              triggers of `autoscaling.ts`, with the same targets and formula;
+ * - `oracle`   perfect foresight and instant start: exactly the replicas each minute needs, packed
+ *              into the cheapest nodes, billed per minute (the limit).
+ *
+ * The model of the real controls, and its simplifications:
+ * - KEDA polls every 15 s; with per-minute traffic this is one decision per minute that sees the
+ *   rate of the previous minute (what `rate(...[1m])` holds at that moment);
+ * - HPA: each metric proposes `ceil(value / target)` unless within the 10% tolerance of the current
+ *   replicas, the max proposal wins (cron triggers propose their `desiredReplicas`); scale-up is
+ *   immediate, scale-down takes the max recommendation of the last 300 s (stabilisation window);
+ * - a new pod is ready `coldStartSeconds` after it starts, and a pod that needs a new node starts
+ *   when the node is ready, `provisioningSeconds` after Karpenter launches it (cheapest fit for all
+ *   pods pending in that minute); a replica counts from the first whole minute it is ready;
+ * - pods fill the oldest node with free GPU devices (a bin-packing placement); zone spread is not
+ *   modelled here (see `packPool`); scale-down deletes the newest pods first; empty nodes are
+ *   removed after the pool's `consolidateAfter`, never below `minGpus` (modelled as a floor; the
+ *   cluster holds `minGpus` as warm pause-pod headroom on top of the load, so the two agree only
+ *   for `minGpus: 0`, the prod serving pool);
+ * - Karpenter consolidation follows `karpenterDisruption(pool, config.timeZone)`, the NodePool's
+ *   `spec.disruption`: where its budgets allow reason `Underutilized` (serving pools, 01:00-05:00
+ *   local), one underused node a minute whose pods fit on the other ready nodes for
+ *   `consolidateAfter` is drained and its pods restart elsewhere with a cold start (the
+ *   PodDisruptionBudget's one-pod-at-a-time pacing is not modelled: all its pods move at once);
+ *   `reactive` and `platform` share the cluster, so both get the same consolidation;
+ * - `maxGpus` is not enforced (the result reports the peak GPUs so a binding limit is visible);
+ * - pods are packed by GPU slices only: their CPU and memory requests are not checked against the
+ *   node's (a spec asking for more CPU than an instance's share per slice would need bigger nodes).
+ *
+ * `gpuUtilization` = GPU-busy seconds (served rps / rpsPerReplica × share) / provisioned GPU seconds
+ * (whole GPUs of every node from launch to removal). An SLO-miss minute is one in which a model's
+ * demand exceeds its ready replicas × rpsPerReplica. Pure: no Pulumi imports.
+ */
+import type { ModelSpec } from "../config/model-schema";
+import type { GpuPool, StackConfig } from "../config/stack-schema";
+import {
+  karpenterDisruption,
+  cronFloorAt,
+  durationSeconds,
+  forecastTargetPerReplica,
+  kedaTargetPerReplica,
+  SCALE_DOWN_STABILIZATION_SECONDS,
+  underutilizedConsolidationAllowed,
+} from "./autoscaling";
+import { eventWindows, forecastAt, leadMinutes } from "./forecast";
+import {
+  cheapestMix,
+  instanceOptions,
+  InstanceOption,
+  replicaDevices,
+  staticGpuHourly,
+  staticGpus,
+} from "./packing";
+import type { Traffic } from "./traffic";
+
+/** The four strategies, in report order. */
+export const STRATEGIES = ["static", "reactive", "platform", "oracle"] as const;
+/** One strategy name. */
+export type StrategyName = (typeof STRATEGIES)[number];
+
+/** Outcome of one strategy over the replay. */
+export interface StrategyResult {
+  /** GPU-busy seconds / provisioned GPU seconds, 0-1. */
+  readonly gpuUtilization: number;
+  readonly gpuHours: number;
+  readonly cost: number;
+  /** Percent of model-minutes whose demand exceeded ready capacity. */
+  readonly sloViolationPct: number;
+  readonly sloMissMinutes: number;
+  /** Most GPUs provisioned at once. */
+  readonly peakGpus: number;
+}
+
+/** Result of `simulate`. */
+export interface SimulationResult {
+  readonly currency: string;
+  readonly minutes: number;
+  readonly modelMinutes: number;
+  readonly strategies: Record<StrategyName, StrategyResult>;
+}
+
+/** Karpenter v1 `spec.disruption.consolidationPolicy` values. */
+export type ConsolidationPolicy = "WhenEmpty" | "WhenEmptyOrUnderutilized";
+
+/** HPA's default tolerance: usage within ±10% of target changes nothing. */
+export const HPA_TOLERANCE = 0.1;
+
+/** Options of `simulate`. */
+export interface SimulateOptions {
+  /** Called with the fraction done (0-1) after each simulated day of each strategy. */
+  readonly onProgress?: (fraction: number, strategy: StrategyName) => void;
+  /**
+   * Karpenter consolidation to model instead of the deployed one, at every hour (what-if runs of
+   * the benchmark). @default `karpenterDisruption(pool, config.timeZone)` with its budget window
+   */
+  readonly consolidationPolicy?: ConsolidationPolicy;
+  /** Called for every model-minute with the demand and the ready replicas (tests, debugging). */
+  readonly trace?: (
+    strategy: StrategyName,
+    model: string,
+    minute: number,
+    demand: number,
+    ready: number,
+  ) => void;
+}
+
+interface ModelCtx {
+  readonly spec: ModelSpec;
+  readonly series: Float64Array;
+  readonly devices: number;
+  readonly lead: number;
+  readonly target: number;
+  readonly forecastTarget: number;
+}
+
+/** Replays `traffic` (its models must all have a spec) through every strategy. */
+export function simulate(
+  config: StackConfig,
+  specs: readonly ModelSpec[],
+  traffic: Traffic,
+  options: SimulateOptions = {},
+): SimulationResult {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const pools = new Map<string, { pool: GpuPool; models: ModelCtx[] }>();
+  traffic.models.forEach((name, m) => {
+    const spec = byName.get(name);
+    if (!spec) throw new Error(`traffic has model ${name} but no model spec defines it`);
+    const pool = config.gpuPools.find((p) => p.name === spec.serving.gpu.pool);
+    if (!pool) throw new Error(`model ${name}: unknown pool ${spec.serving.gpu.pool}`);
+    const entry = pools.get(pool.name) ?? { pool, models: [] };
+    entry.models.push({
+      spec,
+      series: traffic.rps[m],
+      devices: replicaDevices(spec.serving.gpu.share, pool),
+      lead: leadMinutes(spec, pool),
+      target: kedaTargetPerReplica(spec),
+      forecastTarget: forecastTargetPerReplica(spec),
+    });
+    pools.set(pool.name, entry);
+  });
+  const modelMinutes = traffic.models.length * traffic.minutes;
+  const strategies = {} as Record<StrategyName, StrategyResult>;
+  STRATEGIES.forEach((name, k) => {
+    const trace = options.trace;
+    const acc = new Accumulator(trace && ((model, t, d, r) => trace(name, model, t, d, r)));
+    for (const { pool, models } of pools.values()) {
+      const progress = (f: number) => options.onProgress?.((k + f) / STRATEGIES.length, name);
+      if (name === "static") runStatic(pool, models, config, traffic.minutes, acc);
+      else if (name === "oracle") runOracle(pool, models, config, traffic.minutes, acc);
+      else
+        runAutoscaled(
+          name === "platform",
+          pool,
+          models,
+          config,
+          traffic,
+          acc,
+          progress,
+          options.consolidationPolicy,
+        );
+    }
+    strategies[name] = acc.result(modelMinutes);
+  });
+  return { currency: config.pricing.currency, minutes: traffic.minutes, modelMinutes, strategies };
+}
+
+class Accumulator {
+  busyGpuSec = 0;
+  gpuSec = 0;
+  cost = 0;
+  misses = 0;
+  peakGpus = 0;
+  /** Gpus provisioned per minute index, summed over pools (for the peak). */
+  private readonly perMinute = new Map<number, number>();
+
+  constructor(private readonly trace?: (model: string, t: number, demand: number, ready: number) => void) {}
+
+  serve(demand: number, ready: number, spec: ModelSpec, t: number): void {
+    this.trace?.(spec.name, t, demand, ready);
+    const capacity = ready * spec.serving.rpsPerReplica;
+    if (demand > capacity + 1e-9) this.misses++;
+    this.busyGpuSec +=
+      (Math.min(demand, capacity) / spec.serving.rpsPerReplica) * spec.serving.gpu.share * 60;
+  }
+
+  provision(t: number, gpus: number, hourly: number): void {
+    this.gpuSec += gpus * 60;
+    this.cost += hourly / 60;
+    const total = (this.perMinute.get(t) ?? 0) + gpus;
+    this.perMinute.set(t, total);
+    if (total > this.peakGpus) this.peakGpus = total;
+  }
+
+  result(modelMinutes: number): StrategyResult {
+    return {
+      gpuUtilization: this.gpuSec > 0 ? this.busyGpuSec / this.gpuSec : 0,
+      gpuHours: this.gpuSec / 3600,
+      cost: this.cost,
+      sloViolationPct: modelMinutes > 0 ? (100 * this.misses) / modelMinutes : 0,
+      sloMissMinutes: this.misses,
+      peakGpus: this.peakGpus,
+    };
+  }
+}
+
+function runStatic(
+  pool: GpuPool,
+  models: ModelCtx[],
+  config: StackConfig,
+  minutes: number,
+  acc: Accumulator,
+) {
+  const perGpu = staticGpuHourly(pool, config);
+  let gpus = 0;
+  const replicas = models.map((c) => {
+    let peak = 0;
+    for (const v of c.series) if (v > peak) peak = v;
+    gpus += staticGpus(c.spec, peak);
+    return Math.max(1, Math.ceil(peak / c.spec.serving.rpsPerReplica - 1e-9));
+  });
+  for (let t = 0; t < minutes; t++) {
+    models.forEach((c, i) => acc.serve(c.series[t], replicas[i], c.spec, t));
+    acc.provision(t, gpus, gpus * perGpu);
+  }
+}
+
+function runOracle(
+  pool: GpuPool,
+  models: ModelCtx[],
+  config: StackConfig,
+  minutes: number,
+  acc: Accumulator,
+) {
+  const options = instanceOptions(pool, config);
+  const largest = Math.max(1, ...models.map((c) => c.devices));
+  const minSlots = pool.minGpus * Math.max(1, options[0].slots / options[0].gpus);
+  const cache = new Map<number, { gpus: number; hourly: number }>();
+  for (let t = 0; t < minutes; t++) {
+    let slots = 0;
+    for (const c of models) {
+      const r = Math.max(
+        c.spec.serving.replicas.min,
+        Math.ceil(c.series[t] / c.spec.serving.rpsPerReplica - 1e-9),
+      );
+      slots += r * c.devices;
+      acc.serve(c.series[t], r, c.spec, t);
+    }
+    slots = Math.max(slots, minSlots);
+    let mix = cache.get(slots);
+    if (!mix) {
+      const nodes = cheapestMix(options, slots, largest) ?? [];
+      mix = { gpus: nodes.reduce((a, n) => a + n.gpus, 0), hourly: nodes.reduce((a, n) => a + n.hourly, 0) };
+      cache.set(slots, mix);
+    }
+    acc.provision(t, mix.gpus, mix.hourly);
+  }
+}
+
+interface SimNode {
+  readonly option: InstanceOption;
+  readonly readySec: number;
+  used: number;
+  emptySince: number;
+  /** First minute since which the node's pods would fit on the other nodes (underutilized). */
+  movableSince: number;
+}
+
+/** `reactive` (forecast off) or `platform` (forecast + event cron triggers) on Karpenter nodes. */
+function runAutoscaled(
+  platform: boolean,
+  pool: GpuPool,
+  models: ModelCtx[],
+  config: StackConfig,
+  traffic: Traffic,
+  acc: Accumulator,
+  progress: (f: number) => void,
+  policy?: ConsolidationPolicy,
+): void {
+  const options = instanceOptions(pool, config);
+  const provSec = pool.provisioningSeconds;
+  const disruption = karpenterDisruption(pool, config.timeZone);
+  const consolidateMin = Math.ceil(durationSeconds(String(disruption.consolidateAfter)) / 60);
+  const underutilizedAt = (nowMs: number) =>
+    policy === undefined
+      ? underutilizedConsolidationAllowed(disruption, nowMs)
+      : policy === "WhenEmptyOrUnderutilized";
+  const window = Math.max(1, Math.round(SCALE_DOWN_STABILIZATION_SECONDS / 60));
+  const events = eventWindows(config.events);
+  const nodes: SimNode[] = [];
+  const podNode: number[][] = models.map(() => []);
+  const podReady: number[][] = models.map(() => []);
+  const recs = models.map(() => new Int32Array(window));
+  const largest = Math.max(1, ...models.map((c) => c.devices));
+
+  const launch = (slots: number, t: number, readySec: number) => {
+    for (const option of cheapestMix(options, slots, largest) ?? [])
+      nodes.push({ option, readySec, used: 0, emptySince: t, movableSince: Infinity });
+  };
+  const gpus = () => nodes.reduce((a, n) => a + n.option.gpus, 0);
+  const place = (m: number, t: number): boolean => {
+    const d = models[m].devices;
+    const i = nodes.findIndex((n) => n.option.slots - n.used >= d);
+    if (i < 0) return false;
+    nodes[i].used += d;
+    podNode[m].push(i);
+    podReady[m].push(Math.max(t * 60, nodes[i].readySec) + models[m].spec.serving.coldStartSeconds);
+    return true;
+  };
+
+  /**
+   * `WhenEmptyOrUnderutilized`: the least-used ready node whose pods have fit on the other ready
+   * nodes' free devices for `consolidateAfter` is drained, one node per minute (Karpenter disrupts
+   * one candidate at a time). Its pods are evicted and start again elsewhere: each is unready for
+   * its cold start, the cost of consolidating serving pods.
+   */
+  const consolidateOne = (t: number) => {
+    let free = 0;
+    for (const n of nodes) if (n.readySec <= t * 60) free += n.option.slots - n.used;
+    let pick = -1;
+    nodes.forEach((n, i) => {
+      const fits = n.used > 0 && n.readySec <= t * 60 && free - (n.option.slots - n.used) >= n.used;
+      if (!fits) {
+        n.movableSince = Infinity;
+        return;
+      }
+      n.movableSince = Math.min(n.movableSince, t);
+      if (t - n.movableSince >= consolidateMin && (pick < 0 || n.used < nodes[pick].used)) pick = i;
+    });
+    if (pick < 0) return;
+    const from = nodes[pick];
+    models.forEach((c, m) => {
+      for (let p = 0; p < podNode[m].length; p++) {
+        if (podNode[m][p] !== pick) continue;
+        const j = nodes.findIndex(
+          (n, k) => k !== pick && n.readySec <= t * 60 && n.option.slots - n.used >= c.devices,
+        );
+        if (j < 0) continue;
+        nodes[j].used += c.devices;
+        from.used -= c.devices;
+        podNode[m][p] = j;
+        podReady[m][p] = t * 60 + c.spec.serving.coldStartSeconds;
+      }
+    });
+    from.movableSince = Infinity;
+    from.emptySince = t - consolidateMin; // drained: removed below this minute
+  };
+
+  // Warm start: the replicas minute 0 needs, on ready nodes, all ready.
+  const initial = models.map((c) => clampReplicas(c.spec, Math.ceil(c.series[0] / c.target - 1e-9)));
+  const initSlots = Math.max(
+    initial.reduce((a, r, m) => a + r * models[m].devices, 0),
+    pool.minGpus * (options[0].slots / options[0].gpus),
+  );
+  launch(initSlots, 0, -Infinity);
+  models.forEach((_c, m) => {
+    for (let r = 0; r < initial[m]; r++) place(m, 0);
+    podReady[m].fill(-Infinity);
+    recs[m].fill(initial[m]);
+  });
+
+  for (let t = 0; t < traffic.minutes; t++) {
+    const nowMs = traffic.startMs + t * 60_000;
+    const pending: number[] = [];
+    models.forEach((c, m) => {
+      const current = podNode[m].length;
+      const observed = t > 0 ? c.series[t - 1] : c.series[0];
+      let rec = propose(observed, c.target, current);
+      if (platform) {
+        const forecast = forecastAt(c.series, t, c.lead, { nowMs, events });
+        rec = Math.max(rec, propose(forecast, c.forecastTarget, current));
+        rec = Math.max(rec, cronFloorAt(c.spec, events, c.lead, nowMs));
+      }
+      rec = clampReplicas(c.spec, rec);
+      recs[m][t % window] = rec;
+      let next = rec;
+      if (rec < current) {
+        let stab = 0;
+        for (const r of recs[m]) stab = Math.max(stab, r);
+        next = Math.min(current, stab);
+      }
+      for (let r = current; r < next; r++) if (!place(m, t)) pending.push(m);
+      for (let r = current; r > next; r--) {
+        nodes[podNode[m].pop()!].used -= c.devices;
+        podReady[m].pop();
+      }
+    });
+    if (pending.length > 0) {
+      const need = pending.reduce((a, m) => a + models[m].devices, 0);
+      launch(need, t, t * 60 + provSec);
+      for (const m of pending) place(m, t);
+    }
+    if (underutilizedAt(nowMs)) consolidateOne(t);
+    // Consolidation: remove nodes empty for consolidateAfter, newest first, keeping minGpus.
+    let total = gpus();
+    for (let i = nodes.length - 1; i >= 0; i--) {
+      const n = nodes[i];
+      if (n.used > 0) {
+        n.emptySince = t + 1;
+        continue;
+      }
+      if (t - n.emptySince >= consolidateMin && total - n.option.gpus >= pool.minGpus) {
+        total -= n.option.gpus;
+        nodes.splice(i, 1);
+        for (const list of podNode) for (let p = 0; p < list.length; p++) if (list[p] > i) list[p]--;
+      }
+    }
+    models.forEach((c, m) => {
+      let ready = 0;
+      for (const r of podReady[m]) if (r <= t * 60) ready++;
+      acc.serve(c.series[t], ready, c.spec, t);
+    });
+    acc.provision(
+      t,
+      total,
+      nodes.reduce((a, n) => a + n.option.hourly, 0),
+    );
+    if (t % 1440 === 1439) progress((t + 1) / traffic.minutes);
+  }
+}
+
+/** HPA proposal for one metric: unchanged within the tolerance, else `ceil(value / target)`. */
+export function propose(value: number, target: number, current: number): number {
+  if (current > 0 && Math.abs(value / (target * current) - 1) <= HPA_TOLERANCE) return current;
+  return Math.ceil(value / target - 1e-9);
+}
+
+function clampReplicas(spec: ModelSpec, r: number): number {
+  return Math.min(spec.serving.replicas.max, Math.max(spec.serving.replicas.min, r));
+}

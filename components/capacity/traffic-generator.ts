@@ -1,0 +1,160 @@
+/**
+ * Seeded generator of realistic synthetic traffic weeks for the simulator and the tests: per model a
+ * diurnal cycle (trough before dawn, evening peak, a lunch bump; peak-to-trough 3.5-8.5x), a
+ * weekend shape (more afternoon traffic, 10% more overall), autocorrelated per-minute noise, and the
+ * stack's declared sales events as a step to their `trafficMultiplier`. Deterministic for a seed.
+ * Unless given, a model's peak rate is sized from its spec: the largest for which `replicas.max`
+ * serves every declared event at the target utilization (`defaultPeak`), so the week and the specs
+ * agree (a midnight sale multiplies the late-evening level, which leaves a busier normal day than
+ * a sale at the evening peak would).
+ * Pure: no Pulumi imports.
+ */
+import type { ModelSpec } from "../config/model-schema";
+import type { StackConfig } from "../config/stack-schema";
+import { EventWindow, eventWindows } from "./forecast";
+import type { Traffic } from "./traffic";
+
+/** Options of `generateTraffic`. */
+export interface GeneratorOptions {
+  /** PRNG seed; the same seed gives the same traffic. */
+  readonly seed: number;
+  /** First minute (epoch ms). @default Monday 2026-12-07 00:00 Asia/Shanghai (the week of Double-12) */
+  readonly startMs?: number;
+  /** @default 7 */
+  readonly days?: number;
+  /** Standard deviation of the multiplicative per-minute noise. @default 0.03 */
+  readonly noise?: number;
+  /**
+   * Weekday peak requests/s per model.
+   * @default the largest rate for which the model's `replicas.max` at its target utilization
+   * still serves every declared event (the event's multiplier times this shape's level during the
+   * event's own local hours, plus 4 standard deviations of noise) and the plain weekly peak; a
+   * model with no event is sized so that its weekly peak needs half of `replicas.max`
+   */
+  readonly peakRps?: Readonly<Record<string, number>>;
+}
+
+/** 2026-12-07T00:00:00+08:00, a Monday. */
+export const DEFAULT_TRAFFIC_START_MS = Date.parse("2026-12-06T16:00:00Z");
+
+/** Mulberry32: small, fast, good enough for synthetic traffic; deterministic per seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Shape of one model's day: trough and peak hours and the peak-to-trough ratio. */
+export interface DayShape {
+  readonly troughHour: number;
+  readonly peakHour: number;
+  readonly ratio: number;
+}
+
+/** Relative level (trough 1/ratio .. peak about 1) at local hour `h` of a weekday or weekend day. */
+export function diurnalLevel(shape: DayShape, h: number, weekend: boolean): number {
+  const rise = (((shape.peakHour - shape.troughHour) % 24) + 24) % 24;
+  const since = (((h - shape.troughHour) % 24) + 24) % 24;
+  const x = since <= rise ? since / rise : 1 - (since - rise) / (24 - rise);
+  let f = (1 - Math.cos(Math.PI * x)) / 2;
+  const lunch = Math.exp(-(((h - 12.5) / 1.2) ** 2)) * 0.15;
+  const afternoon = Math.exp(-(((h - 15) / 2.5) ** 2)) * 0.35;
+  f = weekend ? Math.min(1, 0.75 * f + afternoon + lunch) : Math.min(1, 0.9 * f + lunch);
+  const trough = 1 / shape.ratio;
+  return (trough + (1 - trough) * f) * (weekend ? 1.1 : 1);
+}
+
+/** Generates `days` of per-minute traffic for `specs`, with the stack's events and time zone. */
+export function generateTraffic(
+  specs: readonly ModelSpec[],
+  config: StackConfig,
+  opts: GeneratorOptions,
+): Traffic {
+  const rand = mulberry32(opts.seed);
+  const startMs = opts.startMs ?? DEFAULT_TRAFFIC_START_MS;
+  const minutes = (opts.days ?? 7) * 1440;
+  const sigma = opts.noise ?? 0.03;
+  const events = eventWindows(config.events);
+  const local = localClock(config.timeZone, startMs);
+  const rps = specs.map((spec) => {
+    const shape: DayShape = {
+      troughHour: 4 + rand() * 1.5,
+      peakHour: 20 + rand() * 2,
+      ratio: 3.5 + rand() * 5,
+    };
+    const peak = opts.peakRps?.[spec.name] ?? defaultPeak(spec, shape, events, config.timeZone, sigma);
+    const out = new Float64Array(minutes);
+    let ar = 0;
+    for (let i = 0; i < minutes; i++) {
+      const ms = startMs + i * 60_000;
+      const { hour, weekend } = local(ms);
+      // AR(1) with rho 0.6, scaled so its stationary standard deviation is sigma.
+      ar = 0.6 * ar + Math.sqrt(1 - 0.36) * sigma * gaussian(rand);
+      let mult = 1;
+      for (const e of events) if (ms >= e.startMs && ms < e.endMs) mult = Math.max(mult, e.multiplier);
+      out[i] = Math.max(0, peak * diurnalLevel(shape, hour, weekend) * (1 + ar) * mult);
+    }
+    return out;
+  });
+  return { models: specs.map((s) => s.name), startMs, minutes, rps };
+}
+
+/**
+ * The peak rate `replicas.max` is sized for: every declared event at the diurnal level of its own
+ * local hours (a midnight flash sale multiplies the late-evening level, not the daily peak) plus
+ * 4 sigma of noise fits `max × rpsPerReplica × targetUtilization`.
+ */
+export function defaultPeak(
+  spec: ModelSpec,
+  shape: DayShape,
+  events: readonly EventWindow[],
+  timeZone: string,
+  sigma: number,
+): number {
+  const capacity = spec.serving.replicas.max * spec.serving.rpsPerReplica * spec.serving.targetUtilization;
+  // Without events the weekly peak (at most 1.1 on a weekend) needs half of max: room for growth.
+  let need = 2 * 1.1;
+  for (const e of events) {
+    const local = localClock(timeZone, e.startMs);
+    // Events last hours; scanning at most two days bounds the work for a misdeclared one.
+    const end = Math.min(e.endMs, e.startMs + 2 * 86_400_000);
+    for (let ms = e.startMs; ms < end; ms += 60_000) {
+      const { hour, weekend } = local(ms);
+      need = Math.max(need, e.multiplier * diurnalLevel(shape, hour, weekend));
+    }
+  }
+  return capacity / (need * (1 + 4 * sigma));
+}
+function gaussian(rand: () => number): number {
+  const u = Math.max(rand(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}
+
+/**
+ * Local fractional hour and weekend flag in `timeZone`. The zone's UTC offset is taken once at the
+ * start (fixed-offset zones such as Asia/Shanghai; a DST change inside the week shifts by an hour).
+ */
+function localClock(timeZone: string, atMs: number): (ms: number) => { hour: number; weekend: boolean } {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+  }).formatToParts(new Date(atMs));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
+  const offset = asUtc - Math.floor(atMs / 60_000) * 60_000;
+  return (ms) => {
+    const d = new Date(ms + offset);
+    const day = d.getUTCDay();
+    return { hour: d.getUTCHours() + d.getUTCMinutes() / 60, weekend: day === 0 || day === 6 };
+  };
+}

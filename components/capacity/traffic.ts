@@ -1,0 +1,208 @@
+/**
+ * Per-minute traffic: the CSV contract of DESIGN section 6 (`timestamp,model,rps`, one row per model
+ * per minute, ISO-8601 UTC timestamps on the minute) and its in-memory form, one Float64Array per
+ * model. The parser reports every problem at once (capped), naming the file, the line and what is
+ * allowed. Pure: no Pulumi imports, no file access (callers pass the text).
+ */
+
+/** Traffic of several models over the same minutes. */
+export interface Traffic {
+  /** Model names, in column order of `rps`. */
+  readonly models: readonly string[];
+  /** Epoch milliseconds of the first minute. */
+  readonly startMs: number;
+  readonly minutes: number;
+  /** `rps[m][i]` = requests/s of model `m` during minute `i`. */
+  readonly rps: readonly Float64Array[];
+}
+
+/** The required CSV header. */
+export const TRAFFIC_HEADER = "timestamp,model,rps";
+
+/** Problems listed in full before the rest is summarised as a count. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/** Thrown for an invalid traffic file; `message` lists the problems (at most 20, then a count). */
+export class TrafficError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(file: string, problems: readonly string[]) {
+    const shown = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  - ${p}`);
+    const more = problems.length - shown.length;
+    super(
+      [
+        `${problems.length} problem${problems.length === 1 ? "" : "s"} in traffic file ${file}:`,
+        ...shown,
+        ...(more > 0 ? [`  ... and ${more} more`] : []),
+      ].join("\n"),
+    );
+    this.name = "TrafficError";
+    this.problems = problems;
+  }
+}
+
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Epoch ms of an ISO-8601 UTC timestamp on a whole minute, or an explanation of what is wrong. */
+export function parseMinute(text: string): number | string {
+  const m = TIMESTAMP.exec(text);
+  if (!m) return `timestamp ${JSON.stringify(text)} is not ISO-8601 UTC (expected e.g. 2026-12-07T00:00:00Z)`;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(ms);
+  if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59)
+    return `timestamp ${JSON.stringify(text)} is not a valid date/time`;
+  if (s !== 0 || (m[7] !== undefined && Number(m[7]) !== 0))
+    return `timestamp ${JSON.stringify(text)} is not on a whole minute (seconds must be 00)`;
+  return ms;
+}
+
+/**
+ * Parses traffic CSV text. With `knownModels`, rows of other models are errors and every known
+ * model must have rows. Throws one `TrafficError` listing wrong header, bad timestamps, unknown
+ * models, negative or non-numeric rates, duplicate minutes and missing minutes (gaps).
+ */
+export function parseTrafficCsv(text: string, file: string, knownModels?: readonly string[]): Traffic {
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
+  const problems: string[] = [];
+  const header = (lines[0] ?? "").replace(/^\uFEFF/, "").trim();
+  if (header !== TRAFFIC_HEADER) {
+    throw new TrafficError(file, [
+      `${file}:1: header is ${JSON.stringify(header)}; expected exactly ${JSON.stringify(TRAFFIC_HEADER)}`,
+    ]);
+  }
+  const known = knownModels ? new Set(knownModels) : undefined;
+  const index = new Map<string, number>();
+  const models: string[] = [];
+  const n = lines.length - 1;
+  const rowModel = new Int32Array(n).fill(-1);
+  const rowMinute = new Float64Array(n);
+  const rowRps = new Float64Array(n);
+  const rowLine = new Int32Array(n);
+  let minMs = Infinity;
+  let maxMs = -Infinity;
+  let rows = 0;
+  const unknownSeen = new Set<string>();
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    const at = `${file}:${i + 1}`;
+    if (line.trim() === "") {
+      problems.push(`${at}: empty line; every line needs timestamp,model,rps`);
+      continue;
+    }
+    const cells = line.split(",");
+    if (cells.length !== 3) {
+      problems.push(`${at}: ${cells.length} fields; expected 3 (timestamp,model,rps)`);
+      continue;
+    }
+    const [ts, model, rateText] = cells.map((c) => c.trim());
+    let ok = true;
+    const ms = parseMinute(ts);
+    if (typeof ms === "string") {
+      problems.push(`${at}: ${ms}`);
+      ok = false;
+    }
+    if (known && !known.has(model)) {
+      ok = false;
+      if (!unknownSeen.has(model)) {
+        unknownSeen.add(model);
+        problems.push(
+          `${at}: unknown model ${JSON.stringify(model)}; models are: ${[...known].sort().join(", ")}`,
+        );
+      }
+    } else if (model === "") {
+      problems.push(`${at}: model is empty`);
+      ok = false;
+    }
+    const rate = NUMBER.test(rateText) ? Number(rateText) : NaN;
+    if (!Number.isFinite(rate)) {
+      problems.push(`${at}: rps ${JSON.stringify(rateText)} is not a number; expected requests/s >= 0`);
+      ok = false;
+    } else if (rate < 0) {
+      problems.push(`${at}: rps ${rateText} is negative; expected requests/s >= 0`);
+      ok = false;
+    }
+    if (!ok) continue;
+    let m = index.get(model);
+    if (m === undefined) {
+      m = models.length;
+      index.set(model, m);
+      models.push(model);
+    }
+    rowModel[rows] = m;
+    rowMinute[rows] = ms as number;
+    rowRps[rows] = rate;
+    rowLine[rows] = i + 1;
+    rows++;
+    if ((ms as number) < minMs) minMs = ms as number;
+    if ((ms as number) > maxMs) maxMs = ms as number;
+  }
+  const absent = (knownModels ?? []).filter((k) => !index.has(k));
+  if (absent.length > 0) {
+    problems.push(
+      `${file}: no rows for model${absent.length === 1 ? "" : "s"} ${absent.join(", ")}; every model needs one row per minute`,
+    );
+  }
+  if (rows === 0) {
+    if (problems.length === 0) problems.push(`${file}: no data rows after the header`);
+    throw new TrafficError(file, problems);
+  }
+  const minutes = Math.round((maxMs - minMs) / 60_000) + 1;
+  const rps = models.map(() => new Float64Array(minutes));
+  const seenLine = models.map(() => new Int32Array(minutes));
+  for (let r = 0; r < rows; r++) {
+    const m = rowModel[r];
+    const i = Math.round((rowMinute[r] - minMs) / 60_000);
+    if (seenLine[m][i] !== 0) {
+      problems.push(
+        `${file}:${rowLine[r]}: duplicate minute ${new Date(rowMinute[r]).toISOString()} for model ${models[m]} (first at line ${seenLine[m][i]})`,
+      );
+      continue;
+    }
+    seenLine[m][i] = rowLine[r];
+    rps[m][i] = rowRps[r];
+  }
+  models.forEach((name, m) => {
+    let missing = 0;
+    let first = -1;
+    for (let i = 0; i < minutes; i++)
+      if (seenLine[m][i] === 0) {
+        missing++;
+        if (first < 0) first = i;
+      }
+    if (missing > 0) {
+      problems.push(
+        `${file}: model ${name} is missing ${missing} minute${missing === 1 ? "" : "s"} (gap), first ${new Date(minMs + first * 60_000).toISOString()}; one row per model per minute is required`,
+      );
+    }
+  });
+  if (problems.length > 0) throw new TrafficError(file, problems);
+  return { models, startMs: minMs, minutes, rps };
+}
+
+/** Renders traffic as CSV (minute-major, models in order), rates with 3 decimals. */
+export function trafficToCsv(traffic: Traffic): string {
+  const out: string[] = [TRAFFIC_HEADER];
+  for (let i = 0; i < traffic.minutes; i++) {
+    const ts = new Date(traffic.startMs + i * 60_000).toISOString().replace(".000Z", "Z");
+    traffic.models.forEach((model, m) => out.push(`${ts},${model},${traffic.rps[m][i].toFixed(3)}`));
+  }
+  return out.join("\n") + "\n";
+}
+
+/** Per-model weekly statistics the capacity plan sizes for. */
+export function trafficLoad(traffic: Traffic): Map<string, { expectedRps: number; peakRps: number }> {
+  const out = new Map<string, { expectedRps: number; peakRps: number }>();
+  traffic.models.forEach((model, m) => {
+    let sum = 0;
+    let peak = 0;
+    for (const v of traffic.rps[m]) {
+      sum += v;
+      if (v > peak) peak = v;
+    }
+    out.set(model, { expectedRps: sum / Math.max(1, traffic.minutes), peakRps: peak });
+  });
+  return out;
+}

@@ -1,0 +1,51 @@
+/**
+ * Canary analysis against Prometheus's HTTP API with the same expressions as the
+ * `ModelCanaryDegraded` alert (components/model/promql.ts), so a promotion and the alert can never
+ * disagree about what "degraded" means.
+ */
+import type { ModelSpec } from "../config/model-schema";
+import { canaryErrorDegradedExpr, canaryErrorRatioExpr, canaryLatencyDegradedExpr } from "../model/promql";
+import { Analysis, Analyzer, CanaryCheck } from "./promote";
+import { queryInstant } from "./prometheus-client";
+
+/** The checks of one analysis step for a model with a canary. */
+export function canaryChecks(spec: ModelSpec): CanaryCheck[] {
+  return [
+    { name: "canary serves traffic", expr: canaryErrorRatioExpr(spec), kind: "must-have-data" },
+    {
+      name: "canary error ratio vs stable",
+      expr: canaryErrorDegradedExpr(spec),
+      kind: "degraded-when-present",
+    },
+    { name: "canary p99 latency", expr: canaryLatencyDegradedExpr(spec), kind: "degraded-when-present" },
+  ];
+}
+
+/** An `Analyzer` that asks the Prometheus at `baseUrl`. */
+export function prometheusAnalyzer(baseUrl: string): Analyzer {
+  return async (checks: readonly CanaryCheck[]): Promise<Analysis> => {
+    const details: string[] = [];
+    let healthy = true;
+    for (const check of checks) {
+      const samples = await queryInstant(baseUrl, check.expr);
+      const present = samples.length > 0;
+      const ok = check.kind === "must-have-data" ? present : !present;
+      healthy &&= ok;
+      const value = present ? ` (value ${round(samples[0].value)})` : "";
+      const what =
+        check.kind === "must-have-data"
+          ? present
+            ? "has data"
+            : "no data (is the canary receiving traffic and being scraped?)"
+          : present
+            ? "DEGRADED"
+            : "ok";
+      details.push(`${check.name}: ${what}${value}`);
+    }
+    return { healthy, details };
+  };
+}
+
+function round(x: number): string {
+  return Number.isFinite(x) ? String(Math.round(x * 1000) / 1000) : String(x);
+}

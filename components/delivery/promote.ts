@@ -1,0 +1,134 @@
+/**
+ * Metric-gated progressive canary (KServe has none: kserve/kserve#3085). For each step of
+ * `canary.analysis.steps`: set the canary's traffic, deploy, wait `intervalMinutes`, ask Prometheus
+ * with the same expressions as the `ModelCanaryDegraded` alert, then advance or roll back. At 100 the
+ * canary becomes stable. The deployed step lives in the stack (its outputs), so an interrupted run
+ * resumes where the stack is, not where a local file says.
+ *
+ * Pure orchestration: deploying, querying and waiting are injected, so tests drive it with a real
+ * local Prometheus-speaking server and a fake deployer.
+ */
+import type { ModelSpec } from "../config/model-schema";
+
+/** How the promotion changes and reads the deployed stack (Automation API in production). */
+export interface CanaryDeployer {
+  /** Canary traffic percent deployed now for the model, or `undefined` when no promotion is in progress. */
+  deployedTraffic(model: string): Promise<number | undefined>;
+  /** Sets the canary's traffic and deploys. */
+  setTraffic(model: string, percent: number): Promise<void>;
+  /** Traffic 0 and canary removed, in the stack and in the model spec; deploys. */
+  rollback(model: string): Promise<void>;
+  /** The canary becomes stable (written back to the model spec), the canary is removed; deploys. */
+  promote(model: string): Promise<void>;
+}
+
+/**
+ * One check of the analysis, in the alerting style the `ModelCanaryDegraded` rule uses:
+ * - `degraded-when-present`: the expression returns series only when the canary is worse (the alert's
+ *   own expression), so any result fails the step;
+ * - `must-have-data`: the expression must return series (the canary serves traffic and is scraped);
+ *   an empty result fails the step, so a canary nobody calls is never promoted.
+ */
+export interface CanaryCheck {
+  readonly name: string;
+  readonly expr: string;
+  readonly kind: "degraded-when-present" | "must-have-data";
+}
+
+/** Result of one analysis. */
+export interface Analysis {
+  readonly healthy: boolean;
+  readonly details: string[];
+}
+
+/** Evaluates checks (Prometheus in production). */
+export type Analyzer = (checks: readonly CanaryCheck[]) => Promise<Analysis>;
+
+/** What a promotion did. */
+export interface PromotionResult {
+  readonly outcome: "promoted" | "rolled-back" | "dry-run" | "nothing-to-do";
+  /** Steps deployed in this run, in order. */
+  readonly stepsRun: number[];
+  readonly failedStep?: number;
+  readonly details: string[];
+}
+
+/** Inputs of `runPromotion`. */
+export interface PromotionArgs {
+  readonly spec: ModelSpec;
+  readonly checks: readonly CanaryCheck[];
+  readonly deployer: CanaryDeployer;
+  readonly analyze: Analyzer;
+  /** Waits between deploying a step and analysing it. */
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly log: (line: string) => void;
+  /** Print the plan of steps only; change nothing. */
+  readonly dryRun?: boolean;
+}
+
+/**
+ * Steps still to run when `deployed` percent is live (the resume point). The deployed step itself is
+ * kept: an interruption may have come between its deploy and its analysis, so it is analysed again
+ * (without redeploying). 100 means "promote".
+ */
+export function remainingSteps(steps: readonly number[], deployed: number | undefined): number[] {
+  if (deployed === undefined || deployed === 0) return [...steps];
+  return steps.filter((s) => s >= deployed);
+}
+
+/** Runs (or resumes) the promotion of `spec`'s canary. */
+export async function runPromotion(args: PromotionArgs): Promise<PromotionResult> {
+  const { spec, deployer, log } = args;
+  if (!spec.canary) {
+    log(`${spec.name}: no canary in the spec; nothing to promote`);
+    return { outcome: "nothing-to-do", stepsRun: [], details: [] };
+  }
+  const { steps, intervalMinutes } = spec.canary.analysis;
+  let deployed: number | undefined;
+  try {
+    deployed = await deployer.deployedTraffic(spec.name);
+  } catch (err) {
+    // A dry run is for reviewing the plan; it may run where the stack cannot be read (no Pulumi CLI).
+    if (!args.dryRun) throw err;
+    log(
+      `${spec.name}: stack state unavailable (${(err as Error).message.split("\n")[0]}); assuming no promotion in progress`,
+    );
+  }
+  const todo = remainingSteps(steps, deployed);
+  if (deployed !== undefined && deployed > 0)
+    log(`${spec.name}: resuming, canary at ${deployed}% in the stack`);
+  log(
+    `${spec.name}: steps ${todo.join("% -> ")}%, ${intervalMinutes} min analysis each, canary ${spec.canary.modelUri}`,
+  );
+  if (args.dryRun) {
+    for (const c of args.checks) log(`  check ${c.name} (${c.kind}): ${c.expr}`);
+    return { outcome: "dry-run", stepsRun: [], details: [] };
+  }
+  const stepsRun: number[] = [];
+  for (const step of todo) {
+    if (step === 100) {
+      log(`${spec.name}: all steps healthy, promoting ${spec.canary.modelUri} to stable`);
+      await deployer.promote(spec.name);
+      stepsRun.push(step);
+      return { outcome: "promoted", stepsRun, details: [] };
+    }
+    if (step === deployed) {
+      log(`${spec.name}: canary already at ${step}% in the stack, analysing again`);
+    } else {
+      log(`${spec.name}: canary -> ${step}%`);
+      await deployer.setTraffic(spec.name, step);
+    }
+    stepsRun.push(step);
+    log(`${spec.name}: waiting ${intervalMinutes} min before analysis`);
+    await args.sleep(intervalMinutes * 60_000);
+    const analysis = await args.analyze(args.checks);
+    for (const d of analysis.details) log(`  ${d}`);
+    if (!analysis.healthy) {
+      log(`${spec.name}: canary degraded at ${step}%, rolling back`);
+      await deployer.rollback(spec.name);
+      return { outcome: "rolled-back", stepsRun, failedStep: step, details: analysis.details };
+    }
+  }
+  // Steps always end at 100 (validated), so reaching here means there was nothing left to run.
+  return { outcome: "nothing-to-do", stepsRun, details: [] };
+}

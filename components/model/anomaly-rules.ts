@@ -1,0 +1,266 @@
+/**
+ * Anomaly rules of one model: traffic against its own history and the declared sales events,
+ * prediction and feature drift (PSI) and online quality (CTR). Pure functions of the spec.
+ */
+import type { ModelSpec } from "../config/model-schema";
+import type { SalesEvent } from "../config/stack-schema";
+import { DRIFT_BUCKETS, PromRule, SERIES, leRegex, round, selector } from "./promql";
+
+/** Label set on alerts that may start a retraining run; the retrain watcher queries it. */
+export const RETRAIN_LABEL = { key: "retrain", value: "true" } as const;
+
+/** Alert names each `training.retrainOn` trigger covers. */
+export const RETRAIN_TRIGGER_ALERTS = {
+  drift: ["ModelPredictionDrift", "ModelFeatureDrift"],
+  quality: ["ModelQualityDrop"],
+} as const;
+
+/** The alert names that start retraining for this model (empty without `training.retrainOn`). */
+export function retrainAlertNames(spec: ModelSpec): string[] {
+  return (spec.training?.retrainOn ?? []).flatMap((t) => [...RETRAIN_TRIGGER_ALERTS[t]]);
+}
+
+/** PSI above 0.25 is a "significant shift" (Siddiqi, Credit Risk Scorecards, 2006; Yurdakul 2018). */
+export const PSI_THRESHOLD = 0.25;
+/** Traffic below this share of the lower expectation is an anomaly. */
+export const TRAFFIC_LOW_RATIO = 0.4;
+/** Traffic above this multiple of the upper expectation is an anomaly. */
+export const TRAFFIC_HIGH_RATIO = 3;
+/** Below this expected rate (req/s) a 2-minute rate is too noisy to judge. */
+const TRAFFIC_MIN_RPS = 0.5;
+/** Event windows are widened by this much: sale traffic ramps before the announced start and tails after. */
+const EVENT_MARGIN_SECONDS = 30 * 60;
+/** Current drift window: short enough to fire within 5 minutes of a shift. */
+const DRIFT_WINDOW = "2m";
+/** Observations needed in the drift window: with 10 bins, PSI noise is about 9/N, so 0.02 at 500. */
+const DRIFT_MIN_OBSERVATIONS = 500;
+/** Empty bins would make PSI infinite; smoothing with a tiny floor is the usual remedy. */
+const PSI_FLOOR = 1e-4;
+/** Impressions needed in the CTR window before judging CTR. */
+const CTR_MIN_IMPRESSIONS = 1000;
+
+function alertLabels(spec: ModelSpec, severity: "page" | "ticket", retrainOn?: "drift" | "quality") {
+  const labels: Record<string, string> = { team: spec.team, severity };
+  if (retrainOn && spec.training?.retrainOn.includes(retrainOn))
+    labels[RETRAIN_LABEL.key] = RETRAIN_LABEL.value;
+  return labels;
+}
+
+/**
+ * The declared traffic multiplier now: 1, or the largest `trafficMultiplier` of the events whose
+ * (widened) window contains `time()`. Each term carries its own `event` label because `or` between
+ * label-less vectors would keep only the left one.
+ */
+export function eventMultiplierExpr(modelName: string, events: readonly SalesEvent[]): string {
+  const terms = [`label_replace(vector(1), "event", "none", "", "")`];
+  for (const e of events) {
+    const start = Math.floor(Date.parse(e.start) / 1000) - EVENT_MARGIN_SECONDS;
+    const end = Math.floor(Date.parse(e.end) / 1000) + EVENT_MARGIN_SECONDS;
+    terms.push(
+      `label_replace(vector(${e.trafficMultiplier}) and on() (vector(time()) >= ${start}) and on() (vector(time()) < ${end}), "event", "${e.name}", "", "")`,
+    );
+  }
+  return `label_replace(max(${terms.join(" or ")}), "model", "${modelName}", "", "")`;
+}
+
+/** `min`/`max` of a series at the same time yesterday and last week; either may be missing. */
+function baselineExpr(fn: "min" | "max", expr: (offset: string) => string): string {
+  const term = (o: string) => `label_replace(${expr(o)}, "baseline", "${o}", "", "")`;
+  return `${fn} without (baseline) (${term("1d")} or ${term("1w")})`;
+}
+
+/**
+ * `ModelTrafficAnomaly`. Both bounds err towards silence. The lower expectation is the smaller of
+ * yesterday and last week (a Monday is compared with last Monday, not Sunday's dip) of the traffic
+ * divided by the event multiplier then in force, so a sale day does not inflate tomorrow's floor.
+ * The upper one is the larger of the raw rates (never normalized: the widened event window would
+ * divide pre-sale traffic by the multiplier and make the next day look like a surge) times the
+ * multiplier declared for now. Drops page (2m rate, `for: 2m`: 20% traffic fires in about 3.5 min);
+ * surges open a ticket after 5 minutes, since they are usually a success.
+ */
+export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): PromRule[] {
+  const m = `{model="${spec.name}"}`;
+  return [
+    { record: SERIES.eventMultiplier, expr: eventMultiplierExpr(spec.name, events) },
+    {
+      record: SERIES.normalizedRequests,
+      expr: `${SERIES.modelRequests("5m")}${m} / on(model) ${SERIES.eventMultiplier}${m}`,
+    },
+    {
+      record: SERIES.expectedLow,
+      expr: baselineExpr("min", (o) => `${SERIES.normalizedRequests}${m} offset ${o}`),
+    },
+    {
+      record: SERIES.expectedHigh,
+      expr: `${baselineExpr("max", (o) => `${SERIES.modelRequests("5m")}${m} offset ${o}`)} * on(model) ${SERIES.eventMultiplier}${m}`,
+    },
+    {
+      alert: "ModelTrafficAnomaly",
+      expr: `${SERIES.modelRequests("2m")}${m} < on(model) ${TRAFFIC_LOW_RATIO} * ${SERIES.expectedLow}${m} and on(model) ${SERIES.expectedLow}${m} > ${TRAFFIC_MIN_RPS}`,
+      for: "2m",
+      labels: { ...alertLabels(spec, "page"), direction: "down" },
+      annotations: {
+        summary: `${spec.name} traffic far below what yesterday and last week predict`,
+        description: `Requests/s {{ $value | humanize }} is below ${TRAFFIC_LOW_RATIO} x the expected rate.`,
+      },
+    },
+    {
+      alert: "ModelTrafficAnomaly",
+      expr: `${SERIES.modelRequests("5m")}${m} > on(model) ${TRAFFIC_HIGH_RATIO} * ${SERIES.expectedHigh}${m} and on(model) ${SERIES.modelRequests("5m")}${m} > ${TRAFFIC_MIN_RPS}`,
+      for: "5m",
+      labels: { ...alertLabels(spec, "ticket"), direction: "up" },
+      annotations: {
+        summary: `${spec.name} traffic far above expectation (no declared sales event covers it)`,
+        description: `Requests/s {{ $value | humanize }} is above ${TRAFFIC_HIGH_RATIO} x the expected rate.`,
+      },
+    },
+  ];
+}
+
+/**
+ * Per-bin fraction rules of a drift histogram (`mlops_model_prediction` or `mlops_model_feature`),
+ * one rule per bin with a static `bin` label (distinct label sets, so promtool sees no duplicates): fraction = (cumulative(le_i) - cumulative(le_{i-1})) / count.
+ */
+export function binFractionRules(
+  metric: string,
+  matchers: ReadonlyArray<readonly [string, "=" | "=~", string]>,
+  by: string,
+  record: string,
+  range: string,
+  offset?: string,
+): PromRule[] {
+  const off = offset ? ` offset ${offset}` : "";
+  const cumulative = (le: number) =>
+    `sum by (${by}) (rate(${selector(`${metric}_bucket`, [...matchers, ["le", "=~", leRegex(le)]])}[${range}]${off}))`;
+  const count = `sum by (${by}) (rate(${selector(`${metric}_count`, matchers)}[${range}]${off}))`;
+  const bounds = [...DRIFT_BUCKETS, Infinity];
+  return bounds.map((upper, i) => {
+    const inBin = i === 0 ? cumulative(upper) : `(${cumulative(upper)} - ${cumulative(bounds[i - 1])})`;
+    return { record, expr: `clamp_min(${inBin} / ${count}, ${PSI_FLOOR})`, labels: { bin: String(i) } };
+  });
+}
+
+/** PSI = sum over bins of (p - q) ln(p / q), with p the current and q the reference fractions. */
+export function psiExpr(current: string, reference: string, by: string, modelName: string): string {
+  const c = `${current}{model="${modelName}"}`;
+  const r = `${reference}{model="${modelName}"}`;
+  return `sum by (${by}) ((${c} - ${r}) * ln(${c} / ${r}))`;
+}
+
+/**
+ * `ModelPredictionDrift` / `ModelFeatureDrift`: PSI between the last 2 minutes and the same hour
+ * yesterday (recommendation traffic changes with the time of day, so a fixed reference would drift
+ * every night). Prediction drift looks at the stable variant only, so a canary's new model does not
+ * count as drift.
+ */
+export function driftRules(spec: ModelSpec): PromRule[] {
+  const model: [string, "=", string] = ["model", "=", spec.name];
+  const stable: [string, "=", string] = ["variant", "=", "stable"];
+  const minObs = (metric: string, by: string, extra: ReadonlyArray<readonly [string, "=" | "=~", string]>) =>
+    `sum by (${by}) (rate(${selector(`${metric}_count`, [model, ...extra])}[${DRIFT_WINDOW}])) * 120 >= ${DRIFT_MIN_OBSERVATIONS}`;
+  const rules: PromRule[] = [
+    ...binFractionRules(
+      "mlops_model_prediction",
+      [model, stable],
+      "model",
+      SERIES.predictionFractionCurrent,
+      DRIFT_WINDOW,
+    ),
+    ...binFractionRules(
+      "mlops_model_prediction",
+      [model, stable],
+      "model",
+      SERIES.predictionFractionReference,
+      "1h",
+      "1d",
+    ),
+    {
+      record: SERIES.predictionPsi,
+      expr: psiExpr(SERIES.predictionFractionCurrent, SERIES.predictionFractionReference, "model", spec.name),
+    },
+    {
+      alert: "ModelPredictionDrift",
+      expr: `${SERIES.predictionPsi}{model="${spec.name}"} > ${PSI_THRESHOLD} and on(model) ${minObs("mlops_model_prediction", "model", [stable])}`,
+      for: "1m",
+      labels: alertLabels(spec, "ticket", "drift"),
+      annotations: {
+        summary: `${spec.name} prediction distribution shifted (PSI > ${PSI_THRESHOLD} vs yesterday)`,
+        description: "PSI {{ $value | humanize }} between the last 2 minutes and the same hour yesterday.",
+      },
+    },
+  ];
+  if (spec.monitoring.features.length > 0) {
+    const features: [string, "=~", string] = ["feature", "=~", spec.monitoring.features.join("|")];
+    const fm = [model, features] as const;
+    rules.push(
+      ...binFractionRules(
+        "mlops_model_feature",
+        fm,
+        "model, feature",
+        SERIES.featureFractionCurrent,
+        DRIFT_WINDOW,
+      ),
+      ...binFractionRules(
+        "mlops_model_feature",
+        fm,
+        "model, feature",
+        SERIES.featureFractionReference,
+        "1h",
+        "1d",
+      ),
+      {
+        record: SERIES.featurePsi,
+        expr: psiExpr(
+          SERIES.featureFractionCurrent,
+          SERIES.featureFractionReference,
+          "model, feature",
+          spec.name,
+        ),
+      },
+      {
+        alert: "ModelFeatureDrift",
+        expr: `${SERIES.featurePsi}{model="${spec.name}"} > ${PSI_THRESHOLD} and on(model, feature) ${minObs("mlops_model_feature", "model, feature", [features])}`,
+        for: "1m",
+        labels: alertLabels(spec, "ticket", "drift"),
+        annotations: {
+          summary: `${spec.name} input feature {{ $labels.feature }} shifted (PSI > ${PSI_THRESHOLD} vs yesterday)`,
+          description: "PSI {{ $value | humanize }} between the last 2 minutes and the same hour yesterday.",
+        },
+      },
+    );
+  }
+  return rules;
+}
+
+/**
+ * `ModelQualityDrop`: CTR over 3 minutes below `minRatio` x the lower of yesterday's and last week's
+ * CTR for the same hour. 3 minutes plus `for: 1m` fires a 40% drop (minRatio 0.8) in about 3 minutes.
+ */
+export function qualityRules(spec: ModelSpec): PromRule[] {
+  const quality = spec.monitoring.quality;
+  if (!quality) return [];
+  const sel = (metric: string) => selector(metric, [["model", "=", spec.name]]);
+  const ctr = (range: string, offset = "") =>
+    `sum by (model) (rate(${sel("mlops_model_clicks_total")}[${range}]${offset})) / sum by (model) (rate(${sel("mlops_model_impressions_total")}[${range}]${offset}))`;
+  return [
+    { record: SERIES.ctr, expr: ctr("3m") },
+    { record: SERIES.ctrBaseline, expr: baselineExpr("min", (o) => `(${ctr("1h", ` offset ${o}`)})`) },
+    {
+      alert: "ModelQualityDrop",
+      expr:
+        `${SERIES.ctr}{model="${spec.name}"} < on(model) ${round(quality.minRatio)} * ${SERIES.ctrBaseline}{model="${spec.name}"}` +
+        ` and on(model) sum by (model) (rate(${sel("mlops_model_impressions_total")}[3m])) * 180 >= ${CTR_MIN_IMPRESSIONS}`,
+      for: "1m",
+      labels: alertLabels(spec, "ticket", "quality"),
+      annotations: {
+        summary: `${spec.name} CTR below ${quality.minRatio} x its baseline`,
+        description: "CTR {{ $value | humanizePercentage }} over the last 3 minutes.",
+      },
+    },
+  ];
+}
+
+/** All anomaly rules of one model. */
+export function anomalyRules(spec: ModelSpec, events: readonly SalesEvent[]): PromRule[] {
+  return [...trafficRules(spec, events), ...driftRules(spec), ...qualityRules(spec)];
+}

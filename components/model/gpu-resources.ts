@@ -1,0 +1,44 @@
+/**
+ * GPU device requests and scheduling constraints for a share of a pool. Pure.
+ *
+ * The GPU Operator's device plugin advertises, per pool sharing mode (GPU_POOL_LABELS.sharing):
+ * - none: `nvidia.com/gpu` = physical GPUs;
+ * - time-slicing with r replicas: `nvidia.com/gpu` = r x GPUs (each "GPU" is one time slice; with
+ *   `renameByDefault: false`, the NVIDIA default, the name stays `nvidia.com/gpu`);
+ * - MIG with the `mixed` strategy: `nvidia.com/mig-<profile>` = MIG devices of that profile.
+ * (NVIDIA GPU Operator docs, "Time-Slicing GPUs in Kubernetes" and "GPU Operator with MIG".)
+ */
+import { deviceCount } from "../config/model-schema";
+import type { GpuPool } from "../config/stack-schema";
+import { GPU_POOL_LABELS, GPU_TAINT } from "../addons/addons-context";
+
+/** Extended-resource name and count one replica asks for. */
+export interface GpuRequest {
+  readonly resource: string;
+  readonly count: number;
+}
+
+/** The device request for `share` of one GPU (or `share` whole GPUs) on `pool`. */
+export function gpuRequest(share: number, pool: GpuPool): GpuRequest {
+  const count = deviceCount(share, pool);
+  if (pool.sharing.mode === "mig") return { resource: `nvidia.com/mig-${pool.sharing.profile}`, count };
+  return { resource: "nvidia.com/gpu", count };
+}
+
+/** Toleration of the GPU taint every GPU pool carries. */
+export function gpuToleration(): Record<string, string> {
+  return { key: GPU_TAINT.key, operator: "Equal", value: GPU_TAINT.value, effect: GPU_TAINT.effect };
+}
+
+/** Required node affinity to the pool's nodes (label set by the cluster layer's NodePools). */
+export function poolAffinity(pool: string): Record<string, unknown> {
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [
+          { matchExpressions: [{ key: GPU_POOL_LABELS.pool, operator: "In", values: [pool] }] },
+        ],
+      },
+    },
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * The Prometheus rules of one model, generated from its spec (DESIGN sections 4 and 5): recording
+ * rules that put every runtime onto the same recorded series, and the SLO, latency and canary alerts.
+ * Traffic, drift and quality rules live in `anomaly-rules.ts`. Pure: the result is the
+ * PrometheusRule `spec`, which is also a promtool rule file.
+ */
+import type { ModelSpec } from "../config/model-schema";
+import type { SalesEvent, StackConfig } from "../config/stack-schema";
+import { anomalyRules, retrainAlertNames } from "./anomaly-rules";
+import {
+  PromRule,
+  PromRuleFile,
+  SERIES,
+  canaryErrorDegradedExpr,
+  canaryLatencyDegradedExpr,
+  canaryLatencyLimitSeconds,
+  errorBudget,
+  round,
+  selector,
+} from "./promql";
+
+/** Alert names of the contract (DESIGN section 5); extend, never rename. */
+export const MODEL_ALERTS = {
+  errorBudgetBurn: "ModelErrorBudgetBurn",
+  latencyHigh: "ModelLatencyHigh",
+  trafficAnomaly: "ModelTrafficAnomaly",
+  predictionDrift: "ModelPredictionDrift",
+  featureDrift: "ModelFeatureDrift",
+  qualityDrop: "ModelQualityDrop",
+  canaryDegraded: "ModelCanaryDegraded",
+} as const;
+
+/** Evaluation interval of the fast groups: the 5-minute detection targets assume 15 s. */
+export const FAST_INTERVAL = "15s";
+/** Day-scale windows change slowly; evaluating them every minute keeps Prometheus' load down. */
+export const SLOW_INTERVAL = "1m";
+
+/** Windows recorded per variant (canary gates, dashboards). */
+const VARIANT_WINDOWS = ["1m", "5m"] as const;
+/** Model-level error-ratio windows of the burn-rate pairs that are evaluated every 15 s. */
+const FAST_BURN_WINDOWS = ["1m", "5m", "30m", "1h", "6h"] as const;
+/** Day-scale burn windows (ticket pairs), evaluated every minute. */
+const SLOW_BURN_WINDOWS = ["2h", "1d", "3d"] as const;
+
+/**
+ * Multi-window, multi-burn-rate pairs (Google SRE workbook, "Alerting on SLOs", table 5-8): an alert
+ * fires when both the long and the short window burn faster than `factor` x the error budget.
+ * The workbook's fastest pair (1h/5m at 14.4x) needs 8.6 min to notice 10% errors against a 99.9%
+ * SLO (the 1h ratio must reach 1.44%), so a `fast` 5m/1m pair is added: at 14.4x it spends only
+ * 14.4 x 5 min / 30 d = 0.17% of the monthly budget before paging, and the 1m short window lets it
+ * resolve a minute after recovery. Its threshold is capped at 5% errors (so a full outage pages
+ * within ~1 min whatever the SLO, even where 14.4x the budget exceeds 100%) and kept >= 2x budget.
+ */
+export const BURN_PAIRS = [
+  { name: "fast", long: "5m", short: "1m", factor: 14.4, severity: "page", for: "1m" },
+  { name: "1h", long: "1h", short: "5m", factor: 14.4, severity: "page", for: "0s" },
+  { name: "6h", long: "6h", short: "30m", factor: 6, severity: "page", for: "0s" },
+  { name: "1d", long: "1d", short: "2h", factor: 3, severity: "ticket", for: "0s" },
+  { name: "3d", long: "3d", short: "6h", factor: 1, severity: "ticket", for: "0s" },
+] as const;
+
+/** Fewer requests than this in the fast pair's 5 minutes is too little evidence to page on. */
+const FAST_PAIR_MIN_REQUESTS = 100;
+
+/** Error-ratio threshold of a burn pair for an availability SLO. */
+export function burnThreshold(pair: (typeof BURN_PAIRS)[number], availability: number): number {
+  const budget = errorBudget(availability);
+  const raw = pair.factor * budget;
+  return round(pair.name === "fast" ? Math.max(2 * budget, Math.min(raw, 0.05)) : raw);
+}
+
+/** Raw request-rate and error-rate expressions of the model's runtime, summed `by` the given labels. */
+export function requestExprs(
+  spec: ModelSpec,
+  window: string,
+  by: string,
+): { requests: string; errors: string } {
+  const m: [string, "=", string] = ["model", "=", spec.name];
+  const sumRate = (metric: string, extra: ReadonlyArray<readonly [string, "=" | "=~", string]> = []) =>
+    `sum by (${by}) (rate(${selector(metric, [m, ...extra])}[${window}]))`;
+  switch (spec.serving.runtime) {
+    // Triton counts successes and failures separately (docs: user_guide/metrics.md, "Counts").
+    case "triton":
+    // MLServer's default metrics (docs.seldon.ai/mlserver/user-guide/metrics).
+    case "mlserver": {
+      const [ok, failed] =
+        spec.serving.runtime === "triton"
+          ? ["nv_inference_request_success", "nv_inference_request_failure"]
+          : ["model_infer_request_success", "model_infer_request_failure"];
+      const success = sumRate(ok);
+      const errors = `(${sumRate(failed)} or 0 * ${success})`;
+      return { requests: `(${success} + ${errors})`, errors };
+    }
+    default: {
+      const requests = sumRate("mlops_model_requests_total");
+      return {
+        requests,
+        errors: `(${sumRate("mlops_model_requests_total", [["outcome", "=", "error"]])} or 0 * ${requests})`,
+      };
+    }
+  }
+}
+
+/** Raw latency-quantile expression (seconds) of the model's runtime, by the given labels (`le` added). */
+export function latencyExpr(spec: ModelSpec, quantile: number, window: string, by: string): string {
+  const m: [string, "=", string] = ["model", "=", spec.name];
+  switch (spec.serving.runtime) {
+    case "triton":
+      // Triton has no latency histogram; with `--metrics-config summary_latencies=true` it exports
+      // summaries (`nv_inference_request_summary_us`, microseconds) whose quantiles are computed
+      // over Triton's own sliding window. Quantiles cannot be averaged across pods: take the worst.
+      return `max by (${by}) (${selector("nv_inference_request_summary_us", [m, ["quantile", "=", String(quantile)]])}) / 1e6`;
+    case "mlserver":
+      // MLServer's REST server histogram `rest_server_requests_duration_seconds` (prefix from
+      // `metrics_rest_server_prefix`), restricted to inference calls.
+      return `histogram_quantile(${quantile}, sum by (${by}, le) (rate(${selector("rest_server_requests_duration_seconds_bucket", [m, ["path", "=~", ".*/infer"]])}[${window}])))`;
+    default:
+      return `histogram_quantile(${quantile}, sum by (${by}, le) (rate(${selector("mlops_model_request_duration_seconds_bucket", [m])}[${window}])))`;
+  }
+}
+
+/** Recording rules: per-variant rates, error ratios and latency quantiles, model-level rollups. */
+export function recordingRules(spec: ModelSpec, windows: readonly string[] = FAST_BURN_WINDOWS): PromRule[] {
+  const rules: PromRule[] = [];
+  for (const w of VARIANT_WINDOWS) {
+    const { requests, errors } = requestExprs(spec, w, "model, variant");
+    rules.push(
+      { record: SERIES.variantRequests(w), expr: requests },
+      { record: SERIES.variantErrors(w), expr: errors },
+      {
+        record: SERIES.variantErrorRatio(w),
+        expr: `${SERIES.variantErrors(w)}{model="${spec.name}"} / ${SERIES.variantRequests(w)}{model="${spec.name}"}`,
+      },
+      { record: SERIES.variantLatency("p50", w), expr: latencyExpr(spec, 0.5, w, "model, variant") },
+      { record: SERIES.variantLatency("p99", w), expr: latencyExpr(spec, 0.99, w, "model, variant") },
+      { record: SERIES.modelLatencyP99(w), expr: latencyExpr(spec, 0.99, w, "model") },
+    );
+  }
+  // Traffic windows: 1m/2m for the "now" side of the traffic alert, 5m for baselines.
+  for (const w of ["1m", "2m", "5m"]) {
+    rules.push({ record: SERIES.modelRequests(w), expr: requestExprs(spec, w, "model").requests });
+  }
+  for (const w of windows) {
+    const { requests, errors } = requestExprs(spec, w, "model");
+    rules.push({ record: SERIES.modelErrorRatio(w), expr: `${errors} / ${requests}` });
+  }
+  return rules;
+}
+
+/** Labels every alert of this model carries (DESIGN section 5). */
+export function alertLabels(spec: ModelSpec, severity: "page" | "ticket"): Record<string, string> {
+  return { team: spec.team, severity };
+}
+
+/** `ModelErrorBudgetBurn`, one rule per burn pair (label `burn_window`), from `slo.availability`. */
+export function errorBudgetRules(
+  spec: ModelSpec,
+  pairs: ReadonlyArray<(typeof BURN_PAIRS)[number]> = BURN_PAIRS,
+): PromRule[] {
+  const sel = (w: string) => `${SERIES.modelErrorRatio(w)}{model="${spec.name}"}`;
+  return pairs.map((pair) => {
+    const t = burnThreshold(pair, spec.slo.availability);
+    let expr = `${sel(pair.long)} > ${t} and ${sel(pair.short)} > ${t}`;
+    if (pair.name === "fast") {
+      expr += ` and on(model) ${SERIES.modelRequests("5m")}{model="${spec.name}"} * 300 >= ${FAST_PAIR_MIN_REQUESTS}`;
+    }
+    return {
+      alert: MODEL_ALERTS.errorBudgetBurn,
+      expr,
+      for: pair.for,
+      labels: { ...alertLabels(spec, pair.severity), burn_window: pair.name },
+      annotations: {
+        summary: `${spec.name} burns its ${spec.slo.availability}% availability budget over ${pair.factor}x (${pair.long}/${pair.short} windows)`,
+        description: `Error ratio {{ $value | humanizePercentage }} over ${pair.long} and ${pair.short} is above ${t} (${pair.factor}x the error budget).`,
+      },
+    };
+  });
+}
+
+/**
+ * `ModelLatencyHigh`: p99 above the SLO over 5m and 1m for 2m. The 1m window shows the rise within
+ * seconds; the 5m window and `for: 2m` keep a single slow scrape from paging.
+ */
+export function latencyRules(spec: ModelSpec): PromRule[] {
+  const limit = round(spec.slo.latencyP99Ms / 1000);
+  const sel = (w: string) => `${SERIES.modelLatencyP99(w)}{model="${spec.name}"}`;
+  return [
+    {
+      alert: MODEL_ALERTS.latencyHigh,
+      expr: `${sel("5m")} > ${limit} and ${sel("1m")} > ${limit}`,
+      for: "2m",
+      labels: alertLabels(spec, "page"),
+      annotations: {
+        summary: `${spec.name} p99 latency above its ${spec.slo.latencyP99Ms} ms SLO`,
+        description: "p99 over 5m is {{ $value | humanizeDuration }}.",
+      },
+    },
+  ];
+}
+
+/** `ModelCanaryDegraded` (errors and latency), using the exact expressions `promote` queries. */
+export function canaryRules(spec: ModelSpec): PromRule[] {
+  if (!spec.canary) return [];
+  const annotations = (what: string) => ({
+    summary: `${spec.name} canary is worse than stable (${what})`,
+    description: "The promote command rolls the canary back when this expression is non-empty.",
+  });
+  return [
+    {
+      alert: MODEL_ALERTS.canaryDegraded,
+      expr: canaryErrorDegradedExpr(spec),
+      for: "2m",
+      labels: { ...alertLabels(spec, "ticket"), check: "errors" },
+      annotations: annotations(`error ratio above ${spec.canary.analysis.maxErrorRatio}x stable`),
+    },
+    {
+      alert: MODEL_ALERTS.canaryDegraded,
+      expr: canaryLatencyDegradedExpr(spec),
+      for: "2m",
+      labels: { ...alertLabels(spec, "ticket"), check: "latency" },
+      annotations: annotations(`p99 above ${canaryLatencyLimitSeconds(spec) * 1000} ms`),
+    },
+  ];
+}
+
+/** Group names of a model's rule file. */
+export function modelGroupNames(modelName: string): { fast: string; slow: string } {
+  return { fast: `mlops-model-${modelName}`, slow: `mlops-model-${modelName}-slow` };
+}
+
+/**
+ * The whole rule file of one model. Recording rules come first inside the fast group: rules of one
+ * group are evaluated in order, so alerts see this cycle's recorded values, not the last cycle's.
+ */
+export function modelRules(spec: ModelSpec, config: Pick<StackConfig, "events">): PromRuleFile {
+  const groups = modelGroupNames(spec.name);
+  const pairs = BURN_PAIRS;
+  return {
+    groups: [
+      {
+        name: groups.fast,
+        interval: FAST_INTERVAL,
+        rules: [
+          ...recordingRules(spec),
+          ...anomalyRules(spec, config.events as readonly SalesEvent[]),
+          ...errorBudgetRules(
+            spec,
+            pairs.filter((p) => p.severity === "page"),
+          ),
+          ...latencyRules(spec),
+          ...canaryRules(spec),
+        ],
+      },
+      {
+        name: groups.slow,
+        interval: SLOW_INTERVAL,
+        rules: [
+          ...SLOW_BURN_WINDOWS.map((w) => {
+            const { requests, errors } = requestExprs(spec, w, "model");
+            return { record: SERIES.modelErrorRatio(w), expr: `${errors} / ${requests}` };
+          }),
+          ...errorBudgetRules(
+            spec,
+            pairs.filter((p) => p.severity === "ticket"),
+          ),
+        ],
+      },
+    ],
+  };
+}
+
+export { retrainAlertNames };

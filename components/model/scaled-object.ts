@@ -1,0 +1,104 @@
+/**
+ * KEDA `ScaledObject` (keda.sh/v1alpha1) per serving variant, and the request-rate query it scales
+ * on. Pure builder.
+ *
+ * KEDA with `metricType: AverageValue` divides the query result by the current replica count, so
+ * the threshold is the request rate one replica should carry: `rpsPerReplica x targetUtilization`
+ * (the headroom absorbs bursts while new pods start). The HPA behaviour scales up fast (no
+ * stabilisation, +100% or +4 pods per 15 s, whichever is more) and down slowly (5 minute window,
+ * at most 20% per minute), because a missed peak costs SLO while an idle replica costs a quarter GPU
+ * for a few minutes (Kubernetes HPA docs, "Configurable scaling behavior").
+ */
+import { NAMESPACES } from "../addons/addons-context";
+import { predictorName } from "./variants";
+
+/** In-cluster Prometheus of kube-prometheus-stack (service `<release>-prometheus`, port 9090). */
+export const PROMETHEUS_URL = `http://kube-prometheus-stack-prometheus.${NAMESPACES.monitoring}.svc:9090`;
+
+/** Request rate of one variant over the last minute (metric contract, DESIGN section 4). */
+export function requestRateQuery(model: string, variant: string): string {
+  return `sum(rate(mlops_model_requests_total{model="${model}",variant="${variant}"}[1m]))`;
+}
+
+/** Inputs of one variant's ScaledObject. */
+export interface ScaledObjectInputs {
+  readonly model: string;
+  readonly variant: string;
+  readonly isvcName: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly rpsPerReplica: number;
+  readonly targetUtilization: number;
+  /**
+   * Triggers appended after the request-rate trigger (forecast, sales-event cron); KEDA scales to
+   * the largest replica count any trigger asks for.
+   * @default []
+   */
+  readonly extraTriggers?: readonly object[];
+  /**
+   * Replaces `minReplicas` (e.g. a forecast floor from capacity planning); clamped to maxReplicas.
+   * @default minReplicas
+   */
+  readonly minReplicaOverride?: number;
+  /** Prometheus address. @default PROMETHEUS_URL */
+  readonly prometheusUrl?: string;
+}
+
+/** Per-replica request-rate threshold, rounded to 2 decimals (KEDA parses it as a quantity). */
+export function rpsThreshold(rpsPerReplica: number, targetUtilization: number): string {
+  return String(Math.round(rpsPerReplica * targetUtilization * 100) / 100);
+}
+
+/** The ScaledObject object. */
+export function buildScaledObject(inp: ScaledObjectInputs): Record<string, unknown> {
+  const min = Math.min(inp.minReplicaOverride ?? inp.minReplicas, inp.maxReplicas);
+  return {
+    apiVersion: "keda.sh/v1alpha1",
+    kind: "ScaledObject",
+    metadata: { name: inp.isvcName, namespace: inp.namespace, labels: inp.labels },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: predictorName(inp.isvcName) },
+      pollingInterval: 15,
+      // Only used for scaling to zero (minReplicaCount 0): wait 5 minutes of no traffic first.
+      cooldownPeriod: 300,
+      minReplicaCount: min,
+      maxReplicaCount: inp.maxReplicas,
+      advanced: {
+        horizontalPodAutoscalerConfig: {
+          behavior: {
+            scaleUp: {
+              stabilizationWindowSeconds: 0,
+              selectPolicy: "Max",
+              policies: [
+                { type: "Percent", value: 100, periodSeconds: 15 },
+                { type: "Pods", value: 4, periodSeconds: 15 },
+              ],
+            },
+            scaleDown: {
+              stabilizationWindowSeconds: 300,
+              selectPolicy: "Min",
+              policies: [{ type: "Percent", value: 20, periodSeconds: 60 }],
+            },
+          },
+        },
+      },
+      triggers: [
+        {
+          type: "prometheus",
+          name: "request-rate",
+          metricType: "AverageValue",
+          metadata: {
+            serverAddress: inp.prometheusUrl ?? PROMETHEUS_URL,
+            query: requestRateQuery(inp.model, inp.variant),
+            threshold: rpsThreshold(inp.rpsPerReplica, inp.targetUtilization),
+            // No traffic at all must not wake a scaled-to-zero variant.
+            activationThreshold: "0.5",
+          },
+        },
+        ...(inp.extraTriggers ?? []),
+      ],
+    },
+  };
+}

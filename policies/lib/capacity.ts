@@ -1,0 +1,157 @@
+/**
+ * GPU capacity facts the capacity policies need: the pools, budget and prices from the stack config
+ * (passed as policy config, the same object for `pulumi preview --policy-pack` and the offline plan),
+ * and each model's worst-case GPU demand, read from the InferenceServices and their KEDA ScaledObjects
+ * unless the config lists the models explicitly.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { gpuInstanceType, migSliceFraction } from "../../components/capacity/instance-catalog";
+import type { ModelSpec } from "../../components/config/model-schema";
+import type { StackConfig } from "../../components/config/stack-schema";
+import { at, k8sName, namespaceOf, num, obj, str } from "./values";
+import { isGpuResource, kindOf, podTemplates, targetGpuPool } from "./workloads";
+
+/** One GPU pool as the policies see it (a subset of the stack config's `gpuPools[]`). */
+export interface CapacityPool {
+  readonly name: string;
+  readonly purpose?: "serving" | "training";
+  readonly maxGpus: number;
+  readonly minGpus?: number;
+  readonly instanceTypes?: readonly string[];
+  readonly capacityType?: "on-demand" | "spot";
+  readonly sharing?: {
+    readonly mode: "none" | "time-slicing" | "mig";
+    readonly replicas?: number;
+    readonly profile?: string;
+  };
+}
+
+/** A model's worst-case serving demand. */
+export interface ModelDemand {
+  readonly name: string;
+  readonly pool: string;
+  /** GPUs per replica (0.25 = a quarter of one GPU). */
+  readonly share: number;
+  readonly maxReplicas: number;
+}
+
+/** Policy config of the capacity policies. */
+export interface CapacityPolicyConfig {
+  readonly pools?: readonly CapacityPool[];
+  readonly budget?: { readonly monthlyGpuCost: number };
+  readonly pricing?: {
+    readonly currency: string;
+    readonly instances: Readonly<Record<string, { readonly onDemand: number; readonly spot?: number }>>;
+  };
+  /** Explicit demands (from the model specs); when absent they are read from the resources. */
+  readonly models?: readonly ModelDemand[];
+  /** Hours in a billing month. @default 730 (8760 / 12) */
+  readonly hoursPerMonth?: number;
+}
+
+/** JSON schema of `CapacityPolicyConfig` for `configSchema`. */
+export const CAPACITY_CONFIG_SCHEMA = {
+  properties: {
+    pools: { type: "array", items: { type: "object" } },
+    budget: { type: "object" },
+    pricing: { type: "object" },
+    models: { type: "array", items: { type: "object" } },
+    hoursPerMonth: { type: "number", minimum: 1, default: 730 },
+  },
+} as const;
+
+/** The capacity policy config of a validated stack config (and, when given, its model specs). */
+export function capacityConfigFromStack(
+  cfg: StackConfig,
+  specs?: readonly ModelSpec[],
+): CapacityPolicyConfig {
+  return {
+    pools: cfg.gpuPools.map((p) => ({
+      name: p.name,
+      purpose: p.purpose,
+      maxGpus: p.maxGpus,
+      minGpus: p.minGpus,
+      instanceTypes: [...p.instanceTypes],
+      capacityType: p.capacityType,
+      sharing: { ...p.sharing },
+    })),
+    budget: { monthlyGpuCost: cfg.budget.monthlyGpuCost },
+    pricing: { currency: cfg.pricing.currency, instances: { ...cfg.pricing.instances } },
+    ...(specs
+      ? {
+          models: specs.map((s) => ({
+            name: s.name,
+            pool: s.serving.gpu.pool,
+            share: s.serving.gpu.share,
+            maxReplicas: s.serving.replicas.max,
+          })),
+        }
+      : {}),
+  };
+}
+
+/** GPUs one device of the pool's sharing mode represents (a time-slice of 4 = 0.25). */
+export function gpusPerDevice(pool: CapacityPool | undefined, resourceName: string): number {
+  if (resourceName.startsWith("nvidia.com/mig-")) {
+    return migSliceFraction(resourceName.slice("nvidia.com/mig-".length)) ?? 1;
+  }
+  if (pool?.sharing?.mode === "time-slicing" && (pool.sharing.replicas ?? 0) > 0)
+    return 1 / (pool.sharing.replicas ?? 1);
+  return 1;
+}
+
+/** Worst-case demand of every InferenceService's stable predictor that targets a GPU pool. */
+export function demandsFromResources(
+  resources: readonly PolicyResource[],
+  pools: readonly CapacityPool[],
+): ModelDemand[] {
+  const scaled = resources.filter((r) => r.type === "kubernetes:keda.sh/v1alpha1:ScaledObject");
+  const out: ModelDemand[] = [];
+  for (const r of resources) {
+    if (kindOf(r.type, r.props) !== "InferenceService") continue;
+    const predictor = podTemplates(r.type, r.props).find((t) => t.component === "predictor");
+    if (!predictor) continue;
+    const poolName = targetGpuPool(predictor);
+    const pool = pools.find((p) => p.name === poolName);
+    let share = 0;
+    for (const c of predictor.containers) {
+      const limits = {
+        ...obj(at(c.container, "resources.requests")),
+        ...obj(at(c.container, "resources.limits")),
+      };
+      for (const [k, v] of Object.entries(limits))
+        if (isGpuResource(k)) share += (num(v) ?? 0) * gpusPerDevice(pool, k);
+    }
+    if (poolName === undefined || share === 0) continue;
+    const isvc = k8sName(r.props, r.name);
+    const ns = namespaceOf(r.props);
+    // KServe Standard mode names the predictor Deployment `<isvc>-predictor`; KEDA targets it.
+    const so = scaled.find((s) => {
+      const target = str(at(s.props, "spec.scaleTargetRef.name")) ?? "";
+      return namespaceOf(s.props) === ns && (target === isvc || target === `${isvc}-predictor`);
+    });
+    const maxReplicas =
+      num(at(so?.props, "spec.maxReplicaCount")) ??
+      num(at(r.props, "spec.predictor.maxReplicas")) ??
+      num(at(r.props, "spec.predictor.minReplicas")) ??
+      1;
+    // Variants (canary, experiments) are InferenceServices of their own, so each counts once by its name.
+    out.push({ name: isvc, pool: poolName, share, maxReplicas });
+  }
+  return out;
+}
+
+/** Cheapest hourly price of one GPU in the pool (Karpenter launches the cheapest fitting type), or `undefined`. */
+export function gpuHourPrice(
+  pool: CapacityPool,
+  pricing: CapacityPolicyConfig["pricing"],
+): number | undefined {
+  const prices = (pool.instanceTypes ?? []).flatMap((type) => {
+    const p = pricing?.instances[type];
+    const gpus = gpuInstanceType(type)?.gpus;
+    if (!p || !gpus) return [];
+    const hourly = pool.capacityType === "spot" ? (p.spot ?? p.onDemand) : p.onDemand;
+    return [hourly / gpus];
+  });
+  return prices.length > 0 ? Math.min(...prices) : undefined;
+}

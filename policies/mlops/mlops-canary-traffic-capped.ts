@@ -1,0 +1,74 @@
+/**
+ * In prod a canary may take at most a capped share of traffic before metric-gated promotion, so a bad
+ * model hurts a bounded fraction of users. Reads every place a canary share can live: KServe's legacy
+ * `predictor.canaryTrafficPercent` (Serverless), v0.20's `spec.canary[].trafficPercent`
+ * (kserve/kserve PR 5672), and Gateway API HTTPRoute backend weights.
+ */
+import { PROD_ONLY, PlatformPolicy, configWithDefaults } from "../lib/platform-policy";
+import { Obj, arr, at, num, obj, str } from "../lib/values";
+
+/** Tunables. */
+export interface CanaryCapConfig {
+  /** Highest canary traffic share in percent. @default 50 */
+  readonly maxPercent: number;
+}
+
+const DEFAULTS: CanaryCapConfig = { maxPercent: 50 };
+const ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService";
+const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+
+/** Canary shares (percent) declared by an InferenceService, with where each was read. */
+export function inferenceServiceCanaryPercents(props: Obj): { where: string; percent: number }[] {
+  const out: { where: string; percent: number }[] = [];
+  const legacy = num(at(props, "spec.predictor.canaryTrafficPercent"));
+  if (legacy !== undefined) out.push({ where: "spec.predictor.canaryTrafficPercent", percent: legacy });
+  const canaries = arr(at(props, "spec.canary"));
+  const total = canaries.reduce<number>((sum, c) => sum + (num(obj(c).trafficPercent) ?? 0), 0);
+  if (canaries.length > 0) out.push({ where: "spec.canary[].trafficPercent", percent: total });
+  return out;
+}
+
+/** Canary shares (percent) per HTTPRoute rule: weight of backends named like `*canary*` over the rule's total. */
+export function httpRouteCanaryPercents(props: Obj): { where: string; percent: number }[] {
+  return arr(at(props, "spec.rules")).flatMap((rule, i) => {
+    const refs = arr(obj(rule).backendRefs).map(obj);
+    // Gateway API: weight defaults to 1 per backendRef.
+    const weight = (r: Obj) => num(r.weight) ?? 1;
+    const total = refs.reduce((s, r) => s + weight(r), 0);
+    const canary = refs.filter((r) => /canary/i.test(str(r.name) ?? "")).reduce((s, r) => s + weight(r), 0);
+    return total > 0 && canary > 0
+      ? [{ where: `spec.rules[${i}].backendRefs`, percent: (100 * canary) / total }]
+      : [];
+  });
+}
+
+/** Canary traffic stays at or below `maxPercent` (default 50%); enforced in prod. */
+export const mlopsCanaryTrafficCapped: PlatformPolicy = {
+  checks:
+    "canary traffic (InferenceService canary fields, HTTPRoute weights) is at most `maxPercent` (default 50%) (prod)",
+  enforcement: PROD_ONLY,
+  policy: {
+    name: "mlops-canary-traffic-capped",
+    description: "Canary traffic must not exceed the configured cap (default 50%) in production.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+      properties: { maxPercent: { type: "number", minimum: 0, maximum: 100, default: DEFAULTS.maxPercent } },
+    },
+    validateResource: (args, report) => {
+      const { maxPercent } = configWithDefaults(args, DEFAULTS);
+      const props = args.props ?? {};
+      const shares =
+        args.type === ISVC
+          ? inferenceServiceCanaryPercents(props)
+          : args.type === HTTP_ROUTE
+            ? httpRouteCanaryPercents(props)
+            : [];
+      for (const s of shares) {
+        if (s.percent <= maxPercent) continue;
+        report(
+          `Canary gets ${Number(s.percent.toFixed(2))}% of traffic (${s.where}), above the ${maxPercent}% cap; lower canary.trafficPercent and let the promote tool take it to 100% after analysis.`,
+        );
+      }
+    },
+  },
+};

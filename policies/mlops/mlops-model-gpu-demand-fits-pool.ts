@@ -1,0 +1,44 @@
+/**
+ * Stack check: at full scale-out every model on a pool (maxReplicas x GPU share, summed) must fit the
+ * pool's `maxGpus`; otherwise the last replicas of a traffic peak stay Pending exactly when needed.
+ */
+import { ALWAYS_MANDATORY, PlatformPolicy, configWithDefaults } from "../lib/platform-policy";
+import { CAPACITY_CONFIG_SCHEMA, CapacityPolicyConfig, demandsFromResources } from "../lib/capacity";
+
+/** Summed `maxReplicas x share` of the models on each pool is at most the pool's `maxGpus`. */
+export const mlopsModelGpuDemandFitsPool: PlatformPolicy = {
+  checks:
+    "sum of maxReplicas x GPU share of the models on each pool fits the pool's maxGpus (needs capacity config)",
+  enforcement: ALWAYS_MANDATORY,
+  policy: {
+    name: "mlops-model-gpu-demand-fits-pool",
+    description: "Every model's maximum GPU demand must fit its pool's maxGpus.",
+    enforcementLevel: "mandatory",
+    configSchema: CAPACITY_CONFIG_SCHEMA,
+    validateStack: (args, report) => {
+      const cfg = configWithDefaults<CapacityPolicyConfig>(args, {});
+      const pools = cfg.pools ?? [];
+      if (pools.length === 0) args.notApplicable("needs the capacity config { pools, budget, pricing }");
+      const demands = cfg.models ?? demandsFromResources(args.resources, pools);
+      for (const d of demands) {
+        if (!pools.some((p) => p.name === d.pool)) {
+          report(
+            `Model ${d.name} uses GPU pool ${d.pool}, which this stack does not define; use one of ${pools.map((p) => p.name).join(", ")}.`,
+          );
+        }
+      }
+      for (const pool of pools) {
+        const onPool = demands.filter((d) => d.pool === pool.name);
+        const total = onPool.reduce((s, d) => s + d.maxReplicas * d.share, 0);
+        if (total <= pool.maxGpus + 1e-9) continue;
+        const parts = onPool
+          .sort((a, b) => b.maxReplicas * b.share - a.maxReplicas * a.share)
+          .map((d) => `${d.name} ${d.maxReplicas}x${d.share}`)
+          .join(", ");
+        report(
+          `GPU pool ${pool.name} needs ${Number(total.toFixed(2))} GPUs at maximum scale (${parts}) but maxGpus is ${pool.maxGpus}; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.`,
+        );
+      }
+    },
+  },
+};

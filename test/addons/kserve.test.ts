@@ -1,0 +1,107 @@
+import { INFERENCE_GATEWAY } from "../../components/addons/envoy-gateway-values";
+import { Kserve, createKserve } from "../../components/addons/kserve";
+import {
+  KSERVE_DEPLOYMENT_MODE,
+  defaultIngressDomain,
+  kserveRuntimeValues,
+  kserveValues,
+} from "../../components/addons/kserve-values";
+import { CHARTS } from "../../components/addons/versions";
+import { TYPES, dependsOnOf, find, optionsOf, record, stackConfig, testParent } from "./harness";
+
+describe("KServe values", () => {
+  const values = kserveValues({ ingressDomain: "inference.example.internal" }) as any;
+  const controller = values.kserve.controller;
+
+  test("Standard (raw Deployment) mode, the v0.16+ name of RawDeployment", () => {
+    expect(KSERVE_DEPLOYMENT_MODE).toBe("Standard");
+    expect(controller.deploymentMode).toBe("Standard");
+  });
+
+  test("routes through the Gateway API on the platform's inference Gateway", () => {
+    expect(controller.gateway.ingressGateway).toEqual({
+      enableGatewayApi: true,
+      kserveGateway: "kserve/kserve-ingress-gateway",
+      createGateway: false,
+    });
+    expect(controller.gateway.disableIstioVirtualHost).toBe(true);
+  });
+
+  test("uses the given ingress domain, and a per-environment default", () => {
+    expect(controller.gateway.domain).toBe("inference.example.internal");
+    expect(defaultIngressDomain({ environment: "prod" })).toBe("inference.prod.internal");
+  });
+
+  test("a different Gateway is written as <namespace>/<name>", () => {
+    const other = kserveValues({ ingressDomain: "d", gateway: { namespace: "edge", name: "gw" } }) as any;
+    expect(other.kserve.controller.gateway.ingressGateway.kserveGateway).toBe("edge/gw");
+  });
+
+  test("the runtimes chart installs the ClusterServingRuntimes", () => {
+    expect(kserveRuntimeValues()).toEqual({ kserve: { servingruntime: { enabled: true } } });
+  });
+});
+
+describe("Kserve component", () => {
+  test("installs CRDs, controller and runtimes from the pinned v0.20 OCI charts", async () => {
+    const { resources } = await record(() =>
+      createKserve("kserve", { config: stackConfig("staging") }, testParent()),
+    );
+    expect(find(resources, TYPES.namespace, "kserve-namespace").inputs.metadata).toMatchObject({
+      name: "kserve",
+    });
+    const byName = (n: string) => find(resources, TYPES.release, n).inputs;
+    expect(byName("kserve-crd")).toMatchObject({
+      chart: "oci://ghcr.io/kserve/charts/kserve-crd",
+      version: "v0.20.0",
+      namespace: "kserve",
+    });
+    expect(byName("kserve-controller")).toMatchObject({
+      chart: "oci://ghcr.io/kserve/charts/kserve-resources",
+      version: CHARTS.kserve.version,
+      name: "kserve",
+    });
+    expect(byName("kserve-controller").repositoryOpts).toBeUndefined();
+    expect((byName("kserve-controller").values as any).kserve.controller.gateway.domain).toBe(
+      "inference.staging.internal",
+    );
+    expect(byName("kserve-runtimes")).toMatchObject({
+      chart: CHARTS.kserveRuntimes.chart,
+      version: "v0.20.0",
+    });
+  });
+
+  test("the controller waits for the CRDs and the extra dependencies; runtimes wait for the controller", async () => {
+    const captured = new Map();
+    const { built } = await record(() => {
+      const certManager = testParent(undefined, "cert-manager-stand-in");
+      const created = createKserve(
+        "kserve",
+        { config: stackConfig("staging"), dependsOn: [certManager] },
+        testParent(captured),
+      );
+      return { certManager, created };
+    });
+    expect(dependsOnOf(captured, "kserve-controller")).toEqual([built.created.crds, built.certManager]);
+    expect(dependsOnOf(captured, "kserve-runtimes")).toEqual([built.created.controller]);
+    expect(dependsOnOf(captured, "kserve-crd")).toEqual([]);
+  });
+
+  test("the CRD release is protected in prod", async () => {
+    const { built } = await record(
+      () => createKserve("kserve", { config: stackConfig("prod") }, testParent()),
+      "prod",
+    );
+    expect(optionsOf(built.crds).protect).toBe(true);
+    expect(optionsOf(built.controller).protect).toBe(false);
+  });
+
+  test("registers as mlops:addons:Kserve and the gateway it names is INFERENCE_GATEWAY", async () => {
+    const { resources } = await record(() => new Kserve("kserve", { config: stackConfig("staging") }));
+    expect(find(resources, "mlops:addons:Kserve", "kserve")).toBeDefined();
+    const values = find(resources, TYPES.release, "kserve-controller").inputs.values as any;
+    expect(values.kserve.controller.gateway.ingressGateway.kserveGateway).toBe(
+      `${INFERENCE_GATEWAY.namespace}/${INFERENCE_GATEWAY.name}`,
+    );
+  });
+});

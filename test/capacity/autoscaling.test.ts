@@ -1,0 +1,186 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import {
+  cronAt,
+  eventReplicas,
+  FORECAST_TARGET_FACTOR,
+  forecastTriggers,
+  karpenterDisruption,
+  kedaTargetPerReplica,
+  scalingBehavior,
+  underutilizedConsolidationAllowed,
+  utcOffsetMinutes,
+} from "../../components/capacity/autoscaling";
+import { forecastRecordingRules } from "../../components/capacity/forecast-rules";
+import { fixtureSpecs, prodConfig, spec, tinyConfig } from "./helpers";
+
+const PROMTOOL = "/usr/bin/promtool";
+
+/** promtool must exist under CI; locally a missing promtool skips the promtool tests. */
+function havePromtool(): boolean {
+  if (fs.existsSync(PROMTOOL)) return true;
+  if (process.env.CI === "true") throw new Error(`${PROMTOOL} is missing (apt-get install prometheus)`);
+  return false;
+}
+
+function tmpFile(name: string, content: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capacity-"));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+describe("autoscaling parameters", () => {
+  const config = prodConfig();
+  const pool = config.gpuPools[0];
+  const homepage = fixtureSpecs(config).find((s) => s.name === "homepage-feed")!;
+
+  test("KEDA target per replica = rpsPerReplica x targetUtilization", () => {
+    expect(kedaTargetPerReplica(homepage)).toBeCloseTo(500 * 0.9, 9);
+  });
+
+  test("the forecast trigger reads the forecast series with the forecast target", () => {
+    const [prom] = forecastTriggers(homepage, pool, config) as any[];
+    expect(prom.type).toBe("prometheus");
+    expect(prom.metadata.query).toBe('max(mlops:model_rps_forecast:4m{model="homepage-feed"})');
+    expect(Number(prom.metadata.threshold)).toBeCloseTo(500 * 0.9 * FORECAST_TARGET_FACTOR, 2);
+    expect(prom.metadata.serverAddress).toBe("http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
+    expect(Object.values(prom.metadata).every((v) => typeof v === "string")).toBe(true);
+  });
+
+  test("one cron trigger per event, starting one lead time early in the platform's time zone", () => {
+    const crons = (forecastTriggers(homepage, pool, config) as any[]).filter((t) => t.type === "cron");
+    expect(crons.map((c) => c.name)).toEqual(["event-double-12", "event-new-year-sale"]);
+    // double-12 starts 2026-12-12 00:00 +08:00; lead = 150 s + 90 s = 4 min
+    expect(crons[0].metadata).toEqual({
+      timezone: "Asia/Shanghai",
+      start: "56 23 11 12 *",
+      end: "0 3 12 12 *",
+      desiredReplicas: String(Math.min(192, 4 * 8)),
+    });
+  });
+
+  test("event replicas follow the baseline when given, within the replica bounds", () => {
+    const m = spec("m", { rpsPerReplica: 100, targetUtilization: 0.8, replicas: { min: 2, max: 30 } });
+    expect(eventReplicas(m, 8)).toBe(16);
+    expect(eventReplicas(m, 8, 200)).toBe(20);
+    expect(eventReplicas(m, 8, 2000)).toBe(30);
+  });
+
+  test("cron expressions are rendered in the given zone", () => {
+    expect(cronAt(Date.parse("2026-12-31T12:30:00Z"), "Asia/Shanghai")).toBe("30 20 31 12 *");
+    expect(cronAt(Date.parse("2026-12-31T12:30:00Z"), "UTC")).toBe("30 12 31 12 *");
+  });
+
+  test("HPA behaviour: immediate scale-up, 300 s scale-down stabilisation", () => {
+    const b = scalingBehavior() as any;
+    expect(b.scaleUp.stabilizationWindowSeconds).toBe(0);
+    expect(b.scaleDown.stabilizationWindowSeconds).toBe(300);
+  });
+
+  test("training pools only give back empty nodes, after the pool's consolidateAfter", () => {
+    expect(karpenterDisruption({ ...pool, purpose: "training", consolidateAfter: "2m" })).toEqual({
+      consolidationPolicy: "WhenEmpty",
+      consolidateAfter: "2m",
+      budgets: [{ nodes: "10%" }],
+    });
+  });
+
+  test("serving pools drain underused nodes only 01:00-05:00 local: a UTC budget blocks the other 20 h", () => {
+    // Asia/Shanghai is UTC+8: 05:00 local is 21:00 UTC; Karpenter budget schedules are UTC.
+    expect(karpenterDisruption(pool, "Asia/Shanghai")).toEqual({
+      consolidationPolicy: "WhenEmptyOrUnderutilized",
+      consolidateAfter: "10m",
+      budgets: [
+        { nodes: "10%" },
+        { nodes: "0", reasons: ["Underutilized"], schedule: "0 21 * * *", duration: "20h" },
+      ],
+    });
+    expect((karpenterDisruption(pool, "UTC").budgets as any[])[1].schedule).toBe("0 5 * * *");
+  });
+
+  test("the budget window is evaluated as Karpenter does: open 01:00-04:59 local, closed otherwise", () => {
+    const d = karpenterDisruption(pool, "Asia/Shanghai");
+    const at = (local: string) =>
+      underutilizedConsolidationAllowed(d, Date.parse(`2026-12-08T${local}:00+08:00`));
+    expect([
+      at("00:59"),
+      at("01:00"),
+      at("03:30"),
+      at("04:59"),
+      at("05:00"),
+      at("12:00"),
+      at("23:00"),
+    ]).toEqual([false, true, true, true, false, false, false]);
+  });
+
+  test("WhenEmpty never drains underused nodes; an unsupported budget schedule is an error", () => {
+    const now = Date.parse("2026-12-08T02:00:00+08:00");
+    expect(underutilizedConsolidationAllowed({ consolidationPolicy: "WhenEmpty" }, now)).toBe(false);
+    expect(() =>
+      underutilizedConsolidationAllowed(
+        {
+          consolidationPolicy: "WhenEmptyOrUnderutilized",
+          budgets: [{ nodes: "0", schedule: "@daily", duration: "1h" }],
+        },
+        now,
+      ),
+    ).toThrow("unsupported budget schedule: @daily");
+  });
+
+  test("UTC offsets come from the time zone database", () => {
+    expect(utcOffsetMinutes("Asia/Shanghai", Date.UTC(2026, 0, 15))).toBe(480);
+    expect(utcOffsetMinutes("America/New_York", Date.UTC(2026, 0, 15))).toBe(-300);
+  });
+});
+
+describe("forecast recording rules", () => {
+  test("promtool check rules accepts the rules of every fixture model", () => {
+    if (!havePromtool()) return;
+    const config = prodConfig();
+    const groups = fixtureSpecs(config).flatMap(
+      (s) => forecastRecordingRules(s, config.gpuPools[0], config).groups,
+    );
+    const file = tmpFile("rules.yaml", YAML.stringify({ groups }));
+    const run = spawnSync(PROMTOOL, ["check", "rules", file], { encoding: "utf8" });
+    expect(run.stdout + run.stderr).toContain(`SUCCESS: ${groups.length * 6} rules found`);
+    expect(run.status).toBe(0);
+  });
+
+  test("promtool test rules: the forecast equals the rate, and 8x from one lead time before an event", () => {
+    if (!havePromtool()) return;
+    // Event at 2880 + 3 minutes after the epoch; lead = 60 s provisioning + 90 s cold start = 3 min.
+    const config = tinyConfig({}, [
+      { name: "flash", start: "1970-01-03T00:03:00Z", end: "1970-01-03T01:00:00Z", trafficMultiplier: 8 },
+    ]);
+    const m = spec("m", { coldStartSeconds: 90 });
+    const rules = tmpFile(
+      "rules.yaml",
+      YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)),
+    );
+    const series = 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}';
+    const expect100 = (at: string, v: number) => ({
+      eval_time: at,
+      expr: 'mlops:model_rps_forecast:3m{model="m"}',
+      exp_samples: [{ labels: 'mlops:model_rps_forecast:3m{model="m"}', value: v }],
+    });
+    const test = {
+      rule_files: [rules],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: [{ series, values: "0+6000x2890" }], // 100 requests/s for two days and ten minutes
+          promql_expr_test: [expect100("30m", 100), expect100("2879m", 100), expect100("2880m", 800)],
+        },
+      ],
+    };
+    const file = tmpFile("test.yaml", YAML.stringify(test));
+    const run = spawnSync(PROMTOOL, ["test", "rules", file], { encoding: "utf8" });
+    expect(run.stdout + run.stderr).toContain("SUCCESS");
+    expect(run.status).toBe(0);
+  });
+});

@@ -1,0 +1,92 @@
+import {
+  eventMultiplier,
+  eventWindows,
+  forecastAt,
+  leadMinutes,
+  leadTimeSeconds,
+} from "../../components/capacity/forecast";
+import { spec, tinyConfig } from "./helpers";
+
+const START = Date.parse("2026-12-07T00:00:00Z");
+const DAY = 1440;
+
+/** A clean daily sine between 100 and 500 rps, optionally times `trend` from day 7 on. */
+function seasonal(days: number, trend = 1): Float64Array {
+  const s = new Float64Array(days * DAY);
+  for (let i = 0; i < s.length; i++) {
+    const level = 300 - 200 * Math.cos((2 * Math.PI * i) / DAY);
+    s[i] = level * (i >= 7 * DAY ? trend : 1);
+  }
+  return s;
+}
+
+describe("forecast", () => {
+  test("lead time = node provisioning + cold start, in whole minutes", () => {
+    const cfg = tinyConfig({ provisioningSeconds: 150 });
+    const m = spec("m", { coldStartSeconds: 90 });
+    expect(leadTimeSeconds(m, cfg.gpuPools[0])).toBe(240);
+    expect(leadMinutes(m, cfg.gpuPools[0])).toBe(4);
+    expect(leadMinutes(spec("m", { coldStartSeconds: 91 }), cfg.gpuPools[0])).toBe(5);
+  });
+
+  test("on a clean seasonal signal the forecast is within 2% of the peak over the lead window", () => {
+    const s = seasonal(9);
+    const lead = 5;
+    let worst = 0;
+    for (let t = 8 * DAY; t < 9 * DAY - lead; t++) {
+      let actual = 0;
+      for (let i = t; i <= t + lead; i++) actual = Math.max(actual, s[i]);
+      const f = forecastAt(s, t, lead, { nowMs: START + t * 60_000, events: [] });
+      worst = Math.max(worst, Math.abs(f - actual) / actual);
+    }
+    expect(worst).toBeLessThan(0.02);
+  });
+
+  test("the recent trend scales the seasonal lookahead", () => {
+    const s = seasonal(9, 1.5); // from day 7 on, 50% above yesterday
+    const t = 7 * DAY + 600;
+    const f = forecastAt(s, t, 5, { nowMs: START + t * 60_000, events: [] });
+    expect(f / s[t + 5 - DAY]).toBeGreaterThan(1.45); // yesterday's level scaled up by the trend
+    expect(Math.abs(f / s[t + 5] - 1)).toBeLessThan(0.03); // ... which matches today's
+  });
+
+  test("without a day of history the forecast is the current rate", () => {
+    const s = seasonal(1);
+    expect(forecastAt(s, 100, 5, { nowMs: START, events: [] })).toBe(s[99]);
+  });
+
+  test("an event's multiplier applies from one lead time before its start until its end", () => {
+    const cfg = tinyConfig({}, [
+      { name: "flash", start: "2026-12-08T12:00:00Z", end: "2026-12-08T13:00:00Z", trafficMultiplier: 8 },
+    ]);
+    const events = eventWindows(cfg.events);
+    const start = Date.parse("2026-12-08T12:00:00Z");
+    expect(eventMultiplier(events, start - 5 * 60_000, 4)).toBe(1);
+    expect(eventMultiplier(events, start - 4 * 60_000, 4)).toBe(8);
+    expect(eventMultiplier(events, start + 59 * 60_000, 4)).toBe(8);
+    expect(eventMultiplier(events, start + 60 * 60_000, 4)).toBe(1);
+    const s = seasonal(3);
+    const t = 2 * DAY - 4; // four minutes before the event
+    const plain = forecastAt(s, t, 4, { nowMs: start - 5 * 60_000, events });
+    const pre = forecastAt(s, t, 4, { nowMs: start - 4 * 60_000, events });
+    expect(pre / plain).toBeCloseTo(8, 1);
+  });
+
+  test("history inside a past event is divided by its multiplier", () => {
+    const s = seasonal(3);
+    const evStart = START + DAY * 60_000 + 600 * 60_000; // day 1, minute 600, one hour at 8x
+    for (let i = DAY + 600; i < DAY + 660; i++) s[i] *= 8;
+    const events = eventWindows([
+      {
+        name: "flash",
+        start: new Date(evStart).toISOString(),
+        end: new Date(evStart + 3_600_000).toISOString(),
+        trafficMultiplier: 8,
+      },
+    ]);
+    const t = 2 * DAY + 620; // the same time one day later, no event today
+    const f = forecastAt(s, t, 5, { nowMs: START + t * 60_000, events });
+    expect(f / s[t + 5]).toBeLessThan(1.1);
+    expect(f / s[t + 5]).toBeGreaterThan(0.9);
+  });
+});

@@ -1,0 +1,128 @@
+import fc from "fast-check";
+import {
+  cheapestMix,
+  HOURS_PER_MONTH,
+  InstanceOption,
+  packPool,
+  planCapacity,
+  replicaDevices,
+  staticBaseline,
+} from "../../components/capacity/packing";
+import { prodConfig, fixtureSpecs, tinyConfig } from "./helpers";
+
+const config = prodConfig();
+const pool = config.gpuPools.find((p) => p.purpose === "serving")!;
+const demandArb = fc.array(
+  fc.record({
+    model: fc.constantFrom("a", "b", "c"),
+    devices: fc.integer({ min: 1, max: 4 }),
+    replicas: fc.integer({ min: 0, max: 12 }),
+  }),
+  { maxLength: 6 },
+);
+
+describe("packing", () => {
+  test("packed capacity covers the demand and no node is over capacity", () => {
+    fc.assert(
+      fc.property(demandArb, fc.integer({ min: 1, max: 3 }), (demands, zones) => {
+        const p = packPool(pool, config, demands, zones);
+        const demand = demands.reduce((a, d) => a + d.devices * d.replicas, 0);
+        expect(p.usedSlots).toBe(demand);
+        expect(p.slots).toBeGreaterThanOrEqual(demand);
+        for (const n of p.nodes) expect(n.usedSlots).toBeLessThanOrEqual(n.slots);
+        expect(p.gpus).toBeGreaterThanOrEqual(pool.minGpus);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test("cost is monotone in demand: one more replica never costs less", () => {
+    fc.assert(
+      fc.property(demandArb, fc.integer({ min: 0, max: 5 }), (demands, k) => {
+        fc.pre(demands.length > 0);
+        const i = k % demands.length;
+        const more = demands.map((d, j) => (j === i ? { ...d, replicas: d.replicas + 1 } : d));
+        expect(packPool(pool, config, more, 1).hourlyCost).toBeGreaterThanOrEqual(
+          packPool(pool, config, demands, 1).hourlyCost - 1e-9,
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test("cheapestMix is as cheap as any brute-force mix of up to 6 nodes", () => {
+    const options: InstanceOption[] = [
+      { type: "a", gpus: 1, slots: 4, hourly: 7 },
+      { type: "b", gpus: 4, slots: 16, hourly: 25 },
+      { type: "c", gpus: 2, slots: 8, hourly: 15 },
+    ];
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40 }), (slots) => {
+        const mix = cheapestMix(options, slots)!;
+        const cost = mix.reduce((a, o) => a + o.hourly, 0);
+        expect(mix.reduce((a, o) => a + o.slots, 0)).toBeGreaterThanOrEqual(slots);
+        let best = Infinity;
+        for (let x = 0; x <= 10; x++)
+          for (let y = 0; y <= 3; y++)
+            for (let z = 0; z <= 5; z++)
+              if (4 * x + 16 * y + 8 * z >= slots) best = Math.min(best, 7 * x + 25 * y + 15 * z);
+        expect(cost).toBeCloseTo(best, 9);
+      }),
+    );
+  });
+
+  test("a pod larger than every node type is reported, not silently dropped", () => {
+    const options: InstanceOption[] = [{ type: "a", gpus: 1, slots: 4, hourly: 7 }];
+    expect(cheapestMix(options, 8, 8)).toBeUndefined();
+    const tiny = tinyConfig();
+    expect(() => packPool(tiny.gpuPools[0], tiny, [{ model: "x", devices: 8, replicas: 1 }], 1)).toThrow(
+      "no instance type holds a pod of 8 GPU devices",
+    );
+  });
+
+  test("zone spread: two single-slot replicas in two zones need two nodes", () => {
+    const tiny = tinyConfig();
+    const p = packPool(tiny.gpuPools[0], tiny, [{ model: "x", devices: 1, replicas: 2 }], 2);
+    expect(p.nodes.map((n) => n.zone).sort()).toEqual([0, 1]);
+    expect(packPool(tiny.gpuPools[0], tiny, [{ model: "x", devices: 1, replicas: 2 }], 1).nodes).toHaveLength(
+      1,
+    );
+  });
+
+  test("the pool's minGpus floor is kept with empty nodes", () => {
+    const p = packPool({ ...pool, minGpus: 4 }, config, [], 3);
+    expect(p.gpus).toBe(4);
+    expect(p.monthlyCost).toBeCloseTo(p.hourlyCost * HOURS_PER_MONTH, 6);
+  });
+
+  test("replica devices follow the pool's sharing granularity", () => {
+    // The prod serving pool time-slices each GPU 8 ways.
+    expect(replicaDevices(0.125, pool)).toBe(1);
+    expect(replicaDevices(0.5, pool)).toBe(4);
+    expect(replicaDevices(2, { ...pool, sharing: { mode: "none" } })).toBe(2);
+    expect(replicaDevices(3 / 7, { ...pool, sharing: { mode: "mig", profile: "3g.40gb" } })).toBe(1);
+  });
+
+  test("plan: minimum <= expected <= peak cost, and the static baseline costs more than the peak plan", () => {
+    const plan = planCapacity(config, fixtureSpecs(config));
+    expect(plan.currency).toBe("CNY");
+    expect(plan.monthlyCost.minimum).toBeLessThanOrEqual(plan.monthlyCost.expected);
+    expect(plan.monthlyCost.expected).toBeLessThanOrEqual(plan.monthlyCost.peak);
+    expect(plan.staticBaseline.monthlyCost).toBeGreaterThan(plan.monthlyCost.expected);
+  });
+
+  test("static baseline: whole GPUs per model for its peak, one model per GPU", () => {
+    const specs = fixtureSpecs(config).slice(0, 2); // ads-ctr (share 0.25, 400 rps), cart-cross-sell (0.25, 300)
+    const base = staticBaseline(
+      config,
+      specs,
+      new Map([
+        ["ads-ctr", 4000],
+        ["cart-cross-sell", 10],
+      ]),
+    );
+    // ads-ctr: 10 replicas x 0.25 = 2.5 -> 3 GPUs; cart-cross-sell: 1 replica -> 1 GPU (never shared)
+    expect(base.gpusByModel).toEqual({ "ads-ctr": 3, "cart-cross-sell": 1 });
+    expect(base.hourlyCost).toBeCloseTo(4 * 7.0, 9); // cheapest on-demand GPU of the pool: g6.xlarge
+  });
+});

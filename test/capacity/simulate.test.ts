@@ -1,0 +1,135 @@
+import { simulate, StrategyName } from "../../components/capacity/simulate";
+import { generateTraffic } from "../../components/capacity/traffic-generator";
+import type { Traffic } from "../../components/capacity/traffic";
+import { fixtureSpecs, prodConfig, spec, tinyConfig } from "./helpers";
+
+const START = Date.parse("2026-12-07T00:00:00Z");
+
+function traffic(models: string[], ...series: number[][]): Traffic {
+  return { models, startMs: START, minutes: series[0].length, rps: series.map((s) => Float64Array.from(s)) };
+}
+
+/** Ready replicas per minute of one strategy. */
+function readyTrace(result: { strategy: StrategyName; ready: number }[], strategy: StrategyName): number[] {
+  return result.filter((r) => r.strategy === strategy).map((r) => r.ready);
+}
+
+describe("simulator on a tiny case computed by hand", () => {
+  // One model: 100 rps per replica, target 80, share 0.25; pool of 4-slot g6.xlarge at 7.0/h,
+  // 60 s provisioning; cold start 60 s. Demand doubles past one replica's capacity at minute 2.
+  const config = tinyConfig();
+  const m = spec("m");
+  const t = traffic(["m"], [80, 80, 200, 200, 200, 80]);
+  const seen: { strategy: StrategyName; ready: number }[] = [];
+  const r = simulate(config, [m], t, {
+    trace: (strategy, _m, _t, _d, ready) => seen.push({ strategy, ready }),
+  });
+
+  test("reactive scales one minute after the rise and is ready one cold start later", () => {
+    // t=2 sees t=1's 80 rps: no change; t=3 sees 200 -> ceil(200/80) = 3, ready at t=4.
+    expect(readyTrace(seen, "reactive")).toEqual([1, 1, 1, 1, 3, 3]);
+    const s = r.strategies.reactive;
+    expect(s.sloMissMinutes).toBe(2);
+    expect(s.sloViolationPct).toBeCloseTo((100 * 2) / 6, 9);
+    expect(s.gpuHours).toBeCloseTo(0.1, 9); // one GPU for six minutes
+    expect(s.cost).toBeCloseTo(0.7, 9);
+    // busy: served 80,80,100,100,200,80 rps / 100 x 0.25 GPU x 60 s = 96 GPU-s of 360
+    expect(s.gpuUtilization).toBeCloseTo(96 / 360, 9);
+  });
+
+  test("oracle: the replicas each minute needs, no misses, one GPU", () => {
+    expect(readyTrace(seen, "oracle")).toEqual([1, 1, 2, 2, 2, 1]);
+    expect(r.strategies.oracle.sloMissMinutes).toBe(0);
+    expect(r.strategies.oracle.gpuUtilization).toBeCloseTo(126 / 360, 9);
+    expect(r.strategies.oracle.cost).toBeCloseTo(0.7, 9);
+  });
+
+  test("static: two replicas for the 200 rps peak on one whole GPU, no misses", () => {
+    expect(readyTrace(seen, "static")).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(r.strategies.static.sloMissMinutes).toBe(0);
+    expect(r.strategies.static.gpuHours).toBeCloseTo(0.1, 9);
+  });
+
+  test("a pod that needs a new node waits for provisioning and its cold start", () => {
+    const seen2: { strategy: StrategyName; ready: number }[] = [];
+    const r2 = simulate(config, [m], traffic(["m"], [80, 400, 400, 400, 400, 400, 400]), {
+      trace: (strategy, _m, _t, _d, ready) => seen2.push({ strategy, ready }),
+    });
+    // t=2: 5 replicas wanted; 3 fit the first node (ready t=3), 1 waits for a node launched at t=2
+    // (ready at 180 s) and is ready at 240 s (t=4).
+    expect(readyTrace(seen2, "reactive")).toEqual([1, 1, 1, 4, 5, 5, 5]);
+    expect(r2.strategies.reactive.sloMissMinutes).toBe(2);
+    expect(r2.strategies.reactive.gpuHours).toBeCloseTo((2 * 1 + 5 * 2) / 60, 9);
+  });
+});
+
+describe("Karpenter consolidation follows the NodePool's disruption budgets", () => {
+  // Two models of 3 replicas fill two 4-slot nodes (a,a,a,b | b,b); a then drops to one replica,
+  // leaving a,b | b,b: the second node's pods fit on the first, an underused node Karpenter may drain.
+  const config = tinyConfig();
+  const specs = [spec("a"), spec("b")];
+  const run = (startLocal: string) => {
+    const startMs = Date.parse(`2026-12-08T${startLocal}:00+08:00`);
+    const a = Array.from({ length: 30 }, (_, i) => (i < 2 ? 240 : 50));
+    const b = Array.from({ length: 30 }, () => 240);
+    return simulate(config, specs, {
+      models: ["a", "b"],
+      startMs,
+      minutes: 30,
+      rps: [a, b].map((s) => Float64Array.from(s)),
+    }).strategies.reactive;
+  };
+
+  test("inside the 01:00-05:00 window the underused node is drained, paying a cold start", () => {
+    const night = run("02:00");
+    const day = run("12:00");
+    expect(night.gpuHours).toBeLessThan(day.gpuHours);
+    expect(night.sloMissMinutes).toBeGreaterThan(day.sloMissMinutes);
+  });
+
+  test("by day both nodes stay until one is empty (WhenEmpty behaviour)", () => {
+    expect(run("12:00").gpuHours).toBeCloseTo((2 * 30) / 60, 9);
+  });
+});
+
+describe("simulator invariants on a generated week", () => {
+  const config = prodConfig();
+  const specs = fixtureSpecs(config);
+  const week = generateTraffic(specs, config, { seed: 11 });
+  const result = simulate(config, specs, week);
+
+  test("oracle never misses the SLO", () => {
+    expect(result.strategies.oracle.sloMissMinutes).toBe(0);
+  });
+
+  test("static covers the weekly peak, so it never misses", () => {
+    expect(result.strategies.static.sloMissMinutes).toBe(0);
+  });
+
+  test("the platform misses less than reactive (forecast and event pre-scaling)", () => {
+    expect(result.strategies.platform.sloMissMinutes * 5).toBeLessThanOrEqual(
+      result.strategies.reactive.sloMissMinutes,
+    );
+  });
+
+  test("utilization is a fraction and oracle is the most efficient", () => {
+    for (const s of Object.values(result.strategies)) {
+      expect(s.gpuUtilization).toBeGreaterThan(0);
+      expect(s.gpuUtilization).toBeLessThanOrEqual(1);
+    }
+    expect(result.strategies.oracle.cost).toBeLessThanOrEqual(result.strategies.platform.cost);
+    expect(result.strategies.platform.cost * 2).toBeLessThanOrEqual(result.strategies.static.cost);
+  });
+
+  test("draining underused nodes at night needs fewer GPU-hours than only removing empty nodes", () => {
+    const emptyOnly = simulate(config, specs, week, { consolidationPolicy: "WhenEmpty" }).strategies;
+    expect(result.strategies.platform.gpuHours).toBeLessThan(emptyOnly.platform.gpuHours);
+    expect(result.strategies.reactive.gpuHours).toBeLessThan(emptyOnly.reactive.gpuHours);
+  });
+
+  test("traffic of a model without a spec is rejected", () => {
+    expect(() => simulate(config, specs.slice(1), week)).toThrow(
+      `traffic has model ${week.models[0]} but no model spec defines it`,
+    );
+  });
+});

@@ -1,0 +1,176 @@
+import { defaultPeak, generateTraffic } from "../../components/capacity/traffic-generator";
+import { eventWindows } from "../../components/capacity/forecast";
+import { parseTrafficCsv, TrafficError, trafficToCsv } from "../../components/capacity/traffic";
+import { fixtureSpecs, prodConfig } from "./helpers";
+
+const HEADER = "timestamp,model,rps";
+
+/** The error message of parsing `lines` (fails the test when the CSV is valid). */
+function errorOf(lines: string[], models = ["a", "b"]): string {
+  try {
+    parseTrafficCsv([HEADER, ...lines].join("\n"), "t.csv", models);
+  } catch (err) {
+    expect(err).toBeInstanceOf(TrafficError);
+    return (err as Error).message;
+  }
+  throw new Error("expected the CSV to be invalid");
+}
+
+const ok = [
+  "2026-12-07T00:00:00Z,a,10",
+  "2026-12-07T00:00:00Z,b,20",
+  "2026-12-07T00:01:00Z,a,11",
+  "2026-12-07T00:01:00Z,b,21",
+];
+
+describe("traffic CSV", () => {
+  test("a valid file parses into per-model series", () => {
+    const t = parseTrafficCsv([HEADER, ...ok].join("\n") + "\n", "t.csv", ["a", "b"]);
+    expect(t.models).toEqual(["a", "b"]);
+    expect(t.minutes).toBe(2);
+    expect(Array.from(t.rps[1])).toEqual([20, 21]);
+    expect(t.startMs).toBe(Date.parse("2026-12-07T00:00:00Z"));
+  });
+
+  test("wrong header", () => {
+    expect(() => parseTrafficCsv("time,model,rps\n", "t.csv")).toThrow(
+      't.csv:1: header is "time,model,rps"; expected exactly "timestamp,model,rps"',
+    );
+  });
+
+  test("unknown model names the line and the allowed models", () => {
+    expect(errorOf([...ok, "2026-12-07T00:01:00Z,c,5"])).toContain(
+      't.csv:6: unknown model "c"; models are: a, b',
+    );
+  });
+
+  test("a model of the specs without rows", () => {
+    expect(errorOf(ok, ["a", "b", "y", "z"])).toContain(
+      "t.csv: no rows for models y, z; every model needs one row per minute",
+    );
+  });
+
+  test("gaps: missing minutes are counted per model with the first one", () => {
+    const msg = errorOf([...ok, "2026-12-07T00:03:00Z,a,1", "2026-12-07T00:03:00Z,b,1"]);
+    expect(msg).toContain("model a is missing 1 minute (gap), first 2026-12-07T00:02:00.000Z");
+    expect(msg).toContain("model b is missing 1 minute (gap)");
+  });
+
+  test("duplicate minutes name both lines", () => {
+    expect(errorOf([...ok, "2026-12-07T00:01:00Z,b,22"])).toContain(
+      "t.csv:6: duplicate minute 2026-12-07T00:01:00.000Z for model b (first at line 5)",
+    );
+  });
+
+  test("bad timestamps: not UTC, not ISO, not on a minute, impossible date", () => {
+    const msg = errorOf([
+      ...ok,
+      "2026-12-07T00:02:00+08:00,a,1",
+      "07/12/2026 00:02,a,1",
+      "2026-12-07T00:02:30Z,a,1",
+      "2026-02-30T00:02:00Z,a,1",
+    ]);
+    expect(msg).toContain('t.csv:6: timestamp "2026-12-07T00:02:00+08:00" is not ISO-8601 UTC');
+    expect(msg).toContain('t.csv:7: timestamp "07/12/2026 00:02" is not ISO-8601 UTC');
+    expect(msg).toContain('t.csv:8: timestamp "2026-12-07T00:02:30Z" is not on a whole minute');
+    expect(msg).toContain('t.csv:9: timestamp "2026-02-30T00:02:00Z" is not a valid date/time');
+  });
+
+  test("negative and non-numeric rates, and wrong field counts", () => {
+    const msg = errorOf([
+      ...ok.slice(0, 3),
+      "2026-12-07T00:01:00Z,b,-1",
+      "2026-12-07T00:02:00Z,a,lots",
+      "x,y",
+    ]);
+    expect(msg).toContain("t.csv:5: rps -1 is negative; expected requests/s >= 0");
+    expect(msg).toContain('t.csv:6: rps "lots" is not a number');
+    expect(msg).toContain("t.csv:7: 2 fields; expected 3 (timestamp,model,rps)");
+  });
+
+  test("all problems are reported at once, the listing capped at 20 with a count", () => {
+    const bad = Array.from({ length: 30 }, (_, i) => `2026-12-07T00:00:00Z,a,-${i + 1}`);
+    const msg = errorOf([...ok, ...bad]);
+    expect(msg.startsWith("30 problems in traffic file t.csv:")).toBe(true);
+    expect(msg).toContain("... and 10 more");
+    expect(msg.split("\n").filter((l) => l.startsWith("  - "))).toHaveLength(20);
+  });
+});
+
+describe("traffic generator", () => {
+  const config = prodConfig();
+  const specs = fixtureSpecs(config).slice(0, 4);
+
+  test("is deterministic for a seed and differs across seeds", () => {
+    const a = generateTraffic(specs, config, { seed: 42, days: 2 });
+    const b = generateTraffic(specs, config, { seed: 42, days: 2 });
+    const c = generateTraffic(specs, config, { seed: 43, days: 2 });
+    expect(trafficToCsv(a)).toBe(trafficToCsv(b));
+    expect(trafficToCsv(a)).not.toBe(trafficToCsv(c));
+  });
+
+  test("diurnal peak-to-trough of hourly means is 3-10x on every weekday", () => {
+    const t = generateTraffic(specs, config, { seed: 1 });
+    t.rps.forEach((series) => {
+      for (let day = 0; day < 5; day++) {
+        const hourly = Array.from({ length: 24 }, (_, h) => {
+          let s = 0;
+          for (let i = 0; i < 60; i++) s += series[day * 1440 + h * 60 + i];
+          return s / 60;
+        });
+        const ratio = Math.max(...hourly) / Math.min(...hourly);
+        expect(ratio).toBeGreaterThanOrEqual(3);
+        expect(ratio).toBeLessThanOrEqual(10);
+      }
+    });
+  });
+
+  test("the declared Double-12 event steps traffic to its multiplier", () => {
+    const peakRps = { [specs[0].name]: 1000 };
+    const t = generateTraffic(specs, config, { seed: 1, peakRps });
+    const plain = generateTraffic(specs, { ...config, events: [] }, { seed: 1, peakRps });
+    const start = (Date.parse("2026-12-12T00:00:00+08:00") - t.startMs) / 60_000;
+    const ratio = (i: number) => t.rps[0][i] / plain.rps[0][i];
+    expect(ratio(start - 1)).toBe(1);
+    expect(ratio(start)).toBeCloseTo(8, 9);
+    expect(ratio(start + 179)).toBeCloseTo(8, 9);
+    expect(ratio(start + 180)).toBe(1);
+  });
+
+  test("by default every declared event fits replicas.max at the target utilization", () => {
+    const t = generateTraffic(specs, config, { seed: 5 });
+    t.rps.forEach((series, m) => {
+      const { rpsPerReplica, targetUtilization, replicas } = specs[m].serving;
+      expect(Math.max(...series)).toBeLessThanOrEqual(replicas.max * rpsPerReplica * targetUtilization);
+      // ... and uses most of it: the event, not a blanket margin, sizes the traffic.
+      expect(Math.max(...series)).toBeGreaterThan(0.7 * replicas.max * rpsPerReplica * targetUtilization);
+    });
+  });
+
+  test("a midnight sale allows a busier normal day than the same sale at the evening peak", () => {
+    const shape = { troughHour: 4.5, peakHour: 21, ratio: 5 };
+    const sale = (from: string, to: string) =>
+      eventWindows([
+        {
+          name: "s",
+          start: `2026-12-12T${from}:00+08:00`,
+          end: `2026-12-12T${to}:00+08:00`,
+          trafficMultiplier: 8,
+        },
+      ]);
+    const midnight = defaultPeak(specs[0], shape, sale("00:00", "03:00"), config.timeZone, 0.03);
+    const evening = defaultPeak(specs[0], shape, sale("20:00", "22:00"), config.timeZone, 0.03);
+    expect(midnight).toBeGreaterThan(1.3 * evening);
+    // Without events the weekly peak needs half of max.
+    const { rpsPerReplica, targetUtilization, replicas } = specs[0].serving;
+    const plain = defaultPeak(specs[0], shape, [], config.timeZone, 0.03);
+    expect(plain * 1.1 * 1.12).toBeCloseTo((replicas.max * rpsPerReplica * targetUtilization) / 2, 6);
+  });
+
+  test("round-trips through the CSV parser", () => {
+    const t = generateTraffic(specs, config, { seed: 3, days: 1 });
+    const back = parseTrafficCsv(trafficToCsv(t), "gen.csv", t.models);
+    expect(back.minutes).toBe(1440);
+    expect(back.rps[2][700]).toBeCloseTo(t.rps[2][700], 3);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Builds the cluster layer for a committed stack config under the SDK's mock runtime and returns
+ * every resource it declared (tools/offline/mock-cloud.ts records them; unmocked invokes throw).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { Cluster } from "../../components/cluster/cluster";
+import { StackConfig, validateStackConfig } from "../../components/config/stack-schema";
+import { RecordedResource, recordingMocks } from "../../tools/offline/mock-cloud";
+import { unwrap } from "../../tools/offline/run-program";
+import { ROOT } from "../helpers/program";
+
+/** The `mlops-platform:*` values of a committed stack file, prefix stripped. */
+export function stackValues(stack: string): Record<string, any> {
+  const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+    config: Record<string, unknown>;
+  };
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(doc.config))
+    if (k.startsWith("mlops-platform:")) out[k.slice("mlops-platform:".length)] = v;
+  return out;
+}
+
+/** Validated config of a committed stack, optionally edited first (raw values, before defaults). */
+export function stackConfig(stack: string, edit?: (raw: Record<string, any>) => void): StackConfig {
+  const raw = stackValues(stack);
+  edit?.(raw);
+  return validateStackConfig(raw, `Pulumi.${stack}.yaml`);
+}
+
+/** What one build recorded. */
+export interface Built {
+  readonly cluster: Cluster;
+  readonly resources: RecordedResource[];
+  /** Secret keys the cluster asked for. */
+  readonly secretsRead: string[];
+  /** Pulumi names of resources declared with `protect: true`. */
+  readonly protectedNames: Set<string>;
+}
+
+/** Waits until no new resource has been registered for several event-loop turns. */
+async function settle(sink: RecordedResource[]): Promise<void> {
+  let stable = 0;
+  let last = -1;
+  while (stable < 10) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (sink.length === last) stable++;
+    else {
+      stable = 0;
+      last = sink.length;
+    }
+  }
+}
+
+/** Runs `new Cluster(...)` for the config under mocks as stack `stack`. */
+export async function buildCluster(stack: string, config: StackConfig): Promise<Built> {
+  const resources: RecordedResource[] = [];
+  const secretsRead: string[] = [];
+  const protectedNames = new Set<string>();
+  await pulumi.runtime.setMocks(recordingMocks(resources, config.region), "mlops-platform", stack, false);
+  const cluster = new Cluster(
+    "mlops",
+    {
+      config,
+      secret: (key) => {
+        secretsRead.push(key);
+        return pulumi.secret(`apiVersion: v1\nkind: Config\n# mock kubeconfig from ${key}\n`);
+      },
+    },
+    {
+      // Transformations reach every descendant: records which resources were declared protected.
+      transformations: [
+        (a) => {
+          if (a.opts.protect === true) protectedNames.add(a.name);
+          return undefined;
+        },
+      ],
+    },
+  );
+  await unwrap(cluster.context.clusterName);
+  await unwrap(cluster.urn);
+  await settle(resources);
+  return { cluster, resources, secretsRead, protectedNames };
+}
+
+/** Resources of a type token. */
+export function ofType(built: Built, type: string): RecordedResource[] {
+  return built.resources.filter((r) => r.type === type);
+}
+
+/** The single resource of a type whose Pulumi name ends with `suffix`. */
+export function named(built: Built, type: string, suffix: string): RecordedResource {
+  const found = ofType(built, type).filter((r) => r.name.endsWith(suffix));
+  if (found.length !== 1) {
+    throw new Error(
+      `expected one ${type} named *${suffix}, found ${found.length}: ${ofType(built, type)
+        .map((r) => r.name)
+        .join(", ")}`,
+    );
+  }
+  return found[0];
+}
+
+/** Parses a JSON policy input (string) into an object. */
+export function policy(value: unknown): any {
+  return typeof value === "string" ? JSON.parse(value) : value;
+}

@@ -1,0 +1,149 @@
+import { ModelSpec } from "../../components/config/model-schema";
+import { canaryErrorDegradedExpr, canaryLatencyDegradedExpr } from "../../components/model/promql";
+import { canaryChecks, prometheusAnalyzer } from "../../components/delivery/prometheus-analyzer";
+import { CanaryCheck, CanaryDeployer, remainingSteps, runPromotion } from "../../components/delivery/promote";
+import { FakePrometheus, startFakePrometheus } from "../helpers/fake-prometheus";
+
+const spec = {
+  name: "homepage-feed",
+  team: "homepage",
+  serving: { modelUri: "s3://artifacts/homepage-feed/v42" },
+  slo: { latencyP99Ms: 50, availability: 99.9 },
+  canary: {
+    modelUri: "s3://artifacts/homepage-feed/v43",
+    trafficPercent: 10,
+    analysis: { maxErrorRatio: 1.5, maxLatencyP99Ms: 60, intervalMinutes: 5, steps: [10, 25, 50, 100] },
+  },
+} as unknown as ModelSpec;
+
+const checks: CanaryCheck[] = canaryChecks(spec);
+const [trafficExpr, errorsExpr, latencyExpr] = checks.map((c) => c.expr);
+
+/** In-memory stand-in for the stack: what the Automation API deployer would read and write. */
+class FakeStack implements CanaryDeployer {
+  traffic: number | undefined;
+  events: string[] = [];
+  constructor(initial?: number) {
+    this.traffic = initial;
+  }
+  async deployedTraffic() {
+    return this.traffic;
+  }
+  async setTraffic(_model: string, percent: number) {
+    this.traffic = percent;
+    this.events.push(`deploy ${percent}`);
+  }
+  async rollback() {
+    this.traffic = 0;
+    this.events.push("rollback");
+  }
+  async promote() {
+    this.traffic = undefined;
+    this.events.push("promote");
+  }
+}
+
+/**
+ * Answers like Prometheus would for the alert-style expressions: the canary has traffic, the error
+ * expression returns a series only when the scripted ratio (canary/stable) exceeds the spec's 1.5,
+ * latency is always fine (empty).
+ */
+function scripted(stack: FakeStack, ratioAt: (step: number) => number) {
+  return (q: string) => {
+    if (q === trafficExpr) return 0.001;
+    if (q === errorsExpr) {
+      const ratio = ratioAt(stack.traffic ?? 0);
+      return ratio > 1.5 ? ratio * 0.001 : undefined;
+    }
+    if (q === latencyExpr) return undefined;
+    throw new Error(`unexpected query ${q}`);
+  };
+}
+
+describe("promote (against a local Prometheus-speaking server)", () => {
+  let prom: FakePrometheus | undefined;
+  afterEach(async () => prom?.close());
+
+  async function run(stack: FakeStack, ratioAt: (step: number) => number) {
+    prom = await startFakePrometheus(scripted(stack, ratioAt));
+    const waits: number[] = [];
+    const lines: string[] = [];
+    const result = await runPromotion({
+      spec,
+      checks,
+      deployer: stack,
+      analyze: prometheusAnalyzer(prom.url),
+      sleep: async (ms) => void waits.push(ms),
+      log: (l) => lines.push(l),
+    });
+    return { result, waits, lines };
+  }
+
+  test("a healthy canary advances through every step and is promoted", async () => {
+    const stack = new FakeStack();
+    const { result, waits } = await run(stack, () => 1.0);
+    expect(result.outcome).toBe("promoted");
+    expect(stack.events).toEqual(["deploy 10", "deploy 25", "deploy 50", "promote"]);
+    expect(waits).toEqual([300_000, 300_000, 300_000]);
+    expect(prom!.queries).toHaveLength(9);
+  });
+
+  test("a canary that degrades at 50% is rolled back there", async () => {
+    const stack = new FakeStack();
+    const { result, lines } = await run(stack, (step) => (step >= 50 ? 5.0 : 1.1));
+    expect(result.outcome).toBe("rolled-back");
+    expect(result.failedStep).toBe(50);
+    expect(stack.events).toEqual(["deploy 10", "deploy 25", "deploy 50", "rollback"]);
+    expect(lines.join("\n")).toContain("canary error ratio vs stable: DEGRADED (value 0.005)");
+  });
+
+  test("an interrupted promotion resumes from the step deployed in the stack", async () => {
+    const stack = new FakeStack(25);
+    const { result, lines } = await run(stack, () => 1.0);
+    expect(result.outcome).toBe("promoted");
+    expect(result.stepsRun).toEqual([25, 50, 100]);
+    expect(stack.events).toEqual(["deploy 50", "promote"]);
+    expect(lines.join("\n")).toContain("canary already at 25% in the stack, analysing again");
+  });
+
+  test("the analysis queries the exact ModelCanaryDegraded expressions", () => {
+    expect(errorsExpr).toBe(canaryErrorDegradedExpr(spec));
+    expect(latencyExpr).toBe(canaryLatencyDegradedExpr(spec));
+  });
+
+  test("no data from Prometheus counts as degraded", async () => {
+    const stack = new FakeStack();
+    prom = await startFakePrometheus(() => undefined);
+    const result = await runPromotion({
+      spec,
+      checks,
+      deployer: stack,
+      analyze: prometheusAnalyzer(prom.url),
+      sleep: async () => undefined,
+      log: () => undefined,
+    });
+    expect(result.outcome).toBe("rolled-back");
+    expect(result.details[0]).toContain("no data");
+  });
+
+  test("dry run changes nothing", async () => {
+    const stack = new FakeStack();
+    const result = await runPromotion({
+      spec,
+      checks,
+      deployer: stack,
+      analyze: async () => ({ healthy: true, details: [] }),
+      sleep: async () => undefined,
+      log: () => undefined,
+      dryRun: true,
+    });
+    expect(result.outcome).toBe("dry-run");
+    expect(stack.events).toEqual([]);
+  });
+
+  test("remainingSteps keeps the deployed step for re-analysis", () => {
+    expect(remainingSteps([10, 25, 50, 100], undefined)).toEqual([10, 25, 50, 100]);
+    expect(remainingSteps([10, 25, 50, 100], 0)).toEqual([10, 25, 50, 100]);
+    expect(remainingSteps([10, 25, 50, 100], 50)).toEqual([50, 100]);
+  });
+});

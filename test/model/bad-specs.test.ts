@@ -1,0 +1,222 @@
+/**
+ * Bad model specs: each is rejected with a message naming the file, the field and what is allowed,
+ * and every problem of every file is reported in one error.
+ */
+import * as YAML from "yaml";
+import { ConfigValidationError } from "../../components/config/errors";
+import { SpecSource, validateModelSpecs } from "../../components/config/model-schema";
+import { stackConfig } from "./harness";
+
+/** Staging plus a MIG serving pool and a whole-GPU serving pool. */
+const cfg = stackConfig("staging", (raw) => {
+  raw.gpuPools.push(
+    {
+      name: "mig",
+      purpose: "serving",
+      instanceTypes: ["p4d.24xlarge"],
+      sharing: { mode: "mig", profile: "3g.20gb" },
+      maxGpus: 8,
+    },
+    {
+      name: "whole",
+      purpose: "serving",
+      instanceTypes: ["g6.xlarge"],
+      sharing: { mode: "none" },
+      maxGpus: 4,
+    },
+  );
+  raw.pricing.instances["p4d.24xlarge"] = { onDemand: 283 };
+});
+
+/** A valid spec named `name`, with `edit` applied to its YAML text. */
+function spec(name: string, edit: (yaml: string) => string = (y) => y): string {
+  return edit(`
+name: ${name}
+team: homepage
+serving:
+  runtime: triton
+  modelUri: s3://<artifacts>/${name}/v1
+  gpu: { pool: inference, share: 0.25 }
+  rpsPerReplica: 300
+  replicas: { min: 1, max: 4 }
+slo: { latencyP99Ms: 50, availability: 99.9 }
+canary:
+  modelUri: s3://<artifacts>/${name}/v2
+  trafficPercent: 10
+  analysis: { steps: [10, 50, 100] }
+experiments:
+  - { name: exp-b, modelUri: "s3://<artifacts>/${name}/b", header: { name: x-exp, value: b } }
+training:
+  schedule: "0 3 * * *"
+  image: registry.example.com/recs/trainer:1.4.2
+  gpu: { pool: training, count: 1 }
+`);
+}
+
+const source = (file: string, yaml: string): SpecSource => ({ file, data: YAML.parse(yaml) });
+
+/** Validates the sources and returns the error message (fails when they are valid). */
+function problemsOf(...sources: SpecSource[]): string {
+  try {
+    validateModelSpecs(sources, "staging", cfg);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigValidationError);
+    return (err as Error).message;
+  }
+  throw new Error("expected the specs to be invalid");
+}
+
+/** [what, file name, edit, expected message fragment]. */
+const CASES: [string, string, (y: string) => string, string][] = [
+  [
+    "unknown pool",
+    "a1",
+    (y) => y.replace("pool: inference", "pool: inferense"),
+    'models/a1.yaml: serving.gpu.pool = "inferense": unknown GPU pool; this stack has: inference, training, mig, whole',
+  ],
+  [
+    "pool of the wrong purpose",
+    "a2",
+    (y) => y.replace("pool: inference", "pool: training"),
+    'models/a2.yaml: serving.gpu.pool = "training": pool training is for training; serving needs a pool with purpose serving',
+  ],
+  [
+    "share not fitting 8-way time-slicing",
+    "a3",
+    (y) => y.replace("share: 0.25", "share: 0.3"),
+    "models/a3.yaml: serving.gpu.share = 0.3: pool inference time-slices each GPU 8 ways: use a multiple of 1/8 (0.1250) up to 1",
+  ],
+  [
+    "share not a MIG device on a MIG pool",
+    "a4",
+    (y) => y.replace("{ pool: inference, share: 0.25 }", "{ pool: mig, share: 0.25 }"),
+    "models/a4.yaml: serving.gpu.share = 0.25: pool mig uses MIG 3g.20gb: use a multiple of 0.4286 (one MIG device) up to 1",
+  ],
+  [
+    "non-integer share on a whole-GPU pool",
+    "a5",
+    (y) => y.replace("{ pool: inference, share: 0.25 }", "{ pool: whole, share: 1.5 }"),
+    "models/a5.yaml: serving.gpu.share = 1.5: pool whole has no GPU sharing: use whole GPUs (1, 2, ...)",
+  ],
+  [
+    "bad cron",
+    "a6",
+    (y) => y.replace('"0 3 * * *"', '"0 25 * * *"'),
+    'models/a6.yaml: training.schedule = "0 25 * * *": must be a five-field cron expression',
+  ],
+  [
+    "bad modelUri scheme",
+    "a7",
+    (y) => y.replace("modelUri: s3://<artifacts>/a7/v1", "modelUri: gs://bucket/a7/v1"),
+    'models/a7.yaml: serving.modelUri = "gs://bucket/a7/v1": must start with s3:// or models:/',
+  ],
+  [
+    "modelUri without a path inside the bucket",
+    "a8",
+    (y) => y.replace("modelUri: s3://<artifacts>/a8/v1", "modelUri: s3://my-bucket"),
+    'models/a8.yaml: serving.modelUri = "s3://my-bucket": must be s3://<bucket>/<path> with a path inside the bucket',
+  ],
+  [
+    "min > max",
+    "a9",
+    (y) => y.replace("{ min: 1, max: 4 }", "{ min: 5, max: 4 }"),
+    "models/a9.yaml: serving.replicas.min = 5: must be <= replicas.max (4)",
+  ],
+  [
+    "canary steps not ascending",
+    "b1",
+    (y) => y.replace("steps: [10, 50, 100]", "steps: [50, 10, 100]"),
+    "models/b1.yaml: canary.analysis.steps = [50,10,100]: must be strictly ascending",
+  ],
+  [
+    "canary steps not ending at 100",
+    "b2",
+    (y) => y.replace("steps: [10, 50, 100]", "steps: [10, 50]"),
+    "models/b2.yaml: canary.analysis.steps = [10,50]: must end at 100 (full promotion)",
+  ],
+  [
+    "canary percent above 100",
+    "b3",
+    (y) => y.replace("trafficPercent: 10", "trafficPercent: 120"),
+    "models/b3.yaml: canary.trafficPercent = 120: Too big: expected number to be <=100",
+  ],
+  [
+    "unknown key (typo)",
+    "b4",
+    (y) => y.replace("replicas: { min", "replica: { min"),
+    "models/b4.yaml: serving.replica: unknown key; allowed keys: runtime, image, runtimeVersion, modelUri, gpu, rpsPerReplica, replicas",
+  ],
+  [
+    "name differs from the file name",
+    "b5",
+    (y) => y.replace("name: b5\n", "name: b5-typo\n"),
+    'models/b5.yaml: name = "b5-typo": must equal the file name (b5)',
+  ],
+  [
+    "experiment with both weight and header",
+    "b6",
+    (y) => y.replace("header: { name: x-exp, value: b }", "weight: 10, header: { name: x-exp, value: b }"),
+    "models/b6.yaml: experiments[0]: needs exactly one of weight (percent of traffic) or header {name, value}",
+  ],
+  [
+    "two experiments pinned by the same header",
+    "b7",
+    (y) =>
+      y.replace(
+        "header: { name: x-exp, value: b } }",
+        'header: { name: x-exp, value: b } }\n  - { name: exp-c, modelUri: "s3://<artifacts>/b7/c", header: { name: X-Exp, value: b } }',
+      ),
+    'models/b7.yaml: experiments[1].header = {"name":"X-Exp","value":"b"}: header X-Exp: b already pins experiment exp-b',
+  ],
+  [
+    "name of a platform namespace",
+    "monitoring",
+    (y) => y,
+    'models/monitoring.yaml: name = "monitoring": is reserved',
+  ],
+  [
+    "Service name too long",
+    "m".repeat(50),
+    (y) => y,
+    `makes the Service name ${"m".repeat(50)}-canary-predictor longer than 63 characters`,
+  ],
+];
+
+describe("bad model specs", () => {
+  test.each(CASES)("%s", (_what, name, edit, message) => {
+    expect(problemsOf(source(`models/${name}.yaml`, spec(name, edit)))).toContain(message);
+  });
+
+  test("the valid base spec passes, so each case fails for its own edit only", () => {
+    expect(validateModelSpecs([source("models/ok.yaml", spec("ok"))], "staging", cfg)[0].name).toBe("ok");
+  });
+
+  test("duplicate names across files are reported against the second file", () => {
+    const a = source("models/dup.yaml", spec("dup"));
+    const b = source("other/dup.yaml", spec("dup"));
+    expect(problemsOf(a, b)).toContain(
+      'other/dup.yaml: name = "dup": duplicate model name, already used by models/dup.yaml',
+    );
+  });
+
+  test("every problem of every file is reported in one error", () => {
+    const sources = CASES.map(([, name, edit]) => source(`models/${name}.yaml`, spec(name, edit)));
+    const err = (() => {
+      try {
+        validateModelSpecs(sources, "staging", cfg);
+      } catch (e) {
+        return e as ConfigValidationError;
+      }
+      throw new Error("expected the specs to be invalid");
+    })();
+    for (const [, , , message] of CASES) expect(err.message).toContain(message);
+    const files = new Set(err.problems.map((p) => p.file));
+    expect(files.size).toBe(CASES.length);
+    expect(err.message.split("\n")[0]).toBe(`${err.problems.length} configuration problems:`);
+  });
+
+  test("a staging override is validated like the base spec", () => {
+    const yaml = spec("ov", (y) => `${y}stacks:\n  staging: { serving: { gpu: { share: 0.3 } } }\n`);
+    expect(problemsOf(source("models/ov.yaml", yaml))).toContain("models/ov.yaml: serving.gpu.share = 0.3");
+  });
+});

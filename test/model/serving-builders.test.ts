@@ -1,0 +1,342 @@
+/**
+ * Pure serving builders: GPU share -> device request per pool sharing mode, variants and their
+ * routing (canary weights, A/B weights and header pinning), autoscaling, IAM scoping, scraping.
+ */
+import { ModelSpec } from "../../components/config/model-schema";
+import { GpuPool, StackConfig } from "../../components/config/stack-schema";
+import { artifactReadPolicy } from "../../components/model/artifact-policy";
+import { gpuRequest } from "../../components/model/gpu-resources";
+import { buildHttpRoute } from "../../components/model/http-route";
+import { buildInferenceService, RUNTIME_PROFILES } from "../../components/model/inference-service";
+import { buildNetworkPolicies } from "../../components/model/network-policies";
+import { buildPodMonitor } from "../../components/model/pod-monitor";
+import { buildScaledObject, requestRateQuery } from "../../components/model/scaled-object";
+import { resolveModelUri, variantsOf } from "../../components/model/variants";
+import { specFromYaml, stackConfig } from "./harness";
+
+/** Staging config with extra MIG and whole-GPU serving pools. */
+function poolsConfig(): StackConfig {
+  return stackConfig("staging", (raw) => {
+    raw.gpuPools.push(
+      {
+        name: "mig",
+        purpose: "serving",
+        instanceTypes: ["p4d.24xlarge"],
+        sharing: { mode: "mig", profile: "1g.5gb" },
+        maxGpus: 8,
+      },
+      {
+        name: "whole",
+        purpose: "serving",
+        instanceTypes: ["g6.xlarge"],
+        sharing: { mode: "none" },
+        maxGpus: 4,
+      },
+    );
+    raw.pricing.instances["p4d.24xlarge"] = { onDemand: 283 };
+  });
+}
+
+const BASE = `
+name: m1
+team: t
+serving:
+  runtime: triton
+  modelUri: s3://<artifacts>/m1/v1
+  gpu: { pool: inference, share: 0.25 }
+  rpsPerReplica: 100
+  replicas: { min: 2, max: 10 }
+slo: { latencyP99Ms: 50, availability: 99.9 }
+`;
+
+const pool = (cfg: StackConfig, name: string): GpuPool => cfg.gpuPools.find((p) => p.name === name)!;
+
+function isvcOf(spec: ModelSpec, cfg: StackConfig, variant = 0): any {
+  return buildInferenceService({
+    spec,
+    variant: variantsOf(spec)[variant],
+    pool: pool(cfg, spec.serving.gpu.pool),
+    namespace: spec.name,
+    serviceAccountName: spec.name,
+  });
+}
+
+describe("GPU share to device request", () => {
+  const cfg = poolsConfig();
+
+  test("time-sliced pool: 0.5 of an 8-way GPU is four nvidia.com/gpu slices", () => {
+    expect(gpuRequest(0.5, pool(cfg, "inference"))).toEqual({ resource: "nvidia.com/gpu", count: 4 });
+  });
+
+  test("MIG pool: the MIG device of the pool's profile, one per 1/7 of a GPU", () => {
+    expect(gpuRequest(2 / 7, pool(cfg, "mig"))).toEqual({ resource: "nvidia.com/mig-1g.5gb", count: 2 });
+  });
+
+  test("whole-GPU pool: share 2 is two GPUs", () => {
+    expect(gpuRequest(2, pool(cfg, "whole"))).toEqual({ resource: "nvidia.com/gpu", count: 2 });
+  });
+
+  test("the InferenceService requests the MIG device and tolerates the GPU taint on a MIG pool", () => {
+    const spec = specFromYaml(
+      BASE.replace("{ pool: inference, share: 0.25 }", "{ pool: mig, share: 0.142857 }"),
+      cfg,
+    );
+    const p = isvcOf(spec, cfg).spec.predictor;
+    expect(p.model.resources.requests).toMatchObject({ "nvidia.com/mig-1g.5gb": "1" });
+    expect(p.model.resources.requests["nvidia.com/gpu"]).toBeUndefined();
+    expect(p.tolerations).toEqual([
+      { key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" },
+    ]);
+    expect(
+      p.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]
+        .matchExpressions[0].values,
+    ).toEqual(["mig"]);
+  });
+
+  test("the InferenceService asks for whole GPUs on a pool without sharing", () => {
+    const spec = specFromYaml(
+      BASE.replace("{ pool: inference, share: 0.25 }", "{ pool: whole, share: 2 }"),
+      cfg,
+    );
+    expect(isvcOf(spec, cfg).spec.predictor.model.resources.limits).toMatchObject({ "nvidia.com/gpu": "2" });
+  });
+});
+
+describe("InferenceService", () => {
+  const cfg = stackConfig("staging");
+
+  test("Triton: kserve-tritonserver runtime, pinned version, health probes on 8080, metrics port 8002", () => {
+    const m = isvcOf(specFromYaml(BASE, cfg), cfg).spec.predictor.model;
+    expect(m.runtime).toBe("kserve-tritonserver");
+    expect(m.modelFormat).toEqual({ name: "triton" });
+    expect(m.runtimeVersion).toBe(RUNTIME_PROFILES.triton.runtimeVersion);
+    expect(m.readinessProbe.httpGet).toEqual({ path: "/v2/health/ready", port: 8080 });
+    expect(m.ports).toContainEqual({ name: "metrics", containerPort: 8002, protocol: "TCP" });
+    expect(m.ports[0].containerPort).toBe(8080);
+  });
+
+  test("the startup probe waits for the cold start (plus half again) before liveness applies", () => {
+    const spec = specFromYaml(BASE.replace("replicas:", "coldStartSeconds: 120\n  replicas:"), cfg);
+    const probe = isvcOf(spec, cfg).spec.predictor.model.startupProbe;
+    expect(probe.periodSeconds * probe.failureThreshold).toBeGreaterThanOrEqual(180);
+  });
+
+  test("a model's runtimeVersion overrides the platform pin", () => {
+    const spec = specFromYaml(
+      BASE.replace("runtime: triton", "runtime: triton\n  runtimeVersion: 24.12-py3"),
+      cfg,
+    );
+    expect(isvcOf(spec, cfg).spec.predictor.model.runtimeVersion).toBe("24.12-py3");
+  });
+
+  test("custom runtime: one kserve-container with the image and STORAGE_URI, TCP probes", () => {
+    const yaml = BASE.replace("runtime: triton", "runtime: custom\n  image: reg.example.com/x/server:1.0.0");
+    const c = isvcOf(specFromYaml(yaml, cfg), cfg).spec.predictor.containers[0];
+    expect(c.image).toBe("reg.example.com/x/server:1.0.0");
+    expect(c.env).toEqual([{ name: "STORAGE_URI", value: "s3://<artifacts>/m1/v1" }]);
+    expect(c.readinessProbe.tcpSocket).toEqual({ port: 8080 });
+  });
+
+  test("containers run restricted: non-root, read-only root, all capabilities dropped", () => {
+    const m = isvcOf(specFromYaml(BASE, cfg), cfg).spec.predictor.model;
+    expect(m.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+    });
+  });
+});
+
+describe("variants and routing", () => {
+  const cfg = stackConfig("staging");
+  const canaryYaml = `${BASE}canary:
+  modelUri: s3://<artifacts>/m1/v2
+  trafficPercent: 10
+  analysis: { steps: [10, 50, 100] }
+`;
+
+  test("a canary is its own InferenceService <model>-canary, weighted 10 against stable's 90", () => {
+    const spec = specFromYaml(canaryYaml, cfg);
+    const vs = variantsOf(spec);
+    expect(vs.map((v) => [v.name, v.isvcName, v.weight])).toEqual([
+      ["stable", "m1", 90],
+      ["canary", "m1-canary", 10],
+    ]);
+    const route: any = buildHttpRoute({
+      model: "m1",
+      namespace: "m1",
+      labels: {},
+      variants: vs,
+      gateway: { namespace: "gw", name: "inference" },
+    });
+    expect(route.spec.rules).toHaveLength(1);
+    expect(route.spec.rules[0].backendRefs).toEqual([
+      { group: "", kind: "Service", name: "m1-predictor", port: 80, weight: 90 },
+      { group: "", kind: "Service", name: "m1-canary-predictor", port: 80, weight: 10 },
+    ]);
+  });
+
+  test("the canary may grow to the largest step below 100 of stable's max", () => {
+    const canary = variantsOf(specFromYaml(canaryYaml, cfg))[1];
+    expect(canary.replicas).toEqual({ min: 1, max: 5 });
+  });
+
+  test("A/B: weighted experiments join the split, header-pinned ones get a rule ahead of it", () => {
+    const yaml = `${canaryYaml}experiments:
+  - { name: exp-a, modelUri: s3://<artifacts>/m1/a, weight: 20 }
+  - { name: exp-b, modelUri: s3://<artifacts>/m1/b, header: { name: x-exp-bucket, value: b } }
+`;
+    const vs = variantsOf(specFromYaml(yaml, cfg));
+    const route: any = buildHttpRoute({
+      model: "m1",
+      namespace: "m1",
+      labels: {},
+      variants: vs,
+      gateway: { namespace: "gw", name: "inference" },
+    });
+    const [pinned, split] = route.spec.rules;
+    expect(pinned.matches).toEqual([
+      {
+        path: { type: "PathPrefix", value: "/m1" },
+        headers: [{ type: "Exact", name: "x-exp-bucket", value: "b" }],
+      },
+    ]);
+    expect(pinned.backendRefs).toEqual([
+      { group: "", kind: "Service", name: "m1-exp-b-predictor", port: 80 },
+    ]);
+    expect(split.matches).toEqual([{ path: { type: "PathPrefix", value: "/m1" } }]);
+    expect(split.backendRefs.map((b: any) => [b.name, b.weight])).toEqual([
+      ["m1-predictor", 70],
+      ["m1-canary-predictor", 10],
+      ["m1-exp-a-predictor", 20],
+    ]);
+    expect(route.spec.rules.every((r: any) => r.filters[0].urlRewrite.path.replacePrefixMatch === "/")).toBe(
+      true,
+    );
+  });
+
+  test("<artifacts> resolves to the platform bucket; other buckets stay", () => {
+    expect(resolveModelUri("s3://<artifacts>/m/v1", "b1")).toBe("s3://b1/m/v1");
+    expect(resolveModelUri("s3://other/m/v1", "b1")).toBe("s3://other/m/v1");
+  });
+});
+
+describe("ScaledObject", () => {
+  const base = {
+    model: "m1",
+    variant: "stable",
+    isvcName: "m1",
+    namespace: "m1",
+    labels: {},
+    minReplicas: 2,
+    maxReplicas: 10,
+    rpsPerReplica: 400,
+    targetUtilization: 0.8,
+  };
+
+  test("scales the predictor Deployment on request rate per replica at rps x utilization", () => {
+    const so: any = buildScaledObject(base);
+    expect(so.spec.triggers).toEqual([
+      expect.objectContaining({
+        type: "prometheus",
+        metricType: "AverageValue",
+        metadata: expect.objectContaining({
+          serverAddress: "http://kube-prometheus-stack-prometheus.monitoring.svc:9090",
+          query: requestRateQuery("m1", "stable"),
+          threshold: "320",
+        }),
+      }),
+    ]);
+    expect(so.spec.pollingInterval).toBe(15);
+  });
+
+  test("scales up without stabilisation and down over a 5 minute window", () => {
+    const b = (buildScaledObject(base) as any).spec.advanced.horizontalPodAutoscalerConfig.behavior;
+    expect(b.scaleUp.stabilizationWindowSeconds).toBe(0);
+    expect(b.scaleDown.stabilizationWindowSeconds).toBe(300);
+    expect(b.scaleDown.policies[0]).toEqual({ type: "Percent", value: 20, periodSeconds: 60 });
+  });
+
+  test("extra triggers are appended and a min override replaces min, bounded by max", () => {
+    const cron = {
+      type: "cron",
+      metadata: { timezone: "Asia/Shanghai", start: "0 20 * * *", end: "0 23 * * *", desiredReplicas: "8" },
+    };
+    const so: any = buildScaledObject({ ...base, extraTriggers: [cron], minReplicaOverride: 30 });
+    expect(so.spec.triggers[1]).toBe(cron);
+    expect(so.spec.minReplicaCount).toBe(10);
+  });
+});
+
+describe("artifact read policy", () => {
+  test("GetObject on each URI's prefix and ListBucket only under those prefixes", () => {
+    const doc = artifactReadPolicy(["s3://b/m/v1", "s3://b/m/v2/", "s3://b/m/v1"]);
+    expect(doc.Statement[0]).toEqual({
+      Sid: "ReadModelArtifacts",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: ["arn:aws:s3:::b/m/v1/*", "arn:aws:s3:::b/m/v2/*"],
+    });
+    expect(doc.Statement[1]).toMatchObject({
+      Action: ["s3:ListBucket"],
+      Resource: "arn:aws:s3:::b",
+      Condition: { StringLike: { "s3:prefix": ["m/v1", "m/v1/*", "m/v2", "m/v2/*"] } },
+    });
+  });
+
+  test("an MLflow reference is scoped to the model's folder of the registry root", () => {
+    const doc = artifactReadPolicy(["models:/m1/3"], "s3://b/mlflow");
+    expect(doc.Statement[0].Resource).toEqual(["arn:aws:s3:::b/mlflow/m1/*"]);
+  });
+
+  test("an MLflow reference without a registry root is refused rather than granting the bucket", () => {
+    expect(() => artifactReadPolicy(["models:/m1/3"])).toThrow(
+      "an MLflow registry artifact root is required",
+    );
+  });
+});
+
+describe("network policies and scraping", () => {
+  test("gateway reaches only the serving port, Prometheus only the metrics port, 443 egress skips the VPC", () => {
+    const nps: any[] = buildNetworkPolicies({
+      namespace: "m1",
+      labels: {},
+      gatewayNamespace: "gw",
+      servingPort: 8080,
+      metricsPort: 8002,
+      vpcCidr: "10.40.0.0/16",
+    });
+    const by = (n: string) => nps.find((p) => p.metadata.name === n).spec;
+    expect(by("allow-gateway").ingress[0].ports).toEqual([{ protocol: "TCP", port: 8080 }]);
+    expect(
+      by("allow-gateway").ingress[0].from.map(
+        (f: any) => f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"],
+      ),
+    ).toEqual(["envoy-gateway-system", "gw"]);
+    expect(by("allow-prometheus").ingress[0]).toEqual({
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+      ports: [{ protocol: "TCP", port: 8002 }],
+    });
+    expect(by("allow-object-storage").egress[0].to[0].ipBlock).toEqual({
+      cidr: "0.0.0.0/0",
+      except: ["10.40.0.0/16"],
+    });
+  });
+
+  test("the PodMonitor maps the pod labels mlops.io/model and mlops.io/variant to model and variant", () => {
+    const pm: any = buildPodMonitor({ model: "m1", namespace: "m1", labels: {} });
+    const rl = pm.spec.podMetricsEndpoints[0].relabelings;
+    expect(rl).toContainEqual({
+      action: "replace",
+      sourceLabels: ["__meta_kubernetes_pod_label_mlops_io_variant"],
+      targetLabel: "variant",
+    });
+    expect(rl).toContainEqual({
+      action: "replace",
+      sourceLabels: ["__meta_kubernetes_pod_label_mlops_io_model"],
+      targetLabel: "model",
+    });
+    expect(pm.spec.podMetricsEndpoints[0].port).toBe("metrics");
+  });
+});

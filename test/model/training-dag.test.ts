@@ -1,0 +1,113 @@
+/**
+ * The generated Airflow DAG: valid Python, the spec's schedule in the stack's time zone, one run at
+ * a time, triggerable with a reason, GPU training on the training pool, MLflow registration.
+ * Airflow is not installed here, so the file is only byte-compiled, never imported.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { buildTrainingDag, trainingDagId } from "../../components/model/training-dag";
+import { committedModels, specFromYaml, stackConfig } from "./harness";
+
+const cfg = stackConfig("prod");
+const spec = specFromYaml(
+  `
+name: homepage-feed
+team: homepage
+serving:
+  runtime: triton
+  modelUri: s3://<artifacts>/homepage-feed/v42
+  gpu: { pool: inference, share: 0.5 }
+  rpsPerReplica: 400
+  replicas: { min: 2, max: 10 }
+slo: { latencyP99Ms: 50, availability: 99.9 }
+training:
+  schedule: "0 3 * * *"
+  image: registry.example.com/recs/trainer:1.4.2
+  gpu: { pool: training, count: 4 }
+  timeoutHours: 5
+`,
+  cfg,
+  "prod",
+);
+
+function dagFor(s = spec, timeZone = cfg.timeZone): string {
+  return buildTrainingDag({
+    spec: { ...s, training: s.training! },
+    pool: cfg.gpuPools.find((p) => p.name === s.training!.gpu.pool)!,
+    timeZone,
+    mlflowTrackingUri: "http://mlflow.mlflow.svc:5000",
+    namespace: s.name,
+    serviceAccountName: s.name,
+  });
+}
+
+/** Byte-compiles Python texts in one interpreter run; throws with python's message on a syntax error. */
+function pyCompile(...texts: string[]): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dag-"));
+  const files = texts.map((text, i) => {
+    const file = path.join(dir, `dag${i}.py`);
+    fs.writeFileSync(file, text);
+    return file;
+  });
+  try {
+    execFileSync("python3", ["-m", "py_compile", ...files], { stdio: "pipe" });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("training DAG", () => {
+  test("dag_id is train_ plus the model name with - replaced by _", () => {
+    expect(trainingDagId("homepage-feed")).toBe("train_homepage_feed");
+    expect(dagFor()).toContain('dag_id="train_homepage_feed"');
+  });
+
+  test("the DAG of every committed training model byte-compiles", () => {
+    const models = committedModels("prod", cfg).filter((m) => m.training);
+    expect(models.length).toBeGreaterThan(0);
+    expect(() => pyCompile(...models.map((m) => dagFor(m)))).not.toThrow();
+  });
+
+  test("the compile check catches broken Python", () => {
+    expect(() => pyCompile(dagFor().replace("with DAG(", "with DAG(("))).toThrow();
+  });
+
+  test("runs on the spec's cron in the stack's time zone, without catch-up, one run at a time", () => {
+    const dag = dagFor(spec, "Asia/Shanghai");
+    expect(dag).toContain('schedule="0 3 * * *"');
+    expect(dag).toContain('pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai")');
+    expect(dag).toContain("catchup=False");
+    expect(dag).toContain("max_active_runs=1");
+  });
+
+  test("accepts a reason in conf for on-demand runs (drift, quality, manual)", () => {
+    const dag = dagFor();
+    expect(dag).toContain('params={"reason": Param("schedule"');
+    expect(dag).toContain('"RETRAIN_REASON": "{{ params.reason }}"');
+  });
+
+  test("trains on the training pool with the requested GPUs, preemptible priority and a timeout", () => {
+    const dag = dagFor();
+    expect(dag).toContain(
+      "from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator",
+    );
+    expect(dag).toContain('requests={"nvidia.com/gpu": "4"}');
+    expect(dag).toContain('values=["training"]');
+    expect(dag).toContain('key="nvidia.com/gpu", operator="Equal", value="true", effect="NoSchedule"');
+    expect(dag).toContain('value="spot"');
+    expect(dag).toContain('priority_class_name="mlops-training"');
+    expect(dag).toContain("service_account_name=SERVICE_ACCOUNT");
+    expect(dag).toContain("execution_timeout=timedelta(hours=5)");
+    expect(dag).toContain('MLFLOW_TRACKING_URI = "http://mlflow.mlflow.svc:5000"');
+  });
+
+  test("registers the trained run as a new MLflow model version under the model's name", () => {
+    const dag = dagFor();
+    expect(dag).toContain('MODEL_NAME = "homepage-feed"');
+    expect(dag).toContain('mlflow.register_model(f"runs:/{run_id}/model", MODEL_NAME, tags=tags)');
+    expect(dag).toContain('"model-versions/create"');
+    expect(dag).toContain("train >> evaluate >> register");
+  });
+});

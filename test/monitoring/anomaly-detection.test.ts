@@ -1,0 +1,149 @@
+/**
+ * Detection times of the anomaly alerts, measured with promtool at 15 s scrape and evaluation. Their
+ * references are "same time yesterday", so each scenario needs a day of history (5,760 evaluations);
+ * to stay within the time budget each scenario loads only the rules its alert depends on (the same
+ * generated rules, filtered by the series they record), and feeds only the series those rules read.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { modelRules } from "../../components/model/monitoring-rules";
+import { PromRule, SERIES } from "../../components/model/promql";
+import { ROOT } from "../helpers/program";
+import { fixtureModels, stackConfig } from "./fixtures";
+import { Params, UNIFORM, firingAlerts, modelSeries, psi, tilted } from "./scenario";
+
+function hasPromtool(): boolean {
+  try {
+    execFileSync("promtool", ["--version"], { stdio: "pipe" });
+    return true;
+  } catch {
+    if (process.env.CI === "true") throw new Error("promtool is required in CI (Debian package prometheus)");
+    return false;
+  }
+}
+const itPromtool = hasPromtool() ? test : test.skip;
+
+const STEP = 15;
+const DAY_STEPS = 86400 / STEP;
+const ONSET = DAY_STEPS + 20;
+const NORMAL: Params = {
+  rps: 400,
+  errorRatio: 0.0002,
+  canaryShare: 0,
+  canaryErrorRatio: 0,
+  latency: 0.02,
+  prediction: UNIFORM,
+  // One watched feature is enough: the rules handle every feature alike (sum by model, feature).
+  features: { price: UNIFORM },
+  ctr: 0.05,
+};
+const rows: string[] = [];
+
+/** Measures the first firing of `alert` (seconds after onset) with only the rules `keep` selects. */
+function measure(
+  alert: string,
+  keep: (r: PromRule) => boolean,
+  seriesFilter: RegExp,
+  after: Partial<Params>,
+  labelPart = "",
+) {
+  const spec = fixtureModels("prod").find((m) => m.name === "homepage-feed")!;
+  const rules = modelRules(spec, stackConfig("prod"))
+    .groups.flatMap((g) => g.rules)
+    .filter(keep);
+  const series = modelSeries(spec.name, ONSET + 24, STEP, (s) =>
+    s < ONSET ? NORMAL : { ...NORMAL, ...after },
+  ).filter((s) => seriesFilter.test(s.series));
+  const firings = firingAlerts({
+    ruleFiles: { "rules.yaml": { groups: [{ name: "scenario", interval: `${STEP}s`, rules }] } },
+    series,
+    intervalSeconds: STEP,
+    alertnames: [alert],
+    times: Array.from({ length: 24 }, (_, k) => (ONSET - 2 + k) * STEP),
+  });
+  const times = firings.filter((f) => f.labels.includes(labelPart)).map((f) => f.atSeconds - ONSET * STEP);
+  expect(times.every((t) => t >= 0)).toBe(true);
+  return times.length === 0 ? undefined : Math.min(...times);
+}
+
+describe("anomaly detection (promtool, a day of history)", () => {
+  itPromtool("a prediction shift with PSI >= 0.5 fires ModelPredictionDrift within 5 minutes", () => {
+    const shifted = tilted(0.3);
+    expect(psi(shifted, UNIFORM)).toBeGreaterThanOrEqual(0.5);
+    const t = measure(
+      "ModelPredictionDrift",
+      (r) => (r.record ?? "").includes("prediction") || r.alert === "ModelPredictionDrift",
+      /mlops_model_prediction/,
+      { prediction: shifted },
+    );
+    rows.push(
+      `| prediction shift (PSI ${psi(shifted, UNIFORM).toFixed(2)}) | ModelPredictionDrift | ${t ?? "not fired"} s | <= 300 s |`,
+    );
+    expect(t).toBeDefined();
+    expect(t!).toBeLessThanOrEqual(300);
+  });
+
+  itPromtool(
+    "a feature shift with PSI >= 0.5 fires ModelFeatureDrift within 5 minutes, labelled with the feature",
+    () => {
+      const shifted = tilted(-0.3);
+      expect(psi(shifted, UNIFORM)).toBeGreaterThanOrEqual(0.5);
+      const t = measure(
+        "ModelFeatureDrift",
+        (r) => (r.record ?? "").includes("mlops_model_feature") || r.alert === "ModelFeatureDrift",
+        /mlops_model_feature/,
+        { features: { price: shifted } },
+        'feature="price"',
+      );
+      rows.push(
+        `| feature shift (PSI ${psi(shifted, UNIFORM).toFixed(2)}) | ModelFeatureDrift | ${t ?? "not fired"} s | <= 300 s |`,
+      );
+      expect(t).toBeDefined();
+      expect(t!).toBeLessThanOrEqual(300);
+    },
+  );
+
+  itPromtool("CTR down 40% fires ModelQualityDrop within 5 minutes", () => {
+    const t = measure(
+      "ModelQualityDrop",
+      (r) => r.record === SERIES.ctr || r.record === SERIES.ctrBaseline || r.alert === "ModelQualityDrop",
+      /mlops_model_(clicks|impressions)/,
+      { ctr: 0.03 },
+    );
+    rows.push(`| CTR down 40% | ModelQualityDrop | ${t ?? "not fired"} s | <= 300 s |`);
+    expect(t).toBeDefined();
+    expect(t!).toBeLessThanOrEqual(300);
+  });
+
+  itPromtool("traffic down to 20% fires ModelTrafficAnomaly within 5 minutes", () => {
+    const traffic = new Set<string>([
+      SERIES.modelRequests("2m"),
+      SERIES.modelRequests("5m"),
+      SERIES.eventMultiplier,
+      SERIES.normalizedRequests,
+      SERIES.expectedLow,
+      SERIES.expectedHigh,
+    ]);
+    const t = measure(
+      "ModelTrafficAnomaly",
+      (r) => traffic.has(r.record ?? "") || r.alert === "ModelTrafficAnomaly",
+      /mlops_model_requests_total/,
+      { rps: 80 },
+    );
+    rows.push(`| traffic down to 20% | ModelTrafficAnomaly | ${t ?? "not fired"} s | <= 300 s |`);
+    expect(t).toBeDefined();
+    expect(t!).toBeLessThanOrEqual(300);
+  });
+
+  afterAll(() => {
+    if (rows.length === 0) return;
+    const file = path.join(ROOT, "out", "detection-times-anomaly.md");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(
+      file,
+      `\n## Anomaly alerts (one day of history)\n\n| scenario | alert | detected after onset | target |\n| --- | --- | --- | --- |\n${rows.join("\n")}\n`,
+    );
+    console.log(rows.join("\n"));
+  });
+});

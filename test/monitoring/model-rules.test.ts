@@ -1,0 +1,206 @@
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { modelRules, retrainAlertNames } from "../../components/model/monitoring-rules";
+import { canaryErrorDegradedExpr, canaryLatencyDegradedExpr } from "../../components/model/promql";
+import { ROOT } from "../helpers/program";
+import { fixtureModels, modelsFor, stackConfig } from "./fixtures";
+import { Firing, Params, UNIFORM, firingAlerts, modelSeries } from "./scenario";
+
+/** promtool must exist in CI; locally a missing binary skips with a message. */
+function hasPromtool(): boolean {
+  try {
+    execFileSync("promtool", ["--version"], { stdio: "pipe" });
+    return true;
+  } catch {
+    if (process.env.CI === "true") throw new Error("promtool is required in CI (Debian package prometheus)");
+    return false;
+  }
+}
+const promtool = hasPromtool();
+const itPromtool = promtool ? test : test.skip;
+
+const STEP = 15;
+/** 30 minutes of normal traffic before the onset: enough for the 5m/1m windows the fast alerts use. */
+const ONSET_STEP = 120;
+const ALL_ALERTS = [
+  "ModelErrorBudgetBurn",
+  "ModelLatencyHigh",
+  "ModelTrafficAnomaly",
+  "ModelPredictionDrift",
+  "ModelFeatureDrift",
+  "ModelQualityDrop",
+  "ModelCanaryDegraded",
+];
+const NORMAL: Params = {
+  rps: 400,
+  errorRatio: 0.0002,
+  canaryShare: 0.1,
+  canaryErrorRatio: 0.0002,
+  latency: 0.02,
+  prediction: UNIFORM,
+  features: { price: UNIFORM, user_age_bucket: UNIFORM },
+  ctr: 0.05,
+};
+const measured: { scenario: string; alert: string; seconds: number | undefined; target: number }[] = [];
+
+/** Runs homepage-feed through NORMAL then `after` from the onset; returns firings relative to onset. */
+function runScenario(after: Partial<Params>): Firing[] {
+  const cfg = stackConfig("prod");
+  const spec = fixtureModels("prod").find((m) => m.name === "homepage-feed")!;
+  const steps = ONSET_STEP + 26;
+  const series = modelSeries(spec.name, steps, STEP, (s) =>
+    s < ONSET_STEP ? NORMAL : { ...NORMAL, ...after },
+  );
+  const times = Array.from({ length: 26 }, (_, k) => (ONSET_STEP - 4 + k) * STEP);
+  return firingAlerts({
+    ruleFiles: { "homepage-feed.yaml": modelRules(spec, cfg) },
+    series,
+    intervalSeconds: STEP,
+    alertnames: ALL_ALERTS,
+    times,
+  }).map((f) => ({ ...f, atSeconds: f.atSeconds - ONSET_STEP * STEP }));
+}
+
+/** First firing (seconds after onset) of `alert` whose labels contain `labelPart`. */
+function detection(firings: Firing[], alert: string, labelPart = ""): number | undefined {
+  const t = firings
+    .filter((f) => f.alertname === alert && f.labels.includes(labelPart))
+    .map((f) => f.atSeconds);
+  return t.length === 0 ? undefined : Math.min(...t);
+}
+
+describe("model rules", () => {
+  itPromtool.each(["staging", "prod"])("promtool check rules accepts every model's rules (%s)", (stack) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-rules-"));
+    const cfg = stackConfig(stack);
+    const files = modelsFor(stack).map((spec) => {
+      const file = path.join(dir, `${spec.name}.yaml`);
+      fs.writeFileSync(file, YAML.stringify(modelRules(spec, cfg), { lineWidth: 0 }));
+      return file;
+    });
+    const out = execFileSync("promtool", ["check", "rules", ...files], { encoding: "utf8" });
+    expect(out).toContain("SUCCESS");
+    expect(out).not.toContain("FAILED");
+  });
+
+  test("only models that opted in carry retrain=true, on exactly their trigger alerts", () => {
+    const cfg = stackConfig("prod");
+    for (const spec of fixtureModels("prod")) {
+      const rules = modelRules(spec, cfg).groups.flatMap((g) => g.rules);
+      const retrain = [
+        ...new Set(rules.filter((r) => r.labels?.retrain === "true").map((r) => r.alert)),
+      ].sort();
+      const expected = retrainAlertNames(spec).filter((a) => rules.some((r) => r.alert === a));
+      expect(retrain).toEqual([...new Set(expected)].sort());
+    }
+  });
+
+  test("every alert carries team and a page/ticket severity; model alerts select their model", () => {
+    const cfg = stackConfig("prod");
+    for (const spec of fixtureModels("prod")) {
+      for (const r of modelRules(spec, cfg)
+        .groups.flatMap((g) => g.rules)
+        .filter((x) => x.alert)) {
+        expect(r.labels?.team).toBe(spec.team);
+        expect(["page", "ticket"]).toContain(r.labels?.severity);
+        expect(r.expr).toContain(`model="${spec.name}"`);
+      }
+    }
+  });
+
+  test("the canary alerts use exactly the expressions promote queries", () => {
+    const cfg = stackConfig("prod");
+    const spec = fixtureModels("prod").find((m) => m.canary)!;
+    const exprs = modelRules(spec, cfg)
+      .groups.flatMap((g) => g.rules)
+      .filter((r) => r.alert === "ModelCanaryDegraded")
+      .map((r) => r.expr);
+    expect(exprs).toEqual([canaryErrorDegradedExpr(spec), canaryLatencyDegradedExpr(spec)]);
+    expect(exprs[0]).toContain("1.5 *");
+    expect(exprs[1]).toContain("> 0.06");
+  });
+
+  test("models without a canary get no canary alert", () => {
+    const cfg = stackConfig("prod");
+    const spec = fixtureModels("prod").find((m) => !m.canary)!;
+    expect(
+      modelRules(spec, cfg)
+        .groups.flatMap((g) => g.rules)
+        .some((r) => r.alert === "ModelCanaryDegraded"),
+    ).toBe(false);
+  });
+
+  itPromtool("no alert fires on steady normal traffic", () => {
+    expect(runScenario({})).toEqual([]);
+  });
+
+  itPromtool("a full outage pages within 2 minutes (fast burn pair)", () => {
+    const f = runScenario({ errorRatio: 1, canaryErrorRatio: 1 });
+    const t = detection(f, "ModelErrorBudgetBurn", 'burn_window="fast"');
+    measured.push({
+      scenario: "full outage",
+      alert: "ModelErrorBudgetBurn (fast pair)",
+      seconds: t,
+      target: 120,
+    });
+    expect(t).toBeDefined();
+    expect(t!).toBeLessThanOrEqual(120);
+  });
+
+  itPromtool("10% errors page within 5 minutes", () => {
+    const f = runScenario({ errorRatio: 0.1, canaryErrorRatio: 0.1 });
+    const t = detection(f, "ModelErrorBudgetBurn", 'burn_window="fast"');
+    measured.push({
+      scenario: "10% errors",
+      alert: "ModelErrorBudgetBurn (fast pair)",
+      seconds: t,
+      target: 300,
+    });
+    expect(t).toBeDefined();
+    expect(t!).toBeLessThanOrEqual(300);
+  });
+
+  itPromtool("p99 at 3x the SLO pages within 5 minutes", () => {
+    const f = runScenario({ latency: 0.15 });
+    const t = detection(f, "ModelLatencyHigh");
+    measured.push({ scenario: "p99 at 3x SLO", alert: "ModelLatencyHigh", seconds: t, target: 300 });
+    expect(t).toBeDefined();
+    expect(t!).toBeLessThanOrEqual(300);
+  });
+
+  itPromtool("a canary with 5x the stable error ratio fires within 5 minutes", () => {
+    const f = runScenario({ errorRatio: 0.0005, canaryErrorRatio: 0.0025 });
+    const t = detection(f, "ModelCanaryDegraded", 'check="errors"');
+    measured.push({
+      scenario: "canary 5x stable errors",
+      alert: "ModelCanaryDegraded",
+      seconds: t,
+      target: 300,
+    });
+    expect(t).toBeDefined();
+    expect(t!).toBeLessThanOrEqual(300);
+    expect(detection(f, "ModelErrorBudgetBurn")).toBeUndefined();
+  });
+
+  afterAll(() => {
+    if (measured.length === 0) return;
+    const rows = measured.map(
+      (m) =>
+        `| ${m.scenario} | ${m.alert} | ${m.seconds === undefined ? "not fired" : `${m.seconds} s`} | <= ${m.target} s |`,
+    );
+    const table = [
+      "| scenario | alert | detected after onset | target |",
+      "| --- | --- | --- | --- |",
+      ...rows,
+    ].join("\n");
+    fs.mkdirSync(path.join(ROOT, "out"), { recursive: true });
+    fs.writeFileSync(
+      path.join(ROOT, "out", "detection-times.md"),
+      `# Measured detection times (promtool, 15 s)\n\n${table}\n`,
+    );
+    console.log(table);
+  });
+});

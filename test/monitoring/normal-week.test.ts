@@ -1,0 +1,106 @@
+/**
+ * A normal week raises no traffic alert: diurnal 5x peak to trough, a weekend dip, and a declared
+ * flash sale at 8x. Eight days (one to build "yesterday", then a week) at 15 s would be 46,000
+ * evaluations of every rule, far over the test budget with promtool 2.42, so this scenario uses
+ * 1-minute scrapes and evaluation: the traffic alerts read 2m and 5m rates, which still hold 3 and 6
+ * samples, and the diurnal curve moves far slower than a minute.
+ */
+import { execFileSync } from "child_process";
+import { modelRules } from "../../components/model/monitoring-rules";
+import { PromRule, SERIES } from "../../components/model/promql";
+import { fixtureModels } from "./fixtures";
+import { counterNotation, firingAlerts } from "./scenario";
+
+function hasPromtool(): boolean {
+  try {
+    execFileSync("promtool", ["--version"], { stdio: "pipe" });
+    return true;
+  } catch {
+    if (process.env.CI === "true") throw new Error("promtool is required in CI (Debian package prometheus)");
+    return false;
+  }
+}
+const itPromtool = hasPromtool() ? test : test.skip;
+
+const MINUTES = 8 * 1440;
+/** Flash sale on day 5 (1970-01-06, a Tuesday), 12:00-14:00 UTC. */
+const SALE = {
+  name: "flash-sale",
+  start: "1970-01-06T12:00:00Z",
+  end: "1970-01-06T14:00:00Z",
+  trafficMultiplier: 8,
+};
+
+/** Requests/s at minute `m`: 5x diurnal swing, weekend at 60%, the sale at 8x. Day 0 is a Thursday. */
+export function weekRps(m: number): number {
+  const day = Math.floor(m / 1440);
+  const hour = (m % 1440) / 60;
+  const diurnal = 3 + 2 * Math.sin((2 * Math.PI * (hour - 8)) / 24); // 1..5: peak/trough = 5
+  const weekday = (4 + day) % 7; // 0 = Sunday
+  const weekend = weekday === 0 || weekday === 6 ? 0.6 : 1;
+  const t = m * 60 * 1000;
+  const sale = t >= Date.parse(SALE.start) && t < Date.parse(SALE.end) ? SALE.trafficMultiplier : 1;
+  return Math.round(100 * diurnal * weekend * sale * 100) / 100;
+}
+
+describe("a normal week", () => {
+  test("the synthetic week has the shape the target describes", () => {
+    const day1 = Array.from({ length: 1440 }, (_, i) => weekRps(1440 + i));
+    expect(Math.max(...day1) / Math.min(...day1)).toBeCloseTo(5, 1);
+    expect(weekRps(2 * 1440 + 14 * 60)).toBeCloseTo(0.6 * weekRps(1440 + 14 * 60), 5); // Saturday
+    expect(weekRps(5 * 1440 + 13 * 60)).toBeCloseTo(8 * weekRps(4 * 1440 + 13 * 60), 0); // Tuesday sale vs Monday
+  });
+
+  itPromtool("raises no ModelTrafficAnomaly with the sale declared in events", () => {
+    const spec = fixtureModels("prod").find((m) => m.name === "homepage-feed")!;
+    const keep = new Set<string>([
+      SERIES.modelRequests("2m"),
+      SERIES.modelRequests("5m"),
+      SERIES.eventMultiplier,
+      SERIES.normalizedRequests,
+      SERIES.expectedLow,
+      SERIES.expectedHigh,
+    ]);
+    const rules = modelRules(spec, { events: [SALE] })
+      .groups.flatMap((g) => g.rules)
+      .filter((r: PromRule) => keep.has(r.record ?? "") || r.alert === "ModelTrafficAnomaly");
+    const increments = Array.from({ length: MINUTES }, (_, m) => weekRps(m) * 60);
+    const firings = firingAlerts({
+      ruleFiles: { "rules.yaml": { groups: [{ name: "week", interval: "1m", rules }] } },
+      series: [
+        {
+          series: `mlops_model_requests_total{model="${spec.name}",variant="stable",outcome="success"}`,
+          values: counterNotation(increments),
+        },
+      ],
+      intervalSeconds: 60,
+      alertnames: ["ModelTrafficAnomaly"],
+      // Every minute of the week after the first day, so no firing, however short, slips through.
+      times: Array.from({ length: MINUTES - 1440 }, (_, k) => (1440 + k) * 60),
+    });
+    expect(firings.map((f) => `${f.atSeconds / 60} ${f.labels}`)).toEqual([]);
+  });
+
+  itPromtool("without the declaration the same sale is reported as a surge (the check can fail)", () => {
+    const spec = fixtureModels("prod").find((m) => m.name === "homepage-feed")!;
+    const rules = modelRules(spec, { events: [] })
+      .groups.flatMap((g) => g.rules)
+      .filter((r) => r.record?.startsWith("model:") || r.alert === "ModelTrafficAnomaly")
+      .filter((r) => !r.record || !/error_ratio|p99|ctr|psi/.test(r.record));
+    const start = 4 * 1440; // from Monday, so the run stays short
+    const increments = Array.from({ length: 2 * 1440 }, (_, i) => weekRps(start + i) * 60);
+    const firings = firingAlerts({
+      ruleFiles: { "rules.yaml": { groups: [{ name: "week", interval: "1m", rules }] } },
+      series: [
+        {
+          series: `mlops_model_requests_total{model="${spec.name}",variant="stable",outcome="success"}`,
+          values: counterNotation(increments),
+        },
+      ],
+      intervalSeconds: 60,
+      alertnames: ["ModelTrafficAnomaly"],
+      times: [(1440 + 13 * 60) * 60],
+    });
+    expect(firings.map((f) => f.labels)).toEqual([expect.stringContaining('direction="up"')]);
+  });
+});

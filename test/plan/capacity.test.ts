@@ -1,0 +1,156 @@
+import { validateModelSpecs } from "../../components/config/model-schema";
+import { StackConfig, validateStackConfig } from "../../components/config/stack-schema";
+import {
+  cheapestGpuPrice,
+  HOURS_PER_MONTH,
+  runsPerMonth,
+  simpleCapacityEstimate,
+  wholeInstancePrice,
+} from "../../tools/plan/capacity";
+
+function stack(maxServingGpus = 8): StackConfig {
+  return validateStackConfig(
+    {
+      environment: "staging",
+      region: "ap-southeast-1",
+      gpuPools: [
+        {
+          name: "inference",
+          purpose: "serving",
+          instanceTypes: ["g6.12xlarge", "g6.xlarge"],
+          capacityType: "on-demand",
+          sharing: { mode: "time-slicing", replicas: 4 },
+          minGpus: 1,
+          maxGpus: maxServingGpus,
+          provisioningSeconds: 150,
+        },
+        {
+          name: "training",
+          purpose: "training",
+          instanceTypes: ["g5.xlarge"],
+          capacityType: "spot",
+          sharing: { mode: "none" },
+          minGpus: 0,
+          maxGpus: 2,
+          provisioningSeconds: 180,
+        },
+      ],
+      pricing: {
+        currency: "CNY",
+        instances: {
+          "g6.xlarge": { onDemand: 7.0, spot: 2.8 },
+          "g6.12xlarge": { onDemand: 24.0, spot: 10 },
+          "g5.xlarge": { onDemand: 8.7, spot: 3.5 },
+        },
+      },
+      budget: { monthlyGpuCost: 20000 },
+    },
+    "Pulumi.test.yaml",
+  );
+}
+
+function model(name: string, share: number, min: number, max: number, schedule?: string) {
+  return {
+    file: `models/${name}.yaml`,
+    data: {
+      name,
+      team: "t",
+      serving: {
+        runtime: "triton",
+        modelUri: `s3://<artifacts>/${name}/v1`,
+        gpu: { pool: "inference", share },
+        rpsPerReplica: 100,
+        replicas: { min, max },
+      },
+      slo: { latencyP99Ms: 50, availability: 99.9 },
+      ...(schedule
+        ? { training: { schedule, image: "r/t:1.0", gpu: { pool: "training", count: 1 }, timeoutHours: 2 } }
+        : {}),
+    },
+  };
+}
+
+describe("simpleCapacityEstimate", () => {
+  it("sums replicas x share per serving pool and rounds up to whole GPUs", () => {
+    const cfg = stack();
+    // min 3 x 0.25 + 1 x 0.5 = 1.25 -> 2 GPUs; max 10 x 0.25 + 4 x 0.5 = 4.5 -> 5 GPUs.
+    const models = validateModelSpecs([model("a", 0.25, 3, 10), model("b", 0.5, 1, 4)], "staging", cfg);
+    const pool = simpleCapacityEstimate(cfg, models).pools[0];
+    expect(pool.demand).toEqual({ min: 1.25, expected: 2.88, max: 4.5 });
+    expect(pool.gpus).toEqual({ min: 2, expected: 3, max: 5 });
+  });
+
+  it("prices on the cheapest GPU among the pool's instance types", () => {
+    const cfg = stack();
+    // g6.12xlarge: 24 / 4 GPUs = 6 per GPU-hour, cheaper than g6.xlarge's 7.
+    expect(cheapestGpuPrice(cfg.gpuPools[0], cfg)).toEqual({ instanceType: "g6.12xlarge", price: 6 });
+    // Spot pool: spot price.
+    expect(cheapestGpuPrice(cfg.gpuPools[1], cfg)).toEqual({ instanceType: "g5.xlarge", price: 3.5 });
+  });
+
+  it("costs the cheapest whole instances holding the GPUs x 730 hours", () => {
+    const cfg = stack();
+    const models = validateModelSpecs([model("a", 1, 2, 2)], "staging", cfg);
+    const est = simpleCapacityEstimate(cfg, models);
+    // 2 GPUs: two g6.xlarge (2 x 7) beat one 4-GPU g6.12xlarge (24).
+    expect(est.pools[0].monthlyCost.max).toBe(2 * 7 * HOURS_PER_MONTH);
+    expect(est.pools[0].instanceType).toBe("g6.xlarge");
+    expect(est.monthlyCost.max).toBe(2 * 7 * HOURS_PER_MONTH);
+    expect(est.currency).toBe("CNY");
+  });
+
+  it("picks the multi-GPU instance when it is cheaper for the GPU count", () => {
+    const cfg = stack();
+    const models = validateModelSpecs([model("a", 1, 4, 4)], "staging", cfg);
+    // 4 GPUs: one g6.12xlarge (24) beats four g6.xlarge (28).
+    expect(wholeInstancePrice(4, cfg.gpuPools[0], cfg)).toEqual({ instanceType: "g6.12xlarge", hourly: 24 });
+    expect(simpleCapacityEstimate(cfg, models).pools[0].monthlyCost.max).toBe(24 * HOURS_PER_MONTH);
+  });
+
+  it("keeps the pool minimum when models need less", () => {
+    const cfg = stack();
+    const models = validateModelSpecs([model("a", 0.25, 0, 1)], "staging", cfg);
+    expect(simpleCapacityEstimate(cfg, models).pools[0].gpus.min).toBe(1);
+  });
+
+  it("caps at maxGpus and warns when the models need more", () => {
+    const cfg = stack(2);
+    const models = validateModelSpecs([model("a", 1, 1, 5)], "staging", cfg);
+    const pool = simpleCapacityEstimate(cfg, models).pools[0];
+    expect(pool.gpus.max).toBe(2);
+    expect(pool.warnings).toEqual([
+      "needs 5 GPUs at maximum replicas but maxGpus is 2: models cannot all reach max",
+    ]);
+  });
+
+  it("reports a budget overrun at maximum scale", () => {
+    const cfg = stack(48);
+    const models = validateModelSpecs([model("a", 1, 1, 40)], "staging", cfg);
+    const est = simpleCapacityEstimate(cfg, models);
+    expect(est.monthlyCost.max).toBeGreaterThan(cfg.budget.monthlyGpuCost);
+    expect(est.withinBudget).toBe(false);
+  });
+
+  it("estimates training as overlapping runs at most and a time average expected", () => {
+    const cfg = stack();
+    const models = validateModelSpecs([model("a", 0.25, 1, 1, "0 3 * * *")], "staging", cfg);
+    const pool = simpleCapacityEstimate(cfg, models).pools[1];
+    // One 2-hour daily run: 2/24 of a GPU on average.
+    expect(pool.demand.expected).toBeCloseTo(2 / 24, 2);
+    // Priced on a whole g5.xlarge at spot price for the hours it runs.
+    expect(pool.monthlyCost.expected).toBeCloseTo((2 / 24) * 3.5 * HOURS_PER_MONTH, 0);
+    expect(pool.gpus.max).toBe(1);
+    expect(pool.models).toEqual(["a"]);
+  });
+});
+
+describe("runsPerMonth", () => {
+  it("counts a daily cron as about 30.4 runs", () => {
+    expect(runsPerMonth("0 3 * * *", "Asia/Shanghai")).toBeCloseTo(365 / 12, 5);
+  });
+
+  it("counts a weekly cron and presets", () => {
+    expect(runsPerMonth("30 2 * * 1", "UTC")).toBeCloseTo(365 / 12 / 7, 5);
+    expect(runsPerMonth("@hourly", "UTC")).toBe(HOURS_PER_MONTH);
+  });
+});

@@ -1,0 +1,262 @@
+/**
+ * Runs `tools/plan.ts` as a child process, as `npm run plan` does: the schema validation loads
+ * ESM-only packages, which jest's CommonJS mode cannot import, so it is tested through the CLI.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const FIXTURE_MODELS = path.join(__dirname, "fixtures", "models");
+const FIXTURE_PROGRAM = path.join(__dirname, "fixtures", "program.ts");
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function plan(args: string[], env: Record<string, string> = {}): Result {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  delete childEnv.MLOPS_MODELS_DIR;
+  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan.ts", ...args], {
+    cwd: ROOT,
+    env: childEnv,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function filesUnder(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+/** An output folder from an earlier plan, to prove failed plans leave it alone. */
+function previousOutput(name: string): string {
+  const dir = path.join(TMP, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "plan.json"), '{"previous":true}');
+  return dir;
+}
+
+afterAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
+
+const hasTool = (tool: string) => spawnSync("which", [tool]).status === 0;
+
+describe.each(["staging", "prod"])("plan of the real program on %s", (stack) => {
+  const out = path.join(TMP, `real-${stack}`);
+  let result: Result;
+  beforeAll(() => {
+    result = plan(["--stack", stack, "--out", out]);
+  }, 120_000);
+
+  it("exits 0 and prints the summary", () => {
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`Plan for stack ${stack}`);
+    expect(result.stderr).toMatch(/\[1\/6\] evaluating program done in \d+\.\d\ds/);
+  });
+
+  it("writes plan.json with the contract's sections", () => {
+    const doc = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+    expect(doc.stack).toBe(stack);
+    expect(Object.keys(doc)).toEqual(
+      expect.arrayContaining(["resources", "models", "capacity", "policy", "schemaValidation"]),
+    );
+    expect(doc.capacity.currency).toBe("CNY");
+    expect(Array.isArray(doc.policy.violations)).toBe(true);
+    expect(fs.existsSync(path.join(out, "policy-report.md"))).toBe(true);
+  });
+});
+
+describe("plan of a program declaring platform objects", () => {
+  const out = path.join(TMP, "fixture-prod");
+  let result: Result;
+  let doc: Record<string, any>;
+  beforeAll(() => {
+    result = plan([
+      "--stack",
+      "prod",
+      "--models",
+      FIXTURE_MODELS,
+      "--program",
+      FIXTURE_PROGRAM,
+      "--out",
+      out,
+    ]);
+    doc = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+  }, 120_000);
+
+  it("exits 2 on the fixture's mandatory policy violations (no PDBs, NetworkPolicies, ...) and still writes the report", () => {
+    expect(result.stderr).not.toMatch(/internal error/);
+    if (!doc.policy.evaluated) {
+      // Before policies/evaluate.ts exists the step is skipped and says so.
+      expect(result.stdout).toContain("Policies: SKIPPED");
+      expect(result.status).toBe(0);
+      return;
+    }
+    expect(doc.policy.mandatory).toBeGreaterThan(0);
+    expect(doc.policy.violations[0]).toEqual({
+      policy: expect.any(String),
+      resource: expect.any(String),
+      message: expect.any(String),
+      enforcement: expect.stringMatching(/^(mandatory|advisory)$/),
+    });
+    expect(result.status).toBe(2);
+    expect(fs.readFileSync(path.join(out, "policy-report.md"), "utf8")).toContain(
+      `${doc.policy.mandatory} mandatory`,
+    );
+  });
+
+  it("writes one manifest per declared Kubernetes object and Helm release", () => {
+    const declared = Object.entries(doc.resources.byType as Record<string, number>)
+      .filter(([type]) => type.startsWith("kubernetes:"))
+      .reduce((sum, [, n]) => sum + n, 0);
+    expect(declared).toBe(26);
+    expect(filesUnder(path.join(out, "manifests"))).toHaveLength(declared);
+  });
+
+  it("gives every rendered object apiVersion, kind and metadata.name", () => {
+    for (const file of filesUnder(path.join(out, "manifests"))) {
+      const obj = YAML.parse(fs.readFileSync(path.join(out, "manifests", file), "utf8"));
+      expect({
+        file,
+        apiVersion: typeof obj.apiVersion,
+        kind: typeof obj.kind,
+        name: typeof obj.metadata?.name,
+      }).toEqual({
+        file,
+        apiVersion: "string",
+        kind: "string",
+        name: "string",
+      });
+    }
+  });
+
+  it("places objects by namespace, kind and name", () => {
+    const files = filesUnder(path.join(out, "manifests"));
+    expect(files).toContain("_cluster/NodePool/inference.yaml");
+    expect(files).toContain("model-homepage-feed/ScaledObject/homepage-feed.yaml");
+    expect(files).toContain("monitoring/HelmRelease/kube-prometheus-stack.yaml");
+  });
+
+  it("validates objects against maintained schemas and lists the kinds without one", () => {
+    expect(doc.schemaValidation.validated).toBe(22);
+    expect(doc.schemaValidation.byKind).toMatchObject({
+      "apps/v1/Deployment": 3,
+      "keda.sh/v1alpha1/ScaledObject": 3,
+      "karpenter.sh/v1/NodePool": 1,
+      "monitoring.coreos.com/v1/PrometheusRule": 3,
+    });
+    expect(doc.schemaValidation.notCovered).toEqual([
+      { apiVersion: "helm.sh/v3", kind: "HelmRelease", count: 1 },
+      { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", count: 3 },
+    ]);
+  });
+
+  it("never writes a secret value", () => {
+    for (const file of filesUnder(out))
+      expect(fs.readFileSync(path.join(out, file), "utf8")).not.toContain("fixture-password-do-not-print");
+    expect(result.stdout + result.stderr).not.toContain("fixture-password-do-not-print");
+  });
+
+  it("lists each model with its pool, share, replicas, canary, schedule and rendered alerts", () => {
+    expect(doc.models.find((m: { name: string }) => m.name === "homepage-feed")).toMatchObject({
+      team: "homepage",
+      pool: "inference",
+      share: 0.25,
+      replicas: { min: 2, max: 12 },
+      canaryPercent: 10,
+      schedule: "0 3 * * *",
+      alerts: ["ModelErrorBudgetBurn", "ModelLatencyHigh"],
+    });
+  });
+
+  it("writes rule files promtool accepts", () => {
+    if (!hasTool("promtool") && process.env.CI !== "true") return;
+    const rules = filesUnder(path.join(out, "prometheus", "rules")).map((f) =>
+      path.join(out, "prometheus", "rules", f),
+    );
+    expect(rules).toHaveLength(3);
+    const r = spawnSync("promtool", ["check", "rules", ...rules], { encoding: "utf8" });
+    expect(r.stdout + r.stderr).toContain("SUCCESS");
+    expect(r.status).toBe(0);
+  });
+
+  it("extracts the Alertmanager config amtool accepts", () => {
+    if (!hasTool("amtool") && process.env.CI !== "true") return;
+    const r = spawnSync("amtool", ["check-config", path.join(out, "alertmanager.yaml")], {
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(0);
+  });
+
+  it("writes each dashboard as JSON", () => {
+    expect(filesUnder(path.join(out, "dashboards"))).toEqual([
+      "homepage-feed.json",
+      "search-ranking.json",
+      "similar-items.json",
+    ]);
+  });
+});
+
+describe("plan failures", () => {
+  it("exits 1 on an object the schema rejects, naming the manifest and path, and keeps the old output", () => {
+    const out = previousOutput("invalid-object");
+    const r = plan(
+      ["--stack", "prod", "--models", FIXTURE_MODELS, "--program", FIXTURE_PROGRAM, "--out", out],
+      {
+        PLAN_FIXTURE_INVALID: "1",
+      },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      "manifests/model-homepage-feed/Deployment/homepage-feed-transformer.yaml: /spec/template/spec/containers/0/ports/0/containerPort: must be integer",
+    );
+    expect(filesUnder(out)).toEqual(["plan.json"]);
+  }, 120_000);
+
+  it("exits 1 on a broken model spec with the validation message only and keeps the old output", () => {
+    const models = fs.mkdtempSync(path.join(TMP, "models-"));
+    for (const f of fs.readdirSync(FIXTURE_MODELS))
+      fs.copyFileSync(path.join(FIXTURE_MODELS, f), path.join(models, f));
+    const file = path.join(models, "homepage-feed.yaml");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("share: 0.25", "share: 0.3"));
+    const out = previousOutput("bad-spec");
+    const r = plan(["--stack", "staging", "--models", models, "--out", out]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /homepage-feed\.yaml: serving\.gpu\.share = 0\.3: pool inference time-slices each GPU 8 ways/,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.readFileSync(path.join(out, "plan.json"), "utf8")).toBe('{"previous":true}');
+  }, 120_000);
+
+  it("exits 1 on an unknown stack and names the stacks that exist", () => {
+    const r = plan(["--stack", "nope"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      'unknown stack "nope": Pulumi.nope.yaml not found; stacks here: prod, staging',
+    );
+  }, 120_000);
+
+  it("exits 1 when the models folder does not exist", () => {
+    const r = plan(["--stack", "staging", "--models", path.join(TMP, "missing")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("models folder not found");
+  }, 120_000);
+
+  it("prints usage on --help", () => {
+    const r = plan(["--help"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("Usage: npm run plan -- --stack <name> [--models <dir>] [--out <dir>]");
+  }, 120_000);
+});

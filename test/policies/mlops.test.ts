@@ -1,0 +1,277 @@
+import { kubernetesGpuPoolRunsOnlyGpuWorkloads } from "../../policies/mlops/kubernetes-gpu-pool-runs-only-gpu-workloads";
+import { kubernetesGpuWorkloadToleratesGpuTaint } from "../../policies/mlops/kubernetes-gpu-workload-tolerates-gpu-taint";
+import { kubernetesHelmReleasePinsChartVersion } from "../../policies/mlops/kubernetes-helm-release-pins-chart-version";
+import { mlopsCanaryTrafficCapped } from "../../policies/mlops/mlops-canary-traffic-capped";
+import {
+  mlopsGpuCostFitsBudget,
+  worstCaseMonthlyCost,
+} from "../../policies/mlops/mlops-gpu-cost-fits-budget";
+import { mlopsModelGpuDemandFitsPool } from "../../policies/mlops/mlops-model-gpu-demand-fits-pool";
+import { mlopsModelHasAlertsMonitorAndOwner } from "../../policies/mlops/mlops-model-has-alerts-monitor-and-owner";
+import { mlopsTrainingRunsPreemptible } from "../../policies/mlops/mlops-training-runs-preemptible";
+import * as f from "./fixtures";
+import { messages, set } from "./fixtures";
+
+describe("kubernetes-gpu-workload-tolerates-gpu-taint", () => {
+  const p = kubernetesGpuWorkloadToleratesGpuTaint;
+  it("passes on GPU workloads with the toleration and CPU workloads without", async () => {
+    expect(await messages(p, [f.inferenceService(), f.trainingJob(), f.deployment()])).toEqual([]);
+  });
+  it("fails when a GPU predictor lacks the toleration", async () => {
+    expect(await messages(p, [set(f.inferenceService(), "spec.predictor.tolerations", [])])).toEqual([
+      'InferenceService predictor requests a GPU but does not tolerate the GPU taint nvidia.com/gpu=true:NoSchedule; add tolerations: [{key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule"}] at spec.predictor.',
+    ]);
+  });
+  it("fails when the toleration has another value, and counts MIG requests as GPUs", async () => {
+    const r = set(f.trainingJob(), "spec.template.spec.tolerations[0].value", "false");
+    set(r, "spec.template.spec.containers[0].resources.limits", {
+      cpu: "8",
+      memory: "64Gi",
+      "nvidia.com/mig-3g.40gb": "1",
+    });
+    set(r, "spec.template.spec.containers[0].resources.requests", { cpu: "8", memory: "64Gi" });
+    expect(await messages(p, [r])).toEqual([
+      expect.stringContaining("Job pod requests a GPU but does not tolerate"),
+    ]);
+  });
+  it("accepts an Exists toleration on the key", async () => {
+    const r = set(f.inferenceService(), "spec.predictor.tolerations", [
+      { key: "nvidia.com/gpu", operator: "Exists" },
+    ]);
+    expect(await messages(p, [r])).toEqual([]);
+  });
+});
+
+describe("kubernetes-gpu-pool-runs-only-gpu-workloads", () => {
+  const p = kubernetesGpuPoolRunsOnlyGpuWorkloads;
+  const msg = (kind: string) =>
+    `${kind} pod selects GPU pool inference (mlops.io/gpu-pool) but requests no GPU; request nvidia.com/gpu (or a nvidia.com/mig-* device) in resources.limits, or drop the GPU pool selector so it runs on system nodes.`;
+  it("passes on GPU workloads and CPU workloads off the pools", async () => {
+    expect(await messages(p, [f.inferenceService(), f.trainingJob(), f.deployment()])).toEqual([]);
+  });
+  it("fails on a CPU Deployment with a GPU-pool nodeSelector", async () => {
+    const r = set(f.deployment(), "spec.template.spec.nodeSelector", { "mlops.io/gpu-pool": "inference" });
+    expect(await messages(p, [r])).toEqual([msg("Deployment")]);
+  });
+  it("fails on a CPU Deployment with required node affinity on the pool label", async () => {
+    const r = set(f.deployment(), "spec.template.spec.affinity", {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: "mlops.io/gpu-pool", operator: "In", values: ["inference"] }] },
+          ],
+        },
+      },
+    });
+    expect(await messages(p, [r])).toEqual([msg("Deployment")]);
+  });
+  it("exempts DaemonSets and the gpu-operator namespace", async () => {
+    const r = set(f.deployment(), "spec.template.spec.nodeSelector", { "mlops.io/gpu-pool": "inference" });
+    expect(await messages(p, [set(structuredClone(r), "kind", "DaemonSet")])).toEqual([]);
+    expect(await messages(p, [set(r, "metadata.namespace", "gpu-operator")])).toEqual([]);
+  });
+});
+
+describe("kubernetes-helm-release-pins-chart-version", () => {
+  const p = kubernetesHelmReleasePinsChartVersion;
+  it("passes with an exact version", async () => {
+    expect(await messages(p, [f.helmRelease()])).toEqual([]);
+  });
+  it("fails without a version", async () => {
+    expect(await messages(p, [set(f.helmRelease(), "version", undefined)])).toEqual([
+      "Helm chart keda has no version; set version to an exact chart version such as 1.2.3.",
+    ]);
+  });
+  it.each(["^2.20.0", "~2.20", ">=2.0.0", "2.x", "2.20"])("fails on the range %s", async (v) => {
+    expect(await messages(p, [set(f.helmRelease(), "version", v)])).toEqual([
+      `Helm chart keda version "${v}" is a range or not a version; pin an exact version such as 1.2.3.`,
+    ]);
+  });
+});
+
+describe("mlops-training-runs-preemptible", () => {
+  const p = mlopsTrainingRunsPreemptible;
+  const unpinned = () => set(f.trainingJob(), "spec.template.spec.priorityClassName", undefined);
+  it("passes at the training priority", async () => {
+    expect(await messages(p, [f.trainingJob()])).toEqual([]);
+  });
+  it("passes on spot without the priority", async () => {
+    const r = set(unpinned(), "spec.template.spec.nodeSelector", { "karpenter.sh/capacity-type": "spot" });
+    expect(await messages(p, [r])).toEqual([]);
+  });
+  it("fails at default priority on any capacity", async () => {
+    expect(await messages(p, [unpinned()])).toEqual([
+      "Job pod trains at the default priority on any capacity; set priorityClassName: mlops-training at spec.template.spec or pin it to spot with nodeSelector karpenter.sh/capacity-type: spot.",
+    ]);
+  });
+  it("fails at the serving priority", async () => {
+    const r = set(f.trainingJob(), "spec.template.spec.priorityClassName", "mlops-serving");
+    expect(await messages(p, [r])).toEqual([
+      expect.stringContaining("Job pod trains at mlops-serving on any capacity"),
+    ]);
+  });
+  it("ignores CPU batch Jobs that are not training", async () => {
+    const r = f.deployment();
+    set(r, "kind", "Job");
+    expect(await messages(p, [{ ...r, type: "kubernetes:batch/v1:Job" }])).toEqual([]);
+  });
+});
+
+describe("mlops-canary-traffic-capped", () => {
+  const p = mlopsCanaryTrafficCapped;
+  const withCanaries = (...percents: number[]) => {
+    const r = f.inferenceService();
+    r.props.spec.canary = percents.map((t, i) => ({ trafficPercent: t, predictor: { name: `c${i}` } }));
+    return r;
+  };
+  const route = (stable: number, canary: number) => ({
+    type: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+    name: "homepage-feed-route",
+    props: {
+      kind: "HTTPRoute",
+      spec: {
+        rules: [
+          {
+            backendRefs: [
+              { name: "homepage-feed-predictor", port: 80, weight: stable },
+              { name: "homepage-feed-canary-predictor", port: 80, weight: canary },
+            ],
+          },
+        ],
+      },
+    },
+  });
+  it("passes at or below 50%", async () => {
+    expect(await messages(p, [withCanaries(25, 25), route(50, 50), f.inferenceService()])).toEqual([]);
+  });
+  it("fails when spec.canary shares sum above the cap", async () => {
+    expect(await messages(p, [withCanaries(40, 20)])).toEqual([
+      "Canary gets 60% of traffic (spec.canary[].trafficPercent), above the 50% cap; lower canary.trafficPercent and let the promote tool take it to 100% after analysis.",
+    ]);
+  });
+  it("fails on the legacy canaryTrafficPercent", async () => {
+    expect(await messages(p, [set(f.inferenceService(), "spec.predictor.canaryTrafficPercent", 75)])).toEqual(
+      [expect.stringContaining("Canary gets 75% of traffic (spec.predictor.canaryTrafficPercent)")],
+    );
+  });
+  it("fails on HTTPRoute weights", async () => {
+    expect(await messages(p, [route(1, 3)])).toEqual([
+      expect.stringContaining("Canary gets 75% of traffic (spec.rules[0].backendRefs)"),
+    ]);
+  });
+  it("takes the cap from config", async () => {
+    expect(await messages(p, [withCanaries(25)], { maxPercent: 20 })).toEqual([
+      expect.stringContaining("above the 20% cap"),
+    ]);
+  });
+});
+
+describe("mlops-model-has-alerts-monitor-and-owner", () => {
+  const p = mlopsModelHasAlertsMonitorAndOwner;
+  const all = () => [f.modelNamespace(), f.inferenceService(), f.prometheusRule(), f.podMonitor()];
+  const msg = (missing: string) =>
+    `Model homepage-feed is missing ${missing}; the model stack must create them labelled mlops.io/model: homepage-feed (set team in models/homepage-feed.yaml).`;
+  it("passes with rules, a monitor and a team", async () => {
+    expect(await messages(p, all())).toEqual([]);
+  });
+  it("fails without a PrometheusRule", async () => {
+    expect(
+      await messages(
+        p,
+        all().filter((r) => !r.type.endsWith("PrometheusRule")),
+      ),
+    ).toEqual([msg("a PrometheusRule with alert rules")]);
+  });
+  it("fails when the PrometheusRule has only recording rules", async () => {
+    const rules = set(f.prometheusRule(), "spec.groups[0].rules", [{ record: "x", expr: "vector(1)" }]);
+    expect(await messages(p, [f.modelNamespace(), f.inferenceService(), rules, f.podMonitor()])).toEqual([
+      msg("a PrometheusRule with alert rules"),
+    ]);
+  });
+  it("fails without a PodMonitor or ServiceMonitor", async () => {
+    expect(
+      await messages(
+        p,
+        all().filter((r) => !r.type.endsWith("PodMonitor")),
+      ),
+    ).toEqual([msg("a PodMonitor or ServiceMonitor")]);
+  });
+  it("fails without a team label", async () => {
+    const objs = [
+      set(f.modelNamespace(), "metadata.labels", { "mlops.io/model": "homepage-feed" }),
+      set(f.inferenceService(), "metadata.labels", { "mlops.io/model": "homepage-feed" }),
+      f.prometheusRule(),
+      f.podMonitor(),
+    ];
+    expect(await messages(p, objs)).toEqual([msg("a mlops.io/team label on its InferenceService/Namespace")]);
+  });
+  it("counts unlabelled rules and monitors in the model's namespace", async () => {
+    const objs = [
+      f.modelNamespace(),
+      f.inferenceService(),
+      set(f.prometheusRule(), "metadata.labels", {}),
+      set(f.podMonitor(), "metadata.labels", {}),
+    ];
+    expect(await messages(p, objs)).toEqual([]);
+  });
+});
+
+describe("mlops-model-gpu-demand-fits-pool", () => {
+  const p = mlopsModelGpuDemandFitsPool;
+  it("passes: 40 replicas x 0.25 GPU (1 of 4 time-slices) = 10 <= 48", async () => {
+    expect(await messages(p, [f.inferenceService(), f.scaledObject(40)], f.capacity())).toEqual([]);
+  });
+  it("fails when the ScaledObject's maxReplicaCount exceeds the pool", async () => {
+    expect(await messages(p, [f.inferenceService(), f.scaledObject(200)], f.capacity())).toEqual([
+      "GPU pool inference needs 50 GPUs at maximum scale (homepage-feed 200x0.25) but maxGpus is 48; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.",
+    ]);
+  });
+  it("sums several models from explicit config demands", async () => {
+    const models = [
+      { name: "a", pool: "inference", share: 0.5, maxReplicas: 60 },
+      { name: "b", pool: "inference", share: 0.25, maxReplicas: 80 },
+    ];
+    expect(await messages(p, [], { ...f.capacity(), models })).toEqual([
+      "GPU pool inference needs 50 GPUs at maximum scale (a 60x0.5, b 80x0.25) but maxGpus is 48; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.",
+    ]);
+  });
+  it("fails on a model using an unknown pool", async () => {
+    const models = [{ name: "a", pool: "gpu-xl", share: 1, maxReplicas: 1 }];
+    expect(await messages(p, [], { ...f.capacity(), models })).toEqual([
+      "Model a uses GPU pool gpu-xl, which this stack does not define; use one of inference, training.",
+    ]);
+  });
+  it("is not applicable without the capacity config", async () => {
+    expect(await messages(p, [f.inferenceService(), f.scaledObject(1000)])).toEqual([]);
+  });
+});
+
+describe("mlops-gpu-cost-fits-budget", () => {
+  const p = mlopsGpuCostFitsBudget;
+  it("prices each pool at its cheapest GPU-hour: 10 inference GPUs on-demand + 8 training GPUs spot", () => {
+    const { total, byPool } = worstCaseMonthlyCost(f.capacity(), [
+      { pool: "inference", share: 0.25, maxReplicas: 40 },
+    ]);
+    expect(byPool).toEqual([
+      { pool: "inference", gpus: 10, cost: 10 * 7.0 * 730 },
+      { pool: "training", gpus: 8, cost: 8 * (113 / 8) * 730 },
+    ]);
+    expect(total).toBeCloseTo(51100 + 82490);
+  });
+  it("passes within the budget", async () => {
+    expect(await messages(p, [f.inferenceService(), f.scaledObject(40)], f.capacity())).toEqual([]);
+  });
+  it("fails above the budget", async () => {
+    const cfg = { ...f.capacity(), budget: { monthlyGpuCost: 100000 } };
+    expect(await messages(p, [f.inferenceService(), f.scaledObject(40)], cfg)).toEqual([
+      "Worst-case GPU cost is 133590 CNY/month (inference 10 GPUs 51100, training 8 GPUs 82490), above the budget of 100000 CNY; lower pool maxGpus or model replicas.max/share, use cheaper instance types or spot, or raise budget.monthlyGpuCost.",
+    ]);
+  });
+  it("reports pools without any price", async () => {
+    const cfg = f.capacity();
+    delete (cfg.pricing.instances as Record<string, unknown>)["p4d.24xlarge"];
+    expect(await messages(p, [], cfg)).toEqual([
+      "GPU pool(s) training have no price for any instance type; add them to pricing.instances so the budget can be checked.",
+    ]);
+  });
+});

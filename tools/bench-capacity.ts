@@ -1,0 +1,86 @@
+/**
+ * `ts-node --transpile-only tools/bench-capacity.ts [--stack prod] [--traffic <csv>] [--models <dir>]`
+ *
+ * Replays the committed sample week (default `models/traffic/sample-week.csv`, prod stack, `models/`)
+ * and prints the strategy table and the capacity targets of issue 7 with their measured values:
+ * platform utilization >= 82%, SLO-miss <= 0.1% and <= 1/5 of reactive, within 8 points of oracle,
+ * cost <= half of static, replay < 5 s. A benchmark, not a test: it always exits 0 on valid input.
+ */
+import * as path from "path";
+import { formatSimulationTable } from "../components/capacity/report";
+import { simulate } from "../components/capacity/simulate";
+import {
+  InputError,
+  loadModelSpecs,
+  loadStackConfig,
+  loadTraffic,
+  parseFlags,
+  PROJECT_ROOT,
+} from "./capacity/inputs";
+
+function main(argv: string[]): void {
+  const flags = parseFlags(argv, ["stack", "traffic", "models"]);
+  const stack = flags.get("stack") ?? "prod";
+  const trafficFile = flags.get("traffic") ?? path.join(PROJECT_ROOT, "models", "traffic", "sample-week.csv");
+  const config = loadStackConfig(stack);
+  const specs = loadModelSpecs(flags.get("models") ?? path.join(PROJECT_ROOT, "models"), stack, config);
+  const traffic = loadTraffic(
+    trafficFile,
+    specs.map((s) => s.name),
+  );
+  const started = process.hrtime.bigint();
+  const result = simulate(config, specs, traffic);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const { platform, reactive, oracle, static: before } = result.strategies;
+  console.log(`${path.relative(process.cwd(), trafficFile)} on stack ${stack}, ${specs.length} models\n`);
+  console.log(formatSimulationTable(result));
+  const rows: [string, string, boolean][] = [
+    ["platform GPU utilization >= 82%", pct(platform.gpuUtilization), platform.gpuUtilization >= 0.82],
+    [
+      "platform SLO-miss <= 0.1% of model-minutes",
+      `${platform.sloViolationPct.toFixed(3)}%`,
+      platform.sloViolationPct <= 0.1,
+    ],
+    [
+      "platform SLO-miss <= 1/5 of reactive",
+      `${platform.sloMissMinutes} vs ${reactive.sloMissMinutes} minutes`,
+      platform.sloMissMinutes * 5 <= reactive.sloMissMinutes,
+    ],
+    [
+      "utilization within 8 points of oracle",
+      `${((oracle.gpuUtilization - platform.gpuUtilization) * 100).toFixed(1)} points`,
+      oracle.gpuUtilization - platform.gpuUtilization <= 0.08,
+    ],
+    [
+      "cost <= half of static",
+      `${((platform.cost / before.cost) * 100).toFixed(1)}% of static`,
+      platform.cost * 2 <= before.cost,
+    ],
+    ["replay < 5 s", `${seconds.toFixed(2)} s`, seconds < 5],
+  ];
+  // What-ifs of the Karpenter consolidation of the serving pool (the deployed one drains underused
+  // nodes only in the night window of `karpenterDisruption`).
+  for (const policy of ["WhenEmpty", "WhenEmptyOrUnderutilized"] as const) {
+    const alt = simulate(config, specs, traffic, { consolidationPolicy: policy }).strategies;
+    console.log(
+      `${policy === "WhenEmpty" ? "\nwith" : "with"} Karpenter ${policy} at all hours instead: ` +
+        `platform ${pct(alt.platform.gpuUtilization)} utilization, ${alt.platform.sloViolationPct.toFixed(3)}% SLO-miss; ` +
+        `reactive ${pct(alt.reactive.gpuUtilization)}, ${alt.reactive.sloViolationPct.toFixed(3)}%`,
+    );
+  }
+  console.log("\ntarget                                       measured                  met");
+  for (const [name, value, ok] of rows)
+    console.log(`${name.padEnd(44)} ${value.padEnd(25)} ${ok ? "yes" : "NO"}`);
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof InputError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}

@@ -1,0 +1,93 @@
+/**
+ * Loads what the capacity tools need without a Pulumi runtime: the stack config from
+ * `Pulumi.<stack>.yaml` (through the offline reader, `mlops-platform:` prefix stripped, values
+ * JSON-decoded as the Pulumi CLI would hand them over), the model specs of a folder, and a traffic
+ * CSV. Every input problem becomes an `InputError` whose message is safe to print without a trace.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigValidationError } from "../../components/config/errors";
+import { readModelSources } from "../../components/config/load";
+import { ModelSpec, validateModelSpecs } from "../../components/config/model-schema";
+import { CONFIG_NAMESPACE, StackConfig, validateStackConfig } from "../../components/config/stack-schema";
+import { parseTrafficCsv, Traffic, TrafficError } from "../../components/capacity/traffic";
+import { readStackFile, StackFileError } from "../offline/stack-file";
+
+/** A user-facing input problem (bad stack, spec or CSV); the CLI prints `message` and exits 1. */
+export class InputError extends Error {}
+
+/** Repository root (two levels above this file). */
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The validated stack config of `stack`. */
+export function loadStackConfig(stack: string, root = PROJECT_ROOT): StackConfig {
+  try {
+    const file = readStackFile(root, stack, CONFIG_NAMESPACE);
+    const raw: Record<string, unknown> = {};
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    for (const [key, value] of Object.entries(file.config)) {
+      if (!key.startsWith(prefix) || file.secretKeys.includes(key)) continue;
+      raw[key.slice(prefix.length)] = decode(value);
+    }
+    return validateStackConfig(raw, file.file);
+  } catch (err) {
+    throw asInputError(err);
+  }
+}
+
+/** The validated model specs in `dir` for `stack`. */
+export function loadModelSpecs(dir: string, stack: string, config: StackConfig): ModelSpec[] {
+  const { sources, problems } = readModelSources(dir);
+  if (problems.length > 0) throw asInputError(new ConfigValidationError(problems));
+  if (sources.length === 0) throw new InputError(`no model specs (*.yaml) in ${dir}; pass --models <dir>`);
+  try {
+    return validateModelSpecs(sources, stack, config);
+  } catch (err) {
+    throw asInputError(err);
+  }
+}
+
+/** Reads and parses a traffic CSV; every model must be one of `models`. */
+export function loadTraffic(file: string, models: readonly string[]): Traffic {
+  if (!fs.existsSync(file)) throw new InputError(`traffic file ${file} not found`);
+  try {
+    return parseTrafficCsv(fs.readFileSync(file, "utf8"), file, models);
+  } catch (err) {
+    throw asInputError(err);
+  }
+}
+
+function asInputError(err: unknown): Error {
+  if (err instanceof ConfigValidationError || err instanceof TrafficError || err instanceof StackFileError)
+    return new InputError(err.message);
+  return err as Error;
+}
+
+/** Same decoding as `components/config/load.ts`: JSON objects, arrays, numbers and booleans. */
+function decode(value: string): unknown {
+  const trimmed = value.trim();
+  if (/^[[{]/.test(trimmed) || /^(true|false|-?\d+(\.\d+)?)$/.test(trimmed)) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+/** `--name value` flags into a map; throws an `InputError` naming an unknown flag. */
+export function parseFlags(argv: readonly string[], allowed: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const name = flag.replace(/^--/, "");
+    if (!flag.startsWith("--") || !allowed.includes(name))
+      throw new InputError(`unknown argument ${flag}; allowed: ${allowed.map((a) => `--${a}`).join(", ")}`);
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith("--")) throw new InputError(`${flag} needs a value`);
+    out.set(name, value);
+    i++;
+  }
+  return out;
+}

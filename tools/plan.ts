@@ -1,0 +1,63 @@
+/**
+ * `npm run plan -- --stack <name> [--models <dir>] [--out <dir>]`: evaluates the program offline and
+ * writes the rendered plan (DESIGN section 6). Thin: parsing in tools/plan/args.ts, the pipeline in
+ * tools/plan/run-plan.ts. Progress goes to stderr, the summary to stdout.
+ */
+import * as fs from "fs";
+import { ConfigValidationError } from "../components/config/errors";
+import { StackFileError } from "./offline/stack-file";
+import { ArgsError, parsePlanArgs, USAGE } from "./plan/args";
+import { PlanError, runPlan } from "./plan/run-plan";
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args;
+  try {
+    args = parsePlanArgs(argv);
+  } catch (err) {
+    if (!(err instanceof ArgsError)) throw err;
+    process.stderr.write(`plan: ${err.message}\n\n${USAGE}\n`);
+    return 1;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.modelsDir !== undefined && !fs.existsSync(args.modelsDir)) {
+    process.stderr.write(`plan: models folder not found: ${args.modelsDir}\n`);
+    return 1;
+  }
+  try {
+    const outcome = await runPlan({
+      stack: args.stack as string,
+      modelsDir: args.modelsDir,
+      outDir: args.outDir,
+      programPath: args.programPath,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(`${outcome.summary}\n`);
+    if (outcome.exitCode === 2)
+      process.stderr.write("plan: mandatory policy violations (see policy-report.md)\n");
+    return outcome.exitCode;
+  } catch (err) {
+    // Bad input is reported as its message only: the stack trace would point at this tool, not the input.
+    if (err instanceof ConfigValidationError || err instanceof StackFileError || err instanceof PlanError) {
+      process.stderr.write(
+        `plan: ${err.message}\nplan: nothing written; the previous output folder is unchanged\n`,
+      );
+      return 1;
+    }
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(
+      `plan: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,94 @@
+/**
+ * Uses the capacity planner (`components/capacity/packing.ts` `planCapacity`: replicas packed onto the
+ * cheapest instance mix at minimum, expected and peak load) for the serving pools when it is in the
+ * tree, and the simple estimate (tools/plan/capacity.ts) for training pools and as the fallback. The
+ * planner is loaded at run time with a narrow structural type, so the plan keeps working while that
+ * module's API settles; the lead may replace this with a static import once it is committed.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { ModelSpec } from "../../components/config/model-schema";
+import type { StackConfig } from "../../components/config/stack-schema";
+import { CapacitySummary, HOURS_PER_MONTH, PoolCapacity, Range, simpleCapacityEstimate } from "./capacity";
+
+/** The part of one pool packing the plan reads. */
+interface Packing {
+  readonly gpus: number;
+  readonly monthlyCost: number;
+  readonly hourlyCost: number;
+  readonly overMaxGpus: boolean;
+  readonly nodes: readonly { readonly type: string }[];
+}
+
+/** The part of `planCapacity`'s result the plan reads. */
+export interface PlannerResult {
+  readonly pools: readonly {
+    readonly name: string;
+    readonly levels: { readonly minimum: Packing; readonly expected: Packing; readonly peak: Packing };
+  }[];
+}
+
+/** `planCapacity(config, specs)`. */
+export type Planner = (config: StackConfig, models: readonly ModelSpec[]) => PlannerResult;
+
+/** Loads `planCapacity` from the repository, or `undefined` when it is not there. */
+export function loadPlanner(repoRoot: string): Planner | undefined {
+  const base = path.join(repoRoot, "components", "capacity", "packing");
+  if (![".ts", ".js"].some((ext) => fs.existsSync(base + ext))) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(base) as { planCapacity?: Planner };
+  return typeof mod.planCapacity === "function" ? mod.planCapacity : undefined;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function fromPacking(simple: PoolCapacity, levels: PlannerResult["pools"][number]["levels"]): PoolCapacity {
+  const pick = (f: (p: Packing) => number): Range => ({
+    min: round2(f(levels.minimum)),
+    expected: round2(f(levels.expected)),
+    max: round2(f(levels.peak)),
+  });
+  const types = [...new Set(levels.peak.nodes.map((n) => n.type))].sort();
+  const warnings = levels.peak.overMaxGpus
+    ? [
+        `packing needs ${levels.peak.gpus} GPUs at peak but maxGpus is below that: models cannot all reach max`,
+      ]
+    : [];
+  return {
+    ...simple,
+    instanceType: types.length > 0 ? types.join("+") : simple.instanceType,
+    pricePerGpuHour:
+      levels.peak.gpus > 0 ? round2(levels.peak.hourlyCost / levels.peak.gpus) : simple.pricePerGpuHour,
+    gpus: pick((p) => p.gpus),
+    monthlyCost: pick((p) => p.monthlyCost),
+    warnings,
+  };
+}
+
+/**
+ * Capacity for plan.json and the summary: the planner's packing for serving pools when `planner` is
+ * given, the simple estimate for the rest.
+ */
+export function planCapacitySummary(
+  config: StackConfig,
+  models: readonly ModelSpec[],
+  planner: Planner | undefined,
+): CapacitySummary {
+  const simple = simpleCapacityEstimate(config, models);
+  if (!planner) return simple;
+  const planned = planner(config, models);
+  const byName = new Map(planned.pools.map((p) => [p.name, p.levels]));
+  const pools = simple.pools.map((p) => {
+    const levels = byName.get(p.name);
+    return levels ? fromPacking(p, levels) : p;
+  });
+  const total = (k: keyof Range) => round2(pools.reduce((sum, p) => sum + p.monthlyCost[k], 0));
+  const monthlyCost = { min: total("min"), expected: total("expected"), max: total("max") };
+  return {
+    ...simple,
+    estimator: `serving pools: components/capacity/packing.ts planCapacity (bin packing, ${HOURS_PER_MONTH} h/month); training pools: simple estimate (tools/plan/capacity.ts)`,
+    pools,
+    monthlyCost,
+    withinBudget: monthlyCost.max <= config.budget.monthlyGpuCost,
+  };
+}

@@ -1,0 +1,215 @@
+/**
+ * The `plan` pipeline: evaluate the program offline, render every object, validate the objects
+ * against maintained schemas, extract rules/dashboards/Alertmanager config, estimate capacity, run
+ * the policies, then write the output folder in one swap. `tools/plan.ts` is the CLI around it.
+ */
+import { execFileSync } from "child_process";
+import * as path from "path";
+import * as YAML from "yaml";
+import { loadPlatformInputs, MODELS_DIR_ENV, PlatformInputs } from "../../components/config/load";
+import { resourceKey, runProgram } from "../offline/run-program";
+import { alertsByModel, dashboardFiles, findAlertmanagerConfig, PlanProblem, ruleFiles } from "./artifacts";
+import { loadPlanner, planCapacitySummary } from "./capacity-planner";
+import { writeOutputAtomically } from "./output";
+import { buildPlanJson, countBy, planModel } from "./plan-json";
+import { policyResources, runPolicies } from "./policy-hook";
+import { findSecretLeaks, renderResources } from "./render";
+import { SchemaRegistry, validateObjects } from "./schema-validate";
+import { policyReport, summaryText } from "./summary";
+
+/** Options of one plan. */
+export interface PlanOptions {
+  readonly stack: string;
+  /** Models folder. @default `<repo>/models` */
+  readonly modelsDir?: string;
+  /** Output folder. @default `out/<stack>` */
+  readonly outDir?: string;
+  /** Program module to evaluate. @default the repository's `index.ts` */
+  readonly programPath?: string;
+  /** Folder with the stack files. @default the repository root */
+  readonly projectRoot?: string;
+  /** Receives progress lines. @default nothing */
+  readonly log?: (line: string) => void;
+}
+
+/** What a finished plan reports; `exitCode` 2 means a mandatory policy violation. */
+export interface PlanOutcome {
+  readonly exitCode: 0 | 2;
+  readonly outDir: string;
+  readonly summary: string;
+  readonly plan: Record<string, unknown>;
+}
+
+/** The plan is invalid: every problem names the manifest file and what is wrong (exit 1). */
+export class PlanError extends Error {
+  readonly problems: readonly PlanProblem[];
+  constructor(problems: readonly PlanProblem[]) {
+    const lines = problems.slice(0, 50).map((p) => `  - ${p.file}: ${p.message}`);
+    if (problems.length > 50) lines.push(`  ... and ${problems.length - 50} more`);
+    super([`${problems.length} plan problem${problems.length === 1 ? "" : "s"}:`, ...lines].join("\n"));
+    this.name = "PlanError";
+    this.problems = problems;
+  }
+}
+
+/** Repository root (this file lives in tools/plan/). */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+const TOTAL_STEPS = 6;
+
+function stepper(
+  log: (line: string) => void,
+): <T>(n: number, label: string, work: () => Promise<T> | T) => Promise<T> {
+  return async (n, label, work) => {
+    const start = Date.now();
+    log(`[${n}/${TOTAL_STEPS}] ${label} ...`);
+    const result = await work();
+    log(`[${n}/${TOTAL_STEPS}] ${label} done in ${((Date.now() - start) / 1000).toFixed(2)}s`);
+    return result;
+  };
+}
+
+/** The checked-out commit and whether the tree has changes, or null outside a git checkout. */
+export function gitState(cwd: string): { commit: string; dirty: boolean } | null {
+  try {
+    const opts = {
+      cwd,
+      encoding: "utf8" as const,
+      stdio: ["ignore", "pipe", "ignore"] as ("ignore" | "pipe")[],
+    };
+    const commit = execFileSync("git", ["rev-parse", "HEAD"], opts).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], opts).trim() !== "";
+    return { commit, dirty };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The validated config and model specs exactly as the program saw them (same loader, same stack
+ * config still set in the mock runtime, overrides such as promotion canary traffic applied).
+ */
+function programInputs(projectRoot: string, modelsDir: string): PlatformInputs {
+  const previous = process.env[MODELS_DIR_ENV];
+  process.env[MODELS_DIR_ENV] = modelsDir;
+  try {
+    return loadPlatformInputs(projectRoot);
+  } finally {
+    if (previous === undefined) delete process.env[MODELS_DIR_ENV];
+    else process.env[MODELS_DIR_ENV] = previous;
+  }
+}
+
+/** Runs the whole plan. Throws `ConfigValidationError`, `StackFileError` or `PlanError` on bad input. */
+export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
+  const log = opts.log ?? (() => undefined);
+  const step = stepper(log);
+  const projectRoot = opts.projectRoot ?? REPO_ROOT;
+  const modelsDir = path.resolve(opts.modelsDir ?? path.join(projectRoot, "models"));
+  const outDir = path.resolve(opts.outDir ?? path.join("out", opts.stack));
+
+  const run = await step(1, "evaluating program", () =>
+    runProgram({
+      stack: opts.stack,
+      projectRoot,
+      modelsDir,
+      programPath: opts.programPath,
+      fastStackTraces: true,
+    }),
+  );
+  const { config, models } = programInputs(projectRoot, modelsDir);
+
+  const { manifests, warnings } = await step(2, "rendering manifests", () => renderResources(run.resources));
+
+  const schema = await step(3, "validating schemas", () =>
+    validateObjects(
+      manifests.map((m) => ({
+        file: m.file,
+        apiVersion: m.apiVersion,
+        // Patches are partial objects by design: reported as not covered instead of failing required fields.
+        kind: m.manifestKind === "patch" ? `${m.kind}Patch` : m.kind,
+        object: m.plain,
+      })),
+      new SchemaRegistry(REPO_ROOT),
+    ),
+  );
+
+  const files = new Map<string, string>();
+  const problems: PlanProblem[] = schema.errors.map((e) => ({
+    file: e.file,
+    message: `${e.path}: ${e.message}`,
+  }));
+  const alertmanager = await step(4, "extracting rules, dashboards and Alertmanager config", () => {
+    for (const m of manifests) files.set(m.file, YAML.stringify(m.object, { lineWidth: 0 }));
+    const rules = ruleFiles(manifests);
+    const dashboards = dashboardFiles(manifests);
+    problems.push(...rules.problems, ...dashboards.problems);
+    for (const f of [...rules.files, ...dashboards.files]) files.set(f.file, f.text);
+    const am = findAlertmanagerConfig(manifests);
+    if (am) files.set("alertmanager.yaml", am.text);
+    return { source: am?.source ?? null, rules: rules.files.length, dashboards: dashboards.files.length };
+  });
+  if (problems.length > 0) throw new PlanError(problems);
+
+  const { capacity, policy } = await step(5, "estimating capacity and evaluating policies", async () => {
+    const opt = (type: string, name: string) =>
+      run.options.get(resourceKey(type, name)) ?? { protect: false };
+    return {
+      // Swap point: the capacity planner when present, else the simple estimate.
+      capacity: planCapacitySummary(config, models, loadPlanner(REPO_ROOT)),
+      policy: await runPolicies(
+        REPO_ROOT,
+        run,
+        policyResources(run.project, run.stack, run.resources, opt),
+        config,
+        models,
+      ),
+    };
+  });
+
+  const alerts = alertsByModel(manifests);
+  const byType = countBy(
+    run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"),
+    (r) => r.type,
+  );
+  const plan = buildPlanJson({
+    project: run.project,
+    stack: run.stack,
+    config,
+    models,
+    resources: run.resources,
+    protectedResources: [...run.options].filter(([, o]) => o.protect).map(([key]) => key),
+    manifests,
+    warnings,
+    alerts,
+    capacity,
+    policy,
+    schema,
+    unsetSecrets: run.stackConfig.unsetSecrets,
+    secretLeaks: findSecretLeaks(files),
+    git: gitState(projectRoot),
+    files: {
+      manifests: manifests.length,
+      rules: alertmanager.rules,
+      dashboards: alertmanager.dashboards,
+      alertmanager: alertmanager.source,
+    },
+  });
+  const summary = summaryText({
+    stack: run.stack,
+    outDir: path.relative(process.cwd(), outDir) || ".",
+    byType,
+    models: models.map((m) => planModel(m, alerts.get(m.name) ?? [])),
+    capacity,
+    policy,
+    schema,
+    warnings: plan.warnings as { resource: string; message: string }[],
+    unsetSecrets: run.stackConfig.unsetSecrets,
+  });
+  files.set("plan.json", `${JSON.stringify(plan, null, 2)}\n`);
+  files.set("policy-report.md", policyReport(run.stack, policy));
+  files.set("summary.txt", `${summary}\n`);
+
+  await step(6, `writing ${files.size} files`, () => writeOutputAtomically(outDir, files));
+  return { exitCode: policy.mandatory > 0 ? 2 : 0, outDir, summary, plan };
+}

@@ -1,0 +1,128 @@
+/**
+ * The terminal summary of a plan and the markdown policy report: resource counts, the per-model
+ * table, per-pool capacity and cost, schema coverage and policy results. Pure text builders.
+ */
+import type { CapacitySummary } from "./capacity";
+import type { PlanModel } from "./plan-json";
+import type { PolicyResult } from "./policy-hook";
+
+/** Left-aligned text table with a header rule. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+const money = (x: number) => Math.round(x).toLocaleString("en-US");
+
+/** What the summary shows. */
+export interface SummaryInputs {
+  readonly stack: string;
+  readonly outDir: string;
+  readonly byType: Record<string, number>;
+  readonly models: readonly PlanModel[];
+  readonly capacity: CapacitySummary;
+  readonly policy: PolicyResult;
+  readonly schema: { validated: number; notCovered: { apiVersion: string; kind: string; count: number }[] };
+  readonly warnings: readonly { resource: string; message: string }[];
+  readonly unsetSecrets: readonly string[];
+}
+
+/** Markdown table of the policy results (policy-report.md). */
+export function policyReport(stack: string, policy: PolicyResult): string {
+  const head = `# Policy report: ${stack}\n\n`;
+  if (!policy.evaluated)
+    return `${head}Policies were not evaluated: ${policy.skipped ?? "unknown reason"}.\n`;
+  if (policy.violations.length === 0) return `${head}No violations.\n`;
+  const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  const rows = policy.violations.map(
+    (v) => `| ${esc(v.enforcement)} | ${esc(v.policy)} | ${esc(v.resource)} | ${esc(v.message)} |`,
+  );
+  return [
+    `${head}${policy.mandatory} mandatory, ${policy.violations.length - policy.mandatory} advisory.`,
+    "",
+    "| enforcement | policy | resource | message |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "",
+  ].join("\n");
+}
+
+/** The summary printed to stdout after a plan. */
+export function summaryText(s: SummaryInputs): string {
+  const out: string[] = [];
+  const total = Object.values(s.byType).reduce((a, b) => a + b, 0);
+  out.push(`Plan for stack ${s.stack}: ${total} resources, written to ${s.outDir}`, "");
+  out.push(
+    table(
+      ["resource type", "count"],
+      Object.entries(s.byType).map(([t, n]) => [t, String(n)]),
+    ),
+    "",
+  );
+  if (s.models.length === 0) out.push("Models: none", "");
+  else
+    out.push(
+      table(
+        ["model", "team", "pool", "GPU share", "replicas", "canary %", "training schedule", "alerts"],
+        s.models.map((m) => [
+          m.name,
+          m.team,
+          m.pool,
+          String(m.share),
+          `${m.replicas.min}-${m.replicas.max}`,
+          m.canaryPercent > 0 ? String(m.canaryPercent) : "-",
+          m.schedule ?? "-",
+          m.alerts.length > 0 ? `${m.alerts.length} (${m.alerts.join(", ")})` : "none rendered",
+        ]),
+      ),
+      "",
+    );
+  const c = s.capacity;
+  out.push(
+    table(
+      ["pool", "purpose", "GPUs min/exp/max", `monthly ${c.currency} min`, "expected", "max", "priced on"],
+      c.pools.map((p) => [
+        p.name,
+        p.purpose,
+        `${p.gpus.min}/${p.gpus.expected}/${p.gpus.max}`,
+        money(p.monthlyCost.min),
+        money(p.monthlyCost.expected),
+        money(p.monthlyCost.max),
+        `${p.instanceType} ${p.capacityType} ${p.pricePerGpuHour}/GPU-h`,
+      ]),
+    ),
+  );
+  out.push(
+    `total monthly GPU cost ${c.currency}: min ${money(c.monthlyCost.min)}, expected ${money(c.monthlyCost.expected)}, ` +
+      `max ${money(c.monthlyCost.max)} (budget ${money(c.budget)}${c.withinBudget ? "" : ", EXCEEDED at max"})`,
+    `  estimator: ${c.estimator}`,
+  );
+  for (const p of c.pools) for (const w of p.warnings) out.push(`  ! pool ${p.name}: ${w}`);
+  out.push("");
+  const nc = s.schema.notCovered.map((k) => `${k.apiVersion}/${k.kind} (${k.count})`);
+  out.push(
+    `Schema validation: ${s.schema.validated} objects valid; no maintained schema for: ${nc.length > 0 ? nc.join(", ") : "none"}`,
+  );
+  if (!s.policy.evaluated) out.push(`Policies: SKIPPED - ${s.policy.skipped}`);
+  else if (s.policy.violations.length === 0) out.push("Policies: no violations");
+  else {
+    out.push(
+      `Policies: ${s.policy.mandatory} mandatory, ${s.policy.violations.length - s.policy.mandatory} advisory`,
+    );
+    for (const v of s.policy.violations)
+      out.push(`  [${v.enforcement}] ${v.policy} ${v.resource}: ${v.message}`);
+  }
+  if (s.unsetSecrets.length > 0)
+    out.push(`Secrets not set in the stack file (pulumi up needs them): ${s.unsetSecrets.join(", ")}`);
+  if (s.warnings.length > 0) {
+    out.push(`Warnings (${s.warnings.length}):`);
+    for (const w of s.warnings.slice(0, 20)) out.push(`  ${w.resource}: ${w.message}`);
+    if (s.warnings.length > 20) out.push(`  ... ${s.warnings.length - 20} more in plan.json`);
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,69 @@
+/**
+ * `npm run promote-to-prod -- --model <name> [--hours 24] [--prometheus <staging url>] [--models <dir>]`
+ *
+ * Once the version staging serves as stable has been healthy there for `--hours` (asked of staging's
+ * Prometheus: served throughout, no alert, errors within the SLO), writes the change that starts it as
+ * the prod canary into `models/<model>.yaml`, ready for a pull request; `npm run promote -- --stack
+ * prod` then takes it to 100% after the merge. Exit 0 written, 3 not ready yet, 1 bad input.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { startCanary } from "../components/delivery/spec-writer";
+import { checkStagingHealth } from "../components/delivery/staging-health";
+import { InputError, loadModelSpecs, loadStackConfig, PROJECT_ROOT } from "./capacity/inputs";
+
+function flag(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const model = flag(argv, "model");
+  if (!model)
+    throw new InputError(
+      "usage: npm run promote-to-prod -- --model <name> [--hours 24] [--prometheus <url>] [--models <dir>]",
+    );
+  const hours = Number(flag(argv, "hours") ?? 24);
+  if (!(hours > 0)) throw new InputError("--hours must be a positive number");
+  const modelsDir = path.resolve(flag(argv, "models") ?? path.join(PROJECT_ROOT, "models"));
+  const find = (stack: string) => {
+    const spec = loadModelSpecs(modelsDir, stack, loadStackConfig(stack)).find((s) => s.name === model);
+    if (!spec) throw new InputError(`no model ${model} in ${modelsDir}`);
+    return spec;
+  };
+  const staging = find("staging");
+  const prod = find("prod");
+  if (staging.canary) {
+    console.log(`${model}: staging still has a canary (${staging.canary.modelUri}); promote it there first`);
+    return 3;
+  }
+  const uri = staging.serving.modelUri;
+  if (prod.serving.modelUri === uri || prod.canary?.modelUri === uri) {
+    console.log(`${model}: prod already serves or canaries ${uri}; nothing to do`);
+    return 0;
+  }
+  const prometheus =
+    flag(argv, "prometheus") ?? process.env.STAGING_PROMETHEUS_URL ?? "http://localhost:9090";
+  const verdict = await checkStagingHealth(prometheus, staging, hours);
+  for (const r of verdict.reasons) console.log(`  ${r}`);
+  if (!verdict.ready) {
+    console.log(`${model}: ${uri} is not ready for prod yet`);
+    return 3;
+  }
+  const file = path.join(modelsDir, `${model}.yaml`);
+  const firstStep = prod.canary?.analysis.steps[0] ?? 10;
+  fs.writeFileSync(file, startCanary(fs.readFileSync(file, "utf8"), uri, firstStep));
+  console.log(`${model}: wrote prod canary ${uri} at ${firstStep}% to ${path.relative(process.cwd(), file)}`);
+  console.log(
+    `next: git checkout -b promote/${model} && git commit -am "prod canary ${model} ${uri}" && open a pull request`,
+  );
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err: Error) => {
+    console.error(err instanceof InputError ? err.message : `promote-to-prod failed: ${err.message}`);
+    process.exitCode = 1;
+  },
+);

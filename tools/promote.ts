@@ -1,0 +1,65 @@
+/**
+ * `npm run promote -- --stack <name> --model <name> [--dry-run] [--prometheus <url>] [--models <dir>]`
+ *
+ * Metric-gated progressive canary (components/delivery/promote.ts) through the Pulumi Automation API:
+ * each step of `canary.analysis.steps` sets the canary's traffic and runs `pulumi up`, waits
+ * `intervalMinutes`, asks Prometheus with the `ModelCanaryDegraded` expressions, then advances or rolls
+ * back (exit 3). At 100 the canary becomes stable and `models/<model>.yaml` is rewritten. Resumes from
+ * the step deployed in the stack. `--dry-run` prints the plan and the queries and changes nothing.
+ *
+ * Needs the Pulumi CLI, the stack's credentials and a reachable Prometheus (e.g. `kubectl -n monitoring
+ * port-forward svc/kube-prometheus-stack-prometheus 9090`); the default URL is $PROMETHEUS_URL or
+ * http://localhost:9090.
+ */
+import * as path from "path";
+import { automationDeployer } from "../components/delivery/automation-deployer";
+import { canaryChecks, prometheusAnalyzer } from "../components/delivery/prometheus-analyzer";
+import { runPromotion } from "../components/delivery/promote";
+import { InputError, loadModelSpecs, loadStackConfig, PROJECT_ROOT } from "./capacity/inputs";
+
+const USAGE =
+  "usage: npm run promote -- --stack <name> --model <name> [--dry-run] [--prometheus <url>] [--models <dir>]";
+
+function flag(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const stack = flag(argv, "stack");
+  const model = flag(argv, "model");
+  if (!stack || !model || argv.includes("--help")) {
+    console.error(USAGE);
+    return argv.includes("--help") ? 0 : 1;
+  }
+  const modelsDir = path.resolve(flag(argv, "models") ?? path.join(PROJECT_ROOT, "models"));
+  const config = loadStackConfig(stack);
+  const spec = loadModelSpecs(modelsDir, stack, config).find((s) => s.name === model);
+  if (!spec) throw new InputError(`no model ${model} in ${modelsDir}`);
+  const prometheus = flag(argv, "prometheus") ?? process.env.PROMETHEUS_URL ?? "http://localhost:9090";
+  const log = (line: string) => console.log(line);
+  const result = await runPromotion({
+    spec,
+    checks: canaryChecks(spec),
+    deployer: automationDeployer({
+      stackName: stack,
+      workDir: PROJECT_ROOT,
+      specFile: (m) => path.join(modelsDir, `${m}.yaml`),
+      log,
+    }),
+    analyze: prometheusAnalyzer(prometheus),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    log,
+    dryRun: argv.includes("--dry-run"),
+  });
+  log(`${model}: ${result.outcome}${result.failedStep ? ` at ${result.failedStep}%` : ""}`);
+  return result.outcome === "rolled-back" ? 3 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err: Error) => {
+    console.error(err instanceof InputError ? err.message : `promote failed: ${err.message}`);
+    process.exitCode = 1;
+  },
+);
