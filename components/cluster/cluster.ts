@@ -182,6 +182,7 @@ export function createCluster(
     {
       pools: config.gpuPools,
       clusterName,
+      timeZone: config.timeZone,
       nodeRoleName: karpenter.nodeRole.name,
       dependsOn: [karpenter.crdRelease, karpenter.release],
     },

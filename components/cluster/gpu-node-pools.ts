@@ -10,6 +10,7 @@
  * GPUs) works on every Karpenter version with the ordinary, consolidating pool.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { karpenterDisruption } from "../capacity/autoscaling";
 import * as pulumi from "@pulumi/pulumi";
 import { GpuPool } from "../config/stack-schema";
 import {
@@ -32,6 +33,12 @@ export interface GpuNodePoolsArgs {
   readonly nodeRoleName: pulumi.Input<string>;
   /** AMI alias. @default DEFAULT_GPU_AMI_ALIAS */
   readonly amiAlias?: string;
+  /**
+   * Platform time zone: serving pools drain underused nodes only in the night trough of this zone
+   * (components/capacity/autoscaling.ts `karpenterDisruption`, the policy the simulator measured).
+   * @default "UTC"
+   */
+  readonly timeZone?: string;
   /** Resources the custom resources wait for (the Karpenter CRD release). @default [] */
   readonly dependsOn?: pulumi.Resource[];
 }
@@ -113,7 +120,13 @@ export function createGpuNodePools(
         apiVersion: "karpenter.sh/v1",
         kind: "NodePool",
         metadata: { name: objectName },
-        spec: nodePoolSpec(pool, { nodeClassName: objectName }),
+        spec: nodePoolSpec(pool, {
+          nodeClassName: objectName,
+          // Training pools keep the cluster's own rule (never move a running job); serving pools use
+          // the capacity planner's trough-only consolidation.
+          disruption:
+            pool.purpose === "serving" ? karpenterDisruption(pool, args.timeZone ?? "UTC") : undefined,
+        }),
       },
       { parent, dependsOn: [nodeClass, ...dependsOn] },
     );

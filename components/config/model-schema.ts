@@ -4,7 +4,7 @@
  */
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
-import { migSliceFraction } from "../capacity/instance-catalog";
+import { gpuInstanceType, migSliceFraction } from "../capacity/instance-catalog";
 import { deepMerge, isPlainObject } from "./deep-merge";
 import { ConfigValidationError, Problem, strictObject, zodProblems } from "./errors";
 import type { GpuPool, StackConfig } from "./stack-schema";
@@ -89,7 +89,12 @@ const serving = strictObject({
     max: z.number().int().min(1),
   }),
   coldStartSeconds: z.number().int().min(0).max(3600).default(60),
-  resources: strictObject({ cpu: quantity, memory: quantity }).default({ cpu: "2", memory: "8Gi" }),
+  /**
+   * Requests (= limits) of one replica. The default fits eight 1/8-GPU replicas on a 4 vCPU / 16 GiB
+   * single-GPU node (g6.xlarge, g4dn.xlarge) with room left for the node's daemons; see
+   * `resourceProblems` for the check against the pool's instance types.
+   */
+  resources: strictObject({ cpu: quantity, memory: quantity }).default({ cpu: "400m", memory: "1536Mi" }),
   /** Fraction of `rpsPerReplica` the autoscaler aims for, leaving headroom for bursts and cold starts. */
   targetUtilization: z.number().gt(0).max(1).default(0.8),
 });
@@ -297,6 +302,7 @@ export function specProblems(spec: ModelSpec, file: string, cfg: StackConfig): P
   } else {
     const reason = shareProblem(spec.serving.gpu.share, servingPool);
     if (reason) problems.push({ file, path: "serving.gpu.share", value: spec.serving.gpu.share, reason });
+    else problems.push(...resourceProblems(spec, servingPool, file));
   }
 
   const { min, max } = spec.serving.replicas;
@@ -451,4 +457,48 @@ export function deviceCount(share: number, pool: GpuPool): number {
   if (pool.sharing.mode === "none") return Math.round(share);
   if (pool.sharing.mode === "time-slicing") return Math.round(share * pool.sharing.replicas);
   return Math.round(share / (migSliceFraction(pool.sharing.profile) ?? 1));
+}
+
+/** Share of a node's CPU and memory left for its daemons (kubelet reserve, CNI, GPU operator, exporters). */
+export const NODE_RESERVE = 0.1;
+
+/** A CPU quantity in cores (`500m` -> 0.5) or a memory quantity in GiB (`1536Mi` -> 1.5). */
+export function parseQuantity(q: string, kind: "cpu" | "memory"): number {
+  const m = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi)?$/.exec(q);
+  if (!m) return Number.NaN;
+  const n = Number(m[1]);
+  if (kind === "cpu") return m[2] === "m" ? n / 1000 : n;
+  const unit = m[2] ?? "";
+  return unit === "Gi" ? n : unit === "Mi" ? n / 1024 : unit === "Ki" ? n / 1024 / 1024 : n / 1024 ** 3;
+}
+
+/**
+ * A replica holding `share` of a GPU must also fit its CPU and memory in `share` of one GPU's part of
+ * the roomiest instance type of the pool (less `NODE_RESERVE`): otherwise the GPU slices packing counts
+ * on cannot all be used, because the node runs out of CPU or memory first.
+ */
+export function resourceProblems(spec: ModelSpec, pool: GpuPool, file: string): Problem[] {
+  const types = pool.instanceTypes.map(gpuInstanceType).filter((t) => t !== undefined);
+  if (types.length === 0) return [];
+  const best = (f: (t: (typeof types)[number]) => number) => Math.max(...types.map(f));
+  const share = spec.serving.gpu.share;
+  const limits = {
+    cpu: share * best((t) => t.vcpus / t.gpus) * (1 - NODE_RESERVE),
+    memory: share * best((t) => t.memoryGiB / t.gpus) * (1 - NODE_RESERVE),
+  };
+  const problems: Problem[] = [];
+  for (const kind of ["cpu", "memory"] as const) {
+    const value = spec.serving.resources[kind];
+    const amount = parseQuantity(value, kind);
+    if (amount > limits[kind] + 1e-9) {
+      const unit = kind === "cpu" ? "vCPU" : "GiB";
+      problems.push({
+        file,
+        path: `serving.resources.${kind}`,
+        value,
+        reason: `with share ${share} a replica may request at most ${limits[kind].toFixed(2)} ${unit} (its share of one GPU's ${unit} on the roomiest instance type of pool ${pool.name}, less ${NODE_RESERVE * 100}% for node daemons); lower it or use a larger share`,
+      });
+    }
+  }
+  return problems;
 }

@@ -206,3 +206,32 @@ describe.each(["staging", "prod"])("GPU node pools of the committed %s config", 
     );
   });
 });
+
+describe("serving pool consolidation", () => {
+  test("underused serving nodes are drained only in the night trough (UTC budget from the platform time zone)", async () => {
+    const { karpenterDisruption } = await import("../../components/capacity/autoscaling");
+    const { nodePoolSpec } = await import("../../components/cluster/gpu-node-pool-specs");
+    const pool = {
+      name: "inference",
+      purpose: "serving",
+      instanceTypes: ["g6.xlarge"],
+      capacityType: "on-demand",
+      sharing: { mode: "time-slicing", replicas: 8 },
+      minGpus: 0,
+      maxGpus: 8,
+      provisioningSeconds: 150,
+      consolidateAfter: "10m",
+    } as const;
+    const spec = nodePoolSpec(pool as never, {
+      disruption: karpenterDisruption(pool as never, "Asia/Shanghai"),
+    }) as any;
+    expect(spec.disruption.consolidationPolicy).toBe("WhenEmptyOrUnderutilized");
+    // 05:00 Asia/Shanghai = 21:00 UTC: underused nodes may not be drained from then for 20 hours.
+    expect(spec.disruption.budgets).toContainEqual({
+      nodes: "0",
+      reasons: ["Underutilized"],
+      schedule: "0 21 * * *",
+      duration: "20h",
+    });
+  });
+});

@@ -25,7 +25,7 @@ const SECRET_KEY = /pass(word|wd)?|secret|token|credential|api[-_]?key|private[-
  * bare `secret:` or `password:` is not a reference.
  */
 const REFERENCE_KEY =
-  /(^existing|Existing|Name$|Names$|Ref$|Keys?$|File$|Path$|Annotation$|Placeholder$|Secret$|Secrets$)/;
+  /(^existing|Existing|Name$|Names$|Ref$|Keys?$|File$|Path$|Annotation$|Placeholder$|Secret$|Secrets$|^secrets$)/;
 
 /** What a Secret name or a key inside a Secret looks like (DNS subdomain / config key characters). */
 const REFERENCE_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,251}[A-Za-z0-9])?$/;
@@ -62,7 +62,10 @@ export function entropy(text: string): number {
 export function looksRandom(text: string): boolean {
   if (text.length < 20 || /[\s/:{}$]/.test(text)) return false;
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(text)).length;
-  const dashedWords = text.split(/[-_.]/).every((w) => /^[a-z]*[0-9]*$/.test(w));
+  // Resource names (buckets, queues, hosts) are lower-case words joined by '-', '_' or '.', often with
+  // a Pulumi auto-name suffix of hex digits ("artifacts-bucket-dea1e5d"): names, not tokens.
+  const parts = text.split(/[-_.]/);
+  const dashedWords = parts.length >= 2 && parts.every((w) => /^[a-z0-9]+$/.test(w));
   return classes >= 2 && !dashedWords && entropy(text) >= 3.5;
 }
 

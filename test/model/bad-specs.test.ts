@@ -219,4 +219,22 @@ describe("bad model specs", () => {
     const yaml = spec("ov", (y) => `${y}stacks:\n  staging: { serving: { gpu: { share: 0.3 } } }\n`);
     expect(problemsOf(source("models/ov.yaml", yaml))).toContain("models/ov.yaml: serving.gpu.share = 0.3");
   });
+
+  test("a replica whose CPU or memory cannot fit beside its GPU slices is rejected", () => {
+    const msg = problemsOf(
+      source(
+        "models/fat.yaml",
+        spec("fat", (y) =>
+          y.replace(
+            "  replicas: { min: 1, max: 4 }",
+            '  replicas: { min: 1, max: 4 }\n  resources: { cpu: "4", memory: 12Gi }',
+          ),
+        ),
+      ),
+    );
+    expect(msg).toContain(
+      'models/fat.yaml: serving.resources.cpu = "4": with share 0.25 a replica may request at most',
+    );
+    expect(msg).toContain('models/fat.yaml: serving.resources.memory = "12Gi"');
+  });
 });

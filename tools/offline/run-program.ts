@@ -50,6 +50,12 @@ export interface RunOptions {
    * point into the transpiled JavaScript instead of the TypeScript source. @default false
    */
   readonly fastStackTraces?: boolean;
+  /**
+   * Array that receives every recorded resource as it is registered; lets a caller see what was
+   * declared even when the program throws (e.g. that a bad spec stopped it before any resource).
+   * @default a private array
+   */
+  readonly sink?: RecordedResource[];
 }
 
 /** Key of a resource in `ProgramRun.options`. */
@@ -68,7 +74,7 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const project = "mlops-platform";
   const stackConfig = readStackFile(projectRoot, opts.stack, CONFIG_NAMESPACE);
   const region = (stackConfig.config[`${CONFIG_NAMESPACE}:region`] ?? "ap-southeast-1").replace(/"/g, "");
-  const resources: RecordedResource[] = [];
+  const resources: RecordedResource[] = opts.sink ?? [];
   const options = new Map<string, RecordedOptions>();
 
   const previousModels = process.env[MODELS_DIR_ENV];

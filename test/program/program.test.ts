@@ -1,0 +1,128 @@
+/**
+ * The whole program (index.ts) under the mock runtime, per committed stack: what `pulumi up` would
+ * declare. Component tests cover the details; these assert the platform-level promises.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ConfigValidationError } from "../../components/config/errors";
+import { RecordedResource } from "../../tools/offline/mock-cloud";
+import { resourceKey } from "../../tools/offline/run-program";
+import { ofType, ProgramRun, ROOT, runStack } from "../helpers/program";
+import { formatFindings, scanHelmReleases } from "../helpers/secret-scan";
+
+const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const models = fs
+  .readdirSync(path.join(ROOT, "models"))
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => f.replace(/\.yaml$/, ""));
+
+const runs: Record<string, ProgramRun> = {};
+beforeAll(async () => {
+  runs.staging = await runStack("staging");
+  runs.prod = await runStack("prod");
+}, 120_000);
+
+const inNamespace = (r: RecordedResource, ns: string) =>
+  (r.inputs.metadata as { namespace?: string } | undefined)?.namespace === ns;
+
+describe.each(["staging", "prod"])("the %s stack", (stack) => {
+  test("creates one EKS cluster with KMS-encrypted secrets", () => {
+    const [cluster] = ofType(runs[stack], "aws:eks/cluster:Cluster");
+    expect(ofType(runs[stack], "aws:eks/cluster:Cluster")).toHaveLength(1);
+    expect((cluster.inputs.encryptionConfig as any).resources).toEqual(["secrets"]);
+  });
+
+  test("creates one Karpenter NodePool per GPU pool, tainted and limited to maxGpus", () => {
+    const pools = ofType(runs[stack], NODE_POOL);
+    const doc = require("yaml").parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+    const configured = doc.config["mlops-platform:gpuPools"] as { name: string; maxGpus: number }[];
+    expect(pools).toHaveLength(configured.length);
+    for (const p of configured) {
+      const pool = pools.find((r) => (r.inputs.metadata as any).name.includes(p.name))!;
+      const spec = pool.inputs.spec as any;
+      expect(spec.template.spec.taints).toContainEqual({
+        key: "nvidia.com/gpu",
+        value: "true",
+        effect: "NoSchedule",
+      });
+      expect(String(spec.limits["nvidia.com/gpu"])).toBe(String(p.maxGpus));
+    }
+  });
+
+  test("installs every add-on from a pinned chart version", () => {
+    const charts = ofType(runs[stack], RELEASE).map((r) => r.inputs.chart as string);
+    for (const chart of [
+      "gpu-operator",
+      "keda",
+      "kube-prometheus-stack",
+      "mlflow",
+      "airflow",
+      "kserve",
+      "karpenter",
+      "cert-manager",
+    ]) {
+      expect(charts.some((c) => c.includes(chart))).toBe(true);
+    }
+    for (const r of ofType(runs[stack], RELEASE)) expect(r.inputs.version).toMatch(/^v?\d+\.\d+\.\d+$/);
+  });
+
+  test("no Helm release carries a password, secret or token in its values", () => {
+    const findings = scanHelmReleases(runs[stack].resources);
+    expect(formatFindings(findings)).toBe("");
+  });
+
+  test.each(models)(
+    "model %s gets serving, autoscaling, disruption budget, network policy, monitor, rules and a DAG",
+    (model) => {
+      const run = runs[stack];
+      for (const type of [
+        "kubernetes:serving.kserve.io/v1beta1:InferenceService",
+        "kubernetes:keda.sh/v1alpha1:ScaledObject",
+        "kubernetes:policy/v1:PodDisruptionBudget",
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+        "kubernetes:monitoring.coreos.com/v1:PodMonitor",
+        "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+      ]) {
+        expect(ofType(run, type).filter((r) => inNamespace(r, model)).length).toBeGreaterThan(0);
+      }
+      const dags = ofType(run, "kubernetes:core/v1:ConfigMap").filter((r) => inNamespace(r, "airflow"));
+      expect(
+        dags.some((r) =>
+          Object.keys((r.inputs.data ?? {}) as object).some((k) => k.includes(model.replace(/-/g, "_"))),
+        ),
+      ).toBe(true);
+    },
+  );
+});
+
+describe("prod protects its stateful resources", () => {
+  test.each([
+    "aws:rds/instance:Instance",
+    "aws:s3/bucket:Bucket",
+    "aws:eks/cluster:Cluster",
+    "aws:kms/key:Key",
+  ])("%s is protected", (type) => {
+    const run = runs.prod;
+    for (const r of ofType(run, type))
+      expect(run.options.get(resourceKey(r.type, r.name))?.protect).toBe(true);
+    for (const r of ofType(run, "aws:rds/instance:Instance")) expect(r.inputs.deletionProtection).toBe(true);
+  });
+
+  test("staging does not protect them (it can be torn down)", () => {
+    for (const r of ofType(runs.staging, "aws:rds/instance:Instance")) {
+      expect(runs.staging.options.get(resourceKey(r.type, r.name))?.protect).toBe(false);
+    }
+  });
+});
+
+test("a bad model spec stops the run before any resource is declared", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-bad-models-"));
+  for (const m of models)
+    fs.copyFileSync(path.join(ROOT, "models", `${m}.yaml`), path.join(dir, `${m}.yaml`));
+  fs.writeFileSync(path.join(dir, "broken.yaml"), "name: broken\nteam: x\nserving: { runtime: onnx }\n");
+  const sink: RecordedResource[] = [];
+  await expect(runStack("prod", { modelsDir: dir, sink })).rejects.toBeInstanceOf(ConfigValidationError);
+  expect(sink.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
+});
