@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 import { ConfigValidationError } from "../../components/config/errors";
 import { RecordedResource } from "../../tools/offline/mock-cloud";
 import { resourceKey } from "../../tools/offline/run-program";
@@ -36,7 +37,7 @@ describe.each(["staging", "prod"])("the %s stack", (stack) => {
 
   test("creates one Karpenter NodePool per GPU pool, tainted and limited to maxGpus", () => {
     const pools = ofType(runs[stack], NODE_POOL);
-    const doc = require("yaml").parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+    const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
     const configured = doc.config["mlops-platform:gpuPools"] as { name: string; maxGpus: number }[];
     expect(pools).toHaveLength(configured.length);
     for (const p of configured) {
