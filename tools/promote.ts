@@ -12,6 +12,7 @@
  * http://localhost:9090.
  */
 import * as path from "path";
+import type { ModelSpec } from "../components/config/model-schema";
 import { automationDeployer } from "../components/delivery/automation-deployer";
 import { canaryChecks, prometheusAnalyzer } from "../components/delivery/prometheus-analyzer";
 import { runPromotion } from "../components/delivery/promote";
@@ -28,14 +29,30 @@ function flag(argv: string[], name: string): string | undefined {
 async function main(argv: string[]): Promise<number> {
   const stack = flag(argv, "stack");
   const model = flag(argv, "model");
-  if (!stack || !model || argv.includes("--help")) {
+  const all = argv.includes("--all");
+  if (!stack || (!model && !all) || argv.includes("--help")) {
     console.error(USAGE);
     return argv.includes("--help") ? 0 : 1;
   }
   const modelsDir = path.resolve(flag(argv, "models") ?? path.join(PROJECT_ROOT, "models"));
   const config = loadStackConfig(stack);
-  const spec = loadModelSpecs(modelsDir, stack, config).find((s) => s.name === model);
-  if (!spec) throw new InputError(`no model ${model} in ${modelsDir}`);
+  const specs = loadModelSpecs(modelsDir, stack, config);
+  // --all: every model with a canary in this stack, one after the other (CI after a deploy).
+  const selected = all ? specs.filter((s) => s.canary) : specs.filter((s) => s.name === model);
+  if (!all && selected.length === 0) throw new InputError(`no model ${model} in ${modelsDir}`);
+  let exit = 0;
+  for (const spec of selected) exit = Math.max(exit, await promoteOne(spec, stack, modelsDir, argv));
+  if (all && selected.length === 0) console.log(`${stack}: no model has a canary`);
+  return exit;
+}
+
+async function promoteOne(
+  spec: ModelSpec,
+  stack: string,
+  modelsDir: string,
+  argv: string[],
+): Promise<number> {
+  const model = spec.name;
   const prometheus = flag(argv, "prometheus") ?? process.env.PROMETHEUS_URL ?? "http://localhost:9090";
   const log = (line: string) => console.log(line);
   const result = await runPromotion({

@@ -157,6 +157,11 @@ export function createCluster(
     const existing = config.cluster.existing;
     if (!existing) throw new Error("cluster.mode is existing but cluster.existing is not set");
     kubeconfig = args.secret(existing.kubeconfigSecret);
+    network = {
+      vpcId: pulumi.output(existing.vpcId),
+      privateSubnetIds: pulumi.output(existing.privateSubnetIds),
+      nodeSecurityGroupId: pulumi.output(existing.nodeSecurityGroupId),
+    };
   }
 
   const kubeProvider = new k8s.Provider(

@@ -74,6 +74,14 @@ const existingCluster = strictObject({
   kubeconfigSecret: z.string().default("kubeconfig"),
   /** Name of the existing EKS cluster: pod-scoped IAM roles are bound to it through EKS Pod Identity. */
   clusterName: z.string().min(1),
+  /** VPC of the existing cluster: the MLflow and Airflow databases are placed in it. */
+  vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "must be a VPC id such as vpc-0abc1234"),
+  /** Private subnets (at least two zones) for the databases. */
+  privateSubnetIds: z
+    .array(z.string().regex(/^subnet-[0-9a-f]+$/, "must be a subnet id such as subnet-0abc1234"))
+    .min(2, "needs subnets in at least two zones"),
+  /** Security group of the cluster's nodes; only it may reach the databases. */
+  nodeSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/, "must be a security group id such as sg-0abc1234"),
 });
 
 const cluster = strictObject({

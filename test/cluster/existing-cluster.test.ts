@@ -4,7 +4,13 @@ describe("mode existing", () => {
   const config = stackConfig("prod", (raw) => {
     raw.cluster = {
       mode: "existing",
-      existing: { clusterName: "shared-eks", kubeconfigSecret: "sharedKubeconfig" },
+      existing: {
+        clusterName: "shared-eks",
+        kubeconfigSecret: "sharedKubeconfig",
+        vpcId: "vpc-0abc1234",
+        privateSubnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"],
+        nodeSecurityGroupId: "sg-0abc1234",
+      },
     };
   });
   let b: Built;
@@ -46,10 +52,14 @@ describe("mode existing", () => {
     expect(nc.subnetSelectorTerms).toEqual([{ tags: { "karpenter.sh/discovery": "shared-eks" } }]);
   });
 
-  test("the context reports the existing cluster and no VPC", async () => {
+  test("the context reports the existing cluster and the network from config (for the databases)", async () => {
     const ctx = b.cluster.context;
     expect(ctx.mode).toBe("existing");
-    expect(ctx.vpcId).toBeUndefined();
+    await expect(new Promise((resolve) => ctx.vpcId!.apply(resolve))).resolves.toBe("vpc-0abc1234");
+    await expect(new Promise((resolve) => ctx.privateSubnetIds!.apply(resolve))).resolves.toEqual([
+      "subnet-0aaa1111",
+      "subnet-0bbb2222",
+    ]);
     await expect(new Promise((resolve) => ctx.clusterName.apply(resolve))).resolves.toBe("shared-eks");
   });
 });
