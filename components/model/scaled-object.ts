@@ -4,12 +4,13 @@
  *
  * KEDA with `metricType: AverageValue` divides the query result by the current replica count, so
  * the threshold is the request rate one replica should carry: `rpsPerReplica x targetUtilization`
- * (the headroom absorbs bursts while new pods start). The HPA behaviour scales up fast (no
- * stabilisation, +100% or +4 pods per 15 s, whichever is more) and down slowly (5 minute window,
- * at most 20% per minute), because a missed peak costs SLO while an idle replica costs a quarter GPU
- * for a few minutes (Kubernetes HPA docs, "Configurable scaling behavior").
+ * (the headroom absorbs bursts while new pods start). The HPA behaviour is the capacity planner's
+ * `scalingBehavior()` - up at once (+100% or +4 pods per 15 s), down only after a 300 s stabilisation
+ * window - the same controls `npm run simulate` replays, so the measured utilization and SLO misses
+ * are those of what is deployed (Kubernetes HPA docs, "Configurable scaling behavior").
  */
 import { NAMESPACES } from "../addons/addons-context";
+import { scalingBehavior } from "../capacity/autoscaling";
 import { predictorName } from "./variants";
 
 /** In-cluster Prometheus of kube-prometheus-stack (service `<release>-prometheus`, port 9090). */
@@ -67,21 +68,7 @@ export function buildScaledObject(inp: ScaledObjectInputs): Record<string, unkno
       maxReplicaCount: inp.maxReplicas,
       advanced: {
         horizontalPodAutoscalerConfig: {
-          behavior: {
-            scaleUp: {
-              stabilizationWindowSeconds: 0,
-              selectPolicy: "Max",
-              policies: [
-                { type: "Percent", value: 100, periodSeconds: 15 },
-                { type: "Pods", value: 4, periodSeconds: 15 },
-              ],
-            },
-            scaleDown: {
-              stabilizationWindowSeconds: 300,
-              selectPolicy: "Min",
-              policies: [{ type: "Percent", value: 20, periodSeconds: 60 }],
-            },
-          },
+          behavior: scalingBehavior(),
         },
       },
       triggers: [

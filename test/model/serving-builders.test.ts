@@ -2,6 +2,7 @@
  * Pure serving builders: GPU share -> device request per pool sharing mode, variants and their
  * routing (canary weights, A/B weights and header pinning), autoscaling, IAM scoping, scraping.
  */
+import { scalingBehavior } from "../../components/capacity/autoscaling";
 import { ModelSpec } from "../../components/config/model-schema";
 import { GpuPool, StackConfig } from "../../components/config/stack-schema";
 import { artifactReadPolicy } from "../../components/model/artifact-policy";
@@ -255,7 +256,7 @@ describe("ScaledObject", () => {
     const b = (buildScaledObject(base) as any).spec.advanced.horizontalPodAutoscalerConfig.behavior;
     expect(b.scaleUp.stabilizationWindowSeconds).toBe(0);
     expect(b.scaleDown.stabilizationWindowSeconds).toBe(300);
-    expect(b.scaleDown.policies[0]).toEqual({ type: "Percent", value: 20, periodSeconds: 60 });
+    expect(b).toEqual(scalingBehavior()); // the behaviour the capacity simulator replays
   });
 
   test("extra triggers are appended and a min override replaces min, bounded by max", () => {

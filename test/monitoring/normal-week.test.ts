@@ -10,6 +10,7 @@ import { modelRules } from "../../components/model/monitoring-rules";
 import { PromRule, SERIES } from "../../components/model/promql";
 import { fixtureModels } from "./fixtures";
 import { counterNotation, firingAlerts } from "./scenario";
+import { SALE, weekRps } from "./week";
 
 function hasPromtool(): boolean {
   try {
@@ -23,25 +24,6 @@ function hasPromtool(): boolean {
 const itPromtool = hasPromtool() ? test : test.skip;
 
 const MINUTES = 8 * 1440;
-/** Flash sale on day 5 (1970-01-06, a Tuesday), 12:00-14:00 UTC. */
-const SALE = {
-  name: "flash-sale",
-  start: "1970-01-06T12:00:00Z",
-  end: "1970-01-06T14:00:00Z",
-  trafficMultiplier: 8,
-};
-
-/** Requests/s at minute `m`: 5x diurnal swing, weekend at 60%, the sale at 8x. Day 0 is a Thursday. */
-export function weekRps(m: number): number {
-  const day = Math.floor(m / 1440);
-  const hour = (m % 1440) / 60;
-  const diurnal = 3 + 2 * Math.sin((2 * Math.PI * (hour - 8)) / 24); // 1..5: peak/trough = 5
-  const weekday = (4 + day) % 7; // 0 = Sunday
-  const weekend = weekday === 0 || weekday === 6 ? 0.6 : 1;
-  const t = m * 60 * 1000;
-  const sale = t >= Date.parse(SALE.start) && t < Date.parse(SALE.end) ? SALE.trafficMultiplier : 1;
-  return Math.round(100 * diurnal * weekend * sale * 100) / 100;
-}
 
 describe("a normal week", () => {
   test("the synthetic week has the shape the target describes", () => {

@@ -5,6 +5,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { platformRules } from "../../components/addons/platform-rules";
 import {
+  RETRAIN_VARIABLE_PREFIX,
   RETRAIN_WATCHER_DAG_ID,
   renderRetrainWatcherDag,
   retrainQuery,
@@ -137,23 +138,196 @@ describe("retrain watcher", () => {
     },
   );
 
+  const render = (specs = models, cooldown = cfg.alerting.retrainCooldown) =>
+    renderRetrainWatcherDag({ models: specs, cooldown, prometheusUrl: "http://p:9090" });
+
   test("the DAG runs every minute, one run at a time, no catch-up, with the stack's cooldown", () => {
-    const dag = renderRetrainWatcherDag({
-      models,
-      cooldown: cfg.alerting.retrainCooldown,
-      prometheusUrl: "http://p:9090",
-    });
+    const dag = render();
     expect(dag).toContain(`dag_id="${RETRAIN_WATCHER_DAG_ID}"`);
     expect(dag).toContain('schedule="* * * * *"');
     expect(dag).toContain("max_active_runs=1");
     expect(dag).toContain("catchup=False");
     expect(dag).toContain("COOLDOWN = timedelta(seconds=21600)");
-    expect(dag).toContain("train_homepage_feed");
+    expect(render(models, "90m")).toContain("COOLDOWN = timedelta(seconds=5400)");
   });
 
+  test("the DAG uses only Airflow 3 task-safe APIs, with 2.10 import fallbacks", () => {
+    const dag = render();
+    expect(dag).toContain("from airflow.sdk import DAG, Variable, task");
+    expect(dag).toContain(
+      "from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator",
+    );
+    expect(dag).toContain("from airflow.operators.trigger_dagrun import TriggerDagRunOperator");
+    expect(dag).toContain("from airflow.models import Variable");
+    // Airflow 3 tasks cannot reach the metadata DB: no trigger_dag / DagRun at module level.
+    expect(dag).not.toContain("airflow.api.common.trigger_dag");
+    expect(dag).not.toMatch(/^from airflow\.models import DagRun/m);
+    expect(dag).toMatch(/TriggerDagRunOperator\.partial\([\s\S]*\)\.expand_kwargs\(plan\)/);
+    expect(dag).toContain("wait_for_completion=False");
+    expect(dag).toContain("skip_when_already_exists=True");
+    expect(dag).toContain(`VARIABLE_PREFIX = "${RETRAIN_VARIABLE_PREFIX}"`);
+  });
+
+  test.each(["staging", "prod"])(
+    "the %s DAG names every committed model with retrainOn, its DAG id and its alerts",
+    (stack) => {
+      const specs = modelsFor(stack);
+      const dag = render(specs);
+      const watched = watchedModels(specs);
+      expect(watched.length).toBeGreaterThan(0);
+      for (const spec of specs) {
+        const w = watched.find((x) => x.model === spec.name);
+        expect(w !== undefined).toBe((spec.training?.retrainOn ?? []).length > 0);
+        if (!w) continue;
+        expect(dag).toContain(trainingDagId(spec.name));
+        for (const alert of w.alerts) expect(dag).toContain(alert);
+      }
+    },
+  );
+
   itPython("the generated DAG compiles with python3 -m py_compile", () => {
-    const dag = renderRetrainWatcherDag({ models, cooldown: "90m", prometheusUrl: "http://p:9090" });
-    const file = tmp("mlops_retrain_watcher.py", dag);
+    const file = tmp("mlops_retrain_watcher.py", render(models, "90m"));
     execFileSync("python3", ["-m", "py_compile", file], { stdio: "pipe" });
+  });
+
+  /**
+   * Runs the generated DAG file against stand-ins for the Airflow modules it imports (Airflow 3
+   * paths), with Prometheus' answer faked, and returns what the scenario script printed as JSON.
+   */
+  function runDag(dag: string, scenario: string): any {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-watcher-"));
+    const pkg = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    };
+    pkg("airflow/__init__.py", "");
+    pkg(
+      "airflow/sdk.py",
+      `VARS = {}
+class Variable:
+    @classmethod
+    def get(cls, key, default):
+        return VARS.get(key, default)
+    @classmethod
+    def set(cls, key, value):
+        VARS[key] = value
+class _Out:
+    def __rshift__(self, other):
+        return other
+class _Task:
+    def __init__(self, fn, kw):
+        self.fn, self.kw = fn, kw
+    def __call__(self, *a, **k):
+        return _Out()
+def task(**kw):
+    return lambda fn: _Task(fn, kw)
+class DAG:
+    def __init__(self, **kw):
+        self.kw = kw
+    def __enter__(self):
+        return self
+    def __exit__(self, *a):
+        return False
+`,
+    );
+    for (const p of ["providers", "providers/standard", "providers/standard/operators"])
+      pkg(`airflow/${p}/__init__.py`, "");
+    pkg(
+      "airflow/providers/standard/operators/trigger_dagrun.py",
+      `PARTIAL = {}
+class _Mapped:
+    def __rshift__(self, other):
+        return other
+class TriggerDagRunOperator:
+    @classmethod
+    def partial(cls, **kw):
+        PARTIAL.update(kw)
+        return cls()
+    def expand_kwargs(self, arg):
+        return _Mapped()
+`,
+    );
+    pkg("mlops_retrain_watcher.py", dag);
+    pkg(
+      "scenario.py",
+      `import io, json, sys
+from datetime import datetime, timedelta, timezone
+import urllib.request
+from airflow import sdk
+from airflow.providers.standard.operators import trigger_dagrun
+FIRING = []
+def fake_urlopen(url, timeout):
+    assert timeout > 0 and "/api/v1/query?" in url, url
+    result = [{"metric": {"alertname": a, "model": m}, "value": [0, "1"]} for m, a in FIRING]
+    return io.BytesIO(json.dumps({"status": "success", "data": {"result": result}}).encode())
+urllib.request.urlopen = fake_urlopen
+import mlops_retrain_watcher as w
+T0 = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+class TI:
+    def __init__(self, existing):
+        self.existing = existing
+    def get_dr_count(self, dag_id, run_ids):
+        return sum(1 for r in run_ids if (dag_id, r) in self.existing)
+out = {"partial": trigger_dagrun.PARTIAL}
+${scenario}
+print(json.dumps(out, default=str))
+`,
+    );
+    return JSON.parse(
+      execFileSync("python3", [path.join(dir, "scenario.py")], { encoding: "utf8", cwd: dir })
+        .trim()
+        .split("\n")
+        .pop()!,
+    );
+  }
+
+  itPython("decide plans one deterministic run per firing opted-in model, reason = its alert", () => {
+    const out = runDag(
+      render(models, "6h"),
+      `FIRING = [("homepage-feed", "ModelFeatureDrift"), ("homepage-feed", "ModelQualityDrop"),
+          ("search-ranking", "ModelPredictionDrift"), ("cart-cross-sell", "ModelPredictionDrift")]
+out["plan"] = w.decide.fn(data_interval_end=T0)
+out["retry"] = w.decide.fn(data_interval_end=T0)
+out["vars"] = dict(sdk.VARS)`,
+    );
+    // search-ranking has no retrainOn; cart-cross-sell only retrains on quality.
+    expect(out.plan).toEqual([
+      {
+        trigger_dag_id: "train_homepage_feed",
+        trigger_run_id: `retrain_alert__homepage-feed__w${Math.floor(Date.UTC(2026, 10, 28, 12) / 1000 / 21600)}`,
+        conf: { reason: "ModelFeatureDrift" },
+      },
+    ]);
+    expect(out.retry).toEqual(out.plan);
+    expect(out.vars).toEqual({});
+    expect(out.partial).toMatchObject({ wait_for_completion: false, skip_when_already_exists: true });
+  });
+
+  itPython("the cooldown holds back a model triggered within it and releases it after", () => {
+    const out = runDag(
+      render(models, "6h"),
+      `FIRING = [("cart-cross-sell", "ModelQualityDrop")]
+sdk.VARS[w.VARIABLE_PREFIX + "cart-cross-sell"] = (T0 - timedelta(hours=5, minutes=59)).isoformat()
+out["inside"] = w.decide.fn(data_interval_end=T0)
+sdk.VARS[w.VARIABLE_PREFIX + "cart-cross-sell"] = (T0 - timedelta(hours=6)).isoformat()
+out["after"] = [p["trigger_dag_id"] for p in w.decide.fn(data_interval_end=T0)]`,
+    );
+    expect(out.inside).toEqual([]);
+    expect(out.after).toEqual(["train_cart_cross_sell"]);
+  });
+
+  itPython("record starts the cooldown only for models whose run exists", () => {
+    const out = runDag(
+      render(models, "6h"),
+      `FIRING = [("cart-cross-sell", "ModelQualityDrop"), ("homepage-feed", "ModelPredictionDrift")]
+plan = w.decide.fn(data_interval_end=T0)
+created = {(p["trigger_dag_id"], p["trigger_run_id"]) for p in plan if p["trigger_dag_id"] == "train_homepage_feed"}
+w.record.fn(plan, data_interval_end=T0, ti=TI(created))
+out["vars"] = dict(sdk.VARS)
+out["next"] = [p["trigger_dag_id"] for p in w.decide.fn(data_interval_end=T0 + timedelta(minutes=1))]`,
+    );
+    expect(out.vars).toEqual({ "mlops_retrain_last__homepage-feed": "2026-11-28T12:00:00+00:00" });
+    // The failed trigger is retried next minute; the recorded one waits for its cooldown.
+    expect(out.next).toEqual(["train_cart_cross_sell"]);
   });
 });
