@@ -4,6 +4,7 @@
  * tools/plan/run-plan.ts. Progress goes to stderr, the summary to stdout.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { ConfigValidationError } from "../components/config/errors";
 import { StackFileError } from "./offline/stack-file";
 import { ArgsError, parsePlanArgs, USAGE } from "./plan/args";
@@ -32,6 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
       modelsDir: args.modelsDir,
       outDir: args.outDir,
       programPath: args.programPath,
+      projectRoot: args.projectRoot === undefined ? undefined : path.resolve(args.projectRoot),
       log: (line) => process.stderr.write(`${line}\n`),
     });
     process.stdout.write(`${outcome.summary}\n`);

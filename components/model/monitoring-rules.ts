@@ -7,6 +7,7 @@
 import type { ModelSpec } from "../config/model-schema";
 import type { SalesEvent, StackConfig } from "../config/stack-schema";
 import { anomalyRules, retrainAlertNames } from "./anomaly-rules";
+import { trainingDagId } from "./dag-id";
 import {
   PromRule,
   PromRuleFile,
@@ -28,6 +29,7 @@ export const MODEL_ALERTS = {
   featureDrift: "ModelFeatureDrift",
   qualityDrop: "ModelQualityDrop",
   canaryDegraded: "ModelCanaryDegraded",
+  trainingFailed: "ModelTrainingFailed",
 } as const;
 
 /** Evaluation interval of the fast groups: the 5-minute detection targets assume 15 s. */
@@ -263,10 +265,34 @@ export function modelRules(spec: ModelSpec, config: Pick<StackConfig, "events">)
             spec,
             pairs.filter((p) => p.severity === "ticket"),
           ),
+          ...trainingRules(spec),
         ],
       },
     ],
   };
+}
+
+/**
+ * `ModelTrainingFailed`: a train or evaluate pod of the model's DAG ended in phase Failed. The DAG's
+ * KubernetesPodOperators name their pods `<model>-train-*` / `<model>-evaluate-*` in the model's
+ * namespace and delete only succeeded pods, so a failed pod stays visible to kube-state-metrics
+ * (shipped with kube-prometheus-stack) until someone looks. Airflow's own statsd task-failure counters
+ * are not emitted under the KubernetesExecutor, so the pod phase is the reliable signal.
+ */
+export function trainingRules(spec: ModelSpec): PromRule[] {
+  if (!spec.training) return [];
+  return [
+    {
+      alert: MODEL_ALERTS.trainingFailed,
+      expr: `max(kube_pod_status_phase{namespace="${spec.name}",phase="Failed",pod=~"${spec.name}-(train|evaluate)-.+"}) > 0`,
+      for: "1m",
+      labels: { model: spec.name, ...alertLabels(spec, "ticket") },
+      annotations: {
+        summary: `${spec.name} training run failed`,
+        description: `A pod of the DAG ${trainingDagId(spec.name)} failed; see its logs in Airflow, then delete the pod.`,
+      },
+    },
+  ];
 }
 
 export { retrainAlertNames };

@@ -38,6 +38,8 @@ describe("ModelMonitoring", () => {
         "ModelFeatureDrift",
         "ModelQualityDrop",
         "ModelCanaryDegraded",
+        // homepage-feed trains, so it also gets the training-failure alert.
+        "ModelTrainingFailed",
       ]),
     );
     const dashboards = sink.filter(

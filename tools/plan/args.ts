@@ -9,6 +9,7 @@ export interface PlanArgs {
   readonly modelsDir?: string;
   readonly outDir?: string;
   readonly programPath?: string;
+  readonly projectRoot?: string;
 }
 
 /** Usage text for `--help` and argument errors. */
@@ -28,6 +29,7 @@ Options:
   --models <dir>     folder of model specs                                  default: models/
   --out <dir>        output folder, replaced only when the plan succeeds   default: out/<stack>
   --program <file>   program module to evaluate instead of index.ts (tests, experiments)
+  --project-root <dir>  folder holding Pulumi.<stack>.yaml (test fixtures)  default: the repository
   -h, --help         show this help
 
 Exit codes: 0 plan valid; 1 invalid config, spec or rendered object, unknown stack, missing
@@ -41,6 +43,7 @@ const VALUE_FLAGS: Record<string, keyof PlanArgs> = {
   "--models": "modelsDir",
   "--out": "outDir",
   "--program": "programPath",
+  "--project-root": "projectRoot",
 };
 
 /** Parses `argv` (without node and the script). Accepts `--flag value` and `--flag=value`. */
