@@ -67,7 +67,11 @@ export function alertsByModel(manifests: readonly RenderedManifest[]): Map<strin
       const rules = isRecord(g) && Array.isArray(g.rules) ? g.rules : [];
       for (const rule of rules) {
         if (!isRecord(rule) || typeof rule.alert !== "string") continue;
-        const model = isRecord(rule.labels) ? rule.labels.model : undefined;
+        // Alerts select their model in the expression; the rule's own label or the PrometheusRule's
+        // `mlops.io/model` label says which model they belong to.
+        const meta =
+          isRecord(m.object.metadata) && isRecord(m.object.metadata.labels) ? m.object.metadata.labels : {};
+        const model = (isRecord(rule.labels) ? rule.labels.model : undefined) ?? meta["mlops.io/model"];
         if (typeof model !== "string") continue;
         const set = found.get(model) ?? new Set<string>();
         set.add(rule.alert);

@@ -26,6 +26,8 @@ export interface PlannerResult {
     readonly name: string;
     readonly levels: { readonly minimum: Packing; readonly expected: Packing; readonly peak: Packing };
   }[];
+  /** The pre-platform setup: whole GPUs per model for its peak, always on. */
+  readonly staticBaseline?: { readonly gpus: number; readonly monthlyCost: number };
 }
 
 /** `planCapacity(config, specs)`. */
@@ -90,5 +92,15 @@ export function planCapacitySummary(
     pools,
     monthlyCost,
     withinBudget: monthlyCost.max <= config.budget.monthlyGpuCost,
+    ...(planned.staticBaseline
+      ? {
+          staticBaseline: {
+            gpus: planned.staticBaseline.gpus,
+            monthlyCost: round2(planned.staticBaseline.monthlyCost),
+            description:
+              "serving without the platform: whole GPUs per model for its peak, one model per GPU, always on",
+          },
+        }
+      : {}),
   };
 }

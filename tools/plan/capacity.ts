@@ -53,6 +53,12 @@ export interface CapacitySummary {
   readonly budget: number;
   /** Maximum-scale cost within `budget.monthlyGpuCost`. */
   readonly withinBudget: boolean;
+  /** Serving pools' cost before the platform, from the capacity planner (absent with the simple estimate). */
+  readonly staticBaseline?: {
+    readonly gpus: number;
+    readonly monthlyCost: number;
+    readonly description: string;
+  };
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;

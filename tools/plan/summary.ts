@@ -102,6 +102,19 @@ export function summaryText(s: SummaryInputs): string {
       `max ${money(c.monthlyCost.max)} (budget ${money(c.budget)}${c.withinBudget ? "" : ", EXCEEDED at max"})`,
     `  estimator: ${c.estimator}`,
   );
+  if (c.staticBaseline) {
+    const servingExpected = c.pools
+      .filter((p) => p.purpose === "serving")
+      .reduce((sum, p) => sum + p.monthlyCost.expected, 0);
+    const pct =
+      c.staticBaseline.monthlyCost > 0
+        ? Math.round((servingExpected / c.staticBaseline.monthlyCost) * 100)
+        : 0;
+    out.push(
+      `  static baseline (${c.staticBaseline.description}): ${c.staticBaseline.gpus} GPUs, ` +
+        `${money(c.staticBaseline.monthlyCost)} ${c.currency}/month; serving expected is ${pct}% of it`,
+    );
+  }
   for (const p of c.pools) for (const w of p.warnings) out.push(`  ! pool ${p.name}: ${w}`);
   out.push("");
   const nc = s.schema.notCovered.map((k) => `${k.apiVersion}/${k.kind} (${k.count})`);
