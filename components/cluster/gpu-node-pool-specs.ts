@@ -6,6 +6,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { gpuInstanceType } from "../capacity/instance-catalog";
 import { GPU_POOL_LABELS, GPU_TAINT } from "../addons/addons-context";
+import { gpuSharingNodeLabels } from "../addons/gpu-operator-values";
 import { GpuPool } from "../config/stack-schema";
 
 /**
@@ -23,26 +24,6 @@ export const PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
 /** PriorityClass of the warm-capacity pods: below every real pod, so any GPU pod preempts them. */
 export const WARM_CAPACITY_PRIORITY_CLASS = { name: "mlops-gpu-warm-capacity", value: -10 } as const;
 
-/** Label the GPU Operator's MIG manager reads to partition a node's GPUs. */
-export const MIG_CONFIG_LABEL = "nvidia.com/mig.config";
-
-/**
- * Name of the device-plugin config a pool's nodes select through the `nvidia.com/device-plugin.config`
- * label: `default` (no sharing), `time-slicing-<replicas>`, `mig-<profile>`. The GPU Operator values
- * must contain one config under each name used by a pool.
- */
-export function devicePluginConfigName(pool: Pick<GpuPool, "sharing">): string {
-  const s = pool.sharing;
-  switch (s.mode) {
-    case "none":
-      return "default";
-    case "time-slicing":
-      return `time-slicing-${s.replicas}`;
-    case "mig":
-      return `mig-${s.profile}`;
-  }
-}
-
 /** Kubernetes name of a pool's EC2NodeClass and NodePool. */
 export function gpuPoolObjectName(pool: Pick<GpuPool, "name">): string {
   return `gpu-${pool.name}`;
@@ -53,9 +34,9 @@ export function gpuPoolNodeLabels(pool: GpuPool): Record<string, string> {
   return {
     [GPU_POOL_LABELS.pool]: pool.name,
     [GPU_POOL_LABELS.purpose]: pool.purpose,
-    [GPU_POOL_LABELS.sharing]: devicePluginConfigName(pool),
-    // mig-manager's stock configs are named all-<profile> (one profile on every GPU of the node).
-    ...(pool.sharing.mode === "mig" ? { [MIG_CONFIG_LABEL]: `all-${pool.sharing.profile}` } : {}),
+    // The device-plugin config and MIG layout names come from the GPU Operator values builder, so
+    // the node labels and the ConfigMap entries they select cannot drift apart.
+    ...gpuSharingNodeLabels(pool),
   };
 }
 

@@ -1,12 +1,12 @@
 import {
   DEFAULT_GPU_AMI_ALIAS,
   WARM_CAPACITY_PRIORITY_CLASS,
-  devicePluginConfigName,
   ec2NodeClassSpec,
   nodePoolSpec,
   warmCapacityDeployment,
   warmCapacityPods,
 } from "../../components/cluster/gpu-node-pool-specs";
+import { devicePluginConfigName } from "../../components/addons/gpu-operator-values";
 import { GpuPool } from "../../components/config/stack-schema";
 import { GPU_POOL_LABELS, GPU_TAINT } from "../../components/addons/addons-context";
 import { Built, buildCluster, named, ofType, stackConfig } from "./harness";
