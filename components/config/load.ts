@@ -9,6 +9,7 @@ import * as YAML from "yaml";
 import { ConfigValidationError, Problem } from "./errors";
 import { ModelSpec, SpecSource, validateModelSpecs } from "./model-schema";
 import { CONFIG_NAMESPACE, StackConfig, validateStackConfig } from "./stack-schema";
+import { decodeConfigValue } from "./config-value";
 
 /** Everything the program needs from config: the stack, its validated settings and the models. */
 export interface PlatformInputs {
@@ -81,7 +82,7 @@ export function rawStackConfig(): Record<string, unknown> {
   for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
     const [ns, name] = splitKey(key);
     if (ns !== CONFIG_NAMESPACE || isSecretKey(key)) continue;
-    out[name] = decode(value);
+    out[name] = decodeConfigValue(value);
   }
   return out;
 }
@@ -100,18 +101,6 @@ function isSecretKey(key: string): boolean {
 function splitKey(key: string): [string, string] {
   const i = key.indexOf(":");
   return i < 0 ? ["", key] : [key.slice(0, i), key.slice(i + 1)];
-}
-
-function decode(value: string): unknown {
-  const trimmed = value.trim();
-  if (/^[[{]/.test(trimmed) || /^(true|false|-?\d+(\.\d+)?)$/.test(trimmed)) {
-    try {
-      return JSON.parse(trimmed);
-    } catch {
-      return value;
-    }
-  }
-  return value;
 }
 
 /** Secret keys the config refers to must exist, or `pulumi up` would fail half-way. */

@@ -12,6 +12,7 @@ import { ModelSpec, validateModelSpecs } from "../../components/config/model-sch
 import { CONFIG_NAMESPACE, StackConfig, validateStackConfig } from "../../components/config/stack-schema";
 import { parseTrafficCsv, Traffic, TrafficError } from "../../components/capacity/traffic";
 import { readStackFile, StackFileError } from "../offline/stack-file";
+import { decodeConfigValue } from "../../components/config/config-value";
 
 /** A user-facing input problem (bad stack, spec or CSV); the CLI prints `message` and exits 1. */
 export class InputError extends Error {}
@@ -27,7 +28,7 @@ export function loadStackConfig(stack: string, root = PROJECT_ROOT): StackConfig
     const prefix = `${CONFIG_NAMESPACE}:`;
     for (const [key, value] of Object.entries(file.config)) {
       if (!key.startsWith(prefix) || file.secretKeys.includes(key)) continue;
-      raw[key.slice(prefix.length)] = decode(value);
+      raw[key.slice(prefix.length)] = decodeConfigValue(value);
     }
     return validateStackConfig(raw, file.file);
   } catch (err) {
@@ -61,19 +62,6 @@ function asInputError(err: unknown): Error {
   if (err instanceof ConfigValidationError || err instanceof TrafficError || err instanceof StackFileError)
     return new InputError(err.message);
   return err as Error;
-}
-
-/** Same decoding as `components/config/load.ts`: JSON objects, arrays, numbers and booleans. */
-function decode(value: string): unknown {
-  const trimmed = value.trim();
-  if (/^[[{]/.test(trimmed) || /^(true|false|-?\d+(\.\d+)?)$/.test(trimmed)) {
-    try {
-      return JSON.parse(trimmed);
-    } catch {
-      return value;
-    }
-  }
-  return value;
 }
 
 /** `--name value` flags into a map; throws an `InputError` naming an unknown flag. */
