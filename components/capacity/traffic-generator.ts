@@ -13,6 +13,7 @@ import type { ModelSpec } from "../config/model-schema";
 import type { StackConfig } from "../config/stack-schema";
 import { EventWindow, eventWindows } from "./forecast";
 import type { Traffic } from "./traffic";
+import { utcOffsetMinutes } from "./autoscaling";
 
 /** Options of `generateTraffic`. */
 export interface GeneratorOptions {
@@ -140,18 +141,7 @@ function gaussian(rand: () => number): number {
  * start (fixed-offset zones such as Asia/Shanghai; a DST change inside the week shifts by an hour).
  */
 function localClock(timeZone: string, atMs: number): (ms: number) => { hour: number; weekend: boolean } {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-  }).formatToParts(new Date(atMs));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
-  const offset = asUtc - Math.floor(atMs / 60_000) * 60_000;
+  const offset = utcOffsetMinutes(timeZone, atMs) * 60_000;
   return (ms) => {
     const d = new Date(ms + offset);
     const day = d.getUTCDay();
