@@ -8,11 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PlanJson, renderPrComment, StackPlans } from "../components/delivery/cost-diff";
-
-function flag(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
+import { InputError, parseFlags } from "./capacity/inputs";
 
 function readPlan(dir: string | undefined, stack: string): PlanJson | undefined {
   if (!dir) return undefined;
@@ -22,22 +18,29 @@ function readPlan(dir: string | undefined, stack: string): PlanJson | undefined 
 }
 
 function main(argv: string[]): number {
-  const head = flag(argv, "head");
+  const flags = parseFlags(argv, ["base", "head", "stacks", "commit"]);
+  const head = flags.get("head");
   if (!head) {
     console.error(
       "usage: npm run cost-diff -- --base <dir> --head <dir> [--stacks staging,prod] [--commit <sha>]",
     );
     return 1;
   }
-  const base = flag(argv, "base");
-  const stacks = (flag(argv, "stacks") ?? "staging,prod").split(",").filter(Boolean);
+  const base = flags.get("base");
+  const stacks = (flags.get("stacks") ?? "staging,prod").split(",").filter(Boolean);
   const plans: StackPlans[] = stacks.map((stack) => ({
     stack,
     base: readPlan(base, stack),
     head: readPlan(head, stack),
   }));
-  process.stdout.write(renderPrComment(plans, flag(argv, "commit")) + "\n");
+  process.stdout.write(renderPrComment(plans, flags.get("commit")) + "\n");
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof InputError)) throw err;
+  console.error(err.message);
+  process.exitCode = 1;
+}

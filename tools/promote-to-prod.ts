@@ -10,22 +10,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { startCanary } from "../components/delivery/spec-writer";
 import { checkStagingHealth } from "../components/delivery/staging-health";
-import { InputError, loadModelSpecs, loadStackConfig, PROJECT_ROOT } from "./capacity/inputs";
-
-function flag(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
+import { InputError, loadModelSpecs, loadStackConfig, parseFlags, PROJECT_ROOT } from "./capacity/inputs";
 
 async function main(argv: string[]): Promise<number> {
-  const model = flag(argv, "model");
+  const flags = parseFlags(argv, ["model", "hours", "prometheus", "models"]);
+  const model = flags.get("model");
   if (!model)
     throw new InputError(
       "usage: npm run promote-to-prod -- --model <name> [--hours 24] [--prometheus <url>] [--models <dir>]",
     );
-  const hours = Number(flag(argv, "hours") ?? 24);
+  const hours = Number(flags.get("hours") ?? 24);
   if (!(hours > 0)) throw new InputError("--hours must be a positive number");
-  const modelsDir = path.resolve(flag(argv, "models") ?? path.join(PROJECT_ROOT, "models"));
+  const modelsDir = path.resolve(flags.get("models") ?? path.join(PROJECT_ROOT, "models"));
   const find = (stack: string) => {
     const spec = loadModelSpecs(modelsDir, stack, loadStackConfig(stack)).find((s) => s.name === model);
     if (!spec) throw new InputError(`no model ${model} in ${modelsDir}`);
@@ -42,8 +38,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`${model}: prod already serves or canaries ${uri}; nothing to do`);
     return 0;
   }
-  const prometheus =
-    flag(argv, "prometheus") ?? process.env.STAGING_PROMETHEUS_URL ?? "http://localhost:9090";
+  const prometheus = flags.get("prometheus") ?? process.env.STAGING_PROMETHEUS_URL ?? "http://localhost:9090";
   const verdict = await checkStagingHealth(prometheus, staging, hours);
   for (const r of verdict.reasons) console.log(`  ${r}`);
   if (!verdict.ready) {

@@ -16,44 +16,37 @@ import type { ModelSpec } from "../components/config/model-schema";
 import { automationDeployer } from "../components/delivery/automation-deployer";
 import { canaryChecks, prometheusAnalyzer } from "../components/delivery/prometheus-analyzer";
 import { runPromotion } from "../components/delivery/promote";
-import { InputError, loadModelSpecs, loadStackConfig, PROJECT_ROOT } from "./capacity/inputs";
+import { InputError, loadModelSpecs, loadStackConfig, parseFlags, PROJECT_ROOT } from "./capacity/inputs";
 
 const USAGE =
   "usage: npm run promote -- --stack <name> --model <name> [--dry-run] [--prometheus <url>] [--models <dir>]";
 
-function flag(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
+type Flags = Map<string, string>;
 
 async function main(argv: string[]): Promise<number> {
-  const stack = flag(argv, "stack");
-  const model = flag(argv, "model");
-  const all = argv.includes("--all");
-  if (!stack || (!model && !all) || argv.includes("--help")) {
+  const flags = parseFlags(argv, ["stack", "model", "prometheus", "models"], ["all", "dry-run", "help"]);
+  const stack = flags.get("stack");
+  const model = flags.get("model");
+  const all = flags.has("all");
+  if (!stack || (!model && !all) || flags.has("help")) {
     console.error(USAGE);
-    return argv.includes("--help") ? 0 : 1;
+    return flags.has("help") ? 0 : 1;
   }
-  const modelsDir = path.resolve(flag(argv, "models") ?? path.join(PROJECT_ROOT, "models"));
+  const modelsDir = path.resolve(flags.get("models") ?? path.join(PROJECT_ROOT, "models"));
   const config = loadStackConfig(stack);
   const specs = loadModelSpecs(modelsDir, stack, config);
   // --all: every model with a canary in this stack, one after the other (CI after a deploy).
   const selected = all ? specs.filter((s) => s.canary) : specs.filter((s) => s.name === model);
   if (!all && selected.length === 0) throw new InputError(`no model ${model} in ${modelsDir}`);
   let exit = 0;
-  for (const spec of selected) exit = Math.max(exit, await promoteOne(spec, stack, modelsDir, argv));
+  for (const spec of selected) exit = Math.max(exit, await promoteOne(spec, stack, modelsDir, flags));
   if (all && selected.length === 0) console.log(`${stack}: no model has a canary`);
   return exit;
 }
 
-async function promoteOne(
-  spec: ModelSpec,
-  stack: string,
-  modelsDir: string,
-  argv: string[],
-): Promise<number> {
+async function promoteOne(spec: ModelSpec, stack: string, modelsDir: string, flags: Flags): Promise<number> {
   const model = spec.name;
-  const prometheus = flag(argv, "prometheus") ?? process.env.PROMETHEUS_URL ?? "http://localhost:9090";
+  const prometheus = flags.get("prometheus") ?? process.env.PROMETHEUS_URL ?? "http://localhost:9090";
   const log = (line: string) => console.log(line);
   const result = await runPromotion({
     spec,
@@ -67,7 +60,7 @@ async function promoteOne(
     analyze: prometheusAnalyzer(prometheus),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log,
-    dryRun: argv.includes("--dry-run"),
+    dryRun: flags.has("dry-run"),
   });
   log(`${model}: ${result.outcome}${result.failedStep ? ` at ${result.failedStep}%` : ""}`);
   return result.outcome === "rolled-back" ? 3 : 0;

@@ -64,14 +64,26 @@ function asInputError(err: unknown): Error {
   return err as Error;
 }
 
-/** `--name value` flags into a map; throws an `InputError` naming an unknown flag. */
-export function parseFlags(argv: readonly string[], allowed: readonly string[]): Map<string, string> {
+/**
+ * `--name value` flags (and value-less `booleans`, set to "true") into a map; throws an `InputError`
+ * naming an unknown flag, so a typo such as `--dryrun` can never run the real thing.
+ */
+export function parseFlags(
+  argv: readonly string[],
+  allowed: readonly string[],
+  booleans: readonly string[] = [],
+): Map<string, string> {
   const out = new Map<string, string>();
+  const known = [...allowed, ...booleans].map((a) => `--${a}`).join(", ");
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const name = flag.replace(/^--/, "");
+    if (flag.startsWith("--") && booleans.includes(name)) {
+      out.set(name, "true");
+      continue;
+    }
     if (!flag.startsWith("--") || !allowed.includes(name))
-      throw new InputError(`unknown argument ${flag}; allowed: ${allowed.map((a) => `--${a}`).join(", ")}`);
+      throw new InputError(`unknown argument ${flag}; allowed: ${known}`);
     const value = argv[i + 1];
     if (value === undefined || value.startsWith("--")) throw new InputError(`${flag} needs a value`);
     out.set(name, value);
