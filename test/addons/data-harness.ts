@@ -9,6 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext, PodRoleArgs } from "../../components/cluster/cluster-context";
 import { RecordedResource, recordingMocks } from "../../tools/offline/mock-cloud";
+import { quiesce } from "../helpers/stack";
 
 /** A `podRole` call the fake cluster saw. */
 export interface PodRoleCall {
@@ -64,17 +65,6 @@ export function fakeCluster(podRoles: PodRoleCall[], withVpc = true): ClusterCon
       );
     },
   };
-}
-
-/** Waits until no new registration arrives for a few rounds (outputs resolve over ticks). */
-async function quiesce(sink: RecordedResource[]): Promise<void> {
-  let stable = 0;
-  let last = -1;
-  for (let i = 0; i < 400 && stable < 5; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    stable = sink.length === last ? stable + 1 : 0;
-    last = sink.length;
-  }
 }
 
 /** Runs `build` in a mocked stack, recording resources, their `protect` option and pod-role calls. */

@@ -2,48 +2,9 @@
  * Test harness for the add-on components: validated stack configs from the committed stack files, and
  * a recorder that runs component code under the Pulumi mock runtime and returns what it declared.
  */
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
-import { StackConfig, validateStackConfig } from "../../components/config/stack-schema";
-import { RecordedResource, recordingMocks } from "../../tools/offline/mock-cloud";
-import { ROOT } from "../helpers/program";
-
-/** The validated config of a committed stack file, optionally edited (raw values) before validation. */
-export function stackConfig(stack: string, edit?: (raw: Record<string, any>) => void): StackConfig {
-  const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
-    config: Record<string, unknown>;
-  };
-  const raw: Record<string, any> = {};
-  for (const [k, v] of Object.entries(doc.config))
-    if (k.startsWith("mlops-platform:")) raw[k.slice("mlops-platform:".length)] = v;
-  edit?.(raw);
-  return validateStackConfig(raw, `Pulumi.${stack}.yaml`);
-}
-
-/** Waits until no new resource registration arrives for a few rounds (outputs resolve over ticks). */
-async function quiesce(sink: RecordedResource[]): Promise<void> {
-  let stable = 0;
-  let last = -1;
-  for (let i = 0; i < 200 && stable < 5; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    stable = sink.length === last ? stable + 1 : 0;
-    last = sink.length;
-  }
-}
-
-/** Runs `build` under fresh recording mocks and returns every resource it registered. */
-export async function record<T>(
-  build: () => T,
-  stack = "staging",
-): Promise<{ resources: RecordedResource[]; built: T }> {
-  const sink: RecordedResource[] = [];
-  await pulumi.runtime.setMocks(recordingMocks(sink, "ap-southeast-1"), "mlops-platform", stack, false);
-  const built = build();
-  await quiesce(sink);
-  return { resources: sink, built };
-}
+import { RecordedResource } from "../../tools/offline/mock-cloud";
+export { record, stackConfig } from "../helpers/stack";
 
 /**
  * A parent for calling the `createX` functions directly. When `captured` is given, the resource

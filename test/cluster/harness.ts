@@ -2,33 +2,12 @@
  * Builds the cluster layer for a committed stack config under the SDK's mock runtime and returns
  * every resource it declared (tools/offline/mock-cloud.ts records them; unmocked invokes throw).
  */
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
 import { Cluster } from "../../components/cluster/cluster";
-import { StackConfig, validateStackConfig } from "../../components/config/stack-schema";
+import { StackConfig } from "../../components/config/stack-schema";
 import { RecordedResource, recordingMocks } from "../../tools/offline/mock-cloud";
 import { unwrap } from "../../tools/offline/run-program";
-import { ROOT } from "../helpers/program";
-
-/** The `mlops-platform:*` values of a committed stack file, prefix stripped. */
-export function stackValues(stack: string): Record<string, any> {
-  const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
-    config: Record<string, unknown>;
-  };
-  const out: Record<string, any> = {};
-  for (const [k, v] of Object.entries(doc.config))
-    if (k.startsWith("mlops-platform:")) out[k.slice("mlops-platform:".length)] = v;
-  return out;
-}
-
-/** Validated config of a committed stack, optionally edited first (raw values, before defaults). */
-export function stackConfig(stack: string, edit?: (raw: Record<string, any>) => void): StackConfig {
-  const raw = stackValues(stack);
-  edit?.(raw);
-  return validateStackConfig(raw, `Pulumi.${stack}.yaml`);
-}
+export { stackConfig, stackValues } from "../helpers/stack";
 
 /** What one build recorded. */
 export interface Built {

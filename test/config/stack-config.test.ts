@@ -1,20 +1,6 @@
-import * as fs from "fs";
-import * as path from "path";
-import * as YAML from "yaml";
 import { ConfigValidationError } from "../../components/config/errors";
 import { validateStackConfig } from "../../components/config/stack-schema";
-import { ROOT } from "../helpers/program";
-
-/** The `mlops-platform:*` values of a committed stack file, prefix stripped. */
-function stackValues(stack: string): Record<string, any> {
-  const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
-    config: Record<string, unknown>;
-  };
-  const out: Record<string, any> = {};
-  for (const [k, v] of Object.entries(doc.config))
-    if (k.startsWith("mlops-platform:")) out[k.slice("mlops-platform:".length)] = v;
-  return out;
-}
+import { stackValues } from "../helpers/stack";
 
 /** Validates and returns the error message (fails the test if the config is valid). */
 function problemsOf(raw: Record<string, any>): string {

@@ -2,30 +2,19 @@
  * Test harness for the model stacks: committed stack configs and model specs, fake cluster and
  * add-on contexts, and a recorder that runs ModelStack under the Pulumi mock runtime.
  */
-import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { readModelSources } from "../../components/config/load";
 import { ModelSpec, SpecSource, validateModelSpecs } from "../../components/config/model-schema";
-import { StackConfig, validateStackConfig } from "../../components/config/stack-schema";
+import { StackConfig } from "../../components/config/stack-schema";
 import type { AddonsContext } from "../../components/addons/addons-context";
 import type { ClusterContext } from "../../components/cluster/cluster-context";
-import { RecordedResource, recordingMocks } from "../../tools/offline/mock-cloud";
+import { RecordedResource } from "../../tools/offline/mock-cloud";
 import { ROOT } from "../helpers/program";
-
-/** The validated config of a committed stack file, optionally edited (raw values) first. */
-export function stackConfig(stack: string, edit?: (raw: Record<string, any>) => void): StackConfig {
-  const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
-    config: Record<string, unknown>;
-  };
-  const raw: Record<string, any> = {};
-  for (const [k, v] of Object.entries(doc.config))
-    if (k.startsWith("mlops-platform:")) raw[k.slice("mlops-platform:".length)] = v;
-  edit?.(raw);
-  return validateStackConfig(raw, `Pulumi.${stack}.yaml`);
-}
+import { stackConfig } from "../helpers/stack";
+export { record, stackConfig } from "../helpers/stack";
 
 /** The committed model specs, validated for a stack. */
 export function committedModels(stack: string, cfg = stackConfig(stack)): ModelSpec[] {
@@ -86,29 +75,6 @@ export function fakeAddons(): AddonsContext {
     inferenceGateway: { namespace: "envoy-gateway-system", name: "inference" },
     dependsOn: [],
   };
-}
-
-/** Waits until no new resource registration arrives for a few rounds. */
-async function quiesce(sink: RecordedResource[]): Promise<void> {
-  let stable = 0;
-  let last = -1;
-  for (let i = 0; i < 400 && stable < 5; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    stable = sink.length === last ? stable + 1 : 0;
-    last = sink.length;
-  }
-}
-
-/** Runs `build` under fresh recording mocks and returns every resource it registered. */
-export async function record<T>(
-  build: () => T,
-  stack = "staging",
-): Promise<{ resources: RecordedResource[]; built: T }> {
-  const sink: RecordedResource[] = [];
-  await pulumi.runtime.setMocks(recordingMocks(sink, "ap-southeast-1"), "mlops-platform", stack, false);
-  const built = build();
-  await quiesce(sink);
-  return { resources: sink, built };
 }
 
 /** Type tokens the model stack declares. */

@@ -4,22 +4,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
 import { readModelSources } from "../../components/config/load";
 import { ModelSpec, validateModelSpecs } from "../../components/config/model-schema";
-import { StackConfig, validateStackConfig } from "../../components/config/stack-schema";
 import { ROOT } from "../helpers/program";
-
-/** The `mlops-platform:*` values of a committed stack file, prefix stripped, validated. */
-export function stackConfig(stack: string): StackConfig {
-  const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
-    config: Record<string, unknown>;
-  };
-  const raw: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(doc.config))
-    if (k.startsWith("mlops-platform:")) raw[k.slice("mlops-platform:".length)] = v;
-  return validateStackConfig(raw, `Pulumi.${stack}.yaml`);
-}
+import { stackConfig } from "../helpers/stack";
+export { stackConfig } from "../helpers/stack";
 
 /** A fully featured model: canary, features, quality, retraining on drift and quality. */
 export const HOMEPAGE_FEED = {
