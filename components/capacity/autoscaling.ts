@@ -40,13 +40,54 @@ export function forecastTargetPerReplica(spec: ModelSpec): number {
   return kedaTargetPerReplica(spec) * FORECAST_TARGET_FACTOR;
 }
 
+/** Tolerance of the HPA on each side: a usage ratio within it of 1 changes nothing. */
+export interface HpaTolerance {
+  readonly scaleUp: number;
+  readonly scaleDown: number;
+}
+
+/** Kubernetes' cluster-wide default (kube-controller-manager `--horizontal-pod-autoscaler-tolerance`). */
+export const HPA_DEFAULT_TOLERANCE: HpaTolerance = { scaleUp: 0.1, scaleDown: 0.1 };
+
+/**
+ * The per-HPA tolerance the platform deploys (`behavior.scaleUp/scaleDown.tolerance`, KEP-4951).
+ * With the default 10%, a replica set at target 0.9 only grows once usage reaches 99% of what it
+ * serves within the SLO, and at 60 replicas it ignores a shortfall of 6: both cost SLO minutes or
+ * force a low target. Scale-up acts on any excess (0); scale-down keeps 2% of hysteresis, and the
+ * 300 s stabilisation window below still keeps noise from flapping replicas.
+ */
+export const PLATFORM_HPA_TOLERANCE: HpaTolerance = { scaleUp: 0, scaleDown: 0.02 };
+
+/**
+ * First Kubernetes minor version whose API server and controller manager honour a per-HPA
+ * tolerance by default: the `HPAConfigurableTolerance` feature gate is alpha (off) in 1.33-1.34 and
+ * beta (on) from 1.35 (KEP-4951 kep.yaml; Kubernetes feature-gates reference). KEDA copies
+ * `advanced.horizontalPodAutoscalerConfig.behavior` into the HPA it owns and carries the field from
+ * v2.18 (keda-docs #1660).
+ */
+export const CONFIGURABLE_TOLERANCE_SINCE = "1.35";
+
+/**
+ * The tolerance HPAs get on a cluster of `kubernetesVersion`: the platform's where the API honours
+ * it; the default elsewhere (an older API server would drop the field, so it is not written).
+ */
+export function hpaTolerance(kubernetesVersion: string): HpaTolerance {
+  const minor = (v: string) => Number(v.split(".")[1] ?? 0);
+  return minor(kubernetesVersion) >= minor(CONFIGURABLE_TOLERANCE_SINCE)
+    ? PLATFORM_HPA_TOLERANCE
+    : HPA_DEFAULT_TOLERANCE;
+}
+
 /**
  * HPA behaviour for the ScaledObject (`spec.advanced.horizontalPodAutoscalerConfig.behavior`):
  * scale up at once (no stabilisation; double or +4 pods per 15 s, whichever is more, the HPA
  * defaults), scale down only after 300 s of lower recommendations so a dip does not throw away
- * replicas that cost a cold start to bring back.
+ * replicas that cost a cold start to bring back. A `tolerance` other than the default is written
+ * per direction as a quantity string (the CRD field is int-or-string, so 0.02 must be quoted).
  */
-export function scalingBehavior(): Record<string, unknown> {
+export function scalingBehavior(tolerance: HpaTolerance = HPA_DEFAULT_TOLERANCE): Record<string, unknown> {
+  const custom = tolerance !== HPA_DEFAULT_TOLERANCE;
+  const tol = (x: number) => (custom ? { tolerance: String(x) } : {});
   return {
     scaleUp: {
       stabilizationWindowSeconds: 0,
@@ -55,10 +96,12 @@ export function scalingBehavior(): Record<string, unknown> {
         { type: "Percent", value: 100, periodSeconds: 15 },
         { type: "Pods", value: 4, periodSeconds: 15 },
       ],
+      ...tol(tolerance.scaleUp),
     },
     scaleDown: {
       stabilizationWindowSeconds: SCALE_DOWN_STABILIZATION_SECONDS,
       policies: [{ type: "Percent", value: 100, periodSeconds: 15 }],
+      ...tol(tolerance.scaleDown),
     },
   };
 }

@@ -1,17 +1,19 @@
 /**
  * Minute-by-minute replay of per-model traffic through four capacity strategies (DESIGN section 6):
  * - `static`   whole GPUs for each model's weekly peak, one model per GPU, always on (the "before");
- * - `reactive` KEDA/HPA on current traffic only, Karpenter nodes, time-sliced packing;
+ * - `reactive` KEDA/HPA on current traffic only with the stock HPA settings (10% tolerance),
+ *              Karpenter nodes, time-sliced packing;
  * - `platform` what this project deploys: `reactive` plus the forecast trigger and the event cron
- *              triggers of `autoscaling.ts`, with the same targets and formula;
+ *              triggers of `autoscaling.ts`, with the same targets and formula, and the HPA
+ *              tolerance of `hpaTolerance(config.cluster.kubernetesVersion)`;
  * - `oracle`   perfect foresight and instant start: exactly the replicas each minute needs, packed
  *              into the cheapest nodes, billed per minute (the limit).
  *
  * The model of the real controls, and its simplifications:
  * - KEDA polls every 15 s; with per-minute traffic this is one decision per minute that sees the
  *   rate of the previous minute (what `rate(...[1m])` holds at that moment);
- * - HPA: each metric proposes `ceil(value / target)` unless within the 10% tolerance of the current
- *   replicas, the max proposal wins (cron triggers propose their `desiredReplicas`); scale-up is
+ * - HPA: each metric proposes `ceil(value / target)` unless within the tolerance of the current
+ *   replicas (per direction), the max proposal wins (cron triggers propose their `desiredReplicas`); scale-up is
  *   immediate, scale-down takes the max recommendation of the last 300 s (stabilisation window);
  * - a new pod is ready `coldStartSeconds` after it starts, and a pod that needs a new node starts
  *   when the node is ready, `provisioningSeconds` after Karpenter launches it (cheapest fit for all
@@ -24,8 +26,10 @@
  * - Karpenter consolidation follows `karpenterDisruption(pool, config.timeZone)`, the NodePool's
  *   `spec.disruption`: where its budgets allow reason `Underutilized` (serving pools, 01:00-05:00
  *   local), one underused node a minute whose pods fit on the other ready nodes for
- *   `consolidateAfter` is drained and its pods restart elsewhere with a cold start (the
- *   PodDisruptionBudget's one-pod-at-a-time pacing is not modelled: all its pods move at once);
+ *   `consolidateAfter` is drained: the PodDisruptionBudget (`maxUnavailable: 1`) lets Karpenter
+ *   evict one pod of each model at a time, the next once the replacement (started elsewhere at
+ *   once) is ready, so a model with j pods there is one replica short for j cold starts; the node
+ *   takes no new pods and is billed until its last pod has left;
  *   `reactive` and `platform` share the cluster, so both get the same consolidation;
  * - `maxGpus` is not enforced (the result reports the peak GPUs so a binding limit is visible);
  * - pods are packed by GPU slices only: their CPU and memory requests are not checked against the
@@ -38,6 +42,9 @@
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
 import {
+  HPA_DEFAULT_TOLERANCE,
+  HpaTolerance,
+  hpaTolerance,
   karpenterDisruption,
   cronFloorAt,
   durationSeconds,
@@ -85,9 +92,6 @@ export interface SimulationResult {
 
 /** Karpenter v1 `spec.disruption.consolidationPolicy` values. */
 export type ConsolidationPolicy = "WhenEmpty" | "WhenEmptyOrUnderutilized";
-
-/** HPA's default tolerance: usage within ±10% of target changes nothing. */
-export const HPA_TOLERANCE = 0.1;
 
 /** Options of `simulate`. */
 export interface SimulateOptions {
@@ -267,6 +271,8 @@ interface SimNode {
   emptySince: number;
   /** First minute since which the node's pods would fit on the other nodes (underutilized). */
   movableSince: number;
+  /** Being drained by consolidation: tainted, removed once this second has passed. */
+  drainedAtSec?: number;
 }
 
 /** `reactive` (forecast off) or `platform` (forecast + event cron triggers) on Karpenter nodes. */
@@ -293,6 +299,9 @@ function runAutoscaled(
   const nodes: SimNode[] = [];
   const podNode: number[][] = models.map(() => []);
   const podReady: number[][] = models.map(() => []);
+  // Pods evicted by a drain that still serve until these seconds (PDB pacing).
+  const leaving: number[][] = models.map(() => []);
+  const tolerance = platform ? hpaTolerance(config.cluster.kubernetesVersion) : HPA_DEFAULT_TOLERANCE;
   const recs = models.map(() => new Int32Array(window));
   const largest = Math.max(1, ...models.map((c) => c.devices));
 
@@ -303,7 +312,7 @@ function runAutoscaled(
   const gpus = () => nodes.reduce((a, n) => a + n.option.gpus, 0);
   const place = (m: number, t: number): boolean => {
     const d = models[m].devices;
-    const i = nodes.findIndex((n) => n.option.slots - n.used >= d);
+    const i = nodes.findIndex((n) => n.drainedAtSec === undefined && n.option.slots - n.used >= d);
     if (i < 0) return false;
     nodes[i].used += d;
     podNode[m].push(i);
@@ -318,11 +327,12 @@ function runAutoscaled(
    * its cold start, the cost of consolidating serving pods.
    */
   const consolidateOne = (t: number) => {
+    const usable = (n: SimNode) => n.readySec <= t * 60 && n.drainedAtSec === undefined;
     let free = 0;
-    for (const n of nodes) if (n.readySec <= t * 60) free += n.option.slots - n.used;
+    for (const n of nodes) if (usable(n)) free += n.option.slots - n.used;
     let pick = -1;
     nodes.forEach((n, i) => {
-      const fits = n.used > 0 && n.readySec <= t * 60 && free - (n.option.slots - n.used) >= n.used;
+      const fits = n.used > 0 && usable(n) && free - (n.option.slots - n.used) >= n.used;
       if (!fits) {
         n.movableSince = Infinity;
         return;
@@ -332,21 +342,28 @@ function runAutoscaled(
     });
     if (pick < 0) return;
     const from = nodes[pick];
+    let lastLeaves = t * 60;
     models.forEach((c, m) => {
+      const cold = c.spec.serving.coldStartSeconds;
+      let k = 0; // this model's pods evicted so far: the PDB lets one go per cold start
       for (let p = 0; p < podNode[m].length; p++) {
         if (podNode[m][p] !== pick) continue;
-        const j = nodes.findIndex(
-          (n, k) => k !== pick && n.readySec <= t * 60 && n.option.slots - n.used >= c.devices,
-        );
+        const j = nodes.findIndex((n, x) => x !== pick && usable(n) && n.option.slots - n.used >= c.devices);
         if (j < 0) continue;
         nodes[j].used += c.devices;
         from.used -= c.devices;
         podNode[m][p] = j;
-        podReady[m][p] = t * 60 + c.spec.serving.coldStartSeconds;
+        // The replacement starts when the old pod is evicted, k cold starts from now; until then
+        // the old pod serves (counted in `leaving` if it was ready).
+        const evictedAt = t * 60 + k * cold;
+        if (k > 0 && podReady[m][p] <= t * 60) leaving[m].push(evictedAt);
+        podReady[m][p] = evictedAt + cold;
+        lastLeaves = Math.max(lastLeaves, evictedAt);
+        k++;
       }
     });
     from.movableSince = Infinity;
-    from.emptySince = t - consolidateMin; // drained: removed below this minute
+    from.drainedAtSec = lastLeaves;
   };
 
   // Warm start: the replicas minute 0 needs, on ready nodes, all ready.
@@ -368,10 +385,10 @@ function runAutoscaled(
     models.forEach((c, m) => {
       const current = podNode[m].length;
       const observed = t > 0 ? c.series[t - 1] : c.series[0];
-      let rec = propose(observed, c.target, current);
+      let rec = propose(observed, c.target, current, tolerance);
       if (platform) {
         const forecast = forecastAt(c.series, t, c.lead, { nowMs, events });
-        rec = Math.max(rec, propose(forecast, c.forecastTarget, current));
+        rec = Math.max(rec, propose(forecast, c.forecastTarget, current, tolerance));
         rec = Math.max(rec, cronFloorAt(c.spec, events, c.lead, nowMs));
       }
       rec = clampReplicas(c.spec, rec);
@@ -398,6 +415,11 @@ function runAutoscaled(
     let total = gpus();
     for (let i = nodes.length - 1; i >= 0; i--) {
       const n = nodes[i];
+      if (n.drainedAtSec !== undefined) {
+        // Karpenter deletes a drained node once its last pod is evicted.
+        if (n.drainedAtSec > t * 60) continue;
+        n.emptySince = t - consolidateMin;
+      }
       if (n.used > 0) {
         n.emptySince = t + 1;
         continue;
@@ -411,6 +433,8 @@ function runAutoscaled(
     models.forEach((c, m) => {
       let ready = 0;
       for (const r of podReady[m]) if (r <= t * 60) ready++;
+      for (const until of leaving[m]) if (until > t * 60) ready++;
+      if (leaving[m].length > 0) leaving[m] = leaving[m].filter((until) => until > t * 60);
       acc.serve(c.series[t], ready, c.spec, t);
     });
     acc.provision(
@@ -422,9 +446,21 @@ function runAutoscaled(
   }
 }
 
-/** HPA proposal for one metric: unchanged within the tolerance, else `ceil(value / target)`. */
-export function propose(value: number, target: number, current: number): number {
-  if (current > 0 && Math.abs(value / (target * current) - 1) <= HPA_TOLERANCE) return current;
+/**
+ * HPA proposal for one metric: unchanged while the usage ratio `value / (target × current)` is
+ * within the tolerance of 1 on its side (Kubernetes replica_calculator: above 1 by at most
+ * `scaleUp`, below by at most `scaleDown`), else `ceil(value / target)`.
+ */
+export function propose(
+  value: number,
+  target: number,
+  current: number,
+  tolerance: HpaTolerance = HPA_DEFAULT_TOLERANCE,
+): number {
+  if (current > 0) {
+    const ratio = value / (target * current);
+    if (ratio >= 1 ? ratio - 1 <= tolerance.scaleUp : 1 - ratio <= tolerance.scaleDown) return current;
+  }
   return Math.ceil(value / target - 1e-9);
 }
 

@@ -34,7 +34,7 @@ export const EKS_ADDONS = {
 export interface EksClusterArgs {
   /** EKS cluster name (also the discovery tag value). */
   readonly clusterName: string;
-  /** Kubernetes minor version, e.g. `1.33`. */
+  /** Kubernetes minor version, e.g. `1.35`. */
   readonly kubernetesVersion: string;
   /** Subnets for the control plane's ENIs (the private subnets). */
   readonly subnetIds: pulumi.Input<string[]>;

@@ -14,9 +14,10 @@ import { GpuPool } from "../config/stack-schema";
  * `al2023` family Karpenter resolves the NVIDIA variant (driver + container toolkit preinstalled) for
  * GPU instance types itself. Pinned, never `@latest`: a new AMI would otherwise drift (replace) every
  * GPU node the day AWS publishes it. Syntax `<family>@<version>` per karpenter.sh "NodeClasses"
- * (amiSelectorTerms.alias); release v20251016 exists (awslabs/amazon-eks-ami issue 2470). Bump deliberately.
+ * (amiSelectorTerms.alias); release v20260818 (August 2026, after EKS 1.35 shipped in January) is named
+ * as an upstream tag in awslabs/amazon-eks-ami PRs 2807 and 2815. Bump deliberately.
  */
-export const DEFAULT_GPU_AMI_ALIAS = "al2023@v20251016";
+export const DEFAULT_GPU_AMI_ALIAS = "al2023@v20260818";
 
 /** Container image of the warm-capacity pods: the Kubernetes pause image, pinned. */
 export const PAUSE_IMAGE = "registry.k8s.io/pause:3.10";

@@ -88,8 +88,8 @@ const cluster = strictObject({
   mode: z.enum(["eks", "existing"]).default("eks"),
   kubernetesVersion: z
     .string()
-    .regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.33")
-    .default("1.33"),
+    .regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.35")
+    .default("1.35"),
   vpcCidr: cidr.default("10.40.0.0/16"),
   availabilityZones: z.number().int().min(2, "the VPC spans at least two zones").max(6).default(3),
   endpoint: strictObject({
@@ -202,7 +202,7 @@ export const stackConfigSchema = strictObject({
   timeZone: timeZone.default("Asia/Shanghai"),
   cluster: cluster.default({
     mode: "eks",
-    kubernetesVersion: "1.33",
+    kubernetesVersion: "1.35",
     vpcCidr: "10.40.0.0/16",
     availabilityZones: 3,
     endpoint: { privateAccess: true, publicAccessCidrs: [] },

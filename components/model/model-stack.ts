@@ -24,6 +24,7 @@ import { buildInferenceService, RUNTIME_PROFILES } from "./inference-service";
 import { buildNetworkPolicies } from "./network-policies";
 import { buildPodDisruptionBudget, buildPodMonitor } from "./pod-monitor";
 import { buildScaledObject } from "./scaled-object";
+import { hpaTolerance } from "../capacity/autoscaling";
 import { ModelMonitoring } from "./model-monitoring";
 import { buildTrainingDag, trainingDagId } from "./training-dag";
 import { modelLabels, modelNamespace, resolveModelUri, Variant, variantLabels, variantsOf } from "./variants";
@@ -179,6 +180,7 @@ export function createModelStack(
       targetUtilization: spec.serving.targetUtilization,
       extraTriggers: args.scaling?.extraTriggers?.(variant) ?? [],
       minReplicaOverride: args.scaling?.minReplicaOverride?.(variant),
+      tolerance: hpaTolerance(config.cluster.kubernetesVersion),
     });
     new k8s.apiextensions.CustomResource(`${name}-scaler-${variant.name}`, scaled as never, inNsCrd);
     const pdb = buildPodDisruptionBudget({

@@ -6,11 +6,11 @@
  * the threshold is the request rate one replica should carry: `rpsPerReplica x targetUtilization`
  * (the headroom absorbs bursts while new pods start). The HPA behaviour is the capacity planner's
  * `scalingBehavior()` - up at once (+100% or +4 pods per 15 s), down only after a 300 s stabilisation
- * window - the same controls `npm run simulate` replays, so the measured utilization and SLO misses
+ * window, with the cluster's HPA tolerance - the same controls `npm run simulate` replays, so the measured utilization and SLO misses
  * are those of what is deployed (Kubernetes HPA docs, "Configurable scaling behavior").
  */
 import { NAMESPACES } from "../addons/addons-context";
-import { scalingBehavior } from "../capacity/autoscaling";
+import { HpaTolerance, scalingBehavior } from "../capacity/autoscaling";
 import { predictorName } from "./variants";
 
 /** In-cluster Prometheus of kube-prometheus-stack (service `<release>-prometheus`, port 9090). */
@@ -45,6 +45,11 @@ export interface ScaledObjectInputs {
   readonly minReplicaOverride?: number;
   /** Prometheus address. @default PROMETHEUS_URL */
   readonly prometheusUrl?: string;
+  /**
+   * HPA tolerance per direction (`hpaTolerance(kubernetesVersion)`).
+   * @default the Kubernetes default, not written
+   */
+  readonly tolerance?: HpaTolerance;
 }
 
 /** Per-replica request-rate threshold, rounded to 2 decimals (KEDA parses it as a quantity). */
@@ -68,7 +73,7 @@ export function buildScaledObject(inp: ScaledObjectInputs): Record<string, unkno
       maxReplicaCount: inp.maxReplicas,
       advanced: {
         horizontalPodAutoscalerConfig: {
-          behavior: scalingBehavior(),
+          behavior: scalingBehavior(inp.tolerance),
         },
       },
       triggers: [

@@ -11,6 +11,9 @@ import {
   karpenterDisruption,
   kedaTargetPerReplica,
   scalingBehavior,
+  hpaTolerance,
+  HPA_DEFAULT_TOLERANCE,
+  PLATFORM_HPA_TOLERANCE,
   underutilizedConsolidationAllowed,
   utcOffsetMinutes,
 } from "../../components/capacity/autoscaling";
@@ -79,6 +82,17 @@ describe("autoscaling parameters", () => {
     const b = scalingBehavior() as any;
     expect(b.scaleUp.stabilizationWindowSeconds).toBe(0);
     expect(b.scaleDown.stabilizationWindowSeconds).toBe(300);
+    expect(b.scaleUp).not.toHaveProperty("tolerance"); // the cluster default is not written
+  });
+
+  test("per-HPA tolerance from Kubernetes 1.35 (HPAConfigurableTolerance beta), quoted quantities", () => {
+    expect(hpaTolerance("1.35")).toBe(PLATFORM_HPA_TOLERANCE);
+    expect(hpaTolerance("1.36")).toBe(PLATFORM_HPA_TOLERANCE);
+    expect(hpaTolerance("1.34")).toBe(HPA_DEFAULT_TOLERANCE);
+    const b = scalingBehavior(hpaTolerance("1.35")) as any;
+    expect(b.scaleUp.tolerance).toBe(String(PLATFORM_HPA_TOLERANCE.scaleUp));
+    expect(b.scaleDown.tolerance).toBe(String(PLATFORM_HPA_TOLERANCE.scaleDown));
+    expect(typeof b.scaleDown.tolerance).toBe("string"); // int-or-string CRD field: 0.02 must be quoted
   });
 
   test("training pools only give back empty nodes, after the pool's consolidateAfter", () => {

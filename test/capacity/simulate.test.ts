@@ -1,4 +1,5 @@
-import { simulate, StrategyName } from "../../components/capacity/simulate";
+import { propose, simulate, StrategyName } from "../../components/capacity/simulate";
+import { HPA_DEFAULT_TOLERANCE, PLATFORM_HPA_TOLERANCE } from "../../components/capacity/autoscaling";
 import { generateTraffic } from "../../components/capacity/traffic-generator";
 import type { Traffic } from "../../components/capacity/traffic";
 import { fixtureSpecs, prodConfig, spec, tinyConfig } from "./helpers";
@@ -87,8 +88,55 @@ describe("Karpenter consolidation follows the NodePool's disruption budgets", ()
     expect(night.sloMissMinutes).toBeGreaterThan(day.sloMissMinutes);
   });
 
+  test("the PodDisruptionBudget paces the drain: one pod of a model at a time", () => {
+    // a and b each scale 4 -> 2, leaving a,a | b,b; the first node is drained at 02:08. Evicted
+    // together, a's two pods would leave it with none; with maxUnavailable 1 the second goes only
+    // when the first's replacement is ready, so a is one short for two cold starts (60 s each).
+    const halve = Array.from({ length: 20 }, (_, i) => (i < 2 ? 300 : 150));
+    const ready: Record<string, number[]> = { a: [], b: [] };
+    simulate(
+      config,
+      specs,
+      {
+        models: ["a", "b"],
+        startMs: Date.parse("2026-12-08T02:00:00+08:00"),
+        minutes: 20,
+        rps: [halve, halve].map((x) => Float64Array.from(x)),
+      },
+      { trace: (strategy, model, _t, _d, r) => strategy === "reactive" && ready[model].push(r) },
+    );
+    expect(ready.a.slice(6, 12)).toEqual([4, 2, 1, 1, 2, 2]);
+    expect(ready.b.slice(6, 12)).toEqual([4, 2, 2, 2, 2, 2]);
+  });
+
   test("by day both nodes stay until one is empty (WhenEmpty behaviour)", () => {
     expect(run("12:00").gpuHours).toBeCloseTo((2 * 30) / 60, 9);
+  });
+});
+
+describe("HPA tolerance per direction", () => {
+  test("the default 10% ignores a 6% excess; the platform's scale-up tolerance of 0 does not", () => {
+    // 10 replicas at 80 rps target carrying 850 rps: usage ratio 1.0625.
+    expect(propose(850, 80, 10, HPA_DEFAULT_TOLERANCE)).toBe(10);
+    expect(propose(850, 80, 10, PLATFORM_HPA_TOLERANCE)).toBe(11);
+  });
+
+  test("scale-down keeps its own tolerance: a 1.5% dip changes nothing, a 12.5% dip does", () => {
+    expect(propose(788, 80, 10, PLATFORM_HPA_TOLERANCE)).toBe(10);
+    expect(propose(700, 80, 10, PLATFORM_HPA_TOLERANCE)).toBe(9);
+    expect(propose(700, 80, 10, HPA_DEFAULT_TOLERANCE)).toBe(9);
+  });
+
+  test("reactive keeps the stock 10%, platform gets the cluster's tolerance", () => {
+    // 8 replicas at 80 rps per replica; demand creeps 5% above the target: only platform grows.
+    const config = tinyConfig({ sharing: { mode: "time-slicing", replicas: 8 } });
+    const t = traffic(["m"], [640, 672, 672, 672, 672]);
+    const seen: { strategy: StrategyName; ready: number }[] = [];
+    simulate(config, [spec("m")], t, {
+      trace: (strategy, _m, _t, _d, ready) => seen.push({ strategy, ready }),
+    });
+    expect(readyTrace(seen, "reactive")).toEqual([8, 8, 8, 8, 8]);
+    expect(readyTrace(seen, "platform").at(-1)).toBe(9);
   });
 });
 

@@ -21,7 +21,7 @@ describe("stack config", () => {
 
   test("defaults are applied", () => {
     const cfg = validateStackConfig(stackValues("staging"), "Pulumi.staging.yaml");
-    expect(cfg.cluster.kubernetesVersion).toBe("1.33");
+    expect(cfg.cluster.kubernetesVersion).toBe("1.35");
     expect(cfg.addons.monitoring.grafanaAdminUser).toBe("admin");
     expect(cfg.gpuPools[0].consolidateAfter).toBe("5m");
   });

@@ -143,6 +143,9 @@ describe.each(["staging", "prod"])("ModelStack for every committed model of %s",
         });
         expect(so.spec.minReplicaCount).toBe(v.replicas.min);
         expect(so.spec.maxReplicaCount).toBe(v.replicas.max);
+        // Kubernetes 1.35: the HPA acts on any excess and keeps 2% of scale-down hysteresis.
+        const behavior = so.spec.advanced.horizontalPodAutoscalerConfig.behavior;
+        expect([behavior.scaleUp.tolerance, behavior.scaleDown.tolerance]).toEqual(["0", "0.02"]);
         expect(so.spec.triggers[0].metadata.query).toBe(
           `sum(rate(mlops_model_requests_total{model="${m.name}",variant="${v.name}"}[1m]))`,
         );
