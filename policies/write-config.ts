@@ -1,13 +1,15 @@
 /**
  * Writes `policies/config/<stack>.json`, the `--policy-pack-config` for one stack: enforcement for
- * the stack's environment and the capacity facts from `Pulumi.<stack>.yaml`.
+ * the stack's environment, the capacity facts from `Pulumi.<stack>.yaml`, and the mean request rate
+ * per model of its `trafficHistory` (regenerate when the history is refreshed; a test compares).
  *   npx ts-node --transpile-only policies/write-config.ts <stack> [...] && npx prettier --write policies/config
  */
 import * as fs from "fs";
 import * as path from "path";
 import { CONFIG_NAMESPACE, validateStackConfig } from "../components/config/stack-schema";
 import { readStackFile } from "../tools/offline/stack-file";
-import { capacityConfigFromStack } from "./lib/capacity";
+import { capacityConfigFromStack, expectedRpsFromTraffic } from "./lib/capacity";
+import { loadModelSpecs, loadTrafficHistory } from "../tools/capacity/inputs";
 import { packConfig } from "./pack-config";
 
 /** The pack config of a stack, from its stack file in `projectRoot`. */
@@ -25,7 +27,12 @@ export function stackPackConfig(projectRoot: string, stack: string): ReturnType<
     }
   }
   const cfg = validateStackConfig(raw, file.file);
-  return packConfig(cfg.environment, { capacity: capacityConfigFromStack(cfg) });
+  // The budget policy costs serving at the traffic history's mean load; the specs only name the
+  // models the history may contain (their sizes come from the deployed ScaledObjects).
+  const names = loadModelSpecs(path.join(projectRoot, "models"), stack, cfg).map((s) => s.name);
+  const history = loadTrafficHistory(projectRoot, cfg, names);
+  const expected = history ? expectedRpsFromTraffic(history.traffic) : undefined;
+  return packConfig(cfg.environment, { capacity: capacityConfigFromStack(cfg, undefined, expected) });
 }
 
 /** Path of the committed pack config of a stack. */

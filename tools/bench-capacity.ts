@@ -9,6 +9,7 @@
 import * as path from "path";
 import { formatSimulationTable } from "../components/capacity/report";
 import { simulate } from "../components/capacity/simulate";
+import { hpaTolerance } from "../components/capacity/autoscaling";
 import {
   InputError,
   loadModelSpecs,
@@ -59,7 +60,7 @@ function main(argv: string[]): void {
     ["replay < 5 s", `${seconds.toFixed(2)} s`, seconds < 5],
   ];
   // What-ifs of the Karpenter consolidation of the serving pool (the deployed one drains underused
-  // nodes only in the night window of `karpenterDisruption`).
+  // nodes only in the 22:00-10:00 window of `karpenterDisruption`).
   for (const policy of ["WhenEmpty", "WhenEmptyOrUnderutilized"] as const) {
     const alt = simulate(config, specs, traffic, { consolidationPolicy: policy }).strategies;
     console.log(
@@ -68,6 +69,19 @@ function main(argv: string[]): void {
         `reactive ${pct(alt.reactive.gpuUtilization)}, ${alt.reactive.sloViolationPct.toFixed(3)}%`,
     );
   }
+  // How much of the gap to oracle is the headroom the specs ask for (targetUtilization).
+  const atTarget = simulate(config, specs, traffic, { oracleAtTarget: true }).strategies.oracle;
+  console.log(
+    `oracle keeping the specs' targetUtilization headroom: ${pct(atTarget.gpuUtilization)} utilization`,
+  );
+  // What the forecast and event triggers add on their own: reactive with the platform's HPA tolerance.
+  const tuned = simulate(config, specs, traffic, {
+    reactiveTolerance: hpaTolerance(config.cluster.kubernetesVersion),
+  }).strategies.reactive;
+  console.log(
+    `reactive with the platform's HPA tolerance: ${pct(tuned.gpuUtilization)} utilization, ` +
+      `${tuned.sloViolationPct.toFixed(3)}% SLO-miss (${tuned.sloMissMinutes} minutes)`,
+  );
   console.log("\ntarget                                       measured                  met");
   for (const [name, value, ok] of rows)
     console.log(`${name.padEnd(44)} ${value.padEnd(25)} ${ok ? "yes" : "NO"}`);

@@ -221,15 +221,14 @@ export function cronFloorAt(
 
 /**
  * Local hours [start, end) in which a serving pool may drain underused nodes (Karpenter
- * `Underutilized` consolidation); empty nodes go at any hour. 01:00-05:00 is the night decline to
- * the trough: scale-down has left nodes part-filled since the evening peak, demand is at its lowest
- * and still falling (the scale-down stabilisation keeps spare replicas), so a pod evicted to pack
- * the nodes rarely leaves its model short during its cold start; by 05:00 the morning ramp begins.
- * By day an eviction would cost a cold start on a rising curve, so those hours only remove empty
- * nodes. Tuned on the sample week (tools/bench-capacity.ts): consolidating at all hours gained one
- * point of utilization for four times the SLO misses; never consolidating cost ten points.
+ * `Underutilized` consolidation); empty nodes go at any hour. 22:00-10:00 covers the evening
+ * decline, the night trough and the morning ramp, when scale-down leaves nodes part-filled; the
+ * PodDisruptionBudget (`maxUnavailable: 1`) makes a drain move one pod of a model at a time, so a
+ * model is at most one replica short for a cold start. 10:00-22:00, the day and evening peak, only
+ * removes empty nodes. Measured on the sample week (tools/bench-capacity.ts): 01:00-05:00 gave
+ * 83.3% utilization, 22:00-10:00 84.4% for the same SLO misses (0.04-0.05%), all hours 84.6%.
  */
-export const UNDERUTILIZED_CONSOLIDATION_HOURS = { start: 1, end: 5 } as const;
+export const UNDERUTILIZED_CONSOLIDATION_HOURS = { start: 22, end: 10 } as const;
 
 /**
  * Karpenter NodePool `spec.disruption` for a GPU pool (karpenter.sh/v1), to pass as the NodePool

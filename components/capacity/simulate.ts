@@ -24,7 +24,7 @@
  *   cluster holds `minGpus` as warm pause-pod headroom on top of the load, so the two agree only
  *   for `minGpus: 0`, the prod serving pool);
  * - Karpenter consolidation follows `karpenterDisruption(pool, config.timeZone)`, the NodePool's
- *   `spec.disruption`: where its budgets allow reason `Underutilized` (serving pools, 01:00-05:00
+ *   `spec.disruption`: where its budgets allow reason `Underutilized` (serving pools, 22:00-10:00
  *   local), one underused node a minute whose pods fit on the other ready nodes for
  *   `consolidateAfter` is drained: the PodDisruptionBudget (`maxUnavailable: 1`) lets Karpenter
  *   evict one pod of each model at a time, the next once the replacement (started elsewhere at
@@ -102,6 +102,16 @@ export interface SimulateOptions {
    * the benchmark). @default `karpenterDisruption(pool, config.timeZone)` with its budget window
    */
   readonly consolidationPolicy?: ConsolidationPolicy;
+  /**
+   * HPA tolerance of `reactive` instead of the Kubernetes default (what-if: the platform's tolerance
+   * without its forecast). @default HPA_DEFAULT_TOLERANCE
+   */
+  readonly reactiveTolerance?: HpaTolerance;
+  /**
+   * `oracle` keeps each model's `targetUtilization` headroom instead of running replicas at 100%
+   * (what-if: separates the headroom the specs ask for from what control costs). @default false
+   */
+  readonly oracleAtTarget?: boolean;
   /** Called for every model-minute with the demand and the ready replicas (tests, debugging). */
   readonly trace?: (
     strategy: StrategyName,
@@ -154,7 +164,8 @@ export function simulate(
     for (const { pool, models } of pools.values()) {
       const progress = (f: number) => options.onProgress?.((k + f) / STRATEGIES.length, name);
       if (name === "static") runStatic(pool, models, config, traffic.minutes, acc);
-      else if (name === "oracle") runOracle(pool, models, config, traffic.minutes, acc);
+      else if (name === "oracle")
+        runOracle(pool, models, config, traffic.minutes, acc, options.oracleAtTarget ?? false);
       else
         runAutoscaled(
           name === "platform",
@@ -165,6 +176,7 @@ export function simulate(
           acc,
           progress,
           options.consolidationPolicy,
+          options.reactiveTolerance,
         );
     }
     strategies[name] = acc.result(modelMinutes);
@@ -238,6 +250,7 @@ function runOracle(
   config: StackConfig,
   minutes: number,
   acc: Accumulator,
+  atTarget: boolean,
 ) {
   const options = instanceOptions(pool, config);
   const largest = Math.max(1, ...models.map((c) => c.devices));
@@ -248,7 +261,7 @@ function runOracle(
     for (const c of models) {
       const r = Math.max(
         c.spec.serving.replicas.min,
-        Math.ceil(c.series[t] / c.spec.serving.rpsPerReplica - 1e-9),
+        Math.ceil(c.series[t] / (atTarget ? c.target : c.spec.serving.rpsPerReplica) - 1e-9),
       );
       slots += r * c.devices;
       acc.serve(c.series[t], r, c.spec, t);
@@ -285,6 +298,7 @@ function runAutoscaled(
   acc: Accumulator,
   progress: (f: number) => void,
   policy?: ConsolidationPolicy,
+  reactiveTolerance: HpaTolerance = HPA_DEFAULT_TOLERANCE,
 ): void {
   const options = instanceOptions(pool, config);
   const provSec = pool.provisioningSeconds;
@@ -301,7 +315,7 @@ function runAutoscaled(
   const podReady: number[][] = models.map(() => []);
   // Pods evicted by a drain that still serve until these seconds (PDB pacing).
   const leaving: number[][] = models.map(() => []);
-  const tolerance = platform ? hpaTolerance(config.cluster.kubernetesVersion) : HPA_DEFAULT_TOLERANCE;
+  const tolerance = platform ? hpaTolerance(config.cluster.kubernetesVersion) : reactiveTolerance;
   const recs = models.map(() => new Int32Array(window));
   const largest = Math.max(1, ...models.map((c) => c.devices));
 

@@ -34,7 +34,7 @@ export interface GpuNodePoolsArgs {
   /** AMI alias. @default DEFAULT_GPU_AMI_ALIAS */
   readonly amiAlias?: string;
   /**
-   * Platform time zone: serving pools drain underused nodes only in the night trough of this zone
+   * Platform time zone: serving pools drain underused nodes only outside the day peak (22:00-10:00) of this zone
    * (components/capacity/autoscaling.ts `karpenterDisruption`, the policy the simulator measured).
    * @default "UTC"
    */

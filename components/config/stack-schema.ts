@@ -213,6 +213,18 @@ export const stackConfigSchema = strictObject({
   addons,
   pricing,
   budget: strictObject({ monthlyGpuCost: z.number().positive() }),
+  /**
+   * Per-minute traffic of the stack's models (a traffic CSV, path relative to the project root): the
+   * load `plan` and the budget policy cost the serving pools at. Without it they assume the models'
+   * replica bounds.
+   */
+  trafficHistory: z
+    .string()
+    .regex(
+      /^[^/][\w./-]*\.csv$/,
+      "must be a relative path to a .csv file such as models/traffic/sample-week.csv",
+    )
+    .optional(),
   events: z.array(event).default([]),
   alerting: alerting.default({ platformTeam: "ml-platform", receivers: {}, retrainCooldown: "6h" }),
   /**

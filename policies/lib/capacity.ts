@@ -26,13 +26,20 @@ export interface CapacityPool {
   };
 }
 
-/** A model's worst-case serving demand. */
+/** A model variant's serving demand. */
 export interface ModelDemand {
   readonly name: string;
   readonly pool: string;
   /** GPUs per replica (0.25 = a quarter of one GPU). */
   readonly share: number;
   readonly maxReplicas: number;
+  /** The model the variant serves (label `mlops.io/model`); keys `expectedRps`. */
+  readonly model?: string;
+  /** Whether this is the model's stable variant, which carries the history's traffic. */
+  readonly stable?: boolean;
+  readonly minReplicas?: number;
+  /** Requests/s one replica is scaled to carry (the request-rate trigger's threshold). */
+  readonly targetRpsPerReplica?: number;
 }
 
 /** Policy config of the capacity policies. */
@@ -47,6 +54,13 @@ export interface CapacityPolicyConfig {
   readonly models?: readonly ModelDemand[];
   /** Hours in a billing month. @default 730 (8760 / 12) */
   readonly hoursPerMonth?: number;
+  /**
+   * Mean requests/s per model over the stack's traffic history (`trafficHistory` in the stack
+   * config): the expected load the budget is checked at. Models without an entry count at max.
+   */
+  readonly expectedRps?: Readonly<Record<string, number>>;
+  /** Where `expectedRps` comes from, for messages. */
+  readonly trafficHistory?: string;
 }
 
 /** JSON schema of `CapacityPolicyConfig` for `configSchema`. */
@@ -57,13 +71,19 @@ export const CAPACITY_CONFIG_SCHEMA = {
     pricing: { type: "object" },
     models: { type: "array", items: { type: "object" } },
     hoursPerMonth: { type: "number", minimum: 1, default: 730 },
+    expectedRps: { type: "object", additionalProperties: { type: "number", minimum: 0 } },
+    trafficHistory: { type: "string" },
   },
 } as const;
 
-/** The capacity policy config of a validated stack config (and, when given, its model specs). */
+/**
+ * The capacity policy config of a validated stack config (and, when given, its model specs and the
+ * mean request rates of its traffic history, `expectedRpsFromTraffic`).
+ */
 export function capacityConfigFromStack(
   cfg: StackConfig,
   specs?: readonly ModelSpec[],
+  expectedRps?: Readonly<Record<string, number>>,
 ): CapacityPolicyConfig {
   return {
     pools: cfg.gpuPools.map((p) => ({
@@ -84,10 +104,46 @@ export function capacityConfigFromStack(
             pool: s.serving.gpu.pool,
             share: s.serving.gpu.share,
             maxReplicas: s.serving.replicas.max,
+            model: s.name,
+            stable: true,
+            minReplicas: s.serving.replicas.min,
+            targetRpsPerReplica: s.serving.rpsPerReplica * s.serving.targetUtilization,
           })),
         }
       : {}),
+    ...(expectedRps && cfg.trafficHistory
+      ? { expectedRps: { ...expectedRps }, trafficHistory: cfg.trafficHistory }
+      : {}),
   };
+}
+
+/** Mean requests/s of every model over a traffic history (rounded to 0.1 rps, stable in JSON). */
+export function expectedRpsFromTraffic(traffic: {
+  readonly models: readonly string[];
+  readonly rps: readonly Float64Array[];
+}): Record<string, number> {
+  const out: Record<string, number> = {};
+  traffic.models.forEach((name, m) => {
+    const series = traffic.rps[m];
+    let sum = 0;
+    for (const v of series) sum += v;
+    out[name] = Math.round((sum / Math.max(1, series.length)) * 10) / 10;
+  });
+  return out;
+}
+
+/**
+ * Replicas a variant runs at the expected load: the stable variant of a model with history at its
+ * mean rate per target replica (within min and max); other variants of that model at their minimum
+ * (the history's rate is the whole model's, counted once at the stable); without history, max.
+ */
+export function expectedReplicas(d: ModelDemand, expectedRps?: Readonly<Record<string, number>>): number {
+  const rps = d.model === undefined ? undefined : expectedRps?.[d.model];
+  if (rps === undefined) return d.maxReplicas;
+  const min = d.minReplicas ?? 0;
+  if (!d.stable) return min;
+  if (!d.targetRpsPerReplica) return d.maxReplicas;
+  return Math.min(d.maxReplicas, Math.max(min, Math.ceil(rps / d.targetRpsPerReplica - 1e-9)));
 }
 
 /** GPUs one device of the pool's sharing mode represents (a time-slice of 4 = 0.25). */
@@ -135,8 +191,26 @@ export function demandsFromResources(
       num(at(r.props, "spec.predictor.maxReplicas")) ??
       num(at(r.props, "spec.predictor.minReplicas")) ??
       1;
+    const minReplicas =
+      num(at(so?.props, "spec.minReplicaCount")) ?? num(at(r.props, "spec.predictor.minReplicas"));
+    const labels = obj(at(so?.props ?? r.props, "metadata.labels"));
+    const model = str(labels["mlops.io/model"]);
+    const variant = str(labels["mlops.io/variant"]);
+    const triggers = at(so?.props, "spec.triggers");
+    const rateTrigger = Array.isArray(triggers)
+      ? triggers.find((t) => str(at(t, "name")) === "request-rate")
+      : undefined;
+    const threshold = num(at(rateTrigger, "metadata.threshold"));
     // Variants (canary, experiments) are InferenceServices of their own, so each counts once by its name.
-    out.push({ name: isvc, pool: poolName, share, maxReplicas });
+    out.push({
+      name: isvc,
+      pool: poolName,
+      share,
+      maxReplicas,
+      ...(model !== undefined ? { model, stable: variant === undefined || variant === "stable" } : {}),
+      ...(minReplicas !== undefined ? { minReplicas } : {}),
+      ...(threshold !== undefined ? { targetRpsPerReplica: threshold } : {}),
+    });
   }
   return out;
 }

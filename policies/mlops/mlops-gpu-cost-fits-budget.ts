@@ -1,27 +1,48 @@
 /**
- * Stack check: the worst-case monthly GPU bill fits `budget.monthlyGpuCost`. Worst case per pool:
- * serving pools at the models' peak demand (at least minGpus, at most maxGpus), pools without known
- * demand (training) at maxGpus, all month, at the pool's cheapest price per GPU-hour.
+ * Stack check: the expected monthly GPU bill fits `budget.monthlyGpuCost`. Serving pools are costed
+ * at the expected load: each model's mean request rate over the stack's traffic history
+ * (`trafficHistory`, passed as `expectedRps`) at its target per replica, within its replica bounds;
+ * a model without history counts at `replicas.max`, so a new model cannot slip past the budget.
+ * Pools without known demand (training) count at `maxGpus` all month. Pools are at least `minGpus`
+ * and at most `maxGpus`, priced at the pool's cheapest GPU-hour.
+ *
+ * Why expected and not all-at-max: `replicas.max` is sized for the declared sales events (an 8x
+ * Double-12 peak for three hours); a month at that level bills 8x the work and would make any budget
+ * that fits the real spend fail. The hard ceiling is the pools' `maxGpus` (Karpenter NodePool limits,
+ * `mlops-model-gpu-demand-fits-pool`), and `npm run simulate` gives the replayed cost.
  */
 import { ADVISORY_IN_STAGING, PlatformPolicy, configWithDefaults } from "../lib/platform-policy";
 import {
   CAPACITY_CONFIG_SCHEMA,
   CapacityPolicyConfig,
+  ModelDemand,
   demandsFromResources,
+  expectedReplicas,
   gpuHourPrice,
 } from "../lib/capacity";
 
-/** Worst-case monthly GPU cost per pool and in total; pools without a price are listed apart. */
-export function worstCaseMonthlyCost(
+/** One pool's share of the expected bill. */
+export interface PoolCost {
+  readonly pool: string;
+  readonly gpus: number;
+  readonly cost: number;
+  /** Variants counted at their max for want of history. */
+  readonly withoutHistory: readonly string[];
+}
+
+/** Expected monthly GPU cost per pool and in total; pools without a price are listed apart. */
+export function expectedMonthlyCost(
   cfg: CapacityPolicyConfig,
-  demands: readonly { pool: string; share: number; maxReplicas: number }[],
-): { total: number; byPool: { pool: string; gpus: number; cost: number }[]; unpriced: string[] } {
+  demands: readonly ModelDemand[],
+): { total: number; byPool: PoolCost[]; unpriced: string[] } {
   const hours = cfg.hoursPerMonth ?? 730;
-  const byPool: { pool: string; gpus: number; cost: number }[] = [];
+  const byPool: PoolCost[] = [];
   const unpriced: string[] = [];
   for (const pool of cfg.pools ?? []) {
     const onPool = demands.filter((d) => d.pool === pool.name);
-    const demand = Math.ceil(onPool.reduce((s, d) => s + d.maxReplicas * d.share, 0) - 1e-9);
+    const demand = Math.ceil(
+      onPool.reduce((s, d) => s + expectedReplicas(d, cfg.expectedRps) * d.share, 0) - 1e-9,
+    );
     const gpus =
       onPool.length > 0 ? Math.min(pool.maxGpus, Math.max(pool.minGpus ?? 0, demand)) : pool.maxGpus;
     const price = gpuHourPrice(pool, cfg.pricing);
@@ -29,19 +50,22 @@ export function worstCaseMonthlyCost(
       unpriced.push(pool.name);
       continue;
     }
-    byPool.push({ pool: pool.name, gpus, cost: gpus * price * hours });
+    const withoutHistory = onPool
+      .filter((d) => d.model === undefined || cfg.expectedRps?.[d.model] === undefined)
+      .map((d) => d.name);
+    byPool.push({ pool: pool.name, gpus, cost: gpus * price * hours, withoutHistory });
   }
   return { total: byPool.reduce((s, p) => s + p.cost, 0), byPool, unpriced };
 }
 
-/** The worst-case monthly GPU cost is within the stack's budget (advisory in staging, mandatory in prod). */
+/** The expected monthly GPU cost is within the stack's budget (advisory in staging, mandatory in prod). */
 export const mlopsGpuCostFitsBudget: PlatformPolicy = {
   checks:
-    "worst-case monthly GPU cost (peak demand, cheapest GPU-hour) fits budget.monthlyGpuCost (needs capacity config)",
+    "expected monthly GPU cost (serving at the traffic history's mean load, models without history at max, training at maxGpus; cheapest GPU-hour) fits budget.monthlyGpuCost (needs capacity config)",
   enforcement: ADVISORY_IN_STAGING,
   policy: {
     name: "mlops-gpu-cost-fits-budget",
-    description: "The maximum monthly GPU cost must fit the stack's GPU budget.",
+    description: "The expected monthly GPU cost must fit the stack's GPU budget.",
     enforcementLevel: "mandatory",
     configSchema: CAPACITY_CONFIG_SCHEMA,
     validateStack: (args, report) => {
@@ -50,7 +74,7 @@ export const mlopsGpuCostFitsBudget: PlatformPolicy = {
         args.notApplicable("needs the capacity config { pools, budget, pricing }");
       }
       const demands = cfg.models ?? demandsFromResources(args.resources, cfg.pools ?? []);
-      const { total, byPool, unpriced } = worstCaseMonthlyCost(cfg, demands);
+      const { total, byPool, unpriced } = expectedMonthlyCost(cfg, demands);
       const currency = cfg.pricing?.currency ?? "";
       if (unpriced.length > 0) {
         report(
@@ -60,8 +84,14 @@ export const mlopsGpuCostFitsBudget: PlatformPolicy = {
       const budget = cfg.budget?.monthlyGpuCost ?? Infinity;
       if (total > budget) {
         const parts = byPool.map((p) => `${p.pool} ${p.gpus} GPUs ${Math.round(p.cost)}`).join(", ");
+        const missing = byPool.flatMap((p) => p.withoutHistory);
+        const basis =
+          cfg.expectedRps === undefined
+            ? "no traffic history: every model at replicas.max"
+            : `mean load of ${cfg.trafficHistory ?? "the traffic history"}` +
+              (missing.length > 0 ? `; at replicas.max without history: ${missing.join(", ")}` : "");
         report(
-          `Worst-case GPU cost is ${Math.round(total)} ${currency}/month (${parts}), above the budget of ${budget} ${currency}; lower pool maxGpus or model replicas.max/share, use cheaper instance types or spot, or raise budget.monthlyGpuCost.`,
+          `Expected GPU cost is ${Math.round(total)} ${currency}/month (${parts}; ${basis}), above the budget of ${budget} ${currency}; lower model replicas or share, pool maxGpus for pools without known demand, use cheaper instance types or spot, or raise budget.monthlyGpuCost.`,
         );
       }
     },

@@ -103,31 +103,31 @@ describe("autoscaling parameters", () => {
     });
   });
 
-  test("serving pools drain underused nodes only 01:00-05:00 local: a UTC budget blocks the other 20 h", () => {
-    // Asia/Shanghai is UTC+8: 05:00 local is 21:00 UTC; Karpenter budget schedules are UTC.
+  test("serving pools drain underused nodes only 22:00-10:00 local: a UTC budget blocks the other 12 h", () => {
+    // Asia/Shanghai is UTC+8: 10:00 local is 02:00 UTC; Karpenter budget schedules are UTC.
     expect(karpenterDisruption(pool, "Asia/Shanghai")).toEqual({
       consolidationPolicy: "WhenEmptyOrUnderutilized",
       consolidateAfter: "10m",
       budgets: [
         { nodes: "10%" },
-        { nodes: "0", reasons: ["Underutilized"], schedule: "0 21 * * *", duration: "20h" },
+        { nodes: "0", reasons: ["Underutilized"], schedule: "0 2 * * *", duration: "12h" },
       ],
     });
-    expect((karpenterDisruption(pool, "UTC").budgets as any[])[1].schedule).toBe("0 5 * * *");
+    expect((karpenterDisruption(pool, "UTC").budgets as any[])[1].schedule).toBe("0 10 * * *");
   });
 
-  test("the budget window is evaluated as Karpenter does: open 01:00-04:59 local, closed otherwise", () => {
+  test("the budget window is evaluated as Karpenter does: open 22:00-09:59 local, closed otherwise", () => {
     const d = karpenterDisruption(pool, "Asia/Shanghai");
     const at = (local: string) =>
       underutilizedConsolidationAllowed(d, Date.parse(`2026-12-08T${local}:00+08:00`));
     expect([
-      at("00:59"),
-      at("01:00"),
+      at("21:59"),
+      at("22:00"),
       at("03:30"),
-      at("04:59"),
-      at("05:00"),
+      at("09:59"),
+      at("10:00"),
       at("12:00"),
-      at("23:00"),
+      at("18:00"),
     ]).toEqual([false, true, true, true, false, false, false]);
   });
 

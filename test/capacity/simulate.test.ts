@@ -45,6 +45,15 @@ describe("simulator on a tiny case computed by hand", () => {
     expect(r.strategies.oracle.cost).toBeCloseTo(0.7, 9);
   });
 
+  test("oracle at the target keeps the spec's headroom: ceil(demand / 80) replicas", () => {
+    const seen2: { strategy: StrategyName; ready: number }[] = [];
+    simulate(config, [m], t, {
+      oracleAtTarget: true,
+      trace: (strategy, _m, _t, _d, ready) => seen2.push({ strategy, ready }),
+    });
+    expect(readyTrace(seen2, "oracle")).toEqual([1, 1, 3, 3, 3, 1]);
+  });
+
   test("static: two replicas for the 200 rps peak on one whole GPU, no misses", () => {
     expect(readyTrace(seen, "static")).toEqual([2, 2, 2, 2, 2, 2]);
     expect(r.strategies.static.sloMissMinutes).toBe(0);

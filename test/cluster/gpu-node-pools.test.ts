@@ -53,7 +53,7 @@ describe("nodePoolSpec", () => {
   });
 
   test("the pool is limited to maxGpus GPUs", () => {
-    expect(spec.limits).toEqual({ "nvidia.com/gpu": 60 });
+    expect(spec.limits).toEqual({ "nvidia.com/gpu": inference.maxGpus });
   });
 
   test("consolidation removes empty and underused nodes after the pool's consolidateAfter", () => {
@@ -208,7 +208,7 @@ describe.each(["staging", "prod"])("GPU node pools of the committed %s config", 
 });
 
 describe("serving pool consolidation", () => {
-  test("underused serving nodes are drained only in the night trough (UTC budget from the platform time zone)", async () => {
+  test("underused serving nodes are drained only outside the day peak (UTC budget from the platform time zone)", async () => {
     const { karpenterDisruption } = await import("../../components/capacity/autoscaling");
     const { nodePoolSpec } = await import("../../components/cluster/gpu-node-pool-specs");
     const pool = {
@@ -226,12 +226,12 @@ describe("serving pool consolidation", () => {
       disruption: karpenterDisruption(pool as never, "Asia/Shanghai"),
     }) as any;
     expect(spec.disruption.consolidationPolicy).toBe("WhenEmptyOrUnderutilized");
-    // 05:00 Asia/Shanghai = 21:00 UTC: underused nodes may not be drained from then for 20 hours.
+    // 10:00 Asia/Shanghai = 02:00 UTC: underused nodes may not be drained from then for 12 hours.
     expect(spec.disruption.budgets).toContainEqual({
       nodes: "0",
       reasons: ["Underutilized"],
-      schedule: "0 21 * * *",
-      duration: "20h",
+      schedule: "0 2 * * *",
+      duration: "12h",
     });
   });
 });

@@ -53,6 +53,14 @@ describe("stack config", () => {
     expect(msg).toMatch(/^2 configuration problems/);
   });
 
+  test("traffic history must be a relative CSV path", () => {
+    const raw = stackValues("staging");
+    raw.trafficHistory = "/etc/passwd";
+    expect(problemsOf(raw)).toContain(
+      'mlops-platform:trafficHistory = "/etc/passwd": must be a relative path to a .csv file such as models/traffic/sample-week.csv',
+    );
+  });
+
   test("maxGpus below minGpus", () => {
     const raw = stackValues("staging");
     raw.gpuPools[0].minGpus = 6;

@@ -123,12 +123,14 @@ describe("simpleCapacityEstimate", () => {
     ]);
   });
 
-  it("reports a budget overrun at maximum scale", () => {
+  it("reports a budget overrun at the expected load, not at maximum scale", () => {
     const cfg = stack(48);
     const models = validateModelSpecs([model("a", 1, 1, 40)], "staging", cfg);
     const est = simpleCapacityEstimate(cfg, models);
     expect(est.monthlyCost.max).toBeGreaterThan(cfg.budget.monthlyGpuCost);
-    expect(est.withinBudget).toBe(false);
+    expect(est.withinBudget).toBe(est.monthlyCost.expected <= cfg.budget.monthlyGpuCost);
+    const tight = { ...cfg, budget: { monthlyGpuCost: est.monthlyCost.expected - 1 } };
+    expect(simpleCapacityEstimate(tight, models).withinBudget).toBe(false);
   });
 
   it("estimates training as overlapping runs at most and a time average expected", () => {

@@ -2,10 +2,7 @@ import { kubernetesGpuPoolRunsOnlyGpuWorkloads } from "../../policies/mlops/kube
 import { kubernetesGpuWorkloadToleratesGpuTaint } from "../../policies/mlops/kubernetes-gpu-workload-tolerates-gpu-taint";
 import { kubernetesHelmReleasePinsChartVersion } from "../../policies/mlops/kubernetes-helm-release-pins-chart-version";
 import { mlopsCanaryTrafficCapped } from "../../policies/mlops/mlops-canary-traffic-capped";
-import {
-  mlopsGpuCostFitsBudget,
-  worstCaseMonthlyCost,
-} from "../../policies/mlops/mlops-gpu-cost-fits-budget";
+import { mlopsGpuCostFitsBudget, expectedMonthlyCost } from "../../policies/mlops/mlops-gpu-cost-fits-budget";
 import { mlopsModelGpuDemandFitsPool } from "../../policies/mlops/mlops-model-gpu-demand-fits-pool";
 import { mlopsModelHasAlertsMonitorAndOwner } from "../../policies/mlops/mlops-model-has-alerts-monitor-and-owner";
 import { mlopsTrainingRunsPreemptible } from "../../policies/mlops/mlops-training-runs-preemptible";
@@ -248,23 +245,62 @@ describe("mlops-model-gpu-demand-fits-pool", () => {
 
 describe("mlops-gpu-cost-fits-budget", () => {
   const p = mlopsGpuCostFitsBudget;
-  it("prices each pool at its cheapest GPU-hour: 10 inference GPUs on-demand + 8 training GPUs spot", () => {
-    const { total, byPool } = worstCaseMonthlyCost(f.capacity(), [
-      { pool: "inference", share: 0.25, maxReplicas: 40 },
+  it("without traffic history prices each pool at max: 10 inference GPUs on-demand + 8 training GPUs spot", () => {
+    const { total, byPool } = expectedMonthlyCost(f.capacity(), [
+      { name: "a", pool: "inference", share: 0.25, maxReplicas: 40 },
     ]);
     expect(byPool).toEqual([
-      { pool: "inference", gpus: 10, cost: 10 * 7.0 * 730 },
-      { pool: "training", gpus: 8, cost: 8 * (113 / 8) * 730 },
+      { pool: "inference", gpus: 10, cost: 10 * 7.0 * 730, withoutHistory: ["a"] },
+      { pool: "training", gpus: 8, cost: 8 * (113 / 8) * 730, withoutHistory: [] },
     ]);
     expect(total).toBeCloseTo(51100 + 82490);
+  });
+  it("with history: the stable variant at the mean rate, other variants at min, a new model at max", () => {
+    const demand = { pool: "inference", share: 0.25, minReplicas: 2, targetRpsPerReplica: 90 };
+    const { byPool } = expectedMonthlyCost({ ...f.capacity(), expectedRps: { feed: 1000 } }, [
+      { ...demand, name: "feed", model: "feed", stable: true, maxReplicas: 400 }, // ceil(1000/90) = 12
+      { ...demand, name: "feed-canary", model: "feed", stable: false, maxReplicas: 200 }, // min 2
+      { ...demand, name: "fresh", model: "fresh", stable: true, maxReplicas: 20 }, // no history: 20
+    ]);
+    // (12 + 2 + 20) x 0.25 = 8.5 -> 9 GPUs
+    expect(byPool[0]).toEqual({ pool: "inference", gpus: 9, cost: 9 * 7.0 * 730, withoutHistory: ["fresh"] });
+  });
+  it("reads model, variant, bounds and target per replica from the deployed ScaledObject", async () => {
+    const so = f.scaledObject(4000);
+    const labelled = {
+      ...so,
+      props: {
+        ...so.props,
+        metadata: {
+          ...(so.props.metadata as object),
+          labels: { "mlops.io/model": "homepage-feed", "mlops.io/variant": "stable" },
+        },
+        spec: {
+          ...(so.props.spec as object),
+          triggers: [{ type: "prometheus", name: "request-rate", metadata: { threshold: "95" } }],
+        },
+      },
+    };
+    const budget = { monthlyGpuCost: 250000 };
+    // At max the pool's 48 GPUs (+ training) cost 327,770 a month; at a mean of 9,500 rps the
+    // stable variant runs ceil(9500 / 95) = 100 quarter-GPU replicas: 25 GPUs, 210,240 in all.
+    expect(await messages(p, [f.inferenceService(), so], { ...f.capacity(), budget })).toHaveLength(1);
+    expect(
+      await messages(p, [f.inferenceService(), labelled], {
+        ...f.capacity(),
+        budget,
+        expectedRps: { "homepage-feed": 9500 },
+        trafficHistory: "models/traffic/week.csv",
+      }),
+    ).toEqual([]);
   });
   it("passes within the budget", async () => {
     expect(await messages(p, [f.inferenceService(), f.scaledObject(40)], f.capacity())).toEqual([]);
   });
-  it("fails above the budget", async () => {
+  it("fails above the budget, saying what the estimate rests on", async () => {
     const cfg = { ...f.capacity(), budget: { monthlyGpuCost: 100000 } };
     expect(await messages(p, [f.inferenceService(), f.scaledObject(40)], cfg)).toEqual([
-      "Worst-case GPU cost is 133590 CNY/month (inference 10 GPUs 51100, training 8 GPUs 82490), above the budget of 100000 CNY; lower pool maxGpus or model replicas.max/share, use cheaper instance types or spot, or raise budget.monthlyGpuCost.",
+      "Expected GPU cost is 133590 CNY/month (inference 10 GPUs 51100, training 8 GPUs 82490; no traffic history: every model at replicas.max), above the budget of 100000 CNY; lower model replicas or share, pool maxGpus for pools without known demand, use cheaper instance types or spot, or raise budget.monthlyGpuCost.",
     ]);
   });
   it("reports pools without any price", async () => {

@@ -58,6 +58,49 @@ export function loadTraffic(file: string, models: readonly string[]): Traffic {
   }
 }
 
+/**
+ * The stack's traffic history (`trafficHistory`, relative to `root`) restricted to `models`, with the
+ * models it has rows for but no spec names (`ignored`: retired models, or a different models folder),
+ * or `undefined` when the stack declares none. Specs without traffic are simply absent: a new model
+ * has no history yet.
+ */
+export function loadTrafficHistory(
+  root: string,
+  config: StackConfig,
+  models: readonly string[],
+): { traffic: Traffic; ignored: string[] } | undefined {
+  if (config.trafficHistory === undefined) return undefined;
+  const file = path.join(root, config.trafficHistory);
+  if (!fs.existsSync(file))
+    throw new InputError(`trafficHistory: ${config.trafficHistory} not found (relative to ${root})`);
+  let all: Traffic;
+  try {
+    all = parseTrafficCsv(fs.readFileSync(file, "utf8"), file);
+  } catch (err) {
+    throw asInputError(err);
+  }
+  const keep = all.models.map((m, i) => [m, i] as const).filter(([m]) => models.includes(m));
+  return {
+    traffic: { ...all, models: keep.map(([m]) => m), rps: keep.map(([, i]) => all.rps[i]) },
+    ignored: all.models.filter((m) => !models.includes(m)),
+  };
+}
+
+/** Mean and peak requests/s per model of a traffic history (the plan's expected and peak load). */
+export function loadLevels(traffic: Traffic): Map<string, { expectedRps: number; peakRps: number }> {
+  return new Map(
+    traffic.models.map((name, m) => {
+      let sum = 0;
+      let peak = 0;
+      for (const v of traffic.rps[m]) {
+        sum += v;
+        if (v > peak) peak = v;
+      }
+      return [name, { expectedRps: sum / Math.max(1, traffic.minutes), peakRps: peak }];
+    }),
+  );
+}
+
 function asInputError(err: unknown): Error {
   if (err instanceof ConfigValidationError || err instanceof TrafficError || err instanceof StackFileError)
     return new InputError(err.message);

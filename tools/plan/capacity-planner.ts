@@ -30,8 +30,18 @@ export interface PlannerResult {
   readonly staticBaseline?: { readonly gpus: number; readonly monthlyCost: number };
 }
 
-/** `planCapacity(config, specs)`. */
-export type Planner = (config: StackConfig, models: readonly ModelSpec[]) => PlannerResult;
+/** Expected and peak requests/s of a model (from the stack's traffic history). */
+export interface ModelLoad {
+  readonly expectedRps: number;
+  readonly peakRps: number;
+}
+
+/** `planCapacity(config, specs, load)`. */
+export type Planner = (
+  config: StackConfig,
+  models: readonly ModelSpec[],
+  load?: ReadonlyMap<string, ModelLoad>,
+) => PlannerResult;
 
 /** Loads `planCapacity` from the repository, or `undefined` when it is not there. */
 export function loadPlanner(repoRoot: string): Planner | undefined {
@@ -75,10 +85,11 @@ export function planCapacitySummary(
   config: StackConfig,
   models: readonly ModelSpec[],
   planner: Planner | undefined,
+  load?: ReadonlyMap<string, ModelLoad>,
 ): CapacitySummary {
   const simple = simpleCapacityEstimate(config, models);
   if (!planner) return simple;
-  const planned = planner(config, models);
+  const planned = planner(config, models, load);
   const byName = new Map(planned.pools.map((p) => [p.name, p.levels]));
   const pools = simple.pools.map((p) => {
     const levels = byName.get(p.name);
@@ -91,7 +102,7 @@ export function planCapacitySummary(
     estimator: `serving pools: components/capacity/packing.ts planCapacity (bin packing, ${HOURS_PER_MONTH} h/month); training pools: simple estimate (tools/plan/capacity.ts)`,
     pools,
     monthlyCost,
-    withinBudget: monthlyCost.max <= config.budget.monthlyGpuCost,
+    withinBudget: monthlyCost.expected <= config.budget.monthlyGpuCost,
     ...(planned.staticBaseline
       ? {
           staticBaseline: {

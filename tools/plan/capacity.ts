@@ -51,7 +51,7 @@ export interface CapacitySummary {
   readonly monthlyCost: Range;
   readonly currency: string;
   readonly budget: number;
-  /** Maximum-scale cost within `budget.monthlyGpuCost`. */
+  /** Expected cost within `budget.monthlyGpuCost` (what the budget policy checks). */
   readonly withinBudget: boolean;
   /** Serving pools' cost before the platform, from the capacity planner (absent with the simple estimate). */
   readonly staticBaseline?: {
@@ -228,6 +228,6 @@ export function simpleCapacityEstimate(config: StackConfig, models: readonly Mod
     monthlyCost,
     currency: config.pricing.currency,
     budget: config.budget.monthlyGpuCost,
-    withinBudget: monthlyCost.max <= config.budget.monthlyGpuCost,
+    withinBudget: monthlyCost.expected <= config.budget.monthlyGpuCost,
   };
 }

@@ -39,7 +39,11 @@ export interface PolicyResource {
 }
 
 type Evaluate = (resources: PolicyResource[], opts: Record<string, unknown>) => unknown;
-type CapacityConfig = (config: StackConfig, models: readonly ModelSpec[]) => unknown;
+type CapacityConfig = (
+  config: StackConfig,
+  models: readonly ModelSpec[],
+  expectedRps?: Readonly<Record<string, number>>,
+) => unknown;
 
 /** Where the evaluator lives, relative to the repository root. */
 export const EVALUATOR_MODULE = path.join("policies", "evaluate");
@@ -119,6 +123,8 @@ export async function runPolicies(
   resources: PolicyResource[],
   config: StackConfig,
   models: readonly ModelSpec[],
+  /** Mean requests/s per model of the stack's traffic history (the budget's expected load). */
+  expectedRps?: Readonly<Record<string, number>>,
 ): Promise<PolicyResult> {
   const { evaluate, capacityConfig, skipped } = loadEvaluator(repoRoot);
   if (!evaluate) return { evaluated: false, skipped, violations: [], mandatory: 0 };
@@ -128,7 +134,7 @@ export async function runPolicies(
       stack: target.stack,
       project: target.project,
       capacity: capacityConfig
-        ? capacityConfig(config, models)
+        ? capacityConfig(config, models, expectedRps)
         : { pools: config.gpuPools, budget: config.budget, pricing: config.pricing },
     }),
   );

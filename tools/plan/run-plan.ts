@@ -10,6 +10,10 @@ import { loadPlatformInputs, MODELS_DIR_ENV, PlatformInputs } from "../../compon
 import { resourceKey, runProgram } from "../offline/run-program";
 import { alertsByModel, dashboardFiles, findAlertmanagerConfig, PlanProblem, ruleFiles } from "./artifacts";
 import { loadPlanner, planCapacitySummary } from "./capacity-planner";
+import type { ModelSpec } from "../../components/config/model-schema";
+import type { StackConfig } from "../../components/config/stack-schema";
+import { expectedRpsFromTraffic } from "../../policies/lib/capacity";
+import { InputError, loadLevels, loadTrafficHistory } from "../capacity/inputs";
 import { writeOutputAtomically } from "./output";
 import { buildPlanJson, countBy, planModel } from "./plan-json";
 import { policyResources, runPolicies } from "./policy-hook";
@@ -100,6 +104,23 @@ function programInputs(projectRoot: string, modelsDir: string): PlatformInputs {
   }
 }
 
+/**
+ * The stack's traffic history (`trafficHistory`), whose mean and peak rates the capacity estimate
+ * and the budget policy use; a bad file is a plan problem naming it.
+ */
+function trafficHistory(projectRoot: string, config: StackConfig, models: readonly ModelSpec[]) {
+  try {
+    return loadTrafficHistory(
+      projectRoot,
+      config,
+      models.map((m) => m.name),
+    );
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    throw new PlanError([{ file: config.trafficHistory ?? "trafficHistory", message: err.message }]);
+  }
+}
+
 /** Runs the whole plan. Throws `ConfigValidationError`, `StackFileError` or `PlanError` on bad input. */
 export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
   const log = opts.log ?? (() => undefined);
@@ -118,6 +139,10 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
     }),
   );
   const { config, models } = programInputs(projectRoot, modelsDir);
+  const loaded = trafficHistory(projectRoot, config, models);
+  if (loaded && loaded.ignored.length > 0)
+    log(`traffic history ${config.trafficHistory}: no spec for ${loaded.ignored.join(", ")}; ignored`);
+  const history = loaded?.traffic;
 
   const { manifests, warnings } = await step(2, "rendering manifests", () => renderResources(run.resources));
 
@@ -156,13 +181,14 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
       run.options.get(resourceKey(type, name)) ?? { protect: false };
     return {
       // Swap point: the capacity planner when present, else the simple estimate.
-      capacity: planCapacitySummary(config, models, loadPlanner(REPO_ROOT)),
+      capacity: planCapacitySummary(config, models, loadPlanner(REPO_ROOT), history && loadLevels(history)),
       policy: await runPolicies(
         REPO_ROOT,
         run,
         policyResources(run.project, run.stack, run.resources, opt),
         config,
         models,
+        history && expectedRpsFromTraffic(history),
       ),
     };
   });

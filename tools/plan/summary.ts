@@ -99,7 +99,7 @@ export function summaryText(s: SummaryInputs): string {
   );
   out.push(
     `total monthly GPU cost ${c.currency}: min ${money(c.monthlyCost.min)}, expected ${money(c.monthlyCost.expected)}, ` +
-      `max ${money(c.monthlyCost.max)} (budget ${money(c.budget)}${c.withinBudget ? "" : ", EXCEEDED at max"})`,
+      `max ${money(c.monthlyCost.max)} (budget ${money(c.budget)}${c.withinBudget ? "" : ", EXCEEDED at expected load"})`,
     `  estimator: ${c.estimator}`,
   );
   if (c.staticBaseline) {
