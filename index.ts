@@ -7,7 +7,7 @@ import * as YAML from "yaml";
 import { RECEIVER_SECRET_NAME, renderAlertmanagerConfig } from "./components/addons/alertmanager-config";
 import { PlatformAddons } from "./components/addons/platform-addons";
 import { PlatformMonitoring } from "./components/addons/platform-monitoring";
-import { forecastTriggers } from "./components/capacity/autoscaling";
+import { eventBaselinesFromHistory, forecastTriggers } from "./components/capacity/autoscaling";
 import { forecastRecordingRules } from "./components/capacity/forecast-rules";
 import { Cluster } from "./components/cluster/cluster";
 import { loadPlatformInputs } from "./components/config/load";
@@ -45,7 +45,11 @@ async function main(): Promise<Record<string, unknown>> {
         addons: addons.context,
         // Forecast and sales-event pre-scaling triggers beside the request-rate trigger (issue 7).
         scaling: {
-          extraTriggers: () => forecastTriggers(spec, pool, config),
+          // Sales-event crons pre-scale from the model's usual rate in the event's hours (history).
+          extraTriggers: () =>
+            forecastTriggers(spec, pool, config, {
+              eventBaselines: eventBaselinesFromHistory(inputs.history, spec.name, config),
+            }),
           ruleGroups: forecastRecordingRules(spec, pool, config).groups,
         },
       },

@@ -8,6 +8,7 @@ import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
 import { EventWindow, eventWindows, leadMinutes } from "./forecast";
 import { forecastSeriesName } from "./forecast-rules";
+import type { Traffic } from "./traffic";
 
 /**
  * In-cluster Prometheus of kube-prometheus-stack (release `kube-prometheus-stack` in namespace
@@ -111,10 +112,53 @@ export interface ForecastTriggerOptions {
   /** Prometheus query endpoint. @default DEFAULT_PROMETHEUS_URL */
   readonly prometheusUrl?: string;
   /**
-   * The model's usual rate (requests/s) at the time of the sales events, e.g. the weekly peak of
-   * its history, used to size the cron pre-scale. @default replicas.min × target per replica
+   * The model's usual rate (requests/s) in each sales event's local hours, by event name, from its
+   * traffic history (`eventBaselineRps`); sizes the cron pre-scale.
+   * @default replicas.min × target per replica
    */
-  readonly eventBaselineRps?: number;
+  readonly eventBaselines?: Readonly<Record<string, number>>;
+}
+
+/**
+ * A model's usual rate at an event's opening, from history: for each day of `series`, the mean rate
+ * over the same local clock window as the event's cron hold ([start, `cronEndMs`) shifted by whole
+ * days), leaving out minutes inside any declared event; the busiest day wins. Only minutes before `untilMs` count
+ * (the simulator passes the pre-scale time, so its replay stays causal); days with less than half
+ * the window are skipped. `undefined` without such a day. Fixed-offset zones (see `utcOffsetMinutes`).
+ */
+export function eventBaselineRps(
+  series: Float64Array,
+  startMs: number,
+  event: EventWindow,
+  events: readonly EventWindow[],
+  timeZone: string,
+  untilMs = Infinity,
+): number | undefined {
+  const offset = utcOffsetMinutes(timeZone, event.startMs) * 60_000;
+  const day = 86_400_000;
+  const length = cronEndMs(event) - event.startMs;
+  if (length <= 0 || length > day) return undefined;
+  // Local clock of the event's start, as ms since local midnight.
+  const startOfDay = (((event.startMs + offset) % day) + day) % day;
+  const sums = new Map<number, { sum: number; n: number }>();
+  for (let i = 0; i < series.length; i++) {
+    const ms = startMs + i * 60_000;
+    if (ms >= untilMs) break;
+    if (events.some((e) => ms >= e.startMs && ms < e.endMs)) continue;
+    const sinceStart = (((ms + offset - startOfDay) % day) + day) % day;
+    if (sinceStart >= length) continue;
+    const k = Math.floor((ms + offset - startOfDay) / day);
+    const acc = sums.get(k) ?? { sum: 0, n: 0 };
+    acc.sum += series[i];
+    acc.n++;
+    sums.set(k, acc);
+  }
+  let best: number | undefined;
+  for (const { sum, n } of sums.values()) {
+    if (n * 60_000 < length / 2) continue;
+    best = Math.max(best ?? 0, sum / n);
+  }
+  return best;
 }
 
 /**
@@ -163,7 +207,7 @@ export function forecastTriggers(
     },
   ];
   for (const e of eventWindows(config.events)) {
-    triggers.push(cronTrigger(spec, e, lead, config.timeZone, options.eventBaselineRps));
+    triggers.push(cronTrigger(spec, e, lead, config.timeZone, options.eventBaselines?.[e.name]));
   }
   return triggers;
 }
@@ -175,17 +219,58 @@ function cronTrigger(
   timeZone: string,
   baselineRps?: number,
 ): Record<string, unknown> {
-  const startMs = Math.floor((e.startMs - leadMin * 60_000) / 60_000) * 60_000;
+  const startMs = cronStartMs(e, leadMin);
   return {
     type: "cron",
     name: `event-${e.name}`,
     metadata: {
       timezone: timeZone,
       start: cronAt(startMs, timeZone),
-      end: cronAt(Math.ceil(e.endMs / 60_000) * 60_000, timeZone),
+      end: cronAt(cronEndMs(e), timeZone),
       desiredReplicas: String(eventReplicas(spec, e.multiplier, baselineRps)),
     },
   };
+}
+
+/**
+ * `eventBaselineRps` of one model for every declared event, from a traffic history (events without a
+ * usable day are left out, so their cron falls back to the spec). `until` bounds the minutes each
+ * event may look at (the simulator: its pre-scale time).
+ */
+export function eventBaselinesFromHistory(
+  history: Traffic | undefined,
+  model: string,
+  config: Pick<StackConfig, "events" | "timeZone">,
+  until: (e: EventWindow) => number = () => Infinity,
+): Record<string, number> {
+  const m = history?.models.indexOf(model) ?? -1;
+  if (!history || m < 0) return {};
+  const events = eventWindows(config.events);
+  const out: Record<string, number> = {};
+  for (const e of events) {
+    const rps = eventBaselineRps(history.rps[m], history.startMs, e, events, config.timeZone, until(e));
+    if (rps !== undefined) out[e.name] = rps;
+  }
+  return out;
+}
+
+/** When an event's cron trigger starts: one lead time before the event, on a whole minute. */
+export function cronStartMs(e: EventWindow, leadMin: number): number {
+  return Math.floor((e.startMs - leadMin * 60_000) / 60_000) * 60_000;
+}
+
+/**
+ * How long the cron floor holds after an event starts. It is there for the step: replicas that
+ * must be ready when the sale opens, before any traffic shows it. Once the sale runs, the
+ * request-rate and forecast triggers track it (the forecast keeps the event's multiplier until its
+ * end) and a floor held for hours would only keep the opening level through the night's decline.
+ */
+export const EVENT_PRESCALE_HOLD_MINUTES = 30;
+
+/** When an event's cron trigger ends: `EVENT_PRESCALE_HOLD_MINUTES` into it, or its end if sooner. */
+export function cronEndMs(e: EventWindow): number {
+  const end = Math.min(e.endMs, e.startMs + EVENT_PRESCALE_HOLD_MINUTES * 60_000);
+  return Math.ceil(end / 60_000) * 60_000;
 }
 
 /** Five-field cron expression (minute hour day month *) for an instant, in `timeZone`. */
@@ -208,13 +293,13 @@ export function cronFloorAt(
   events: readonly EventWindow[],
   leadMin: number,
   nowMs: number,
-  baselineRps?: number,
+  baselines?: Readonly<Record<string, number>>,
 ): number {
   let floor = 0;
   for (const e of events) {
-    const start = Math.floor((e.startMs - leadMin * 60_000) / 60_000) * 60_000;
-    if (nowMs >= start && nowMs < e.endMs)
-      floor = Math.max(floor, eventReplicas(spec, e.multiplier, baselineRps));
+    const start = cronStartMs(e, leadMin);
+    if (nowMs >= start && nowMs < cronEndMs(e))
+      floor = Math.max(floor, eventReplicas(spec, e.multiplier, baselines?.[e.name]));
   }
   return floor;
 }

@@ -47,6 +47,8 @@ import {
   hpaTolerance,
   karpenterDisruption,
   cronFloorAt,
+  cronStartMs,
+  eventBaselinesFromHistory,
   durationSeconds,
   forecastTargetPerReplica,
   kedaTargetPerReplica,
@@ -129,6 +131,8 @@ interface ModelCtx {
   readonly lead: number;
   readonly target: number;
   readonly forecastTarget: number;
+  /** The model's usual rate in each event's hours, from the replayed days before its pre-scale. */
+  readonly eventBaselines: Readonly<Record<string, number>>;
 }
 
 /** Replays `traffic` (its models must all have a spec) through every strategy. */
@@ -153,6 +157,9 @@ export function simulate(
       lead: leadMinutes(spec, pool),
       target: kedaTargetPerReplica(spec),
       forecastTarget: forecastTargetPerReplica(spec),
+      eventBaselines: eventBaselinesFromHistory(traffic, name, config, (e) =>
+        cronStartMs(e, leadMinutes(spec, pool)),
+      ),
     });
     pools.set(pool.name, entry);
   });
@@ -403,7 +410,7 @@ function runAutoscaled(
       if (platform) {
         const forecast = forecastAt(c.series, t, c.lead, { nowMs, events });
         rec = Math.max(rec, propose(forecast, c.forecastTarget, current, tolerance));
-        rec = Math.max(rec, cronFloorAt(c.spec, events, c.lead, nowMs));
+        rec = Math.max(rec, cronFloorAt(c.spec, events, c.lead, nowMs, c.eventBaselines));
       }
       rec = clampReplicas(c.spec, rec);
       recs[m][t % window] = rec;

@@ -10,6 +10,7 @@ import { ConfigValidationError, Problem } from "./errors";
 import { ModelSpec, SpecSource, validateModelSpecs } from "./model-schema";
 import { CONFIG_NAMESPACE, StackConfig, validateStackConfig } from "./stack-schema";
 import { decodeConfigValue } from "./config-value";
+import { parseTrafficCsv, Traffic, TrafficError } from "../capacity/traffic";
 
 /** Everything the program needs from config: the stack, its validated settings and the models. */
 export interface PlatformInputs {
@@ -17,6 +18,11 @@ export interface PlatformInputs {
   readonly stack: string;
   readonly config: StackConfig;
   readonly models: ModelSpec[];
+  /**
+   * The stack's traffic history (`trafficHistory`), for sizing the sales-event pre-scale; rows of
+   * models without a spec are ignored.
+   */
+  readonly history?: Traffic;
   /** Reads a secret stack config key; the value stays an Output marked secret. */
   readonly secret: (key: string) => pulumi.Output<string>;
 }
@@ -44,6 +50,7 @@ export function loadPlatformInputs(projectRoot: string): PlatformInputs {
     problems.push(...err.problems);
   }
   problems.push(...missingSecretProblems(config, stackFile));
+  const history = readTrafficHistory(projectRoot, config, stackFile, problems);
   const known = new Set(models.map((m) => m.name));
   for (const model of Object.keys(config.canaryTraffic)) {
     if (problems.length === 0 && !known.has(model)) {
@@ -57,7 +64,31 @@ export function loadPlatformInputs(projectRoot: string): PlatformInputs {
   if (problems.length > 0) throw new ConfigValidationError(problems);
   models = models.map((m) => applyCanaryTraffic(m, config.canaryTraffic[m.name]));
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
-  return { project, stack, config, models, secret: (key) => cfg.requireSecret(key) };
+  return { project, stack, config, models, history, secret: (key) => cfg.requireSecret(key) };
+}
+
+/** The declared traffic history, or a problem naming the key and the file's own problems. */
+function readTrafficHistory(
+  projectRoot: string,
+  config: StackConfig,
+  stackFile: string,
+  problems: Problem[],
+): Traffic | undefined {
+  if (config.trafficHistory === undefined) return undefined;
+  const file = path.join(projectRoot, config.trafficHistory);
+  const problem = (reason: string) =>
+    problems.push({ file: stackFile, path: `${CONFIG_NAMESPACE}:trafficHistory`, reason });
+  if (!fs.existsSync(file)) {
+    problem(`${config.trafficHistory} not found in ${projectRoot}`);
+    return undefined;
+  }
+  try {
+    return parseTrafficCsv(fs.readFileSync(file, "utf8"), file);
+  } catch (err) {
+    if (!(err instanceof TrafficError)) throw err;
+    problem(err.message);
+    return undefined;
+  }
 }
 
 /**

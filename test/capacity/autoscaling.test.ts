@@ -11,6 +11,7 @@ import {
   karpenterDisruption,
   kedaTargetPerReplica,
   scalingBehavior,
+  eventBaselineRps,
   hpaTolerance,
   HPA_DEFAULT_TOLERANCE,
   PLATFORM_HPA_TOLERANCE,
@@ -58,12 +59,52 @@ describe("autoscaling parameters", () => {
     const crons = (forecastTriggers(homepage, pool, config) as any[]).filter((t) => t.type === "cron");
     expect(crons.map((c) => c.name)).toEqual(["event-double-12", "event-new-year-sale"]);
     // double-12 starts 2026-12-12 00:00 +08:00; lead = 150 s + 90 s = 4 min
+    // The floor holds for the opening 30 minutes; without history it is min x multiplier.
     expect(crons[0].metadata).toEqual({
       timezone: "Asia/Shanghai",
       start: "56 23 11 12 *",
-      end: "0 3 12 12 *",
+      end: "30 0 12 12 *",
       desiredReplicas: String(Math.min(192, 4 * 8)),
     });
+  });
+
+  test("with history the cron pre-scales to the usual opening rate times the multiplier", () => {
+    const crons = (
+      forecastTriggers(homepage, pool, config, { eventBaselines: { "double-12": 500 } }) as any[]
+    ).filter((t) => t.type === "cron");
+    const perReplica = homepage.serving.rpsPerReplica * homepage.serving.targetUtilization;
+    expect(crons[0].metadata.desiredReplicas).toBe(
+      String(Math.min(homepage.serving.replicas.max, Math.ceil((500 * 8) / perReplica))),
+    );
+    expect(crons[1].metadata.desiredReplicas).toBe(String(Math.min(192, 4 * 5))); // no baseline
+  });
+
+  test("the usual opening rate: busiest earlier day in the same local 30 minutes, events left out", () => {
+    // Three days from 2026-12-09 00:00 +08:00; an event opens 2026-12-12 00:00 local. Each day's
+    // 00:00-00:30 runs at 100, 300 and 200 rps; day 2 also has a declared event at that hour.
+    const start = Date.parse("2026-12-09T00:00:00+08:00");
+    const series = Float64Array.from({ length: 3 * 1440 }, (_, i) => [100, 300, 200][Math.floor(i / 1440)]);
+    const sale = {
+      name: "sale",
+      startMs: Date.parse("2026-12-12T00:00:00+08:00"),
+      endMs: Date.parse("2026-12-12T03:00:00+08:00"),
+      multiplier: 8,
+    };
+    const earlier = {
+      name: "earlier",
+      startMs: Date.parse("2026-12-10T00:00:00+08:00"),
+      endMs: Date.parse("2026-12-10T01:00:00+08:00"),
+      multiplier: 2,
+    };
+    expect(eventBaselineRps(series, start, sale, [sale], "Asia/Shanghai")).toBe(300);
+    expect(eventBaselineRps(series, start, sale, [sale, earlier], "Asia/Shanghai")).toBe(200);
+    // Causal replay: only minutes before day 2 count.
+    expect(
+      eventBaselineRps(series, start, sale, [sale], "Asia/Shanghai", Date.parse("2026-12-10T00:00:00+08:00")),
+    ).toBe(100);
+    expect(
+      eventBaselineRps(series.subarray(0, 600), start + 60 * 60_000, sale, [sale], "Asia/Shanghai"),
+    ).toBe(undefined);
   });
 
   test("event replicas follow the baseline when given, within the replica bounds", () => {

@@ -127,3 +127,34 @@ test("a bad model spec stops the run before any resource is declared", async () 
   await expect(runStack("prod", { modelsDir: dir, sink })).rejects.toBeInstanceOf(ConfigValidationError);
   expect(sink.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
 });
+
+describe("sales-event pre-scaling from the traffic history", () => {
+  const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
+  test("prod's Double-12 cron asks for the usual opening rate x 8, far above replicas.min x 8", () => {
+    const so = ofType(runs.prod, SCALED_OBJECT).find((r) => r.name === "homepage-feed-scaler-stable")!;
+    const spec = so.inputs.spec as { triggers: { name: string; metadata: Record<string, string> }[] };
+    const cron = spec.triggers.find((t) => t.name === "event-double-12")!;
+    expect(cron.metadata.end).toBe("30 0 12 12 *");
+    // homepage-feed: min 3, so without history the floor would be 24 replicas.
+    expect(Number(cron.metadata.desiredReplicas)).toBeGreaterThan(200);
+    expect(Number(cron.metadata.desiredReplicas)).toBeLessThanOrEqual(800);
+  });
+
+  test("a traffic history that does not exist stops the run with a message naming the key", async () => {
+    const { tempStack } = await import("../helpers/program");
+    const dir = tempStack(
+      "prod",
+      (config) => {
+        config["mlops-platform:trafficHistory"] = "models/traffic/missing-week.csv";
+      },
+      "prod",
+    );
+    const sink: RecordedResource[] = [];
+    const run = runStack("prod", { projectRoot: dir, sink });
+    await expect(run).rejects.toBeInstanceOf(ConfigValidationError);
+    await expect(run).rejects.toThrow(
+      /Pulumi\.prod\.yaml: mlops-platform:trafficHistory: models\/traffic\/missing-week\.csv not found/,
+    );
+    expect(sink.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
+  });
+});
