@@ -12,6 +12,7 @@ import { forecastRecordingRules } from "./components/capacity/forecast-rules";
 import { Cluster } from "./components/cluster/cluster";
 import { loadPlatformInputs } from "./components/config/load";
 import { ModelStack } from "./components/model/model-stack";
+import { trafficShare, variantsOf } from "./components/model/variants";
 
 async function main(): Promise<Record<string, unknown>> {
   const inputs = loadPlatformInputs(__dirname);
@@ -45,11 +46,17 @@ async function main(): Promise<Record<string, unknown>> {
         addons: addons.context,
         // Forecast and sales-event pre-scaling triggers beside the request-rate trigger (issue 7).
         scaling: {
-          // Sales-event crons pre-scale from the model's usual rate in the event's hours (history).
-          extraTriggers: () =>
-            forecastTriggers(spec, pool, config, {
+          // Each weighted variant scales on its share of the model's forecast, and sales-event crons
+          // pre-scale it from the model's usual rate in the event's hours (history). A header-pinned
+          // variant's traffic is its cohort's, not a share: it scales on its own request rate only.
+          extraTriggers: (variant) => {
+            const share = trafficShare(variantsOf(spec), variant);
+            if (share === undefined) return [];
+            return forecastTriggers(spec, pool, config, {
               eventBaselines: eventBaselinesFromHistory(inputs.history, spec.name, config),
-            }),
+              trafficShare: share,
+            });
+          },
           ruleGroups: forecastRecordingRules(spec, pool, config).groups,
         },
       },

@@ -7,9 +7,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CONFIG_NAMESPACE, validateStackConfig } from "../components/config/stack-schema";
-import { readStackFile } from "../tools/offline/stack-file";
+import { readStackFile, StackFileError } from "../tools/offline/stack-file";
 import { capacityConfigFromStack, expectedRpsFromTraffic } from "./lib/capacity";
-import { loadModelSpecs, loadTrafficHistory } from "../tools/capacity/inputs";
+import { InputError, loadModelSpecs, loadTrafficHistory } from "../tools/capacity/inputs";
+import { ConfigValidationError } from "../components/config/errors";
 import { packConfig } from "./pack-config";
 
 /** The pack config of a stack, from its stack file in `projectRoot`. */
@@ -42,9 +43,18 @@ export function packConfigPath(projectRoot: string, stack: string): string {
 
 if (require.main === module) {
   const root = path.resolve(__dirname, "..");
-  for (const stack of process.argv.slice(2)) {
-    const out = packConfigPath(root, stack);
-    fs.writeFileSync(out, JSON.stringify(stackPackConfig(root, stack), null, 2) + "\n");
-    console.log(`wrote ${path.relative(root, out)}`);
+  try {
+    // Every stack first, so a bad one leaves all committed configs as they were.
+    const configs = process.argv.slice(2).map((stack) => [stack, stackPackConfig(root, stack)] as const);
+    for (const [stack, config] of configs) {
+      const out = packConfigPath(root, stack);
+      fs.writeFileSync(out, JSON.stringify(config, null, 2) + "\n");
+      console.log(`wrote ${path.relative(root, out)}`);
+    }
+  } catch (err) {
+    if (!(err instanceof InputError || err instanceof ConfigValidationError || err instanceof StackFileError))
+      throw err;
+    console.error(err.message);
+    process.exit(1);
   }
 }

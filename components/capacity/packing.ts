@@ -238,9 +238,10 @@ export function replicasForRps(spec: ModelSpec, rps: number): number {
 }
 
 /**
- * Plans every serving pool at three load levels. Without `load`, a model's minimum is
- * `replicas.min`, its peak `replicas.max`, and its expected load the midpoint, a placeholder until
- * traffic history is passed (the simulator's traffic gives real expected and peak rates).
+ * Plans every serving pool at three load levels: a model's minimum is `replicas.min`; with traffic
+ * history (`load`) its expected and peak levels are the replicas for its mean and peak rates;
+ * without history for it, both are `replicas.max` (a new model may take any load up to its max; the
+ * budget policy counts it the same way). The simulator gives the replayed cost.
  */
 export function planCapacity(
   config: StackConfig,
@@ -251,7 +252,7 @@ export function planCapacity(
     const { min, max } = spec.serving.replicas;
     const l = load?.get(spec.name);
     if (level === "minimum") return min;
-    if (!l) return level === "peak" ? max : Math.ceil((min + max) / 2);
+    if (!l) return max;
     return replicasForRps(spec, level === "peak" ? l.peakRps : l.expectedRps);
   };
   const pools = config.gpuPools

@@ -33,7 +33,10 @@
  *   `reactive` and `platform` share the cluster, so both get the same consolidation;
  * - `maxGpus` is not enforced (the result reports the peak GPUs so a binding limit is visible);
  * - pods are packed by GPU slices only: their CPU and memory requests are not checked against the
- *   node's (a spec asking for more CPU than an instance's share per slice would need bigger nodes).
+ *   node's (a spec asking for more CPU than an instance's share per slice would need bigger nodes);
+ * - a model is replayed as one variant carrying all its traffic (the CSV is per model); deployed, a
+ *   canary or weighted experiment takes its weight's share of the same forecast and event floor, so
+ *   the total differs by the rounding of one more variant.
  *
  * `gpuUtilization` = GPU-busy seconds (served rps / rpsPerReplica × share) / provisioned GPU seconds
  * (whole GPUs of every node from launch to removal). An SLO-miss minute is one in which a model's
@@ -320,8 +323,9 @@ function runAutoscaled(
   const nodes: SimNode[] = [];
   const podNode: number[][] = models.map(() => []);
   const podReady: number[][] = models.map(() => []);
-  // Pods evicted by a drain that still serve until these seconds (PDB pacing).
-  const leaving: number[][] = models.map(() => []);
+  // Per pod, the second a drain evicts it (-Infinity: never): from then until its replacement is
+  // ready (`podReady`) the model is one replica short.
+  const podEvicted: number[][] = models.map(() => []);
   const tolerance = platform ? hpaTolerance(config.cluster.kubernetesVersion) : reactiveTolerance;
   const recs = models.map(() => new Int32Array(window));
   const largest = Math.max(1, ...models.map((c) => c.devices));
@@ -338,6 +342,7 @@ function runAutoscaled(
     nodes[i].used += d;
     podNode[m].push(i);
     podReady[m].push(Math.max(t * 60, nodes[i].readySec) + models[m].spec.serving.coldStartSeconds);
+    podEvicted[m].push(-Infinity);
     return true;
   };
 
@@ -362,6 +367,15 @@ function runAutoscaled(
       if (t - n.movableSince >= consolidateMin && (pick < 0 || n.used < nodes[pick].used)) pick = i;
     });
     if (pick < 0) return;
+    // Karpenter drains a node only if every pod has a place: check device by device.
+    const room = nodes.map((n, x) => (x !== pick && usable(n) ? n.option.slots - n.used : 0));
+    for (const [m, c] of models.entries())
+      for (const node of podNode[m]) {
+        if (node !== pick) continue;
+        const j = room.findIndex((r) => r >= c.devices);
+        if (j < 0) return;
+        room[j] -= c.devices;
+      }
     const from = nodes[pick];
     let lastLeaves = t * 60;
     models.forEach((c, m) => {
@@ -370,14 +384,13 @@ function runAutoscaled(
       for (let p = 0; p < podNode[m].length; p++) {
         if (podNode[m][p] !== pick) continue;
         const j = nodes.findIndex((n, x) => x !== pick && usable(n) && n.option.slots - n.used >= c.devices);
-        if (j < 0) continue;
         nodes[j].used += c.devices;
         from.used -= c.devices;
         podNode[m][p] = j;
         // The replacement starts when the old pod is evicted, k cold starts from now; until then
-        // the old pod serves (counted in `leaving` if it was ready).
+        // the old pod serves if it was ready (a pod still starting just starts over).
         const evictedAt = t * 60 + k * cold;
-        if (k > 0 && podReady[m][p] <= t * 60) leaving[m].push(evictedAt);
+        if (podReady[m][p] <= t * 60) podEvicted[m][p] = evictedAt;
         podReady[m][p] = evictedAt + cold;
         lastLeaves = Math.max(lastLeaves, evictedAt);
         k++;
@@ -424,6 +437,7 @@ function runAutoscaled(
       for (let r = current; r > next; r--) {
         nodes[podNode[m].pop()!].used -= c.devices;
         podReady[m].pop();
+        podEvicted[m].pop();
       }
     });
     if (pending.length > 0) {
@@ -453,9 +467,10 @@ function runAutoscaled(
     }
     models.forEach((c, m) => {
       let ready = 0;
-      for (const r of podReady[m]) if (r <= t * 60) ready++;
-      for (const until of leaving[m]) if (until > t * 60) ready++;
-      if (leaving[m].length > 0) leaving[m] = leaving[m].filter((until) => until > t * 60);
+      const now = t * 60;
+      podReady[m].forEach((r, p) => {
+        if (r <= now || podEvicted[m][p] > now) ready++;
+      });
       acc.serve(c.series[t], ready, c.spec, t);
     });
     acc.provision(

@@ -74,21 +74,31 @@ function readTrafficHistory(
   stackFile: string,
   problems: Problem[],
 ): Traffic | undefined {
-  if (config.trafficHistory === undefined) return undefined;
-  const file = path.join(projectRoot, config.trafficHistory);
-  const problem = (reason: string) =>
-    problems.push({ file: stackFile, path: `${CONFIG_NAMESPACE}:trafficHistory`, reason });
-  if (!fs.existsSync(file)) {
-    problem(`${config.trafficHistory} not found in ${projectRoot}`);
-    return undefined;
-  }
   try {
-    return parseTrafficCsv(fs.readFileSync(file, "utf8"), file);
+    return readTrafficHistoryFile(projectRoot, config);
   } catch (err) {
     if (!(err instanceof TrafficError)) throw err;
-    problem(err.message);
+    problems.push({ file: stackFile, path: `${CONFIG_NAMESPACE}:trafficHistory`, reason: err.message });
     return undefined;
   }
+}
+
+/**
+ * The stack's traffic history (`trafficHistory`, relative to `projectRoot`), or `undefined` when it
+ * declares none. A missing or unreadable file, like bad rows, is one `TrafficError` naming the file.
+ */
+export function readTrafficHistoryFile(projectRoot: string, config: StackConfig): Traffic | undefined {
+  if (config.trafficHistory === undefined) return undefined;
+  const file = path.join(projectRoot, config.trafficHistory);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "not found" : `cannot be read (${code ?? String(err)})`;
+    throw new TrafficError(file, [`${why}; trafficHistory is relative to the project root ${projectRoot}`]);
+  }
+  return parseTrafficCsv(text, file);
 }
 
 /**

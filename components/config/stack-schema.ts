@@ -221,8 +221,8 @@ export const stackConfigSchema = strictObject({
   trafficHistory: z
     .string()
     .regex(
-      /^[^/][\w./-]*\.csv$/,
-      "must be a relative path to a .csv file such as models/traffic/sample-week.csv",
+      /^(?!.*\.\.)[^/][\w./-]*\.csv$/,
+      "must be a relative path inside the project to a .csv file such as models/traffic/sample-week.csv",
     )
     .optional(),
   events: z.array(event).default([]),

@@ -95,6 +95,17 @@ export function variantsOf(spec: ModelSpec): Variant[] {
   return out;
 }
 
+/**
+ * Fraction (0-1) of the model's traffic a weighted variant receives: its weight over the sum of the
+ * weighted variants' (weights are relative). `undefined` for a header-pinned variant, whose traffic
+ * is whatever cohort the caller pins and cannot be derived from the model's.
+ */
+export function trafficShare(variants: readonly Variant[], variant: Variant): number | undefined {
+  if (variant.weight === undefined) return undefined;
+  const total = variants.reduce((s, v) => s + (v.weight ?? 0), 0);
+  return total > 0 ? variant.weight / total : 1;
+}
+
 /** Percent of traffic the canary and the weighted experiments take from stable. */
 export function nonStableWeight(spec: ModelSpec): number {
   return (spec.canary?.trafficPercent ?? 0) + spec.experiments.reduce((s, e) => s + (e.weight ?? 0), 0);

@@ -8,6 +8,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { gpuInstanceType, migSliceFraction } from "../../components/capacity/instance-catalog";
 import type { ModelSpec } from "../../components/config/model-schema";
 import type { StackConfig } from "../../components/config/stack-schema";
+import { trafficLoad, Traffic } from "../../components/capacity/traffic";
 import { at, k8sName, namespaceOf, num, obj, str } from "./values";
 import { isGpuResource, kindOf, podTemplates, targetGpuPool } from "./workloads";
 
@@ -118,17 +119,9 @@ export function capacityConfigFromStack(
 }
 
 /** Mean requests/s of every model over a traffic history (rounded to 0.1 rps, stable in JSON). */
-export function expectedRpsFromTraffic(traffic: {
-  readonly models: readonly string[];
-  readonly rps: readonly Float64Array[];
-}): Record<string, number> {
+export function expectedRpsFromTraffic(traffic: Traffic): Record<string, number> {
   const out: Record<string, number> = {};
-  traffic.models.forEach((name, m) => {
-    const series = traffic.rps[m];
-    let sum = 0;
-    for (const v of series) sum += v;
-    out[name] = Math.round((sum / Math.max(1, series.length)) * 10) / 10;
-  });
+  for (const [name, { expectedRps }] of trafficLoad(traffic)) out[name] = Math.round(expectedRps * 10) / 10;
   return out;
 }
 

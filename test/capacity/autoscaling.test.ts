@@ -79,7 +79,7 @@ describe("autoscaling parameters", () => {
     expect(crons[1].metadata.desiredReplicas).toBe(String(Math.min(192, 4 * 5))); // no baseline
   });
 
-  test("the usual opening rate: busiest earlier day in the same local 30 minutes, events left out", () => {
+  test("the usual opening rate: median earlier day in the same local 30 minutes, events left out", () => {
     // Three days from 2026-12-09 00:00 +08:00; an event opens 2026-12-12 00:00 local. Each day's
     // 00:00-00:30 runs at 100, 300 and 200 rps; day 2 also has a declared event at that hour.
     const start = Date.parse("2026-12-09T00:00:00+08:00");
@@ -96,8 +96,9 @@ describe("autoscaling parameters", () => {
       endMs: Date.parse("2026-12-10T01:00:00+08:00"),
       multiplier: 2,
     };
-    expect(eventBaselineRps(series, start, sale, [sale], "Asia/Shanghai")).toBe(300);
-    expect(eventBaselineRps(series, start, sale, [sale, earlier], "Asia/Shanghai")).toBe(200);
+    expect(eventBaselineRps(series, start, sale, [sale], "Asia/Shanghai")).toBe(200);
+    // Day 2's opening is inside the earlier event: left out, the median of 100 and 200 remains.
+    expect(eventBaselineRps(series, start, sale, [sale, earlier], "Asia/Shanghai")).toBe(150);
     // Causal replay: only minutes before day 2 count.
     expect(
       eventBaselineRps(series, start, sale, [sale], "Asia/Shanghai", Date.parse("2026-12-10T00:00:00+08:00")),

@@ -103,11 +103,24 @@ describe("packing", () => {
     expect(replicaDevices(3 / 7, { ...pool, sharing: { mode: "mig", profile: "3g.40gb" } })).toBe(1);
   });
 
-  test("plan: minimum <= expected <= peak cost, and the static baseline costs more than the peak plan", () => {
+  test("plan: minimum <= expected <= peak; without history expected is the peak (replicas.max)", () => {
     const plan = planCapacity(config, fixtureSpecs(config));
     expect(plan.currency).toBe("CNY");
     expect(plan.monthlyCost.minimum).toBeLessThanOrEqual(plan.monthlyCost.expected);
-    expect(plan.monthlyCost.expected).toBeLessThanOrEqual(plan.monthlyCost.peak);
+    expect(plan.monthlyCost.expected).toBe(plan.monthlyCost.peak);
+  });
+
+  test("plan with history: expected at the mean rate, below the static baseline sized for the peak", () => {
+    const specs = fixtureSpecs(config);
+    // A mean of a quarter of what max serves at the target, a peak at max.
+    const load = new Map(
+      specs.map((s) => {
+        const atMax = s.serving.replicas.max * s.serving.rpsPerReplica * s.serving.targetUtilization;
+        return [s.name, { expectedRps: atMax / 4, peakRps: atMax }];
+      }),
+    );
+    const plan = planCapacity(config, specs, load);
+    expect(plan.monthlyCost.expected).toBeLessThan(plan.monthlyCost.peak / 2);
     expect(plan.staticBaseline.monthlyCost).toBeGreaterThan(plan.monthlyCost.expected);
   });
 

@@ -6,7 +6,8 @@ import * as os from "os";
 import * as path from "path";
 import { planCapacity } from "../../components/capacity/packing";
 import { expectedRpsFromTraffic } from "../../policies/lib/capacity";
-import { InputError, loadLevels, loadModelSpecs, loadTrafficHistory } from "../../tools/capacity/inputs";
+import { InputError, loadModelSpecs, loadTrafficHistory } from "../../tools/capacity/inputs";
+import { trafficLoad } from "../../components/capacity/traffic";
 import { ROOT } from "../helpers/program";
 import { prodConfig } from "./helpers";
 
@@ -34,7 +35,7 @@ describe("traffic history", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "history-"));
     expect(() => loadTrafficHistory(dir, config, names)).toThrow(InputError);
     expect(() => loadTrafficHistory(dir, config, names)).toThrow(
-      `trafficHistory: models/traffic/sample-week.csv not found (relative to ${dir})`,
+      `not found; trafficHistory is relative to the project root ${dir}`,
     );
   });
 
@@ -50,9 +51,9 @@ describe("traffic history", () => {
     );
   });
 
-  test("the mean load sizes plan's expected level far below the midpoint of the replica bounds", () => {
+  test("the mean load sizes plan's expected level far below replicas.max, what a model without history counts", () => {
     const h = loadTrafficHistory(ROOT, config, names)!;
-    const withHistory = planCapacity(config, specs, loadLevels(h.traffic));
+    const withHistory = planCapacity(config, specs, trafficLoad(h.traffic));
     const without = planCapacity(config, specs);
     const gpus = (p: typeof without) => p.pools[0].levels.expected.gpus;
     expect(gpus(withHistory)).toBeLessThan(gpus(without) / 3);

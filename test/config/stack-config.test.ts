@@ -1,5 +1,8 @@
 import { ConfigValidationError } from "../../components/config/errors";
-import { validateStackConfig } from "../../components/config/stack-schema";
+import * as fs from "fs";
+import * as path from "path";
+import { stackConfigSchema, validateStackConfig } from "../../components/config/stack-schema";
+import { ROOT } from "../helpers/program";
 import { stackValues } from "../helpers/stack";
 
 /** Validates and returns the error message (fails the test if the config is valid). */
@@ -57,8 +60,10 @@ describe("stack config", () => {
     const raw = stackValues("staging");
     raw.trafficHistory = "/etc/passwd";
     expect(problemsOf(raw)).toContain(
-      'mlops-platform:trafficHistory = "/etc/passwd": must be a relative path to a .csv file such as models/traffic/sample-week.csv',
+      'mlops-platform:trafficHistory = "/etc/passwd": must be a relative path inside the project to a .csv file such as models/traffic/sample-week.csv',
     );
+    raw.trafficHistory = "../other/week.csv";
+    expect(problemsOf(raw)).toContain("must be a relative path inside the project");
   });
 
   test("maxGpus below minGpus", () => {
@@ -158,5 +163,35 @@ describe("stack config", () => {
     const raw = stackValues("prod");
     raw.events[0].end = raw.events[0].start;
     expect(problemsOf(raw)).toContain("mlops-platform:events[0].end");
+  });
+});
+
+describe("Pulumi.yaml's config block and the stack files agree", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const YAML = require("yaml") as typeof import("yaml");
+  const read = (file: string) => YAML.parse(fs.readFileSync(path.join(ROOT, file), "utf8"));
+  const project = read("Pulumi.yaml") as { config: Record<string, { default?: unknown }> };
+  const schemaKeys = Object.keys(stackConfigSchema.shape);
+
+  test("every declared key is a key of the schema", () => {
+    expect(Object.keys(project.config).filter((k) => !schemaKeys.includes(k))).toEqual([]);
+  });
+
+  test.each(["staging", "prod"])(
+    "Pulumi.%s.yaml sets every declared key without a default (the CLI refuses the stack otherwise)",
+    (stack) => {
+      const set = Object.keys(read(`Pulumi.${stack}.yaml`).config).map((k) =>
+        k.replace(/^mlops-platform:/, ""),
+      );
+      const required = Object.entries(project.config)
+        .filter(([, v]) => v.default === undefined)
+        .map(([k]) => k);
+      expect(required.filter((k) => !set.includes(k))).toEqual([]);
+    },
+  );
+
+  test("every optional schema key that is not declared is documented in Pulumi.yaml", () => {
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    for (const k of schemaKeys.filter((k) => !(k in project.config))) expect(text).toContain(`#   ${k} (`);
   });
 });

@@ -11,6 +11,9 @@ import { RecordedResource } from "../../tools/offline/mock-cloud";
 import { resourceKey } from "../../tools/offline/run-program";
 import { ofType, ProgramRun, ROOT, runStack } from "../helpers/program";
 import { formatFindings, scanHelmReleases } from "../helpers/secret-scan";
+import { eventBaselinesFromHistory, eventReplicas } from "../../components/capacity/autoscaling";
+import { parseTrafficCsv } from "../../components/capacity/traffic";
+import { loadModelSpecs, loadStackConfig } from "../../tools/capacity/inputs";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -132,12 +135,46 @@ describe("sales-event pre-scaling from the traffic history", () => {
   const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
   test("prod's Double-12 cron asks for the usual opening rate x 8, far above replicas.min x 8", () => {
     const so = ofType(runs.prod, SCALED_OBJECT).find((r) => r.name === "homepage-feed-scaler-stable")!;
-    const spec = so.inputs.spec as { triggers: { name: string; metadata: Record<string, string> }[] };
-    const cron = spec.triggers.find((t) => t.name === "event-double-12")!;
+    const soSpec = so.inputs.spec as { triggers: { name: string; metadata: Record<string, string> }[] };
+    const cron = soSpec.triggers.find((t) => t.name === "event-double-12")!;
     expect(cron.metadata.end).toBe("30 0 12 12 *");
     // homepage-feed: min 3, so without history the floor would be 24 replicas.
+    // The median day's 00:00-00:30 rate from the history, x 8, on stable's 90% share.
+    const history = parseTrafficCsv(
+      fs.readFileSync(path.join(ROOT, "models", "traffic", "sample-week.csv"), "utf8"),
+      "sample-week.csv",
+    );
+    const config = loadStackConfig("prod", ROOT);
+    const homepage = loadModelSpecs(path.join(ROOT, "models"), "prod", config).find(
+      (m) => m.name === "homepage-feed",
+    )!;
+    const baseline = eventBaselinesFromHistory(history, "homepage-feed", config)["double-12"];
+    expect(baseline).toBeGreaterThan(0);
+    expect(Number(cron.metadata.desiredReplicas)).toBe(eventReplicas(homepage, 8, baseline * 0.9));
     expect(Number(cron.metadata.desiredReplicas)).toBeGreaterThan(200);
-    expect(Number(cron.metadata.desiredReplicas)).toBeLessThanOrEqual(800);
+  });
+
+  test("each weighted variant scales on its share of the model's forecast; a header-pinned one on its own rate", () => {
+    const triggers = (name: string) =>
+      (
+        ofType(runs.prod, SCALED_OBJECT).find((r) => r.name === name)!.inputs.spec as {
+          triggers: { name: string; metadata: Record<string, string> }[];
+        }
+      ).triggers;
+    const forecast = (name: string) =>
+      triggers(name).find((t) => t.name === "traffic-forecast")!.metadata.query;
+    // homepage-feed: canary at 10%, stable carries the other 90%.
+    expect(forecast("homepage-feed-scaler-stable")).toBe(
+      'max(mlops:model_rps_forecast:4m{model="homepage-feed"}) * 0.9',
+    );
+    expect(forecast("homepage-feed-scaler-canary")).toBe(
+      'max(mlops:model_rps_forecast:4m{model="homepage-feed"}) * 0.1',
+    );
+    const cron = (name: string) =>
+      Number(triggers(name).find((t) => t.name === "event-double-12")!.metadata.desiredReplicas);
+    expect(cron("homepage-feed-scaler-canary")).toBeLessThan(cron("homepage-feed-scaler-stable") / 5);
+    // search-ranking's ltr-v2 is pinned by header: only the request-rate trigger.
+    expect(triggers("search-ranking-scaler-ltr-v2").map((t) => t.name)).toEqual(["request-rate"]);
   });
 
   test("a traffic history that does not exist stops the run with a message naming the key", async () => {
@@ -153,7 +190,7 @@ describe("sales-event pre-scaling from the traffic history", () => {
     const run = runStack("prod", { projectRoot: dir, sink });
     await expect(run).rejects.toBeInstanceOf(ConfigValidationError);
     await expect(run).rejects.toThrow(
-      /Pulumi\.prod\.yaml: mlops-platform:trafficHistory: models\/traffic\/missing-week\.csv not found/,
+      /Pulumi\.prod\.yaml: mlops-platform:trafficHistory: .*missing-week\.csv.*not found; trafficHistory is relative to the project root/s,
     );
     expect(sink.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
   });

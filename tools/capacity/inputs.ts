@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigValidationError } from "../../components/config/errors";
-import { readModelSources } from "../../components/config/load";
+import { readModelSources, readTrafficHistoryFile } from "../../components/config/load";
 import { ModelSpec, validateModelSpecs } from "../../components/config/model-schema";
 import { CONFIG_NAMESPACE, StackConfig, validateStackConfig } from "../../components/config/stack-schema";
 import { parseTrafficCsv, Traffic, TrafficError } from "../../components/capacity/traffic";
@@ -69,36 +69,19 @@ export function loadTrafficHistory(
   config: StackConfig,
   models: readonly string[],
 ): { traffic: Traffic; ignored: string[] } | undefined {
-  if (config.trafficHistory === undefined) return undefined;
-  const file = path.join(root, config.trafficHistory);
-  if (!fs.existsSync(file))
-    throw new InputError(`trafficHistory: ${config.trafficHistory} not found (relative to ${root})`);
-  let all: Traffic;
+  let all: Traffic | undefined;
   try {
-    all = parseTrafficCsv(fs.readFileSync(file, "utf8"), file);
+    all = readTrafficHistoryFile(root, config);
   } catch (err) {
     throw asInputError(err);
   }
-  const keep = all.models.map((m, i) => [m, i] as const).filter(([m]) => models.includes(m));
+  if (!all) return undefined;
+  const full = all;
+  const keep = full.models.map((m, i) => [m, i] as const).filter(([m]) => models.includes(m));
   return {
-    traffic: { ...all, models: keep.map(([m]) => m), rps: keep.map(([, i]) => all.rps[i]) },
-    ignored: all.models.filter((m) => !models.includes(m)),
+    traffic: { ...full, models: keep.map(([m]) => m), rps: keep.map(([, i]) => full.rps[i]) },
+    ignored: full.models.filter((m) => !models.includes(m)),
   };
-}
-
-/** Mean and peak requests/s per model of a traffic history (the plan's expected and peak load). */
-export function loadLevels(traffic: Traffic): Map<string, { expectedRps: number; peakRps: number }> {
-  return new Map(
-    traffic.models.map((name, m) => {
-      let sum = 0;
-      let peak = 0;
-      for (const v of traffic.rps[m]) {
-        sum += v;
-        if (v > peak) peak = v;
-      }
-      return [name, { expectedRps: sum / Math.max(1, traffic.minutes), peakRps: peak }];
-    }),
-  );
 }
 
 function asInputError(err: unknown): Error {

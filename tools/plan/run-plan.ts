@@ -13,7 +13,8 @@ import { loadPlanner, planCapacitySummary } from "./capacity-planner";
 import type { ModelSpec } from "../../components/config/model-schema";
 import type { StackConfig } from "../../components/config/stack-schema";
 import { expectedRpsFromTraffic } from "../../policies/lib/capacity";
-import { InputError, loadLevels, loadTrafficHistory } from "../capacity/inputs";
+import { InputError, loadTrafficHistory } from "../capacity/inputs";
+import { trafficLoad } from "../../components/capacity/traffic";
 import { writeOutputAtomically } from "./output";
 import { buildPlanJson, countBy, planModel } from "./plan-json";
 import { policyResources, runPolicies } from "./policy-hook";
@@ -181,7 +182,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
       run.options.get(resourceKey(type, name)) ?? { protect: false };
     return {
       // Swap point: the capacity planner when present, else the simple estimate.
-      capacity: planCapacitySummary(config, models, loadPlanner(REPO_ROOT), history && loadLevels(history)),
+      capacity: planCapacitySummary(config, models, loadPlanner(REPO_ROOT), history && trafficLoad(history)),
       policy: await runPolicies(
         REPO_ROOT,
         run,
