@@ -28,13 +28,11 @@ export function kedaTargetPerReplica(spec: ModelSpec): number {
 }
 
 /**
- * Fraction of the current-traffic target the forecast trigger aims for: the forecast is a smoothed
- * level, and the replicas it starts must also absorb the per-minute noise around it until the
- * request-rate trigger sees it. Measured on the sample week at targetUtilization 0.95 with the
- * platform's HPA tolerance (tools/bench-capacity.ts): 0.97 gives 84.4% utilization and 0.045% SLO
- * misses; 1.0 86.4% but 0.229% misses; 0.94 0.012% misses for 2.4 points less utilization.
+ * Fraction of the current-traffic target the forecast trigger aims for. 1: the forecast series
+ * already carries its model's noise band (`forecastWithBand`). Before the band a fixed 0.97 gave
+ * 84.4% utilization and 0.045% SLO misses on the sample week, but 0.4% misses at 5% per-minute noise.
  */
-export const FORECAST_TARGET_FACTOR = 0.97;
+export const FORECAST_TARGET_FACTOR = 1;
 
 /** Requests/s per replica the forecast trigger aims for (threshold of the `traffic-forecast` trigger). */
 export function forecastTargetPerReplica(spec: ModelSpec): number {
@@ -322,8 +320,9 @@ export function cronFloorAt(
  * decline, the night trough and the morning ramp, when scale-down leaves nodes part-filled; the
  * PodDisruptionBudget (`maxUnavailable: 1`) makes a drain move one pod of a model at a time, so a
  * model is at most one replica short for a cold start. 10:00-22:00, the day and evening peak, only
- * removes empty nodes. Measured on the sample week (tools/bench-capacity.ts): 01:00-05:00 gave
- * 83.3% utilization, 22:00-10:00 84.4% for the same SLO misses (0.04-0.05%), all hours 84.6%.
+ * removes empty nodes. Measured on the sample week (tools/bench-capacity.ts, before the forecast's
+ * noise band, with a fixed margin): 01:00-05:00 gave 83.3% utilization, 22:00-10:00 84.4% for the
+ * same SLO misses (0.04-0.05%), all hours 84.6%.
  */
 export const UNDERUTILIZED_CONSOLIDATION_HOURS = { start: 22, end: 10 } as const;
 

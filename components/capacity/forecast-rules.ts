@@ -37,8 +37,10 @@ const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
  *    a period ago (event-corrected; both sides plus `ratioOffsetRps` so an idle model gives 1, not NaN);
  * 3. `mlops:model_event_multiplier:<lead>` the multiplier of a declared event from lead before its
  *    start until its end, else 1 (from `time()`, so no extra series is needed);
- * 4. the forecast: max over seasons of lookahead × max(trend, event), or, without history, the
- *    current rate × event.
+ * 4. `mlops:model_rps_noise:<N>m` standard deviation over N minutes of the 1-minute rate against the
+ *    5-minute rate (idle minutes left out);
+ * 5. the forecast: max over seasons of lookahead × max(trend, event), or, without history, the
+ *    current rate × event; times (1 + band × noise), noise read as 0 until it has a value.
  * Every rule carries a static `model` label, so rules of many models in one file stay distinct
  * (promtool flags identical name + labels as duplicates).
  */
@@ -56,6 +58,7 @@ export function forecastRecordingRules(
   const lookName = `mlops:model_rps_lookahead:${lead}m`;
   const trendName = `mlops:model_rps_trend:${k}m`;
   const eventName = `mlops:model_event_multiplier:${lead}m`;
+  const noiseName = `mlops:model_rps_noise:${params.noiseMinutes}m`;
   const c = params.ratioOffsetRps;
   const rules: RecordingRule[] = [];
   for (const p of SEASONS_MINUTES) {
@@ -80,11 +83,17 @@ export function forecastRecordingRules(
   }
   rules.push({ record: eventName, expr: eventExpr(config, 0, lead), labels: { model: spec.name } });
   rules.push({
+    record: noiseName,
+    expr: `stddev_over_time((${rate(1)} / (${rate(params.smoothMinutes)} > 0))[${params.noiseMinutes}m:1m])`,
+    labels: { model: spec.name },
+  });
+  rules.push({
     record: forecastSeriesName(lead),
     expr:
-      `max by (model) (${lookName}${sel} * on (model, season) ` +
+      `(max by (model) (${lookName}${sel} * on (model, season) ` +
       `clamp_min(${trendName}${sel}, scalar(${eventName}${sel})))` +
-      ` or on (model) (${rate(1)} * on (model) ${eventName}${sel})`,
+      ` or on (model) (${rate(1)} * on (model) ${eventName}${sel}))` +
+      ` * (1 + ${params.noiseBand} * scalar(max(${noiseName}${sel}) or vector(0)))`,
     labels: { model: spec.name },
   });
   return { groups: [{ name: `mlops-capacity-forecast-${spec.name}`, rules }] };

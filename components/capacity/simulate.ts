@@ -58,7 +58,7 @@ import {
   SCALE_DOWN_STABILIZATION_SECONDS,
   underutilizedConsolidationAllowed,
 } from "./autoscaling";
-import { eventWindows, forecastAt, leadMinutes } from "./forecast";
+import { eventWindows, forecastWithBand, leadMinutes } from "./forecast";
 import {
   cheapestMix,
   instanceOptions,
@@ -421,7 +421,7 @@ function runAutoscaled(
       const observed = t > 0 ? c.series[t - 1] : c.series[0];
       let rec = propose(observed, c.target, current, tolerance);
       if (platform) {
-        const forecast = forecastAt(c.series, t, c.lead, { nowMs, events });
+        const forecast = forecastWithBand(c.series, t, c.lead, { nowMs, events });
         rec = Math.max(rec, propose(forecast, c.forecastTarget, current, tolerance));
         rec = Math.max(rec, cronFloorAt(c.spec, events, c.lead, nowMs, c.eventBaselines));
       }

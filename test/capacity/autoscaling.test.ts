@@ -19,6 +19,7 @@ import {
   utcOffsetMinutes,
 } from "../../components/capacity/autoscaling";
 import { forecastRecordingRules } from "../../components/capacity/forecast-rules";
+import { noiseRatio } from "../../components/capacity/forecast";
 import { fixtureSpecs, prodConfig, spec, tinyConfig } from "./helpers";
 
 const PROMTOOL = "/usr/bin/promtool";
@@ -202,7 +203,7 @@ describe("forecast recording rules", () => {
     );
     const file = tmpFile("rules.yaml", YAML.stringify({ groups }));
     const run = spawnSync(PROMTOOL, ["check", "rules", file], { encoding: "utf8" });
-    expect(run.stdout + run.stderr).toContain(`SUCCESS: ${groups.length * 6} rules found`);
+    expect(run.stdout + run.stderr).toContain(`SUCCESS: ${groups.length * 7} rules found`);
     expect(run.status).toBe(0);
   });
 
@@ -230,7 +231,61 @@ describe("forecast recording rules", () => {
         {
           interval: "1m",
           input_series: [{ series, values: "0+6000x2890" }], // 100 requests/s for two days and ten minutes
-          promql_expr_test: [expect100("30m", 100), expect100("2879m", 100), expect100("2880m", 800)],
+          // From 40m the noise window has full 5-minute rates (no series-start edge): no band.
+          promql_expr_test: [expect100("40m", 100), expect100("2879m", 100), expect100("2880m", 800)],
+        },
+      ],
+    };
+    const file = tmpFile("test.yaml", YAML.stringify(test));
+    const run = spawnSync(PROMTOOL, ["test", "rules", file], { encoding: "utf8" });
+    expect(run.stdout + run.stderr).toContain("SUCCESS");
+    expect(run.status).toBe(0);
+  });
+
+  test("promtool test rules: the noise series is the simulator's noiseRatio, and widens the forecast", () => {
+    if (!havePromtool()) return;
+    const config = tinyConfig({}, []);
+    const m = spec("m", { coldStartSeconds: 90 });
+    const rules = tmpFile(
+      "rules.yaml",
+      YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)),
+    );
+    // 60 minutes alternating 90 and 110 requests/s, then 40 at a steady 100.
+    const perMinute = Float64Array.from({ length: 100 }, (_, i) => (i >= 60 ? 100 : i % 2 === 0 ? 90 : 110));
+    const counter = [0];
+    for (const rps of perMinute) counter.push(counter[counter.length - 1] + rps * 60);
+    // At 50m Prometheus has minutes 0-49: the noise of decision minute 50 (scaled, rounded: promtool
+    // compares sample values exactly). Without a day of history the forecast is the last minute's
+    // rate (110) times (1 + 2 x noise).
+    const noise = noiseRatio(perMinute, 50);
+    expect(noise).toBeGreaterThan(0.05);
+    const sample = (expr: string, at: string, value: number) => ({
+      eval_time: at,
+      expr,
+      exp_samples: [{ labels: "{}", value }],
+    });
+    const test = {
+      rule_files: [rules],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: [
+            {
+              series: 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}',
+              values: counter.join(" "),
+            },
+          ],
+          promql_expr_test: [
+            sample('round(1e6 * max(mlops:model_rps_noise:30m{model="m"}))', "50m", Math.round(1e6 * noise)),
+            sample(
+              'round(1e6 * max(mlops:model_rps_forecast:3m{model="m"}))',
+              "50m",
+              Math.round(1e6 * 110 * (1 + 2 * noise)),
+            ),
+            // Once the window holds only steady minutes the noise is gone and so is the band.
+            sample('round(1e3 * max(mlops:model_rps_forecast:3m{model="m"}))', "100m", 100_000),
+          ],
         },
       ],
     };

@@ -1,7 +1,10 @@
 import {
   eventMultiplier,
   eventWindows,
+  FORECAST_DEFAULTS,
   forecastAt,
+  forecastWithBand,
+  noiseRatio,
   leadMinutes,
   leadTimeSeconds,
 } from "../../components/capacity/forecast";
@@ -88,5 +91,27 @@ describe("forecast", () => {
     const f = forecastAt(s, t, 5, { nowMs: START + t * 60_000, events });
     expect(f / s[t + 5]).toBeLessThan(1.1);
     expect(f / s[t + 5]).toBeGreaterThan(0.9);
+  });
+});
+
+describe("noise band", () => {
+  test("a steady rate has no noise; alternating 90/110 has about 8%; too little history gives 0", () => {
+    const steady = new Float64Array(100).fill(100);
+    expect(noiseRatio(steady, 60)).toBe(0);
+    const jitter = Float64Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 90 : 110));
+    // Each minute over its 5-minute mean is 90/98 or 110/102: 31 points, 16 of one and 15 of the other.
+    const lo = 90 / 98;
+    const hi = 110 / 102;
+    expect(noiseRatio(jitter, 61)).toBeCloseTo(((hi - lo) * Math.sqrt(16 * 15)) / 31, 12);
+    expect(noiseRatio(jitter, 20)).toBe(0);
+  });
+
+  test("the band widens the forecast by noiseBand standard deviations", () => {
+    const jitter = Float64Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 90 : 110));
+    const clock = { nowMs: 0, events: [] };
+    expect(forecastWithBand(jitter, 61, 3, clock)).toBeCloseTo(
+      forecastAt(jitter, 61, 3, clock) * (1 + FORECAST_DEFAULTS.noiseBand * noiseRatio(jitter, 61)),
+      9,
+    );
   });
 });
