@@ -36,6 +36,8 @@ async function main(): Promise<Record<string, unknown>> {
 
   const stacks = models.map((spec) => {
     const pool = config.gpuPools.find((p) => p.name === spec.serving.gpu.pool)!;
+    const variants = variantsOf(spec);
+    const eventBaselines = eventBaselinesFromHistory(inputs.history, spec.name, config);
     return new ModelStack(
       spec.name,
       {
@@ -50,12 +52,9 @@ async function main(): Promise<Record<string, unknown>> {
           // pre-scale it from the model's usual rate in the event's hours (history). A header-pinned
           // variant's traffic is its cohort's, not a share: it scales on its own request rate only.
           extraTriggers: (variant) => {
-            const share = trafficShare(variantsOf(spec), variant);
+            const share = trafficShare(variants, variant);
             if (share === undefined) return [];
-            return forecastTriggers(spec, pool, config, {
-              eventBaselines: eventBaselinesFromHistory(inputs.history, spec.name, config),
-              trafficShare: share,
-            });
+            return forecastTriggers(spec, pool, config, { eventBaselines, trafficShare: share });
           },
           ruleGroups: forecastRecordingRules(spec, pool, config).groups,
         },

@@ -6,28 +6,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { CONFIG_NAMESPACE, validateStackConfig } from "../components/config/stack-schema";
-import { readStackFile, StackFileError } from "../tools/offline/stack-file";
 import { capacityConfigFromStack, expectedRpsFromTraffic } from "./lib/capacity";
-import { InputError, loadModelSpecs, loadTrafficHistory } from "../tools/capacity/inputs";
-import { ConfigValidationError } from "../components/config/errors";
+import { InputError, loadModelSpecs, loadStackConfig, loadTrafficHistory } from "../tools/capacity/inputs";
 import { packConfig } from "./pack-config";
 
 /** The pack config of a stack, from its stack file in `projectRoot`. */
 export function stackPackConfig(projectRoot: string, stack: string): ReturnType<typeof packConfig> {
-  const file = readStackFile(projectRoot, stack, CONFIG_NAMESPACE);
-  const prefix = `${CONFIG_NAMESPACE}:`;
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(file.config)) {
-    // Secret keys (webhook URLs) are referenced by name from the config, not part of its schema.
-    if (!key.startsWith(prefix) || file.secretKeys.includes(key)) continue;
-    try {
-      raw[key.slice(prefix.length)] = JSON.parse(value);
-    } catch {
-      raw[key.slice(prefix.length)] = value;
-    }
-  }
-  const cfg = validateStackConfig(raw, file.file);
+  // Secret keys (webhook URLs) are referenced by name from the config, not part of its schema:
+  // loadStackConfig leaves them out.
+  const cfg = loadStackConfig(stack, projectRoot);
   // The budget policy costs serving at the traffic history's mean load; the specs only name the
   // models the history may contain (their sizes come from the deployed ScaledObjects).
   const names = loadModelSpecs(path.join(projectRoot, "models"), stack, cfg).map((s) => s.name);
@@ -52,8 +39,7 @@ if (require.main === module) {
       console.log(`wrote ${path.relative(root, out)}`);
     }
   } catch (err) {
-    if (!(err instanceof InputError || err instanceof ConfigValidationError || err instanceof StackFileError))
-      throw err;
+    if (!(err instanceof InputError)) throw err;
     console.error(err.message);
     process.exit(1);
   }

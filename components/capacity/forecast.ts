@@ -127,11 +127,7 @@ export function forecastAt(
     // Lookahead on the trailing w-minute mean, shifted by half its window so it tracks the level.
     let look = 0;
     const end = Math.min(t - p + leadMin + half, t - 1);
-    for (let i = t - p + half; i <= end; i++) {
-      let sum = 0;
-      for (let j = i - w + 1; j <= i; j++) sum += series[j];
-      if (sum / w > look) look = sum / w;
-    }
+    for (let i = t - p + half; i <= end; i++) look = Math.max(look, trailingMean(series, i, w));
     look /= eventMultiplier(clock.events, agoMs, leadMin);
     let now = 0;
     let past = 0;
@@ -145,6 +141,13 @@ export function forecastAt(
     best = Math.max(best, look * Math.max(ratio, event));
   }
   return best >= 0 ? best : series[t - 1] * event;
+}
+
+/** Mean of minutes [i - w + 1, i]: what `rate(...[<w>m])` holds at the end of minute i. */
+function trailingMean(series: Float64Array, i: number, w: number): number {
+  let sum = 0;
+  for (let j = i - w + 1; j <= i; j++) sum += series[j];
+  return sum / w;
 }
 
 function clamp(x: number, lo: number, hi: number): number {
@@ -169,9 +172,7 @@ export function noiseRatio(
   let sum = 0;
   let sq = 0;
   for (let i = from; i < t; i++) {
-    let mean = 0;
-    for (let j = i - w + 1; j <= i; j++) mean += series[j];
-    mean /= w;
+    const mean = trailingMean(series, i, w);
     if (mean <= 0) continue;
     const r = series[i] / mean;
     n++;

@@ -367,35 +367,33 @@ function runAutoscaled(
       if (t - n.movableSince >= consolidateMin && (pick < 0 || n.used < nodes[pick].used)) pick = i;
     });
     if (pick < 0) return;
-    // Karpenter drains a node only if every pod has a place: check device by device.
+    // Karpenter drains a node only if every pod has a place: first fit, device by device, decided
+    // before anything moves.
     const room = nodes.map((n, x) => (x !== pick && usable(n) ? n.option.slots - n.used : 0));
+    const moves: { m: number; p: number; to: number }[] = [];
     for (const [m, c] of models.entries())
-      for (const node of podNode[m]) {
-        if (node !== pick) continue;
-        const j = room.findIndex((r) => r >= c.devices);
-        if (j < 0) return;
-        room[j] -= c.devices;
+      for (let p = 0; p < podNode[m].length; p++) {
+        if (podNode[m][p] !== pick) continue;
+        const to = room.findIndex((r) => r >= c.devices);
+        if (to < 0) return;
+        room[to] -= c.devices;
+        moves.push({ m, p, to });
       }
     const from = nodes[pick];
     let lastLeaves = t * 60;
-    models.forEach((c, m) => {
-      const cold = c.spec.serving.coldStartSeconds;
-      let k = 0; // this model's pods evicted so far: the PDB lets one go per cold start
-      for (let p = 0; p < podNode[m].length; p++) {
-        if (podNode[m][p] !== pick) continue;
-        const j = nodes.findIndex((n, x) => x !== pick && usable(n) && n.option.slots - n.used >= c.devices);
-        nodes[j].used += c.devices;
-        from.used -= c.devices;
-        podNode[m][p] = j;
-        // The replacement starts when the old pod is evicted, k cold starts from now; until then
-        // the old pod serves if it was ready (a pod still starting just starts over).
-        const evictedAt = t * 60 + k * cold;
-        if (podReady[m][p] <= t * 60) podEvicted[m][p] = evictedAt;
-        podReady[m][p] = evictedAt + cold;
-        lastLeaves = Math.max(lastLeaves, evictedAt);
-        k++;
-      }
-    });
+    const evicted = models.map(() => 0); // per model: the PDB lets one pod go per cold start
+    for (const { m, p, to } of moves) {
+      const c = models[m];
+      nodes[to].used += c.devices;
+      from.used -= c.devices;
+      podNode[m][p] = to;
+      // The replacement starts when the old pod is evicted, k cold starts from now; until then
+      // the old pod serves if it was ready (a pod still starting just starts over).
+      const evictedAt = t * 60 + evicted[m]++ * c.spec.serving.coldStartSeconds;
+      if (podReady[m][p] <= t * 60) podEvicted[m][p] = evictedAt;
+      podReady[m][p] = evictedAt + c.spec.serving.coldStartSeconds;
+      lastLeaves = Math.max(lastLeaves, evictedAt);
+    }
     from.movableSince = Infinity;
     from.drainedAtSec = lastLeaves;
   };
