@@ -150,7 +150,7 @@ describe("autoscaling parameters", () => {
     // Asia/Shanghai is UTC+8: 10:00 local is 02:00 UTC; Karpenter budget schedules are UTC.
     expect(karpenterDisruption(pool, "Asia/Shanghai")).toEqual({
       consolidationPolicy: "WhenEmptyOrUnderutilized",
-      consolidateAfter: "10m",
+      consolidateAfter: pool.consolidateAfter,
       budgets: [
         { nodes: "10%" },
         { nodes: "0", reasons: ["Underutilized"], schedule: "0 2 * * *", duration: "12h" },

@@ -59,8 +59,9 @@ describe("nodePoolSpec", () => {
   test("consolidation removes empty and underused nodes after the pool's consolidateAfter", () => {
     expect(spec.disruption).toMatchObject({
       consolidationPolicy: "WhenEmptyOrUnderutilized",
-      consolidateAfter: "10m",
+      consolidateAfter: inference.consolidateAfter,
     });
+    expect(inference.consolidateAfter).toBe("2m"); // Pulumi.prod.yaml
   });
 
   test("requirements pin the instance types and on-demand capacity", () => {
