@@ -4,14 +4,26 @@
  */
 import { SimulationResult, STRATEGIES } from "./simulate";
 
-/** A fixed-width table: one row per strategy with utilization, GPU-hours, cost and SLO misses. */
+/**
+ * A fixed-width table: one row per strategy with utilization, the part of provisioned GPU time that
+ * holds ready replicas (`readyFraction`), GPU-hours, cost, SLO misses and peak GPUs.
+ */
 export function formatSimulationTable(result: SimulationResult): string {
-  const head = ["strategy", "GPU util", "GPU-hours", `cost (${result.currency})`, "SLO-miss %", "peak GPUs"];
+  const head = [
+    "strategy",
+    "GPU util",
+    "ready",
+    "GPU-hours",
+    `cost (${result.currency})`,
+    "SLO-miss %",
+    "peak GPUs",
+  ];
   const rows = STRATEGIES.map((name) => {
     const s = result.strategies[name];
     return [
       name,
       `${(s.gpuUtilization * 100).toFixed(1)}%`,
+      `${(s.readyFraction * 100).toFixed(1)}%`,
       s.gpuHours.toFixed(1),
       s.cost.toFixed(0),
       s.sloViolationPct.toFixed(3),

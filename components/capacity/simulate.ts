@@ -8,6 +8,8 @@
  *              tolerance of `hpaTolerance(config.cluster.kubernetesVersion)`;
  * - `oracle`   perfect foresight and instant start: exactly the replicas each minute needs, packed
  *              into the cheapest nodes, billed per minute (the limit).
+ * `levelForesightBound` is not a strategy but a reference between the two: what a controller that
+ * foresees each model's traffic level, though not its per-minute noise, could reach.
  *
  * The model of the real controls, and its simplifications:
  * - KEDA polls every 15 s; with per-minute traffic this is one decision per minute that sees the
@@ -82,6 +84,12 @@ export interface StrategyResult {
   readonly cost: number;
   /** Percent of model-minutes whose demand exceeded ready capacity. */
   readonly sloViolationPct: number;
+  /**
+   * Ready replicas' GPU share-seconds / provisioned GPU seconds, 0-1: how much of what is paid for
+   * holds a replica that can serve (the rest: pods starting, nodes provisioning or draining, free
+   * slices). `gpuUtilization` / `readyFraction` is how busy the ready replicas are.
+   */
+  readonly readyFraction: number;
   readonly sloMissMinutes: number;
   /** Most GPUs provisioned at once. */
   readonly peakGpus: number;
@@ -145,6 +153,150 @@ export function simulate(
   traffic: Traffic,
   options: SimulateOptions = {},
 ): SimulationResult {
+  const pools = poolContexts(config, specs, traffic);
+  const modelMinutes = traffic.models.length * traffic.minutes;
+  const strategies = {} as Record<StrategyName, StrategyResult>;
+  STRATEGIES.forEach((name, k) => {
+    const trace = options.trace;
+    const acc = new Accumulator(trace && ((model, t, d, r) => trace(name, model, t, d, r)));
+    for (const { pool, models } of pools.values()) {
+      const progress = (f: number) => options.onProgress?.((k + f) / STRATEGIES.length, name);
+      if (name === "static") runStatic(pool, models, config, traffic.minutes, acc);
+      else if (name === "oracle") {
+        const perReplica = (c: ModelCtx) =>
+          options.oracleAtTarget ? c.target : c.spec.serving.rpsPerReplica;
+        runOracle(pool, models, config, traffic.minutes, acc, (c, t) => c.series[t] / perReplica(c));
+      } else
+        runAutoscaled(
+          name === "platform",
+          pool,
+          models,
+          config,
+          traffic,
+          acc,
+          progress,
+          options.consolidationPolicy,
+          options.reactiveTolerance,
+        );
+    }
+    strategies[name] = acc.result(modelMinutes);
+  });
+  return { currency: config.pricing.currency, minutes: traffic.minutes, modelMinutes, strategies };
+}
+
+/** Options of `levelForesightBound`. */
+export interface LevelForesightOptions {
+  /** SLO-miss budget in percent of model-minutes. @default 0.1 (the issue's target) */
+  readonly maxMissPct?: number;
+  /** Minutes on each side of the centred mean that stands for a model's traffic level. @default 7 */
+  readonly halfWindowMinutes?: number;
+}
+
+/** Result of `levelForesightBound`: the strategy figures and the margin it needed. */
+export interface LevelForesightResult extends StrategyResult {
+  /** Standard deviations of each model's noise around its level that the replicas are sized for. */
+  readonly z: number;
+}
+
+/**
+ * A reference for the gap to `oracle`: the best a controller could do that foresees each model's
+ * traffic level but not its per-minute noise. The level of minute t is the centred mean of the rate
+ * over t ± `halfWindowMinutes` (the future included); σ is the model's noise around it over the
+ * whole replay (standard deviation of rate / level - 1); each minute the model runs
+ * ceil(level × (1 + zσ) / rpsPerReplica) replicas, started instantly and packed into the cheapest
+ * nodes for that minute as in `oracle`. z is the smallest that keeps SLO misses within
+ * `maxMissPct` (bisection: a larger z never runs fewer replicas, so never misses more).
+ * Everything it is given is more than a deployed autoscaler has - the future level, the week's σ,
+ * z fitted after the fact, no cold start, no node provisioning, no fragmentation - so no controller
+ * that sizes on a forecast of the level is expected to beat it on the same traffic and miss rate.
+ */
+export function levelForesightBound(
+  config: StackConfig,
+  specs: readonly ModelSpec[],
+  traffic: Traffic,
+  options: LevelForesightOptions = {},
+): LevelForesightResult {
+  const maxMissPct = options.maxMissPct ?? 0.1;
+  const pools = poolContexts(config, specs, traffic);
+  // Declared sales start and end on known minutes: the level does not average across the step.
+  const minuteOf = (ms: number) => Math.ceil((ms - traffic.startMs) / 60_000);
+  const breaks = eventWindows(config.events).flatMap((e) => [minuteOf(e.startMs), minuteOf(e.endMs)]);
+  const shapes = new Map<ModelCtx, { level: Float64Array; sigma: number }>();
+  for (const { models } of pools.values())
+    for (const c of models) shapes.set(c, levelAndNoise(c.series, options.halfWindowMinutes ?? 7, breaks));
+  const run = (z: number) => {
+    const acc = new Accumulator();
+    for (const { pool, models } of pools.values())
+      runOracle(pool, models, config, traffic.minutes, acc, (c, t) => {
+        const { level, sigma } = shapes.get(c)!;
+        return (level[t] * (1 + z * sigma)) / c.spec.serving.rpsPerReplica;
+      });
+    return acc.result(traffic.models.length * traffic.minutes);
+  };
+  const met = (r: StrategyResult) => r.sloViolationPct <= maxMissPct;
+  let best = run(0);
+  if (met(best)) return { ...best, z: 0 };
+  // Widen until the budget is met (a level that is a plain mean misses about half the minutes at
+  // z = 0), then halve the interval: 0.001 sigma is far below one replica's step.
+  let lo = 0;
+  let hi = 1;
+  best = run(hi);
+  while (!met(best) && hi < 64) {
+    lo = hi;
+    hi *= 2;
+    best = run(hi);
+  }
+  while (hi - lo > 1e-3 && met(best)) {
+    const mid = (lo + hi) / 2;
+    const r = run(mid);
+    if (met(r)) {
+      hi = mid;
+      best = r;
+    } else lo = mid;
+  }
+  return { ...best, z: hi };
+}
+
+/**
+ * A series' level and its noise around it. The level of minute i is the mean of the minutes i ± `half`
+ * other than i itself (so it carries none of that minute's noise), within the same stretch between
+ * `breaks` (minute indices where the traffic steps by design, such as a declared sale's start and
+ * end, which a controller knows in advance); shorter at the ends. The noise is the population
+ * standard deviation of series / level - 1 over the minutes with a level above zero.
+ */
+export function levelAndNoise(
+  series: Float64Array,
+  half: number,
+  breaks: readonly number[] = [],
+): { level: Float64Array; sigma: number } {
+  const n = series.length;
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + series[i];
+  const cuts = [0, ...breaks.filter((b) => b > 0 && b < n), n].sort((a, b) => a - b);
+  const level = new Float64Array(n);
+  let count = 0;
+  let sq = 0;
+  let seg = 0;
+  for (let i = 0; i < n; i++) {
+    while (cuts[seg + 1] <= i) seg++;
+    const from = Math.max(cuts[seg], i - half);
+    const to = Math.min(cuts[seg + 1] - 1, i + half);
+    const others = to - from;
+    level[i] = others > 0 ? (prefix[to + 1] - prefix[from] - series[i]) / others : series[i];
+    if (level[i] > 0) {
+      count++;
+      sq += (series[i] / level[i] - 1) ** 2;
+    }
+  }
+  return { level, sigma: count > 0 ? Math.sqrt(sq / count) : 0 };
+}
+
+/** The models of `traffic` grouped by the pool they serve from, with what every strategy needs. */
+function poolContexts(
+  config: StackConfig,
+  specs: readonly ModelSpec[],
+  traffic: Traffic,
+): Map<string, { pool: GpuPool; models: ModelCtx[] }> {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const pools = new Map<string, { pool: GpuPool; models: ModelCtx[] }>();
   traffic.models.forEach((name, m) => {
@@ -166,36 +318,12 @@ export function simulate(
     });
     pools.set(pool.name, entry);
   });
-  const modelMinutes = traffic.models.length * traffic.minutes;
-  const strategies = {} as Record<StrategyName, StrategyResult>;
-  STRATEGIES.forEach((name, k) => {
-    const trace = options.trace;
-    const acc = new Accumulator(trace && ((model, t, d, r) => trace(name, model, t, d, r)));
-    for (const { pool, models } of pools.values()) {
-      const progress = (f: number) => options.onProgress?.((k + f) / STRATEGIES.length, name);
-      if (name === "static") runStatic(pool, models, config, traffic.minutes, acc);
-      else if (name === "oracle")
-        runOracle(pool, models, config, traffic.minutes, acc, options.oracleAtTarget ?? false);
-      else
-        runAutoscaled(
-          name === "platform",
-          pool,
-          models,
-          config,
-          traffic,
-          acc,
-          progress,
-          options.consolidationPolicy,
-          options.reactiveTolerance,
-        );
-    }
-    strategies[name] = acc.result(modelMinutes);
-  });
-  return { currency: config.pricing.currency, minutes: traffic.minutes, modelMinutes, strategies };
+  return pools;
 }
 
 class Accumulator {
   busyGpuSec = 0;
+  readyGpuSec = 0;
   gpuSec = 0;
   cost = 0;
   misses = 0;
@@ -209,6 +337,7 @@ class Accumulator {
     this.trace?.(spec.name, t, demand, ready);
     const capacity = ready * spec.serving.rpsPerReplica;
     if (demand > capacity + 1e-9) this.misses++;
+    this.readyGpuSec += ready * spec.serving.gpu.share * 60;
     this.busyGpuSec +=
       (Math.min(demand, capacity) / spec.serving.rpsPerReplica) * spec.serving.gpu.share * 60;
   }
@@ -224,6 +353,7 @@ class Accumulator {
   result(modelMinutes: number): StrategyResult {
     return {
       gpuUtilization: this.gpuSec > 0 ? this.busyGpuSec / this.gpuSec : 0,
+      readyFraction: this.gpuSec > 0 ? this.readyGpuSec / this.gpuSec : 0,
       gpuHours: this.gpuSec / 3600,
       cost: this.cost,
       sloViolationPct: modelMinutes > 0 ? (100 * this.misses) / modelMinutes : 0,
@@ -254,13 +384,19 @@ function runStatic(
   }
 }
 
+/**
+ * Per-minute provisioning without any control delay: each minute every model gets
+ * `ceil(replicasWanted(model, minute))` replicas (at least `replicas.min`), packed into the cheapest
+ * nodes for that minute alone and billed for it. `oracle` wants exactly its demand; the
+ * level-foresight bound its smoothed level plus a noise margin.
+ */
 function runOracle(
   pool: GpuPool,
   models: ModelCtx[],
   config: StackConfig,
   minutes: number,
   acc: Accumulator,
-  atTarget: boolean,
+  replicasWanted: (c: ModelCtx, t: number) => number,
 ) {
   const options = instanceOptions(pool, config);
   const largest = Math.max(1, ...models.map((c) => c.devices));
@@ -269,10 +405,7 @@ function runOracle(
   for (let t = 0; t < minutes; t++) {
     let slots = 0;
     for (const c of models) {
-      const r = Math.max(
-        c.spec.serving.replicas.min,
-        Math.ceil(c.series[t] / (atTarget ? c.target : c.spec.serving.rpsPerReplica) - 1e-9),
-      );
+      const r = Math.max(c.spec.serving.replicas.min, Math.ceil(replicasWanted(c, t) - 1e-9));
       slots += r * c.devices;
       acc.serve(c.series[t], r, c.spec, t);
     }

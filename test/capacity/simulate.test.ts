@@ -36,12 +36,15 @@ describe("simulator on a tiny case computed by hand", () => {
     expect(s.cost).toBeCloseTo(0.7, 9);
     // busy: served 80,80,100,100,200,80 rps / 100 x 0.25 GPU x 60 s = 96 GPU-s of 360
     expect(s.gpuUtilization).toBeCloseTo(96 / 360, 9);
+    // ready: 1+1+1+1+3+3 replicas x 0.25 GPU x 60 s = 150 GPU-s hold a ready replica
+    expect(s.readyFraction).toBeCloseTo(150 / 360, 9);
   });
 
   test("oracle: the replicas each minute needs, no misses, one GPU", () => {
     expect(readyTrace(seen, "oracle")).toEqual([1, 1, 2, 2, 2, 1]);
     expect(r.strategies.oracle.sloMissMinutes).toBe(0);
     expect(r.strategies.oracle.gpuUtilization).toBeCloseTo(126 / 360, 9);
+    expect(r.strategies.oracle.readyFraction).toBeCloseTo(135 / 360, 9);
     expect(r.strategies.oracle.cost).toBeCloseTo(0.7, 9);
   });
 
