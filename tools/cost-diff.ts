@@ -7,14 +7,35 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PlanJson, renderPrComment, StackPlans } from "../components/delivery/cost-diff";
-import { InputError, parseFlags } from "./capacity/inputs";
+import { PlanJson, planJsonProblems, renderPrComment, StackPlans } from "../components/delivery/cost-diff";
+import { projectStacks } from "../components/config/load";
+import { InputError, parseFlags, PROJECT_ROOT } from "./capacity/inputs";
 
-function readPlan(dir: string | undefined, stack: string): PlanJson | undefined {
+/**
+ * `<dir>/<stack>/plan.json`, or `undefined` if the plan was not written (the plan failed, or the
+ * stack is new on this side). A file that is not a plan is an error on the pull request's side; on
+ * the base side it is reported and shown as no baseline, so a base from before a format change
+ * still gives a comment.
+ */
+function readPlan(dir: string | undefined, stack: string, side: "base" | "head"): PlanJson | undefined {
   if (!dir) return undefined;
   const file = path.join(dir, stack, "plan.json");
   if (!fs.existsSync(file)) return undefined;
-  return JSON.parse(fs.readFileSync(file, "utf8")) as PlanJson;
+  let problems: string[];
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, "utf8"));
+    problems = planJsonProblems(value);
+  } catch (err) {
+    problems = [`not JSON: ${(err as Error).message}`];
+  }
+  if (problems.length === 0) return value as PlanJson;
+  const listing = problems.map((p) => `  - ${p}`).join("\n");
+  if (side === "head") throw new InputError(`${file} is not a plan.json of this version:\n${listing}`);
+  process.stderr.write(
+    `cost-diff: base ${file} is not a plan.json of this version, shown as no baseline:\n${listing}\n`,
+  );
+  return undefined;
 }
 
 function main(argv: string[]): number {
@@ -27,11 +48,27 @@ function main(argv: string[]): number {
     return 1;
   }
   const base = flags.get("base");
+  // A missing plan reads as "plan failed" (head) or "no baseline" (base). A missing folder is that
+  // too when every plan of a side failed (CI still posts the comment), so it is only reported; a
+  // stack that is not the project's is an error, as it could only be a typo.
+  const sides: [string, string | undefined, string][] = [
+    ["head", head, "a failed plan"],
+    ["base", base, "without a baseline"],
+  ];
+  for (const [flag, dir, shown] of sides)
+    if (dir !== undefined && !(fs.existsSync(dir) && fs.statSync(dir).isDirectory()))
+      process.stderr.write(
+        `cost-diff: --${flag} ${dir}: folder not found; every stack is shown as ${shown}\n`,
+      );
+  const known = projectStacks(PROJECT_ROOT);
   const stacks = (flags.get("stacks") ?? "staging,prod").split(",").filter(Boolean);
+  const unknown = stacks.filter((s) => !known.includes(s));
+  if (unknown.length > 0)
+    throw new InputError(`--stacks: unknown stack ${unknown.join(", ")}; stacks: ${known.join(", ")}`);
   const plans: StackPlans[] = stacks.map((stack) => ({
     stack,
-    base: readPlan(base, stack),
-    head: readPlan(head, stack),
+    base: readPlan(base, stack, "base"),
+    head: readPlan(head, stack, "head"),
   }));
   process.stdout.write(renderPrComment(plans, flags.get("commit")) + "\n");
   return 0;

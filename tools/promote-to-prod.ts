@@ -10,7 +10,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { startCanary } from "../components/delivery/spec-writer";
 import { checkStagingHealth } from "../components/delivery/staging-health";
-import { InputError, loadModelSpecs, loadStackConfig, parseFlags, PROJECT_ROOT } from "./capacity/inputs";
+import {
+  httpUrlFlag,
+  InputError,
+  loadModelSpecs,
+  loadStackConfig,
+  parseFlags,
+  PROJECT_ROOT,
+} from "./capacity/inputs";
 
 async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, ["model", "hours", "prometheus", "models"]);
@@ -20,11 +27,21 @@ async function main(argv: string[]): Promise<number> {
       "usage: npm run promote-to-prod -- --model <name> [--hours 24] [--prometheus <url>] [--models <dir>]",
     );
   const hours = Number(flags.get("hours") ?? 24);
-  if (!(hours > 0)) throw new InputError("--hours must be a positive number");
+  // Prometheus keeps 30 days (addons.monitoring.retention): a longer window cannot be checked.
+  if (!(hours > 0 && hours <= 24 * 30))
+    throw new InputError(`--hours ${flags.get("hours")}: expected hours above 0 and at most 720`);
+  const prometheus = httpUrlFlag(
+    flags.get("prometheus") ?? process.env.STAGING_PROMETHEUS_URL ?? "http://localhost:9090",
+    "prometheus",
+  );
   const modelsDir = path.resolve(flags.get("models") ?? path.join(PROJECT_ROOT, "models"));
   const find = (stack: string) => {
-    const spec = loadModelSpecs(modelsDir, stack, loadStackConfig(stack)).find((s) => s.name === model);
-    if (!spec) throw new InputError(`no model ${model} in ${modelsDir}`);
+    const specs = loadModelSpecs(modelsDir, stack, loadStackConfig(stack));
+    const spec = specs.find((s) => s.name === model);
+    if (!spec)
+      throw new InputError(
+        `no model ${model} in ${modelsDir}; models: ${specs.map((s) => s.name).join(", ")}`,
+      );
     return spec;
   };
   const staging = find("staging");
@@ -38,7 +55,6 @@ async function main(argv: string[]): Promise<number> {
     console.log(`${model}: prod already serves or canaries ${uri}; nothing to do`);
     return 0;
   }
-  const prometheus = flags.get("prometheus") ?? process.env.STAGING_PROMETHEUS_URL ?? "http://localhost:9090";
   const verdict = await checkStagingHealth(prometheus, staging, hours);
   for (const r of verdict.reasons) console.log(`  ${r}`);
   if (!verdict.ready) {

@@ -16,7 +16,15 @@ import type { ModelSpec } from "../components/config/model-schema";
 import { automationDeployer } from "../components/delivery/automation-deployer";
 import { canaryChecks, prometheusAnalyzer } from "../components/delivery/prometheus-analyzer";
 import { runPromotion } from "../components/delivery/promote";
-import { InputError, loadModelSpecs, loadStackConfig, parseFlags, PROJECT_ROOT } from "./capacity/inputs";
+import { PrometheusQueryError, queryInstant } from "../components/delivery/prometheus-client";
+import {
+  httpUrlFlag,
+  InputError,
+  loadModelSpecs,
+  loadStackConfig,
+  parseFlags,
+  PROJECT_ROOT,
+} from "./capacity/inputs";
 
 const USAGE =
   "usage: npm run promote -- --stack <name> --model <name> [--dry-run] [--prometheus <url>] [--models <dir>]";
@@ -32,21 +40,42 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return flags.has("help") ? 0 : 1;
   }
+  const prometheus = httpUrlFlag(
+    flags.get("prometheus") ?? process.env.PROMETHEUS_URL ?? "http://localhost:9090",
+    "prometheus",
+  );
   const modelsDir = path.resolve(flags.get("models") ?? path.join(PROJECT_ROOT, "models"));
   const config = loadStackConfig(stack);
   const specs = loadModelSpecs(modelsDir, stack, config);
   // --all: every model with a canary in this stack, one after the other (CI after a deploy).
   const selected = all ? specs.filter((s) => s.canary) : specs.filter((s) => s.name === model);
-  if (!all && selected.length === 0) throw new InputError(`no model ${model} in ${modelsDir}`);
+  if (!all && selected.length === 0)
+    throw new InputError(`no model ${model} in ${modelsDir}; models: ${specs.map((s) => s.name).join(", ")}`);
+  // The first deploy step moves traffic before the first analysis: a Prometheus that cannot answer
+  // must stop the run before that, not leave a canary at its first step.
+  if (selected.length > 0) {
+    try {
+      await queryInstant(prometheus, "vector(1)");
+    } catch (err) {
+      if (!(err instanceof PrometheusQueryError)) throw err;
+      throw new InputError(`--prometheus ${prometheus}: ${err.message}; nothing was changed`);
+    }
+  }
   let exit = 0;
-  for (const spec of selected) exit = Math.max(exit, await promoteOne(spec, stack, modelsDir, flags));
+  for (const spec of selected)
+    exit = Math.max(exit, await promoteOne(spec, stack, modelsDir, prometheus, flags));
   if (all && selected.length === 0) console.log(`${stack}: no model has a canary`);
   return exit;
 }
 
-async function promoteOne(spec: ModelSpec, stack: string, modelsDir: string, flags: Flags): Promise<number> {
+async function promoteOne(
+  spec: ModelSpec,
+  stack: string,
+  modelsDir: string,
+  prometheus: string,
+  flags: Flags,
+): Promise<number> {
   const model = spec.name;
-  const prometheus = flags.get("prometheus") ?? process.env.PROMETHEUS_URL ?? "http://localhost:9090";
   const log = (line: string) => console.log(line);
   const result = await runPromotion({
     spec,

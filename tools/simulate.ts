@@ -5,7 +5,6 @@
  * utilization, GPU-hours, cost and SLO misses (DESIGN section 6). Bad input exits 1 with the
  * problems, no stack trace. Thin: the work is in components/capacity/simulate.ts.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { formatSimulationTable } from "../components/capacity/report";
 import { simulate } from "../components/capacity/simulate";
@@ -16,6 +15,8 @@ import {
   loadTraffic,
   parseFlags,
   PROJECT_ROOT,
+  checkOutputFile,
+  writeOutputFile,
 } from "./capacity/inputs";
 
 const USAGE = "usage: simulate --stack <name> --traffic <csv> [--models <dir>] [--json <file>]";
@@ -25,6 +26,7 @@ function main(argv: string[]): void {
   const stack = flags.get("stack");
   const trafficFile = flags.get("traffic");
   if (!stack || !trafficFile) throw new InputError(`--stack and --traffic are required\n${USAGE}`);
+  if (flags.has("json")) checkOutputFile(flags.get("json") as string, "json");
   const config = loadStackConfig(stack);
   const specs = loadModelSpecs(flags.get("models") ?? path.join(PROJECT_ROOT, "models"), stack, config);
   const traffic = loadTraffic(
@@ -40,8 +42,7 @@ function main(argv: string[]): void {
   console.log(formatSimulationTable(result));
   const json = flags.get("json");
   if (json) {
-    fs.mkdirSync(path.dirname(path.resolve(json)), { recursive: true });
-    fs.writeFileSync(json, JSON.stringify({ stack, traffic: trafficFile, ...result }, null, 2) + "\n");
+    writeOutputFile(json, JSON.stringify({ stack, traffic: trafficFile, ...result }, null, 2) + "\n", "json");
     console.log(`wrote ${json}`);
   }
 }

@@ -19,6 +19,13 @@ export interface Traffic {
 /** The required CSV header. */
 export const TRAFFIC_HEADER = "timestamp,model,rps";
 
+/**
+ * Largest rate a row may carry: a hundred times the busiest model here at its Double-12 peak. Rates
+ * beyond it are a unit mistake (requests per minute or per day), and would make the static baseline
+ * size millions of GPUs.
+ */
+export const MAX_RPS = 10_000_000;
+
 /** Problems listed in full before the rest is summarised as a count. */
 export const MAX_LISTED_PROBLEMS = 20;
 
@@ -61,7 +68,7 @@ export function parseMinute(text: string): number | string {
 /**
  * Parses traffic CSV text. With `knownModels`, rows of other models are errors and every known
  * model must have rows. Throws one `TrafficError` listing wrong header, bad timestamps, unknown
- * models, negative or non-numeric rates, duplicate minutes and missing minutes (gaps).
+ * models, negative, non-numeric or absurd (> MAX_RPS) rates, duplicate minutes and missing minutes (gaps).
  */
 export function parseTrafficCsv(text: string, file: string, knownModels?: readonly string[]): Traffic {
   const lines = text.split(/\r?\n/);
@@ -122,6 +129,11 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
       ok = false;
     } else if (rate < 0) {
       problems.push(`${at}: rps ${rateText} is negative; expected requests/s >= 0`);
+      ok = false;
+    } else if (rate > MAX_RPS) {
+      problems.push(
+        `${at}: rps ${rateText} is above ${MAX_RPS} requests/s; check the unit (requests per second)`,
+      );
       ok = false;
     }
     if (!ok) continue;

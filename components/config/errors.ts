@@ -118,3 +118,86 @@ export function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
         : undefined,
   });
 }
+
+/**
+ * Checks that span fields (a share against its pool, a retention against the environment) need a
+ * value that passed the schema, so a type error elsewhere in the file would hide them until the
+ * next run. `parseWithout` drops each offending key from a copy of the input - or, where the key is
+ * required, the object holding it - and parses again, for a few rounds. It returns the parsed value
+ * and the paths it dropped (`formatPath` form; `list[k+]` where element k of a list was removed, as
+ * the ones after it are renumbered), or `undefined` when only dropping the root would do.
+ */
+export function parseWithout<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  pathPrefix = "",
+  rounds = 8,
+): { value: T; dropped: string[] } | undefined {
+  const current = structuredClone(input);
+  const dropped: string[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const result = schema.safeParse(current);
+    if (result.success) return { value: result.data, dropped };
+    for (const issue of result.error.issues) {
+      const paths =
+        issue.code === "unrecognized_keys"
+          ? issue.keys.map((k) => [...(issue.path as PropertyKey[]), k])
+          : [issue.path as PropertyKey[]];
+      for (let path of paths) {
+        // A key already dropped and still required: drop what holds it.
+        while (path.length > 0 && valueAt(current, path) === undefined) path = path.slice(0, -1);
+        const key = path[path.length - 1];
+        if (key === undefined) return undefined;
+        const holder = valueAt(current, path.slice(0, -1));
+        if (typeof key === "number" && Array.isArray(holder)) {
+          // Removing a list element renumbers the ones after it: from it on, the list counts as
+          // dropped (`list[k+]`); the elements before keep their numbers.
+          holder.splice(key, 1);
+          dropped.push(`${formatPath(path.slice(0, -1), pathPrefix)}[${key}+]`);
+        } else {
+          delete (holder as Record<PropertyKey, unknown>)[key];
+          dropped.push(formatPath(path, pathPrefix));
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether one field path lies inside the other (or they are the same field). `list[k+]` stands for
+ * every element of `list` from k on.
+ */
+export function pathsOverlap(a: string, b: string): boolean {
+  const from = /^(.*)\[(\d+)\+\]$/.exec(b);
+  if (from) {
+    const index = a.startsWith(`${from[1]}[`) ? parseInt(a.slice(from[1].length + 1), 10) : NaN;
+    return a === from[1] || index >= Number(from[2]);
+  }
+  const inside = (x: string, y: string) => x === y || x.startsWith(`${y}.`) || x.startsWith(`${y}[`);
+  return inside(a, b) || inside(b, a);
+}
+
+/**
+ * The problems `check` finds on what is left of `input` once the fields the schema rejected are
+ * dropped (`parseWithout`), leaving out any about a field already reported or dropped: reported
+ * beside the schema's problems, a file is fixed in one round trip.
+ */
+export function problemsBeyondSchema<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  reported: readonly Problem[],
+  check: (value: T) => Problem[],
+  pathPrefix = "",
+): Problem[] {
+  const repaired = parseWithout(schema, input, pathPrefix);
+  if (!repaired) return [];
+  const known = [...reported.map((p) => p.path), ...repaired.dropped];
+  let found: Problem[];
+  try {
+    found = check(repaired.value);
+  } catch {
+    return []; // a check that cannot run on the partial value adds nothing rather than a crash
+  }
+  return found.filter((p) => !known.some((k) => pathsOverlap(p.path, k)));
+}

@@ -44,7 +44,7 @@ export function loadPlatformInputs(projectRoot: string): PlatformInputs {
   const { sources, problems } = readModelSources(modelsDir);
   let models: ModelSpec[] = [];
   try {
-    models = validateModelSpecs(sources, stack, config);
+    models = validateModelSpecs(sources, stack, config, knownStacks(projectRoot, modelsDir));
   } catch (err) {
     if (!(err instanceof ConfigValidationError)) throw err;
     problems.push(...err.problems);
@@ -166,6 +166,26 @@ function missingSecretProblems(config: StackConfig, file: string): Problem[] {
   return problems;
 }
 
+/** The project's stacks: the names of its `Pulumi.<stack>.yaml` files, sorted. */
+export function projectStacks(projectRoot: string): string[] {
+  if (!fs.existsSync(projectRoot) || !fs.statSync(projectRoot).isDirectory()) return [];
+  return fs
+    .readdirSync(projectRoot)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/**
+ * Stack names a model spec's `stacks:` block may use: those of the project being run and of the
+ * project whose folder holds the models (a models folder shared with another project's stacks).
+ */
+export function knownStacks(projectRoot: string, modelsDir: string): string[] {
+  return [
+    ...new Set([...projectStacks(projectRoot), ...projectStacks(path.dirname(path.resolve(modelsDir)))]),
+  ].sort();
+}
+
 /**
  * Reads every `*.yaml` in `dir` (sorted, so output is stable). YAML syntax errors become problems
  * with their line, so one broken file does not hide the problems of the others.
@@ -187,7 +207,21 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
     .filter((n) => /\.ya?ml$/.test(n))
     .sort()) {
     const file = rel(f);
-    const doc = YAML.parseDocument(fs.readFileSync(path.join(dir, f), "utf8"), { uniqueKeys: true });
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(dir, f), "utf8");
+    } catch (err) {
+      // A folder or a dangling link named *.yaml: say so instead of failing on the read.
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === "EISDIR" ? "is a folder" : code === "ENOENT" ? "is a broken link" : code;
+      problems.push({
+        file,
+        path: "",
+        reason: `not a readable model spec: ${why ?? (err as Error).message}`,
+      });
+      continue;
+    }
+    const doc = YAML.parseDocument(text, { uniqueKeys: true });
     if (doc.errors.length > 0) {
       for (const e of doc.errors)
         problems.push({ file, path: "", reason: `YAML syntax error: ${e.message.split("\n")[0]}` });

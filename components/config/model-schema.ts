@@ -6,7 +6,7 @@ import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { gpuInstanceType, migSliceFraction } from "../capacity/instance-catalog";
 import { deepMerge, isPlainObject } from "./deep-merge";
-import { ConfigValidationError, Problem, strictObject, zodProblems } from "./errors";
+import { ConfigValidationError, Problem, problemsBeyondSchema, strictObject, zodProblems } from "./errors";
 import type { GpuPool, StackConfig } from "./stack-schema";
 import { NAMESPACES } from "../addons/addons-context";
 
@@ -185,12 +185,14 @@ export function applyStackOverride(data: unknown, stack: string): unknown {
 
 /**
  * Validates every spec for `stack` against the stack config. Returns the specs sorted by name, or
- * throws one `ConfigValidationError` with every problem of every file.
+ * throws one `ConfigValidationError` with every problem of every file. With `knownStacks` (the
+ * project's `Pulumi.<stack>.yaml` names), overrides under any other name are problems.
  */
 export function validateModelSpecs(
   sources: readonly SpecSource[],
   stack: string,
   cfg: StackConfig,
+  knownStacks?: readonly string[],
 ): ModelSpec[] {
   const problems: Problem[] = [];
   const specs: ModelSpec[] = [];
@@ -205,10 +207,23 @@ export function validateModelSpecs(
       });
       continue;
     }
+    // An override under a mistyped stack name would be silently ignored (`prdo:`), leaving the
+    // stack at the defaults: every key must be a stack of the project.
+    if (knownStacks && isPlainObject(src.data) && isPlainObject(src.data.stacks))
+      for (const key of Object.keys(src.data.stacks).filter((k) => !knownStacks.includes(k)))
+        problems.push({
+          file: src.file,
+          path: `stacks.${key}`,
+          reason: `no stack ${key} in this project; stacks: ${knownStacks.join(", ")}`,
+        });
     const merged = applyStackOverride(src.data, stack);
     const parsed = modelSpecSchema.safeParse(merged);
     if (!parsed.success) {
-      problems.push(...zodProblems(src.file, merged, parsed.error.issues));
+      const found = zodProblems(src.file, merged, parsed.error.issues);
+      problems.push(
+        ...found,
+        ...problemsBeyondSchema(modelSpecSchema, merged, found, (spec) => specProblems(spec, src.file, cfg)),
+      );
       continue;
     }
     const spec = parsed.data;

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { gpuInstanceType, supportsMigProfile } from "../capacity/instance-catalog";
-import { ConfigValidationError, Problem, strictObject, zodProblems } from "./errors";
+import { ConfigValidationError, Problem, problemsBeyondSchema, strictObject, zodProblems } from "./errors";
 
 /** The Pulumi config namespace of this project. */
 export const CONFIG_NAMESPACE = "mlops-platform";
@@ -250,7 +250,18 @@ export type SalesEvent = StackConfig["events"][number];
 export function validateStackConfig(raw: Record<string, unknown>, file: string): StackConfig {
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigValidationError(zodProblems(file, raw, parsed.error.issues, `${CONFIG_NAMESPACE}:`));
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    const problems = zodProblems(file, raw, parsed.error.issues, prefix);
+    problems.push(
+      ...problemsBeyondSchema(
+        stackConfigSchema,
+        raw,
+        problems,
+        (cfg) => crossFieldProblems(cfg, file),
+        prefix,
+      ),
+    );
+    throw new ConfigValidationError(problems);
   }
   const problems = crossFieldProblems(parsed.data, file);
   if (problems.length > 0) throw new ConfigValidationError(problems);

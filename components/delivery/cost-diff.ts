@@ -34,6 +34,27 @@ export interface PlanJson {
   };
 }
 
+/**
+ * What keeps `value` from being a `PlanJson` this comment can render: the fields it reads, each
+ * named with what it should be (a truncated file, `{}`, a plan.json of another format).
+ */
+export function planJsonProblems(value: unknown): string[] {
+  const at = (path: string): unknown =>
+    path
+      .split(".")
+      .reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as never)[k] : undefined), value);
+  const want: [string, string, (v: unknown) => boolean][] = [
+    ["resources.count", "a number", (v) => typeof v === "number"],
+    ["models", "a list", Array.isArray],
+    ["capacity.currency", "a string", (v) => typeof v === "string"],
+    ["capacity.pools", "a list", Array.isArray],
+    ["capacity.monthlyCost.expected", "a number", (v) => typeof v === "number"],
+    ["policy.violations", "a list", Array.isArray],
+  ];
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return ["expected a JSON object"];
+  return want.filter(([path, , ok]) => !ok(at(path))).map(([path, what]) => `${path}: expected ${what}`);
+}
+
 /** One stack's pair of plans; `base` is absent when the base branch had no plan (new stack, broken base). */
 export interface StackPlans {
   readonly stack: string;

@@ -82,8 +82,12 @@ describe("traffic CSV", () => {
       "2026-12-07T00:01:00Z,b,-1",
       "2026-12-07T00:02:00Z,a,lots",
       "x,y",
+      "2026-12-07T00:02:00Z,b,1e15",
     ]);
     expect(msg).toContain("t.csv:5: rps -1 is negative; expected requests/s >= 0");
+    expect(msg).toContain(
+      "t.csv:8: rps 1e15 is above 10000000 requests/s; check the unit (requests per second)",
+    );
     expect(msg).toContain('t.csv:6: rps "lots" is not a number');
     expect(msg).toContain("t.csv:7: 2 fields; expected 3 (timestamp,model,rps)");
   });

@@ -159,6 +159,18 @@ describe("stack config", () => {
     }
   });
 
+  test("a type error does not hide the cross-field problems of the rest of the file", () => {
+    const raw = stackValues("prod");
+    raw.events[0].end = raw.events[0].start;
+    raw.events[1].trafficMultiplier = -2;
+    raw.gpuPools[1].maxGpus = "four";
+    const msg = problemsOf(raw);
+    expect(msg).toContain("mlops-platform:events[1].trafficMultiplier = -2");
+    expect(msg).toContain('mlops-platform:gpuPools[1].maxGpus = "four"');
+    expect(msg).toContain("mlops-platform:events[0].end");
+    expect(msg).toContain("must be after start");
+  });
+
   test("events must end after they start", () => {
     const raw = stackValues("prod");
     raw.events[0].end = raw.events[0].start;

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { diffModels, PlanJson, renderPrComment } from "../../components/delivery/cost-diff";
+import { diffModels, PlanJson, planJsonProblems, renderPrComment } from "../../components/delivery/cost-diff";
 
 /** Two real plan.json files: prod as committed, and prod with a thirteenth model added. */
 const fixture = (name: string) =>
@@ -43,5 +43,18 @@ describe("PR comment from two plan files", () => {
     const lines = diffModels(head.models, changed);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^changed \*\*homepage-feed\*\*: replicas \d+-\d+ → 1-99, canary \d+% → 25%$/);
+  });
+});
+
+describe("planJsonProblems: what a plan.json must hold for the comment", () => {
+  test("a real plan has none", () => {
+    expect(planJsonProblems(base)).toEqual([]);
+  });
+
+  test("an empty object, a list and an older format name each missing field", () => {
+    expect(planJsonProblems([])).toEqual(["expected a JSON object"]);
+    expect(planJsonProblems({})).toHaveLength(6);
+    const { pools: _pools, ...capacity } = head.capacity;
+    expect(planJsonProblems({ ...head, capacity })).toEqual(["capacity.pools: expected a list"]);
   });
 });

@@ -238,3 +238,43 @@ describe("bad model specs", () => {
     expect(msg).toContain('models/fat.yaml: serving.resources.memory = "12Gi"');
   });
 });
+
+test("a type error does not hide the checks against the stack in the same file", () => {
+  const msg = problemsOf(
+    source(
+      "models/both.yaml",
+      spec("both", (y) =>
+        y.replace("share: 0.25", "share: 0.3").replace("trafficPercent: 10", "trafficPercent: 150"),
+      ),
+    ),
+  );
+  expect(msg).toContain("models/both.yaml: canary.trafficPercent = 150");
+  expect(msg).toContain("models/both.yaml: serving.gpu.share = 0.3: pool inference time-slices each GPU");
+});
+
+describe("stack overrides", () => {
+  const overridden = (stacks: string) =>
+    source(
+      "models/ov.yaml",
+      spec("ov", (y) => `${y}stacks:\n${stacks}`),
+    );
+
+  test("an override under a name that is no stack of the project is a problem, not ignored", () => {
+    const src = overridden("  prdo: { serving: { replicas: { max: 8 } } }\n");
+    let msg = "";
+    try {
+      validateModelSpecs([src], "staging", cfg, ["prod", "staging"]);
+    } catch (err) {
+      msg = (err as Error).message;
+    }
+    expect(msg).toContain(
+      "models/ov.yaml: stacks.prdo: no stack prdo in this project; stacks: prod, staging",
+    );
+  });
+
+  test("the project's stack names pass, and without a list any name does", () => {
+    const src = overridden("  prod: { serving: { replicas: { max: 8 } } }\n");
+    expect(validateModelSpecs([src], "prod", cfg, ["prod", "staging"])[0].serving.replicas.max).toBe(8);
+    expect(() => validateModelSpecs([overridden("  other: {}\n")], "staging", cfg)).not.toThrow();
+  });
+});

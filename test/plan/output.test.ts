@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { writeOutputAtomically } from "../../tools/plan/output";
+import { outputFolderProblem, writeOutputAtomically } from "../../tools/plan/output";
 
 const made: string[] = [];
 afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -50,5 +50,48 @@ describe("writeOutputAtomically", () => {
     );
     expect(fs.readFileSync(path.join(out, "keep.yaml"), "utf8")).toBe("previous");
     expect(fs.readdirSync(parent)).toEqual(["prod"]);
+  });
+});
+
+describe("outputFolderProblem: the plan replaces its output folder, so only a plan folder may be one", () => {
+  it("accepts a new folder, an empty one and a previous plan's folder", () => {
+    const parent = tempParent();
+    expect(outputFolderProblem(path.join(parent, "new", "staging"), [])).toBeUndefined();
+    fs.mkdirSync(path.join(parent, "empty"));
+    expect(outputFolderProblem(path.join(parent, "empty"), [])).toBeUndefined();
+    fs.mkdirSync(path.join(parent, "old"));
+    fs.writeFileSync(path.join(parent, "old", "plan.json"), "{}");
+    fs.writeFileSync(path.join(parent, "old", "policy-report.md"), "");
+    expect(outputFolderProblem(path.join(parent, "old"), [])).toBeUndefined();
+  });
+
+  it("refuses a folder with other files, which the swap would delete", () => {
+    const parent = tempParent();
+    fs.mkdirSync(path.join(parent, "models"));
+    fs.writeFileSync(path.join(parent, "models", "a.yaml"), "name: a\n");
+    expect(outputFolderProblem(path.join(parent, "models"), [])).toMatch(
+      /already holds files and is not a plan output folder \(no plan.json\)/,
+    );
+  });
+
+  it("refuses the project, its models, and any folder that contains them", () => {
+    const project = tempParent();
+    const models = path.join(project, "models");
+    expect(outputFolderProblem(project, [project, models])).toBe(
+      `contains ${project}, which the plan would replace; give a folder of its own such as out/<stack>`,
+    );
+    expect(outputFolderProblem(models, [project, models])).toMatch(/^contains .*models, which/);
+    expect(outputFolderProblem(path.dirname(project), [project])).toMatch(/^contains /);
+    expect(outputFolderProblem(path.join(project, "out", "staging"), [project, models])).toBeUndefined();
+  });
+
+  it("refuses a file, and a path through a file", () => {
+    const parent = tempParent();
+    const file = path.join(parent, "afile");
+    fs.writeFileSync(file, "hi\n");
+    expect(outputFolderProblem(file, [])).toBe("is a file, not a folder");
+    expect(outputFolderProblem(path.join(file, "sub"), [])).toBe(
+      `${file} is a file, so the folder cannot be created`,
+    );
   });
 });

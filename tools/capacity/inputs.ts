@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigValidationError } from "../../components/config/errors";
-import { readModelSources, readTrafficHistoryFile } from "../../components/config/load";
+import { knownStacks, readModelSources, readTrafficHistoryFile } from "../../components/config/load";
 import { ModelSpec, validateModelSpecs } from "../../components/config/model-schema";
 import { CONFIG_NAMESPACE, StackConfig, validateStackConfig } from "../../components/config/stack-schema";
 import { parseTrafficCsv, Traffic, TrafficError } from "../../components/capacity/traffic";
@@ -42,7 +42,7 @@ export function loadModelSpecs(dir: string, stack: string, config: StackConfig):
   if (problems.length > 0) throw asInputError(new ConfigValidationError(problems));
   if (sources.length === 0) throw new InputError(`no model specs (*.yaml) in ${dir}; pass --models <dir>`);
   try {
-    return validateModelSpecs(sources, stack, config);
+    return validateModelSpecs(sources, stack, config, knownStacks(PROJECT_ROOT, dir));
   } catch (err) {
     throw asInputError(err);
   }
@@ -51,6 +51,7 @@ export function loadModelSpecs(dir: string, stack: string, config: StackConfig):
 /** Reads and parses a traffic CSV; every model must be one of `models`. */
 export function loadTraffic(file: string, models: readonly string[]): Traffic {
   if (!fs.existsSync(file)) throw new InputError(`traffic file ${file} not found`);
+  if (!fs.statSync(file).isFile()) throw new InputError(`traffic file ${file} is not a file (a folder?)`);
   try {
     return parseTrafficCsv(fs.readFileSync(file, "utf8"), file, models);
   } catch (err) {
@@ -102,18 +103,84 @@ export function parseFlags(
   const out = new Map<string, string>();
   const known = [...allowed, ...booleans].map((a) => `--${a}`).join(", ");
   for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
+    // `--flag=value` is the same as `--flag value`, as in `plan`.
+    const eq = argv[i].startsWith("--") ? argv[i].indexOf("=") : -1;
+    const flag = eq > 0 ? argv[i].slice(0, eq) : argv[i];
     const name = flag.replace(/^--/, "");
-    if (flag.startsWith("--") && booleans.includes(name)) {
+    if (flag.startsWith("--") && booleans.includes(name) && eq < 0) {
       out.set(name, "true");
       continue;
     }
     if (!flag.startsWith("--") || !allowed.includes(name))
-      throw new InputError(`unknown argument ${flag}; allowed: ${known}`);
-    const value = argv[i + 1];
-    if (value === undefined || value.startsWith("--")) throw new InputError(`${flag} needs a value`);
+      throw new InputError(`unknown argument ${argv[i]}; allowed: ${known}`);
+    const value = eq > 0 ? argv[i].slice(eq + 1) : argv[i + 1];
+    if (value === undefined || value === "" || (eq < 0 && value.startsWith("--")))
+      throw new InputError(`${flag} needs a value`);
     out.set(name, value);
-    i++;
+    if (eq < 0) i++;
   }
   return out;
+}
+
+/** The value of `--<flag>` as an http(s) URL, or an `InputError` naming the flag. */
+export function httpUrlFlag(value: string, flag: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:"))
+    throw new InputError(`--${flag} ${value}: not an http(s) URL (e.g. http://localhost:9090)`);
+  return value;
+}
+
+/** A positive whole number from `--<flag>`, at most `max`, or an `InputError` naming the flag. */
+export function positiveIntFlag(value: string, flag: string, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > max)
+    throw new InputError(`--${flag} ${value}: expected a whole number from 1 to ${max}`);
+  return n;
+}
+
+/**
+ * Checks that `--<flag> <file>` can be written, before any work is done: not a folder, and no file
+ * where a folder on its path should be. Returns the folders that must be created, top-down.
+ */
+export function checkOutputFile(file: string, flag: string): string[] {
+  const target = path.resolve(file);
+  const fail = (why: string): never => {
+    throw new InputError(`--${flag} ${file}: ${why}`);
+  };
+  if (fs.existsSync(target) && !fs.statSync(target).isFile()) fail("is a folder, not a file");
+  const missing: string[] = [];
+  let dir = path.dirname(target);
+  while (!fs.existsSync(dir) && path.dirname(dir) !== dir) {
+    missing.unshift(dir);
+    dir = path.dirname(dir);
+  }
+  if (!fs.statSync(dir).isDirectory()) fail(`${dir} is a file, so the folder cannot be created`);
+  return missing;
+}
+
+/**
+ * Writes `text` to the file given by `--<flag>`, creating missing folders. The text goes to a
+ * temporary file beside it that is renamed over the target, so a failed write never leaves a
+ * half-written file. Every way the path can be wrong (a folder, a path through a file, a place that
+ * cannot be written) is an `InputError` naming the flag.
+ */
+export function writeOutputFile(file: string, text: string, flag: string): void {
+  const missing = checkOutputFile(file, flag);
+  const target = path.resolve(file);
+  const temp = `${target}.tmp-${process.pid}`;
+  try {
+    // One level at a time: a recursive mkdir under /proc never returns.
+    for (const d of missing) fs.mkdirSync(d);
+    fs.writeFileSync(temp, text);
+    fs.renameSync(temp, target);
+  } catch (err) {
+    fs.rmSync(temp, { force: true });
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new InputError(`--${flag} ${file}: cannot write (${code})`);
+  }
 }

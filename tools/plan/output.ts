@@ -5,6 +5,39 @@
 import * as fs from "fs";
 import * as path from "path";
 
+/** The file every plan output folder holds; a folder without it is not one `plan` wrote. */
+export const PLAN_MARKER = "plan.json";
+
+/**
+ * Why `outDir` may not receive a plan (a phrase to follow its name), or `undefined` if it may. The plan replaces the folder
+ * wholesale, so it must be new, empty, or a previous plan's output (it holds `plan.json`), and must
+ * not contain any of `protectedPaths` (the project, its models): `--out .` or `--out models` would
+ * otherwise delete them. A path through an existing file cannot be created.
+ */
+export function outputFolderProblem(outDir: string, protectedPaths: readonly string[]): string | undefined {
+  const target = path.resolve(outDir);
+  for (const p of protectedPaths.map((x) => path.resolve(x))) {
+    const rel = path.relative(target, p);
+    if (rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel)))
+      return `contains ${p}, which the plan would replace; give a folder of its own such as out/<stack>`;
+  }
+  for (let dir = target; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(dir)) {
+      if (!fs.statSync(dir).isDirectory())
+        return dir === target
+          ? "is a file, not a folder"
+          : `${dir} is a file, so the folder cannot be created`;
+      break;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  if (!fs.existsSync(target)) return undefined;
+  const entries = fs.readdirSync(target);
+  if (entries.length > 0 && !entries.includes(PLAN_MARKER))
+    return `already holds files and is not a plan output folder (no ${PLAN_MARKER}); refusing to replace it - give a new or empty folder, or a previous plan's folder`;
+  return undefined;
+}
+
 /** Files written per batch: enough to overlap I/O, few enough to stay under open-file limits. */
 const WRITE_BATCH = 64;
 

@@ -15,7 +15,7 @@ import type { StackConfig } from "../../components/config/stack-schema";
 import { expectedRpsFromTraffic } from "../../policies/lib/capacity";
 import { InputError, loadTrafficHistory } from "../capacity/inputs";
 import { trafficLoad } from "../../components/capacity/traffic";
-import { writeOutputAtomically } from "./output";
+import { outputFolderProblem, writeOutputAtomically } from "./output";
 import { buildPlanJson, countBy, planModel } from "./plan-json";
 import { policyResources, runPolicies } from "./policy-hook";
 import { findSecretLeaks, renderResources } from "./render";
@@ -129,6 +129,12 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
   const projectRoot = opts.projectRoot ?? REPO_ROOT;
   const modelsDir = path.resolve(opts.modelsDir ?? path.join(projectRoot, "models"));
   const outDir = path.resolve(opts.outDir ?? path.join("out", opts.stack));
+  // Checked before anything runs: the swap at the end deletes whatever the folder held.
+  const outProblem = outputFolderProblem(outDir, [projectRoot, modelsDir]);
+  if (outProblem)
+    throw new PlanError([
+      { file: `--out ${path.relative(process.cwd(), outDir) || "."}`, message: outProblem },
+    ]);
 
   const run = await step(1, "evaluating program", () =>
     runProgram({

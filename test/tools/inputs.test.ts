@@ -1,0 +1,109 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+  checkOutputFile,
+  httpUrlFlag,
+  InputError,
+  parseFlags,
+  positiveIntFlag,
+  writeOutputFile,
+} from "../../tools/capacity/inputs";
+import { readModelSources } from "../../components/config/load";
+
+const made: string[] = [];
+afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "inputs-"));
+  made.push(dir);
+  return dir;
+}
+
+/** The InputError message `fn` throws. */
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    return (err as Error).message;
+  }
+  throw new Error("expected an InputError");
+}
+
+describe("parseFlags", () => {
+  test("--flag value and --flag=value are the same; booleans take no value", () => {
+    const flags = parseFlags(
+      ["--stack=prod", "--traffic", "a.csv", "--dry-run"],
+      ["stack", "traffic"],
+      ["dry-run"],
+    );
+    expect([...flags]).toEqual([
+      ["stack", "prod"],
+      ["traffic", "a.csv"],
+      ["dry-run", "true"],
+    ]);
+  });
+
+  test("unknown flags and missing values name the flag", () => {
+    expect(errorOf(() => parseFlags(["--stak", "prod"], ["stack"]))).toBe(
+      "unknown argument --stak; allowed: --stack",
+    );
+    expect(errorOf(() => parseFlags(["--stack"], ["stack"]))).toBe("--stack needs a value");
+    expect(errorOf(() => parseFlags(["--stack="], ["stack"]))).toBe("--stack needs a value");
+    expect(errorOf(() => parseFlags(["--stack", "--json"], ["stack", "json"]))).toBe("--stack needs a value");
+  });
+});
+
+describe("flag values", () => {
+  test("URLs must be http(s)", () => {
+    expect(httpUrlFlag("http://localhost:9090", "prometheus")).toBe("http://localhost:9090");
+    expect(errorOf(() => httpUrlFlag("not a url", "prometheus"))).toBe(
+      "--prometheus not a url: not an http(s) URL (e.g. http://localhost:9090)",
+    );
+    expect(errorOf(() => httpUrlFlag("ftp://x", "prometheus"))).toContain("not an http(s) URL");
+  });
+
+  test("whole numbers within bounds", () => {
+    expect(positiveIntFlag("7", "days", 366)).toBe(7);
+    for (const bad of ["0", "-1", "abc", "1e9", "1.5", "367", ""])
+      expect(errorOf(() => positiveIntFlag(bad, "days", 366))).toBe(
+        `--days ${bad}: expected a whole number from 1 to 366`,
+      );
+  });
+});
+
+describe("output files", () => {
+  test("written whole into new folders, replacing an older file", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "a", "b", "out.json");
+    writeOutputFile(file, "one\n", "json");
+    writeOutputFile(file, "two\n", "json");
+    expect(fs.readFileSync(file, "utf8")).toBe("two\n");
+    expect(fs.readdirSync(path.dirname(file))).toEqual(["out.json"]);
+  });
+
+  test("a folder, or a path through a file, is refused before anything is written", () => {
+    const dir = tempDir();
+    expect(errorOf(() => checkOutputFile(dir, "json"))).toBe(`--json ${dir}: is a folder, not a file`);
+    const file = path.join(dir, "afile");
+    fs.writeFileSync(file, "keep\n");
+    expect(errorOf(() => writeOutputFile(path.join(file, "x.json"), "{}", "json"))).toBe(
+      `--json ${path.join(file, "x.json")}: ${file} is a file, so the folder cannot be created`,
+    );
+    expect(fs.readFileSync(file, "utf8")).toBe("keep\n");
+  });
+});
+
+describe("model folders", () => {
+  test("a folder or a dangling link named *.yaml is a problem naming it, not a crash", () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, "foo.yaml"));
+    fs.symlinkSync(path.join(dir, "missing", "x.yaml"), path.join(dir, "new-model.yaml"));
+    const { sources, problems } = readModelSources(dir);
+    expect(sources).toEqual([]);
+    expect(problems.map((p) => `${path.basename(p.file)}: ${p.reason}`)).toEqual([
+      "foo.yaml: not a readable model spec: is a folder",
+      "new-model.yaml: not a readable model spec: is a broken link",
+    ]);
+  });
+});
