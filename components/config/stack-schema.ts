@@ -4,7 +4,7 @@
  * the offline tools and the tests use it without a Pulumi runtime.
  */
 import { z } from "zod";
-import { gpuInstanceType, supportsMigProfile } from "../capacity/instance-catalog";
+import { GPU_INSTANCE_TYPES, gpuInstanceType, supportsMigProfile } from "../capacity/instance-catalog";
 import { ConfigValidationError, Problem, problemsBeyondSchema, strictObject, zodProblems } from "./errors";
 
 /** The Pulumi config namespace of this project. */
@@ -299,8 +299,7 @@ export function crossFieldProblems(cfg: StackConfig, file: string): Problem[] {
           file,
           path: at(`${p}.instanceTypes[${j}]`),
           value: type,
-          reason:
-            "unknown GPU instance type; see components/capacity/instance-catalog.ts for the supported ones",
+          reason: `unknown GPU instance type; supported: ${Object.keys(GPU_INSTANCE_TYPES).join(", ")} (components/capacity/instance-catalog.ts)`,
         });
         return;
       }
