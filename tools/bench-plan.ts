@@ -11,15 +11,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { checkFlags, InputError, loadStackConfig, parseFlags, positiveIntFlag } from "./capacity/inputs";
 
 const ROOT = path.resolve(__dirname, "..");
 const TARGET_100_SECONDS = 20;
 const TARGET_RATIO = 5.5;
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 
 /** The spec files variations are made from. */
 function baseSpecs(): { file: string; data: Record<string, unknown> }[] {
@@ -77,7 +73,7 @@ function timePlan(stack: string, count: number, work: string, program?: string):
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0 && r.status !== 2) {
     process.stderr.write(r.stderr);
-    throw new Error(`plan with ${count} models exited ${r.status}`);
+    throw new InputError(`plan with ${count} models exited ${r.status} (see its messages above)`);
   }
   const plan = JSON.parse(fs.readFileSync(path.join(work, `out-${count}`, "plan.json"), "utf8")) as {
     resources: { count: number };
@@ -97,9 +93,13 @@ function timePlan(stack: string, count: number, work: string, program?: string):
 }
 
 function main(): void {
-  const stack = arg("--stack", "prod");
-  const sizes = arg("--sizes", "12,100,500").split(",").map(Number);
-  const programArg = arg("--program", "");
+  const flags = parseFlags(process.argv.slice(2), ["stack", "sizes", "program"]);
+  const stack = flags.get("stack") ?? "prod";
+  const [sizes] = checkFlags(
+    () => (flags.get("sizes") ?? "12,100,500").split(",").map((n) => positiveIntFlag(n, "sizes", 5000)),
+    () => loadStackConfig(stack),
+  );
+  const programArg = flags.get("program");
   const program = programArg ? path.resolve(programArg) : undefined;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-plan-"));
   const rows: Row[] = [];
@@ -151,4 +151,10 @@ function main(): void {
   }
 }
 
-main();
+try {
+  main();
+} catch (err) {
+  if (!(err instanceof InputError)) throw err;
+  console.error(err.message);
+  process.exitCode = 1;
+}

@@ -65,11 +65,19 @@ function main(argv: string[]): number {
   const unknown = stacks.filter((s) => !known.includes(s));
   if (unknown.length > 0)
     throw new InputError(`--stacks: unknown stack ${unknown.join(", ")}; stacks: ${known.join(", ")}`);
-  const plans: StackPlans[] = stacks.map((stack) => ({
-    stack,
-    base: readPlan(base, stack, "base"),
-    head: readPlan(head, stack, "head"),
-  }));
+  // Every stack's head plan is read before one that is broken stops the run: all problems at once.
+  const errors: string[] = [];
+  const plans: StackPlans[] = stacks.map((stack) => {
+    let headPlan: PlanJson | undefined;
+    try {
+      headPlan = readPlan(head, stack, "head");
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      errors.push(err.message);
+    }
+    return { stack, base: readPlan(base, stack, "base"), head: headPlan };
+  });
+  if (errors.length > 0) throw new InputError(errors.join("\n"));
   process.stdout.write(renderPrComment(plans, flags.get("commit")) + "\n");
   return 0;
 }

@@ -15,6 +15,7 @@ import {
   parseFlags,
   positiveIntFlag,
   PROJECT_ROOT,
+  checkFlags,
   checkOutputFile,
   writeOutputFile,
 } from "./capacity/inputs";
@@ -24,16 +25,21 @@ function main(argv: string[]): void {
   const stack = flags.get("stack") ?? "prod";
   const out = flags.get("out");
   if (!out) throw new InputError("--out <csv> is required");
-  checkOutputFile(out, "out");
+  const start = flags.get("start");
+  const [, seed, days, startMs] = checkFlags(
+    () => checkOutputFile(out, "out"),
+    () => {
+      const v = flags.get("seed") ?? "7";
+      if (!/^\d{1,9}$/.test(v)) throw new InputError(`--seed ${v}: expected a whole number (0-999999999)`);
+      return Number(v);
+    },
+    // A year of minutes is 525,600 rows per model: enough for any replay, small enough to write.
+    () => positiveIntFlag(flags.get("days") ?? "7", "days", 366),
+    () => (start === undefined ? undefined : parseStart(start)),
+  );
   const config = loadStackConfig(stack);
   const specs = loadModelSpecs(flags.get("models") ?? path.join(PROJECT_ROOT, "models"), stack, config);
-  const seed = flags.get("seed") ?? "7";
-  if (!/^\d{1,9}$/.test(seed)) throw new InputError(`--seed ${seed}: expected a whole number (0-999999999)`);
-  // A year of minutes is 525,600 rows per model: enough for any replay, small enough to write.
-  const days = positiveIntFlag(flags.get("days") ?? "7", "days", 366);
-  const start = flags.get("start");
-  const startMs = start === undefined ? undefined : parseStart(start);
-  const traffic = generateTraffic(specs, config, { seed: Number(seed), days, startMs });
+  const traffic = generateTraffic(specs, config, { seed, days, startMs });
   writeOutputFile(out, trafficToCsv(traffic), "out");
   console.log(`wrote ${out}: ${traffic.models.length} models x ${traffic.minutes} minutes`);
 }
@@ -43,9 +49,20 @@ function main(argv: string[]): void {
  * machine's zone) on a whole minute, as the CSV's rows must be.
  */
 function parseStart(start: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(start);
   const ms = Date.parse(start);
-  if (!/(Z|[+-]\d{2}:\d{2})$/.test(start) || Number.isNaN(ms))
+  if (!m || Number.isNaN(ms))
     throw new InputError(`--start ${start}: expected an ISO time with a zone, e.g. 2026-12-06T16:00:00Z`);
+  // Date.parse rolls 2026-02-30 over into March: the day must exist in its month.
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (
+    year < 2000 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > new Date(Date.UTC(year, month, 0)).getUTCDate()
+  )
+    throw new InputError(`--start ${start}: not a calendar date (from the year 2000 on)`);
   if (ms % 60_000 !== 0) throw new InputError(`--start ${start}: must be on a whole minute`);
   return ms;
 }

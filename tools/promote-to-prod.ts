@@ -11,6 +11,7 @@ import * as path from "path";
 import { startCanary } from "../components/delivery/spec-writer";
 import { checkStagingHealth } from "../components/delivery/staging-health";
 import {
+  checkFlags,
   httpUrlFlag,
   InputError,
   loadModelSpecs,
@@ -26,13 +27,19 @@ async function main(argv: string[]): Promise<number> {
     throw new InputError(
       "usage: npm run promote-to-prod -- --model <name> [--hours 24] [--prometheus <url>] [--models <dir>]",
     );
-  const hours = Number(flags.get("hours") ?? 24);
-  // Prometheus keeps 30 days (addons.monitoring.retention): a longer window cannot be checked.
-  if (!(hours > 0 && hours <= 24 * 30))
-    throw new InputError(`--hours ${flags.get("hours")}: expected hours above 0 and at most 720`);
-  const prometheus = httpUrlFlag(
-    flags.get("prometheus") ?? process.env.STAGING_PROMETHEUS_URL ?? "http://localhost:9090",
-    "prometheus",
+  const [hours, prometheus] = checkFlags(
+    () => {
+      const h = Number(flags.get("hours") ?? 24);
+      // Prometheus keeps 30 days (addons.monitoring.retention): a longer window cannot be checked.
+      if (!(h > 0 && h <= 24 * 30))
+        throw new InputError(`--hours ${flags.get("hours")}: expected hours above 0 and at most 720`);
+      return h;
+    },
+    () =>
+      httpUrlFlag(
+        flags.get("prometheus") ?? process.env.STAGING_PROMETHEUS_URL ?? "http://localhost:9090",
+        "prometheus",
+      ),
   );
   const modelsDir = path.resolve(flags.get("models") ?? path.join(PROJECT_ROOT, "models"));
   const find = (stack: string) => {

@@ -43,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
   const prometheus = httpUrlFlag(
     flags.get("prometheus") ?? process.env.PROMETHEUS_URL ?? "http://localhost:9090",
     "prometheus",
+    "; nothing was changed",
   );
   const modelsDir = path.resolve(flags.get("models") ?? path.join(PROJECT_ROOT, "models"));
   const config = loadStackConfig(stack);
@@ -52,8 +53,8 @@ async function main(argv: string[]): Promise<number> {
   if (!all && selected.length === 0)
     throw new InputError(`no model ${model} in ${modelsDir}; models: ${specs.map((s) => s.name).join(", ")}`);
   // The first deploy step moves traffic before the first analysis: a Prometheus that cannot answer
-  // must stop the run before that, not leave a canary at its first step.
-  if (selected.length > 0) {
+  // must stop the run before that, not leave a canary at its first step (a dry run deploys nothing).
+  if (selected.length > 0 && !flags.has("dry-run")) {
     try {
       await queryInstant(prometheus, "vector(1)");
     } catch (err) {

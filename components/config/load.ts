@@ -224,10 +224,24 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
     const doc = YAML.parseDocument(text, { uniqueKeys: true });
     if (doc.errors.length > 0) {
       for (const e of doc.errors)
-        problems.push({ file, path: "", reason: `YAML syntax error: ${e.message.split("\n")[0]}` });
+        problems.push({
+          file,
+          path: "",
+          reason: /multiple documents/.test(e.message)
+            ? "holds more than one YAML document (---); one model per file"
+            : `YAML syntax error: ${e.message.split("\n")[0]}`,
+        });
       continue;
     }
-    sources.push({ file, data: doc.toJS() });
+    let data: unknown;
+    try {
+      data = doc.toJS();
+    } catch (err) {
+      // e.g. the yaml library's guard against alias bombs ("Excessive alias count ...").
+      problems.push({ file, path: "", reason: `cannot read: ${(err as Error).message}` });
+      continue;
+    }
+    sources.push({ file, data });
   }
   return { sources, problems };
 }

@@ -52,7 +52,43 @@ export function planJsonProblems(value: unknown): string[] {
     ["policy.violations", "a list", Array.isArray],
   ];
   if (value === null || typeof value !== "object" || Array.isArray(value)) return ["expected a JSON object"];
-  return want.filter(([path, , ok]) => !ok(at(path))).map(([path, what]) => `${path}: expected ${what}`);
+  const problems = want
+    .filter(([path, , ok]) => !ok(at(path)))
+    .map(([path, what]) => `${path}: expected ${what}`);
+  // The entries of the lists the comment reads, field by field.
+  const entries: [string, [string, string][]][] = [
+    ["models", [["name", "string"]]],
+    [
+      "capacity.pools",
+      [
+        ["name", "string"],
+        ["monthlyCost.expected", "number"],
+      ],
+    ],
+    [
+      "policy.violations",
+      [
+        ["policy", "string"],
+        ["enforcement", "string"],
+      ],
+    ],
+  ];
+  for (const [list, fields] of entries) {
+    const items = at(list);
+    if (!Array.isArray(items)) continue;
+    items.forEach((item, i) => {
+      for (const [field, type] of fields) {
+        const v = field
+          .split(".")
+          .reduce<unknown>(
+            (o, k) => (o !== null && typeof o === "object" ? (o as never)[k] : undefined),
+            item,
+          );
+        if (typeof v !== type) problems.push(`${list}[${i}].${field}: expected a ${type}`);
+      }
+    });
+  }
+  return problems;
 }
 
 /** One stack's pair of plans; `base` is absent when the base branch had no plan (new stack, broken base). */

@@ -31,13 +31,17 @@ export async function queryInstant(baseUrl: string, expr: string, timeoutMs = 10
   }
   const data = body.data ?? {};
   if (data.resultType === "scalar") {
+    if (!Array.isArray(data.result) || data.result.length !== 2)
+      throw new PrometheusQueryError(`malformed scalar from ${baseUrl}: ${expr}`);
     const [, v] = data.result as unknown as [number, string];
     return [{ labels: {}, value: Number(v) }];
   }
   if (data.resultType !== "vector")
     throw new PrometheusQueryError(`expected an instant vector, got ${data.resultType}: ${expr}`);
   return (data.result ?? []).map((r) => {
-    const item = r as { metric: Record<string, string>; value: [number, string] };
-    return { labels: item.metric, value: Number(item.value[1]) };
+    const item = r as { metric?: Record<string, string>; value?: [number, string] };
+    if (!Array.isArray(item?.value) || item.value.length !== 2)
+      throw new PrometheusQueryError(`malformed sample from ${baseUrl} (no [time, value]): ${expr}`);
+    return { labels: item.metric ?? {}, value: Number(item.value[1]) };
   });
 }

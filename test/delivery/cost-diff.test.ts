@@ -57,4 +57,12 @@ describe("planJsonProblems: what a plan.json must hold for the comment", () => {
     const { pools: _pools, ...capacity } = head.capacity;
     expect(planJsonProblems({ ...head, capacity })).toEqual(["capacity.pools: expected a list"]);
   });
+
+  test("list entries are checked too", () => {
+    const broken = { ...head, models: [null], capacity: { ...head.capacity, pools: [{ name: "p" }] } };
+    expect(planJsonProblems(broken)).toEqual([
+      "models[0].name: expected a string",
+      "capacity.pools[0].monthlyCost.expected: expected a number",
+    ]);
+  });
 });

@@ -116,6 +116,8 @@ export function parseFlags(
     const value = eq > 0 ? argv[i].slice(eq + 1) : argv[i + 1];
     if (value === undefined || value === "" || (eq < 0 && value.startsWith("--")))
       throw new InputError(`${flag} needs a value`);
+    // The last of two values would win silently (`--stack staging --stack prod` planning prod).
+    if (out.has(name)) throw new InputError(`${flag} given twice (${out.get(name)}, ${value}); give it once`);
     out.set(name, value);
     if (eq < 0) i++;
   }
@@ -123,7 +125,7 @@ export function parseFlags(
 }
 
 /** The value of `--<flag>` as an http(s) URL, or an `InputError` naming the flag. */
-export function httpUrlFlag(value: string, flag: string): string {
+export function httpUrlFlag(value: string, flag: string, suffix = ""): string {
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -131,7 +133,7 @@ export function httpUrlFlag(value: string, flag: string): string {
     url = undefined;
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:"))
-    throw new InputError(`--${flag} ${value}: not an http(s) URL (e.g. http://localhost:9090)`);
+    throw new InputError(`--${flag} ${value}: not an http(s) URL (e.g. http://localhost:9090)${suffix}`);
   return value;
 }
 
@@ -183,4 +185,23 @@ export function writeOutputFile(file: string, text: string, flag: string): void 
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new InputError(`--${flag} ${file}: cannot write (${code})`);
   }
+}
+
+/**
+ * Runs each flag check and returns their values, or throws one `InputError` listing every check that
+ * failed, so a command line with several bad flags is fixed in one round trip.
+ */
+export function checkFlags<T extends unknown[]>(...checks: { [K in keyof T]: () => T[K] }): T {
+  const errors: string[] = [];
+  const values = checks.map((check) => {
+    try {
+      return check();
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      errors.push(err.message);
+      return undefined;
+    }
+  });
+  if (errors.length > 0) throw new InputError(errors.join("\n"));
+  return values as T;
 }

@@ -46,7 +46,20 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
     throw new StackFileError(
       `${path.basename(file)}: YAML syntax error: ${doc.errors[0].message.split("\n")[0]}`,
     );
-  const data = (doc.toJS() ?? {}) as { config?: Record<string, unknown> };
+  let data: { config?: Record<string, unknown> };
+  try {
+    data = (doc.toJS() ?? {}) as typeof data;
+  } catch (err) {
+    // e.g. the yaml library's guard against alias bombs ("Excessive alias count ...").
+    throw new StackFileError(`${path.basename(file)}: cannot read: ${(err as Error).message}`);
+  }
+  if (
+    typeof data !== "object" ||
+    Array.isArray(data) ||
+    (data.config !== undefined &&
+      (typeof data.config !== "object" || data.config === null || Array.isArray(data.config)))
+  )
+    throw new StackFileError(`${path.basename(file)}: config: expected a mapping of keys to values`);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(data.config ?? {})) {

@@ -62,6 +62,9 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === "" || (eq < 0 && value.startsWith("--")))
       throw new ArgsError(`${flag} needs a value`);
+    // The last of two values would win silently (`--stack staging --stack prod` planning prod).
+    if (out[key] !== undefined)
+      throw new ArgsError(`${flag} given twice (${String(out[key])}, ${value}); give it once`);
     out[key] = value;
   }
   if (!out.help && out.stack === undefined) throw new ArgsError("--stack <name> is required");

@@ -53,7 +53,11 @@ export async function writeOutputAtomically(
   const target = path.resolve(outDir);
   const parent = path.dirname(target);
   const base = path.basename(target);
-  await fs.promises.mkdir(parent, { recursive: true });
+  // One level at a time: a recursive mkdir under /proc never returns.
+  const missing: string[] = [];
+  for (let dir = parent; !fs.existsSync(dir) && path.dirname(dir) !== dir; dir = path.dirname(dir))
+    missing.unshift(dir);
+  for (const dir of missing) await fs.promises.mkdir(dir);
   const temp = path.join(parent, `.${base}.tmp-${process.pid}`);
   const old = path.join(parent, `.${base}.old-${process.pid}`);
   await fs.promises.rm(temp, { recursive: true, force: true });

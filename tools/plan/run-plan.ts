@@ -243,6 +243,13 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
   files.set("policy-report.md", policyReport(run.stack, policy));
   files.set("summary.txt", `${summary}\n`);
 
-  await step(6, `writing ${files.size} files`, () => writeOutputAtomically(outDir, files));
+  await step(6, `writing ${files.size} files`, () =>
+    writeOutputAtomically(outDir, files).catch((err: NodeJS.ErrnoException) => {
+      // A place that cannot be written (read-only, /proc, permissions) is the --out's fault.
+      if (!err.code) throw err;
+      const where = path.relative(process.cwd(), outDir) || ".";
+      throw new PlanError([{ file: `--out ${where}`, message: `cannot write there (${err.message})` }]);
+    }),
+  );
   return { exitCode: policy.mandatory > 0 ? 2 : 0, outDir, summary, plan };
 }

@@ -1,0 +1,135 @@
+/**
+ * Command lines run as child processes: bad flags stop them with one message and nothing changed.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import { AddressInfo } from "net";
+import * as os from "os";
+import * as path from "path";
+import { PrometheusQueryError, queryInstant } from "../../components/delivery/prometheus-client";
+import { readModelSources } from "../../components/config/load";
+import { checkFlags, InputError, parseFlags, positiveIntFlag } from "../../tools/capacity/inputs";
+import { ArgsError, parsePlanArgs } from "../../tools/plan/args";
+import { ROOT } from "../helpers/program";
+
+function run(tool: string, args: string[]) {
+  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", tool, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe("flags", () => {
+  test("a flag given twice is refused instead of the last one winning", () => {
+    expect(() => parseFlags(["--stack", "staging", "--stack=prod"], ["stack"])).toThrow(
+      new InputError("--stack given twice (staging, prod); give it once"),
+    );
+    expect(() => parsePlanArgs(["--stack", "staging", "--stack", "prod"])).toThrow(ArgsError);
+  });
+
+  test("checkFlags reports every bad flag at once", () => {
+    expect(() =>
+      checkFlags(
+        () => positiveIntFlag("0", "days", 366),
+        () => positiveIntFlag("7", "seed", 10),
+        () => positiveIntFlag("x", "sizes", 5),
+      ),
+    ).toThrow(
+      new InputError(
+        "--days 0: expected a whole number from 1 to 366\n--sizes x: expected a whole number from 1 to 5",
+      ),
+    );
+    expect(
+      checkFlags(
+        () => 1,
+        () => "a",
+      ),
+    ).toEqual([1, "a"]);
+  });
+});
+
+describe("model files the YAML library cannot turn into data", () => {
+  test("an alias bomb and a multi-document file are problems naming the file", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "yaml-"));
+    try {
+      const lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
+      for (let i = 1; i < 10; i++)
+        lines.push(
+          `a${i}: &a${i} [${Array(10)
+            .fill(`*a${i - 1}`)
+            .join(", ")}]`,
+        );
+      fs.writeFileSync(path.join(dir, "bomb.yaml"), lines.join("\n"));
+      fs.writeFileSync(path.join(dir, "multi.yaml"), "name: a\n---\nname: b\n");
+      const { problems } = readModelSources(dir);
+      expect(problems.map((p) => `${path.basename(p.file)}: ${p.reason}`)).toEqual([
+        "bomb.yaml: cannot read: Excessive alias count indicates a resource exhaustion attack",
+        "multi.yaml: holds more than one YAML document (---); one model per file",
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("Prometheus replies", () => {
+  test("a sample without [time, value] is a query error, not a crash", async () => {
+    const server = http.createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ status: "success", data: { resultType: "vector", result: [{}] } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await expect(queryInstant(url, "up")).rejects.toThrow(PrometheusQueryError);
+      await expect(queryInstant(url, "up")).rejects.toThrow("malformed sample");
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe("promote", () => {
+  test("a bad or unreachable --prometheus stops it before any deploy", () => {
+    const bad = run("tools/promote.ts", [
+      "--stack",
+      "staging",
+      "--model",
+      "homepage-feed",
+      "--prometheus",
+      "x",
+    ]);
+    expect(bad.status).toBe(1);
+    expect(bad.out).toContain(
+      "--prometheus x: not an http(s) URL (e.g. http://localhost:9090); nothing was changed",
+    );
+    const down = run("tools/promote.ts", [
+      "--stack",
+      "staging",
+      "--model",
+      "homepage-feed",
+      "--prometheus",
+      "http://127.0.0.1:1",
+    ]);
+    expect(down.status).toBe(1);
+    expect(down.out).toMatch(
+      /--prometheus http:\/\/127.0.0.1:1: Prometheus at .* unreachable.*; nothing was changed/,
+    );
+  });
+
+  test("a dry run needs no Prometheus: it prints the steps and queries", () => {
+    const r = run("tools/promote.ts", [
+      "--stack",
+      "staging",
+      "--model",
+      "homepage-feed",
+      "--dry-run",
+      "--prometheus",
+      "http://127.0.0.1:1",
+    ]);
+    expect(r.out).toContain("homepage-feed: steps 10% -> 25% -> 50% -> 100%");
+    expect(r.out).not.toContain("unreachable");
+  });
+});
