@@ -123,6 +123,9 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
       problems.push(`${at}: model is empty`);
       ok = false;
     }
+    // A row whose minute and model are fine still counts for gaps and duplicates even if its rate
+    // is rejected: the rate is the problem, not a missing minute.
+    const keyOk = ok;
     const rate = NUMBER.test(rateText) ? Number(rateText) : NaN;
     if (!Number.isFinite(rate)) {
       problems.push(`${at}: rps ${JSON.stringify(rateText)} is not a number; expected requests/s >= 0`);
@@ -136,7 +139,7 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
       );
       ok = false;
     }
-    if (!ok) continue;
+    if (!keyOk) continue;
     let m = index.get(model);
     if (m === undefined) {
       m = models.length;

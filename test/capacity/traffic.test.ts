@@ -76,6 +76,12 @@ describe("traffic CSV", () => {
     expect(msg).toContain('t.csv:9: timestamp "2026-02-30T00:02:00Z" is not a valid date/time');
   });
 
+  test("a row rejected for its rate is not also reported as a missing minute", () => {
+    const msg = errorOf([...ok, "2026-12-07T00:02:00Z,a,1e15", "2026-12-07T00:02:00Z,b,22"]);
+    expect(msg).toContain("t.csv:6: rps 1e15 is above 10000000 requests/s");
+    expect(msg).not.toContain("gap");
+  });
+
   test("negative and non-numeric rates, and wrong field counts", () => {
     const msg = errorOf([
       ...ok.slice(0, 3),
@@ -93,10 +99,11 @@ describe("traffic CSV", () => {
   });
 
   test("all problems are reported at once, the listing capped at 20 with a count", () => {
+    // Each row has a negative rate and repeats a minute already given: two problems per row.
     const bad = Array.from({ length: 30 }, (_, i) => `2026-12-07T00:00:00Z,a,-${i + 1}`);
     const msg = errorOf([...ok, ...bad]);
-    expect(msg.startsWith("30 problems in traffic file t.csv:")).toBe(true);
-    expect(msg).toContain("... and 10 more");
+    expect(msg.startsWith("60 problems in traffic file t.csv:")).toBe(true);
+    expect(msg).toContain("... and 40 more");
     expect(msg.split("\n").filter((l) => l.startsWith("  - "))).toHaveLength(20);
   });
 });
