@@ -186,7 +186,7 @@ export function applyStackOverride(data: unknown, stack: string): unknown {
 /**
  * Validates every spec for `stack` against the stack config. Returns the specs sorted by name, or
  * throws one `ConfigValidationError` with every problem of every file. With `knownStacks` (the
- * project's `Pulumi.<stack>.yaml` names), overrides under any other name are problems.
+ * project's `Pulumi.<stack>.yaml` names), an override under a near miss of one of them is a problem.
  */
 export function validateModelSpecs(
   sources: readonly SpecSource[],
@@ -208,14 +208,18 @@ export function validateModelSpecs(
       continue;
     }
     // An override under a mistyped stack name would be silently ignored (`prdo:`), leaving the
-    // stack at the defaults: every key must be a stack of the project.
+    // stack at the defaults. A name one or two edits from a stack of the project is taken for a
+    // typo; other names may be stacks whose file is not in this checkout, and are left alone.
     if (knownStacks && isPlainObject(src.data) && isPlainObject(src.data.stacks))
-      for (const key of Object.keys(src.data.stacks).filter((k) => !knownStacks.includes(k)))
-        problems.push({
-          file: src.file,
-          path: `stacks.${key}`,
-          reason: `no stack ${key} in this project; stacks: ${knownStacks.join(", ")}`,
-        });
+      for (const key of Object.keys(src.data.stacks)) {
+        const near = knownStacks.find((k) => k !== key && editDistance(k, key) <= 2);
+        if (near && !knownStacks.includes(key))
+          problems.push({
+            file: src.file,
+            path: `stacks.${key}`,
+            reason: `no stack ${key} in this project (did you mean ${near}?); stacks: ${knownStacks.join(", ")}`,
+          });
+      }
     const merged = applyStackOverride(src.data, stack);
     const parsed = modelSpecSchema.safeParse(merged);
     if (!parsed.success) {
@@ -516,4 +520,16 @@ export function resourceProblems(spec: ModelSpec, pool: GpuPool, file: string): 
     }
   }
   return problems;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions) between two short names. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }

@@ -4,7 +4,7 @@
  */
 import * as YAML from "yaml";
 import { ConfigValidationError } from "../../components/config/errors";
-import { SpecSource, validateModelSpecs } from "../../components/config/model-schema";
+import { editDistance, SpecSource, validateModelSpecs } from "../../components/config/model-schema";
 import { stackConfig } from "./harness";
 
 /** Staging plus a MIG serving pool and a whole-GPU serving pool. */
@@ -259,7 +259,7 @@ describe("stack overrides", () => {
       spec("ov", (y) => `${y}stacks:\n${stacks}`),
     );
 
-  test("an override under a name that is no stack of the project is a problem, not ignored", () => {
+  test("an override under a near miss of a stack name is a problem, not ignored", () => {
     const src = overridden("  prdo: { serving: { replicas: { max: 8 } } }\n");
     let msg = "";
     try {
@@ -268,7 +268,7 @@ describe("stack overrides", () => {
       msg = (err as Error).message;
     }
     expect(msg).toContain(
-      "models/ov.yaml: stacks.prdo: no stack prdo in this project; stacks: prod, staging",
+      "models/ov.yaml: stacks.prdo: no stack prdo in this project (did you mean prod?); stacks: prod, staging",
     );
   });
 
@@ -276,5 +276,9 @@ describe("stack overrides", () => {
     const src = overridden("  prod: { serving: { replicas: { max: 8 } } }\n");
     expect(validateModelSpecs([src], "prod", cfg, ["prod", "staging"])[0].serving.replicas.max).toBe(8);
     expect(() => validateModelSpecs([overridden("  other: {}\n")], "staging", cfg)).not.toThrow();
+    // A stack whose file is not in this checkout (not a near miss of one that is) is left alone.
+    expect(() => validateModelSpecs([overridden("  qa: {}\n")], "staging", cfg, ["prod"])).not.toThrow();
+    expect(editDistance("prdo", "prod")).toBe(2);
+    expect(editDistance("stagin", "staging")).toBe(1);
   });
 });
