@@ -2,6 +2,7 @@
  * The pull-request comment: plan summary and GPU cost difference between the base branch's and the
  * pull request's `plan.json` (DESIGN section 6), per stack. Pure: takes parsed plans, returns markdown.
  */
+import { valueAt } from "../config/errors";
 
 /** The parts of plan.json the comment reads (the file has more). */
 export interface PlanJson {
@@ -39,10 +40,7 @@ export interface PlanJson {
  * named with what it should be (a truncated file, `{}`, a plan.json of another format).
  */
 export function planJsonProblems(value: unknown): string[] {
-  const at = (path: string): unknown =>
-    path
-      .split(".")
-      .reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as never)[k] : undefined), value);
+  const at = (path: string, root: unknown = value): unknown => valueAt(root, path.split("."));
   const want: [string, string, (v: unknown) => boolean][] = [
     ["resources.count", "a number", (v) => typeof v === "number"],
     ["models", "a list", Array.isArray],
@@ -78,12 +76,7 @@ export function planJsonProblems(value: unknown): string[] {
     if (!Array.isArray(items)) continue;
     items.forEach((item, i) => {
       for (const [field, type] of fields) {
-        const v = field
-          .split(".")
-          .reduce<unknown>(
-            (o, k) => (o !== null && typeof o === "object" ? (o as never)[k] : undefined),
-            item,
-          );
+        const v = at(field, item);
         if (typeof v !== type) problems.push(`${list}[${i}].${field}: expected a ${type}`);
       }
     });

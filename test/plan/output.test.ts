@@ -1,16 +1,9 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { outputFolderProblem, writeOutputAtomically } from "../../tools/plan/output";
+import { tempDirs } from "../helpers/temp-dir";
 
-const made: string[] = [];
-afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-function tempParent(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-output-"));
-  made.push(dir);
-  return dir;
-}
+const tempParent = tempDirs("plan-output-");
 
 describe("writeOutputAtomically", () => {
   it("writes nested files into a new folder", async () => {

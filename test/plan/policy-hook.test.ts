@@ -1,9 +1,9 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { validateStackConfig } from "../../components/config/stack-schema";
 import { loadEvaluator, policyResources, runPolicies } from "../../tools/plan/policy-hook";
+import { tempDirs } from "../helpers/temp-dir";
 
 const config = validateStackConfig(
   {
@@ -27,15 +27,7 @@ const config = validateStackConfig(
   "Pulumi.test.yaml",
 );
 
-const made: string[] = [];
-afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-/** A temporary folder removed after the tests. */
-function tempRoot(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-policy-"));
-  made.push(dir);
-  return dir;
-}
+const tempRoot = tempDirs("plan-policy-");
 
 /** A throw-away repository root with a policies/evaluate.js of the given source. */
 function repoWithEvaluator(source: string): string {

@@ -5,13 +5,15 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
-import * as os from "os";
 import * as path from "path";
 import { PrometheusQueryError, queryInstant } from "../../components/delivery/prometheus-client";
 import { readModelSources } from "../../components/config/load";
 import { checkFlags, InputError, parseFlags, positiveIntFlag } from "../../tools/capacity/inputs";
 import { ArgsError, parsePlanArgs } from "../../tools/plan/args";
 import { ROOT } from "../helpers/program";
+import { tempDirs } from "../helpers/temp-dir";
+
+const tempDir = tempDirs("yaml-");
 
 function run(tool: string, args: string[]) {
   const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", tool, ...args], {
@@ -52,25 +54,21 @@ describe("flags", () => {
 
 describe("model files the YAML library cannot turn into data", () => {
   test("an alias bomb and a multi-document file are problems naming the file", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "yaml-"));
-    try {
-      const lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
-      for (let i = 1; i < 10; i++)
-        lines.push(
-          `a${i}: &a${i} [${Array(10)
-            .fill(`*a${i - 1}`)
-            .join(", ")}]`,
-        );
-      fs.writeFileSync(path.join(dir, "bomb.yaml"), lines.join("\n"));
-      fs.writeFileSync(path.join(dir, "multi.yaml"), "name: a\n---\nname: b\n");
-      const { problems } = readModelSources(dir);
-      expect(problems.map((p) => `${path.basename(p.file)}: ${p.reason}`)).toEqual([
-        "bomb.yaml: cannot read: Excessive alias count indicates a resource exhaustion attack",
-        "multi.yaml: holds more than one YAML document (---); one model per file",
-      ]);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = tempDir();
+    const lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(", ")}]`,
+      );
+    fs.writeFileSync(path.join(dir, "bomb.yaml"), lines.join("\n"));
+    fs.writeFileSync(path.join(dir, "multi.yaml"), "name: a\n---\nname: b\n");
+    const { problems } = readModelSources(dir);
+    expect(problems.map((p) => `${path.basename(p.file)}: ${p.reason}`)).toEqual([
+      "bomb.yaml: cannot read: Excessive alias count indicates a resource exhaustion attack",
+      "multi.yaml: holds more than one YAML document (---); one model per file",
+    ]);
   });
 });
 
@@ -92,27 +90,25 @@ describe("Prometheus replies", () => {
 });
 
 describe("promote", () => {
-  test("a bad or unreachable --prometheus stops it before any deploy", () => {
-    const bad = run("tools/promote.ts", [
+  /** `promote` of staging's homepage-feed against `prometheus`, with `extra` flags. */
+  const promote = (prometheus: string, ...extra: string[]) =>
+    run("tools/promote.ts", [
       "--stack",
       "staging",
       "--model",
       "homepage-feed",
       "--prometheus",
-      "x",
+      prometheus,
+      ...extra,
     ]);
+
+  test("a bad or unreachable --prometheus stops it before any deploy", () => {
+    const bad = promote("x");
     expect(bad.status).toBe(1);
     expect(bad.out).toContain(
       "--prometheus x: not an http(s) URL (e.g. http://localhost:9090); nothing was changed",
     );
-    const down = run("tools/promote.ts", [
-      "--stack",
-      "staging",
-      "--model",
-      "homepage-feed",
-      "--prometheus",
-      "http://127.0.0.1:1",
-    ]);
+    const down = promote("http://127.0.0.1:1");
     expect(down.status).toBe(1);
     expect(down.out).toMatch(
       /--prometheus http:\/\/127.0.0.1:1: Prometheus at .* unreachable.*; nothing was changed/,
@@ -120,15 +116,7 @@ describe("promote", () => {
   });
 
   test("a dry run needs no Prometheus: it prints the steps and queries", () => {
-    const r = run("tools/promote.ts", [
-      "--stack",
-      "staging",
-      "--model",
-      "homepage-feed",
-      "--dry-run",
-      "--prometheus",
-      "http://127.0.0.1:1",
-    ]);
+    const r = promote("http://127.0.0.1:1", "--dry-run");
     expect(r.out).toContain("homepage-feed: steps 10% -> 25% -> 50% -> 100%");
     expect(r.out).not.toContain("unreachable");
   });

@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import {
   checkOutputFile,
@@ -10,14 +9,9 @@ import {
   writeOutputFile,
 } from "../../tools/capacity/inputs";
 import { readModelSources } from "../../components/config/load";
+import { tempDirs } from "../helpers/temp-dir";
 
-const made: string[] = [];
-afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "inputs-"));
-  made.push(dir);
-  return dir;
-}
+const tempDir = tempDirs("inputs-");
 
 /** The InputError message `fn` throws. */
 function errorOf(fn: () => unknown): string {

@@ -12,6 +12,7 @@ import { ModelSpec, validateModelSpecs } from "../../components/config/model-sch
 import { CONFIG_NAMESPACE, StackConfig, validateStackConfig } from "../../components/config/stack-schema";
 import { parseTrafficCsv, Traffic, TrafficError } from "../../components/capacity/traffic";
 import { readStackFile, StackFileError } from "../offline/stack-file";
+import { createFolders, missingFolders } from "../output-paths";
 import { decodeConfigValue } from "../../components/config/config-value";
 
 /** A user-facing input problem (bad stack, spec or CSV); the CLI prints `message` and exits 1. */
@@ -155,13 +156,8 @@ export function checkOutputFile(file: string, flag: string): string[] {
     throw new InputError(`--${flag} ${file}: ${why}`);
   };
   if (fs.existsSync(target) && !fs.statSync(target).isFile()) fail("is a folder, not a file");
-  const missing: string[] = [];
-  let dir = path.dirname(target);
-  while (!fs.existsSync(dir) && path.dirname(dir) !== dir) {
-    missing.unshift(dir);
-    dir = path.dirname(dir);
-  }
-  if (!fs.statSync(dir).isDirectory()) fail(`${dir} is a file, so the folder cannot be created`);
+  const { missing, existing } = missingFolders(path.dirname(target));
+  if (!fs.statSync(existing).isDirectory()) fail(`${existing} is a file, so the folder cannot be created`);
   return missing;
 }
 
@@ -176,8 +172,7 @@ export function writeOutputFile(file: string, text: string, flag: string): void 
   const target = path.resolve(file);
   const temp = `${target}.tmp-${process.pid}`;
   try {
-    // One level at a time: a recursive mkdir under /proc never returns.
-    for (const d of missing) fs.mkdirSync(d);
+    createFolders(missing);
     fs.writeFileSync(temp, text);
     fs.renameSync(temp, target);
   } catch (err) {

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { projectStacks } from "../../components/config/load";
 
 /** Config ready for `pulumi.runtime.setAllConfig`, plus what was filled in offline. */
 export interface OfflineStackConfig {
@@ -23,20 +24,11 @@ export class StackFileError extends Error {}
 /** Placeholder that stands in for every secret offline; never a real value. */
 export const OFFLINE_SECRET = "offline-placeholder-not-a-secret";
 
-/** The stacks that have a `Pulumi.<stack>.yaml` in `projectRoot`. */
-export function listStacks(projectRoot: string): string[] {
-  return fs
-    .readdirSync(projectRoot)
-    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort();
-}
-
 /** Reads and flattens the stack file. */
 export function readStackFile(projectRoot: string, stack: string, namespace: string): OfflineStackConfig {
   const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) {
-    const known = listStacks(projectRoot);
+    const known = projectStacks(projectRoot);
     throw new StackFileError(
       `unknown stack "${stack}": ${path.basename(file)} not found; stacks here: ${known.join(", ") || "none"}`,
     );

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { createFolders, missingFolders } from "../output-paths";
 
 /** The file every plan output folder holds; a folder without it is not one `plan` wrote. */
 export const PLAN_MARKER = "plan.json";
@@ -21,16 +22,11 @@ export function outputFolderProblem(outDir: string, protectedPaths: readonly str
     if (rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel)))
       return `contains ${p}, which the plan would replace; give a folder of its own such as out/<stack>`;
   }
-  for (let dir = target; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(dir)) {
-      if (!fs.statSync(dir).isDirectory())
-        return dir === target
-          ? "is a file, not a folder"
-          : `${dir} is a file, so the folder cannot be created`;
-      break;
-    }
-    if (path.dirname(dir) === dir) break;
-  }
+  const { existing } = missingFolders(target);
+  if (fs.existsSync(existing) && !fs.statSync(existing).isDirectory())
+    return existing === target
+      ? "is a file, not a folder"
+      : `${existing} is a file, so the folder cannot be created`;
   if (!fs.existsSync(target)) return undefined;
   const entries = fs.readdirSync(target);
   if (entries.length > 0 && !entries.includes(PLAN_MARKER))
@@ -53,11 +49,7 @@ export async function writeOutputAtomically(
   const target = path.resolve(outDir);
   const parent = path.dirname(target);
   const base = path.basename(target);
-  // One level at a time: a recursive mkdir under /proc never returns.
-  const missing: string[] = [];
-  for (let dir = parent; !fs.existsSync(dir) && path.dirname(dir) !== dir; dir = path.dirname(dir))
-    missing.unshift(dir);
-  for (const dir of missing) await fs.promises.mkdir(dir);
+  createFolders(missingFolders(parent).missing);
   const temp = path.join(parent, `.${base}.tmp-${process.pid}`);
   const old = path.join(parent, `.${base}.old-${process.pid}`);
   await fs.promises.rm(temp, { recursive: true, force: true });

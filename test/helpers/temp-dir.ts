@@ -1,0 +1,15 @@
+/** Temporary folders for tests, removed once the test file's tests are done. */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/** A function that makes a fresh folder `<tmp>/<prefix>XXXXXX` per call; all go in `afterAll`. */
+export function tempDirs(prefix: string): () => string {
+  const made: string[] = [];
+  afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  return () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    made.push(dir);
+    return dir;
+  };
+}
