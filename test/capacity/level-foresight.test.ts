@@ -65,6 +65,7 @@ describe("level-foresight bound", () => {
     const week = generateTraffic(specs, prod, { seed: 11 });
     const strict = levelForesightBound(prod, specs, week);
     const loose = levelForesightBound(prod, specs, week, { maxMissPct: 0.5 });
+    const controlled = levelForesightBound(prod, specs, week, { throughControls: true });
     const sim = simulate(prod, specs, week).strategies;
 
     test("it keeps to the miss budget and needs a margin of a few sigma", () => {
@@ -81,6 +82,14 @@ describe("level-foresight bound", () => {
     test("it lies between the platform and oracle", () => {
       expect(strict.gpuUtilization).toBeLessThan(sim.oracle.gpuUtilization);
       expect(strict.gpuUtilization).toBeGreaterThan(sim.platform.gpuUtilization);
+    });
+
+    test("through the deployed controls it keeps the budget and lies between the platform and instant start", () => {
+      expect(controlled.sloViolationPct).toBeLessThanOrEqual(0.1);
+      expect(controlled.gpuUtilization).toBeLessThan(strict.gpuUtilization);
+      expect(controlled.gpuUtilization).toBeGreaterThan(sim.platform.gpuUtilization);
+      // cold starts, provisioning and draining leave GPU time without a ready replica
+      expect(controlled.readyFraction).toBeLessThan(strict.readyFraction);
     });
   });
 });
