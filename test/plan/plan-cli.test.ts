@@ -254,6 +254,15 @@ describe("plan failures", () => {
     expect(r.stderr).toContain("models folder not found");
   }, 120_000);
 
+  it("says so when the models folder holds no spec, and plans the platform alone", () => {
+    const models = fs.mkdtempSync(path.join(TMP, "no-models-"));
+    const out = path.join(TMP, "no-models-out");
+    const r = plan(["--stack", "staging", "--models", models, "--out", out]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`no model specs (*.yaml) in ${models}: planning the platform only`);
+    expect(JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")).models).toEqual([]);
+  }, 120_000);
+
   it("prints usage on --help", () => {
     const r = plan(["--help"]);
     expect(r.status).toBe(0);

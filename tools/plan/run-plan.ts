@@ -146,6 +146,10 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
     }),
   );
   const { config, models } = programInputs(projectRoot, modelsDir);
+  // A stack without models is valid (the platform first, models later), but an empty --models
+  // folder is more often a wrong path: say so instead of planning silently without them.
+  if (models.length === 0)
+    log(`no model specs (*.yaml) in ${opts.modelsDir ?? modelsDir}: planning the platform only`);
   const loaded = trafficHistory(projectRoot, config, models);
   if (loaded && loaded.ignored.length > 0)
     log(`traffic history ${config.trafficHistory}: no spec for ${loaded.ignored.join(", ")}; ignored`);
