@@ -11,6 +11,21 @@ import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
 import { gpuInstanceType, migSliceFraction } from "./instance-catalog";
 
+/**
+ * What packing reads of a pool: the stack config's `gpuPools[]` entry, or the policy pack's copy of
+ * it, so the plan and the budget policy cost the same nodes.
+ */
+export type PackingPool = Pick<
+  GpuPool,
+  "name" | "instanceTypes" | "capacityType" | "sharing" | "minGpus" | "maxGpus"
+>;
+
+/** What packing reads of the stack config: instance prices and the zones pods spread over. */
+export interface PackingConfig {
+  readonly pricing: Pick<StackConfig["pricing"], "instances">;
+  readonly cluster: Pick<StackConfig["cluster"], "availabilityZones">;
+}
+
 /** Average hours in a month (8,760 h / 12), the convention of the AWS pricing calculator. */
 export const HOURS_PER_MONTH = 730;
 
@@ -59,7 +74,7 @@ export interface ReplicaDemand {
  * `deviceCount` (components/config/model-schema.ts), restated here because that module's imports
  * reach the Pulumi SDK and capacity code stays Pulumi-free.
  */
-export function replicaDevices(share: number, pool: GpuPool): number {
+export function replicaDevices(share: number, pool: Pick<GpuPool, "sharing">): number {
   const sharing = pool.sharing;
   if (sharing.mode === "none") return Math.max(1, Math.round(share));
   if (sharing.mode === "time-slicing") return Math.max(1, Math.round(share * sharing.replicas));
@@ -67,7 +82,7 @@ export function replicaDevices(share: number, pool: GpuPool): number {
 }
 
 /** Slots one GPU of `instanceType` offers under the pool's sharing. */
-export function slotsPerGpu(pool: GpuPool, instanceType: string): number {
+export function slotsPerGpu(pool: Pick<GpuPool, "sharing">, instanceType: string): number {
   const sharing = pool.sharing;
   if (sharing.mode === "none") return 1;
   if (sharing.mode === "time-slicing") return sharing.replicas;
@@ -75,7 +90,7 @@ export function slotsPerGpu(pool: GpuPool, instanceType: string): number {
 }
 
 /** Hourly price of an instance type for the pool's capacity type; throws when the config lacks it. */
-export function hourlyPrice(pool: GpuPool, type: string, config: StackConfig): number {
+export function hourlyPrice(pool: PackingPool, type: string, config: Pick<PackingConfig, "pricing">): number {
   const price = config.pricing.instances[type];
   const hourly = pool.capacityType === "spot" ? price?.spot : price?.onDemand;
   if (hourly === undefined) throw new Error(`no ${pool.capacityType} price for ${type} (pool ${pool.name})`);
@@ -83,7 +98,7 @@ export function hourlyPrice(pool: GpuPool, type: string, config: StackConfig): n
 }
 
 /** The instance types a pool may launch, cheapest GPU first. */
-export function instanceOptions(pool: GpuPool, config: StackConfig): InstanceOption[] {
+export function instanceOptions(pool: PackingPool, config: Pick<PackingConfig, "pricing">): InstanceOption[] {
   return pool.instanceTypes
     .map((type) => {
       const gpus = gpuInstanceType(type)?.gpus ?? 1;
@@ -147,8 +162,8 @@ export function firstFitDecreasing(
  * is kept by adding the cheapest nodes.
  */
 export function packPool(
-  pool: GpuPool,
-  config: StackConfig,
+  pool: PackingPool,
+  config: PackingConfig,
   demands: readonly ReplicaDemand[],
   zones = config.cluster.availabilityZones,
 ): PoolPacking {
@@ -203,6 +218,21 @@ export function packPool(
     monthlyCost: hourlyCost * HOURS_PER_MONTH,
     overMaxGpus: gpus > pool.maxGpus,
   };
+}
+
+/**
+ * GPUs and cost a packing is billed at: Karpenter launches nothing beyond the NodePool's `maxGpus`
+ * limit, so a packing that needs more is billed at the limit (its hourly cost pro rata) while the
+ * replicas beyond it stay pending (`overMaxGpus`). The plan's cost and the budget policy both use it.
+ */
+export function billedAtLimit(
+  p: Pick<PoolPacking, "gpus" | "hourlyCost">,
+  maxGpus: number,
+  hoursPerMonth = HOURS_PER_MONTH,
+): { gpus: number; hourlyCost: number; monthlyCost: number } {
+  const gpus = Math.min(p.gpus, maxGpus);
+  const hourlyCost = p.gpus > 0 ? (p.hourlyCost * gpus) / p.gpus : 0;
+  return { gpus, hourlyCost, monthlyCost: hourlyCost * hoursPerMonth };
 }
 
 /** Replicas a model runs at a load level; `undefined` rps means its declared min (or max for peak). */

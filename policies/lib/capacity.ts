@@ -56,6 +56,11 @@ export interface CapacityPolicyConfig {
   /** Hours in a billing month. @default 730 (8760 / 12) */
   readonly hoursPerMonth?: number;
   /**
+   * Zones the serving replicas spread over (`cluster.availabilityZones`): each zone's pods pack onto
+   * their own nodes, as in the plan's packing. @default 1
+   */
+  readonly availabilityZones?: number;
+  /**
    * Mean requests/s per model over the stack's traffic history (`trafficHistory` in the stack
    * config): the expected load the budget is checked at. Models without an entry count at max.
    */
@@ -72,6 +77,7 @@ export const CAPACITY_CONFIG_SCHEMA = {
     pricing: { type: "object" },
     models: { type: "array", items: { type: "object" } },
     hoursPerMonth: { type: "number", minimum: 1, default: 730 },
+    availabilityZones: { type: "integer", minimum: 1 },
     expectedRps: { type: "object", additionalProperties: { type: "number", minimum: 0 } },
     trafficHistory: { type: "string" },
   },
@@ -97,6 +103,7 @@ export function capacityConfigFromStack(
       sharing: { ...p.sharing },
     })),
     budget: { monthlyGpuCost: cfg.budget.monthlyGpuCost },
+    availabilityZones: cfg.cluster.availabilityZones,
     pricing: { currency: cfg.pricing.currency, instances: { ...cfg.pricing.instances } },
     ...(specs
       ? {
@@ -118,10 +125,14 @@ export function capacityConfigFromStack(
   };
 }
 
-/** Mean requests/s of every model over a traffic history (rounded to 0.1 rps, stable in JSON). */
-export function expectedRpsFromTraffic(traffic: Traffic): Record<string, number> {
+/**
+ * Mean requests/s of every model over a traffic history, rounded to 0.1 rps (stable in the committed
+ * policy config) unless `exact` (the offline plan, whose cost summary sizes on the exact means).
+ */
+export function expectedRpsFromTraffic(traffic: Traffic, exact = false): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [name, { expectedRps }] of trafficLoad(traffic)) out[name] = Math.round(expectedRps * 10) / 10;
+  for (const [name, { expectedRps }] of trafficLoad(traffic))
+    out[name] = exact ? expectedRps : Math.round(expectedRps * 10) / 10;
   return out;
 }
 

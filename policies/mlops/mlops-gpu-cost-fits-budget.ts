@@ -3,17 +3,22 @@
  * at the expected load: each model's mean request rate over the stack's traffic history
  * (`trafficHistory`, passed as `expectedRps`) at its target per replica, within its replica bounds;
  * a model without history counts at `replicas.max`, so a new model cannot slip past the budget.
- * Pools without known demand (training) count at `maxGpus` all month. Pools are at least `minGpus`
- * and at most `maxGpus`, priced at the pool's cheapest GPU-hour.
+ * Those replicas are packed onto whole nodes per zone with `packPool`, the packing the plan's cost
+ * summary uses, and billed at most at `maxGpus` (`billedAtLimit`), so the plan's budget verdict and
+ * this policy's agree. Pools without known demand (training) count at `maxGpus` all month at the
+ * pool's cheapest GPU-hour.
  *
  * Why expected and not all-at-max: `replicas.max` is sized for the declared sales events (an 8x
  * Double-12 peak for three hours); a month at that level bills 8x the work and would make any budget
  * that fits the real spend fail. The hard ceiling is the pools' `maxGpus` (Karpenter NodePool limits,
  * `mlops-model-gpu-demand-fits-pool`), and `npm run simulate` gives the replayed cost.
  */
+import { gpuInstanceType } from "../../components/capacity/instance-catalog";
+import { billedAtLimit, packPool, PackingPool, replicaDevices } from "../../components/capacity/packing";
 import { ADVISORY_IN_STAGING, PlatformPolicy, configWithDefaults } from "../lib/platform-policy";
 import {
   CAPACITY_CONFIG_SCHEMA,
+  CapacityPool,
   CapacityPolicyConfig,
   ModelDemand,
   demandsFromResources,
@@ -40,11 +45,6 @@ export function expectedMonthlyCost(
   const unpriced: string[] = [];
   for (const pool of cfg.pools ?? []) {
     const onPool = demands.filter((d) => d.pool === pool.name);
-    const demand = Math.ceil(
-      onPool.reduce((s, d) => s + expectedReplicas(d, cfg.expectedRps) * d.share, 0) - 1e-9,
-    );
-    const gpus =
-      onPool.length > 0 ? Math.min(pool.maxGpus, Math.max(pool.minGpus ?? 0, demand)) : pool.maxGpus;
     const price = gpuHourPrice(pool, cfg.pricing);
     if (price === undefined) {
       unpriced.push(pool.name);
@@ -53,15 +53,66 @@ export function expectedMonthlyCost(
     const withoutHistory = onPool
       .filter((d) => d.model === undefined || cfg.expectedRps?.[d.model] === undefined)
       .map((d) => d.name);
-    byPool.push({ pool: pool.name, gpus, cost: gpus * price * hours, withoutHistory });
+    const packed = onPool.length > 0 ? packedCost(pool, cfg, onPool, hours) : undefined;
+    const gpus = packed?.gpus ?? pool.maxGpus;
+    byPool.push({ pool: pool.name, gpus, cost: packed?.monthlyCost ?? gpus * price * hours, withoutHistory });
   }
   return { total: byPool.reduce((s, p) => s + p.cost, 0), byPool, unpriced };
+}
+
+/**
+ * The pool's expected replicas packed onto whole nodes per zone, billed up to `maxGpus`; `undefined`
+ * when no priced instance type holds the largest replica (`mlops-model-gpu-demand-fits-pool` reports
+ * that), and the caller falls back to the pool at `maxGpus`.
+ */
+function packedCost(
+  pool: CapacityPool,
+  cfg: CapacityPolicyConfig,
+  demands: readonly ModelDemand[],
+  hours: number,
+): { gpus: number; monthlyCost: number } | undefined {
+  const instances = cfg.pricing?.instances ?? {};
+  const capacityType = pool.capacityType ?? "on-demand";
+  const priced = (pool.instanceTypes ?? []).filter((t) => {
+    const p = instances[t];
+    return (
+      gpuInstanceType(t) !== undefined && (capacityType === "spot" ? p?.spot : p?.onDemand) !== undefined
+    );
+  });
+  const sharing: PackingPool["sharing"] =
+    pool.sharing?.mode === "time-slicing"
+      ? { mode: "time-slicing", replicas: pool.sharing.replicas ?? 1 }
+      : pool.sharing?.mode === "mig"
+        ? { mode: "mig", profile: pool.sharing.profile ?? "" }
+        : { mode: "none" };
+  const packing: PackingPool = {
+    name: pool.name,
+    instanceTypes: priced,
+    capacityType,
+    sharing,
+    minGpus: pool.minGpus ?? 0,
+    maxGpus: pool.maxGpus,
+  };
+  try {
+    const p = packPool(
+      packing,
+      { pricing: { instances }, cluster: { availabilityZones: cfg.availabilityZones ?? 1 } },
+      demands.map((d) => ({
+        model: d.name,
+        devices: replicaDevices(d.share, packing),
+        replicas: expectedReplicas(d, cfg.expectedRps),
+      })),
+    );
+    return billedAtLimit(p, pool.maxGpus, hours);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The expected monthly GPU cost is within the stack's budget (advisory in staging, mandatory in prod). */
 export const mlopsGpuCostFitsBudget: PlatformPolicy = {
   checks:
-    "expected monthly GPU cost (serving at the traffic history's mean load, models without history at max, training at maxGpus; cheapest GPU-hour) fits budget.monthlyGpuCost (needs capacity config)",
+    "expected monthly GPU cost (serving at the traffic history's mean load, models without history at max, packed onto whole nodes per zone, at most maxGpus; training at maxGpus, cheapest GPU-hour) fits budget.monthlyGpuCost (needs capacity config)",
   enforcement: ADVISORY_IN_STAGING,
   policy: {
     name: "mlops-gpu-cost-fits-budget",

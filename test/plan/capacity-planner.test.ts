@@ -1,7 +1,13 @@
 import { validateModelSpecs } from "../../components/config/model-schema";
 import { validateStackConfig } from "../../components/config/stack-schema";
 import { planCapacitySummary, Planner } from "../../tools/plan/capacity-planner";
-import { simpleCapacityEstimate } from "../../tools/plan/capacity";
+import { cheapestGpuPrice, simpleCapacityEstimate } from "../../tools/plan/capacity";
+import { planCapacity } from "../../components/capacity/packing";
+import { generateTraffic } from "../../components/capacity/traffic-generator";
+import { trafficLoad } from "../../components/capacity/traffic";
+import { capacityConfigFromStack, expectedRpsFromTraffic } from "../../policies/lib/capacity";
+import { expectedMonthlyCost } from "../../policies/mlops/mlops-gpu-cost-fits-budget";
+import { fixtureSpecs, prodConfig, spec } from "../capacity/helpers";
 
 const config = validateStackConfig(
   {
@@ -59,6 +65,8 @@ const models = validateModelSpecs(
 
 const packing = (gpus: number, over = false) => ({
   gpus,
+  slots: gpus * 4,
+  usedSlots: gpus * 3,
   hourlyCost: gpus * 10,
   monthlyCost: gpus * 10 * 730,
   overMaxGpus: over,
@@ -77,11 +85,53 @@ describe("planCapacitySummary", () => {
       ],
     });
     const summary = planCapacitySummary(config, models, planner);
-    expect(summary.pools[0].gpus).toEqual({ min: 1, expected: 2, max: 5 });
-    expect(summary.pools[0].monthlyCost.max).toBe(5 * 10 * 730);
+    // The peak packing needs 5 GPUs; Karpenter stops at the pool's maxGpus of 4, and so does the bill.
+    expect(summary.pools[0].gpus).toEqual({ min: 1, expected: 2, max: 4 });
+    expect(summary.pools[0].demand).toEqual({ min: 0.75, expected: 1.5, max: 3.75 });
+    expect(summary.pools[0].monthlyCost.max).toBe(4 * 10 * 730);
     expect(summary.pools[0].warnings[0]).toMatch(/packing needs 5 GPUs at peak/);
     expect(summary.pools[1]).toEqual(simpleCapacityEstimate(config, models).pools[1]);
-    expect(summary.monthlyCost.max).toBe(5 * 10 * 730);
+    expect(summary.monthlyCost.max).toBe(4 * 10 * 730);
     expect(summary.estimator).toMatch(/planCapacity/);
+  });
+
+  it("checks the budget as the policy does: serving at expected, training pools at maxGpus", () => {
+    const planner: Planner = () => ({
+      pools: [{ name: "inference", levels: { minimum: packing(1), expected: packing(2), peak: packing(3) } }],
+    });
+    const summary = planCapacitySummary(config, models, planner);
+    const training = config.gpuPools.find((p) => p.purpose === "training")!;
+    const perGpu = cheapestGpuPrice(training, config).price;
+    expect(summary.budgetCheck).toBeCloseTo(2 * 10 * 730 + training.maxGpus * perGpu * 730, 2);
+    expect(summary.withinBudget).toBe(summary.budgetCheck <= summary.budget);
+  });
+});
+
+describe("one budget figure for the plan and the budget policy", () => {
+  const prod = prodConfig();
+  const specs = [
+    ...fixtureSpecs(prod),
+    // A model whose minimum alone spreads over every zone: whole nodes, not summed shares.
+    spec("big-min", { gpu: { pool: "inference", share: 0.125 }, replicas: { min: 50, max: 60 } }),
+  ];
+  const policyTotal = (rps?: Record<string, number>) =>
+    expectedMonthlyCost(
+      capacityConfigFromStack(prod, specs, rps),
+      capacityConfigFromStack(prod, specs).models!,
+    ).total;
+
+  it("agrees without traffic history (every model at replicas.max)", () => {
+    const summary = planCapacitySummary(prod, specs, planCapacity);
+    expect(summary.budgetCheck).toBeCloseTo(policyTotal(), 1);
+  });
+
+  it("agrees at a traffic history's mean load", () => {
+    const week = generateTraffic(specs, prod, { seed: 5, days: 2 });
+    const load = trafficLoad(week);
+    const summary = planCapacitySummary(prod, specs, planCapacity, load);
+    expect(summary.budgetCheck).toBeCloseTo(policyTotal(expectedRpsFromTraffic(week, true)), 1);
+    expect(summary.withinBudget).toBe(
+      policyTotal(expectedRpsFromTraffic(week, true)) <= prod.budget.monthlyGpuCost,
+    );
   });
 });

@@ -265,6 +265,20 @@ describe("mlops-gpu-cost-fits-budget", () => {
     // (12 + 2 + 20) x 0.25 = 8.5 -> 9 GPUs
     expect(byPool[0]).toEqual({ pool: "inference", gpus: 9, cost: 9 * 7.0 * 730, withoutHistory: ["fresh"] });
   });
+  it("packs each zone's replicas onto whole nodes, as the plan's packing does", () => {
+    const cfg = f.capacity();
+    const pools = [{ ...cfg.pools[0], minGpus: 0 }, cfg.pools[1]];
+    const demand = [{ name: "a", pool: "inference", share: 0.25, maxReplicas: 3 }];
+    // three quarter-GPU replicas: one per zone, so three one-GPU nodes where one zone would need one
+    expect(expectedMonthlyCost({ ...cfg, pools, availabilityZones: 3 }, demand).byPool[0].gpus).toBe(3);
+    expect(expectedMonthlyCost({ ...cfg, pools }, demand).byPool[0].gpus).toBe(1);
+  });
+  it("bills a pool at most at maxGpus: Karpenter launches no more", () => {
+    const { byPool } = expectedMonthlyCost(f.capacity(), [
+      { name: "a", pool: "inference", share: 0.25, maxReplicas: 400 }, // 100 GPUs wanted
+    ]);
+    expect(byPool[0]).toEqual({ pool: "inference", gpus: 48, cost: 48 * 7.0 * 730, withoutHistory: ["a"] });
+  });
   it("reads model, variant, bounds and target per replica from the deployed ScaledObject", async () => {
     const so = f.scaledObject(4000);
     const labelled = {

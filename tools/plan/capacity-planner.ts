@@ -9,11 +9,21 @@ import * as fs from "fs";
 import * as path from "path";
 import type { ModelSpec } from "../../components/config/model-schema";
 import type { StackConfig } from "../../components/config/stack-schema";
-import { CapacitySummary, HOURS_PER_MONTH, PoolCapacity, Range, simpleCapacityEstimate } from "./capacity";
+import { billedAtLimit } from "../../components/capacity/packing";
+import {
+  budgetCheckCost,
+  CapacitySummary,
+  HOURS_PER_MONTH,
+  PoolCapacity,
+  Range,
+  simpleCapacityEstimate,
+} from "./capacity";
 
 /** The part of one pool packing the plan reads. */
 interface Packing {
   readonly gpus: number;
+  readonly slots: number;
+  readonly usedSlots: number;
   readonly monthlyCost: number;
   readonly hourlyCost: number;
   readonly overMaxGpus: boolean;
@@ -54,12 +64,18 @@ export function loadPlanner(repoRoot: string): Planner | undefined {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-function fromPacking(simple: PoolCapacity, levels: PlannerResult["pools"][number]["levels"]): PoolCapacity {
+function fromPacking(
+  simple: PoolCapacity,
+  levels: PlannerResult["pools"][number]["levels"],
+  maxGpus: number,
+): PoolCapacity {
   const pick = (f: (p: Packing) => number): Range => ({
     min: round2(f(levels.minimum)),
     expected: round2(f(levels.expected)),
     max: round2(f(levels.peak)),
   });
+  // Karpenter stops at maxGpus: the bill too (the warning below says the replicas do not all fit).
+  const billed = (p: Packing) => billedAtLimit(p, maxGpus);
   const types = [...new Set(levels.peak.nodes.map((n) => n.type))].sort();
   const warnings = levels.peak.overMaxGpus
     ? [
@@ -71,8 +87,10 @@ function fromPacking(simple: PoolCapacity, levels: PlannerResult["pools"][number
     instanceType: types.length > 0 ? types.join("+") : simple.instanceType,
     pricePerGpuHour:
       levels.peak.gpus > 0 ? round2(levels.peak.hourlyCost / levels.peak.gpus) : simple.pricePerGpuHour,
-    gpus: pick((p) => p.gpus),
-    monthlyCost: pick((p) => p.monthlyCost),
+    // GPUs the replicas occupy (slots in use as GPUs), the counterpart of the simple estimate's.
+    demand: pick((p) => (p.slots > 0 ? (p.usedSlots * p.gpus) / p.slots : 0)),
+    gpus: pick((p) => billed(p).gpus),
+    monthlyCost: pick((p) => billed(p).monthlyCost),
     warnings,
   };
 }
@@ -93,16 +111,19 @@ export function planCapacitySummary(
   const byName = new Map(planned.pools.map((p) => [p.name, p.levels]));
   const pools = simple.pools.map((p) => {
     const levels = byName.get(p.name);
-    return levels ? fromPacking(p, levels) : p;
+    const maxGpus = config.gpuPools.find((g) => g.name === p.name)?.maxGpus ?? Infinity;
+    return levels ? fromPacking(p, levels, maxGpus) : p;
   });
   const total = (k: keyof Range) => round2(pools.reduce((sum, p) => sum + p.monthlyCost[k], 0));
   const monthlyCost = { min: total("min"), expected: total("expected"), max: total("max") };
+  const budgetCheck = budgetCheckCost(pools, config);
   return {
     ...simple,
     estimator: `serving pools: components/capacity/packing.ts planCapacity (bin packing, ${HOURS_PER_MONTH} h/month); training pools: simple estimate (tools/plan/capacity.ts)`,
     pools,
     monthlyCost,
-    withinBudget: monthlyCost.expected <= config.budget.monthlyGpuCost,
+    budgetCheck,
+    withinBudget: budgetCheck <= config.budget.monthlyGpuCost,
     ...(planned.staticBaseline
       ? {
           staticBaseline: {

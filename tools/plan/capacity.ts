@@ -51,7 +51,13 @@ export interface CapacitySummary {
   readonly monthlyCost: Range;
   readonly currency: string;
   readonly budget: number;
-  /** Expected cost within `budget.monthlyGpuCost` (what the budget policy checks). */
+  /**
+   * The monthly cost the budget is checked at, by the rule of the `mlops-gpu-cost-fits-budget`
+   * policy: serving pools at their expected cost, training pools at `maxGpus` all month (the policy
+   * cannot see training schedules).
+   */
+  readonly budgetCheck: number;
+  /** `budgetCheck` within `budget.monthlyGpuCost`: the budget policy's verdict. */
   readonly withinBudget: boolean;
   /** Serving pools' cost before the platform, from the capacity planner (absent with the simple estimate). */
   readonly staticBaseline?: {
@@ -222,12 +228,28 @@ export function simpleCapacityEstimate(config: StackConfig, models: readonly Mod
     };
   });
   const monthlyCost = range((k) => round2(pools.reduce((sum, p) => sum + p.monthlyCost[k], 0)));
+  const budgetCheck = budgetCheckCost(pools, config);
   return {
     estimator: "simple estimate (tools/plan/capacity.ts): replicas × share per pool, no packing or forecast",
     pools,
     monthlyCost,
     currency: config.pricing.currency,
     budget: config.budget.monthlyGpuCost,
-    withinBudget: monthlyCost.expected <= config.budget.monthlyGpuCost,
+    budgetCheck,
+    withinBudget: budgetCheck <= config.budget.monthlyGpuCost,
   };
+}
+
+/**
+ * The budget policy's figure (see `budgetCheck`): serving pools at their expected cost, every other
+ * pool at `maxGpus` all month at its cheapest GPU-hour.
+ */
+export function budgetCheckCost(pools: readonly PoolCapacity[], config: StackConfig): number {
+  return round2(
+    pools.reduce((sum, p) => {
+      const pool = config.gpuPools.find((g) => g.name === p.name);
+      if (p.purpose === "serving" || !pool) return sum + p.monthlyCost.expected;
+      return sum + pool.maxGpus * cheapestGpuPrice(pool, config).price * HOURS_PER_MONTH;
+    }, 0),
+  );
 }

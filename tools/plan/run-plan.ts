@@ -199,7 +199,8 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
         policyResources(run.project, run.stack, run.resources, opt),
         config,
         models,
-        history && expectedRpsFromTraffic(history),
+        // Exact means, as the cost summary sizes on: one figure and one budget verdict.
+        history && expectedRpsFromTraffic(history, true),
       ),
     };
   });

@@ -100,6 +100,11 @@ export function summaryText(s: SummaryInputs): string {
   out.push(
     `total monthly GPU cost ${c.currency}: min ${money(c.monthlyCost.min)}, expected ${money(c.monthlyCost.expected)}, ` +
       `max ${money(c.monthlyCost.max)} (budget ${money(c.budget)}${c.withinBudget ? "" : ", EXCEEDED at expected load"})`,
+    ...(Math.abs(c.budgetCheck - c.monthlyCost.expected) >= 0.5
+      ? [
+          `  budget checked at ${money(c.budgetCheck)} (policy mlops-gpu-cost-fits-budget: serving at expected load, training pools at maxGpus all month)`,
+        ]
+      : []),
     `  estimator: ${c.estimator}`,
   );
   if (c.staticBaseline) {
