@@ -8,6 +8,7 @@
 import * as path from "path";
 import { generateTraffic } from "../components/capacity/traffic-generator";
 import { trafficToCsv } from "../components/capacity/traffic";
+import { parseZonedTime } from "../components/config/iso-time";
 import {
   InputError,
   loadModelSpecs,
@@ -49,22 +50,12 @@ function main(argv: string[]): void {
  * machine's zone) on a whole minute, as the CSV's rows must be.
  */
 function parseStart(start: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(start);
-  const ms = Date.parse(start);
-  if (!m || Number.isNaN(ms))
-    throw new InputError(`--start ${start}: expected an ISO time with a zone, e.g. 2026-12-06T16:00:00Z`);
-  // Date.parse rolls 2026-02-30 over into March: the day must exist in its month.
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (
-    year < 2000 ||
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    day > new Date(Date.UTC(year, month, 0)).getUTCDate()
-  )
-    throw new InputError(`--start ${start}: not a calendar date (from the year 2000 on)`);
-  if (ms % 60_000 !== 0) throw new InputError(`--start ${start}: must be on a whole minute`);
-  return ms;
+  const t = parseZonedTime(start);
+  if (typeof t === "string") throw new InputError(`--start ${start}: ${t}`);
+  if (new Date(t.ms).getUTCFullYear() < 2000)
+    throw new InputError(`--start ${start}: must be in the year 2000 or later`);
+  if (t.subMinute) throw new InputError(`--start ${start}: must be on a whole minute`);
+  return t.ms;
 }
 
 try {

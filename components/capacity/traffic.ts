@@ -4,6 +4,7 @@
  * model. The parser reports every problem at once (capped), naming the file, the line and what is
  * allowed. Pure: no Pulumi imports, no file access (callers pass the text).
  */
+import { parseZonedTime } from "../config/iso-time";
 
 /** Traffic of several models over the same minutes. */
 export interface Traffic {
@@ -48,21 +49,30 @@ export class TrafficError extends Error {
   }
 }
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Epoch ms of an ISO-8601 UTC timestamp on a whole minute, or an explanation of what is wrong. */
+/**
+ * Epoch ms of an ISO-8601 UTC timestamp on a whole minute, or an explanation of what is wrong. UTC
+ * may be written `Z` or `+00:00`, and the seconds may be left out; another offset is refused, as
+ * one local-time row among UTC ones would otherwise surface only as hours of "missing" minutes.
+ */
 export function parseMinute(text: string): number | string {
-  const m = TIMESTAMP.exec(text);
-  if (!m) return `timestamp ${JSON.stringify(text)} is not ISO-8601 UTC (expected e.g. 2026-12-07T00:00:00Z)`;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  const back = new Date(ms);
-  if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59)
-    return `timestamp ${JSON.stringify(text)} is not a valid date/time`;
-  if (s !== 0 || (m[7] !== undefined && Number(m[7]) !== 0))
-    return `timestamp ${JSON.stringify(text)} is not on a whole minute (seconds must be 00)`;
-  return ms;
+  const quoted = JSON.stringify(text);
+  const t = parseZonedTime(text);
+  if (typeof t === "string") {
+    const calendar = t === "is not a calendar date" || t === "is not a time of day";
+    return `timestamp ${quoted} ${calendar ? t : "is not ISO-8601 UTC (expected e.g. 2026-12-07T00:00:00Z)"}`;
+  }
+  if (!/(Z|[+-]00:00)$/.test(text))
+    return `timestamp ${quoted} is not UTC: write it in UTC with Z (e.g. 2026-12-07T00:00:00Z)`;
+  if (t.subMinute) return `timestamp ${quoted} is not on a whole minute (seconds must be 00)`;
+  return t.ms;
+}
+
+/** A CSV cell without the spaces around it and without the double quotes a spreadsheet may add. */
+function cell(text: string): string {
+  const t = text.trim();
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).trim() : t;
 }
 
 /**
@@ -75,7 +85,7 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
   const problems: string[] = [];
   const header = (lines[0] ?? "").replace(/^\uFEFF/, "").trim();
-  if (header !== TRAFFIC_HEADER) {
+  if (header.split(",").map(cell).join(",") !== TRAFFIC_HEADER) {
     throw new TrafficError(file, [
       `${file}:1: header is ${JSON.stringify(header)}; expected exactly ${JSON.stringify(TRAFFIC_HEADER)}`,
     ]);
@@ -92,6 +102,8 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   let maxMs = -Infinity;
   let rows = 0;
   const unknownSeen = new Set<string>();
+  /** Per model, rows whose timestamp was rejected. */
+  const unplaced = new Map<string, number>();
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     const at = `${file}:${i + 1}`;
@@ -104,12 +116,14 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
       problems.push(`${at}: ${cells.length} fields; expected 3 (timestamp,model,rps)`);
       continue;
     }
-    const [ts, model, rateText] = cells.map((c) => c.trim());
+    const [ts, model, rateText] = cells.map(cell);
     let ok = true;
     const ms = parseMinute(ts);
     if (typeof ms === "string") {
       problems.push(`${at}: ${ms}`);
       ok = false;
+      // Its minute is unknown, so it will also look missing: the gap report subtracts it.
+      if (model !== "") unplaced.set(model, (unplaced.get(model) ?? 0) + 1);
     }
     if (known && !known.has(model)) {
       ok = false;
@@ -187,9 +201,11 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
         missing++;
         if (first < 0) first = i;
       }
-    if (missing > 0) {
+    const rejected = unplaced.get(name) ?? 0;
+    if (missing > rejected) {
+      const gap = missing - rejected;
       problems.push(
-        `${file}: model ${name} is missing ${missing} minute${missing === 1 ? "" : "s"} (gap), first ${new Date(minMs + first * 60_000).toISOString()}; one row per model per minute is required`,
+        `${file}: model ${name} is missing ${gap} minute${gap === 1 ? "" : "s"} (gap)${rejected > 0 ? ` besides its ${rejected} row${rejected === 1 ? "" : "s"} with a bad timestamp` : ""}, first ${new Date(minMs + first * 60_000).toISOString()}; one row per model per minute is required`,
       );
     }
   });

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { GPU_INSTANCE_TYPES, gpuInstanceType, supportsMigProfile } from "../capacity/instance-catalog";
 import { ConfigValidationError, Problem, problemsBeyondSchema, strictObject, zodProblems } from "./errors";
+import { parseZonedTime } from "./iso-time";
 
 /** The Pulumi config namespace of this project. */
 export const CONFIG_NAMESPACE = "mlops-platform";
@@ -160,12 +161,12 @@ const pricing = strictObject({
   instances: z.record(z.string(), price),
 });
 
-const isoDate = z
-  .string()
-  .refine(
-    (s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}T/.test(s),
-    "must be an ISO-8601 time with zone, e.g. 2026-12-12T00:00:00+08:00",
-  );
+// With its zone: the KEDA cron triggers and the anomaly rules' quiet windows are rendered from it,
+// and a time without one would be read in the zone of whichever machine runs the program.
+const isoDate = z.string().superRefine((s, ctx) => {
+  const t = parseZonedTime(s);
+  if (typeof t === "string") ctx.addIssue({ code: "custom", message: t });
+});
 
 const event = strictObject({
   name: dnsLabel,

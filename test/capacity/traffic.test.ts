@@ -70,10 +70,45 @@ describe("traffic CSV", () => {
       "2026-12-07T00:02:30Z,a,1",
       "2026-02-30T00:02:00Z,a,1",
     ]);
-    expect(msg).toContain('t.csv:6: timestamp "2026-12-07T00:02:00+08:00" is not ISO-8601 UTC');
+    expect(msg).toContain(
+      't.csv:6: timestamp "2026-12-07T00:02:00+08:00" is not UTC: write it in UTC with Z',
+    );
     expect(msg).toContain('t.csv:7: timestamp "07/12/2026 00:02" is not ISO-8601 UTC');
     expect(msg).toContain('t.csv:8: timestamp "2026-12-07T00:02:30Z" is not on a whole minute');
-    expect(msg).toContain('t.csv:9: timestamp "2026-02-30T00:02:00Z" is not a valid date/time');
+    expect(msg).toContain('t.csv:9: timestamp "2026-02-30T00:02:00Z" is not a calendar date');
+  });
+
+  test("a row rejected for its timestamp is not also reported as a missing minute", () => {
+    const rows = [...ok, "2026-12-07T00:02:00Z,a,12", "2026-12-07T00:02:00Z,b,22"];
+    const msg = errorOf([...rows.slice(0, 2), "2026-12-07 00:01,a,11", ...rows.slice(3)]);
+    expect(msg).toContain('t.csv:4: timestamp "2026-12-07 00:01" is not ISO-8601 UTC');
+    expect(msg).not.toContain("gap");
+    // a gap beyond the rejected rows is still reported, with them counted apart
+    const more = errorOf([
+      ...rows.slice(0, 2),
+      "2026-12-07 00:01,a,11",
+      ...rows.slice(3, 4),
+      ...rows.slice(5),
+    ]);
+    expect(more).toContain("model a is missing 1 minute (gap) besides its 1 row with a bad timestamp");
+  });
+
+  test("UTC written +00:00 or without seconds, quoted cells and a spaced header are read", () => {
+    const t = parseTrafficCsv(
+      [
+        "timestamp , model , rps",
+        '2026-12-07T00:00:00+00:00,"a",10',
+        "2026-12-07T00:00Z,b,20",
+        '"2026-12-07T00:01:00Z", a ,11',
+        "2026-12-07T00:01:00.000Z,b,21",
+      ].join("\n"),
+      "t.csv",
+      ["a", "b"],
+    );
+    expect(t.startMs).toBe(Date.parse("2026-12-07T00:00:00Z"));
+    expect(t.models).toEqual(["a", "b"]);
+    expect(Array.from(t.rps[0])).toEqual([10, 11]);
+    expect(Array.from(t.rps[1])).toEqual([20, 21]);
   });
 
   test("a row rejected for its rate is not also reported as a missing minute", () => {

@@ -176,6 +176,23 @@ describe("stack config", () => {
     raw.events[0].end = raw.events[0].start;
     expect(problemsOf(raw)).toContain("mlops-platform:events[0].end");
   });
+
+  test("event times need a zone and a real date: the cron triggers must not depend on the machine", () => {
+    const raw = stackValues("prod");
+    raw.events[0].start = "2026-12-12T00:00:00";
+    raw.events[0].end = "2026-02-30T03:00:00+08:00";
+    raw.events[1].start = "next friday";
+    const msg = problemsOf(raw);
+    expect(msg).toContain(
+      'mlops-platform:events[0].start = "2026-12-12T00:00:00": has no zone; add Z (UTC) or an offset such as +08:00',
+    );
+    expect(msg).toContain(
+      'mlops-platform:events[0].end = "2026-02-30T03:00:00+08:00": is not a calendar date',
+    );
+    expect(msg).toContain(
+      'mlops-platform:events[1].start = "next friday": must be an ISO-8601 time with zone, e.g. 2026-12-12T00:00:00+08:00',
+    );
+  });
 });
 
 describe("Pulumi.yaml's config block and the stack files agree", () => {

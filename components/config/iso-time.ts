@@ -1,0 +1,46 @@
+/**
+ * Strict ISO-8601 times with a zone, for the stack's sales events, the traffic CSV and
+ * `generate-traffic --start`. `Date.parse` alone is not enough: it reads a time without a zone in
+ * the machine's zone (a cron rendered in CI and on a laptop would differ by hours) and rolls
+ * 2026-02-30 over into March. Pure.
+ */
+
+const ZONED =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/;
+
+/** A parsed time: epoch milliseconds, and whether it has a fraction of a minute. */
+export interface ZonedTime {
+  readonly ms: number;
+  /** Seconds or a fraction of them other than zero. */
+  readonly subMinute: boolean;
+}
+
+/**
+ * Parses `YYYY-MM-DDTHH:MM[:SS[.fff]]` followed by `Z` or `+HH:MM` / `-HH:MM`; returns the time or
+ * a phrase saying what is wrong (to follow the value in an error message).
+ */
+export function parseZonedTime(text: string): ZonedTime | string {
+  const m = ZONED.exec(text);
+  if (!m) {
+    return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)
+      ? "has no zone; add Z (UTC) or an offset such as +08:00"
+      : "must be an ISO-8601 time with zone, e.g. 2026-12-12T00:00:00+08:00";
+  }
+  const [year, month, day, hour, minute] = m.slice(1, 6).map(Number);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const daysInMonth = month >= 1 && month <= 12 ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 0;
+  if (day < 1 || day > daysInMonth) return "is not a calendar date";
+  if (hour > 23 || minute > 59 || second > 59) return "is not a time of day";
+  let offsetMinutes = 0;
+  if (m[8] !== "Z") {
+    const [oh, om] = [Number(m[10]), Number(m[11])];
+    if (oh > 23 || om > 59) return "has an offset that is not +HH:MM";
+    offsetMinutes = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
+  }
+  const fraction = m[7] === undefined ? 0 : Number(`0.${m[7]}`);
+  const ms =
+    Date.UTC(year, month - 1, day, hour, minute, second) +
+    Math.round(fraction * 1000) -
+    offsetMinutes * 60_000;
+  return { ms, subMinute: second !== 0 || fraction !== 0 };
+}
