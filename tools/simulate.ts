@@ -29,16 +29,21 @@ function main(argv: string[]): void {
   if (flags.has("json")) checkOutputFile(flags.get("json") as string, "json");
   const config = loadStackConfig(stack);
   const specs = loadModelSpecs(flags.get("models") ?? path.join(PROJECT_ROOT, "models"), stack, config);
+  const reading = Date.now();
+  process.stderr.write(`reading ${trafficFile} ...`);
   const traffic = loadTraffic(
     trafficFile,
     specs.map((s) => s.name),
+  );
+  process.stderr.write(
+    ` ${traffic.models.length} models x ${traffic.minutes} minutes in ${((Date.now() - reading) / 1000).toFixed(2)} s\n`,
   );
   const started = Date.now();
   const result = simulate(config, specs, traffic, {
     onProgress: (f, strategy) =>
       process.stderr.write(`\r${strategy.padEnd(8)} ${(f * 100).toFixed(0).padStart(3)}%`),
   });
-  process.stderr.write(`\rreplayed in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
+  process.stderr.write(`\rreplayed in ${((Date.now() - started) / 1000).toFixed(2)} s`.padEnd(24) + "\n");
   console.log(formatSimulationTable(result));
   const json = flags.get("json");
   if (json) {

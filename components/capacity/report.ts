@@ -4,6 +4,9 @@
  */
 import { SimulationResult, STRATEGIES } from "./simulate";
 
+/** A model's own SLO-miss share above which the table names it (the issue's target for the total). */
+export const MODEL_MISS_WARN_PCT = 0.1;
+
 /**
  * A fixed-width table: one row per strategy with utilization, the part of provisioned GPU time that
  * holds ready replicas (`readyFraction`), GPU-hours, cost, SLO misses and peak GPUs.
@@ -38,5 +41,30 @@ export function formatSimulationTable(result: SimulationResult): string {
     widths.map((w) => "-".repeat(w)).join("  "),
     ...rows.map(line),
     `${result.minutes} minutes x ${result.modelMinutes / Math.max(1, result.minutes)} models`,
+    ...modelWarnings(result),
   ].join("\n");
+}
+
+/**
+ * One line per model the totals hide: its demand above what `replicas.max` serves, or `platform`
+ * missing the SLO in more than `MODEL_MISS_WARN_PCT` of its own minutes.
+ */
+export function modelWarnings(result: SimulationResult): string[] {
+  const out: string[] = [];
+  const pct = (n: number) => ((100 * n) / Math.max(1, result.minutes)).toFixed(2);
+  for (const m of result.models) {
+    if (m.minutesAboveMaxReplicas > 0)
+      out.push(
+        `! ${m.name}: demand above replicas.max x rpsPerReplica (${m.maxCapacityRps.toLocaleString("en-US")} rps) ` +
+          `in ${m.minutesAboveMaxReplicas} minutes; no autoscaler within replicas.max serves them (oracle and ` +
+          `static do not stop at max): raise replicas.max`,
+      );
+    const missed = m.sloMissMinutes.platform;
+    if ((100 * missed) / Math.max(1, result.minutes) > MODEL_MISS_WARN_PCT)
+      out.push(
+        `! ${m.name}: platform missed the SLO in ${pct(missed)}% of its minutes (${missed}; reactive ` +
+          `${pct(m.sloMissMinutes.reactive)}%), above the ${MODEL_MISS_WARN_PCT}% target`,
+      );
+  }
+  return out.length > 0 ? ["", ...out] : [];
 }

@@ -96,12 +96,26 @@ export interface StrategyResult {
   readonly peakGpus: number;
 }
 
+/** One model's share of the replay: a total can hide one model that fails. */
+export interface ModelResult {
+  readonly name: string;
+  readonly pool: string;
+  /** Minutes in which this model's demand exceeded its ready capacity, per strategy. */
+  readonly sloMissMinutes: Record<StrategyName, number>;
+  /** `replicas.max` × `rpsPerReplica`: the most the deployed autoscaler lets the model serve. */
+  readonly maxCapacityRps: number;
+  /** Minutes whose demand is above `maxCapacityRps` (`oracle` and `static` do not stop at max). */
+  readonly minutesAboveMaxReplicas: number;
+}
+
 /** Result of `simulate`. */
 export interface SimulationResult {
   readonly currency: string;
   readonly minutes: number;
   readonly modelMinutes: number;
   readonly strategies: Record<StrategyName, StrategyResult>;
+  /** Per model, in name order. */
+  readonly models: readonly ModelResult[];
 }
 
 /** Karpenter v1 `spec.disruption.consolidationPolicy` values. */
@@ -157,6 +171,7 @@ export function simulate(
   const pools = poolContexts(config, specs, traffic);
   const modelMinutes = traffic.models.length * traffic.minutes;
   const strategies = {} as Record<StrategyName, StrategyResult>;
+  const missesByModel = new Map<string, Record<StrategyName, number>>();
   STRATEGIES.forEach((name, k) => {
     const trace = options.trace;
     const acc = new Accumulator(trace && ((model, t, d, r) => trace(name, model, t, d, r)));
@@ -175,8 +190,30 @@ export function simulate(
         });
     }
     strategies[name] = acc.result(modelMinutes);
+    for (const model of traffic.models) {
+      const row = missesByModel.get(model) ?? ({} as Record<StrategyName, number>);
+      row[name] = acc.missesOf(model);
+      missesByModel.set(model, row);
+    }
+    options.onProgress?.((k + 1) / STRATEGIES.length, name);
   });
-  return { currency: config.pricing.currency, minutes: traffic.minutes, modelMinutes, strategies };
+  const models = [...pools.values()]
+    .flatMap(({ pool, models: ctxs }) =>
+      ctxs.map((c): ModelResult => {
+        const maxCapacityRps = c.spec.serving.replicas.max * c.spec.serving.rpsPerReplica;
+        let above = 0;
+        for (const v of c.series) if (v > maxCapacityRps + 1e-9) above++;
+        return {
+          name: c.spec.name,
+          pool: pool.name,
+          sloMissMinutes: missesByModel.get(c.spec.name)!,
+          maxCapacityRps,
+          minutesAboveMaxReplicas: above,
+        };
+      }),
+    )
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  return { currency: config.pricing.currency, minutes: traffic.minutes, modelMinutes, strategies, models };
 }
 
 /** Options of `levelForesightBound`. */
@@ -317,7 +354,10 @@ function poolContexts(
 ): Map<string, { pool: GpuPool; models: ModelCtx[] }> {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const pools = new Map<string, { pool: GpuPool; models: ModelCtx[] }>();
-  traffic.models.forEach((name, m) => {
+  // By name, not by the CSV's order: pods are placed model by model, and the same traffic must give
+  // the same result however its rows are sorted.
+  const order = traffic.models.map((name, m) => ({ name, m })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  order.forEach(({ name, m }) => {
     const spec = byName.get(name);
     if (!spec) throw new Error(`traffic has model ${name} but no model spec defines it`);
     const pool = config.gpuPools.find((p) => p.name === spec.serving.gpu.pool);
@@ -346,6 +386,7 @@ class Accumulator {
   cost = 0;
   misses = 0;
   peakGpus = 0;
+  private readonly modelMisses = new Map<string, number>();
   /** Gpus provisioned per minute index, summed over pools (for the peak). */
   private readonly perMinute = new Map<number, number>();
 
@@ -354,10 +395,18 @@ class Accumulator {
   serve(demand: number, ready: number, spec: ModelSpec, t: number): void {
     this.trace?.(spec.name, t, demand, ready);
     const capacity = ready * spec.serving.rpsPerReplica;
-    if (demand > capacity + 1e-9) this.misses++;
+    if (demand > capacity + 1e-9) {
+      this.misses++;
+      this.modelMisses.set(spec.name, (this.modelMisses.get(spec.name) ?? 0) + 1);
+    }
     this.readyGpuSec += ready * spec.serving.gpu.share * 60;
     this.busyGpuSec +=
       (Math.min(demand, capacity) / spec.serving.rpsPerReplica) * spec.serving.gpu.share * 60;
+  }
+
+  /** SLO-miss minutes of one model so far. */
+  missesOf(model: string): number {
+    return this.modelMisses.get(model) ?? 0;
   }
 
   provision(t: number, gpus: number, hourly: number): void {

@@ -24,6 +24,7 @@ test("the strategy table has one aligned row per strategy in report order", () =
       platform: row(0.84, 0.974, 147, 0.026),
       oracle: row(0.977, 0.992, 126, 0),
     },
+    models: [],
   };
   expect(formatSimulationTable(result).split("\n")).toEqual([
     "strategy  GPU util  ready  GPU-hours  cost (CNY)  SLO-miss %  peak GPUs",
@@ -33,5 +34,42 @@ test("the strategy table has one aligned row per strategy in report order", () =
     "platform     84.0%  97.4%       21.0         147       0.026          3",
     "oracle       97.7%  99.2%       18.0         126       0.000          3",
     "60 minutes x 2 models",
+  ]);
+});
+
+test("models the totals hide are named under the table", () => {
+  const misses = (platform: number) => ({ static: 0, reactive: 9, platform, oracle: 0 });
+  const result: SimulationResult = {
+    currency: "CNY",
+    minutes: 1000,
+    modelMinutes: 3000,
+    strategies: {
+      static: row(0.1, 1, 1400, 0),
+      reactive: row(0.9, 1, 140, 0.3),
+      platform: row(0.8, 1, 150, 0.07),
+      oracle: row(0.95, 1, 130, 0),
+    },
+    models: [
+      { name: "calm", pool: "p", sloMissMinutes: misses(1), maxCapacityRps: 500, minutesAboveMaxReplicas: 0 },
+      {
+        name: "spiky",
+        pool: "p",
+        sloMissMinutes: misses(2),
+        maxCapacityRps: 500,
+        minutesAboveMaxReplicas: 0,
+      },
+      {
+        name: "capped",
+        pool: "p",
+        sloMissMinutes: misses(0),
+        maxCapacityRps: 5600,
+        minutesAboveMaxReplicas: 12,
+      },
+    ],
+  };
+  expect(formatSimulationTable(result).split("\n").slice(7)).toEqual([
+    "",
+    "! spiky: platform missed the SLO in 0.20% of its minutes (2; reactive 0.90%), above the 0.1% target",
+    "! capped: demand above replicas.max x rpsPerReplica (5,600 rps) in 12 minutes; no autoscaler within replicas.max serves them (oracle and static do not stop at max): raise replicas.max",
   ]);
 });

@@ -187,6 +187,16 @@ describe("simulator invariants on a generated week", () => {
     expect(result.strategies.reactive.gpuHours).toBeLessThan(emptyOnly.reactive.gpuHours);
   });
 
+  test("the result does not depend on the order of the models in the traffic", () => {
+    const order = week.models.map((_, m) => m).reverse();
+    const reversed = {
+      ...week,
+      models: order.map((m) => week.models[m]),
+      rps: order.map((m) => week.rps[m]),
+    };
+    expect(simulate(config, specs, reversed)).toEqual(result);
+  });
+
   test("traffic of a model without a spec is rejected", () => {
     expect(() => simulate(config, specs.slice(1), week)).toThrow(
       `traffic has model ${week.models[0]} but no model spec defines it`,
