@@ -6,7 +6,14 @@
  */
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
-import { eventWindows, FORECAST_DEFAULTS, ForecastParams, leadMinutes, SEASONS_MINUTES } from "./forecast";
+import {
+  eventWindows,
+  FORECAST_DEFAULTS,
+  ForecastParams,
+  leadMinutes,
+  MAD_TO_SIGMA,
+  SEASONS_MINUTES,
+} from "./forecast";
 
 /** One recording rule in promtool format. */
 export interface RecordingRule {
@@ -37,8 +44,8 @@ const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
  *    a period ago (event-corrected; both sides plus `ratioOffsetRps` so an idle model gives 1, not NaN);
  * 3. `mlops:model_event_multiplier:<lead>` the multiplier of a declared event from lead before its
  *    start until its end, else 1 (from `time()`, so no extra series is needed);
- * 4. `mlops:model_rps_noise:<N>m` standard deviation over N minutes of the 1-minute rate against the
- *    5-minute rate (idle minutes left out);
+ * 4. `mlops:model_rps_noise:<N>m` robust standard deviation (1.4826 × median absolute deviation)
+ *    over N minutes of the 1-minute rate against the 5-minute rate (idle minutes left out);
  * 5. the forecast: max over seasons of lookahead × max(trend, event), or, without history, the
  *    current rate × event; times (1 + band × noise), noise read as 0 until it has a value.
  * Every rule carries a static `model` label, so rules of many models in one file stay distinct
@@ -84,7 +91,9 @@ export function forecastRecordingRules(
   rules.push({ record: eventName, expr: eventExpr(config, 0, lead), labels: { model: spec.name } });
   rules.push({
     record: noiseName,
-    expr: `stddev_over_time((${rate(1)} / (${rate(params.smoothMinutes)} > 0))[${params.noiseMinutes}m:1m])`,
+    expr:
+      `${MAD_TO_SIGMA} * quantile_over_time(0.5, ` +
+      `(abs(${rate(1)} / (${rate(params.smoothMinutes)} > 0) - 1))[${params.noiseMinutes}m:1m])`,
     labels: { model: spec.name },
   });
   rules.push({

@@ -5,6 +5,7 @@ import {
   forecastAt,
   forecastWithBand,
   noiseRatio,
+  MAD_TO_SIGMA,
   leadMinutes,
   leadTimeSeconds,
 } from "../../components/capacity/forecast";
@@ -95,15 +96,21 @@ describe("forecast", () => {
 });
 
 describe("noise band", () => {
-  test("a steady rate has no noise; alternating 90/110 has about 8%; too little history gives 0", () => {
+  test("a steady rate has no noise; alternating 90/110 has about 12%; too little history gives 0", () => {
     const steady = new Float64Array(100).fill(100);
     expect(noiseRatio(steady, 60)).toBe(0);
     const jitter = Float64Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 90 : 110));
-    // Each minute over its 5-minute mean is 90/98 or 110/102: 31 points, 16 of one and 15 of the other.
-    const lo = 90 / 98;
-    const hi = 110 / 102;
-    expect(noiseRatio(jitter, 61)).toBeCloseTo(((hi - lo) * Math.sqrt(16 * 15)) / 31, 12);
+    // Each minute over its 5-minute mean is 90/98 or 110/102: 31 points, the 16 even minutes (the
+    // median) 8/98 from 1, the 15 odd ones 8/102.
+    expect(noiseRatio(jitter, 61)).toBeCloseTo(MAD_TO_SIGMA * (8 / 98), 12);
     expect(noiseRatio(jitter, 20)).toBe(0);
+  });
+
+  test("a step is not noise: 4x for 15 minutes leaves the estimate of steady traffic at 0", () => {
+    // Steady 100 rps with a 4x push from minute 40 to 54: at minute 61 the 31-minute window holds the
+    // step's rise and fall, a minority of its points.
+    const push = Float64Array.from({ length: 100 }, (_, i) => (i >= 40 && i < 55 ? 400 : 100));
+    expect(noiseRatio(push, 61)).toBe(0);
   });
 
   test("the band widens the forecast by noiseBand standard deviations", () => {
