@@ -214,10 +214,16 @@ export function forecastTriggers(
     },
   ];
   for (const e of eventWindows(config.events)) {
-    const baseline = options.eventBaselines?.[e.name];
-    triggers.push(
-      cronTrigger(spec, e, lead, config.timeZone, baseline === undefined ? undefined : baseline * share),
-    );
+    // Without history the guess is the model's minimum (replicas.min at target), this variant's share
+    // of it like the history's rate.
+    const baseline =
+      options.eventBaselines?.[e.name] ?? spec.serving.replicas.min * kedaTargetPerReplica(spec);
+    const cron = cronTrigger(spec, e, lead, config.timeZone, baseline * share);
+    // A cron asking for no more than the floor changes nothing, and KEDA rejects desiredReplicas "0"
+    // (a new model at replicas.min 0) and then creates no HPA at all (kedacore/keda#6863): leave it
+    // out; the forecast trigger still multiplies by the event.
+    if (Number((cron.metadata as Record<string, string>).desiredReplicas) > spec.serving.replicas.min)
+      triggers.push(cron);
   }
   return triggers;
 }

@@ -80,6 +80,28 @@ describe("autoscaling parameters", () => {
     expect(crons[1].metadata.desiredReplicas).toBe(String(Math.min(192, 4 * 5))); // no baseline
   });
 
+  test("without history a cron asks for min x multiplier of the variant's share, and none when that is the floor", () => {
+    const crons = (m: ReturnType<typeof spec>, share?: number) =>
+      (forecastTriggers(m, pool, config, share === undefined ? {} : { trafficShare: share }) as any[]).filter(
+        (t) => t.type === "cron",
+      );
+    const fresh = spec("fresh", {
+      rpsPerReplica: 100,
+      targetUtilization: 0.8,
+      replicas: { min: 0, max: 10 },
+    });
+    // A new model at replicas.min 0 has nothing to size a cron on: no cron (never "desiredReplicas: 0"),
+    // the forecast trigger still carries the event's multiplier.
+    expect(crons(fresh)).toEqual([]);
+    expect((forecastTriggers(fresh, pool, config) as any[]).map((t) => t.type)).toEqual(["prometheus"]);
+    const m = spec("m", { rpsPerReplica: 100, targetUtilization: 0.8, replicas: { min: 2, max: 30 } });
+    expect(crons(m).map((c) => c.metadata.desiredReplicas)).toEqual(["16", "10"]); // 2 x 8, 2 x 5
+    // A 10% canary of the same model: ceil(2 x 8 x 0.1) = 2 = its floor, ceil(2 x 5 x 0.1) = 1 < 2.
+    expect(crons(m, 0.1)).toEqual([]);
+    // A 25% one: ceil(4) = 4 and ceil(2.5) = 3, both above the floor.
+    expect(crons(m, 0.25).map((c) => c.metadata.desiredReplicas)).toEqual(["4", "3"]);
+  });
+
   test("the usual opening rate: median earlier day in the same local 30 minutes, events left out", () => {
     // Three days from 2026-12-09 00:00 +08:00; an event opens 2026-12-12 00:00 local. Each day's
     // 00:00-00:30 runs at 100, 300 and 200 rps; day 2 also has a declared event at that hour.
