@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { checkFlags, InputError, loadStackConfig, parseFlags, positiveIntFlag } from "./capacity/inputs";
+import { checkFlags, InputError, loadStackConfig, cliFlags, positiveIntFlag } from "./capacity/inputs";
 
 const ROOT = path.resolve(__dirname, "..");
 const TARGET_100_SECONDS = 20;
@@ -92,8 +92,19 @@ function timePlan(stack: string, count: number, work: string, program?: string):
   };
 }
 
+const USAGE = `Usage: npm run bench:plan -- [--stack prod] [--sizes 12,100,500] [--program <file>]
+
+Times npm run plan as a child process on generated specs (variations of models/) at each size and
+prints each step's time; targets: 100 models within 20 s on 2 cores, t(500)/t(100) <= 5.5.
+
+Options:
+  --stack <name>     stack to plan                                          default: prod
+  --sizes <list>     comma-separated model counts, each 1-5000              default: 12,100,500
+  --program <file>   program module instead of index.ts
+  -h, --help         show this help`;
+
 function main(): void {
-  const flags = parseFlags(process.argv.slice(2), ["stack", "sizes", "program"]);
+  const flags = cliFlags(process.argv.slice(2), USAGE, ["stack", "sizes", "program"]);
   const stack = flags.get("stack") ?? "prod";
   const [sizes] = checkFlags(
     () => (flags.get("sizes") ?? "12,100,500").split(",").map((n) => positiveIntFlag(n, "sizes", 5000)),

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PlanJson, planJsonProblems, renderPrComment, StackPlans } from "../components/delivery/cost-diff";
 import { projectStacks } from "../components/config/load";
-import { InputError, parseFlags, PROJECT_ROOT } from "./capacity/inputs";
+import { InputError, cliFlags, PROJECT_ROOT } from "./capacity/inputs";
 
 /**
  * `<dir>/<stack>/plan.json`, or `undefined` if the plan was not written (the plan failed, or the
@@ -38,13 +38,24 @@ function readPlan(dir: string | undefined, stack: string, side: "base" | "head")
   return undefined;
 }
 
+const USAGE = `Usage: npm run cost-diff -- --base <dir> --head <dir> [--stacks staging,prod] [--commit <sha>]
+
+Prints the pull-request comment (markdown) comparing <dir>/<stack>/plan.json of the base branch and
+of the pull request: GPU cost per pool and in total against the budget, resource count, model
+changes and policy violations.
+
+Options:
+  --head <dir>       plan output folder of the pull request                 required
+  --base <dir>       plan output folder of the base branch (missing: no baseline)
+  --stacks <list>    comma-separated stacks                                 default: staging,prod
+  --commit <sha>     commit named in the comment
+  -h, --help         show this help`;
+
 function main(argv: string[]): number {
-  const flags = parseFlags(argv, ["base", "head", "stacks", "commit"]);
+  const flags = cliFlags(argv, USAGE, ["base", "head", "stacks", "commit"]);
   const head = flags.get("head");
   if (!head) {
-    console.error(
-      "usage: npm run cost-diff -- --base <dir> --head <dir> [--stacks staging,prod] [--commit <sha>]",
-    );
+    console.error(`--head is required\n\n${USAGE}`);
     return 1;
   }
   const base = flags.get("base");

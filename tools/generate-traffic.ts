@@ -13,7 +13,7 @@ import {
   InputError,
   loadModelSpecs,
   loadStackConfig,
-  parseFlags,
+  cliFlags,
   positiveIntFlag,
   PROJECT_ROOT,
   checkFlags,
@@ -21,8 +21,23 @@ import {
   writeOutputFile,
 } from "./capacity/inputs";
 
+const USAGE = `Usage: npm run generate-traffic -- --out <csv> [--stack prod] [--models <dir>] [--seed 7] [--days 7] [--start <time>]
+
+Writes a seeded synthetic traffic CSV for the models of a folder: diurnal and weekly shapes, noise
+and the stack's sales events. models/traffic/sample-week.csv is its output with the defaults.
+
+Options:
+  --out <csv>        file to write (its folder must exist)                  required
+  --stack <name>     stack whose events and time zone to use                default: prod
+  --models <dir>     folder of model specs                                  default: models/
+  --seed <n>         random seed, 0-999999999                               default: 7
+  --days <n>         days of minutes to write, 1-366                        default: 7
+  --start <time>     first minute, ISO-8601 with zone     default: 2026-12-06T16:00:00Z
+                     (Monday 2026-12-07 00:00 in Shanghai, the sample week's start)
+  -h, --help         show this help`;
+
 function main(argv: string[]): void {
-  const flags = parseFlags(argv, ["stack", "out", "models", "seed", "days", "start"]);
+  const flags = cliFlags(argv, USAGE, ["stack", "out", "models", "seed", "days", "start"]);
   const stack = flags.get("stack") ?? "prod";
   const out = flags.get("out");
   if (!out) throw new InputError("--out <csv> is required");

@@ -16,17 +16,28 @@ import {
   InputError,
   loadModelSpecs,
   loadStackConfig,
-  parseFlags,
+  cliFlags,
   PROJECT_ROOT,
 } from "./capacity/inputs";
 
+const USAGE = `Usage: npm run promote-to-prod -- --model <name> [--hours 24] [--prometheus <url>] [--models <dir>]
+
+Once the version staging serves as stable has been healthy there for --hours (served throughout, no
+alert, errors within the SLO, asked of staging's Prometheus), writes the change that starts it as the
+prod canary into models/<model>.yaml, ready for a pull request.
+Exit 0: written; 3: not ready yet; 1: bad input.
+
+Options:
+  --model <name>       model to promote                                     required
+  --hours <h>          staging bake time, above 0 and at most 720           default: 24
+  --prometheus <url>   staging Prometheus        default: $STAGING_PROMETHEUS_URL or http://localhost:9090
+  --models <dir>       folder of model specs                                default: models/
+  -h, --help           show this help`;
+
 async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, ["model", "hours", "prometheus", "models"]);
+  const flags = cliFlags(argv, USAGE, ["model", "hours", "prometheus", "models"]);
   const model = flags.get("model");
-  if (!model)
-    throw new InputError(
-      "usage: npm run promote-to-prod -- --model <name> [--hours 24] [--prometheus <url>] [--models <dir>]",
-    );
+  if (!model) throw new InputError(`--model is required\n\n${USAGE}`);
   const [hours, prometheus] = checkFlags(
     () => {
       const h = Number(flags.get("hours") ?? 24);

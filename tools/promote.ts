@@ -22,23 +22,36 @@ import {
   InputError,
   loadModelSpecs,
   loadStackConfig,
-  parseFlags,
+  cliFlags,
   PROJECT_ROOT,
 } from "./capacity/inputs";
 
-const USAGE =
-  "usage: npm run promote -- --stack <name> --model <name> [--dry-run] [--prometheus <url>] [--models <dir>]";
+const USAGE = `Usage: npm run promote -- --stack <name> (--model <name> | --all) [--dry-run] [--prometheus <url>] [--models <dir>]
+
+Metric-gated progressive canary: for each step of canary.analysis.steps sets the canary's traffic and
+runs pulumi up, waits intervalMinutes, checks the ModelCanaryDegraded expressions in Prometheus, then
+advances or rolls back. At 100 the canary becomes stable and models/<model>.yaml is rewritten.
+Exit 0: promoted (or nothing to do); 3: rolled back; 1: bad input or failure.
+
+Options:
+  --stack <name>       stack to promote in                                  required
+  --model <name>       model whose canary to promote                        (or --all)
+  --all                every model with a canary in this stack, one after the other
+  --dry-run            print the steps and the queries, change nothing
+  --prometheus <url>   Prometheus of the stack        default: $PROMETHEUS_URL or http://localhost:9090
+  --models <dir>       folder of model specs                                default: models/
+  -h, --help           show this help`;
 
 type Flags = Map<string, string>;
 
 async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, ["stack", "model", "prometheus", "models"], ["all", "dry-run", "help"]);
+  const flags = cliFlags(argv, USAGE, ["stack", "model", "prometheus", "models"], ["all", "dry-run"]);
   const stack = flags.get("stack");
   const model = flags.get("model");
   const all = flags.has("all");
-  if (!stack || (!model && !all) || flags.has("help")) {
-    console.error(USAGE);
-    return flags.has("help") ? 0 : 1;
+  if (!stack || (!model && !all)) {
+    console.error(`${stack ? "--model or --all" : "--stack"} is required\n\n${USAGE}`);
+    return 1;
   }
   const prometheus = httpUrlFlag(
     flags.get("prometheus") ?? process.env.PROMETHEUS_URL ?? "http://localhost:9090",

@@ -13,16 +13,26 @@ import {
   loadModelSpecs,
   loadStackConfig,
   loadTraffic,
-  parseFlags,
+  cliFlags,
   PROJECT_ROOT,
   checkOutputFile,
   writeOutputFile,
 } from "./capacity/inputs";
 
-const USAGE = "usage: simulate --stack <name> --traffic <csv> [--models <dir>] [--json <file>]";
+const USAGE = `Usage: npm run simulate -- --stack <name> --traffic <csv> [--models <dir>] [--json <file>]
+
+Replays a per-minute traffic CSV (timestamp,model,rps) through the static, reactive, platform and
+oracle strategies and prints GPU utilization, GPU-hours, cost and SLO-miss minutes per strategy.
+
+Options:
+  --stack <name>     stack whose pools, prices and events to use (Pulumi.<name>.yaml)   required
+  --traffic <csv>    traffic to replay, e.g. models/traffic/sample-week.csv              required
+  --models <dir>     folder of model specs                                  default: models/
+  --json <file>      also write the result as JSON (DESIGN section 6)
+  -h, --help         show this help`;
 
 function main(argv: string[]): void {
-  const flags = parseFlags(argv, ["stack", "traffic", "models", "json"]);
+  const flags = cliFlags(argv, USAGE, ["stack", "traffic", "models", "json"]);
   const stack = flags.get("stack");
   const trafficFile = flags.get("traffic");
   if (!stack || !trafficFile) throw new InputError(`--stack and --traffic are required\n${USAGE}`);

@@ -8,7 +8,13 @@ import { AddressInfo } from "net";
 import * as path from "path";
 import { PrometheusQueryError, queryInstant } from "../../components/delivery/prometheus-client";
 import { readModelSources } from "../../components/config/load";
-import { checkFlags, InputError, parseFlags, positiveIntFlag } from "../../tools/capacity/inputs";
+import {
+  checkFlags,
+  HelpRequested,
+  InputError,
+  parseFlags,
+  positiveIntFlag,
+} from "../../tools/capacity/inputs";
 import { ArgsError, parsePlanArgs } from "../../tools/plan/args";
 import { ROOT } from "../helpers/program";
 import { tempDirs } from "../helpers/temp-dir";
@@ -29,6 +35,27 @@ describe("flags", () => {
       new InputError("--stack given twice (staging, prod); give it once"),
     );
     expect(() => parsePlanArgs(["--stack", "staging", "--stack", "prod"])).toThrow(ArgsError);
+  });
+
+  test("--help or -h anywhere asks for the usage, before any flag is judged", () => {
+    expect(() => parseFlags(["--stack", "x", "-h"], ["stack"])).toThrow(HelpRequested);
+    expect(() => parseFlags(["--bogus", "--help"], ["stack"])).toThrow(HelpRequested);
+    expect(() => parseFlags(["--stack", "--help"], ["stack"])).toThrow(HelpRequested);
+  });
+
+  test("every command prints its usage on --help and exits 0 without doing anything", () => {
+    // generate-traffic with --out would write a file: --help must stop it first.
+    const out = path.join(tempDir(), "t.csv");
+    for (const [tool, flag] of [
+      ["tools/generate-traffic.ts", "--out"],
+      ["tools/simulate.ts", "--json"],
+    ] as const) {
+      const r = run(tool, ["--stack", "prod", flag, out, "--help"]);
+      expect(r.status).toBe(0);
+      expect(r.out).toMatch(/^Usage: npm run [a-z-]+ -- /);
+      expect(r.out).toContain("-h, --help");
+      expect(fs.existsSync(out)).toBe(false);
+    }
   });
 
   test("checkFlags reports every bad flag at once", () => {

@@ -92,15 +92,20 @@ function asInputError(err: unknown): Error {
   return err as Error;
 }
 
+/** `--help` or `-h` was given: the tool prints its usage and does nothing else. */
+export class HelpRequested extends Error {}
+
 /**
  * `--name value` flags (and value-less `booleans`, set to "true") into a map; throws an `InputError`
- * naming an unknown flag, so a typo such as `--dryrun` can never run the real thing.
+ * naming an unknown flag, so a typo such as `--dryrun` can never run the real thing, and
+ * `HelpRequested` when `--help` or `-h` is anywhere in `argv`.
  */
 export function parseFlags(
   argv: readonly string[],
   allowed: readonly string[],
   booleans: readonly string[] = [],
 ): Map<string, string> {
+  if (argv.some((a) => a === "--help" || a === "-h")) throw new HelpRequested();
   const out = new Map<string, string>();
   const known = [...allowed, ...booleans].map((a) => `--${a}`).join(", ");
   for (let i = 0; i < argv.length; i++) {
@@ -123,6 +128,24 @@ export function parseFlags(
     if (eq < 0) i++;
   }
   return out;
+}
+
+/**
+ * `parseFlags` for a tool's `main`: on `--help` prints `usage` on stdout and exits 0 before any work.
+ */
+export function cliFlags(
+  argv: readonly string[],
+  usage: string,
+  allowed: readonly string[],
+  booleans: readonly string[] = [],
+): Map<string, string> {
+  try {
+    return parseFlags(argv, allowed, booleans);
+  } catch (err) {
+    if (!(err instanceof HelpRequested)) throw err;
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
 }
 
 /** The value of `--<flag>` as an http(s) URL, or an `InputError` naming the flag. */
