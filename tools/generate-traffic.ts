@@ -7,7 +7,12 @@
  */
 import * as path from "path";
 import { generateTraffic } from "../components/capacity/traffic-generator";
-import { trafficToCsv } from "../components/capacity/traffic";
+import {
+  formatMiB,
+  MAX_TRAFFIC_FILE_BYTES,
+  trafficCsvBytes,
+  trafficToCsv,
+} from "../components/capacity/traffic";
 import { parseZonedTime } from "../components/config/iso-time";
 import {
   InputError,
@@ -56,6 +61,15 @@ function main(argv: string[]): void {
   const config = loadStackConfig(stack);
   const specs = loadModelSpecs(flags.get("models") ?? path.join(PROJECT_ROOT, "models"), stack, config);
   const traffic = generateTraffic(specs, config, { seed, days, startMs });
+  // simulate and plan read at most MAX_TRAFFIC_FILE_BYTES: a larger file would be of no use (and its
+  // text beyond what V8 can build).
+  const bytes = trafficCsvBytes(traffic);
+  if (bytes > MAX_TRAFFIC_FILE_BYTES) {
+    const rows = traffic.models.length * traffic.minutes;
+    throw new InputError(
+      `--days ${days} for ${specs.length} models is ${rows.toLocaleString("en-US")} rows (${formatMiB(bytes)}), more than the ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} a traffic file may have; ask for fewer --days or pass --models with fewer models; ${out} was not written`,
+    );
+  }
   writeOutputFile(out, trafficToCsv(traffic), "out");
   console.log(`wrote ${out}: ${traffic.models.length} models x ${traffic.minutes} minutes`);
 }

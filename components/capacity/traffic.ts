@@ -27,6 +27,24 @@ export const TRAFFIC_HEADER = "timestamp,model,rps";
  */
 export const MAX_RPS = 10_000_000;
 
+/**
+ * Largest traffic file read: 500 MiB, under the longest string V8 builds (2^29 - 24 characters).
+ * About 12 million rows: twelve models for two years of minutes.
+ */
+export const MAX_TRAFFIC_FILE_BYTES = 500 * 2 ** 20;
+
+/** `bytes` in whole MiB, rounded up (so a file just over the limit does not read as equal to it). */
+export function formatMiB(bytes: number): string {
+  return `${Math.ceil(bytes / 2 ** 20)} MiB`;
+}
+
+/**
+ * Longest time a traffic file may span. Two years of minutes are ample for a replay or a history; a
+ * longer span is nearly always one row with a wrong year, which would otherwise be reported as
+ * millions of missing minutes per model (and allocated as such).
+ */
+export const MAX_TRAFFIC_DAYS = 731;
+
 /** Problems listed in full before the rest is summarised as a count. */
 export const MAX_LISTED_PROBLEMS = 20;
 
@@ -100,6 +118,8 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   const rowLine = new Int32Array(n);
   let minMs = Infinity;
   let maxMs = -Infinity;
+  let minLine = 0;
+  let maxLine = 0;
   let rows = 0;
   const unknownSeen = new Set<string>();
   /** Per model, rows whose timestamp was rejected. */
@@ -165,8 +185,8 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
     rowRps[rows] = rate;
     rowLine[rows] = i + 1;
     rows++;
-    if ((ms as number) < minMs) minMs = ms as number;
-    if ((ms as number) > maxMs) maxMs = ms as number;
+    if ((ms as number) < minMs) [minMs, minLine] = [ms as number, i + 1];
+    if ((ms as number) > maxMs) [maxMs, maxLine] = [ms as number, i + 1];
   }
   const absent = (knownModels ?? []).filter((k) => !index.has(k));
   if (absent.length > 0) {
@@ -179,6 +199,13 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
     throw new TrafficError(file, problems);
   }
   const minutes = Math.round((maxMs - minMs) / 60_000) + 1;
+  if (minutes > MAX_TRAFFIC_DAYS * 1440) {
+    const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+    problems.push(
+      `${file}: rows span ${Math.ceil(minutes / 1440)} days, from ${iso(minMs)} (line ${minLine}) to ${iso(maxMs)} (line ${maxLine}); at most ${MAX_TRAFFIC_DAYS} days are read (a wrong year?)`,
+    );
+    throw new TrafficError(file, problems);
+  }
   const rps = models.map(() => new Float64Array(minutes));
   const seenLine = models.map(() => new Int32Array(minutes));
   for (let r = 0; r < rows; r++) {
@@ -211,6 +238,17 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   });
   if (problems.length > 0) throw new TrafficError(file, problems);
   return { models, startMs: minMs, minutes, rps };
+}
+
+/** Bytes of `trafficToCsv(traffic)` (UTF-8), without building the text. */
+export function trafficCsvBytes(traffic: Traffic): number {
+  let bytes = TRAFFIC_HEADER.length + 1;
+  const names = traffic.models.map((m) => Buffer.byteLength(m, "utf8"));
+  for (let i = 0; i < traffic.minutes; i++) {
+    const ts = new Date(traffic.startMs + i * 60_000).toISOString().replace(".000Z", "Z").length;
+    names.forEach((name, m) => (bytes += ts + name + traffic.rps[m][i].toFixed(3).length + 3));
+  }
+  return bytes;
 }
 
 /** Renders traffic as CSV (minute-major, models in order), rates with 3 decimals. */

@@ -10,7 +10,13 @@ import { ConfigValidationError, Problem } from "./errors";
 import { ModelSpec, SpecSource, validateModelSpecs } from "./model-schema";
 import { CONFIG_NAMESPACE, StackConfig, validateStackConfig } from "./stack-schema";
 import { decodeConfigValue } from "./config-value";
-import { parseTrafficCsv, Traffic, TrafficError } from "../capacity/traffic";
+import {
+  formatMiB,
+  MAX_TRAFFIC_FILE_BYTES,
+  parseTrafficCsv,
+  Traffic,
+  TrafficError,
+} from "../capacity/traffic";
 
 /** Everything the program needs from config: the stack, its validated settings and the models. */
 export interface PlatformInputs {
@@ -90,15 +96,34 @@ function readTrafficHistory(
 export function readTrafficHistoryFile(projectRoot: string, config: StackConfig): Traffic | undefined {
   if (config.trafficHistory === undefined) return undefined;
   const file = path.join(projectRoot, config.trafficHistory);
-  let text: string;
+  return parseTrafficCsv(
+    readTrafficText(file, `; trafficHistory is relative to the project root ${projectRoot}`),
+    file,
+  );
+}
+
+/**
+ * The text of a traffic CSV, or one `TrafficError` naming the file when it is missing, not a file,
+ * unreadable or larger than `MAX_TRAFFIC_FILE_BYTES` (checked first: reading a larger file would
+ * fail inside V8 with a stack trace). `hint` is appended to a missing or unreadable file's problem.
+ */
+export function readTrafficText(file: string, hint = ""): string {
+  let size: number;
   try {
-    text = fs.readFileSync(file, "utf8");
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new TrafficError(file, [`is not a file (a folder?)${hint}`]);
+    size = stat.size;
+    if (size > MAX_TRAFFIC_FILE_BYTES)
+      throw new TrafficError(file, [
+        `is ${formatMiB(size)}; at most ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} (about 12 million rows) is read: split it by time, or replay fewer models`,
+      ]);
+    return fs.readFileSync(file, "utf8");
   } catch (err) {
+    if (err instanceof TrafficError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "not found" : `cannot be read (${code ?? String(err)})`;
-    throw new TrafficError(file, [`${why}; trafficHistory is relative to the project root ${projectRoot}`]);
+    throw new TrafficError(file, [`${why}${hint}`]);
   }
-  return parseTrafficCsv(text, file);
 }
 
 /**

@@ -1,6 +1,16 @@
 import { defaultPeak, generateTraffic } from "../../components/capacity/traffic-generator";
 import { eventWindows } from "../../components/capacity/forecast";
-import { parseTrafficCsv, TrafficError, trafficToCsv } from "../../components/capacity/traffic";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+  MAX_TRAFFIC_FILE_BYTES,
+  parseTrafficCsv,
+  TrafficError,
+  trafficCsvBytes,
+  trafficToCsv,
+} from "../../components/capacity/traffic";
+import { readTrafficText } from "../../components/config/load";
 import { fixtureSpecs, prodConfig } from "./helpers";
 
 const HEADER = "timestamp,model,rps";
@@ -24,6 +34,33 @@ const ok = [
 ];
 
 describe("traffic CSV", () => {
+  test("a row with a wrong year is named with the span, not reported as millions of missing minutes", () => {
+    const message = errorOf([...ok, "2062-12-07T00:02:00Z,a,12", "2062-12-07T00:02:00Z,b,22"]);
+    expect(message).toContain(
+      "t.csv: rows span 13150 days, from 2026-12-07T00:00:00Z (line 2) to 2062-12-07T00:02:00Z (line 6); at most 731 days are read (a wrong year?)",
+    );
+    expect(message).not.toContain("missing");
+    // Two years of minutes are still read.
+    const last = new Date(Date.parse("2026-12-07T00:00:00Z") + (731 * 1440 - 1) * 60_000).toISOString();
+    expect(errorOf([...ok, `${last.replace(".000Z", "Z")},a,1`], ["a", "b"])).toMatch(/missing \d+ minutes/);
+  });
+
+  test("a file above the read limit is one error naming it and its size, before it is read", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "traffic-")), "huge.csv");
+    // A sparse file: its size is what counts, not its blocks.
+    fs.writeFileSync(file, `${HEADER}\n`);
+    fs.truncateSync(file, MAX_TRAFFIC_FILE_BYTES + 1);
+    expect(() => readTrafficText(file)).toThrow(
+      new TrafficError(file, [
+        "is 501 MiB; at most 500 MiB (about 12 million rows) is read: split it by time, or replay fewer models",
+      ]),
+    );
+    fs.truncateSync(file, 0);
+    expect(readTrafficText(file)).toBe("");
+    expect(() => readTrafficText(path.dirname(file))).toThrow("is not a file (a folder?)");
+    expect(() => readTrafficText(`${file}.missing`, "; hint")).toThrow("not found; hint");
+  });
+
   test("a valid file parses into per-model series", () => {
     const t = parseTrafficCsv([HEADER, ...ok].join("\n") + "\n", "t.csv", ["a", "b"]);
     expect(t.models).toEqual(["a", "b"]);
@@ -218,5 +255,18 @@ describe("traffic generator", () => {
     const back = parseTrafficCsv(trafficToCsv(t), "gen.csv", t.models);
     expect(back.minutes).toBe(1440);
     expect(back.rps[2][700]).toBeCloseTo(t.rps[2][700], 3);
+  });
+
+  test("its size is known before the text is built (generate-traffic refuses files too large to read)", () => {
+    const t = generateTraffic(specs, config, { seed: 5, days: 1 });
+    expect(trafficCsvBytes(t)).toBe(Buffer.byteLength(trafficToCsv(t), "utf8"));
+    // Multi-byte names and large rates count by their UTF-8 bytes and digits.
+    const odd = {
+      models: ["modèle-ü", "b"],
+      startMs: t.startMs,
+      minutes: 2,
+      rps: [t.rps[0].slice(0, 2), Float64Array.from([1e6, 0.0004])],
+    };
+    expect(trafficCsvBytes(odd)).toBe(Buffer.byteLength(trafficToCsv(odd), "utf8"));
   });
 });

@@ -7,7 +7,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigValidationError } from "../../components/config/errors";
-import { knownStacks, readModelSources, readTrafficHistoryFile } from "../../components/config/load";
+import {
+  knownStacks,
+  readModelSources,
+  readTrafficHistoryFile,
+  readTrafficText,
+} from "../../components/config/load";
 import { ModelSpec, validateModelSpecs } from "../../components/config/model-schema";
 import { CONFIG_NAMESPACE, StackConfig, validateStackConfig } from "../../components/config/stack-schema";
 import { parseTrafficCsv, Traffic, TrafficError } from "../../components/capacity/traffic";
@@ -51,10 +56,8 @@ export function loadModelSpecs(dir: string, stack: string, config: StackConfig):
 
 /** Reads and parses a traffic CSV; every model must be one of `models`. */
 export function loadTraffic(file: string, models: readonly string[]): Traffic {
-  if (!fs.existsSync(file)) throw new InputError(`traffic file ${file} not found`);
-  if (!fs.statSync(file).isFile()) throw new InputError(`traffic file ${file} is not a file (a folder?)`);
   try {
-    return parseTrafficCsv(fs.readFileSync(file, "utf8"), file, models);
+    return parseTrafficCsv(readTrafficText(file), file, models);
   } catch (err) {
     throw asInputError(err);
   }
