@@ -177,6 +177,28 @@ describe("sales-event pre-scaling from the traffic history", () => {
     expect(triggers("search-ranking-scaler-ltr-v2").map((t) => t.name)).toEqual(["request-rate"]);
   });
 
+  test("no stack renders a cron KEDA would refuse (desiredReplicas below 1) or one at the floor", () => {
+    for (const run of [runs.prod, runs.staging]) {
+      const crons = ofType(run, SCALED_OBJECT).flatMap((so) => {
+        const spec = so.inputs.spec as {
+          minReplicaCount: number;
+          triggers: { type: string; metadata: Record<string, string> }[];
+        };
+        return spec.triggers
+          .filter((t) => t.type === "cron")
+          .map((t) => ({ floor: spec.minReplicaCount, desired: Number(t.metadata.desiredReplicas) }));
+      });
+      for (const c of crons) expect(c.desired).toBeGreaterThan(Math.max(c.floor, 0));
+      if (run === runs.prod) expect(crons.length).toBeGreaterThanOrEqual(12); // two events, every stable variant
+    }
+    // Staging pins its models at one replica (push-ranking at 0-1, no history): nothing to pre-scale.
+    expect(
+      ofType(runs.staging, SCALED_OBJECT).flatMap((so) =>
+        (so.inputs.spec as { triggers: { type: string }[] }).triggers.filter((t) => t.type === "cron"),
+      ),
+    ).toEqual([]);
+  });
+
   test("a traffic history that does not exist stops the run with a message naming the key", async () => {
     const { tempStack } = await import("../helpers/program");
     const dir = tempStack(
