@@ -49,11 +49,20 @@ function main(argv: string[]): void {
     ` ${traffic.models.length} models x ${traffic.minutes} minutes in ${((Date.now() - reading) / 1000).toFixed(2)} s\n`,
   );
   const started = Date.now();
+  // On a terminal one line counts up; in a log (CI) a line per finished strategy instead of a run of
+  // carriage returns.
+  const tty = process.stderr.isTTY === true;
+  let last = "";
   const result = simulate(config, specs, traffic, {
-    onProgress: (f, strategy) =>
-      process.stderr.write(`\r${strategy.padEnd(8)} ${(f * 100).toFixed(0).padStart(3)}%`),
+    onProgress: (f, strategy) => {
+      const percent = `${(f * 100).toFixed(0).padStart(3)}%`;
+      if (tty) process.stderr.write(`\r${strategy.padEnd(8)} ${percent}`);
+      else if (strategy !== last) process.stderr.write(`${last === "" ? "" : "\n"}${strategy} ...`);
+      last = strategy;
+    },
   });
-  process.stderr.write(`\rreplayed in ${((Date.now() - started) / 1000).toFixed(2)} s`.padEnd(24) + "\n");
+  const replayed = `replayed in ${((Date.now() - started) / 1000).toFixed(2)} s`;
+  process.stderr.write(tty ? `\r${replayed.padEnd(24)}\n` : `\n${replayed}\n`);
   console.log(formatSimulationTable(result));
   const json = flags.get("json");
   if (json) {

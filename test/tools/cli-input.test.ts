@@ -16,7 +16,10 @@ import {
   positiveIntFlag,
 } from "../../tools/capacity/inputs";
 import { ArgsError, parsePlanArgs } from "../../tools/plan/args";
+import { generateTraffic } from "../../components/capacity/traffic-generator";
+import { trafficToCsv } from "../../components/capacity/traffic";
 import { ROOT } from "../helpers/program";
+import { fixtureSpecs, FIXTURE_MODELS, prodConfig } from "../capacity/helpers";
 import { tempDirs } from "../helpers/temp-dir";
 
 const tempDir = tempDirs("yaml-");
@@ -56,6 +59,32 @@ describe("flags", () => {
       expect(r.out).toContain("-h, --help");
       expect(fs.existsSync(out)).toBe(false);
     }
+  });
+
+  test("simulate's progress in a log is a line per strategy, not a run of carriage returns", () => {
+    const config = prodConfig();
+    const csv = path.join(tempDir(), "day.csv");
+    fs.writeFileSync(csv, trafficToCsv(generateTraffic(fixtureSpecs(config), config, { seed: 2, days: 1 })));
+    const r = spawnSync(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", "tools/simulate.ts", "--stack", "prod"].concat([
+        "--traffic",
+        csv,
+        "--models",
+        FIXTURE_MODELS,
+      ]),
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toContain("\r");
+    expect(r.stderr.split("\n").slice(1, 5)).toEqual([
+      "static ...",
+      "reactive ...",
+      "platform ...",
+      "oracle ...",
+    ]);
+    expect(r.stderr).toMatch(/\nreplayed in \d+\.\d\d s\n$/);
+    expect(r.stdout).toMatch(/^strategy +GPU util/);
   });
 
   test("checkFlags reports every bad flag at once", () => {
