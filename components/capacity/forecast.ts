@@ -159,7 +159,7 @@ function clamp(x: number, lo: number, hi: number): number {
 }
 
 /** Prometheus's median convention (`quantile_over_time(0.5, ...)`): linear between the middle two. */
-function median(sorted: readonly number[]): number {
+function median(sorted: ArrayLike<number>): number {
   const rank = 0.5 * (sorted.length - 1);
   const lo = Math.floor(rank);
   const hi = Math.min(sorted.length - 1, lo + 1);
@@ -186,13 +186,16 @@ export function noiseRatio(
   const w = params.smoothMinutes;
   const from = t - params.noiseMinutes - 1;
   if (from - w + 1 < 0) return 0;
-  const deviations: number[] = [];
+  // A typed array sorts numerically without a comparator: the replay calls this every minute of
+  // every model, and the comparator sort of a plain array was a quarter of its time.
+  const deviations = new Float64Array(t - from);
+  let n = 0;
   for (let i = from; i < t; i++) {
     const mean = trailingMean(series, i, w);
-    if (mean > 0) deviations.push(Math.abs(series[i] / mean - 1));
+    if (mean > 0) deviations[n++] = Math.abs(series[i] / mean - 1);
   }
-  if (deviations.length === 0) return 0;
-  return MAD_TO_SIGMA * median(deviations.sort((a, b) => a - b));
+  if (n === 0) return 0;
+  return MAD_TO_SIGMA * median(deviations.subarray(0, n).sort());
 }
 
 /** The forecast KEDA scales on: `forecastAt` times (1 + `noiseBand` × `noiseRatio`). */
