@@ -41,6 +41,9 @@ Options:
                      (Monday 2026-12-07 00:00 in Shanghai, the sample week's start)
   -h, --help         show this help`;
 
+/** Characters of a row's timestamp, e.g. 2026-12-07T00:00:00Z. */
+const TIMESTAMP_CHARS = 20;
+
 function main(argv: string[]): void {
   const flags = cliFlags(argv, USAGE, ["stack", "out", "models", "seed", "days", "start"]);
   const stack = flags.get("stack") ?? "prod";
@@ -60,16 +63,22 @@ function main(argv: string[]): void {
   );
   const config = loadStackConfig(stack);
   const specs = loadModelSpecs(flags.get("models") ?? path.join(PROJECT_ROOT, "models"), stack, config);
-  const traffic = generateTraffic(specs, config, { seed, days, startMs });
   // simulate and plan read at most MAX_TRAFFIC_FILE_BYTES: a larger file would be of no use (and its
-  // text beyond what V8 can build).
-  const bytes = trafficCsvBytes(traffic);
-  if (bytes > MAX_TRAFFIC_FILE_BYTES) {
-    const rows = traffic.models.length * traffic.minutes;
-    throw new InputError(
-      `--days ${days} for ${specs.length} models is ${rows.toLocaleString("en-US")} rows (${formatMiB(bytes)}), more than the ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} a traffic file may have; ask for fewer --days or pass --models with fewer models; ${out} was not written`,
+  // text beyond what V8 can build). Refused at once when even the shortest rows (rate "0.000") would
+  // not fit, otherwise after generating, on the exact size.
+  const rows = specs.length * days * 1440;
+  const tooLarge = (size: string) =>
+    new InputError(
+      `--days ${days} for ${specs.length} models is ${rows.toLocaleString("en-US")} rows (${size}), more than the ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} a traffic file may have; ask for fewer --days or pass --models with fewer models; ${out} was not written`,
     );
-  }
+  const shortest = specs.reduce(
+    (sum, s) => sum + days * 1440 * (TIMESTAMP_CHARS + Buffer.byteLength(s.name) + 8),
+    0,
+  );
+  if (shortest > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(`at least ${formatMiB(shortest)}`);
+  const traffic = generateTraffic(specs, config, { seed, days, startMs });
+  const bytes = trafficCsvBytes(traffic);
+  if (bytes > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(formatMiB(bytes));
   writeOutputFile(out, trafficToCsv(traffic), "out");
   console.log(`wrote ${out}: ${traffic.models.length} models x ${traffic.minutes} minutes`);
 }

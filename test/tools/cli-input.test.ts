@@ -87,6 +87,26 @@ describe("flags", () => {
     expect(r.stdout).toMatch(/^strategy +GPU util/);
   });
 
+  test("generate-traffic refuses at once a file larger than simulate and plan read, and writes nothing", () => {
+    // 36 models x 366 days: 19 million rows, more than 500 MiB even at the shortest rate "0.000".
+    const dir = tempDir();
+    for (const file of fs.readdirSync(FIXTURE_MODELS).filter((f) => f.endsWith(".yaml")))
+      for (const copy of [1, 2, 3]) {
+        const name = `${path.basename(file, ".yaml")}-${copy}`;
+        const text = fs.readFileSync(path.join(FIXTURE_MODELS, file), "utf8");
+        fs.writeFileSync(path.join(dir, `${name}.yaml`), text.replace(/^name: .*$/m, `name: ${name}`));
+      }
+    const out = path.join(tempDir(), "year.csv");
+    const r = run("tools/generate-traffic.ts", ["--models", dir, "--days", "366", "--out", out]);
+    expect(r.status).toBe(1);
+    const m =
+      /--days 366 for 36 models is 18,973,440 rows \(at least (\d+) MiB\), more than the 500 MiB a traffic file may have/.exec(
+        r.out,
+      );
+    expect(Number(m?.[1])).toBeGreaterThan(500);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   test("checkFlags reports every bad flag at once", () => {
     expect(() =>
       checkFlags(
