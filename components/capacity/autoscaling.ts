@@ -426,5 +426,9 @@ export function durationSeconds(duration: string): number {
 }
 
 function formatNumber(x: number, digits = 2): string {
-  return Number.isInteger(x) ? String(x) : x.toFixed(digits).replace(/0+$/, "");
+  if (Number.isInteger(x)) return String(x);
+  // A small positive value keeps two significant digits rather than rounding to "0" (a KEDA
+  // threshold of 0 divides by zero); trailing zeros and a bare trailing point go.
+  const text = Number(x.toFixed(digits)) === 0 && x !== 0 ? x.toPrecision(2) : x.toFixed(digits);
+  return text.includes("e") ? text : text.replace(/0+$/, "").replace(/\.$/, "");
 }

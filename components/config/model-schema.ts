@@ -48,7 +48,13 @@ const cron = z
 /** True for a five-field cron expression or an Airflow preset. */
 export function isValidCron(expr: string): boolean {
   if (CRON_PRESETS.includes(expr)) return true;
-  if (expr.trim().split(/\s+/).length !== 5) return false;
+  const fields = expr.trim().split(/\s+/);
+  if (fields.length !== 5) return false;
+  // Airflow evaluates schedules with Python's croniter, which refuses cron-parser's extensions
+  // (`H` without a hash id, `L`, `W`, `#`, `?`): the DAG would not load. Only numbers, `*`, `,`,
+  // `-`, `/` and three-letter month and weekday names pass.
+  const names = /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat/gi;
+  if (fields.some((f) => !/^[\d*,\/-]+$/.test(f.replace(names, "0")))) return false;
   try {
     CronExpressionParser.parse(expr);
     return true;
@@ -83,7 +89,9 @@ const serving = strictObject({
     pool: z.string(),
     share: z.number().positive("must be > 0"),
   }),
-  rpsPerReplica: z.number().positive(),
+  // KEDA thresholds are written with two decimals: below 0.1 rps per replica (x a target >= 0.1)
+  // they would round to "0", and such a model is not served by request-rate autoscaling anyway.
+  rpsPerReplica: z.number().min(0.1, "must be at least 0.1 requests/s per replica"),
   replicas: strictObject({
     min: z.number().int().min(0),
     max: z.number().int().min(1),
@@ -96,7 +104,11 @@ const serving = strictObject({
    */
   resources: strictObject({ cpu: quantity, memory: quantity }).default({ cpu: "400m", memory: "1536Mi" }),
   /** Fraction of `rpsPerReplica` the autoscaler aims for, leaving headroom for bursts and cold starts. */
-  targetUtilization: z.number().gt(0).max(1).default(0.8),
+  targetUtilization: z
+    .number()
+    .min(0.1, "must be at least 0.1 (a fraction of rpsPerReplica)")
+    .max(1)
+    .default(0.8),
 });
 
 const canary = strictObject({
@@ -285,6 +297,17 @@ export function specProblems(spec: ModelSpec, file: string, cfg: StackConfig): P
       path: "name",
       value: spec.name,
       reason: `is reserved: each model gets a namespace of its name, and ${spec.name} is a platform or system namespace`,
+    });
+  }
+  // The model's pod role is auto-named `<model>-pod-role-role-<7 random>` and IAM role names have at
+  // most 64 characters: a longer model name would pass here and fail at `pulumi up`.
+  const roleName = `${spec.name}-pod-role-role-xxxxxxx`;
+  if (roleName.length > 64) {
+    problems.push({
+      file,
+      path: "name",
+      value: spec.name,
+      reason: `is ${spec.name.length} characters; at most ${spec.name.length - (roleName.length - 64)} (its IAM role name ${spec.name}-pod-role-role plus Pulumi's 8-character suffix must fit AWS's 64)`,
     });
   }
   // KServe names the predictor Service `<model>[-<variant>]-predictor`; Services are DNS-1035 labels.

@@ -56,6 +56,24 @@ describe("autoscaling parameters", () => {
     expect(Object.values(prom.metadata).every((v) => typeof v === "string")).toBe(true);
   });
 
+  test("thresholds are plain decimals that never round to 0 or end in a point", () => {
+    const threshold = (rpsPerReplica: number, targetUtilization: number) =>
+      (forecastTriggers(spec("m", { rpsPerReplica, targetUtilization }), pool, config) as any[])[0].metadata
+        .threshold as string;
+    for (const [rps, util] of [
+      [0.1, 0.1],
+      [0.3, 0.5],
+      [100, 0.95],
+      [1000 / 3, 1],
+      [0.99999, 1], // "1.00" once rendered "1."
+    ]) {
+      const t = threshold(rps, util);
+      expect(t).toMatch(/^\d+(\.\d*[1-9])?$/);
+      expect(Number(t)).toBeGreaterThan(0);
+      expect(Number(t)).toBeCloseTo(rps * util * FORECAST_TARGET_FACTOR, Number(t) < 0.1 ? 4 : 2);
+    }
+  });
+
   test("one cron trigger per event, starting one lead time early in the platform's time zone", () => {
     const crons = (forecastTriggers(homepage, pool, config) as any[]).filter((t) => t.type === "cron");
     expect(crons.map((c) => c.name)).toEqual(["event-double-12", "event-new-year-sale"]);

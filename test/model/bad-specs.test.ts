@@ -180,6 +180,30 @@ const CASES: [string, string, (y: string) => string, string][] = [
     (y) => y,
     `makes the Service name ${"m".repeat(50)}-canary-predictor longer than 63 characters`,
   ],
+  [
+    "IAM role name too long",
+    "r".repeat(43),
+    (y) => y,
+    `name = "${"r".repeat(43)}": is 43 characters; at most 42 (its IAM role name`,
+  ],
+  [
+    "a cron Airflow's croniter refuses (hashed)",
+    "hashed",
+    (y) => y.replace('schedule: "0 3 * * *"', 'schedule: "H 3 * * *"'),
+    'models/hashed.yaml: training.schedule = "H 3 * * *": must be a five-field cron expression',
+  ],
+  [
+    "a cron Airflow's croniter refuses (last weekday)",
+    "lastfri",
+    (y) => y.replace('schedule: "0 3 * * *"', 'schedule: "0 3 * * 5L"'),
+    'models/lastfri.yaml: training.schedule = "0 3 * * 5L": must be a five-field cron expression',
+  ],
+  [
+    "rpsPerReplica that a two-decimal KEDA threshold rounds to 0",
+    "tiny",
+    (y) => y.replace("rpsPerReplica: 300", "rpsPerReplica: 0.04"),
+    "models/tiny.yaml: serving.rpsPerReplica = 0.04: must be at least 0.1 requests/s per replica",
+  ],
 ];
 
 describe("bad model specs", () => {
@@ -189,6 +213,14 @@ describe("bad model specs", () => {
 
   test("the valid base spec passes, so each case fails for its own edit only", () => {
     expect(validateModelSpecs([source("models/ok.yaml", spec("ok"))], "staging", cfg)[0].name).toBe("ok");
+  });
+
+  test("the limits are the real ones: a 42-character name and cron month and weekday names pass", () => {
+    const name = "n".repeat(42);
+    const named = (y: string) => y.replace('schedule: "0 3 * * *"', 'schedule: "0 3 1 jan,JUL MON-FRI"');
+    const [m] = validateModelSpecs([source(`models/${name}.yaml`, spec(name, named))], "staging", cfg);
+    expect(m.name).toBe(name);
+    expect(m.training?.schedule).toBe("0 3 1 jan,JUL MON-FRI");
   });
 
   test("duplicate names across files are reported against the second file", () => {
