@@ -299,6 +299,20 @@ export function specProblems(spec: ModelSpec, file: string, cfg: StackConfig): P
       reason: `is reserved: each model gets a namespace of its name, and ${spec.name} is a platform or system namespace`,
     });
   }
+  // A team without a receiver pages the platform team, on purpose (a new team); one a letter or two
+  // from a team that has a receiver is a typo that would silently send its pages to the wrong people.
+  const receiverTeams = Object.keys(cfg.alerting.receivers);
+  // Short names are a letter or two from many others (ads, pdp): allow one edit per three letters.
+  const near = Math.min(2, Math.floor(spec.team.length / 3));
+  const nearTeam = receiverTeams.find((t) => t !== spec.team && editDistance(t, spec.team) <= near);
+  if (!receiverTeams.includes(spec.team) && nearTeam) {
+    problems.push({
+      file,
+      path: "team",
+      value: spec.team,
+      reason: `has no receiver in alerting.receivers; did you mean ${nearTeam}? (a team without one is paged through the platform team ${cfg.alerting.platformTeam})`,
+    });
+  }
   // The model's pod role is auto-named `<model>-pod-role-role-<7 random>` and IAM role names have at
   // most 64 characters: a longer model name would pass here and fail at `pulumi up`.
   const roleName = `${spec.name}-pod-role-role-xxxxxxx`;

@@ -223,6 +223,44 @@ describe("bad model specs", () => {
     expect(m.training?.schedule).toBe("0 3 1 jan,JUL MON-FRI");
   });
 
+  test("a team a letter or two from one with a receiver is a typo; a new team pages the platform team", () => {
+    const withReceivers = {
+      ...cfg,
+      alerting: {
+        ...cfg.alerting,
+        receivers: {
+          ...cfg.alerting.receivers,
+          homepage: { kind: "webhook", urlSecret: "hook" },
+          pdp: { kind: "webhook", urlSecret: "hook2" },
+        },
+      },
+    } as typeof cfg;
+    const check = (team: string) => {
+      try {
+        validateModelSpecs(
+          [
+            source(
+              "models/t.yaml",
+              spec("t", (y) => y.replace("team: homepage", `team: ${team}`)),
+            ),
+          ],
+          "staging",
+          withReceivers,
+        );
+        return "ok";
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    expect(check("hompage")).toContain(
+      'models/t.yaml: team = "hompage": has no receiver in alerting.receivers; did you mean homepage?',
+    );
+    expect(check("pd")).toBe("ok"); // two letters: no edit allowed
+    expect(check("ads")).toBe("ok"); // two edits from pdp, but only one allowed at three letters
+    expect(check("cart")).toBe("ok");
+    expect(check("homepage")).toBe("ok");
+  });
+
   test("duplicate names across files are reported against the second file", () => {
     const a = source("models/dup.yaml", spec("dup"));
     const b = source("other/dup.yaml", spec("dup"));
