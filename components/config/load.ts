@@ -229,7 +229,9 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
   const rel = (f: string) => path.relative(process.cwd(), path.join(dir, f)) || f;
   for (const f of fs
     .readdirSync(dir)
-    .filter((n) => /\.ya?ml$/.test(n))
+    // Any case of the extension (a spec saved as .YAML must not be skipped silently); hidden files
+    // are left out, like macOS's `._<name>.yaml` resource forks and editors' swap copies.
+    .filter((n) => /\.ya?ml$/i.test(n) && !n.startsWith("."))
     .sort()) {
     const file = rel(f);
     let text: string;

@@ -269,7 +269,7 @@ export function validateModelSpecs(
 }
 
 function baseName(file: string): string {
-  return file.replace(/^.*[\\/]/, "").replace(/\.ya?ml$/, "");
+  return file.replace(/^.*[\\/]/, "").replace(/\.ya?ml$/i, "");
 }
 
 /**

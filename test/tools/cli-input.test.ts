@@ -148,6 +148,17 @@ describe("model files the YAML library cannot turn into data", () => {
   });
 });
 
+describe("which files of a models folder are specs", () => {
+  test("any case of .yaml/.yml counts; hidden files (macOS ._ forks, editor copies) do not", () => {
+    const dir = tempDir();
+    for (const f of ["a.yaml", "B.YAML", "c.Yml", "._a.yaml", ".d.yaml", "notes.md"])
+      fs.writeFileSync(path.join(dir, f), "name: x\n");
+    const { sources, problems } = readModelSources(dir);
+    expect(problems).toEqual([]);
+    expect(sources.map((s) => path.basename(s.file))).toEqual(["B.YAML", "a.yaml", "c.Yml"]);
+  });
+});
+
 describe("Prometheus replies", () => {
   test("a sample without [time, value] is a query error, not a crash", async () => {
     const server = http.createServer((_req, res) => {
