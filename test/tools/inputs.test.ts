@@ -4,11 +4,14 @@ import {
   checkOutputFile,
   httpUrlFlag,
   InputError,
+  loadModelSpecs,
+  loadStackConfig,
   parseFlags,
   positiveIntFlag,
   writeOutputFile,
 } from "../../tools/capacity/inputs";
 import { readModelSources } from "../../components/config/load";
+import { ROOT } from "../helpers/program";
 import { tempDirs } from "../helpers/temp-dir";
 
 const tempDir = tempDirs("inputs-");
@@ -99,5 +102,21 @@ describe("model folders", () => {
       "foo.yaml: not a readable model spec: is a folder",
       "new-model.yaml: not a readable model spec: is a broken link",
     ]);
+  });
+});
+
+describe("loadModelSpecs (simulate, generate-traffic, promote)", () => {
+  test("a file that cannot be read does not hide the problems of the others", () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "zz-broken.yaml"), "team: [a\n");
+    const search = fs.readFileSync(path.join(ROOT, "models", "search-ranking.yaml"), "utf8");
+    fs.writeFileSync(
+      path.join(dir, "search-ranking.yaml"),
+      search.replace("pool: inference", "pool: inferense"),
+    );
+    const message = errorOf(() => loadModelSpecs(dir, "prod", loadStackConfig("prod", ROOT)));
+    expect(message).toMatch(/^2 configuration problems:/);
+    expect(message).toContain("zz-broken.yaml: YAML syntax error");
+    expect(message).toContain('search-ranking.yaml: serving.gpu.pool = "inferense"');
   });
 });

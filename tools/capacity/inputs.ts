@@ -45,13 +45,20 @@ export function loadStackConfig(stack: string, root = PROJECT_ROOT): StackConfig
 /** The validated model specs in `dir` for `stack`. */
 export function loadModelSpecs(dir: string, stack: string, config: StackConfig): ModelSpec[] {
   const { sources, problems } = readModelSources(dir);
-  if (problems.length > 0) throw asInputError(new ConfigValidationError(problems));
-  if (sources.length === 0) throw new InputError(`no model specs (*.yaml) in ${dir}; pass --models <dir>`);
+  if (sources.length === 0 && problems.length === 0)
+    throw new InputError(`no model specs (*.yaml) in ${dir}; pass --models <dir>`);
+  // The files that could be read are validated even when others could not, so every problem of the
+  // folder comes in one message (as in plan).
+  const all = [...problems];
+  let specs: ModelSpec[] = [];
   try {
-    return validateModelSpecs(sources, stack, config, knownStacks(PROJECT_ROOT, dir));
+    specs = validateModelSpecs(sources, stack, config, knownStacks(PROJECT_ROOT, dir));
   } catch (err) {
-    throw asInputError(err);
+    if (!(err instanceof ConfigValidationError)) throw err;
+    all.push(...err.problems);
   }
+  if (all.length > 0) throw asInputError(new ConfigValidationError(all));
+  return specs;
 }
 
 /** Reads and parses a traffic CSV; every model must be one of `models`. */
