@@ -6,10 +6,11 @@
  * for the models of a folder. The committed `models/traffic/sample-week.csv` comes from this tool.
  */
 import * as path from "path";
-import { generateTraffic } from "../components/capacity/traffic-generator";
+import { DEFAULT_TRAFFIC_START_MS, generateTraffic } from "../components/capacity/traffic-generator";
 import {
   formatMiB,
   MAX_TRAFFIC_FILE_BYTES,
+  minTrafficCsvBytes,
   trafficCsvBytes,
   trafficToCsv,
 } from "../components/capacity/traffic";
@@ -41,9 +42,6 @@ Options:
                      (Monday 2026-12-07 00:00 in Shanghai, the sample week's start)
   -h, --help         show this help`;
 
-/** Characters of a row's timestamp, e.g. 2026-12-07T00:00:00Z. */
-const TIMESTAMP_CHARS = 20;
-
 function main(argv: string[]): void {
   const flags = cliFlags(argv, USAGE, ["stack", "out", "models", "seed", "days", "start"]);
   const stack = flags.get("stack") ?? "prod";
@@ -71,9 +69,10 @@ function main(argv: string[]): void {
     new InputError(
       `--days ${days} for ${specs.length} models is ${rows.toLocaleString("en-US")} rows (${size}), more than the ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} a traffic file may have; ask for fewer --days or pass --models with fewer models; ${out} was not written`,
     );
-  const shortest = specs.reduce(
-    (sum, s) => sum + days * 1440 * (TIMESTAMP_CHARS + Buffer.byteLength(s.name) + 8),
-    0,
+  const shortest = minTrafficCsvBytes(
+    specs.map((s) => s.name),
+    startMs ?? DEFAULT_TRAFFIC_START_MS,
+    days * 1440,
   );
   if (shortest > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(`at least ${formatMiB(shortest)}`);
   const traffic = generateTraffic(specs, config, { seed, days, startMs });

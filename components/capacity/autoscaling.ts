@@ -218,22 +218,20 @@ export function forecastTriggers(
     // of it like the history's rate.
     const baseline =
       options.eventBaselines?.[e.name] ?? spec.serving.replicas.min * kedaTargetPerReplica(spec);
-    const cron = cronTrigger(spec, e, lead, config.timeZone, baseline * share);
+    const replicas = eventReplicas(spec, e.multiplier, baseline * share);
     // A cron asking for no more than the floor changes nothing, and KEDA rejects desiredReplicas "0"
     // (a new model at replicas.min 0) and then creates no HPA at all (kedacore/keda#6863): leave it
     // out; the forecast trigger still multiplies by the event.
-    if (Number((cron.metadata as Record<string, string>).desiredReplicas) > spec.serving.replicas.min)
-      triggers.push(cron);
+    if (replicas > spec.serving.replicas.min) triggers.push(cronTrigger(e, lead, config.timeZone, replicas));
   }
   return triggers;
 }
 
 function cronTrigger(
-  spec: ModelSpec,
   e: EventWindow,
   leadMin: number,
   timeZone: string,
-  baselineRps?: number,
+  replicas: number,
 ): Record<string, unknown> {
   const startMs = cronStartMs(e, leadMin);
   return {
@@ -243,7 +241,7 @@ function cronTrigger(
       timezone: timeZone,
       start: cronAt(startMs, timeZone),
       end: cronAt(cronEndMs(e), timeZone),
-      desiredReplicas: String(eventReplicas(spec, e.multiplier, baselineRps)),
+      desiredReplicas: String(replicas),
     },
   };
 }

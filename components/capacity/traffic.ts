@@ -200,9 +200,8 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   }
   const minutes = Math.round((maxMs - minMs) / 60_000) + 1;
   if (minutes > MAX_TRAFFIC_DAYS * 1440) {
-    const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
     problems.push(
-      `${file}: rows span ${Math.ceil(minutes / 1440)} days, from ${iso(minMs)} (line ${minLine}) to ${iso(maxMs)} (line ${maxLine}); at most ${MAX_TRAFFIC_DAYS} days are read (a wrong year?)`,
+      `${file}: rows span ${Math.ceil(minutes / 1440)} days, from ${csvMinute(minMs)} (line ${minLine}) to ${csvMinute(maxMs)} (line ${maxLine}); at most ${MAX_TRAFFIC_DAYS} days are read (a wrong year?)`,
     );
     throw new TrafficError(file, problems);
   }
@@ -240,23 +239,57 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   return { models, startMs: minMs, minutes, rps };
 }
 
-/** Bytes of `trafficToCsv(traffic)` (UTF-8), without building the text. */
-export function trafficCsvBytes(traffic: Traffic): number {
+/** A minute as the CSV writes it: ISO-8601 UTC without milliseconds, e.g. 2026-12-07T00:00:00Z. */
+function csvMinute(ms: number): string {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+
+/** A rate as the CSV writes it: requests/s with 3 decimals. */
+function csvRate(rps: number): string {
+  return rps.toFixed(3);
+}
+
+/**
+ * Bytes of `trafficToCsv` (UTF-8) for `models` over `minutes` from `startMs`, without building the
+ * text: each row is `<minute>,<model>,<rate>\n`. `rateChars(m, i)` is the length of model m's rate
+ * in minute i.
+ */
+function csvBytes(
+  models: readonly string[],
+  startMs: number,
+  minutes: number,
+  rateChars: (m: number, i: number) => number,
+): number {
   let bytes = TRAFFIC_HEADER.length + 1;
-  const names = traffic.models.map((m) => Buffer.byteLength(m, "utf8"));
-  for (let i = 0; i < traffic.minutes; i++) {
-    const ts = new Date(traffic.startMs + i * 60_000).toISOString().replace(".000Z", "Z").length;
-    names.forEach((name, m) => (bytes += ts + name + traffic.rps[m][i].toFixed(3).length + 3));
+  const names = models.map((m) => Buffer.byteLength(m, "utf8"));
+  for (let i = 0; i < minutes; i++) {
+    const ts = csvMinute(startMs + i * 60_000).length;
+    names.forEach((name, m) => (bytes += ts + name + rateChars(m, i) + 3));
   }
   return bytes;
+}
+
+/** Bytes of `trafficToCsv(traffic)`. */
+export function trafficCsvBytes(traffic: Traffic): number {
+  return csvBytes(
+    traffic.models,
+    traffic.startMs,
+    traffic.minutes,
+    (m, i) => csvRate(traffic.rps[m][i]).length,
+  );
+}
+
+/** The fewest bytes any traffic of `models` over `minutes` can take (every rate "0.000"). */
+export function minTrafficCsvBytes(models: readonly string[], startMs: number, minutes: number): number {
+  return csvBytes(models, startMs, minutes, () => csvRate(0).length);
 }
 
 /** Renders traffic as CSV (minute-major, models in order), rates with 3 decimals. */
 export function trafficToCsv(traffic: Traffic): string {
   const out: string[] = [TRAFFIC_HEADER];
   for (let i = 0; i < traffic.minutes; i++) {
-    const ts = new Date(traffic.startMs + i * 60_000).toISOString().replace(".000Z", "Z");
-    traffic.models.forEach((model, m) => out.push(`${ts},${model},${traffic.rps[m][i].toFixed(3)}`));
+    const ts = csvMinute(traffic.startMs + i * 60_000);
+    traffic.models.forEach((model, m) => out.push(`${ts},${model},${csvRate(traffic.rps[m][i])}`));
   }
   return out.join("\n") + "\n";
 }

@@ -108,14 +108,12 @@ export function readTrafficHistoryFile(projectRoot: string, config: StackConfig)
  * fail inside V8 with a stack trace). `hint` is appended to a missing or unreadable file's problem.
  */
 export function readTrafficText(file: string, hint = ""): string {
-  let size: number;
   try {
     const stat = fs.statSync(file);
     if (!stat.isFile()) throw new TrafficError(file, [`is not a file (a folder?)${hint}`]);
-    size = stat.size;
-    if (size > MAX_TRAFFIC_FILE_BYTES)
+    if (stat.size > MAX_TRAFFIC_FILE_BYTES)
       throw new TrafficError(file, [
-        `is ${formatMiB(size)}; at most ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} (about 12 million rows) is read: split it by time, or replay fewer models`,
+        `is ${formatMiB(stat.size)}; at most ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} (about 12 million rows) is read: split it by time, or replay fewer models`,
       ]);
     return fs.readFileSync(file, "utf8");
   } catch (err) {

@@ -285,6 +285,11 @@ export const RESERVED_MODEL_NAMES: ReadonlySet<string> = new Set([
   "karpenter",
 ]);
 
+/** Longest IAM role name AWS accepts. */
+const IAM_ROLE_NAME_MAX = 64;
+/** Characters Pulumi appends to an auto-named resource: "-" and 7 random ones. */
+const PULUMI_AUTONAME_SUFFIX = 8;
+
 /** Checks of one spec that need the stack config or span several fields. */
 export function specProblems(spec: ModelSpec, file: string, cfg: StackConfig): Problem[] {
   const problems: Problem[] = [];
@@ -313,15 +318,17 @@ export function specProblems(spec: ModelSpec, file: string, cfg: StackConfig): P
       reason: `has no receiver in alerting.receivers; did you mean ${nearTeam}? (a team without one is paged through the platform team ${cfg.alerting.platformTeam})`,
     });
   }
-  // The model's pod role is auto-named `<model>-pod-role-role-<7 random>` and IAM role names have at
-  // most 64 characters: a longer model name would pass here and fail at `pulumi up`.
-  const roleName = `${spec.name}-pod-role-role-xxxxxxx`;
-  if (roleName.length > 64) {
+  // The model's pod role (ModelStack `<model>-pod-role`, podRole `<name>-role`) is auto-named by
+  // Pulumi with a "-" and 7 random characters, and IAM role names have at most 64: a longer model
+  // name would pass here and fail at `pulumi up`.
+  const roleName = `${spec.name}-pod-role-role`;
+  const maxName = IAM_ROLE_NAME_MAX - PULUMI_AUTONAME_SUFFIX - (roleName.length - spec.name.length);
+  if (spec.name.length > maxName) {
     problems.push({
       file,
       path: "name",
       value: spec.name,
-      reason: `is ${spec.name.length} characters; at most ${spec.name.length - (roleName.length - 64)} (its IAM role name ${spec.name}-pod-role-role plus Pulumi's 8-character suffix must fit AWS's 64)`,
+      reason: `is ${spec.name.length} characters; at most ${maxName} (its IAM role name ${roleName} plus Pulumi's ${PULUMI_AUTONAME_SUFFIX}-character suffix must fit AWS's ${IAM_ROLE_NAME_MAX})`,
     });
   }
   // KServe names the predictor Service `<model>[-<variant>]-predictor`; Services are DNS-1035 labels.

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import {
   MAX_TRAFFIC_FILE_BYTES,
+  minTrafficCsvBytes,
   parseTrafficCsv,
   TrafficError,
   trafficCsvBytes,
@@ -268,5 +269,11 @@ describe("traffic generator", () => {
       rps: [t.rps[0].slice(0, 2), Float64Array.from([1e6, 0.0004])],
     };
     expect(trafficCsvBytes(odd)).toBe(Buffer.byteLength(trafficToCsv(odd), "utf8"));
+    // The lower bound generate-traffic checks first: all rates "0.000", never above the real size.
+    expect(minTrafficCsvBytes(t.models, t.startMs, t.minutes)).toBeLessThan(trafficCsvBytes(t));
+    const idle = { ...odd, rps: odd.rps.map((r) => new Float64Array(r.length)) };
+    expect(minTrafficCsvBytes(idle.models, idle.startMs, idle.minutes)).toBe(
+      Buffer.byteLength(trafficToCsv(idle), "utf8"),
+    );
   });
 });
