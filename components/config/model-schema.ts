@@ -63,9 +63,23 @@ export function isValidCron(expr: string): boolean {
   }
 }
 
-const quantity = z
+/**
+ * CPU in cores (`2`, `0.5`) or millicores (`500m`); memory in bytes with a binary (`Ki`..`Ti`) or
+ * decimal (`k`, `M`, `G`, `T`) suffix. Both must be above zero (a malformed value, NaN, gets only the
+ * format's message). Kubernetes also takes `500m` of
+ * memory, but that is half a byte - always a slip for `500Mi` - so it is refused here.
+ */
+const cpuQuantity = z
   .string()
-  .regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki)?$/, "must be a Kubernetes quantity such as 2, 500m or 8Gi");
+  .regex(/^(\d+(\.\d+)?|\d+m)$/, "must be CPU cores such as 2, 0.5 or 500m")
+  .refine((q) => !(parseQuantity(q, "cpu") <= 0), "must be more than 0 cores");
+const memoryQuantity = z
+  .string()
+  .regex(
+    /^\d+(\.\d+)?([kMGT]|[KMGT]i)?$/,
+    "must be memory such as 1536Mi, 8Gi or 2G (binary Ki, Mi, Gi, Ti or decimal k, M, G, T; m would be thousandths of a byte)",
+  )
+  .refine((q) => !(parseQuantity(q, "memory") <= 0), "must be more than 0 bytes");
 
 const serving = strictObject({
   runtime: z.enum(["triton", "mlserver", "torchserve", "custom"]),
@@ -102,7 +116,10 @@ const serving = strictObject({
    * single-GPU node (g6.xlarge, g4dn.xlarge) with room left for the node's daemons; see
    * `resourceProblems` for the check against the pool's instance types.
    */
-  resources: strictObject({ cpu: quantity, memory: quantity }).default({ cpu: "400m", memory: "1536Mi" }),
+  resources: strictObject({ cpu: cpuQuantity, memory: memoryQuantity }).default({
+    cpu: "400m",
+    memory: "1536Mi",
+  }),
   /** Fraction of `rpsPerReplica` the autoscaler aims for, leaving headroom for bursts and cold starts. */
   targetUtilization: z
     .number()
@@ -210,20 +227,23 @@ export function validateModelSpecs(
   const specs: ModelSpec[] = [];
   const firstFileByName = new Map<string, string>();
   for (const src of sources) {
-    if (isPlainObject(src.data) && src.data.stacks !== undefined && !isPlainObject(src.data.stacks)) {
+    let data = src.data;
+    if (isPlainObject(data) && data.stacks !== undefined && !isPlainObject(data.stacks)) {
       problems.push({
         file: src.file,
         path: "stacks",
-        value: src.data.stacks,
+        value: data.stacks,
         reason: "must map stack names to overrides",
       });
-      continue;
+      // The rest of the file is still checked, so its other problems come in the same round trip.
+      const { stacks: _unusable, ...rest } = data;
+      data = rest;
     }
     // An override under a mistyped stack name would be silently ignored (`prdo:`), leaving the
     // stack at the defaults. A name one or two edits from a stack of the project is taken for a
     // typo; other names may be stacks whose file is not in this checkout, and are left alone.
-    if (knownStacks && isPlainObject(src.data) && isPlainObject(src.data.stacks))
-      for (const key of Object.keys(src.data.stacks)) {
+    if (knownStacks && isPlainObject(data) && isPlainObject(data.stacks))
+      for (const key of Object.keys(data.stacks)) {
         const near = knownStacks.find((k) => k !== key && editDistance(k, key) <= 2);
         if (near && !knownStacks.includes(key))
           problems.push({
@@ -232,40 +252,63 @@ export function validateModelSpecs(
             reason: `no stack ${key} in this project (did you mean ${near}?); stacks: ${knownStacks.join(", ")}`,
           });
       }
-    const merged = applyStackOverride(src.data, stack);
+    const merged = applyStackOverride(data, stack);
     const parsed = modelSpecSchema.safeParse(merged);
-    if (!parsed.success) {
-      const found = zodProblems(src.file, merged, parsed.error.issues);
-      problems.push(
-        ...found,
+    let found: Problem[];
+    if (parsed.success) {
+      found = specProblems(parsed.data, src.file, cfg);
+      specs.push(parsed.data);
+    } else {
+      found = zodProblems(src.file, merged, parsed.error.issues);
+      found.push(
         ...problemsBeyondSchema(modelSpecSchema, merged, found, (spec) => specProblems(spec, src.file, cfg)),
       );
-      continue;
     }
-    const spec = parsed.data;
-    problems.push(...specProblems(spec, src.file, cfg));
-    const expected = baseName(src.file);
-    if (spec.name !== expected) {
-      problems.push({
-        file: src.file,
-        path: "name",
-        value: spec.name,
-        reason: `must equal the file name (${expected})`,
-      });
-    }
-    const other = firstFileByName.get(spec.name);
-    if (other)
-      problems.push({
-        file: src.file,
-        path: "name",
-        value: spec.name,
-        reason: `duplicate model name, already used by ${other}`,
-      });
-    else firstFileByName.set(spec.name, src.file);
-    specs.push(spec);
+    // The name is checked whenever it is a name at all, so a type error elsewhere does not hide a
+    // file/name mismatch or a duplicate until the next run.
+    const name = isPlainObject(merged) ? merged.name : undefined;
+    if (typeof name === "string" && DNS_LABEL.test(name))
+      found.push(...nameProblems(name, src.file, firstFileByName));
+    const override = isPlainObject(data) && isPlainObject(data.stacks) ? data.stacks[stack] : undefined;
+    problems.push(...found.map((p) => inOverride(p, override, stack)));
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return specs.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The file-name and uniqueness checks of a model name; records the first file of each name. */
+function nameProblems(name: string, file: string, firstFileByName: Map<string, string>): Problem[] {
+  const problems: Problem[] = [];
+  const expected = baseName(file);
+  if (name !== expected)
+    problems.push({ file, path: "name", value: name, reason: `must equal the file name (${expected})` });
+  const other = firstFileByName.get(name);
+  if (other)
+    problems.push({
+      file,
+      path: "name",
+      value: name,
+      reason: `duplicate model name, already used by ${other}`,
+    });
+  else firstFileByName.set(name, file);
+  return problems;
+}
+
+/**
+ * A problem with a field the stack's override sets is reported at its place in the override
+ * (`stacks.prod.serving.replicas.max`), where the user has to fix it. Lists are replaced whole by an
+ * override, so anything inside one the override sets is the override's.
+ */
+export function inOverride(problem: Problem, override: unknown, stack: string): Problem {
+  if (override === undefined || problem.path === "") return problem;
+  let cur: unknown = override;
+  for (const part of problem.path.split(/\.|(?=\[)/)) {
+    if (!isPlainObject(cur)) break;
+    const key = part.startsWith("[") ? part.slice(1, -1) : part;
+    cur = cur[key];
+    if (cur === undefined) return problem;
+  }
+  return { ...problem, path: `stacks.${stack}.${problem.path}` };
 }
 
 function baseName(file: string): string {
@@ -525,14 +568,27 @@ export function deviceCount(share: number, pool: GpuPool): number {
 /** Share of a node's CPU and memory left for its daemons (kubelet reserve, CNI, GPU operator, exporters). */
 export const NODE_RESERVE = 0.1;
 
-/** A CPU quantity in cores (`500m` -> 0.5) or a memory quantity in GiB (`1536Mi` -> 1.5). */
+/** Bytes per memory suffix: binary (Ki..Ti) and decimal (k..T). */
+const MEMORY_UNITS: Record<string, number> = {
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** A CPU quantity in cores (`500m` -> 0.5) or a memory quantity in GiB (`1536Mi` -> 1.5); NaN otherwise. */
 export function parseQuantity(q: string, kind: "cpu" | "memory"): number {
-  const m = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi)?$/.exec(q);
+  const m = /^(\d+(?:\.\d+)?)([a-zA-Z]*)$/.exec(q);
   if (!m) return Number.NaN;
   const n = Number(m[1]);
-  if (kind === "cpu") return m[2] === "m" ? n / 1000 : n;
-  const unit = m[2] ?? "";
-  return unit === "Gi" ? n : unit === "Mi" ? n / 1024 : unit === "Ki" ? n / 1024 / 1024 : n / 1024 ** 3;
+  if (kind === "cpu") return m[2] === "m" ? n / 1000 : m[2] === "" ? n : Number.NaN;
+  const bytes = MEMORY_UNITS[m[2]];
+  return bytes === undefined ? Number.NaN : (n * bytes) / 2 ** 30;
 }
 
 /**

@@ -4,7 +4,12 @@
  */
 import * as YAML from "yaml";
 import { ConfigValidationError } from "../../components/config/errors";
-import { editDistance, SpecSource, validateModelSpecs } from "../../components/config/model-schema";
+import {
+  editDistance,
+  parseQuantity,
+  SpecSource,
+  validateModelSpecs,
+} from "../../components/config/model-schema";
 import { stackConfig } from "./harness";
 
 /** Staging plus a MIG serving pool and a whole-GPU serving pool. */
@@ -204,6 +209,36 @@ const CASES: [string, string, (y: string) => string, string][] = [
     (y) => y.replace("rpsPerReplica: 300", "rpsPerReplica: 0.04"),
     "models/tiny.yaml: serving.rpsPerReplica = 0.04: must be at least 0.1 requests/s per replica",
   ],
+  [
+    "memory in thousandths of a byte (m for Mi)",
+    "milli",
+    (y) =>
+      y.replace(
+        "  replicas: { min: 1, max: 4 }",
+        "  replicas: { min: 1, max: 4 }\n  resources: { cpu: 500m, memory: 1536m }",
+      ),
+    'models/milli.yaml: serving.resources.memory = "1536m": must be memory such as 1536Mi, 8Gi or 2G',
+  ],
+  [
+    "a CPU request of nothing",
+    "nocpu",
+    (y) =>
+      y.replace(
+        "  replicas: { min: 1, max: 4 }",
+        "  replicas: { min: 1, max: 4 }\n  resources: { cpu: '0', memory: 1Gi }",
+      ),
+    'models/nocpu.yaml: serving.resources.cpu = "0": must be more than 0 cores',
+  ],
+  [
+    "a CPU quantity with a memory suffix",
+    "cpugi",
+    (y) =>
+      y.replace(
+        "  replicas: { min: 1, max: 4 }",
+        "  replicas: { min: 1, max: 4 }\n  resources: { cpu: 1Gi, memory: 1Gi }",
+      ),
+    'models/cpugi.yaml: serving.resources.cpu = "1Gi": must be CPU cores such as 2, 0.5 or 500m',
+  ],
 ];
 
 describe("bad model specs", () => {
@@ -285,9 +320,30 @@ describe("bad model specs", () => {
     expect(err.message.split("\n")[0]).toBe(`${err.problems.length} configuration problems:`);
   });
 
-  test("a staging override is validated like the base spec", () => {
+  test("a staging override is validated like the base spec, and its problems point into it", () => {
     const yaml = spec("ov", (y) => `${y}stacks:\n  staging: { serving: { gpu: { share: 0.3 } } }\n`);
-    expect(problemsOf(source("models/ov.yaml", yaml))).toContain("models/ov.yaml: serving.gpu.share = 0.3");
+    expect(problemsOf(source("models/ov.yaml", yaml))).toContain(
+      "models/ov.yaml: stacks.staging.serving.gpu.share = 0.3",
+    );
+  });
+
+  test("decimal and binary memory suffixes and millicores are accepted and sized alike", () => {
+    const withResources = (r: string) =>
+      spec("res", (y) =>
+        y.replace("  replicas: { min: 1, max: 4 }", `  replicas: { min: 1, max: 4 }\n  resources: ${r}`),
+      );
+    for (const r of [
+      "{ cpu: 400m, memory: 1G }",
+      '{ cpu: "0.5", memory: 1536Mi }',
+      '{ cpu: "0.75", memory: 2000000k }',
+    ])
+      expect(validateModelSpecs([source("models/res.yaml", withResources(r))], "staging", cfg)).toHaveLength(
+        1,
+      );
+    expect(parseQuantity("1G", "memory")).toBeCloseTo(1e9 / 2 ** 30);
+    expect(parseQuantity("1536Mi", "memory")).toBe(1.5);
+    expect(parseQuantity("250m", "cpu")).toBe(0.25);
+    expect(parseQuantity("1Gi", "cpu")).toBeNaN();
   });
 
   test("a replica whose CPU or memory cannot fit beside its GPU slices is rejected", () => {
@@ -322,6 +378,19 @@ test("a type error does not hide the checks against the stack in the same file",
   expect(msg).toContain("models/both.yaml: serving.gpu.share = 0.3: pool inference time-slices each GPU");
 });
 
+test("a type error does not hide a name that differs from the file or repeats another", () => {
+  const broken = (y: string) => y.replace("trafficPercent: 10", "trafficPercent: ten");
+  const msg = problemsOf(
+    source("models/one.yaml", spec("one", broken)),
+    source("models/two.yaml", spec("one", broken)),
+  );
+  expect(msg).toContain('models/one.yaml: canary.trafficPercent = "ten"');
+  expect(msg).toContain('models/two.yaml: name = "one": must equal the file name (two)');
+  expect(msg).toContain(
+    'models/two.yaml: name = "one": duplicate model name, already used by models/one.yaml',
+  );
+});
+
 describe("stack overrides", () => {
   const overridden = (stacks: string) =>
     source(
@@ -340,6 +409,34 @@ describe("stack overrides", () => {
     expect(msg).toContain(
       "models/ov.yaml: stacks.prdo: no stack prdo in this project (did you mean prod?); stacks: prod, staging",
     );
+  });
+
+  test("a stacks block that is not a map does not hide the rest of the file", () => {
+    const src = source(
+      "models/ov.yaml",
+      spec("ov", (y) => `${y.replace("share: 0.25", "share: 0.3")}stacks: [prod]\n`),
+    );
+    const msg = problemsOf(src);
+    expect(msg).toContain('models/ov.yaml: stacks = ["prod"]: must map stack names to overrides');
+    expect(msg).toContain("models/ov.yaml: serving.gpu.share = 0.3: pool inference time-slices");
+  });
+
+  test("a problem is reported where the override sets the field, and in the base where it does not", () => {
+    const src = overridden(
+      "  staging:\n    serving: { replicas: { min: 5 }, gpu: { share: 0.3 } }\n    canary: { analysis: { steps: [50, 10] } }\n",
+    );
+    const base = src.data as { serving: Record<string, unknown> };
+    const msg = problemsOf({ ...src, data: { ...base, serving: { ...base.serving, targetUtilization: 2 } } });
+    expect(msg).toContain(
+      "models/ov.yaml: stacks.staging.serving.replicas.min = 5: must be <= replicas.max (4)",
+    );
+    expect(msg).toContain("models/ov.yaml: stacks.staging.serving.gpu.share = 0.3");
+    // A list is replaced whole, so the steps (and anything inside them) are the override's.
+    expect(msg).toContain(
+      "models/ov.yaml: stacks.staging.canary.analysis.steps = [50,10]: must be strictly ascending",
+    );
+    expect(msg).toContain("models/ov.yaml: serving.targetUtilization = 2");
+    expect(msg).not.toContain("stacks.staging.serving.targetUtilization");
   });
 
   test("the project's stack names pass, and without a list any name does", () => {
