@@ -68,8 +68,15 @@ const FAST_PAIR_MIN_REQUESTS = 100;
 export function burnThreshold(pair: (typeof BURN_PAIRS)[number], availability: number): number {
   const budget = errorBudget(availability);
   const raw = pair.factor * budget;
-  return round(pair.name === "fast" ? Math.max(2 * budget, Math.min(raw, 0.05)) : raw);
+  if (pair.name === "fast") return round(Math.max(2 * budget, Math.min(raw, 0.05)));
+  // Below 93.06% availability 14.4x the budget is over 100% errors, and at 90% 6x is 60%: a pair
+  // that can never (or barely) fire. Capped at half the requests failing, it still pages on a
+  // major outage; with availability >= 90% the cap stays at least 5x the budget.
+  return round(Math.min(raw, MAX_BURN_THRESHOLD));
 }
+
+/** Highest error-ratio threshold of the slower burn pairs. */
+export const MAX_BURN_THRESHOLD = 0.5;
 
 /** Raw request-rate and error-rate expressions of the model's runtime, summed `by` the given labels. */
 export function requestExprs(

@@ -3,8 +3,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { modelRules, retrainAlertNames } from "../../components/model/monitoring-rules";
-import { canaryErrorDegradedExpr, canaryLatencyDegradedExpr } from "../../components/model/promql";
+import {
+  BURN_PAIRS,
+  burnThreshold,
+  modelRules,
+  retrainAlertNames,
+} from "../../components/model/monitoring-rules";
+import {
+  canaryErrorDegradedExpr,
+  canaryLatencyDegradedExpr,
+  errorBudget,
+} from "../../components/model/promql";
 import { ROOT } from "../helpers/program";
 import { fixtureModels, modelsFor, stackConfig } from "./fixtures";
 import { Firing, Params, UNIFORM, firingAlerts, modelSeries } from "./scenario";
@@ -124,6 +133,18 @@ describe("model rules", () => {
     expect(exprs).toEqual([canaryErrorDegradedExpr(spec), canaryLatencyDegradedExpr(spec)]);
     expect(exprs[0]).toContain("1.5 *");
     expect(exprs[1]).toContain("> 0.06");
+  });
+
+  test("every burn pair can fire at any allowed availability: its threshold is at least the budget and below 100% errors", () => {
+    for (const availability of [90, 92.5, 93, 95, 99, 99.9, 99.999]) {
+      const budget = errorBudget(availability);
+      for (const pair of BURN_PAIRS) {
+        const t = burnThreshold(pair, availability);
+        expect([pair.name, availability, t >= budget && t < 1]).toEqual([pair.name, availability, true]);
+      }
+    }
+    // Where 14.4x the budget is reachable, the 1h pair keeps the SRE workbook's factor.
+    expect(burnThreshold(BURN_PAIRS[1], 99.9)).toBe(0.0144);
   });
 
   test("models without a canary get no canary alert", () => {
