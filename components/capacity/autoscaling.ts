@@ -171,11 +171,22 @@ export function eventBaselineRps(
  * target per replica, within the model's bounds. A floor under the forecast trigger, which already
  * multiplies its seasonal lookahead by the event's multiplier and keeps working if the cron is off.
  */
-export function eventReplicas(spec: ModelSpec, multiplier: number, baselineRps?: number): number {
+export function eventReplicas(spec: ModelSpec, multiplier: number, baselineRps: number): number {
   const target = kedaTargetPerReplica(spec);
-  const base = baselineRps ?? spec.serving.replicas.min * target;
   const { min, max } = spec.serving.replicas;
-  return Math.min(max, Math.max(min, Math.ceil((base * multiplier) / target - 1e-9)));
+  return Math.min(max, Math.max(min, Math.ceil((baselineRps * multiplier) / target - 1e-9)));
+}
+
+/**
+ * The whole model's rate an event multiplies: the history's baseline for it (`eventBaselineRps`), or
+ * without one the model's minimum (replicas.min at target).
+ */
+export function eventBaseline(
+  spec: ModelSpec,
+  event: string,
+  baselines?: Readonly<Record<string, number>>,
+): number {
+  return baselines?.[event] ?? spec.serving.replicas.min * kedaTargetPerReplica(spec);
 }
 
 /**
@@ -214,11 +225,9 @@ export function forecastTriggers(
     },
   ];
   for (const e of eventWindows(config.events)) {
-    // Without history the guess is the model's minimum (replicas.min at target), this variant's share
-    // of it like the history's rate.
-    const baseline =
-      options.eventBaselines?.[e.name] ?? spec.serving.replicas.min * kedaTargetPerReplica(spec);
-    const replicas = eventReplicas(spec, e.multiplier, baseline * share);
+    // This variant's share of the model's rate, with or without history.
+    const baseline = eventBaseline(spec, e.name, options.eventBaselines) * share;
+    const replicas = eventReplicas(spec, e.multiplier, baseline);
     // A cron asking for no more than the floor changes nothing, and KEDA rejects desiredReplicas "0"
     // (a new model at replicas.min 0) and then creates no HPA at all (kedacore/keda#6863): leave it
     // out; the forecast trigger still multiplies by the event.
@@ -313,7 +322,7 @@ export function cronFloorAt(
   for (const e of events) {
     const start = cronStartMs(e, leadMin);
     if (nowMs >= start && nowMs < cronEndMs(e))
-      floor = Math.max(floor, eventReplicas(spec, e.multiplier, baselines?.[e.name]));
+      floor = Math.max(floor, eventReplicas(spec, e.multiplier, eventBaseline(spec, e.name, baselines)));
   }
   return floor;
 }

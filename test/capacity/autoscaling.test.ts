@@ -5,6 +5,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import {
   cronAt,
+  eventBaseline,
   eventReplicas,
   FORECAST_TARGET_FACTOR,
   forecastTriggers,
@@ -151,7 +152,8 @@ describe("autoscaling parameters", () => {
 
   test("event replicas follow the baseline when given, within the replica bounds", () => {
     const m = spec("m", { rpsPerReplica: 100, targetUtilization: 0.8, replicas: { min: 2, max: 30 } });
-    expect(eventReplicas(m, 8)).toBe(16);
+    expect(eventReplicas(m, 8, eventBaseline(m, "sale"))).toBe(16);
+    expect(eventBaseline(m, "sale", { sale: 200, other: 5 })).toBe(200);
     expect(eventReplicas(m, 8, 200)).toBe(20);
     expect(eventReplicas(m, 8, 2000)).toBe(30);
   });
