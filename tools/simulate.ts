@@ -8,6 +8,7 @@
 import * as path from "path";
 import { formatSimulationTable } from "../components/capacity/report";
 import { simulate } from "../components/capacity/simulate";
+import type { Traffic } from "../components/capacity/traffic";
 import {
   InputError,
   loadModelSpecs,
@@ -41,10 +42,16 @@ function main(argv: string[]): void {
   const specs = loadModelSpecs(flags.get("models") ?? path.join(PROJECT_ROOT, "models"), stack, config);
   const reading = Date.now();
   process.stderr.write(`reading ${trafficFile} ...`);
-  const traffic = loadTraffic(
-    trafficFile,
-    specs.map((s) => s.name),
-  );
+  let traffic: Traffic;
+  try {
+    traffic = loadTraffic(
+      trafficFile,
+      specs.map((s) => s.name),
+    );
+  } catch (err) {
+    process.stderr.write(" failed\n"); // the problems start on a line of their own
+    throw err;
+  }
   process.stderr.write(
     ` ${traffic.models.length} models x ${traffic.minutes} minutes in ${((Date.now() - reading) / 1000).toFixed(2)} s\n`,
   );

@@ -4,7 +4,8 @@
  * model. The parser reports every problem at once (capped), naming the file, the line and what is
  * allowed. Pure: no Pulumi imports, no file access (callers pass the text).
  */
-import { parseZonedTime } from "../config/iso-time";
+import { showValue } from "../config/errors";
+import { NO_ZONE, NOT_ISO, parseZonedTime } from "../config/iso-time";
 
 /** Traffic of several models over the same minutes. */
 export interface Traffic {
@@ -75,16 +76,21 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
  * one local-time row among UTC ones would otherwise surface only as hours of "missing" minutes.
  */
 export function parseMinute(text: string): number | string {
-  const quoted = JSON.stringify(text);
+  const quoted = showValue(text);
   const t = parseZonedTime(text);
   if (typeof t === "string") {
-    const calendar = t === "is not a calendar date" || t === "is not a time of day";
-    return `timestamp ${quoted} ${calendar ? t : "is not ISO-8601 UTC (expected e.g. 2026-12-07T00:00:00Z)"}`;
+    const format = t === NOT_ISO || t === NO_ZONE;
+    return `timestamp ${quoted} ${format ? "is not ISO-8601 UTC (expected e.g. 2026-12-07T00:00:00Z)" : t}`;
   }
   if (!/(Z|[+-]00:00)$/.test(text))
     return `timestamp ${quoted} is not UTC: write it in UTC with Z (e.g. 2026-12-07T00:00:00Z)`;
   if (t.subMinute) return `timestamp ${quoted} is not on a whole minute (seconds must be 00)`;
   return t.ms;
+}
+
+/** A number as written, cut short when it is absurdly long (a value is echoed in an error line). */
+function brief(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 /** A CSV cell without the spaces around it and without the double quotes a spreadsheet may add. */
@@ -99,13 +105,14 @@ function cell(text: string): string {
  * models, negative, non-numeric or absurd (> MAX_RPS) rates, duplicate minutes and missing minutes (gaps).
  */
 export function parseTrafficCsv(text: string, file: string, knownModels?: readonly string[]): Traffic {
-  const lines = text.split(/\r?\n/);
+  // LF, CRLF, and the lone CR of spreadsheets' "CSV (Macintosh)".
+  const lines = text.split(/\r\n?|\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
   const problems: string[] = [];
   const header = (lines[0] ?? "").replace(/^\uFEFF/, "").trim();
   if (header.split(",").map(cell).join(",") !== TRAFFIC_HEADER) {
     throw new TrafficError(file, [
-      `${file}:1: header is ${JSON.stringify(header)}; expected exactly ${JSON.stringify(TRAFFIC_HEADER)}`,
+      `${file}:1: header is ${showValue(header)}; expected exactly ${JSON.stringify(TRAFFIC_HEADER)}`,
     ]);
   }
   const known = knownModels ? new Set(knownModels) : undefined;
@@ -122,8 +129,24 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   let maxLine = 0;
   let rows = 0;
   const unknownSeen = new Set<string>();
-  /** Per model, rows whose timestamp was rejected. */
+  /** Per model, its rows that could not be placed (a bad timestamp, or its name in another case). */
   const unplaced = new Map<string, number>();
+  /** Records a row whose minute and model are known (its rate may still be rejected). */
+  const placeRow = (model: string, ms: number, rate: number, line: number) => {
+    let m = index.get(model);
+    if (m === undefined) {
+      m = models.length;
+      index.set(model, m);
+      models.push(model);
+    }
+    rowModel[rows] = m;
+    rowMinute[rows] = ms;
+    rowRps[rows] = rate;
+    rowLine[rows] = line;
+    rows++;
+    if (ms < minMs) [minMs, minLine] = [ms, line];
+    if (ms > maxMs) [maxMs, maxLine] = [ms, line];
+  };
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     const at = `${file}:${i + 1}`;
@@ -132,25 +155,38 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
       continue;
     }
     const cells = line.split(",");
-    if (cells.length !== 3) {
-      problems.push(`${at}: ${cells.length} fields; expected 3 (timestamp,model,rps)`);
-      continue;
-    }
-    const [ts, model, rateText] = cells.map(cell);
+    const [ts, model, rateText] = [cell(cells[0]), cell(cells[1] ?? ""), cell(cells.slice(2).join(","))];
     let ok = true;
     const ms = parseMinute(ts);
     if (typeof ms === "string") {
-      problems.push(`${at}: ${ms}`);
-      ok = false;
       // Its minute is unknown, so it will also look missing: the gap report subtracts it.
       if (model !== "") unplaced.set(model, (unplaced.get(model) ?? 0) + 1);
+      if (cells.length === 3) problems.push(`${at}: ${ms}`);
+      ok = false;
+    }
+    if (cells.length !== 3) {
+      // One problem for the row; it still counts for gaps and duplicates when its minute and model
+      // can be read, as a rate written "1,000" is not a missing minute.
+      const comma =
+        cells.length > 3 && line.includes('"')
+          ? ' (a quoted rate with a comma? write 1000.5, not "1,000.5")'
+          : "";
+      problems.push(`${at}: ${cells.length} fields; expected 3 (timestamp,model,rps)${comma}`);
+      if (ok && (!known || known.has(model)) && model !== "")
+        placeRow(model, ms as number, Number.NaN, i + 1);
+      continue;
     }
     if (known && !known.has(model)) {
       ok = false;
+      // Written in another case: the model's row, misspelt - not also a missing minute of it.
+      const meant = known.has(model.toLowerCase()) ? model.toLowerCase() : undefined;
+      if (meant && typeof ms === "number") unplaced.set(meant, (unplaced.get(meant) ?? 0) + 1);
       if (!unknownSeen.has(model)) {
         unknownSeen.add(model);
         problems.push(
-          `${at}: unknown model ${JSON.stringify(model)}; models are: ${[...known].sort().join(", ")}`,
+          meant
+            ? `${at}: unknown model ${showValue(model)}; model names are lower-case (${meant})`
+            : `${at}: unknown model ${showValue(model)}; models are: ${[...known].sort().join(", ")}`,
         );
       }
     } else if (model === "") {
@@ -162,33 +198,21 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
     const keyOk = ok;
     const rate = NUMBER.test(rateText) ? Number(rateText) : NaN;
     if (!Number.isFinite(rate)) {
-      problems.push(`${at}: rps ${JSON.stringify(rateText)} is not a number; expected requests/s >= 0`);
+      problems.push(`${at}: rps ${showValue(rateText)} is not a number; expected requests/s >= 0`);
       ok = false;
     } else if (rate < 0) {
-      problems.push(`${at}: rps ${rateText} is negative; expected requests/s >= 0`);
+      problems.push(`${at}: rps ${brief(rateText)} is negative; expected requests/s >= 0`);
       ok = false;
     } else if (rate > MAX_RPS) {
       problems.push(
-        `${at}: rps ${rateText} is above ${MAX_RPS} requests/s; check the unit (requests per second)`,
+        `${at}: rps ${brief(rateText)} is above ${MAX_RPS} requests/s; check the unit (requests per second)`,
       );
       ok = false;
     }
-    if (!keyOk) continue;
-    let m = index.get(model);
-    if (m === undefined) {
-      m = models.length;
-      index.set(model, m);
-      models.push(model);
-    }
-    rowModel[rows] = m;
-    rowMinute[rows] = ms as number;
-    rowRps[rows] = rate;
-    rowLine[rows] = i + 1;
-    rows++;
-    if ((ms as number) < minMs) [minMs, minLine] = [ms as number, i + 1];
-    if ((ms as number) > maxMs) [maxMs, maxLine] = [ms as number, i + 1];
+    if (keyOk) placeRow(model, ms as number, rate, i + 1);
   }
-  const absent = (knownModels ?? []).filter((k) => !index.has(k));
+  // A model whose every row has a bad timestamp has rows: those problems say what to fix.
+  const absent = (knownModels ?? []).filter((k) => !index.has(k) && !unplaced.has(k));
   if (absent.length > 0) {
     problems.push(
       `${file}: no rows for model${absent.length === 1 ? "" : "s"} ${absent.join(", ")}; every model needs one row per minute`,
@@ -212,7 +236,7 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
     const i = Math.round((rowMinute[r] - minMs) / 60_000);
     if (seenLine[m][i] !== 0) {
       problems.push(
-        `${file}:${rowLine[r]}: duplicate minute ${new Date(rowMinute[r]).toISOString()} for model ${models[m]} (first at line ${seenLine[m][i]})`,
+        `${file}:${rowLine[r]}: duplicate minute ${csvMinute(rowMinute[r])} for model ${models[m]} (first at line ${seenLine[m][i]})`,
       );
       continue;
     }
@@ -231,7 +255,7 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
     if (missing > rejected) {
       const gap = missing - rejected;
       problems.push(
-        `${file}: model ${name} is missing ${gap} minute${gap === 1 ? "" : "s"} (gap)${rejected > 0 ? ` besides its ${rejected} row${rejected === 1 ? "" : "s"} with a bad timestamp` : ""}, first ${new Date(minMs + first * 60_000).toISOString()}; one row per model per minute is required`,
+        `${file}: model ${name} is missing ${gap} minute${gap === 1 ? "" : "s"} (gap)${rejected > 0 ? ` besides its ${rejected} rejected row${rejected === 1 ? "" : "s"}` : ""}, first ${csvMinute(minMs + first * 60_000)}; one row per model per minute is required`,
       );
     }
   });

@@ -52,7 +52,9 @@ export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 /** Shortens a value for an error line; secrets never reach validation, so printing values is safe. */
 export function showValue(value: unknown): string {
   if (value === undefined) return "(missing)";
-  const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  // A string is cut before quoting: a line of a broken file can be millions of characters.
+  const text =
+    typeof value === "string" ? JSON.stringify(value.slice(0, 81)) : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

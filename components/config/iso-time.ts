@@ -8,6 +8,13 @@
 const ZONED =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/;
 
+/** Why a text is not a time at all (not the shape `YYYY-MM-DDTHH:MM...` with a zone). */
+export const NOT_ISO = "must be an ISO-8601 time with zone, e.g. 2026-12-12T00:00:00+08:00";
+/** Why a text of that shape without `Z` or an offset is refused. */
+export const NO_ZONE = "has no zone; add Z (UTC) or an offset such as +08:00";
+/** Earliest year accepted. */
+export const MIN_YEAR = 1970;
+
 /** A parsed time: epoch milliseconds, and whether it has a fraction of a minute. */
 export interface ZonedTime {
   readonly ms: number;
@@ -21,12 +28,11 @@ export interface ZonedTime {
  */
 export function parseZonedTime(text: string): ZonedTime | string {
   const m = ZONED.exec(text);
-  if (!m) {
-    return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)
-      ? "has no zone; add Z (UTC) or an offset such as +08:00"
-      : "must be an ISO-8601 time with zone, e.g. 2026-12-12T00:00:00+08:00";
-  }
+  if (!m) return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? NO_ZONE : NOT_ISO;
   const [year, month, day, hour, minute] = m.slice(1, 6).map(Number);
+  // Date.UTC reads years 0-99 as 1900-1999, and no traffic or sales event predates the epoch: such a
+  // year is a typo (0026 for 2026), not a time to use.
+  if (year < MIN_YEAR) return `has a year before ${MIN_YEAR}`;
   const second = m[6] === undefined ? 0 : Number(m[6]);
   const daysInMonth = month >= 1 && month <= 12 ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 0;
   if (day < 1 || day > daysInMonth) return "is not a calendar date";

@@ -90,13 +90,13 @@ describe("traffic CSV", () => {
 
   test("gaps: missing minutes are counted per model with the first one", () => {
     const msg = errorOf([...ok, "2026-12-07T00:03:00Z,a,1", "2026-12-07T00:03:00Z,b,1"]);
-    expect(msg).toContain("model a is missing 1 minute (gap), first 2026-12-07T00:02:00.000Z");
+    expect(msg).toContain("model a is missing 1 minute (gap), first 2026-12-07T00:02:00Z;");
     expect(msg).toContain("model b is missing 1 minute (gap)");
   });
 
   test("duplicate minutes name both lines", () => {
     expect(errorOf([...ok, "2026-12-07T00:01:00Z,b,22"])).toContain(
-      "t.csv:6: duplicate minute 2026-12-07T00:01:00.000Z for model b (first at line 5)",
+      "t.csv:6: duplicate minute 2026-12-07T00:01:00Z for model b (first at line 5)",
     );
   });
 
@@ -128,7 +128,7 @@ describe("traffic CSV", () => {
       ...rows.slice(3, 4),
       ...rows.slice(5),
     ]);
-    expect(more).toContain("model a is missing 1 minute (gap) besides its 1 row with a bad timestamp");
+    expect(more).toContain("model a is missing 1 minute (gap) besides its 1 rejected row");
   });
 
   test("UTC written +00:00 or without seconds, quoted cells and a spaced header are read", () => {
@@ -169,6 +169,54 @@ describe("traffic CSV", () => {
     );
     expect(msg).toContain('t.csv:6: rps "lots" is not a number');
     expect(msg).toContain("t.csv:7: 2 fields; expected 3 (timestamp,model,rps)");
+  });
+
+  test("lone-CR line endings (a spreadsheet's CSV for Macintosh) read like LF", () => {
+    const t = parseTrafficCsv([HEADER, ...ok].join("\r") + "\r", "t.csv", ["a", "b"]);
+    expect(Array.from(t.rps[1])).toEqual([20, 21]);
+  });
+
+  test("an endless line is quoted cut short, not echoed whole or crashing on its escapes", () => {
+    const header = errorOf([], ["a"]).length; // a header-only file: the short error it gives
+    for (const text of [
+      "\0".repeat(30_000_000),
+      `${HEADER}\n2026-12-07T00:00:00Z,${"x".repeat(1_000_000)},1`,
+    ]) {
+      let message = "";
+      try {
+        parseTrafficCsv(text, "t.csv", ["a"]);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(
+        /^\d problems? in traffic file t.csv:\n  - t.csv:(1: header is|2: unknown model) "/,
+      );
+      expect(message.length).toBeLessThan(header + 400);
+    }
+  });
+
+  test("a year before 1970 is refused (Date.UTC would read 0026 as 1926)", () => {
+    expect(errorOf(["0026-12-07T00:00:00Z,a,1"])).toContain(
+      't.csv:2: timestamp "0026-12-07T00:00:00Z" has a year before 1970',
+    );
+  });
+
+  test("a model whose rows all have bad timestamps is not also said to have no rows", () => {
+    const msg = errorOf([...ok.filter((r) => r.includes(",a,")), "2026-12-07T08:00:00+08:00,b,20"]);
+    expect(msg).toContain("t.csv:4: timestamp");
+    expect(msg).not.toContain("no rows");
+  });
+
+  test("a model name in capitals names the model meant, and its row is not also a gap", () => {
+    const msg = errorOf([...ok.slice(0, 3), "2026-12-07T00:01:00Z,B,21"]);
+    expect(msg).toContain('t.csv:5: unknown model "B"; model names are lower-case (b)');
+    expect(msg).not.toContain("gap");
+  });
+
+  test("a rate written with a thousands comma is one problem with a hint, not also a gap", () => {
+    const msg = errorOf([...ok.slice(0, 3), '2026-12-07T00:01:00Z,b,"1,021"']);
+    expect(msg).toMatch(/^1 problem in traffic file/);
+    expect(msg).toContain("t.csv:5: 4 fields; expected 3 (timestamp,model,rps) (a quoted rate with a comma?");
   });
 
   test("all problems are reported at once, the listing capped at 20 with a count", () => {
