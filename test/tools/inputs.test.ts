@@ -89,6 +89,29 @@ describe("output files", () => {
     );
     expect(fs.readFileSync(file, "utf8")).toBe("keep\n");
   });
+
+  test("through a symbolic link the file it points to is replaced, and the link kept", () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "real.json"), "{}\n");
+    fs.symlinkSync("real.json", path.join(dir, "link.json"));
+    writeOutputFile(path.join(dir, "link.json"), "new\n", "json");
+    expect(fs.lstatSync(path.join(dir, "link.json")).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(path.join(dir, "real.json"), "utf8")).toBe("new\n");
+    expect(fs.readdirSync(dir).sort()).toEqual(["link.json", "real.json"]);
+  });
+
+  test("a device is written in place: /dev/null takes the output and stays a device", () => {
+    expect(checkOutputFile("/dev/null", "json")).toEqual([]);
+    writeOutputFile("/dev/null", "x\n", "json");
+    expect(fs.statSync("/dev/null").isCharacterDevice()).toBe(true);
+  });
+
+  test("a folder that takes no new file is refused before any work, naming the folder", () => {
+    // /proc refuses new files even to root, whose permission checks always pass.
+    expect(errorOf(() => checkOutputFile("/proc/out.json", "json"))).toMatch(
+      /^--json \/proc\/out.json: cannot write in \/proc \(E[A-Z]+\)$/,
+    );
+  });
 });
 
 describe("model folders", () => {

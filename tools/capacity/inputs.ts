@@ -180,29 +180,62 @@ export function positiveIntFlag(value: string, flag: string, max: number): numbe
 }
 
 /**
- * Checks that `--<flag> <file>` can be written, before any work is done: not a folder, and no file
- * where a folder on its path should be. Returns the folders that must be created, top-down.
+ * Checks that `--<flag> <file>` can be written, before any work is done: not a folder, no file where
+ * a folder on its path should be, and a folder that takes a new file (tried with an empty probe
+ * file, which also catches read-only and virtual file systems a permission check passes as root).
+ * Returns the folders that must be created, top-down.
  */
 export function checkOutputFile(file: string, flag: string): string[] {
   const target = path.resolve(file);
   const fail = (why: string): never => {
     throw new InputError(`--${flag} ${file}: ${why}`);
   };
-  if (fs.existsSync(target) && !fs.statSync(target).isFile()) fail("is a folder, not a file");
-  const { missing, existing } = missingFolders(path.dirname(target));
-  if (!fs.statSync(existing).isDirectory()) fail(`${existing} is a file, so the folder cannot be created`);
-  return missing;
+  const existing = fs.existsSync(target) ? fs.statSync(target) : undefined;
+  if (existing?.isDirectory()) fail("is a folder, not a file");
+  // A device or pipe (/dev/stdout, /dev/null) is written in place, as it is.
+  if (existing && !existing.isFile()) return [];
+  const folders = missingFolders(path.dirname(target));
+  if (!fs.statSync(folders.existing).isDirectory())
+    fail(`${folders.existing} is a file, so the folder cannot be created`);
+  const probeIn = folders.missing.length > 0 ? folders.existing : path.dirname(realTarget(target));
+  const probe = path.join(probeIn, `.${path.basename(target)}.probe-${process.pid}`);
+  try {
+    fs.closeSync(fs.openSync(probe, "wx"));
+    fs.rmSync(probe);
+  } catch (err) {
+    fail(`cannot write in ${probeIn} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return folders.missing;
+}
+
+/** The file a path names, through symbolic links (the path itself when it does not exist yet). */
+function realTarget(target: string): string {
+  return fs.existsSync(target) ? fs.realpathSync(target) : target;
 }
 
 /**
- * Writes `text` to the file given by `--<flag>`, creating missing folders. The text goes to a
- * temporary file beside it that is renamed over the target, so a failed write never leaves a
- * half-written file. Every way the path can be wrong (a folder, a path through a file, a place that
- * cannot be written) is an `InputError` naming the flag.
+ * Writes `text` to the file given by `--<flag>`, creating missing folders. A regular file is written
+ * to a temporary file beside it that is renamed over it, so a failed write never leaves a
+ * half-written file; through a symbolic link, the file it points to is replaced, not the link. A
+ * device or pipe (`--json /dev/stdout`) is written directly. Every way the path can be wrong (a
+ * folder, a path through a file, a place that cannot be written) is an `InputError` naming the flag.
  */
 export function writeOutputFile(file: string, text: string, flag: string): void {
   const missing = checkOutputFile(file, flag);
-  const target = path.resolve(file);
+  const resolved = path.resolve(file);
+  const fail = (err: unknown): never => {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new InputError(`--${flag} ${file}: cannot write (${code})`);
+  };
+  if (fs.existsSync(resolved) && !fs.statSync(resolved).isFile()) {
+    try {
+      fs.writeFileSync(resolved, text);
+    } catch (err) {
+      fail(err);
+    }
+    return;
+  }
+  const target = realTarget(resolved);
   const temp = `${target}.tmp-${process.pid}`;
   try {
     createFolders(missing);
@@ -210,8 +243,7 @@ export function writeOutputFile(file: string, text: string, flag: string): void 
     fs.renameSync(temp, target);
   } catch (err) {
     fs.rmSync(temp, { force: true });
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new InputError(`--${flag} ${file}: cannot write (${code})`);
+    fail(err);
   }
 }
 
