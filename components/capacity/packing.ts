@@ -121,6 +121,18 @@ export function cheapestMix(
   if (usable.length === 0) return undefined;
   if (slots <= 0) return [];
   const biggest = Math.max(...usable.map((o) => o.slots));
+  // Some cheapest mix uses each other type fewer than `cheapest.slots` times: that many nodes of
+  // another type cost at least as much as (their slots / cheapest.slots) nodes of the type cheapest
+  // per slot, for the same slots. So all but `reserve` slots can be covered by the cheapest type up
+  // front and only the rest searched - exact, and the search stays small at any load (10 M rps would
+  // be a million slots, seconds per minute of a replay).
+  const cheapest = usable.reduce((a, o) => (o.hourly / o.slots < a.hourly / a.slots ? o : a));
+  const reserve = usable.length * cheapest.slots * biggest;
+  const bulk = slots > 2 * reserve ? Math.floor((slots - reserve) / cheapest.slots) : 0;
+  if (bulk > 0) {
+    const rest = cheapestMix(usable, slots - bulk * cheapest.slots) ?? [];
+    return [...rest, ...Array<InstanceOption>(bulk).fill(cheapest)].sort((a, b) => b.slots - a.slots);
+  }
   const limit = slots + biggest;
   const cost = new Float64Array(limit + 1).fill(Infinity);
   const pick = new Int32Array(limit + 1).fill(-1);

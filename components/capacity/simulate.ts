@@ -181,7 +181,15 @@ export function simulate(
       else if (name === "oracle") {
         const perReplica = (c: ModelCtx) =>
           options.oracleAtTarget ? c.target : c.spec.serving.rpsPerReplica;
-        runOracle(pool, models, config, traffic.minutes, acc, (c, t) => c.series[t] / perReplica(c));
+        runOracle(
+          pool,
+          models,
+          config,
+          traffic.minutes,
+          acc,
+          (c, t) => c.series[t] / perReplica(c),
+          progress,
+        );
       } else
         runAutoscaled(name === "platform", pool, models, config, traffic, acc, {
           progress,
@@ -464,6 +472,7 @@ function runOracle(
   minutes: number,
   acc: Accumulator,
   replicasWanted: (c: ModelCtx, t: number) => number,
+  progress?: (f: number) => void,
 ) {
   const options = instanceOptions(pool, config);
   const largest = Math.max(1, ...models.map((c) => c.devices));
@@ -484,6 +493,7 @@ function runOracle(
       cache.set(slots, mix);
     }
     acc.provision(t, mix.gpus, mix.hourly);
+    if (t % 1440 === 1439) progress?.((t + 1) / minutes);
   }
 }
 

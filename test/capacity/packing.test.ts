@@ -71,6 +71,44 @@ describe("packing", () => {
     );
   });
 
+  test("cheapestMix at loads far above a few nodes costs what the full search over every slot costs", () => {
+    /** Cheapest cost of at least `slots` slots, by dynamic programming over every slot count. */
+    const fullSearch = (options: InstanceOption[], slots: number) => {
+      const biggest = Math.max(...options.map((o) => o.slots));
+      const cost = new Float64Array(slots + biggest + 1).fill(Infinity);
+      cost[0] = 0;
+      for (let s = 1; s < cost.length; s++)
+        for (const o of options) if (s >= o.slots) cost[s] = Math.min(cost[s], cost[s - o.slots] + o.hourly);
+      return Math.min(...cost.subarray(slots));
+    };
+    const optionArb = fc.record({
+      type: fc.constant("t"),
+      gpus: fc.constant(1),
+      slots: fc.integer({ min: 1, max: 16 }),
+      hourly: fc.integer({ min: 1, max: 100 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(optionArb, { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 0, max: 3000 }),
+        (options, slots) => {
+          const mix = cheapestMix(options, slots)!;
+          expect(mix.reduce((a, o) => a + o.slots, 0)).toBeGreaterThanOrEqual(slots);
+          expect(mix.reduce((a, o) => a + o.hourly, 0)).toBeCloseTo(fullSearch(options, slots), 6);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    // A million slots (10 M rps) is covered, mostly by the type cheapest per slot.
+    const options: InstanceOption[] = [
+      { type: "a", gpus: 1, slots: 4, hourly: 7 },
+      { type: "b", gpus: 4, slots: 16, hourly: 25 },
+    ];
+    const mix = cheapestMix(options, 1_000_003)!;
+    expect(mix.reduce((a, o) => a + o.slots, 0)).toBe(1_000_004);
+    expect(mix.reduce((a, o) => a + o.hourly, 0)).toBe(62_500 * 25 + 7);
+  });
+
   test("a pod larger than every node type is reported, not silently dropped", () => {
     const options: InstanceOption[] = [{ type: "a", gpus: 1, slots: 4, hourly: 7 }];
     expect(cheapestMix(options, 8, 8)).toBeUndefined();
