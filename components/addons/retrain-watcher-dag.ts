@@ -22,6 +22,7 @@
  * `skip_when_already_exists`; a failed `record` lets the next minute re-plan the same run id (skipped
  * again) until the window rolls over, so at worst one extra run per failed Variable write.
  */
+import { durationSeconds } from "../config/duration";
 import type { ModelSpec } from "../config/model-schema";
 import { trainingDagId } from "../model/dag-id";
 import { RETRAIN_LABEL, retrainAlertNames } from "../model/anomaly-rules";
@@ -41,13 +42,6 @@ export interface RetrainWatcherOptions {
   readonly cooldown: string;
   /** In-cluster Prometheus base URL. */
   readonly prometheusUrl: string;
-}
-
-/** Seconds of a `90m` / `6h` duration. */
-export function durationSeconds(d: string): number {
-  const m = /^(\d+)([smh])$/.exec(d);
-  if (!m) throw new Error(`retrainCooldown must look like 90m or 6h, got ${d}`);
-  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"];
 }
 
 /** What the watcher watches: per model, its DAG id and the alerts that start it. */

@@ -4,6 +4,7 @@
  * and Karpenter disruption settings per pool. The simulator's `platform` strategy uses exactly these
  * values. Pure: no Pulumi imports.
  */
+import { durationSeconds } from "../config/duration";
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
 import { EventWindow, eventWindows, leadMinutes } from "./forecast";
@@ -423,13 +424,6 @@ export function utcOffsetMinutes(timeZone: string, atMs: number): number {
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const local = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
   return Math.round((local - Math.floor(atMs / 60_000) * 60_000) / 60_000);
-}
-
-/** Seconds of a `consolidateAfter` duration such as `30s`, `10m` or `1h`. */
-export function durationSeconds(duration: string): number {
-  const m = /^(\d+)(s|m|h)$/.exec(duration);
-  if (!m) throw new Error(`not a duration: ${duration} (expected e.g. 30s, 5m, 1h)`);
-  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"];
 }
 
 function formatNumber(x: number, digits = 2): string {

@@ -45,6 +45,7 @@
  * (whole GPUs of every node from launch to removal). An SLO-miss minute is one in which a model's
  * demand exceeds its ready replicas × rpsPerReplica. Pure: no Pulumi imports.
  */
+import { durationSeconds } from "../config/duration";
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
 import {
@@ -55,7 +56,6 @@ import {
   cronFloorAt,
   cronStartMs,
   eventBaselinesFromHistory,
-  durationSeconds,
   forecastTargetPerReplica,
   kedaTargetPerReplica,
   SCALE_DOWN_STABILIZATION_SECONDS,
