@@ -28,6 +28,8 @@ export const TRAFFIC_LOW_RATIO = 0.4;
 export const TRAFFIC_HIGH_RATIO = 3;
 /** Below this expected rate (req/s) a 2-minute rate is too noisy to judge. */
 const TRAFFIC_MIN_RPS = 0.5;
+/** How far back a model must have served traffic for missing request metrics to page. */
+const NO_DATA_LOOKBACK = "30m";
 /** Event windows are widened by this much: sale traffic ramps before the announced start and tails after. */
 const EVENT_MARGIN_SECONDS = 30 * 60;
 /** Current drift window: short enough to fire within 5 minutes of a shift. */
@@ -102,6 +104,19 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       annotations: {
         summary: `${spec.name} traffic far below what yesterday and last week predict`,
         description: `Requests/s {{ $value | humanize }} is below ${TRAFFIC_LOW_RATIO} x the expected rate.`,
+      },
+    },
+    {
+      // Every pod gone (crash loop, lost node, scraping blocked): no request series is left, so the
+      // drop rule above (and every ratio) compares nothing. No requests recorded for 2 minutes while
+      // the model served traffic in the last 30 minutes, or history expects it now, pages; a scrape
+      // gap of 3 minutes stays silent. The last-30-minutes term covers a model's first day.
+      alert: "ModelTrafficAnomaly",
+      expr: `0 * absent_over_time(${SERIES.modelRequests("2m")}${m}[2m]) and on(model) (max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > ${TRAFFIC_MIN_RPS} or ${SERIES.expectedLow}${m} > ${TRAFFIC_MIN_RPS})`,
+      labels: { ...alertLabels(spec, "page"), direction: "down", reason: "no-data" },
+      annotations: {
+        summary: `${spec.name} reports no requests at all (pods gone or not scraped) while traffic is expected`,
+        description: "No request metrics for 2 minutes: check the model's pods, their node and the scrape.",
       },
     },
     {

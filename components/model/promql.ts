@@ -3,6 +3,7 @@
  * recorded series names (one place, so a dashboard can only reference what a rule records),
  * selectors and the canary gate expressions. Pure: no Pulumi imports.
  */
+import { durationSeconds } from "../config/duration";
 import type { ModelSpec } from "../config/model-schema";
 
 /** One rule of a Prometheus rule group (promtool's rule-file format). */
@@ -117,31 +118,30 @@ export function round(x: number, digits = 10): number {
 /** Canary analysis window: `canary.analysis.intervalMinutes` capped to keep detection within 5 minutes. */
 export const CANARY_WINDOW = "5m";
 
+/** A series of one variant of the model (`variant` = stable, canary or an experiment's name). */
+function variantSeries(series: string, spec: ModelSpec, variant: string): string {
+  return selector(series, [
+    ["model", "=", spec.name],
+    ["variant", "=", variant],
+  ]);
+}
+
 /**
  * The canary's error ratio over `window` (NaN-free only when the canary has traffic). The `promote`
  * command queries exactly this expression.
  */
 export function canaryErrorRatioExpr(spec: ModelSpec, window = CANARY_WINDOW): string {
-  return selector(SERIES.variantErrorRatio(window), [
-    ["model", "=", spec.name],
-    ["variant", "=", "canary"],
-  ]);
+  return variantSeries(SERIES.variantErrorRatio(window), spec, "canary");
 }
 
 /** The stable variant's error ratio over `window`. */
 export function stableErrorRatioExpr(spec: ModelSpec, window = CANARY_WINDOW): string {
-  return selector(SERIES.variantErrorRatio(window), [
-    ["model", "=", spec.name],
-    ["variant", "=", "stable"],
-  ]);
+  return variantSeries(SERIES.variantErrorRatio(window), spec, "stable");
 }
 
 /** The canary's p99 latency in seconds over `window`. */
 export function canaryLatencyExpr(spec: ModelSpec, window = CANARY_WINDOW): string {
-  return selector(SERIES.variantLatency("p99", window), [
-    ["model", "=", spec.name],
-    ["variant", "=", "canary"],
-  ]);
+  return variantSeries(SERIES.variantLatency("p99", window), spec, "canary");
 }
 
 /** Canary p99 limit in seconds: `canary.analysis.maxLatencyP99Ms`, else the SLO. */
@@ -150,18 +150,41 @@ export function canaryLatencyLimitSeconds(spec: ModelSpec): number {
 }
 
 /**
+ * Errors a variant must have in the window before it can be judged worse than stable: one or two
+ * errors of a canary taking a few hundred requests are chance, not evidence, and would roll a
+ * release back.
+ */
+export const VARIANT_MIN_ERRORS = 3;
+
+/**
+ * Non-empty when `variant`'s error ratio over `window` exceeds `maxRatio` x stable's AND `floor`,
+ * with at least `VARIANT_MIN_ERRORS` errors in the window. `ignoring(variant)` drops the variant
+ * label, hence `and on(model)`.
+ */
+export function variantErrorDegradedExpr(
+  spec: ModelSpec,
+  variant: string,
+  maxRatio: number,
+  floor: number,
+  window = CANARY_WINDOW,
+): string {
+  const ratio = variantSeries(SERIES.variantErrorRatio(window), spec, variant);
+  const errors = variantSeries(SERIES.variantErrors(window), spec, variant);
+  return (
+    `(${ratio} > ignoring(variant) ${maxRatio} * ${stableErrorRatioExpr(spec, window)})` +
+    ` and on(model) (${ratio} > ${floor})` +
+    ` and on(model) (${errors} * ${durationSeconds(window)} >= ${VARIANT_MIN_ERRORS})`
+  );
+}
+
+/**
  * Non-empty when the canary's error ratio exceeds `maxErrorRatio` x stable's AND the SLO's error
  * budget: without the floor a single canary error against a perfect stable (0 x 1.5 = 0) would fail
- * a release. `ignoring(variant)` drops the variant label, hence `and on(model)`. Used by the
- * `ModelCanaryDegraded` alert and by `promote`.
+ * a release. Used by the `ModelCanaryDegraded` alert and by `promote`.
  */
 export function canaryErrorDegradedExpr(spec: ModelSpec, window = CANARY_WINDOW): string {
   const max = spec.canary?.analysis.maxErrorRatio ?? 1.5;
-  const canary = canaryErrorRatioExpr(spec, window);
-  return (
-    `(${canary} > ignoring(variant) ${max} * ${stableErrorRatioExpr(spec, window)})` +
-    ` and on(model) (${canary} > ${errorBudget(spec.slo.availability)})`
-  );
+  return variantErrorDegradedExpr(spec, "canary", max, errorBudget(spec.slo.availability), window);
 }
 
 /** Non-empty when the canary's p99 exceeds its limit. Used by the alert and by `promote`. */

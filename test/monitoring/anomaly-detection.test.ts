@@ -116,22 +116,32 @@ describe("anomaly detection (promtool, a day of history)", () => {
     expect(t!).toBeLessThanOrEqual(300);
   });
 
+  const traffic = new Set<string>([
+    SERIES.modelRequests("2m"),
+    SERIES.modelRequests("5m"),
+    SERIES.eventMultiplier,
+    SERIES.normalizedRequests,
+    SERIES.expectedLow,
+    SERIES.expectedHigh,
+  ]);
+  const trafficRules = (r: PromRule) => traffic.has(r.record ?? "") || r.alert === "ModelTrafficAnomaly";
+
   itPromtool("traffic down to 20% fires ModelTrafficAnomaly within 5 minutes", () => {
-    const traffic = new Set<string>([
-      SERIES.modelRequests("2m"),
-      SERIES.modelRequests("5m"),
-      SERIES.eventMultiplier,
-      SERIES.normalizedRequests,
-      SERIES.expectedLow,
-      SERIES.expectedHigh,
-    ]);
+    const t = measure("ModelTrafficAnomaly", trafficRules, /mlops_model_requests_total/, { rps: 80 });
+    rows.push(`| traffic down to 20% | ModelTrafficAnomaly | ${t ?? "not fired"} s | <= 300 s |`);
+    expect(t).toBeDefined();
+    expect(t!).toBeLessThanOrEqual(300);
+  });
+
+  itPromtool("every pod gone (no request series at all) fires ModelTrafficAnomaly within 5 minutes", () => {
     const t = measure(
       "ModelTrafficAnomaly",
-      (r) => traffic.has(r.record ?? "") || r.alert === "ModelTrafficAnomaly",
+      trafficRules,
       /mlops_model_requests_total/,
-      { rps: 80 },
+      { scrape: "gone" },
+      'reason="no-data"',
     );
-    rows.push(`| traffic down to 20% | ModelTrafficAnomaly | ${t ?? "not fired"} s | <= 300 s |`);
+    rows.push(`| pods gone (no metrics) | ModelTrafficAnomaly | ${t ?? "not fired"} s | <= 300 s |`);
     expect(t).toBeDefined();
     expect(t!).toBeLessThanOrEqual(300);
   });

@@ -14,6 +14,7 @@ import {
   canaryLatencyDegradedExpr,
   errorBudget,
 } from "../../components/model/promql";
+import type { ModelSpec } from "../../components/config/model-schema";
 import { ROOT } from "../helpers/program";
 import { fixtureModels, modelsFor, stackConfig } from "./fixtures";
 import { Firing, Params, UNIFORM, firingAlerts, modelSeries } from "./scenario";
@@ -42,6 +43,7 @@ const ALL_ALERTS = [
   "ModelFeatureDrift",
   "ModelQualityDrop",
   "ModelCanaryDegraded",
+  "ModelExperimentDegraded",
 ];
 const NORMAL: Params = {
   rps: 400,
@@ -55,17 +57,22 @@ const NORMAL: Params = {
 };
 const measured: { scenario: string; alert: string; seconds: number | undefined; target: number }[] = [];
 
-/** Runs homepage-feed through NORMAL then `after` from the onset; returns firings relative to onset. */
-function runScenario(after: Partial<Params>): Firing[] {
+/**
+ * Runs homepage-feed (or `spec`) through NORMAL, then from the onset `after`; as a function, `after`
+ * gives what differs from NORMAL at every step (negative before the onset). Returns firings relative
+ * to the onset.
+ */
+function runScenario(
+  after: Partial<Params> | ((sinceOnset: number) => Partial<Params>),
+  spec: ModelSpec = fixtureModels("prod").find((m) => m.name === "homepage-feed")!,
+): Firing[] {
   const cfg = stackConfig("prod");
-  const spec = fixtureModels("prod").find((m) => m.name === "homepage-feed")!;
   const steps = ONSET_STEP + 26;
-  const series = modelSeries(spec.name, steps, STEP, (s) =>
-    s < ONSET_STEP ? NORMAL : { ...NORMAL, ...after },
-  );
+  const change = typeof after === "function" ? after : (k: number) => (k < 0 ? {} : after);
+  const series = modelSeries(spec.name, steps, STEP, (s) => ({ ...NORMAL, ...change(s - ONSET_STEP) }));
   const times = Array.from({ length: 26 }, (_, k) => (ONSET_STEP - 4 + k) * STEP);
   return firingAlerts({
-    ruleFiles: { "homepage-feed.yaml": modelRules(spec, cfg) },
+    ruleFiles: { [`${spec.name}.yaml`]: modelRules(spec, cfg) },
     series,
     intervalSeconds: STEP,
     alertnames: ALL_ALERTS,
@@ -207,6 +214,60 @@ describe("model rules", () => {
     expect(t).toBeDefined();
     expect(t!).toBeLessThanOrEqual(300);
     expect(detection(f, "ModelErrorBudgetBurn")).toBeUndefined();
+  });
+
+  itPromtool("every pod gone (the series vanish) pages ModelTrafficAnomaly within 5 minutes", () => {
+    const f = runScenario({ scrape: "gone" });
+    const t = detection(f, "ModelTrafficAnomaly", 'reason="no-data"');
+    measured.push({
+      scenario: "pods gone (no metrics)",
+      alert: "ModelTrafficAnomaly",
+      seconds: t,
+      target: 300,
+    });
+    expect(t).toBeDefined();
+    expect(t!).toBeLessThanOrEqual(300);
+  });
+
+  itPromtool("a scrape gap of 3 minutes pages nothing", () => {
+    expect(runScenario((k) => (k >= 0 && k < 12 ? { scrape: "gap" } : {}))).toEqual([]);
+  });
+
+  itPromtool("a slow tail (1.5% of requests at 100 ms, p99 above the SLO) pages within 5 minutes", () => {
+    const f = runScenario({ slow: { share: 0.015, latency: 0.1 } });
+    const t = detection(f, "ModelLatencyHigh");
+    measured.push({ scenario: "1.5% of requests slow", alert: "ModelLatencyHigh", seconds: t, target: 300 });
+    expect(t).toBeDefined();
+    expect(t!).toBeLessThanOrEqual(300);
+  });
+
+  itPromtool("an experiment on 2% of traffic failing every request pages within 5 minutes", () => {
+    const base = fixtureModels("prod").find((m) => m.name === "homepage-feed")!;
+    const spec: ModelSpec = {
+      ...base,
+      experiments: [{ name: "exp-b", modelUri: "s3://<artifacts>/homepage-feed/b", weight: 2 }],
+    };
+    const healthy = { name: "exp-b", share: 0.02, errorRatio: 0.0002 };
+    const before = runScenario({ experiment: healthy }, spec);
+    expect(before).toEqual([]);
+    const f = runScenario({ experiment: { ...healthy, errorRatio: 1 } }, spec);
+    const t = detection(f, "ModelExperimentDegraded", 'variant="exp-b"');
+    measured.push({
+      scenario: "experiment (2%) failing",
+      alert: "ModelExperimentDegraded",
+      seconds: t,
+      target: 300,
+    });
+    expect(t).toBeDefined();
+    expect(t!).toBeLessThanOrEqual(300);
+    // The model-wide burn pairs see only 2% errors: the experiment's own alert is what pages.
+    expect(f.find((x) => x.alertname === "ModelExperimentDegraded")!.labels).toContain('severity="page"');
+  });
+
+  itPromtool("one error of a low-traffic canary is not taken for a degraded canary", () => {
+    // 100 rps all along, canary at 1%: 15 canary requests per step, one of them failing once.
+    const f = runScenario((k) => ({ rps: 100, canaryShare: 0.01, canaryErrorRatio: k === 0 ? 1 / 15 : 0 }));
+    expect(detection(f, "ModelCanaryDegraded")).toBeUndefined();
   });
 
   afterAll(() => {

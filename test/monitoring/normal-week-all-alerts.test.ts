@@ -49,10 +49,16 @@ function hasPromtool(): boolean {
 }
 const itPromtool = hasPromtool() ? test : test.skip;
 
-const spec: ModelSpec = modelsFor("prod").find((m) => m.name === "homepage-feed")!;
+const homepage: ModelSpec = modelsFor("prod").find((m) => m.name === "homepage-feed")!;
+/** The committed spec plus a 5% A/B experiment, so the experiment's alerts run too. */
+const spec: ModelSpec = {
+  ...homepage,
+  experiments: [{ name: "exp-b", modelUri: "s3://<artifacts>/homepage-feed/b", weight: 5 }],
+};
 const canaryShare = (spec.canary?.trafficPercent ?? 0) / 100;
+const experimentShares = spec.experiments.map((e) => ({ name: e.name, share: (e.weight ?? 0) / 100 }));
 const healthy = (m: number): ModelMinute =>
-  healthyMinute(m, weekRps(m), spec.monitoring.features, canaryShare);
+  healthyMinute(m, weekRps(m), spec.monitoring.features, canaryShare, experimentShares);
 
 const DAY = 1440;
 const SEGMENTS: Segment[] = [
@@ -108,7 +114,8 @@ describe("a normal week raises no model alert at all", () => {
         if (drift >= 0.01) problems.push(`${at}: prediction PSI ${drift} within an hour`);
         if (v.ctr <= 0.045) problems.push(`${at}: CTR ${v.ctr}`);
       }
-      const share = now.variants.canary.rps / (now.variants.stable.rps + now.variants.canary.rps);
+      const total = Object.values(now.variants).reduce((a, v) => a + v.rps, 0);
+      const share = now.variants.canary.rps / total;
       if (Math.abs(share - canaryShare) > 1e-9) problems.push(`canary share ${share} at minute ${m}`);
     }
     expect(problems).toEqual([]);

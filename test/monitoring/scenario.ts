@@ -26,6 +26,15 @@ export interface Params {
   readonly features: Readonly<Record<string, readonly number[]>>;
   /** Click-through rate. */
   readonly ctr: number;
+  /** A share of every variant's requests that takes `latency` seconds instead (a slow tail). */
+  readonly slow?: { readonly share: number; readonly latency: number };
+  /** An A/B experiment variant taking `share` of the traffic (from stable) at its own error ratio. */
+  readonly experiment?: { readonly name: string; readonly share: number; readonly errorRatio: number };
+  /**
+   * How the step is scraped: `gap` - not scraped (the counters go on counting in the server);
+   * `gone` - the pods are gone: a staleness marker, then no samples.
+   */
+  readonly scrape?: "gap" | "gone";
 }
 
 /** Latency buckets the synthetic model exports (seconds). */
@@ -50,27 +59,44 @@ export function tilted(k: number): number[] {
   return w.map((x) => x / sum);
 }
 
-/** Compresses per-step increments into promtool's `start+incxN` notation. */
-export function counterNotation(increments: readonly number[]): string {
-  const parts: string[] = [];
+/**
+ * Increments on a 1/1024 grid: their sums, and promtool's `a+bxn` expansion of them, are exact in
+ * binary floating point, so a run never reads back a hair lower than the one before (which
+ * Prometheus would take for a counter reset and a burst of traffic).
+ */
+function exact(x: number): number {
+  return Math.round(x * 1024) / 1024;
+}
+
+/**
+ * Compresses per-step increments into promtool's `start+incxN` notation. A step marked `_` in
+ * `omitted` is not scraped (the counter still grows), `stale` writes a staleness marker.
+ */
+export function counterNotation(
+  increments: readonly number[],
+  omitted: readonly ("_" | "stale" | undefined)[] = [],
+): string {
+  const parts: string[] = ["0"];
   let value = 0;
   let i = 0;
-  parts.push("0");
   while (i < increments.length) {
     let j = i;
-    while (j + 1 < increments.length && increments[j + 1] === increments[i]) j++;
-    const inc = increments[i];
+    if (omitted[i]) {
+      if (omitted[i] === "_") while (j + 1 < increments.length && omitted[j + 1] === "_") j++;
+      for (let k = i; k <= j; k++) value += exact(increments[k]);
+      parts.push(omitted[i] === "stale" ? "stale" : `_x${j - i + 1}`);
+      i = j + 1;
+      continue;
+    }
+    const inc = exact(increments[i]);
+    while (j + 1 < increments.length && !omitted[j + 1] && exact(increments[j + 1]) === inc) j++;
     const n = j - i + 1;
     const start = value + inc;
-    parts.push(n === 1 ? fmt(start) : `${fmt(start)}+${fmt(inc)}x${n - 1}`);
+    parts.push(n === 1 ? String(start) : `${start}+${inc}x${n - 1}`);
     value += inc * n;
     i = j + 1;
   }
   return parts.join(" ");
-}
-
-function fmt(x: number): string {
-  return String(Number(x.toPrecision(12)));
 }
 
 /** Input series of one model for `steps` steps of `stepSeconds`. */
@@ -86,11 +112,17 @@ export function modelSeries(
     if (!arr) out.set(series, (arr = new Array<number>(steps).fill(0)));
     arr[step] += inc;
   };
+  const omitted: ("_" | "stale" | undefined)[] = [];
   for (let s = 0; s < steps; s++) {
     const p = at(s);
+    omitted[s] =
+      p.scrape === "gap" ? "_" : p.scrape === "gone" ? (omitted[s - 1] ? "_" : "stale") : undefined;
     const total = p.rps * stepSeconds;
-    const variants: [string, number, number][] = [["stable", total * (1 - p.canaryShare), p.errorRatio]];
+    const stableShare = 1 - p.canaryShare - (p.experiment?.share ?? 0);
+    const variants: [string, number, number][] = [["stable", total * stableShare, p.errorRatio]];
     if (p.canaryShare > 0) variants.push(["canary", total * p.canaryShare, p.canaryErrorRatio]);
+    if (p.experiment) variants.push([p.experiment.name, total * p.experiment.share, p.experiment.errorRatio]);
+    const slow = p.slow?.share ?? 0;
     for (const [variant, n, er] of variants) {
       const l = `model="${model}",variant="${variant}"`;
       add(`mlops_model_requests_total{${l},outcome="success"}`, s, n * (1 - er));
@@ -99,7 +131,7 @@ export function modelSeries(
         add(
           `mlops_model_request_duration_seconds_bucket{${l},le="${le === Infinity ? "+Inf" : le}"}`,
           s,
-          p.latency <= le ? n : 0,
+          (p.latency <= le ? n * (1 - slow) : 0) + (p.slow && p.slow.latency <= le ? n * slow : 0),
         );
       add(`mlops_model_request_duration_seconds_count{${l}}`, s, n);
       add(`mlops_model_impressions_total{${l}}`, s, n);
@@ -123,7 +155,7 @@ export function modelSeries(
     for (const [f, dist] of Object.entries(p.features))
       histogram("mlops_model_feature", `model="${model}",feature="${f}"`, total, dist);
   }
-  return [...out.entries()].map(([series, inc]) => ({ series, values: counterNotation(inc) }));
+  return [...out.entries()].map(([series, inc]) => ({ series, values: counterNotation(inc, omitted) }));
 }
 
 /** Go-style duration promtool accepts, e.g. 1d0h2m15s -> "26h2m15s". */

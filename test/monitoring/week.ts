@@ -65,13 +65,15 @@ function featureShape(index: number): number[] {
 /**
  * A healthy minute: error ratio 0.01-0.035% (more at busy hours), latency mostly under 25 ms with a
  * little more tail at busy hours, CTR 5% +- 0.3 points over the day, prediction scores skewed low
- * with a slow diurnal tilt, features fixed. The canary (`canaryShare`) is as healthy as stable.
+ * with a slow diurnal tilt, features fixed. The canary (`canaryShare`) and the experiments are as
+ * healthy as stable.
  */
 export function healthyMinute(
   minute: number,
   rps: number,
   features: readonly string[],
   canaryShare: number,
+  experiments: readonly { readonly name: string; readonly share: number }[] = [],
 ): ModelMinute {
   const load = (diurnal(minute) - 1) / 4; // 0 at the trough, 1 at the peak
   const variant = (share: number, errorScale: number): VariantMinute => ({
@@ -83,8 +85,10 @@ export function healthyMinute(
     ctr: 0.05 + 0.003 * Math.sin((2 * Math.PI * (minute % 1440)) / 1440),
     prediction: tilted(-0.25 + 0.05 * load),
   });
-  const variants: Record<string, VariantMinute> = { stable: variant(1 - canaryShare, 1) };
+  const stableShare = 1 - canaryShare - experiments.reduce((a, e) => a + e.share, 0);
+  const variants: Record<string, VariantMinute> = { stable: variant(stableShare, 1) };
   if (canaryShare > 0) variants.canary = variant(canaryShare, 1.2);
+  for (const e of experiments) variants[e.name] = variant(e.share, 1.1);
   return {
     variants,
     features: Object.fromEntries(features.map((f, i) => [f, featureShape(i)])),
