@@ -65,9 +65,9 @@ export function isValidCron(expr: string): boolean {
 
 /**
  * CPU in cores (`2`, `0.5`) or millicores (`500m`); memory in bytes with a binary (`Ki`..`Ti`) or
- * decimal (`k`, `M`, `G`, `T`) suffix. Both must be above zero (a malformed value, NaN, gets only the
- * format's message). Kubernetes also takes `500m` of
- * memory, but that is half a byte - always a slip for `500Mi` - so it is refused here.
+ * decimal (`k`, `M`, `G`, `T`) suffix. Both must be above zero (a malformed value, NaN, gets only
+ * the format's message). Kubernetes also takes `500m` of memory, but that is half a byte - always a
+ * slip for `500Mi` - so it is refused here.
  */
 const cpuQuantity = z
   .string()
@@ -587,8 +587,7 @@ export function parseQuantity(q: string, kind: "cpu" | "memory"): number {
   if (!m) return Number.NaN;
   const n = Number(m[1]);
   if (kind === "cpu") return m[2] === "m" ? n / 1000 : m[2] === "" ? n : Number.NaN;
-  const bytes = MEMORY_UNITS[m[2]];
-  return bytes === undefined ? Number.NaN : (n * bytes) / 2 ** 30;
+  return Object.hasOwn(MEMORY_UNITS, m[2]) ? (n * MEMORY_UNITS[m[2]]) / 2 ** 30 : Number.NaN;
 }
 
 /**
