@@ -52,6 +52,17 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// A check that needs a cloud answer (the region's zones) fails inside an Output, where no caller can
+// catch it: its message is the problem, and a stack trace would point at the SDK, not the input.
+process.on("unhandledRejection", (err: unknown) => {
+  const message = (err instanceof Error ? err.message : String(err)).replace(
+    /^error serializing property "[^"]*": /,
+    "",
+  );
+  process.stderr.write(`plan: ${message}\nplan: nothing written; the previous output folder is unchanged\n`);
+  process.exit(1);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -7,8 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ClusterContext } from "../cluster/cluster-context";
-import { ConfigValidationError } from "../config/errors";
-import { CONFIG_NAMESPACE, StackConfig } from "../config/stack-schema";
+import { StackConfig } from "../config/stack-schema";
 import { AIRFLOW_DAG_LABEL, NAMESPACES } from "./addons-context";
 import {
   AIRFLOW_DAGS_FOLDER,
@@ -60,19 +59,6 @@ export interface AirflowResources {
 
 /** Creates namespace, database, keys, RBAC, pod roles and Helm release as children of `parent`. */
 export function createAirflow(name: string, args: AirflowArgs, parent: pulumi.Resource): AirflowResources {
-  if (args.config.addons.airflow.dagsGitRepo !== undefined) {
-    // Silently ignoring it would leave a team wondering why their DAGs never appear.
-    throw new ConfigValidationError([
-      {
-        file: `Pulumi.${pulumi.getStack()}.yaml`,
-        path: `${CONFIG_NAMESPACE}:addons.airflow.dagsGitRepo`,
-        value: args.config.addons.airflow.dagsGitRepo,
-        reason:
-          "git-sync DAG delivery is not supported yet; DAGs come from ConfigMaps labelled " +
-          `${AIRFLOW_DAG_LABEL.key}=${AIRFLOW_DAG_LABEL.value} in the airflow namespace. Remove the key.`,
-      },
-    ]);
-  }
   const k8sOpts = { parent, provider: args.cluster.kubeProvider };
   const namespace = createNamespace(`${name}-ns`, NAMESPACES.airflow, k8sOpts);
   const ns = namespace.metadata.name;

@@ -77,7 +77,7 @@ export function createVpc(
     azs.names.apply((names) => {
       if (names.length <= i) {
         throw new Error(
-          `cluster.availabilityZones is ${args.availabilityZones} but the region has only ${names.length} standard zones`,
+          `mlops-platform:cluster.availabilityZones is ${args.availabilityZones}, but the region has only ${names.length} standard zones: lower it to ${names.length} or less`,
         );
       }
       return names[i];

@@ -7,7 +7,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { ConfigValidationError, Problem } from "./errors";
-import { ModelSpec, SpecSource, validateModelSpecs } from "./model-schema";
+import { editDistance, ModelSpec, SpecSource, validateModelSpecs } from "./model-schema";
 import { CONFIG_NAMESPACE, StackConfig, validateStackConfig } from "./stack-schema";
 import { decodeConfigValue } from "./config-value";
 import {
@@ -45,9 +45,17 @@ export function loadPlatformInputs(projectRoot: string): PlatformInputs {
   const project = pulumi.getProject();
   const stackFile = `Pulumi.${stack}.yaml`;
   const raw = rawStackConfig();
-  const config = validateStackConfig(raw, stackFile);
+  const misspelt = misspeltNamespaceProblems(stackFile);
+  let config: StackConfig;
+  try {
+    config = validateStackConfig(raw, stackFile);
+  } catch (err) {
+    if (!(err instanceof ConfigValidationError)) throw err;
+    throw new ConfigValidationError([...misspelt, ...err.problems]);
+  }
   const modelsDir = process.env[MODELS_DIR_ENV] ?? path.join(projectRoot, "models");
   const { sources, problems } = readModelSources(modelsDir);
+  problems.unshift(...misspelt);
   let models: ModelSpec[] = [];
   try {
     models = validateModelSpecs(sources, stack, config, knownStacks(projectRoot, modelsDir));
@@ -71,6 +79,25 @@ export function loadPlatformInputs(projectRoot: string): PlatformInputs {
   models = models.map((m) => applyCanaryTraffic(m, config.canaryTraffic[m.name]));
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   return { project, stack, config, models, history, secret: (key) => cfg.requireSecret(key) };
+}
+
+/**
+ * Keys whose namespace is a slip of the project's (`mlops-platfrom:events`, `mlops_platform:x`):
+ * nothing reads them, so the setting would silently not apply.
+ */
+function misspeltNamespaceProblems(file: string): Problem[] {
+  return Object.keys(pulumi.runtime.allConfig())
+    .filter((key) => {
+      const [ns] = splitKey(key);
+      return (
+        ns !== CONFIG_NAMESPACE && editDistance(ns.toLowerCase().replace(/_/g, "-"), CONFIG_NAMESPACE) <= 2
+      );
+    })
+    .map((key) => ({
+      file,
+      path: key,
+      reason: `namespace is not ${CONFIG_NAMESPACE}, so nothing reads this key; write ${CONFIG_NAMESPACE}:${splitKey(key)[1]}`,
+    }));
 }
 
 /** The declared traffic history, or a problem naming the key and the file's own problems. */

@@ -7,6 +7,8 @@ import { z } from "zod";
 import { GPU_INSTANCE_TYPES, gpuInstanceType, supportsMigProfile } from "../capacity/instance-catalog";
 import { ConfigValidationError, Problem, problemsBeyondSchema, strictObject, zodProblems } from "./errors";
 import { parseZonedTime } from "./iso-time";
+import { subnetCidrs } from "../cluster/subnet-cidrs";
+import { AIRFLOW_DAG_LABEL } from "../addons/addons-context";
 
 /** The Pulumi config namespace of this project. */
 export const CONFIG_NAMESPACE = "mlops-platform";
@@ -30,14 +32,38 @@ export function isCidr(value: string): boolean {
   return octets.every((o) => o <= 255) && Number(m[5]) <= 32;
 }
 
-const timeZone = z.string().refine((tz) => {
+// Canonical IANA names only: Node also takes `asia/shanghai` and abbreviations (`CST`, which it
+// reads as America/Chicago), but Airflow's pendulum and KEDA's Go time zone database do not.
+const timeZone = z.string().superRefine((tz, ctx) => {
+  let canonical: string | undefined;
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
+    canonical = new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    canonical = undefined;
   }
-}, "must be an IANA time zone such as Asia/Shanghai");
+  // Area/Location with capitalised parts (or UTC): Intl's own canonical form is not the test, as it
+  // folds valid links (America/Argentina/Buenos_Aires reads as America/Buenos_Aires).
+  if (canonical === undefined || !/^([A-Z][A-Za-z_]*(\/[A-Z][A-Za-z0-9_+-]*)+|UTC)$/.test(tz))
+    ctx.addIssue({
+      code: "custom",
+      message:
+        canonical && canonical !== tz && canonical.includes("/")
+          ? `must be a canonical IANA time zone such as Asia/Shanghai (this reads as ${canonical})`
+          : "must be a canonical IANA time zone such as Asia/Shanghai (Area/City, or UTC)",
+    });
+});
+
+/**
+ * Name of a secret stack config key (`pulumi config set --secret <name> <value>`). A URL here would
+ * be the secret itself, in plain text in the stack file and in the plan's output.
+ */
+export const SECRET_KEY_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const secretKeyName = z
+  .string()
+  .regex(
+    SECRET_KEY_NAME,
+    "must be the name of a secret config key (letters, digits, - and _), not the value: store the value with pulumi config set --secret <name> <value>",
+  );
 
 const sharing = z.discriminatedUnion("mode", [
   strictObject({ mode: z.literal("none") }),
@@ -72,7 +98,7 @@ const gpuPool = strictObject({
 
 const existingCluster = strictObject({
   /** Name of the secret stack config key that holds the kubeconfig (set with `pulumi config set --secret`). */
-  kubeconfigSecret: z.string().default("kubeconfig"),
+  kubeconfigSecret: secretKeyName.default("kubeconfig"),
   /** Name of the existing EKS cluster: pod-scoped IAM roles are bound to it through EKS Pod Identity. */
   clusterName: z.string().min(1),
   /** VPC of the existing cluster: the MLflow and Airflow databases are placed in it. */
@@ -139,8 +165,17 @@ const addons = strictObject({
   mlflow: strictObject({ database: addonDatabase.default(dbDefaults) }).default({ database: dbDefaults }),
   airflow: strictObject({
     database: addonDatabase.default(dbDefaults),
-    /** Git repository the DAG git-sync sidecar pulls from; absent = DAGs only from the ConfigMap the model stacks write. */
-    dagsGitRepo: z.string().optional(),
+    /**
+     * Reserved for git-sync DAG delivery, which is not supported yet: refused here (a team would wonder
+     * why their DAGs never appear), before any resource is declared.
+     */
+    dagsGitRepo: z
+      .unknown()
+      .refine(
+        (v) => v === undefined,
+        `git-sync DAG delivery is not supported yet; DAGs come from ConfigMaps labelled ${AIRFLOW_DAG_LABEL.key}=${AIRFLOW_DAG_LABEL.value} in the airflow namespace. Remove the key.`,
+      )
+      .optional(),
   }).default({ database: dbDefaults }),
   kubeflowPipelines: strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
 }).default({
@@ -178,7 +213,7 @@ const event = strictObject({
 const receiver = strictObject({
   kind: z.enum(["webhook", "wechat", "dingtalk", "email"]),
   /** Secret stack config key holding the webhook URL (webhook, wechat, dingtalk). */
-  urlSecret: z.string().optional(),
+  urlSecret: secretKeyName.optional(),
   /** Address for e-mail receivers. */
   to: z.string().email().optional(),
 });
@@ -188,7 +223,16 @@ const alerting = strictObject({
   platformTeam: dnsLabel.default("ml-platform"),
   /** Receivers per team name. */
   receivers: z.record(z.string(), receiver).default({}),
-  email: strictObject({ smarthost: z.string(), from: z.string().email() }).optional(),
+  email: strictObject({
+    // Alertmanager needs host:port, and credentials here would be written to its config in plain text.
+    smarthost: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9.-]+:\d{1,5}$/,
+        "must be host:port such as smtp.example.com:587, without credentials",
+      ),
+    from: z.string().email(),
+  }).optional(),
   /** Minimum time between two retraining runs that alerts start for one model. */
   retrainCooldown: z
     .string()
@@ -249,6 +293,25 @@ export type SalesEvent = StackConfig["events"][number];
  * config with defaults, or throws one `ConfigValidationError` listing every problem.
  */
 export function validateStackConfig(raw: Record<string, unknown>, file: string): StackConfig {
+  try {
+    return validateStackConfigValues(raw, file);
+  } catch (err) {
+    if (!(err instanceof ConfigValidationError)) throw err;
+    throw new ConfigValidationError(err.problems.map(withoutCredentials));
+  }
+}
+
+/** Fields whose rejected value may be a credential (a webhook URL, a token in a git URL, SMTP auth). */
+const CREDENTIAL_PATHS = /(urlSecret|kubeconfigSecret|dagsGitRepo|smarthost)$/;
+
+/** A problem about a field that may hold a credential, without its value (it reaches CI logs). */
+function withoutCredentials(p: Problem): Problem {
+  if (!("value" in p) || !CREDENTIAL_PATHS.test(p.path)) return p;
+  const { value: _hidden, ...rest } = p;
+  return { ...rest, reason: `${p.reason} (value not shown: it may hold a credential)` };
+}
+
+function validateStackConfigValues(raw: Record<string, unknown>, file: string): StackConfig {
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const prefix = `${CONFIG_NAMESPACE}:`;
@@ -333,7 +396,17 @@ export function crossFieldProblems(cfg: StackConfig, file: string): Problem[] {
       }
     });
   });
+  const eventNames = new Set<string>();
   cfg.events.forEach((e, i) => {
+    // Each event is a KEDA trigger named after it, and trigger names must be unique per ScaledObject.
+    if (eventNames.has(e.name))
+      problems.push({
+        file,
+        path: at(`events[${i}].name`),
+        value: e.name,
+        reason: "duplicate event name; event names must be unique",
+      });
+    eventNames.add(e.name);
     if (Date.parse(e.end) <= Date.parse(e.start)) {
       problems.push({
         file,
@@ -378,8 +451,36 @@ export function crossFieldProblems(cfg: StackConfig, file: string): Problem[] {
       reason: "the API endpoint must not be open to the internet; list your office/VPN CIDRs",
     });
   }
+  const teams = Object.keys(cfg.alerting.receivers);
+  if (teams.length > 0 && !teams.includes(cfg.alerting.platformTeam))
+    problems.push({
+      file,
+      path: at("alerting.platformTeam"),
+      value: cfg.alerting.platformTeam,
+      reason: `has no receiver: platform alerts and every team without its own receiver would go nowhere; receivers: ${teams.join(", ")}`,
+    });
+  if (cfg.cluster.mode === "eks") {
+    try {
+      subnetCidrs(cfg.cluster.vpcCidr, cfg.cluster.availabilityZones);
+    } catch (err) {
+      problems.push({
+        file,
+        path: at("cluster.vpcCidr"),
+        value: cfg.cluster.vpcCidr,
+        reason: (err as Error).message.replace(/^vpcCidr "[^"]*":? ?/, ""),
+      });
+    }
+  }
   Object.entries(cfg.alerting.receivers).forEach(([team, r]) => {
     const p = at(`alerting.receivers.${team}`);
+    // A team is a label value and a Secret data key (`<team>-url`): a DNS label, like a spec's `team`.
+    if (!dnsLabel.safeParse(team).success)
+      problems.push({
+        file,
+        path: p,
+        reason:
+          "a team name must be a DNS-1123 label: lower-case letters, digits and '-', as in the model specs",
+      });
     if (r.kind === "email" && !r.to)
       problems.push({ file, path: `${p}.to`, reason: "e-mail receivers need `to`" });
     if (r.kind === "email" && !cfg.alerting.email)

@@ -195,6 +195,70 @@ describe("stack config", () => {
   });
 });
 
+describe("values the platform's consumers would refuse, and credentials in the stack file", () => {
+  test("a time zone must be a canonical IANA name: Airflow and KEDA do not read asia/shanghai or CST", () => {
+    for (const [tz, reads] of [
+      ["asia/shanghai", "Asia/Shanghai"],
+      ["CST", undefined],
+    ] as const) {
+      const raw = stackValues("staging");
+      raw.timeZone = tz;
+      const msg = problemsOf(raw);
+      expect(msg).toContain(`mlops-platform:timeZone = "${tz}": must be a canonical IANA time zone`);
+      if (reads) expect(msg).toContain(`(this reads as ${reads})`);
+    }
+    for (const tz of ["Asia/Shanghai", "UTC", "America/Argentina/Buenos_Aires"]) {
+      const raw = stackValues("staging");
+      raw.timeZone = tz;
+      expect(validateStackConfig(raw, "Pulumi.test.yaml").timeZone).toBe(tz);
+    }
+  });
+
+  test("a webhook URL, a token in a git URL or SMTP credentials are refused without being printed", () => {
+    const raw = stackValues("staging");
+    raw.alerting.receivers["ml-platform"].urlSecret = "https://hooks.example.com/services/T0/B0/secretTOKEN";
+    raw.addons.airflow = {
+      ...raw.addons.airflow,
+      dagsGitRepo: "https://oauth2:ghp_secretTOKEN@github.com/a/b.git",
+    };
+    raw.alerting.email = { smarthost: "alerts:secretTOKEN@smtp.example.com:587", from: "alerts@example.com" };
+    const msg = problemsOf(raw);
+    expect(msg).not.toContain("secretTOKEN");
+    expect(msg).toContain(
+      "mlops-platform:alerting.receivers.ml-platform.urlSecret: must be the name of a secret config key",
+    );
+    expect(msg).toContain(
+      "mlops-platform:addons.airflow.dagsGitRepo: git-sync DAG delivery is not supported yet",
+    );
+    expect(msg).toContain("mlops-platform:alerting.email.smarthost: must be host:port");
+    expect(msg).toMatch(/^3 configuration problems/);
+  });
+
+  test("duplicate event names (one KEDA trigger name each) and a platform team without a receiver", () => {
+    const raw = stackValues("prod");
+    raw.events[1].name = raw.events[0].name;
+    raw.alerting.platformTeam = "mlplatform";
+    raw.alerting.receivers["Cart Team/ops"] = { kind: "webhook", urlSecret: "alertCart" };
+    const msg = problemsOf(raw);
+    expect(msg).toContain(`mlops-platform:events[1].name = "${raw.events[0].name}": duplicate event name`);
+    expect(msg).toContain('mlops-platform:alerting.platformTeam = "mlplatform": has no receiver');
+    expect(msg).toContain(
+      "mlops-platform:alerting.receivers.Cart Team/ops: a team name must be a DNS-1123 label",
+    );
+  });
+
+  test("a VPC the subnet layout cannot cut is a configuration problem, not a crash at plan time", () => {
+    for (const [cidr, reason] of [
+      ["10.50.0.0/24", "prefix /24 is not supported"],
+      ["10.50.1.0/16", "has host bits set; did you mean 10.50.0.0/16?"],
+    ]) {
+      const raw = stackValues("staging");
+      raw.cluster.vpcCidr = cidr;
+      expect(problemsOf(raw)).toContain(`mlops-platform:cluster.vpcCidr = "${cidr}": ${reason}`);
+    }
+  });
+});
+
 describe("Pulumi.yaml's config block and the stack files agree", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const YAML = require("yaml") as typeof import("yaml");

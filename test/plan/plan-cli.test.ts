@@ -240,6 +240,46 @@ describe("plan failures", () => {
     expect(fs.readFileSync(path.join(out, "plan.json"), "utf8")).toBe('{"previous":true}');
   }, 120_000);
 
+  /** A project root holding one stack file: staging's, edited. */
+  function stackRoot(name: string, edit: (yaml: string) => string): string {
+    const root = fs.mkdtempSync(path.join(TMP, `${name}-`));
+    const staging = fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.staging.yaml"), "utf8");
+    fs.writeFileSync(path.join(root, "Pulumi.staging.yaml"), edit(staging));
+    return root;
+  }
+
+  it("refuses a key whose namespace is misspelt (it would silently not apply)", () => {
+    const root = stackRoot("namespace", (y) => `${y}  mlops-platfrom:events: []\n`);
+    const r = plan(["--stack", "staging", "--project-root", root, "--models", FIXTURE_MODELS]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      "Pulumi.staging.yaml: mlops-platfrom:events: namespace is not mlops-platform, so nothing reads this key",
+    );
+  }, 120_000);
+
+  it("lists every YAML problem of the stack file at once, in its own words", () => {
+    const root = stackRoot(
+      "yaml",
+      (y) =>
+        `${y.replace("monthlyGpuCost: 40000", "monthlyGpuCost: 40000\n    monthlyGpuCost: 5")}---\nx: 1\n`,
+    );
+    const r = plan(["--stack", "staging", "--project-root", root, "--models", FIXTURE_MODELS]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("Pulumi.staging.yaml: 2 YAML problems:");
+    expect(r.stderr).toContain("Map keys must be unique");
+    expect(r.stderr).toContain("holds more than one YAML document (---)");
+  }, 120_000);
+
+  it("more zones than the region has is one line naming the key, not a stack trace", () => {
+    const root = stackRoot("zones", (y) => y.replace("availabilityZones: 2", "availabilityZones: 4"));
+    const r = plan(["--stack", "staging", "--project-root", root, "--models", FIXTURE_MODELS]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      "plan: mlops-platform:cluster.availabilityZones is 4, but the region has only 3",
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
   it("exits 1 on an unknown stack and names the stacks that exist", () => {
     const r = plan(["--stack", "nope"]);
     expect(r.status).toBe(1);

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { projectStacks } from "../../components/config/load";
+import { SECRET_KEY_NAME } from "../../components/config/stack-schema";
 
 /** Config ready for `pulumi.runtime.setAllConfig`, plus what was filled in offline. */
 export interface OfflineStackConfig {
@@ -33,10 +34,13 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
       `unknown stack "${stack}": ${path.basename(file)} not found; stacks here: ${known.join(", ") || "none"}`,
     );
   }
-  const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
+  const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"), { uniqueKeys: true });
   if (doc.errors.length > 0)
     throw new StackFileError(
-      `${path.basename(file)}: YAML syntax error: ${doc.errors[0].message.split("\n")[0]}`,
+      [
+        `${path.basename(file)}: ${doc.errors.length} YAML problem${doc.errors.length === 1 ? "" : "s"}:`,
+        ...doc.errors.map((e) => `  - ${yamlProblem(e.message)}`),
+      ].join("\n"),
     );
   let data: { config?: Record<string, unknown> };
   try {
@@ -75,6 +79,14 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
   return { file: path.basename(file), config, secretKeys, unsetSecrets };
 }
 
+/** A YAML parser error as one line, without the library's advice to call another API. */
+function yamlProblem(message: string): string {
+  const first = message.split("\n")[0].replace(/:$/, "");
+  return /multiple documents/.test(first)
+    ? `holds more than one YAML document (---)${first.replace(/^.*?( at line)/, "$1")}; a stack file is one document`
+    : first;
+}
+
 function isSecure(value: unknown): boolean {
   return typeof value === "object" && value !== null && "secure" in value;
 }
@@ -85,12 +97,14 @@ function referencedSecrets(config: Record<string, unknown>, namespace: string): 
   const alerting = config[`${namespace}:alerting`] as
     { receivers?: Record<string, { urlSecret?: unknown }> } | undefined;
   for (const r of Object.values(alerting?.receivers ?? {}))
-    if (typeof r?.urlSecret === "string") out.push(r.urlSecret);
+    // Only names: a URL written here is refused by validation and must never be echoed as a key.
+    if (typeof r?.urlSecret === "string" && SECRET_KEY_NAME.test(r.urlSecret)) out.push(r.urlSecret);
   const cluster = config[`${namespace}:cluster`] as
     { mode?: string; existing?: { kubeconfigSecret?: unknown } } | undefined;
   if (cluster?.mode === "existing") {
     const key = cluster.existing?.kubeconfigSecret;
-    out.push(typeof key === "string" ? key : "kubeconfig");
+    if (key === undefined || (typeof key === "string" && SECRET_KEY_NAME.test(key)))
+      out.push(typeof key === "string" ? key : "kubeconfig");
   }
   return out;
 }
