@@ -88,7 +88,14 @@ const gpuPool = strictObject({
   minGpus: z.number().int().min(0).default(0),
   maxGpus: z.number().int().min(1),
   /** Seconds from a pending pod to a ready GPU node: EC2 launch, AMI boot, driver and device plugin. */
-  provisioningSeconds: z.number().int().min(0).default(180),
+  // At most an hour: beyond that the value is milliseconds typed as seconds, and the forecast's lead
+  // window would reach past its own history (a negative offset, looking into the future).
+  provisioningSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(3600, "must be at most 3600 seconds (no GPU node takes an hour to join; milliseconds?)")
+    .default(180),
   /** Karpenter `consolidateAfter`: how long a node must be underused before it is removed. */
   consolidateAfter: z
     .string()
@@ -140,7 +147,10 @@ const cluster = strictObject({
 });
 
 const addonDatabase = strictObject({
-  instanceClass: z.string().default("db.t4g.medium"),
+  instanceClass: z
+    .string()
+    .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.medium")
+    .default("db.t4g.medium"),
   allocatedStorageGiB: z.number().int().min(20).default(50),
   /** Days of automated backups; the policy pack requires >= 7. */
   backupRetentionDays: z.number().int().min(0).max(35).default(7),
@@ -191,7 +201,12 @@ const price = strictObject({
 });
 
 const pricing = strictObject({
-  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as CNY or USD"),
+  currency: z
+    .string()
+    .refine(
+      (c) => Intl.supportedValuesOf("currency").includes(c),
+      "must be an ISO 4217 code such as CNY or USD (RMB is written CNY)",
+    ),
   /** Hourly price per instance type. */
   instances: z.record(z.string(), price),
 });

@@ -247,6 +247,21 @@ describe("values the platform's consumers would refuse, and credentials in the s
     );
   });
 
+  test("provisioning time in milliseconds, an instance class without db., and RMB for CNY", () => {
+    const raw = stackValues("staging");
+    raw.gpuPools[0].provisioningSeconds = 150_000;
+    raw.addons.mlflow.database.instanceClass = "t4g.small";
+    raw.pricing.currency = "RMB";
+    const msg = problemsOf(raw);
+    expect(msg).toContain(
+      "mlops-platform:gpuPools[0].provisioningSeconds = 150000: must be at most 3600 seconds",
+    );
+    expect(msg).toContain(
+      'mlops-platform:addons.mlflow.database.instanceClass = "t4g.small": must be an RDS instance class',
+    );
+    expect(msg).toContain('mlops-platform:pricing.currency = "RMB": must be an ISO 4217 code');
+  });
+
   test("a VPC the subnet layout cannot cut is a configuration problem, not a crash at plan time", () => {
     for (const [cidr, reason] of [
       ["10.50.0.0/24", "prefix /24 is not supported"],
