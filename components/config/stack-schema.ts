@@ -435,7 +435,7 @@ export function crossFieldProblems(cfg: StackConfig, file: string): Problem[] {
     problems.push({
       file,
       path: at("cluster.existing"),
-      reason: "mode existing needs existing {clusterName, kubeconfigSecret}",
+      reason: `mode existing needs existing {${Object.keys(existingCluster.shape).join(", ")}}`,
     });
   }
   const sys = cfg.cluster.systemNodes;

@@ -262,6 +262,14 @@ describe("values the platform's consumers would refuse, and credentials in the s
     expect(msg).toContain('mlops-platform:pricing.currency = "RMB": must be an ISO 4217 code');
   });
 
+  test("mode existing without its block names every key it needs, not two of them", () => {
+    const raw = stackValues("staging");
+    raw.cluster = { ...raw.cluster, mode: "existing" };
+    expect(problemsOf(raw)).toContain(
+      "mlops-platform:cluster.existing: mode existing needs existing {kubeconfigSecret, clusterName, vpcId, privateSubnetIds, nodeSecurityGroupId}",
+    );
+  });
+
   test("a VPC the subnet layout cannot cut is a configuration problem, not a crash at plan time", () => {
     for (const [cidr, reason] of [
       ["10.50.0.0/24", "prefix /24 is not supported"],
