@@ -10,7 +10,7 @@ import * as path from "path";
 import { modelRules } from "../../components/model/monitoring-rules";
 import { PromRule, SERIES } from "../../components/model/promql";
 import { ROOT } from "../helpers/program";
-import { fixtureModels, stackConfig } from "./fixtures";
+import { fixtureModels, isTrafficRule, stackConfig } from "./fixtures";
 import { Params, UNIFORM, firingAlerts, modelSeries, psi, tilted } from "./scenario";
 
 function hasPromtool(): boolean {
@@ -116,18 +116,8 @@ describe("anomaly detection (promtool, a day of history)", () => {
     expect(t!).toBeLessThanOrEqual(300);
   });
 
-  const traffic = new Set<string>([
-    SERIES.modelRequests("2m"),
-    SERIES.modelRequests("5m"),
-    SERIES.eventMultiplier,
-    SERIES.normalizedRequests,
-    SERIES.expectedLow,
-    SERIES.expectedHigh,
-  ]);
-  const trafficRules = (r: PromRule) => traffic.has(r.record ?? "") || r.alert === "ModelTrafficAnomaly";
-
   itPromtool("traffic down to 20% fires ModelTrafficAnomaly within 5 minutes", () => {
-    const t = measure("ModelTrafficAnomaly", trafficRules, /mlops_model_requests_total/, { rps: 80 });
+    const t = measure("ModelTrafficAnomaly", isTrafficRule, /mlops_model_requests_total/, { rps: 80 });
     rows.push(`| traffic down to 20% | ModelTrafficAnomaly | ${t ?? "not fired"} s | <= 300 s |`);
     expect(t).toBeDefined();
     expect(t!).toBeLessThanOrEqual(300);
@@ -136,7 +126,7 @@ describe("anomaly detection (promtool, a day of history)", () => {
   itPromtool("every pod gone (no request series at all) fires ModelTrafficAnomaly within 5 minutes", () => {
     const t = measure(
       "ModelTrafficAnomaly",
-      trafficRules,
+      isTrafficRule,
       /mlops_model_requests_total/,
       { scrape: "gone" },
       'reason="no-data"',

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { readModelSources } from "../../components/config/load";
 import { ModelSpec, validateModelSpecs } from "../../components/config/model-schema";
+import { PromRule, SERIES } from "../../components/model/promql";
 import { ROOT } from "../helpers/program";
 import { stackConfig } from "../helpers/stack";
 export { stackConfig } from "../helpers/stack";
@@ -93,4 +94,19 @@ export function fixtureModels(stack: string): ModelSpec[] {
     stack,
     cfg,
   );
+}
+
+/** The series the traffic-anomaly rules record: with the alert, all `ModelTrafficAnomaly` needs. */
+const TRAFFIC_RECORDS = new Set<string>([
+  SERIES.modelRequests("2m"),
+  SERIES.modelRequests("5m"),
+  SERIES.eventMultiplier,
+  SERIES.normalizedRequests,
+  SERIES.expectedLow,
+  SERIES.expectedHigh,
+]);
+
+/** True for the rules `ModelTrafficAnomaly` depends on (a scenario loads only those, to stay fast). */
+export function isTrafficRule(r: PromRule): boolean {
+  return TRAFFIC_RECORDS.has(r.record ?? "") || r.alert === "ModelTrafficAnomaly";
 }

@@ -80,6 +80,13 @@ function runScenario(
   }).map((f) => ({ ...f, atSeconds: f.atSeconds - ONSET_STEP * STEP }));
 }
 
+/** Records a measured detection time for the README table and checks it against its target. */
+function expectDetected(scenario: string, alert: string, seconds: number | undefined, target: number) {
+  measured.push({ scenario, alert, seconds, target });
+  expect(seconds).toBeDefined();
+  expect(seconds!).toBeLessThanOrEqual(target);
+}
+
 /** First firing (seconds after onset) of `alert` whose labels contain `labelPart`. */
 function detection(firings: Firing[], alert: string, labelPart = ""): number | undefined {
   const t = firings
@@ -171,62 +178,32 @@ describe("model rules", () => {
   itPromtool("a full outage pages within 2 minutes (fast burn pair)", () => {
     const f = runScenario({ errorRatio: 1, canaryErrorRatio: 1 });
     const t = detection(f, "ModelErrorBudgetBurn", 'burn_window="fast"');
-    measured.push({
-      scenario: "full outage",
-      alert: "ModelErrorBudgetBurn (fast pair)",
-      seconds: t,
-      target: 120,
-    });
-    expect(t).toBeDefined();
-    expect(t!).toBeLessThanOrEqual(120);
+    expectDetected("full outage", "ModelErrorBudgetBurn (fast pair)", t, 120);
   });
 
   itPromtool("10% errors page within 5 minutes", () => {
     const f = runScenario({ errorRatio: 0.1, canaryErrorRatio: 0.1 });
     const t = detection(f, "ModelErrorBudgetBurn", 'burn_window="fast"');
-    measured.push({
-      scenario: "10% errors",
-      alert: "ModelErrorBudgetBurn (fast pair)",
-      seconds: t,
-      target: 300,
-    });
-    expect(t).toBeDefined();
-    expect(t!).toBeLessThanOrEqual(300);
+    expectDetected("10% errors", "ModelErrorBudgetBurn (fast pair)", t, 300);
   });
 
   itPromtool("p99 at 3x the SLO pages within 5 minutes", () => {
     const f = runScenario({ latency: 0.15 });
     const t = detection(f, "ModelLatencyHigh");
-    measured.push({ scenario: "p99 at 3x SLO", alert: "ModelLatencyHigh", seconds: t, target: 300 });
-    expect(t).toBeDefined();
-    expect(t!).toBeLessThanOrEqual(300);
+    expectDetected("p99 at 3x SLO", "ModelLatencyHigh", t, 300);
   });
 
   itPromtool("a canary with 5x the stable error ratio fires within 5 minutes", () => {
     const f = runScenario({ errorRatio: 0.0005, canaryErrorRatio: 0.0025 });
     const t = detection(f, "ModelCanaryDegraded", 'check="errors"');
-    measured.push({
-      scenario: "canary 5x stable errors",
-      alert: "ModelCanaryDegraded",
-      seconds: t,
-      target: 300,
-    });
-    expect(t).toBeDefined();
-    expect(t!).toBeLessThanOrEqual(300);
+    expectDetected("canary 5x stable errors", "ModelCanaryDegraded", t, 300);
     expect(detection(f, "ModelErrorBudgetBurn")).toBeUndefined();
   });
 
   itPromtool("every pod gone (the series vanish) pages ModelTrafficAnomaly within 5 minutes", () => {
     const f = runScenario({ scrape: "gone" });
     const t = detection(f, "ModelTrafficAnomaly", 'reason="no-data"');
-    measured.push({
-      scenario: "pods gone (no metrics)",
-      alert: "ModelTrafficAnomaly",
-      seconds: t,
-      target: 300,
-    });
-    expect(t).toBeDefined();
-    expect(t!).toBeLessThanOrEqual(300);
+    expectDetected("pods gone (no metrics)", "ModelTrafficAnomaly", t, 300);
   });
 
   itPromtool("a scrape gap of 3 minutes pages nothing", () => {
@@ -236,9 +213,7 @@ describe("model rules", () => {
   itPromtool("a slow tail (1.5% of requests at 100 ms, p99 above the SLO) pages within 5 minutes", () => {
     const f = runScenario({ slow: { share: 0.015, latency: 0.1 } });
     const t = detection(f, "ModelLatencyHigh");
-    measured.push({ scenario: "1.5% of requests slow", alert: "ModelLatencyHigh", seconds: t, target: 300 });
-    expect(t).toBeDefined();
-    expect(t!).toBeLessThanOrEqual(300);
+    expectDetected("1.5% of requests slow", "ModelLatencyHigh", t, 300);
   });
 
   itPromtool("an experiment on 2% of traffic failing every request pages within 5 minutes", () => {
@@ -252,14 +227,7 @@ describe("model rules", () => {
     expect(before).toEqual([]);
     const f = runScenario({ experiment: { ...healthy, errorRatio: 1 } }, spec);
     const t = detection(f, "ModelExperimentDegraded", 'variant="exp-b"');
-    measured.push({
-      scenario: "experiment (2%) failing",
-      alert: "ModelExperimentDegraded",
-      seconds: t,
-      target: 300,
-    });
-    expect(t).toBeDefined();
-    expect(t!).toBeLessThanOrEqual(300);
+    expectDetected("experiment (2%) failing", "ModelExperimentDegraded", t, 300);
     // The model-wide burn pairs see only 2% errors: the experiment's own alert is what pages.
     expect(f.find((x) => x.alertname === "ModelExperimentDegraded")!.labels).toContain('severity="page"');
   });

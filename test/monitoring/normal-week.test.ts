@@ -7,8 +7,7 @@
  */
 import { execFileSync } from "child_process";
 import { modelRules } from "../../components/model/monitoring-rules";
-import { PromRule, SERIES } from "../../components/model/promql";
-import { fixtureModels } from "./fixtures";
+import { fixtureModels, isTrafficRule } from "./fixtures";
 import { counterNotation, firingAlerts } from "./scenario";
 import { SALE, weekRps } from "./week";
 
@@ -35,17 +34,9 @@ describe("a normal week", () => {
 
   itPromtool("raises no ModelTrafficAnomaly with the sale declared in events", () => {
     const spec = fixtureModels("prod").find((m) => m.name === "homepage-feed")!;
-    const keep = new Set<string>([
-      SERIES.modelRequests("2m"),
-      SERIES.modelRequests("5m"),
-      SERIES.eventMultiplier,
-      SERIES.normalizedRequests,
-      SERIES.expectedLow,
-      SERIES.expectedHigh,
-    ]);
     const rules = modelRules(spec, { events: [SALE] })
       .groups.flatMap((g) => g.rules)
-      .filter((r: PromRule) => keep.has(r.record ?? "") || r.alert === "ModelTrafficAnomaly");
+      .filter(isTrafficRule);
     const increments = Array.from({ length: MINUTES }, (_, m) => weekRps(m) * 60);
     const firings = firingAlerts({
       ruleFiles: { "rules.yaml": { groups: [{ name: "week", interval: "1m", rules }] } },
