@@ -128,16 +128,22 @@ const serving = strictObject({
     .default(0.8),
 });
 
+/**
+ * How many times stable's error ratio a variant may have before it counts as worse: a canary's
+ * default `maxErrorRatio`, and the bound for A/B experiments, which declare none.
+ */
+export const DEFAULT_MAX_ERROR_RATIO = 1.5;
+
 const canary = strictObject({
   modelUri,
   trafficPercent: z.number().int().min(0).max(100),
   analysis: strictObject({
     /** Canary error ratio may be at most this multiple of stable's. */
-    maxErrorRatio: z.number().min(1).default(1.5),
+    maxErrorRatio: z.number().min(1).default(DEFAULT_MAX_ERROR_RATIO),
     maxLatencyP99Ms: z.number().positive().optional(),
     intervalMinutes: z.number().int().min(1).max(1440).default(5),
     steps: z.array(z.number().int().min(1).max(100)).min(1).default([10, 25, 50, 100]),
-  }).default({ maxErrorRatio: 1.5, intervalMinutes: 5, steps: [10, 25, 50, 100] }),
+  }).default({ maxErrorRatio: DEFAULT_MAX_ERROR_RATIO, intervalMinutes: 5, steps: [10, 25, 50, 100] }),
 });
 
 const experiment = strictObject({

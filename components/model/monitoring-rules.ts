@@ -4,7 +4,7 @@
  * Traffic, drift and quality rules live in `anomaly-rules.ts`. Pure: the result is the
  * PrometheusRule `spec`, which is also a promtool rule file.
  */
-import type { ModelSpec } from "../config/model-schema";
+import { DEFAULT_MAX_ERROR_RATIO, type ModelSpec } from "../config/model-schema";
 import type { SalesEvent, StackConfig } from "../config/stack-schema";
 import { anomalyRules, retrainAlertNames } from "./anomaly-rules";
 import { trainingDagId } from "./dag-id";
@@ -19,6 +19,7 @@ import {
   round,
   selector,
   variantErrorDegradedExpr,
+  variantLatencyDegradedExpr,
 } from "./promql";
 
 /** Alert names of the contract (DESIGN section 5); extend, never rename. */
@@ -254,21 +255,18 @@ export function experimentRules(spec: ModelSpec): PromRule[] {
     return [
       {
         alert: MODEL_ALERTS.experimentDegraded,
-        expr: variantErrorDegradedExpr(spec, e.name, EXPERIMENT_MAX_ERROR_RATIO, threshold),
+        expr: variantErrorDegradedExpr(spec, e.name, DEFAULT_MAX_ERROR_RATIO, threshold),
         for: "2m",
         labels: labels("page", "errors"),
         annotations: {
-          summary: `${spec.name} experiment ${e.name} fails its users (error ratio over ${EXPERIMENT_MAX_ERROR_RATIO}x stable and ${threshold})`,
+          summary: `${spec.name} experiment ${e.name} fails its users (error ratio over ${DEFAULT_MAX_ERROR_RATIO}x stable and ${threshold})`,
           description:
             "Error ratio {{ $value | humanizePercentage }} over 5m; remove the experiment or fix it.",
         },
       },
       {
         alert: MODEL_ALERTS.experimentDegraded,
-        expr: `${selector(SERIES.variantLatency("p99", "5m"), [
-          ["model", "=", spec.name],
-          ["variant", "=", e.name],
-        ])} > ${limit}`,
+        expr: variantLatencyDegradedExpr(spec, e.name, limit),
         for: "2m",
         labels: labels("ticket", "latency"),
         annotations: {
@@ -279,9 +277,6 @@ export function experimentRules(spec: ModelSpec): PromRule[] {
     ];
   });
 }
-
-/** An experiment's error ratio may be at most this multiple of stable's (as a canary's default). */
-const EXPERIMENT_MAX_ERROR_RATIO = 1.5;
 
 /** Group names of a model's rule file. */
 export function modelGroupNames(modelName: string): { fast: string; slow: string } {

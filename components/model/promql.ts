@@ -4,7 +4,7 @@
  * selectors and the canary gate expressions. Pure: no Pulumi imports.
  */
 import { durationSeconds } from "../config/duration";
-import type { ModelSpec } from "../config/model-schema";
+import { DEFAULT_MAX_ERROR_RATIO, type ModelSpec } from "../config/model-schema";
 
 /** One rule of a Prometheus rule group (promtool's rule-file format). */
 export interface PromRule {
@@ -119,7 +119,7 @@ export function round(x: number, digits = 10): number {
 export const CANARY_WINDOW = "5m";
 
 /** A series of one variant of the model (`variant` = stable, canary or an experiment's name). */
-function variantSeries(series: string, spec: ModelSpec, variant: string): string {
+export function variantSeries(series: string, spec: ModelSpec, variant: string): string {
   return selector(series, [
     ["model", "=", spec.name],
     ["variant", "=", variant],
@@ -183,11 +183,21 @@ export function variantErrorDegradedExpr(
  * a release. Used by the `ModelCanaryDegraded` alert and by `promote`.
  */
 export function canaryErrorDegradedExpr(spec: ModelSpec, window = CANARY_WINDOW): string {
-  const max = spec.canary?.analysis.maxErrorRatio ?? 1.5;
+  const max = spec.canary?.analysis.maxErrorRatio ?? DEFAULT_MAX_ERROR_RATIO;
   return variantErrorDegradedExpr(spec, "canary", max, errorBudget(spec.slo.availability), window);
 }
 
 /** Non-empty when the canary's p99 exceeds its limit. Used by the alert and by `promote`. */
 export function canaryLatencyDegradedExpr(spec: ModelSpec, window = CANARY_WINDOW): string {
-  return `${canaryLatencyExpr(spec, window)} > ${canaryLatencyLimitSeconds(spec)}`;
+  return variantLatencyDegradedExpr(spec, "canary", canaryLatencyLimitSeconds(spec), window);
+}
+
+/** Non-empty when `variant`'s p99 over `window` exceeds `limitSeconds`. */
+export function variantLatencyDegradedExpr(
+  spec: ModelSpec,
+  variant: string,
+  limitSeconds: number,
+  window = CANARY_WINDOW,
+): string {
+  return `${variantSeries(SERIES.variantLatency("p99", window), spec, variant)} > ${limitSeconds}`;
 }
