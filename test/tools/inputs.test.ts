@@ -101,7 +101,7 @@ describe("output files", () => {
   });
 
   test("a device is written in place: /dev/null takes the output and stays a device", () => {
-    expect(checkOutputFile("/dev/null", "json")).toEqual([]);
+    expect(checkOutputFile("/dev/null", "json")).toEqual({ target: "/dev/null", missing: [], inPlace: true });
     writeOutputFile("/dev/null", "x\n", "json");
     expect(fs.statSync("/dev/null").isCharacterDevice()).toBe(true);
   });

@@ -179,25 +179,34 @@ export function positiveIntFlag(value: string, flag: string, max: number): numbe
   return n;
 }
 
+/** Where and how an output file is written, as `checkOutputFile` found the path. */
+export interface OutputTarget {
+  /** The file to replace: the path itself, or through symbolic links the file they point to. */
+  readonly target: string;
+  /** Folders to create first, top-down. */
+  readonly missing: readonly string[];
+  /** A device or pipe (`/dev/stdout`, `/dev/null`): written in place, not replaced. */
+  readonly inPlace: boolean;
+}
+
 /**
  * Checks that `--<flag> <file>` can be written, before any work is done: not a folder, no file where
  * a folder on its path should be, and a folder that takes a new file (tried with an empty probe
  * file, which also catches read-only and virtual file systems a permission check passes as root).
- * Returns the folders that must be created, top-down.
  */
-export function checkOutputFile(file: string, flag: string): string[] {
-  const target = path.resolve(file);
+export function checkOutputFile(file: string, flag: string): OutputTarget {
+  const resolved = path.resolve(file);
   const fail = (why: string): never => {
     throw new InputError(`--${flag} ${file}: ${why}`);
   };
-  const existing = fs.existsSync(target) ? fs.statSync(target) : undefined;
+  const existing = fs.existsSync(resolved) ? fs.statSync(resolved) : undefined;
   if (existing?.isDirectory()) fail("is a folder, not a file");
-  // A device or pipe (/dev/stdout, /dev/null) is written in place, as it is.
-  if (existing && !existing.isFile()) return [];
+  if (existing && !existing.isFile()) return { target: resolved, missing: [], inPlace: true };
+  const target = existing ? fs.realpathSync(resolved) : resolved;
   const folders = missingFolders(path.dirname(target));
   if (!fs.statSync(folders.existing).isDirectory())
     fail(`${folders.existing} is a file, so the folder cannot be created`);
-  const probeIn = folders.missing.length > 0 ? folders.existing : path.dirname(realTarget(target));
+  const probeIn = folders.missing.length > 0 ? folders.existing : path.dirname(target);
   const probe = path.join(probeIn, `.${path.basename(target)}.probe-${process.pid}`);
   try {
     fs.closeSync(fs.openSync(probe, "wx"));
@@ -205,12 +214,7 @@ export function checkOutputFile(file: string, flag: string): string[] {
   } catch (err) {
     fail(`cannot write in ${probeIn} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return folders.missing;
-}
-
-/** The file a path names, through symbolic links (the path itself when it does not exist yet). */
-function realTarget(target: string): string {
-  return fs.existsSync(target) ? fs.realpathSync(target) : target;
+  return { target, missing: folders.missing, inPlace: false };
 }
 
 /**
@@ -221,29 +225,20 @@ function realTarget(target: string): string {
  * folder, a path through a file, a place that cannot be written) is an `InputError` naming the flag.
  */
 export function writeOutputFile(file: string, text: string, flag: string): void {
-  const missing = checkOutputFile(file, flag);
-  const resolved = path.resolve(file);
-  const fail = (err: unknown): never => {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new InputError(`--${flag} ${file}: cannot write (${code})`);
-  };
-  if (fs.existsSync(resolved) && !fs.statSync(resolved).isFile()) {
-    try {
-      fs.writeFileSync(resolved, text);
-    } catch (err) {
-      fail(err);
-    }
-    return;
-  }
-  const target = realTarget(resolved);
+  const { target, missing, inPlace } = checkOutputFile(file, flag);
   const temp = `${target}.tmp-${process.pid}`;
   try {
+    if (inPlace) {
+      fs.writeFileSync(target, text);
+      return;
+    }
     createFolders(missing);
     fs.writeFileSync(temp, text);
     fs.renameSync(temp, target);
   } catch (err) {
-    fs.rmSync(temp, { force: true });
-    fail(err);
+    if (!inPlace) fs.rmSync(temp, { force: true });
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new InputError(`--${flag} ${file}: cannot write (${code})`);
   }
 }
 
