@@ -237,6 +237,17 @@ export function knownStacks(projectRoot: string, modelsDir: string): string[] {
 }
 
 /**
+ * A YAML parser error as one line for a file holding one `unit` (a model, a stack's config): the
+ * library's first line without its trailing colon, or for a second document what to do instead of
+ * its advice to call another API.
+ */
+export function yamlErrorReason(message: string, unit: string): string {
+  return /multiple documents/.test(message)
+    ? `holds more than one YAML document (---); one ${unit} per file`
+    : `YAML syntax error: ${message.split("\n")[0].replace(/:$/, "")}`;
+}
+
+/**
  * Reads every `*.yaml` in `dir` (sorted, so output is stable). YAML syntax errors become problems
  * with their line, so one broken file does not hide the problems of the others.
  */
@@ -276,13 +287,7 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
     const doc = YAML.parseDocument(text, { uniqueKeys: true });
     if (doc.errors.length > 0) {
       for (const e of doc.errors)
-        problems.push({
-          file,
-          path: "",
-          reason: /multiple documents/.test(e.message)
-            ? "holds more than one YAML document (---); one model per file"
-            : `YAML syntax error: ${e.message.split("\n")[0]}`,
-        });
+        problems.push({ file, path: "", reason: yamlErrorReason(e.message, "model") });
       continue;
     }
     let data: unknown;

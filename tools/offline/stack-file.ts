@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { projectStacks } from "../../components/config/load";
+import { projectStacks, yamlErrorReason } from "../../components/config/load";
 import { SECRET_KEY_NAME } from "../../components/config/stack-schema";
 
 /** Config ready for `pulumi.runtime.setAllConfig`, plus what was filled in offline. */
@@ -39,7 +39,7 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
     throw new StackFileError(
       [
         `${path.basename(file)}: ${doc.errors.length} YAML problem${doc.errors.length === 1 ? "" : "s"}:`,
-        ...doc.errors.map((e) => `  - ${yamlProblem(e.message)}`),
+        ...doc.errors.map((e) => `  - ${yamlErrorReason(e.message, "stack config")}`),
       ].join("\n"),
     );
   let data: { config?: Record<string, unknown> };
@@ -77,14 +77,6 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
     }
   }
   return { file: path.basename(file), config, secretKeys, unsetSecrets };
-}
-
-/** A YAML parser error as one line, without the library's advice to call another API. */
-function yamlProblem(message: string): string {
-  const first = message.split("\n")[0].replace(/:$/, "");
-  return /multiple documents/.test(first)
-    ? `holds more than one YAML document (---)${first.replace(/^.*?( at line)/, "$1")}; a stack file is one document`
-    : first;
 }
 
 function isSecure(value: unknown): boolean {
