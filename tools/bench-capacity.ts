@@ -10,14 +10,7 @@ import * as path from "path";
 import { formatSimulationTable } from "../components/capacity/report";
 import { levelForesightBound, simulate } from "../components/capacity/simulate";
 import { hpaTolerance } from "../components/capacity/autoscaling";
-import {
-  InputError,
-  loadModelSpecs,
-  loadStackConfig,
-  loadTraffic,
-  cliFlags,
-  PROJECT_ROOT,
-} from "./capacity/inputs";
+import { InputError, loadStackAndSpecs, loadTraffic, cliFlags, PROJECT_ROOT } from "./capacity/inputs";
 
 const USAGE = `Usage: npm run bench:capacity -- [--stack prod] [--traffic <csv>] [--models <dir>]
 
@@ -35,8 +28,10 @@ function main(argv: string[]): void {
   const flags = cliFlags(argv, USAGE, ["stack", "traffic", "models"]);
   const stack = flags.get("stack") ?? "prod";
   const trafficFile = flags.get("traffic") ?? path.join(PROJECT_ROOT, "models", "traffic", "sample-week.csv");
-  const config = loadStackConfig(stack);
-  const specs = loadModelSpecs(flags.get("models") ?? path.join(PROJECT_ROOT, "models"), stack, config);
+  const { config, specs } = loadStackAndSpecs(
+    stack,
+    flags.get("models") ?? path.join(PROJECT_ROOT, "models"),
+  );
   const traffic = loadTraffic(
     trafficFile,
     specs.map((s) => s.name),

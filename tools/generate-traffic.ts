@@ -17,8 +17,7 @@ import {
 import { parseZonedTime } from "../components/config/iso-time";
 import {
   InputError,
-  loadModelSpecs,
-  loadStackConfig,
+  loadStackAndSpecs,
   cliFlags,
   positiveIntFlag,
   PROJECT_ROOT,
@@ -59,8 +58,10 @@ function main(argv: string[]): void {
     () => positiveIntFlag(flags.get("days") ?? "7", "days", 366),
     () => (start === undefined ? undefined : parseStart(start)),
   );
-  const config = loadStackConfig(stack);
-  const specs = loadModelSpecs(flags.get("models") ?? path.join(PROJECT_ROOT, "models"), stack, config);
+  const { config, specs } = loadStackAndSpecs(
+    stack,
+    flags.get("models") ?? path.join(PROJECT_ROOT, "models"),
+  );
   // simulate and plan read at most MAX_TRAFFIC_FILE_BYTES: a larger file would be of no use (and its
   // text beyond what V8 can build). Refused at once when even the shortest rows (rate "0.000") would
   // not fit, otherwise after generating, on the exact size.

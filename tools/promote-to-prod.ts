@@ -14,8 +14,7 @@ import {
   checkFlags,
   httpUrlFlag,
   InputError,
-  loadModelSpecs,
-  loadStackConfig,
+  loadStackAndSpecs,
   cliFlags,
   PROJECT_ROOT,
 } from "./capacity/inputs";
@@ -54,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
   );
   const modelsDir = path.resolve(flags.get("models") ?? path.join(PROJECT_ROOT, "models"));
   const find = (stack: string) => {
-    const specs = loadModelSpecs(modelsDir, stack, loadStackConfig(stack));
+    const specs = loadStackAndSpecs(stack, modelsDir).specs;
     const spec = specs.find((s) => s.name === model);
     if (!spec)
       throw new InputError(

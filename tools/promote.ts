@@ -17,14 +17,7 @@ import { automationDeployer } from "../components/delivery/automation-deployer";
 import { canaryChecks, prometheusAnalyzer } from "../components/delivery/prometheus-analyzer";
 import { runPromotion } from "../components/delivery/promote";
 import { PrometheusQueryError, queryInstant } from "../components/delivery/prometheus-client";
-import {
-  httpUrlFlag,
-  InputError,
-  loadModelSpecs,
-  loadStackConfig,
-  cliFlags,
-  PROJECT_ROOT,
-} from "./capacity/inputs";
+import { httpUrlFlag, InputError, loadStackAndSpecs, cliFlags, PROJECT_ROOT } from "./capacity/inputs";
 
 const USAGE = `Usage: npm run promote -- --stack <name> (--model <name> | --all) [--dry-run] [--prometheus <url>] [--models <dir>]
 
@@ -59,8 +52,7 @@ async function main(argv: string[]): Promise<number> {
     "; nothing was changed",
   );
   const modelsDir = path.resolve(flags.get("models") ?? path.join(PROJECT_ROOT, "models"));
-  const config = loadStackConfig(stack);
-  const specs = loadModelSpecs(modelsDir, stack, config);
+  const { specs } = loadStackAndSpecs(stack, modelsDir);
   // --all: every model with a canary in this stack, one after the other (CI after a deploy).
   const selected = all ? specs.filter((s) => s.canary) : specs.filter((s) => s.name === model);
   if (!all && selected.length === 0)

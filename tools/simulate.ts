@@ -11,8 +11,7 @@ import { simulate } from "../components/capacity/simulate";
 import type { Traffic } from "../components/capacity/traffic";
 import {
   InputError,
-  loadModelSpecs,
-  loadStackConfig,
+  loadStackAndSpecs,
   loadTraffic,
   cliFlags,
   PROJECT_ROOT,
@@ -38,8 +37,10 @@ function main(argv: string[]): void {
   const trafficFile = flags.get("traffic");
   if (!stack || !trafficFile) throw new InputError(`--stack and --traffic are required\n${USAGE}`);
   if (flags.has("json")) checkOutputFile(flags.get("json") as string, "json");
-  const config = loadStackConfig(stack);
-  const specs = loadModelSpecs(flags.get("models") ?? path.join(PROJECT_ROOT, "models"), stack, config);
+  const { config, specs } = loadStackAndSpecs(
+    stack,
+    flags.get("models") ?? path.join(PROJECT_ROOT, "models"),
+  );
   const reading = Date.now();
   process.stderr.write(`reading ${trafficFile} ...`);
   let traffic: Traffic;

@@ -8,7 +8,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { ConfigValidationError, Problem } from "./errors";
 import { editDistance, ModelSpec, SpecSource, validateModelSpecs } from "./model-schema";
-import { CONFIG_NAMESPACE, StackConfig, validateStackConfig } from "./stack-schema";
+import {
+  CONFIG_NAMESPACE,
+  readableStackParts,
+  StackConfig,
+  StackParts,
+  validateStackConfig,
+} from "./stack-schema";
 import { decodeConfigValue } from "./config-value";
 import {
   formatMiB,
@@ -45,26 +51,30 @@ export function loadPlatformInputs(projectRoot: string): PlatformInputs {
   const project = pulumi.getProject();
   const stackFile = `Pulumi.${stack}.yaml`;
   const raw = rawStackConfig();
-  const misspelt = misspeltNamespaceProblems(stackFile);
-  let config: StackConfig;
+  const problems = misspeltNamespaceProblems(stackFile);
+  let config: StackConfig | undefined;
   try {
     config = validateStackConfig(raw, stackFile);
   } catch (err) {
     if (!(err instanceof ConfigValidationError)) throw err;
-    throw new ConfigValidationError([...misspelt, ...err.problems]);
+    problems.push(...err.problems);
   }
+  // A rejected stack file does not hide the specs' problems: they are checked against the parts of
+  // it that still parse, and the next run has nothing new to say.
+  const parts = config ?? readableStackParts(raw);
   const modelsDir = process.env[MODELS_DIR_ENV] ?? path.join(projectRoot, "models");
-  const { sources, problems } = readModelSources(modelsDir);
-  problems.unshift(...misspelt);
+  const read = readModelSources(modelsDir);
+  problems.push(...read.problems);
   let models: ModelSpec[] = [];
   try {
-    models = validateModelSpecs(sources, stack, config, knownStacks(projectRoot, modelsDir));
+    models = validateModelSpecs(read.sources, stack, parts, knownStacks(projectRoot, modelsDir));
   } catch (err) {
     if (!(err instanceof ConfigValidationError)) throw err;
     problems.push(...err.problems);
   }
-  problems.push(...missingSecretProblems(config, stackFile));
-  const history = readTrafficHistory(projectRoot, config, stackFile, problems);
+  problems.push(...missingSecretProblems(parts, stackFile));
+  const history = readTrafficHistory(projectRoot, parts, stackFile, problems);
+  if (!config) throw new ConfigValidationError(problems);
   const known = new Set(models.map((m) => m.name));
   for (const model of Object.keys(config.canaryTraffic)) {
     if (problems.length === 0 && !known.has(model)) {
@@ -103,7 +113,7 @@ function misspeltNamespaceProblems(file: string): Problem[] {
 /** The declared traffic history, or a problem naming the key and the file's own problems. */
 function readTrafficHistory(
   projectRoot: string,
-  config: StackConfig,
+  config: Pick<StackParts, "trafficHistory">,
   stackFile: string,
   problems: Problem[],
 ): Traffic | undefined {
@@ -120,7 +130,10 @@ function readTrafficHistory(
  * The stack's traffic history (`trafficHistory`, relative to `projectRoot`), or `undefined` when it
  * declares none. A missing or unreadable file, like bad rows, is one `TrafficError` naming the file.
  */
-export function readTrafficHistoryFile(projectRoot: string, config: StackConfig): Traffic | undefined {
+export function readTrafficHistoryFile(
+  projectRoot: string,
+  config: Pick<StackParts, "trafficHistory">,
+): Traffic | undefined {
   if (config.trafficHistory === undefined) return undefined;
   const file = path.join(projectRoot, config.trafficHistory);
   return parseTrafficCsv(
@@ -195,7 +208,7 @@ function splitKey(key: string): [string, string] {
 }
 
 /** Secret keys the config refers to must exist, or `pulumi up` would fail half-way. */
-function missingSecretProblems(config: StackConfig, file: string): Problem[] {
+function missingSecretProblems(config: StackParts, file: string): Problem[] {
   const all = pulumi.runtime.allConfig();
   const problems: Problem[] = [];
   const need = (key: string, path: string) => {
@@ -208,9 +221,9 @@ function missingSecretProblems(config: StackConfig, file: string): Problem[] {
       });
     }
   };
-  if (config.cluster.mode === "existing")
+  if (config.cluster?.mode === "existing")
     need(config.cluster.existing?.kubeconfigSecret ?? "kubeconfig", "cluster.existing.kubeconfigSecret");
-  for (const [team, r] of Object.entries(config.alerting.receivers)) {
+  for (const [team, r] of Object.entries(config.alerting?.receivers ?? {})) {
     if (r.urlSecret) need(r.urlSecret, `alerting.receivers.${team}.urlSecret`);
   }
   return problems;

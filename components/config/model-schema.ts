@@ -219,6 +219,16 @@ export function applyStackOverride(data: unknown, stack: string): unknown {
 }
 
 /**
+ * What the spec checks read of the stack config. A part left out - the stack file's `gpuPools` or
+ * `alerting` has problems of its own (`readableStackParts`) - skips the checks that need it, so a
+ * broken stack file does not hide the specs' other problems until the next run.
+ */
+export interface SpecContext {
+  readonly gpuPools?: readonly GpuPool[];
+  readonly alerting?: Pick<StackConfig["alerting"], "receivers" | "platformTeam">;
+}
+
+/**
  * Validates every spec for `stack` against the stack config. Returns the specs sorted by name, or
  * throws one `ConfigValidationError` with every problem of every file. With `knownStacks` (the
  * project's `Pulumi.<stack>.yaml` names), an override under a near miss of one of them is a problem.
@@ -226,7 +236,7 @@ export function applyStackOverride(data: unknown, stack: string): unknown {
 export function validateModelSpecs(
   sources: readonly SpecSource[],
   stack: string,
-  cfg: StackConfig,
+  cfg: SpecContext,
   knownStacks?: readonly string[],
 ): ModelSpec[] {
   const problems: Problem[] = [];
@@ -340,10 +350,8 @@ const IAM_ROLE_NAME_MAX = 64;
 const PULUMI_AUTONAME_SUFFIX = 8;
 
 /** Checks of one spec that need the stack config or span several fields. */
-export function specProblems(spec: ModelSpec, file: string, cfg: StackConfig): Problem[] {
+export function specProblems(spec: ModelSpec, file: string, cfg: SpecContext): Problem[] {
   const problems: Problem[] = [];
-  const pools = new Map(cfg.gpuPools.map((p) => [p.name, p]));
-  const poolNames = [...pools.keys()].join(", ");
 
   if (RESERVED_MODEL_NAMES.has(spec.name)) {
     problems.push({
@@ -353,20 +361,7 @@ export function specProblems(spec: ModelSpec, file: string, cfg: StackConfig): P
       reason: `is reserved: each model gets a namespace of its name, and ${spec.name} is a platform or system namespace`,
     });
   }
-  // A team without a receiver pages the platform team, on purpose (a new team); one a letter or two
-  // from a team that has a receiver is a typo that would silently send its pages to the wrong people.
-  const receiverTeams = Object.keys(cfg.alerting.receivers);
-  // Short names are a letter or two from many others (ads, pdp): allow one edit per three letters.
-  const near = Math.min(2, Math.floor(spec.team.length / 3));
-  const nearTeam = receiverTeams.find((t) => t !== spec.team && editDistance(t, spec.team) <= near);
-  if (!receiverTeams.includes(spec.team) && nearTeam) {
-    problems.push({
-      file,
-      path: "team",
-      value: spec.team,
-      reason: `has no receiver in alerting.receivers; did you mean ${nearTeam}? (a team without one is paged through the platform team ${cfg.alerting.platformTeam})`,
-    });
-  }
+  if (cfg.alerting) problems.push(...teamProblems(spec, file, cfg.alerting));
   // The model's pod role (ModelStack `<model>-pod-role`, podRole `<name>-role`) is auto-named by
   // Pulumi with a "-" and 7 random characters, and IAM role names have at most 64: a longer model
   // name would pass here and fail at `pulumi up`.
@@ -396,26 +391,7 @@ export function specProblems(spec: ModelSpec, file: string, cfg: StackConfig): P
     }
   }
 
-  const servingPool = pools.get(spec.serving.gpu.pool);
-  if (!servingPool) {
-    problems.push({
-      file,
-      path: "serving.gpu.pool",
-      value: spec.serving.gpu.pool,
-      reason: `unknown GPU pool; this stack has: ${poolNames}`,
-    });
-  } else if (servingPool.purpose !== "serving") {
-    problems.push({
-      file,
-      path: "serving.gpu.pool",
-      value: servingPool.name,
-      reason: `pool ${servingPool.name} is for ${servingPool.purpose}; serving needs a pool with purpose serving`,
-    });
-  } else {
-    const reason = shareProblem(spec.serving.gpu.share, servingPool);
-    if (reason) problems.push({ file, path: "serving.gpu.share", value: spec.serving.gpu.share, reason });
-    else problems.push(...resourceProblems(spec, servingPool, file));
-  }
+  if (cfg.gpuPools) problems.push(...poolProblems(spec, file, cfg.gpuPools));
 
   const { min, max } = spec.serving.replicas;
   if (min > max)
@@ -501,6 +477,69 @@ export function specProblems(spec: ModelSpec, file: string, cfg: StackConfig): P
   }
 
   if (spec.training) {
+    if (spec.training.retrainOn.includes("quality") && !spec.monitoring.quality) {
+      problems.push({
+        file,
+        path: "training.retrainOn",
+        value: spec.training.retrainOn,
+        reason: "quality needs monitoring.quality to be set",
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * A team without a receiver pages the platform team, on purpose (a new team); one a letter or two
+ * from a team that has a receiver is a typo that would silently send its pages to the wrong people.
+ */
+function teamProblems(
+  spec: ModelSpec,
+  file: string,
+  alerting: NonNullable<SpecContext["alerting"]>,
+): Problem[] {
+  const receiverTeams = Object.keys(alerting.receivers);
+  // Short names are a letter or two from many others (ads, pdp): allow one edit per three letters.
+  const near = Math.min(2, Math.floor(spec.team.length / 3));
+  const nearTeam = receiverTeams.find((t) => t !== spec.team && editDistance(t, spec.team) <= near);
+  if (receiverTeams.includes(spec.team) || !nearTeam) return [];
+  return [
+    {
+      file,
+      path: "team",
+      value: spec.team,
+      reason: `has no receiver in alerting.receivers; did you mean ${nearTeam}? (a team without one is paged through the platform team ${alerting.platformTeam})`,
+    },
+  ];
+}
+
+/** The serving and training pools a spec names: known, of the right purpose, and able to hold it. */
+function poolProblems(spec: ModelSpec, file: string, gpuPools: readonly GpuPool[]): Problem[] {
+  const problems: Problem[] = [];
+  const pools = new Map(gpuPools.map((p) => [p.name, p]));
+  const poolNames = [...pools.keys()].join(", ");
+  const servingPool = pools.get(spec.serving.gpu.pool);
+  if (!servingPool) {
+    problems.push({
+      file,
+      path: "serving.gpu.pool",
+      value: spec.serving.gpu.pool,
+      reason: `unknown GPU pool; this stack has: ${poolNames}`,
+    });
+  } else if (servingPool.purpose !== "serving") {
+    problems.push({
+      file,
+      path: "serving.gpu.pool",
+      value: servingPool.name,
+      reason: `pool ${servingPool.name} is for ${servingPool.purpose}; serving needs a pool with purpose serving`,
+    });
+  } else {
+    const reason = shareProblem(spec.serving.gpu.share, servingPool);
+    if (reason) problems.push({ file, path: "serving.gpu.share", value: spec.serving.gpu.share, reason });
+    else problems.push(...resourceProblems(spec, servingPool, file));
+  }
+
+  if (spec.training) {
     const pool = pools.get(spec.training.gpu.pool);
     if (!pool) {
       problems.push({
@@ -522,14 +561,6 @@ export function specProblems(spec: ModelSpec, file: string, cfg: StackConfig): P
         path: "training.gpu.count",
         value: spec.training.gpu.count,
         reason: `pool ${pool.name} has at most ${pool.maxGpus} GPUs`,
-      });
-    }
-    if (spec.training.retrainOn.includes("quality") && !spec.monitoring.quality) {
-      problems.push({
-        file,
-        path: "training.retrainOn",
-        value: spec.training.retrainOn,
-        reason: "quality needs monitoring.quality to be set",
       });
     }
   }

@@ -132,7 +132,20 @@ const cluster = strictObject({
     publicAccessCidrs: z.array(cidr).default([]),
   }).default({ privateAccess: true, publicAccessCidrs: [] }),
   systemNodes: strictObject({
-    instanceTypes: z.array(z.string()).min(1).default(["m6i.xlarge"]),
+    instanceTypes: z
+      .array(
+        z
+          .string()
+          .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.xlarge")
+          // Accelerated families (p, g, gr, inf, trn, dl, f, vt): system add-ons would hold their
+          // GPUs, which Karpenter's GPU pools cannot use, at several times a general node's price.
+          .regex(
+            /^(?!(p|g|gr|inf|trn|dl|f|vt)\d)/,
+            "must be a general-purpose instance type (m, c, r, t families): system nodes do not use accelerators",
+          ),
+      )
+      .min(1)
+      .default(["m6i.xlarge"]),
     minSize: z.number().int().min(1).default(2),
     desiredSize: z.number().int().min(1).default(2),
     maxSize: z.number().int().min(1).default(4),
@@ -314,6 +327,33 @@ export function validateStackConfig(raw: Record<string, unknown>, file: string):
     if (!(err instanceof ConfigValidationError)) throw err;
     throw new ConfigValidationError(err.problems.map(withoutCredentials));
   }
+}
+
+/**
+ * What the model-spec and file checks read of the stack config. A part is there when it parses on
+ * its own, so a stack file rejected for something else still has its model specs, secrets and
+ * traffic history checked in the same round trip.
+ */
+export interface StackParts {
+  readonly gpuPools?: StackConfig["gpuPools"];
+  readonly alerting?: StackConfig["alerting"];
+  readonly cluster?: StackConfig["cluster"];
+  /** The declared path; `undefined` also when the key itself is wrong. */
+  readonly trafficHistory?: string;
+}
+
+/** The parts of a raw stack config (`validateStackConfig`'s input) that parse on their own. */
+export function readableStackParts(raw: Record<string, unknown>): StackParts {
+  const part = <K extends keyof StackParts & keyof typeof stackConfigSchema.shape>(key: K) => {
+    const parsed = stackConfigSchema.shape[key].safeParse(raw[key]);
+    return parsed.success ? (parsed.data as StackParts[K]) : undefined;
+  };
+  return {
+    gpuPools: part("gpuPools"),
+    alerting: part("alerting"),
+    cluster: part("cluster"),
+    trafficHistory: part("trafficHistory"),
+  };
 }
 
 /** Fields whose rejected value may be a credential (a webhook URL, a token in a git URL, SMTP auth). */

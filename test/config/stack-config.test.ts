@@ -270,6 +270,29 @@ describe("values the platform's consumers would refuse, and credentials in the s
     );
   });
 
+  test("system nodes are general-purpose EC2 instance types, not GPU ones", () => {
+    const raw = stackValues("staging");
+    raw.cluster.systemNodes.instanceTypes = [
+      "m6i.xlarge",
+      "g5.xlarge",
+      "p4d.24xlarge",
+      "large",
+      "c7g.2xlarge",
+    ];
+    const msg = problemsOf(raw);
+    expect(msg).toMatch(/^3 configuration problems:/);
+    for (const [i, type] of [
+      [1, "g5.xlarge"],
+      [2, "p4d.24xlarge"],
+    ])
+      expect(msg).toContain(
+        `mlops-platform:cluster.systemNodes.instanceTypes[${i}] = "${type}": must be a general-purpose instance type`,
+      );
+    expect(msg).toContain(
+      'mlops-platform:cluster.systemNodes.instanceTypes[3] = "large": must be an EC2 instance type such as m6i.xlarge',
+    );
+  });
+
   test("a VPC the subnet layout cannot cut is a configuration problem, not a crash at plan time", () => {
     for (const [cidr, reason] of [
       ["10.50.0.0/24", "prefix /24 is not supported"],

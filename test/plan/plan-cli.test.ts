@@ -257,6 +257,25 @@ describe("plan failures", () => {
     );
   }, 120_000);
 
+  it("a rejected stack file does not hide the model specs' or the traffic history's problems", () => {
+    const root = stackRoot(
+      "stack-and-specs",
+      (y) =>
+        `${y.replace("monthlyGpuCost: 40000", "monthlyGpuCost: -5")}  mlops-platform:trafficHistory: traffic/none.csv\n`,
+    );
+    const models = fs.mkdtempSync(path.join(TMP, "models-"));
+    for (const f of fs.readdirSync(FIXTURE_MODELS))
+      fs.copyFileSync(path.join(FIXTURE_MODELS, f), path.join(models, f));
+    const file = path.join(models, "homepage-feed.yaml");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("share: 0.25", "share: 0.3"));
+    const r = plan(["--stack", "staging", "--project-root", root, "--models", models]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("3 configuration problems:");
+    expect(r.stderr).toContain("Pulumi.staging.yaml: mlops-platform:budget.monthlyGpuCost = -5");
+    expect(r.stderr).toMatch(/homepage-feed\.yaml: serving\.gpu\.share = 0\.3: pool inference time-slices/);
+    expect(r.stderr).toMatch(/mlops-platform:trafficHistory: .*traffic\/none\.csv:\n.*not found/);
+  }, 120_000);
+
   it("lists every YAML problem of the stack file at once, in its own words", () => {
     const root = stackRoot(
       "yaml",

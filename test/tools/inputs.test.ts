@@ -5,6 +5,7 @@ import {
   httpUrlFlag,
   InputError,
   loadModelSpecs,
+  loadStackAndSpecs,
   loadStackConfig,
   parseFlags,
   positiveIntFlag,
@@ -141,5 +142,83 @@ describe("loadModelSpecs (simulate, generate-traffic, promote)", () => {
     expect(message).toMatch(/^2 configuration problems:/);
     expect(message).toContain("zz-broken.yaml: YAML syntax error");
     expect(message).toContain('search-ranking.yaml: serving.gpu.pool = "inferense"');
+  });
+});
+
+describe("loadStackAndSpecs: a rejected stack file does not hide the specs' problems", () => {
+  /** A project root with prod's stack file edited, and a models folder with search-ranking edited. */
+  function project(editStack: (y: string) => string, editSpec: (y: string) => string) {
+    const root = tempDir();
+    const stack = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+    fs.writeFileSync(path.join(root, "Pulumi.prod.yaml"), editStack(stack));
+    const models = path.join(root, "models");
+    fs.mkdirSync(models);
+    const search = fs.readFileSync(path.join(ROOT, "models", "search-ranking.yaml"), "utf8");
+    fs.writeFileSync(path.join(models, "search-ranking.yaml"), editSpec(search));
+    return { root, models };
+  }
+  const same = (y: string) => y;
+
+  test("the stack's and the specs' problems come in one message", () => {
+    const { root, models } = project(
+      (y) => y.replace(/monthlyGpuCost: \d+/, "monthlyGpuCost: -5"),
+      (y) => y.replace("pool: inference", "pool: inferense").replace("team: search", "team: serch"),
+    );
+    const message = errorOf(() => loadStackAndSpecs("prod", models, root));
+    expect(message).toMatch(/^3 configuration problems:/);
+    expect(message).toContain("Pulumi.prod.yaml: mlops-platform:budget.monthlyGpuCost = -5");
+    expect(message).toContain('search-ranking.yaml: serving.gpu.pool = "inferense": unknown GPU pool');
+    expect(message).toContain('search-ranking.yaml: team = "serch": has no receiver');
+  });
+
+  test("a stack-wide problem beyond the schema does not hide them either", () => {
+    const { root, models } = project(
+      (y) => y.replace("vpcCidr: 10.40.0.0/16", "vpcCidr: 10.40.0.0/26"),
+      (y) => y.replace("pool: inference", "pool: inferense"),
+    );
+    const message = errorOf(() => loadStackAndSpecs("prod", models, root));
+    expect(message).toMatch(/^2 configuration problems:/);
+    expect(message).toContain("mlops-platform:cluster.vpcCidr");
+    expect(message).toContain('serving.gpu.pool = "inferense"');
+  });
+
+  test("checks needing a broken part of the stack are skipped, not guessed", () => {
+    // The pools do not parse: whether the spec's pool exists is unknown, so nothing is said of it,
+    // but the spec's own problems still are.
+    const { root, models } = project(
+      (y) => y.replace("provisioningSeconds: 150", "provisioningSeconds: soon"),
+      (y) =>
+        y.replace("pool: inference", "pool: inferense").replace("min: 2, max: 800", "min: 900, max: 800"),
+    );
+    const message = errorOf(() => loadStackAndSpecs("prod", models, root));
+    expect(message).toMatch(/^2 configuration problems:/);
+    expect(message).toContain("mlops-platform:gpuPools[0].provisioningSeconds");
+    expect(message).toContain(
+      "search-ranking.yaml: serving.replicas.min = 900: must be <= replicas.max (800)",
+    );
+    expect(message).not.toContain("inferense");
+  });
+
+  test("a good stack and good specs load as loadStackConfig and loadModelSpecs do", () => {
+    const { root, models } = project(same, same);
+    const { config, specs } = loadStackAndSpecs("prod", models, root);
+    expect(config).toEqual(loadStackConfig("prod", ROOT));
+    expect(specs.map((s) => s.name)).toEqual(["search-ranking"]);
+  });
+});
+
+describe("stack files: YAML merge keys are read as the Pulumi CLI reads them", () => {
+  test("an airflow database merged from mlflow's (<<: *db) is the same config", () => {
+    const root = tempDir();
+    const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+    const db =
+      "{ instanceClass: db.r6g.large, allocatedStorageGiB: 100, backupRetentionDays: 14, multiAz: true }";
+    expect(prod.split(db)).toHaveLength(3); // mlflow's and airflow's, the same block twice
+    const [head, mlflow, airflow] = prod.split(db);
+    fs.writeFileSync(
+      path.join(root, "Pulumi.prod.yaml"),
+      `${head}&db ${db}${mlflow}{ <<: *db, backupRetentionDays: 14 }${airflow}`,
+    );
+    expect(loadStackConfig("prod", root)).toEqual(loadStackConfig("prod", ROOT));
   });
 });

@@ -6,15 +6,20 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigValidationError } from "../../components/config/errors";
+import { ConfigValidationError, Problem } from "../../components/config/errors";
 import {
   knownStacks,
   readModelSources,
   readTrafficHistoryFile,
   readTrafficText,
 } from "../../components/config/load";
-import { ModelSpec, validateModelSpecs } from "../../components/config/model-schema";
-import { CONFIG_NAMESPACE, StackConfig, validateStackConfig } from "../../components/config/stack-schema";
+import { ModelSpec, SpecContext, validateModelSpecs } from "../../components/config/model-schema";
+import {
+  CONFIG_NAMESPACE,
+  readableStackParts,
+  StackConfig,
+  validateStackConfig,
+} from "../../components/config/stack-schema";
 import { parseTrafficCsv, Traffic, TrafficError } from "../../components/capacity/traffic";
 import { readStackFile, StackFileError } from "../offline/stack-file";
 import { createFolders, missingFolders } from "../output-paths";
@@ -28,6 +33,41 @@ export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
 /** The validated stack config of `stack`. */
 export function loadStackConfig(stack: string, root = PROJECT_ROOT): StackConfig {
+  const { raw, file } = readRawStackConfig(stack, root);
+  try {
+    return validateStackConfig(raw, file);
+  } catch (err) {
+    throw asInputError(err);
+  }
+}
+
+/**
+ * The validated stack config of `stack` and model specs in `dir`, or one `InputError` with every
+ * problem of both: a rejected stack file does not hide the specs' problems, which are checked
+ * against the parts of it that still parse (`readableStackParts`).
+ */
+export function loadStackAndSpecs(
+  stack: string,
+  dir: string,
+  root = PROJECT_ROOT,
+): { config: StackConfig; specs: ModelSpec[] } {
+  const { raw, file } = readRawStackConfig(stack, root);
+  const problems: Problem[] = [];
+  let config: StackConfig | undefined;
+  try {
+    config = validateStackConfig(raw, file);
+  } catch (err) {
+    if (!(err instanceof ConfigValidationError)) throw err;
+    problems.push(...err.problems);
+  }
+  const checked = checkModelSpecs(dir, stack, config ?? readableStackParts(raw), root);
+  problems.push(...checked.problems);
+  if (!config || problems.length > 0) throw asInputError(new ConfigValidationError(problems));
+  return { config, specs: checked.specs };
+}
+
+/** The `mlops-platform:` keys of `Pulumi.<stack>.yaml`, decoded as the Pulumi CLI hands them over. */
+function readRawStackConfig(stack: string, root: string): { raw: Record<string, unknown>; file: string } {
   try {
     const file = readStackFile(root, stack, CONFIG_NAMESPACE);
     const raw: Record<string, unknown> = {};
@@ -36,29 +76,39 @@ export function loadStackConfig(stack: string, root = PROJECT_ROOT): StackConfig
       if (!key.startsWith(prefix) || file.secretKeys.includes(key)) continue;
       raw[key.slice(prefix.length)] = decodeConfigValue(value);
     }
-    return validateStackConfig(raw, file.file);
+    return { raw, file: file.file };
   } catch (err) {
     throw asInputError(err);
   }
 }
 
 /** The validated model specs in `dir` for `stack`. */
-export function loadModelSpecs(dir: string, stack: string, config: StackConfig): ModelSpec[] {
+export function loadModelSpecs(dir: string, stack: string, config: SpecContext): ModelSpec[] {
+  const { specs, problems } = checkModelSpecs(dir, stack, config);
+  if (problems.length > 0) throw asInputError(new ConfigValidationError(problems));
+  return specs;
+}
+
+/**
+ * The specs in `dir` and every problem of the folder: the files that could be read are validated
+ * even when others could not, so all come in one message (as in plan). An empty folder is an
+ * `InputError` of its own.
+ */
+function checkModelSpecs(
+  dir: string,
+  stack: string,
+  config: SpecContext,
+  root = PROJECT_ROOT,
+): { specs: ModelSpec[]; problems: Problem[] } {
   const { sources, problems } = readModelSources(dir);
   if (sources.length === 0 && problems.length === 0)
     throw new InputError(`no model specs (*.yaml) in ${dir}; pass --models <dir>`);
-  // The files that could be read are validated even when others could not, so every problem of the
-  // folder comes in one message (as in plan).
-  const all = [...problems];
-  let specs: ModelSpec[] = [];
   try {
-    specs = validateModelSpecs(sources, stack, config, knownStacks(PROJECT_ROOT, dir));
+    return { specs: validateModelSpecs(sources, stack, config, knownStacks(root, dir)), problems };
   } catch (err) {
     if (!(err instanceof ConfigValidationError)) throw err;
-    all.push(...err.problems);
+    return { specs: [], problems: [...problems, ...err.problems] };
   }
-  if (all.length > 0) throw asInputError(new ConfigValidationError(all));
-  return specs;
 }
 
 /** Reads and parses a traffic CSV; every model must be one of `models`. */

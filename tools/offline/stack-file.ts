@@ -34,7 +34,9 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
       `unknown stack "${stack}": ${path.basename(file)} not found; stacks here: ${known.join(", ") || "none"}`,
     );
   }
-  const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"), { uniqueKeys: true });
+  // Merge keys (`<<: *pool`) as the Pulumi CLI reads them (YAML 1.1, go-yaml): the program sees the
+  // merged object, so the offline plan must too.
+  const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"), { uniqueKeys: true, merge: true });
   if (doc.errors.length > 0)
     throw new StackFileError(
       [
