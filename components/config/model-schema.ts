@@ -516,53 +516,34 @@ function teamProblems(
 /** The serving and training pools a spec names: known, of the right purpose, and able to hold it. */
 function poolProblems(spec: ModelSpec, file: string, gpuPools: readonly GpuPool[]): Problem[] {
   const problems: Problem[] = [];
-  const pools = new Map(gpuPools.map((p) => [p.name, p]));
-  const poolNames = [...pools.keys()].join(", ");
-  const servingPool = pools.get(spec.serving.gpu.pool);
-  if (!servingPool) {
+  // The pool `name` at `path`, when it exists and is for `purpose`; otherwise a problem says why.
+  const pool = (name: string, purpose: GpuPool["purpose"], path: string) => {
+    const found = gpuPools.find((p) => p.name === name);
+    if (found?.purpose === purpose) return found;
     problems.push({
       file,
-      path: "serving.gpu.pool",
-      value: spec.serving.gpu.pool,
-      reason: `unknown GPU pool; this stack has: ${poolNames}`,
+      path,
+      value: name,
+      reason: found
+        ? `pool ${name} is for ${found.purpose}; ${purpose} needs a pool with purpose ${purpose}`
+        : `unknown GPU pool; this stack has: ${gpuPools.map((p) => p.name).join(", ")}`,
     });
-  } else if (servingPool.purpose !== "serving") {
-    problems.push({
-      file,
-      path: "serving.gpu.pool",
-      value: servingPool.name,
-      reason: `pool ${servingPool.name} is for ${servingPool.purpose}; serving needs a pool with purpose serving`,
-    });
-  } else {
-    const reason = shareProblem(spec.serving.gpu.share, servingPool);
+    return undefined;
+  };
+  const serving = pool(spec.serving.gpu.pool, "serving", "serving.gpu.pool");
+  if (serving) {
+    const reason = shareProblem(spec.serving.gpu.share, serving);
     if (reason) problems.push({ file, path: "serving.gpu.share", value: spec.serving.gpu.share, reason });
-    else problems.push(...resourceProblems(spec, servingPool, file));
+    else problems.push(...resourceProblems(spec, serving, file));
   }
-
-  if (spec.training) {
-    const pool = pools.get(spec.training.gpu.pool);
-    if (!pool) {
-      problems.push({
-        file,
-        path: "training.gpu.pool",
-        value: spec.training.gpu.pool,
-        reason: `unknown GPU pool; this stack has: ${poolNames}`,
-      });
-    } else if (pool.purpose !== "training") {
-      problems.push({
-        file,
-        path: "training.gpu.pool",
-        value: pool.name,
-        reason: `pool ${pool.name} is for ${pool.purpose}; training needs a pool with purpose training`,
-      });
-    } else if (spec.training.gpu.count > pool.maxGpus) {
-      problems.push({
-        file,
-        path: "training.gpu.count",
-        value: spec.training.gpu.count,
-        reason: `pool ${pool.name} has at most ${pool.maxGpus} GPUs`,
-      });
-    }
+  const training = spec.training && pool(spec.training.gpu.pool, "training", "training.gpu.pool");
+  if (spec.training && training && spec.training.gpu.count > training.maxGpus) {
+    problems.push({
+      file,
+      path: "training.gpu.count",
+      value: spec.training.gpu.count,
+      reason: `pool ${training.name} has at most ${training.maxGpus} GPUs`,
+    });
   }
   return problems;
 }

@@ -86,6 +86,24 @@ const CASES: [string, string, (y: string) => string, string][] = [
     'models/a2.yaml: serving.gpu.pool = "training": pool training is for training; serving needs a pool with purpose serving',
   ],
   [
+    "training on a serving pool",
+    "a2t",
+    (y) => y.replace("{ pool: training, count: 1 }", "{ pool: whole, count: 1 }"),
+    'models/a2t.yaml: training.gpu.pool = "whole": pool whole is for serving; training needs a pool with purpose training',
+  ],
+  [
+    "training on an unknown pool",
+    "a2u",
+    (y) => y.replace("{ pool: training, count: 1 }", "{ pool: trainning, count: 1 }"),
+    'models/a2u.yaml: training.gpu.pool = "trainning": unknown GPU pool; this stack has: inference, training, mig, whole',
+  ],
+  [
+    "training on more GPUs than the pool has",
+    "a2c",
+    (y) => y.replace("{ pool: training, count: 1 }", "{ pool: training, count: 64 }"),
+    "models/a2c.yaml: training.gpu.count = 64: pool training has at most",
+  ],
+  [
     "share not fitting 8-way time-slicing",
     "a3",
     (y) => y.replace("share: 0.25", "share: 0.3"),
