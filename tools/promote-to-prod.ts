@@ -8,6 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { durationSeconds } from "../components/config/duration";
 import { startCanary } from "../components/delivery/spec-writer";
 import { checkStagingHealth } from "../components/delivery/staging-health";
 import {
@@ -15,20 +16,25 @@ import {
   httpUrlFlag,
   InputError,
   loadStackAndSpecs,
+  positiveIntFlag,
   cliFlags,
   PROJECT_ROOT,
 } from "./capacity/inputs";
+
+/** Longest bake window: Prometheus's retention bounds it further (checked per stack). */
+const MAX_HOURS = 24 * 30;
 
 const USAGE = `Usage: npm run promote-to-prod -- --model <name> [--hours 24] [--prometheus <url>] [--models <dir>]
 
 Once the version staging serves as stable has been healthy there for --hours (served throughout, no
 alert, errors within the SLO, asked of staging's Prometheus), writes the change that starts it as the
 prod canary into models/<model>.yaml, ready for a pull request.
-Exit 0: written; 3: not ready yet; 1: bad input.
+Exit 0: written; 3: not ready yet; 1: bad input or a failure (Prometheus, files).
 
 Options:
   --model <name>       model to promote                                     required
-  --hours <h>          staging bake time, above 0 and at most 720           default: 24
+  --hours <h>          staging bake time in whole hours, at most staging's
+                       Prometheus retention (and 720)                       default: 24
   --prometheus <url>   staging Prometheus        default: $STAGING_PROMETHEUS_URL or http://localhost:9090
   --models <dir>       folder of model specs                                default: models/
   -h, --help           show this help`;
@@ -38,13 +44,8 @@ async function main(argv: string[]): Promise<number> {
   const model = flags.get("model");
   if (!model) throw new InputError(`--model is required\n\n${USAGE}`);
   const [hours, prometheus] = checkFlags(
-    () => {
-      const h = Number(flags.get("hours") ?? 24);
-      // Prometheus keeps 30 days (addons.monitoring.retention): a longer window cannot be checked.
-      if (!(h > 0 && h <= 24 * 30))
-        throw new InputError(`--hours ${flags.get("hours")}: expected hours above 0 and at most 720`);
-      return h;
-    },
+    // Whole hours: the bake window is a PromQL range (`24h`), where `1.5h` is invalid.
+    () => positiveIntFlag(flags.get("hours") ?? "24", "hours", MAX_HOURS),
     () =>
       httpUrlFlag(
         flags.get("prometheus") ?? process.env.STAGING_PROMETHEUS_URL ?? "http://localhost:9090",
@@ -53,16 +54,23 @@ async function main(argv: string[]): Promise<number> {
   );
   const modelsDir = path.resolve(flags.get("models") ?? path.join(PROJECT_ROOT, "models"));
   const find = (stack: string) => {
-    const specs = loadStackAndSpecs(stack, modelsDir).specs;
+    const { config, specs } = loadStackAndSpecs(stack, modelsDir);
     const spec = specs.find((s) => s.name === model);
     if (!spec)
       throw new InputError(
         `no model ${model} in ${modelsDir}; models: ${specs.map((s) => s.name).join(", ")}`,
       );
-    return spec;
+    return { config, spec };
   };
-  const staging = find("staging");
-  const prod = find("prod");
+  const { config: stagingConfig, spec: staging } = find("staging");
+  // A window longer than staging's Prometheus keeps could never pass: its first steps are gone.
+  const retention = stagingConfig.addons.monitoring.retention;
+  const kept = durationSeconds(retention) / 3600;
+  if (hours > kept)
+    throw new InputError(
+      `--hours ${hours}: staging's Prometheus keeps ${retention} (addons.monitoring.retention in Pulumi.staging.yaml), so at most ${kept}`,
+    );
+  const prod = find("prod").spec;
   if (staging.canary) {
     console.log(`${model}: staging still has a canary (${staging.canary.modelUri}); promote it there first`);
     return 3;

@@ -16,7 +16,7 @@ import type { ModelSpec } from "../components/config/model-schema";
 import { automationDeployer } from "../components/delivery/automation-deployer";
 import { canaryChecks, prometheusAnalyzer } from "../components/delivery/prometheus-analyzer";
 import { runPromotion } from "../components/delivery/promote";
-import { PrometheusQueryError, queryInstant } from "../components/delivery/prometheus-client";
+import { displayUrl, PrometheusQueryError, queryInstant } from "../components/delivery/prometheus-client";
 import { httpUrlFlag, InputError, loadStackAndSpecs, cliFlags, PROJECT_ROOT } from "./capacity/inputs";
 
 const USAGE = `Usage: npm run promote -- --stack <name> (--model <name> | --all) [--dry-run] [--prometheus <url>] [--models <dir>]
@@ -46,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`${stack ? "--model or --all" : "--stack"} is required\n\n${USAGE}`);
     return 1;
   }
+  // Both would be read as --all, promoting every canary where one was meant.
+  if (model && all) throw new InputError(`--model ${model} and --all: give one of them; nothing was changed`);
   const prometheus = httpUrlFlag(
     flags.get("prometheus") ?? process.env.PROMETHEUS_URL ?? "http://localhost:9090",
     "prometheus",
@@ -64,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
       await queryInstant(prometheus, "vector(1)");
     } catch (err) {
       if (!(err instanceof PrometheusQueryError)) throw err;
-      throw new InputError(`--prometheus ${prometheus}: ${err.message}; nothing was changed`);
+      throw new InputError(`--prometheus ${displayUrl(prometheus)}: ${err.message}; nothing was changed`);
     }
   }
   let exit = 0;

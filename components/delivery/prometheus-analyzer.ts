@@ -28,10 +28,14 @@ export function prometheusAnalyzer(baseUrl: string): Analyzer {
     let healthy = true;
     for (const check of checks) {
       const samples = await queryInstant(baseUrl, check.expr);
-      const present = samples.length > 0;
+      // An idle canary's error ratio is 0/0 = NaN, a sample but no data: only a number counts.
+      // A degraded-when-present expression is a comparison, which drops NaN itself, so any sample
+      // it returns (+Inf latency included) is a degradation.
+      const present =
+        check.kind === "must-have-data" ? samples.some((s) => Number.isFinite(s.value)) : samples.length > 0;
       const ok = check.kind === "must-have-data" ? present : !present;
       healthy &&= ok;
-      const value = present ? ` (value ${round(samples[0].value)})` : "";
+      const value = samples.length > 0 ? ` (value ${round(samples[0].value)})` : "";
       const what =
         check.kind === "must-have-data"
           ? present

@@ -67,13 +67,15 @@ export interface PromotionArgs {
 }
 
 /**
- * Steps still to run when `deployed` percent is live (the resume point). The deployed step itself is
- * kept: an interruption may have come between its deploy and its analysis, so it is analysed again
- * (without redeploying). 100 means "promote".
+ * Steps still to run when `deployed` percent is live (the resume point). The deployed level comes
+ * first: an interruption may have come between its deploy and its analysis, so it is analysed again
+ * (without redeploying) - also when it is not one of the spec's steps (the steps changed since, or
+ * the stack was edited): the traffic that is live is always analysed before anything moves on.
+ * 100 means "promote".
  */
 export function remainingSteps(steps: readonly number[], deployed: number | undefined): number[] {
   if (deployed === undefined || deployed === 0) return [...steps];
-  return steps.filter((s) => s >= deployed);
+  return [deployed, ...steps.filter((s) => s > deployed)];
 }
 
 /** Runs (or resumes) the promotion of `spec`'s canary. */
@@ -106,27 +108,30 @@ export async function runPromotion(args: PromotionArgs): Promise<PromotionResult
   }
   const stepsRun: number[] = [];
   for (const step of todo) {
+    // Step 100 is the promotion itself, unless 100% is already live: then it is analysed first.
+    if (step !== 100 || step === deployed) {
+      if (step === deployed) {
+        log(`${spec.name}: canary already at ${step}% in the stack, analysing again`);
+      } else {
+        log(`${spec.name}: canary -> ${step}%`);
+        await deployer.setTraffic(spec.name, step);
+      }
+      stepsRun.push(step);
+      log(`${spec.name}: waiting ${intervalMinutes} min before analysis`);
+      await args.sleep(intervalMinutes * 60_000);
+      const analysis = await args.analyze(args.checks);
+      for (const d of analysis.details) log(`  ${d}`);
+      if (!analysis.healthy) {
+        log(`${spec.name}: canary degraded at ${step}%, rolling back`);
+        await deployer.rollback(spec.name);
+        return { outcome: "rolled-back", stepsRun, failedStep: step, details: analysis.details };
+      }
+    }
     if (step === 100) {
       log(`${spec.name}: all steps healthy, promoting ${spec.canary.modelUri} to stable`);
       await deployer.promote(spec.name);
-      stepsRun.push(step);
+      if (step !== deployed) stepsRun.push(step);
       return { outcome: "promoted", stepsRun, details: [] };
-    }
-    if (step === deployed) {
-      log(`${spec.name}: canary already at ${step}% in the stack, analysing again`);
-    } else {
-      log(`${spec.name}: canary -> ${step}%`);
-      await deployer.setTraffic(spec.name, step);
-    }
-    stepsRun.push(step);
-    log(`${spec.name}: waiting ${intervalMinutes} min before analysis`);
-    await args.sleep(intervalMinutes * 60_000);
-    const analysis = await args.analyze(args.checks);
-    for (const d of analysis.details) log(`  ${d}`);
-    if (!analysis.healthy) {
-      log(`${spec.name}: canary degraded at ${step}%, rolling back`);
-      await deployer.rollback(spec.name);
-      return { outcome: "rolled-back", stepsRun, failedStep: step, details: analysis.details };
     }
   }
   // Steps always end at 100 (validated), so reaching here means there was nothing left to run.

@@ -18,8 +18,10 @@ export function stagingHealthQueries(
     // 5-minute steps in which the version served requests (12 per hour when it served throughout).
     served: `count_over_time((sum by (model) (rate(mlops_model_requests_total{${sel}}[5m])) > 0)[${window}:5m])`,
     alerts: `max_over_time(ALERTS{model="${spec.name}",alertstate="firing"}[${window}])`,
+    // A version without a single error has no error series: `or vector(0)` makes that 0 errors,
+    // not an empty ratio that would keep a perfect version out of prod.
     errorRatio:
-      `sum(increase(mlops_model_requests_total{${sel},outcome="error"}[${window}]))` +
+      `(sum(increase(mlops_model_requests_total{${sel},outcome="error"}[${window}])) or vector(0))` +
       ` / sum(increase(mlops_model_requests_total{${sel}}[${window}]))`,
   };
 }
@@ -33,7 +35,10 @@ export interface StagingVerdict {
 /** Share of the window's 5-minute steps that must have traffic (tolerates a scrape gap or a restart). */
 export const MIN_SERVED_SHARE = 0.95;
 
-/** Asks the staging Prometheus at `baseUrl` whether `spec`'s stable version baked for `hours`. */
+/**
+ * Asks the staging Prometheus at `baseUrl` whether `spec`'s stable version baked for `hours` (whole
+ * hours: PromQL durations such as `1.5h` are invalid).
+ */
 export async function checkStagingHealth(
   baseUrl: string,
   spec: ModelSpec,
@@ -42,7 +47,9 @@ export async function checkStagingHealth(
   const q = stagingHealthQueries(spec, hours);
   const reasons: string[] = [];
   let ready = true;
-  const steps = (await queryInstant(baseUrl, q.served))[0]?.value ?? 0;
+  // NaN is not a count of steps: it counts as none.
+  const served = (await queryInstant(baseUrl, q.served))[0]?.value ?? 0;
+  const steps = Number.isFinite(served) ? served : 0;
   const needed = Math.ceil(hours * 12 * MIN_SERVED_SHARE);
   if (steps < needed) {
     ready = false;
@@ -57,7 +64,7 @@ export async function checkStagingHealth(
   } else reasons.push("no alert fired");
   const budget = 1 - spec.slo.availability / 100;
   const ratio = (await queryInstant(baseUrl, q.errorRatio))[0]?.value;
-  if (ratio === undefined || Number.isNaN(ratio) || ratio > budget) {
+  if (ratio === undefined || !Number.isFinite(ratio) || ratio > budget) {
     ready = false;
     reasons.push(`error ratio ${ratio ?? "unknown"} above the SLO budget ${budget.toFixed(4)}`);
   } else reasons.push(`error ratio ${ratio.toFixed(5)} within the SLO budget ${budget.toFixed(4)}`);

@@ -145,5 +145,54 @@ describe("promote (against a local Prometheus-speaking server)", () => {
     expect(remainingSteps([10, 25, 50, 100], undefined)).toEqual([10, 25, 50, 100]);
     expect(remainingSteps([10, 25, 50, 100], 0)).toEqual([10, 25, 50, 100]);
     expect(remainingSteps([10, 25, 50, 100], 50)).toEqual([50, 100]);
+    // A live level that is not a step (the steps changed since) is analysed before moving on.
+    expect(remainingSteps([10, 25, 50, 100], 75)).toEqual([75, 100]);
+    expect(remainingSteps([10, 25, 50, 100], 30)).toEqual([30, 50, 100]);
+  });
+
+  test("resuming at a level that is not a step analyses it first; at 100% too, before promoting", async () => {
+    for (const [live, events, stepsRun, analyses] of [
+      [75, ["promote"], [75, 100], 1],
+      [30, ["deploy 50", "promote"], [30, 50, 100], 2],
+      [100, ["promote"], [100], 1],
+    ] as const) {
+      const stack = new FakeStack(live);
+      const { result, waits } = await run_(stack);
+      expect(result.outcome).toBe("promoted");
+      expect(result.stepsRun).toEqual(stepsRun);
+      expect(stack.events).toEqual(events);
+      expect(waits).toHaveLength(analyses);
+    }
+    // ... and a canary degraded at the live level is rolled back without moving traffic.
+    const stack = new FakeStack(75);
+    const { result } = await run(stack, () => 5.0);
+    expect(result).toMatchObject({ outcome: "rolled-back", failedStep: 75 });
+    expect(stack.events).toEqual(["rollback"]);
+
+    async function run_(s: FakeStack) {
+      const r = await run(s, () => 1.0);
+      await prom?.close();
+      prom = undefined;
+      return r;
+    }
+  });
+
+  test("an idle canary (error ratio 0/0 = NaN) has no data and is not promoted", async () => {
+    for (const idle of ["NaN", "+Inf"]) {
+      const stack = new FakeStack();
+      prom = await startFakePrometheus((q) => (q === trafficExpr ? idle : undefined));
+      const result = await runPromotion({
+        spec,
+        checks,
+        deployer: stack,
+        analyze: prometheusAnalyzer(prom.url),
+        sleep: async () => undefined,
+        log: () => undefined,
+      });
+      expect(result.outcome).toBe("rolled-back");
+      expect(result.details[0]).toMatch(/^canary serves traffic: no data .*\(value (NaN|Infinity)\)$/);
+      await prom.close();
+      prom = undefined;
+    }
   });
 });

@@ -1,6 +1,20 @@
 import { ModelSpec } from "../../components/config/model-schema";
 import { checkStagingHealth, stagingHealthQueries } from "../../components/delivery/staging-health";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
 import { FakePrometheus, startFakePrometheus } from "../helpers/fake-prometheus";
+
+const PROMTOOL = "/usr/bin/promtool";
+
+/** Whether promtool is here; in CI it must be. */
+function havePromtool(): boolean {
+  if (fs.existsSync(PROMTOOL)) return true;
+  if (process.env.CI === "true") throw new Error(`${PROMTOOL} is missing (apt-get install prometheus)`);
+  return false;
+}
 
 const spec = {
   name: "search-ranking",
@@ -14,7 +28,7 @@ describe("staging health before prod (local Prometheus-speaking server)", () => 
   let prom: FakePrometheus | undefined;
   afterEach(async () => prom?.close());
 
-  async function verdict(answers: Record<string, number | undefined>) {
+  async function verdict(answers: Record<string, number | string | undefined>) {
     prom = await startFakePrometheus((query) => answers[query]);
     return checkStagingHealth(prom.url, spec, 24);
   }
@@ -42,6 +56,43 @@ describe("staging health before prod (local Prometheus-speaking server)", () => 
     );
     const v = await checkStagingHealth(prom.url, spec, 24);
     expect(v.ready).toBe(false);
+  });
+
+  test("a count of steps that is not a number is no count: not ready", async () => {
+    for (const served of ["NaN", "+Inf"]) {
+      const v = await verdict({ [q.served]: served, [q.errorRatio]: 0 });
+      expect(v.ready).toBe(false);
+      await prom?.close();
+      prom = undefined;
+    }
+  });
+
+  test("the error ratio of a version without a single error is 0 (promtool), not unknown", () => {
+    if (!havePromtool()) return;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "staging-health-"));
+    const sel = 'model="search-ranking",variant="stable",model_version="v18"';
+    const file = path.join(dir, "test.yaml");
+    fs.writeFileSync(
+      file,
+      YAML.stringify({
+        rule_files: [],
+        evaluation_interval: "1m",
+        tests: [
+          {
+            interval: "1m",
+            input_series: [
+              { series: `mlops_model_requests_total{${sel},outcome="success"}`, values: "0+600x1500" },
+            ],
+            promql_expr_test: [
+              { eval_time: "1440m", expr: q.errorRatio, exp_samples: [{ labels: "{}", value: 0 }] },
+            ],
+          },
+        ],
+      }),
+    );
+    const run = spawnSync(PROMTOOL, ["test", "rules", file], { encoding: "utf8" });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(run.stdout + run.stderr).toContain("SUCCESS");
   });
 
   test("errors above the SLO budget block the promotion", async () => {

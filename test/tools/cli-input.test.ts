@@ -202,9 +202,52 @@ describe("promote", () => {
     );
   });
 
+  test("--model with --all is refused (it would promote every canary)", () => {
+    const r = promote("http://127.0.0.1:1", "--all", "--dry-run");
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("--model homepage-feed and --all: give one of them; nothing was changed");
+    expect(r.out).not.toContain("steps");
+  });
+
+  test("a password in --prometheus is never printed", () => {
+    const r = promote("http://admin:S3cret@127.0.0.1:1");
+    expect(r.status).toBe(1);
+    expect(r.out).toContain(
+      "--prometheus http://127.0.0.1:1/: Prometheus at http://127.0.0.1:1/ unreachable",
+    );
+    expect(r.out).not.toContain("S3cret");
+  });
+
   test("a dry run needs no Prometheus: it prints the steps and queries", () => {
     const r = promote("http://127.0.0.1:1", "--dry-run");
     expect(r.out).toContain("homepage-feed: steps 10% -> 25% -> 50% -> 100%");
     expect(r.out).not.toContain("unreachable");
+  });
+});
+
+describe("promote-to-prod --hours", () => {
+  const promoteToProd = (hours: string) =>
+    run("tools/promote-to-prod.ts", [
+      "--model",
+      "homepage-feed",
+      "--hours",
+      hours,
+      "--prometheus",
+      "http://127.0.0.1:1",
+    ]);
+
+  test("whole hours only: PromQL has no 1.5h", () => {
+    const r = promoteToProd("1.5");
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("--hours 1.5: expected a whole number from 1 to 720");
+  });
+
+  test("no longer than staging's Prometheus keeps its samples (7d: 168 hours)", () => {
+    const r = promoteToProd("200");
+    expect(r.status).toBe(1);
+    expect(r.out).toContain(
+      "--hours 200: staging's Prometheus keeps 7d (addons.monitoring.retention in Pulumi.staging.yaml), so at most 168",
+    );
+    expect(promoteToProd("168").out).not.toContain("--hours");
   });
 });

@@ -22,6 +22,7 @@ import {
 } from "../../components/config/stack-schema";
 import { parseTrafficCsv, Traffic, TrafficError } from "../../components/capacity/traffic";
 import { readStackFile, StackFileError } from "../offline/stack-file";
+import { displayUrl } from "../../components/delivery/prometheus-client";
 import { createFolders, missingFolders } from "../output-paths";
 import { decodeConfigValue } from "../../components/config/config-value";
 
@@ -183,7 +184,10 @@ export function parseFlags(
     if (value === undefined || value === "" || (eq < 0 && value.startsWith("--")))
       throw new InputError(`${flag} needs a value`);
     // The last of two values would win silently (`--stack staging --stack prod` planning prod).
-    if (out.has(name)) throw new InputError(`${flag} given twice (${out.get(name)}, ${value}); give it once`);
+    if (out.has(name))
+      throw new InputError(
+        `${flag} given twice (${displayUrl(out.get(name)!)}, ${displayUrl(value)}); give it once`,
+      );
     out.set(name, value);
     if (eq < 0) i++;
   }
@@ -217,7 +221,9 @@ export function httpUrlFlag(value: string, flag: string, suffix = ""): string {
     url = undefined;
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:"))
-    throw new InputError(`--${flag} ${value}: not an http(s) URL (e.g. http://localhost:9090)${suffix}`);
+    throw new InputError(
+      `--${flag} ${displayUrl(value)}: not an http(s) URL (e.g. http://localhost:9090)${suffix}`,
+    );
   return value;
 }
 
