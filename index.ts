@@ -54,7 +54,11 @@ async function main(): Promise<Record<string, unknown>> {
           extraTriggers: (variant) => {
             const share = trafficShare(variants, variant);
             if (share === undefined) return [];
-            return forecastTriggers(spec, pool, config, { eventBaselines, trafficShare: share });
+            return forecastTriggers(spec, pool, config, {
+              eventBaselines,
+              trafficShare: share,
+              replicas: variant.replicas,
+            });
           },
           ruleGroups: forecastRecordingRules(spec, pool, config).groups,
         },

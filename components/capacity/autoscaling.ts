@@ -121,6 +121,11 @@ export interface ForecastTriggerOptions {
    * baselines are the whole model's, so a 10% canary scales on a tenth of them. @default 1
    */
   readonly trafficShare?: number;
+  /**
+   * Replica bounds of the variant the triggers scale (a canary's or experiment's are its own, not
+   * the stable variant's): event crons are clamped to them. @default spec.serving.replicas
+   */
+  readonly replicas?: Readonly<{ min: number; max: number }>;
 }
 
 /**
@@ -169,12 +174,17 @@ export function eventBaselineRps(
 
 /**
  * Replicas a cron trigger pre-scales to for an event: the baseline rate times the multiplier at the
- * target per replica, within the model's bounds. A floor under the forecast trigger, which already
+ * target per replica, within the replica bounds of the variant it scales (the model's by default). A floor under the forecast trigger, which already
  * multiplies its seasonal lookahead by the event's multiplier and keeps working if the cron is off.
  */
-export function eventReplicas(spec: ModelSpec, multiplier: number, baselineRps: number): number {
+export function eventReplicas(
+  spec: ModelSpec,
+  multiplier: number,
+  baselineRps: number,
+  bounds: Readonly<{ min: number; max: number }> = spec.serving.replicas,
+): number {
   const target = kedaTargetPerReplica(spec);
-  const { min, max } = spec.serving.replicas;
+  const { min, max } = bounds;
   return Math.min(max, Math.max(min, Math.ceil((baselineRps * multiplier) / target - 1e-9)));
 }
 
@@ -228,11 +238,12 @@ export function forecastTriggers(
   for (const e of eventWindows(config.events)) {
     // This variant's share of the model's rate, with or without history.
     const baseline = eventBaseline(spec, e.name, options.eventBaselines) * share;
-    const replicas = eventReplicas(spec, e.multiplier, baseline);
+    const bounds = options.replicas ?? spec.serving.replicas;
+    const replicas = eventReplicas(spec, e.multiplier, baseline, bounds);
     // A cron asking for no more than the floor changes nothing, and KEDA rejects desiredReplicas "0"
     // (a new model at replicas.min 0) and then creates no HPA at all (kedacore/keda#6863): leave it
     // out; the forecast trigger still multiplies by the event.
-    if (replicas > spec.serving.replicas.min) triggers.push(cronTrigger(e, lead, config.timeZone, replicas));
+    if (replicas > bounds.min) triggers.push(cronTrigger(e, lead, config.timeZone, replicas));
   }
   return triggers;
 }

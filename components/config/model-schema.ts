@@ -532,18 +532,19 @@ function poolProblems(spec: ModelSpec, file: string, gpuPools: readonly GpuPool[
   };
   const serving = pool(spec.serving.gpu.pool, "serving", "serving.gpu.pool");
   if (serving) {
-    const reason = shareProblem(spec.serving.gpu.share, serving);
+    const reason =
+      shareProblem(spec.serving.gpu.share, serving) ?? nodeFitProblem(spec.serving.gpu.share, serving);
     if (reason) problems.push({ file, path: "serving.gpu.share", value: spec.serving.gpu.share, reason });
     else problems.push(...resourceProblems(spec, serving, file));
   }
   const training = spec.training && pool(spec.training.gpu.pool, "training", "training.gpu.pool");
-  if (spec.training && training && spec.training.gpu.count > training.maxGpus) {
-    problems.push({
-      file,
-      path: "training.gpu.count",
-      value: spec.training.gpu.count,
-      reason: `pool ${training.name} has at most ${training.maxGpus} GPUs`,
-    });
+  if (spec.training && training) {
+    const count = spec.training.gpu.count;
+    const reason =
+      count > training.maxGpus
+        ? `pool ${training.name} has at most ${training.maxGpus} GPUs`
+        : nodeFitProblem(count, training);
+    if (reason) problems.push({ file, path: "training.gpu.count", value: count, reason });
   }
   return problems;
 }
@@ -562,14 +563,27 @@ export function shareProblem(share: number, pool: GpuPool): string | undefined {
       : `pool ${pool.name} has no GPU sharing: use whole GPUs (1, 2, ...)`;
   }
   if (sharing.mode === "time-slicing") {
-    const slices = share * sharing.replicas;
-    if (share <= 1 && isNearInteger(slices)) return undefined;
+    // To the 4 decimals the message prints: 0.3333 is a third of a GPU.
+    const slices = Math.round(share * sharing.replicas);
+    if (share <= 1 && slices >= 1 && Math.abs(share - slices / sharing.replicas) <= 0.5e-4) return undefined;
     return `pool ${pool.name} time-slices each GPU ${sharing.replicas} ways: use a multiple of 1/${sharing.replicas} (${(1 / sharing.replicas).toFixed(4)}) up to 1`;
   }
   const fraction = migSliceFraction(sharing.profile) ?? 1;
   const devices = share / fraction;
   if (share <= 1 && isNearInteger(devices, 0.05)) return undefined;
   return `pool ${pool.name} uses MIG ${sharing.profile}: use a multiple of ${fraction.toFixed(4)} (one MIG device) up to 1`;
+}
+
+/**
+ * Why a pod asking for `gpus` whole GPUs fits no instance type of the pool (one pod runs on one
+ * node), or `undefined` when one holds it. Types the catalog does not know are the stack's problem.
+ */
+function nodeFitProblem(gpus: number, pool: GpuPool): string | undefined {
+  const known = pool.instanceTypes.map(gpuInstanceType).filter((t) => t !== undefined);
+  if (gpus <= 1 || known.length === 0) return undefined;
+  const most = Math.max(...known.map((t) => t.gpus));
+  if (gpus <= most) return undefined;
+  return `no instance type of pool ${pool.name} has ${gpus} GPUs (one pod runs on one node; the largest, ${known.find((t) => t.gpus === most)!.name}, has ${most}): use at most ${most} or add a larger type to the pool`;
 }
 
 function isNearInteger(x: number, tolerance = 1e-6): boolean {

@@ -411,6 +411,16 @@ export function crossFieldProblems(cfg: StackConfig, file: string): Problem[] {
         reason: `must be >= minGpus (${pool.minGpus})`,
       });
     }
+    // A training job asks for `training.gpu.count` whole GPUs: slices of one time-shared GPU or MIG
+    // devices cannot be combined into them (the device plugin would hand a "2 GPU" job two slices).
+    if (pool.purpose === "training" && pool.sharing.mode !== "none") {
+      problems.push({
+        file,
+        path: at(`${p}.sharing.mode`),
+        value: pool.sharing.mode,
+        reason: "a training pool gives jobs whole GPUs: use sharing { mode: none }",
+      });
+    }
     pool.instanceTypes.forEach((type, j) => {
       const known = gpuInstanceType(type);
       if (!known) {

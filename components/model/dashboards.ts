@@ -4,6 +4,7 @@
  * releases, while Grafana's dashboard sidecar consumes exactly this JSON, and the panels' queries
  * stay plain strings the tests can check against the recorded series.
  */
+import { createHash } from "crypto";
 import type { ModelSpec } from "../config/model-schema";
 import { PSI_THRESHOLD } from "./anomaly-rules";
 import { SERIES, round } from "./promql";
@@ -135,7 +136,7 @@ export function modelDashboard(spec: ModelSpec): Dashboard {
     },
   ];
   return {
-    uid: `mlops-model-${spec.name}`.slice(0, 40),
+    uid: dashboardUid(spec.name),
     title: `Model: ${spec.name}`,
     tags: ["mlops", "model", `team:${spec.team}`],
     schemaVersion: 39,
@@ -143,4 +144,19 @@ export function modelDashboard(spec: ModelSpec): Dashboard {
     refresh: "30s",
     panels: panels(defs),
   };
+}
+
+/** Longest dashboard uid Grafana accepts. */
+export const GRAFANA_UID_MAX = 40;
+
+/**
+ * The model dashboard's uid: `mlops-model-<model>`, or when that is longer than Grafana's 40
+ * characters its first 31 and 8 hex digits of the name's SHA-256. Cutting it short alone gave two
+ * models sharing their first 28 characters one uid, and Grafana kept only one of the dashboards.
+ */
+export function dashboardUid(model: string): string {
+  const uid = `mlops-model-${model}`;
+  if (uid.length <= GRAFANA_UID_MAX) return uid;
+  const hash = createHash("sha256").update(model).digest("hex").slice(0, 8);
+  return `${uid.slice(0, GRAFANA_UID_MAX - hash.length - 1)}-${hash}`;
 }

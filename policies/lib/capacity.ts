@@ -7,6 +7,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { gpuInstanceType, migSliceFraction } from "../../components/capacity/instance-catalog";
 import type { ModelSpec } from "../../components/config/model-schema";
+import { replicaDevices } from "../../components/capacity/packing";
 import type { StackConfig } from "../../components/config/stack-schema";
 import { trafficLoad, Traffic } from "../../components/capacity/traffic";
 import { at, k8sName, namespaceOf, num, obj, str } from "./values";
@@ -110,7 +111,7 @@ export function capacityConfigFromStack(
           models: specs.map((s) => ({
             name: s.name,
             pool: s.serving.gpu.pool,
-            share: s.serving.gpu.share,
+            share: specShareGpus(s, cfg),
             maxReplicas: s.serving.replicas.max,
             model: s.name,
             stable: true,
@@ -123,6 +124,19 @@ export function capacityConfigFromStack(
       ? { expectedRps: { ...expectedRps }, trafficHistory: cfg.trafficHistory }
       : {}),
   };
+}
+
+/**
+ * GPUs one replica of `spec` takes: its share, except on a MIG pool, where it is its devices times
+ * what each takes of a GPU (`gpusPerDevice`), as the same spec's InferenceService is counted.
+ */
+function specShareGpus(spec: ModelSpec, cfg: StackConfig): number {
+  const pool = cfg.gpuPools.find((p) => p.name === spec.serving.gpu.pool);
+  if (pool?.sharing.mode !== "mig") return spec.serving.gpu.share;
+  return (
+    replicaDevices(spec.serving.gpu.share, pool) *
+    gpusPerDevice(pool, `nvidia.com/mig-${pool.sharing.profile}`)
+  );
 }
 
 /**
@@ -150,10 +164,20 @@ export function expectedReplicas(d: ModelDemand, expectedRps?: Readonly<Record<s
   return Math.min(d.maxReplicas, Math.max(min, Math.ceil(rps / d.targetRpsPerReplica - 1e-9)));
 }
 
-/** GPUs one device of the pool's sharing mode represents (a time-slice of 4 = 0.25). */
+/**
+ * GPUs one device of the pool's sharing mode takes (a time-slice of 4 = 0.25). A MIG device takes
+ * 1 / (devices of its profile per GPU), as the capacity planner packs them: a 4g.40gb device holds
+ * a whole A100 (nothing else fits beside it) although it has 4 of its 7 compute slices. The pool's
+ * instance type with the fewest devices per GPU counts (the worst case); the compute fraction only
+ * when the catalog knows none of them.
+ */
 export function gpusPerDevice(pool: CapacityPool | undefined, resourceName: string): number {
   if (resourceName.startsWith("nvidia.com/mig-")) {
-    return migSliceFraction(resourceName.slice("nvidia.com/mig-".length)) ?? 1;
+    const profile = resourceName.slice("nvidia.com/mig-".length);
+    const perGpu = (pool?.instanceTypes ?? [])
+      .map((t) => gpuInstanceType(t)?.gpu.migProfiles[profile])
+      .filter((n): n is number => n !== undefined && n > 0);
+    return perGpu.length > 0 ? 1 / Math.min(...perGpu) : (migSliceFraction(profile) ?? 1);
   }
   if (pool?.sharing?.mode === "time-slicing" && (pool.sharing.replicas ?? 0) > 0)
     return 1 / (pool.sharing.replicas ?? 1);

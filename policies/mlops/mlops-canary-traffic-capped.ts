@@ -28,14 +28,26 @@ export function inferenceServiceCanaryPercents(props: Obj): { where: string; per
   return out;
 }
 
-/** Canary shares (percent) per HTTPRoute rule: weight of backends named like `*canary*` over the rule's total. */
+/**
+ * Canary shares (percent) per HTTPRoute rule: the weight of the route's canary backend over the
+ * rule's total. The canary of model m is the InferenceService `m-canary` (Service
+ * `m-canary-predictor`); m is the route's `mlops.io/model` label, else its name (without either, a
+ * backend named `*-canary[-predictor]`). Matching
+ * "canary" anywhere would take a model named `canary-scorer`, or an experiment named `canary-test`,
+ * for a canary.
+ */
 export function httpRouteCanaryPercents(props: Obj): { where: string; percent: number }[] {
+  const model = str(obj(at(props, "metadata.labels"))["mlops.io/model"]) ?? str(at(props, "metadata.name"));
+  const isCanary = (name: string) =>
+    model === undefined
+      ? /-canary(-predictor)?$/.test(name)
+      : name === `${model}-canary-predictor` || name === `${model}-canary`;
   return arr(at(props, "spec.rules")).flatMap((rule, i) => {
     const refs = arr(obj(rule).backendRefs).map(obj);
     // Gateway API: weight defaults to 1 per backendRef.
     const weight = (r: Obj) => num(r.weight) ?? 1;
     const total = refs.reduce((s, r) => s + weight(r), 0);
-    const canary = refs.filter((r) => /canary/i.test(str(r.name) ?? "")).reduce((s, r) => s + weight(r), 0);
+    const canary = refs.filter((r) => isCanary(str(r.name) ?? "")).reduce((s, r) => s + weight(r), 0);
     return total > 0 && canary > 0
       ? [{ where: `spec.rules[${i}].backendRefs`, percent: (100 * canary) / total }]
       : [];

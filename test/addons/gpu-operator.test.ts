@@ -19,12 +19,16 @@ const sliced4: Pick<GpuPool, "sharing"> = { sharing: { mode: "time-slicing", rep
 const sliced8: Pick<GpuPool, "sharing"> = { sharing: { mode: "time-slicing", replicas: 8 } };
 const mig: Pick<GpuPool, "sharing"> = { sharing: { mode: "mig", profile: "1g.10gb" } };
 
-/** Prod with its training pool switched to MIG on p4de (A100-80GB supports 1g.10gb). */
+/** Prod with a MIG serving pool on p4de added (A100-80GB supports 1g.10gb; training pools take whole GPUs). */
 function prodWithMig() {
   return stackConfig("prod", (raw) => {
-    const training = raw.gpuPools.find((p: any) => p.purpose === "training");
-    training.instanceTypes = ["p4de.24xlarge"];
-    training.sharing = { mode: "mig", profile: "1g.10gb" };
+    raw.gpuPools.push({
+      name: "mig-serving",
+      purpose: "serving",
+      instanceTypes: ["p4de.24xlarge"],
+      sharing: { mode: "mig", profile: "1g.10gb" },
+      maxGpus: 8,
+    });
     raw.pricing.instances["p4de.24xlarge"] = { onDemand: 300, spot: 120 };
   });
 }

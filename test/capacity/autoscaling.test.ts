@@ -88,6 +88,17 @@ describe("autoscaling parameters", () => {
     });
   });
 
+  test("a canary's crons keep within its own replica bounds, not the stable variant's", () => {
+    // homepage-feed: min 4 without history; a 10% canary with bounds 1-3 (stable's would hide it).
+    const crons = (b: { min: number; max: number }) =>
+      (forecastTriggers(homepage, pool, config, { trafficShare: 0.1, replicas: b }) as any[])
+        .filter((t) => t.type === "cron")
+        .map((t) => Number(t.metadata.desiredReplicas));
+    expect(crons({ min: 1, max: 20 })).toEqual([4, 2]); // ceil(4 x 8 x 0.1), ceil(4 x 5 x 0.1)
+    expect(crons({ min: 1, max: 3 })).toEqual([3, 2]);
+    expect(crons({ min: 2, max: 3 })).toEqual([3]); // 2 is the floor already
+  });
+
   test("with history the cron pre-scales to the usual opening rate times the multiplier", () => {
     const crons = (
       forecastTriggers(homepage, pool, config, { eventBaselines: { "double-12": 500 } }) as any[]

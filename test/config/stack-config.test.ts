@@ -270,6 +270,15 @@ describe("values the platform's consumers would refuse, and credentials in the s
     );
   });
 
+  test("a training pool gives jobs whole GPUs: no time-slicing or MIG", () => {
+    const raw = stackValues("staging");
+    const training = raw.gpuPools.findIndex((p: { purpose: string }) => p.purpose === "training");
+    raw.gpuPools[training].sharing = { mode: "time-slicing", replicas: 4 };
+    expect(problemsOf(raw)).toContain(
+      `mlops-platform:gpuPools[${training}].sharing.mode = "time-slicing": a training pool gives jobs whole GPUs: use sharing { mode: none }`,
+    );
+  });
+
   test("system nodes are general-purpose EC2 instance types, not GPU ones", () => {
     const raw = stackValues("staging");
     raw.cluster.systemNodes.instanceTypes = [

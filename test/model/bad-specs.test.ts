@@ -7,6 +7,7 @@ import { ConfigValidationError } from "../../components/config/errors";
 import {
   editDistance,
   parseQuantity,
+  shareProblem,
   SpecSource,
   validateModelSpecs,
 } from "../../components/config/model-schema";
@@ -102,6 +103,18 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "a2c",
     (y) => y.replace("{ pool: training, count: 1 }", "{ pool: training, count: 64 }"),
     "models/a2c.yaml: training.gpu.count = 64: pool training has at most",
+  ],
+  [
+    "more whole GPUs per replica than any node of the pool has",
+    "a5n",
+    (y) => y.replace("{ pool: inference, share: 0.25 }", "{ pool: whole, share: 2 }"),
+    "models/a5n.yaml: serving.gpu.share = 2: no instance type of pool whole has 2 GPUs (one pod runs on one node; the largest, g6.xlarge, has 1)",
+  ],
+  [
+    "training on more GPUs than one node of the pool has",
+    "a2n",
+    (y) => y.replace("{ pool: training, count: 1 }", "{ pool: training, count: 2 }"),
+    "models/a2n.yaml: training.gpu.count = 2: no instance type of pool training has 2 GPUs",
   ],
   [
     "share not fitting 8-way time-slicing",
@@ -465,5 +478,25 @@ describe("stack overrides", () => {
     expect(() => validateModelSpecs([overridden("  qa: {}\n")], "staging", cfg, ["prod"])).not.toThrow();
     expect(editDistance("prdo", "prod")).toBe(2);
     expect(editDistance("stagin", "staging")).toBe(1);
+  });
+});
+
+describe("shares on a time-sliced pool", () => {
+  const threeWay = {
+    ...cfg.gpuPools[0],
+    name: "three",
+    sharing: { mode: "time-slicing" as const, replicas: 3 },
+  };
+
+  test("a multiple of 1/k to the 4 decimals the message prints is accepted", () => {
+    for (const share of [0.3333, 0.33333, 1 / 3, 0.6667, 2 / 3, 1])
+      expect(shareProblem(share, threeWay)).toBeUndefined();
+  });
+
+  test("anything further off is refused with the value to use", () => {
+    for (const share of [0.333, 0.334, 0.5, 0, 1.3333])
+      expect(shareProblem(share, threeWay)).toBe(
+        "pool three time-slices each GPU 3 ways: use a multiple of 1/3 (0.3333) up to 1",
+      );
   });
 });

@@ -29,12 +29,13 @@ function poolsConfig(): StackConfig {
       {
         name: "whole",
         purpose: "serving",
-        instanceTypes: ["g6.xlarge"],
+        instanceTypes: ["g6.xlarge", "g6.12xlarge"],
         sharing: { mode: "none" },
         maxGpus: 4,
       },
     );
     raw.pricing.instances["p4d.24xlarge"] = { onDemand: 283 };
+    raw.pricing.instances["g6.12xlarge"] = { onDemand: 40.3 };
   });
 }
 

@@ -1,6 +1,6 @@
 import { platformDashboard } from "../../components/addons/platform-dashboard";
 import { PLATFORM_SERIES, platformRules } from "../../components/addons/platform-rules";
-import { modelDashboard } from "../../components/model/dashboards";
+import { dashboardUid, GRAFANA_UID_MAX, modelDashboard } from "../../components/model/dashboards";
 import { modelRules } from "../../components/model/monitoring-rules";
 import { fixtureModels, stackConfig } from "./fixtures";
 
@@ -48,6 +48,20 @@ describe("dashboards", () => {
         "Canary against stable",
       ]),
     );
+  });
+
+  test("uids are unique within Grafana's 40 characters, also for long names sharing a prefix", () => {
+    const names = [
+      "homepage-feed",
+      "homepage-feed-ranking-model-v1",
+      "homepage-feed-ranking-model-v2",
+      "x".repeat(42),
+    ];
+    const uids = names.map(dashboardUid);
+    expect(uids[0]).toBe("mlops-model-homepage-feed");
+    expect(new Set(uids).size).toBe(names.length);
+    for (const uid of uids) expect(uid.length).toBeLessThanOrEqual(GRAFANA_UID_MAX);
+    expect(uids[1]).toMatch(/^mlops-model-homepage-feed-ranki-[0-9a-f]{8}$/);
   });
 
   test("the latency panel draws the SLO line from the spec", () => {

@@ -6,6 +6,7 @@ import { mlopsGpuCostFitsBudget, expectedMonthlyCost } from "../../policies/mlop
 import { mlopsModelGpuDemandFitsPool } from "../../policies/mlops/mlops-model-gpu-demand-fits-pool";
 import { mlopsModelHasAlertsMonitorAndOwner } from "../../policies/mlops/mlops-model-has-alerts-monitor-and-owner";
 import { mlopsTrainingRunsPreemptible } from "../../policies/mlops/mlops-training-runs-preemptible";
+import { gpusPerDevice } from "../../policies/lib/capacity";
 import * as f from "./fixtures";
 import { messages, set } from "./fixtures";
 
@@ -121,23 +122,27 @@ describe("mlops-canary-traffic-capped", () => {
     r.props.spec.canary = percents.map((t, i) => ({ trafficPercent: t, predictor: { name: `c${i}` } }));
     return r;
   };
-  const route = (stable: number, canary: number) => ({
+  /** The route of `model` splitting between its stable predictor and `other`'s. */
+  const routeOf = (model: string, other: string, stable: number, weight: number) => ({
     type: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
-    name: "homepage-feed-route",
+    name: `${model}-route`,
     props: {
       kind: "HTTPRoute",
+      metadata: { name: model, labels: { "mlops.io/model": model } },
       spec: {
         rules: [
           {
             backendRefs: [
-              { name: "homepage-feed-predictor", port: 80, weight: stable },
-              { name: "homepage-feed-canary-predictor", port: 80, weight: canary },
+              { name: `${model}-predictor`, port: 80, weight: stable },
+              { name: `${other}-predictor`, port: 80, weight },
             ],
           },
         ],
       },
     },
   });
+  const route = (stable: number, canary: number) =>
+    routeOf("homepage-feed", "homepage-feed-canary", stable, canary);
   it("passes at or below 50%", async () => {
     expect(await messages(p, [withCanaries(25, 25), route(50, 50), f.inferenceService()])).toEqual([]);
   });
@@ -150,6 +155,14 @@ describe("mlops-canary-traffic-capped", () => {
     expect(await messages(p, [set(f.inferenceService(), "spec.predictor.canaryTrafficPercent", 75)])).toEqual(
       [expect.stringContaining("Canary gets 75% of traffic (spec.predictor.canaryTrafficPercent)")],
     );
+  });
+  it("counts only the model's canary: not a model or an experiment with canary in its name", async () => {
+    expect(await messages(p, [routeOf("canary-scorer", "canary-scorer-exp", 10, 90)])).toEqual([]);
+    expect(await messages(p, [routeOf("evt-canary", "evt-canary-canary", 90, 10)])).toEqual([]);
+    expect(await messages(p, [routeOf("feed", "feed-canary-test", 20, 80)])).toEqual([]);
+    expect(await messages(p, [routeOf("evt-canary", "evt-canary-canary", 10, 90)])).toEqual([
+      expect.stringContaining("Canary gets 90% of traffic"),
+    ]);
   });
   it("fails on HTTPRoute weights", async () => {
     expect(await messages(p, [route(1, 3)])).toEqual([
@@ -240,6 +253,23 @@ describe("mlops-model-gpu-demand-fits-pool", () => {
   });
   it("is not applicable without the capacity config", async () => {
     expect(await messages(p, [f.inferenceService(), f.scaledObject(1000)])).toEqual([]);
+  });
+  it("counts a MIG device as the GPU it holds: one 4g.40gb per A100, not 4/7 of one", () => {
+    const pool = {
+      name: "mig",
+      maxGpus: 8,
+      instanceTypes: ["p4de.24xlarge"],
+      sharing: { mode: "mig" as const, profile: "4g.40gb" },
+    };
+    expect(gpusPerDevice(pool, "nvidia.com/mig-4g.40gb")).toBe(1);
+    expect(
+      gpusPerDevice({ ...pool, sharing: { mode: "mig", profile: "3g.40gb" } }, "nvidia.com/mig-3g.40gb"),
+    ).toBe(0.5);
+    expect(
+      gpusPerDevice({ ...pool, sharing: { mode: "mig", profile: "1g.10gb" } }, "nvidia.com/mig-1g.10gb"),
+    ).toBe(1 / 7);
+    // Without a known instance type, the profile's compute fraction is all there is.
+    expect(gpusPerDevice({ ...pool, instanceTypes: [] }, "nvidia.com/mig-4g.40gb")).toBeCloseTo(4 / 7, 9);
   });
 });
 

@@ -182,13 +182,22 @@ describe("sales-event pre-scaling from the traffic history", () => {
       const crons = ofType(run, SCALED_OBJECT).flatMap((so) => {
         const spec = so.inputs.spec as {
           minReplicaCount: number;
+          maxReplicaCount: number;
           triggers: { type: string; metadata: Record<string, string> }[];
         };
         return spec.triggers
           .filter((t) => t.type === "cron")
-          .map((t) => ({ floor: spec.minReplicaCount, desired: Number(t.metadata.desiredReplicas) }));
+          .map((t) => ({
+            floor: spec.minReplicaCount,
+            max: spec.maxReplicaCount,
+            desired: Number(t.metadata.desiredReplicas),
+          }));
       });
-      for (const c of crons) expect(c.desired).toBeGreaterThan(Math.max(c.floor, 0));
+      // Within the variant's own bounds: a canary's are not the stable variant's.
+      for (const c of crons) {
+        expect(c.desired).toBeGreaterThan(Math.max(c.floor, 0));
+        expect(c.desired).toBeLessThanOrEqual(c.max);
+      }
       if (run === runs.prod) expect(crons.length).toBeGreaterThanOrEqual(12); // two events, every stable variant
     }
     // Staging pins its models at one replica (push-ranking at 0-1, no history): nothing to pre-scale.
