@@ -26,6 +26,10 @@ function readPlan(dir: string | undefined, stack: string, side: "base" | "head")
   try {
     value = JSON.parse(fs.readFileSync(file, "utf8"));
     problems = planJsonProblems(value);
+    // A plan copied under the wrong stack's folder would be compared with the other stack's.
+    const planned = (value as { stack?: unknown }).stack;
+    if (problems.length === 0 && planned !== stack)
+      problems.push(`stack: is ${JSON.stringify(planned)}, but the file is under ${stack}/`);
   } catch (err) {
     problems = [`not JSON: ${(err as Error).message}`];
   }
@@ -67,15 +71,29 @@ function main(argv: string[]): number {
     ["base", base, "without a baseline"],
   ];
   for (const [flag, dir, shown] of sides)
-    if (dir !== undefined && !(fs.existsSync(dir) && fs.statSync(dir).isDirectory()))
+    if (dir !== undefined && fs.existsSync(dir) && !fs.statSync(dir).isDirectory())
+      throw new InputError(
+        `--${flag} ${dir}: is a file; give the plan output folder (holding <stack>/plan.json)`,
+      );
+    else if (dir !== undefined && !fs.existsSync(dir))
       process.stderr.write(
         `cost-diff: --${flag} ${dir}: folder not found; every stack is shown as ${shown}\n`,
       );
   const known = projectStacks(PROJECT_ROOT);
-  const stacks = (flags.get("stacks") ?? "staging,prod").split(",").filter(Boolean);
+  const stacks = (flags.get("stacks") ?? "staging,prod").split(",").map((s) => s.trim());
   const unknown = stacks.filter((s) => !known.includes(s));
-  if (unknown.length > 0)
-    throw new InputError(`--stacks: unknown stack ${unknown.join(", ")}; stacks: ${known.join(", ")}`);
+  const twice = stacks.filter((s, i) => known.includes(s) && stacks.indexOf(s) !== i);
+  if (unknown.length > 0 || twice.length > 0)
+    throw new InputError(
+      [
+        ...(unknown.length > 0
+          ? [
+              `--stacks: unknown stack ${unknown.map((s) => JSON.stringify(s)).join(", ")}; stacks: ${known.join(", ")}`,
+            ]
+          : []),
+        ...(twice.length > 0 ? [`--stacks: ${[...new Set(twice)].join(", ")} given twice`] : []),
+      ].join("\n"),
+    );
   // Every stack's head plan is read before one that is broken stops the run: all problems at once.
   const errors: string[] = [];
   const plans: StackPlans[] = stacks.map((stack) => {

@@ -32,7 +32,7 @@ Writes a seeded synthetic traffic CSV for the models of a folder: diurnal and we
 and the stack's sales events. models/traffic/sample-week.csv is its output with the defaults.
 
 Options:
-  --out <csv>        file to write (its folder must exist)                  required
+  --out <csv>        file to write (missing folders are created)            required
   --stack <name>     stack whose events and time zone to use                default: prod
   --models <dir>     folder of model specs                                  default: models/
   --seed <n>         random seed, 0-999999999                               default: 7

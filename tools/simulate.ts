@@ -5,6 +5,7 @@
  * utilization, GPU-hours, cost and SLO misses (DESIGN section 6). Bad input exits 1 with the
  * problems, no stack trace. Thin: the work is in components/capacity/simulate.ts.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { formatSimulationTable } from "../components/capacity/report";
 import { simulate } from "../components/capacity/simulate";
@@ -15,6 +16,7 @@ import {
   loadTraffic,
   cliFlags,
   PROJECT_ROOT,
+  checkFlags,
   checkOutputFile,
   writeOutputFile,
 } from "./capacity/inputs";
@@ -36,10 +38,14 @@ function main(argv: string[]): void {
   const stack = flags.get("stack");
   const trafficFile = flags.get("traffic");
   if (!stack || !trafficFile) throw new InputError(`--stack and --traffic are required\n${USAGE}`);
-  if (flags.has("json")) checkOutputFile(flags.get("json") as string, "json");
-  const { config, specs } = loadStackAndSpecs(
-    stack,
-    flags.get("models") ?? path.join(PROJECT_ROOT, "models"),
+  // Everything that can be checked before the traffic is read, at once.
+  const [, { config, specs }] = checkFlags(
+    () => {
+      if (!fs.existsSync(trafficFile))
+        throw new InputError(`--traffic ${trafficFile}: not found (path relative to ${process.cwd()})`);
+    },
+    () => loadStackAndSpecs(stack, flags.get("models") ?? path.join(PROJECT_ROOT, "models")),
+    () => (flags.has("json") ? checkOutputFile(flags.get("json") as string, "json") : undefined),
   );
   const reading = Date.now();
   process.stderr.write(`reading ${trafficFile} ...`);

@@ -27,7 +27,11 @@ export interface AutomationDeployerArgs {
 export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer {
   let selected: Promise<Stack> | undefined;
   const stack = () =>
-    (selected ??= LocalWorkspace.selectStack({ stackName: args.stackName, workDir: args.workDir }));
+    (selected ??= LocalWorkspace.selectStack({ stackName: args.stackName, workDir: args.workDir }).catch(
+      (err: unknown) => {
+        throw withoutCliNoise(err);
+      },
+    ));
 
   const readOverrides = async (): Promise<Record<string, number>> => {
     const all = await (await stack()).getAllConfig();
@@ -71,4 +75,17 @@ export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer
       await up(`promote ${model}: canary is now stable`);
     },
   };
+}
+
+/**
+ * The Automation API reports a missing Pulumi CLI as the raw result of `pulumi version` (exit code,
+ * empty stdout, ENOENT in stderr); said in one line instead.
+ */
+export function withoutCliNoise(err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/ENOENT/.test(message) && /pulumi/.test(message))
+    return new Error(
+      "the Pulumi CLI is not installed or not on PATH (https://www.pulumi.com/docs/iac/download-install/)",
+    );
+  return err instanceof Error ? err : new Error(message);
 }

@@ -2,86 +2,61 @@
  * The pull-request comment: plan summary and GPU cost difference between the base branch's and the
  * pull request's `plan.json` (DESIGN section 6), per stack. Pure: takes parsed plans, returns markdown.
  */
-import { valueAt } from "../config/errors";
+import { z } from "zod";
+
+const number = z.number({ error: "expected a number" }).finite("expected a finite number");
+const cost = number.min(0, "expected a cost >= 0");
+const count = z
+  .number({ error: "expected a number" })
+  .int("expected a whole number")
+  .min(0, "expected a count >= 0");
+const text = z.string({ error: "expected a string" });
+const costs = z.object({ min: cost, expected: cost, max: cost }, { error: "expected {min, expected, max}" });
+const list = <T extends z.ZodType>(item: T) => z.array(item, { error: "expected a list" });
+const object = <T extends z.ZodRawShape>(shape: T) => z.object(shape, { error: "expected an object" });
+
+/** The parts of plan.json the comment reads, each checked (the file has more, ignored here). */
+const planJsonSchema = object({
+  stack: text,
+  resources: object({ count, byType: z.record(z.string(), count, { error: "expected a map of counts" }) }),
+  models: list(
+    object({
+      name: text,
+      team: text.optional(),
+      pool: text.optional(),
+      share: number.min(0, "expected a share >= 0").optional(),
+      replicas: object({ min: count, max: count }).optional(),
+      canaryPercent: number.min(0).max(100, "expected a percent from 0 to 100").optional(),
+    }),
+  ),
+  capacity: object({
+    pools: list(object({ name: text, monthlyCost: costs })),
+    monthlyCost: costs,
+    currency: text,
+    budget: cost.optional(),
+  }),
+  policy: object({
+    violations: list(object({ policy: text, resource: text, message: text, enforcement: text })),
+  }),
+});
 
 /** The parts of plan.json the comment reads (the file has more). */
-export interface PlanJson {
-  readonly stack: string;
-  readonly resources: { readonly count: number; readonly byType: Record<string, number> };
-  readonly models: readonly {
-    readonly name: string;
-    readonly team?: string;
-    readonly pool?: string;
-    readonly share?: number;
-    readonly replicas?: { readonly min: number; readonly max: number };
-    readonly canaryPercent?: number;
-  }[];
-  readonly capacity: {
-    readonly pools: readonly {
-      readonly name: string;
-      readonly monthlyCost: { readonly min: number; readonly expected: number; readonly max: number };
-    }[];
-    readonly monthlyCost: { readonly min: number; readonly expected: number; readonly max: number };
-    readonly currency: string;
-    readonly budget?: number;
-  };
-  readonly policy: {
-    readonly violations: readonly {
-      policy: string;
-      resource: string;
-      message: string;
-      enforcement: string;
-    }[];
-  };
-}
+export type PlanJson = z.infer<typeof planJsonSchema>;
 
 /**
- * What keeps `value` from being a `PlanJson` this comment can render: the fields it reads, each
- * named with what it should be (a truncated file, `{}`, a plan.json of another format).
+ * What keeps `value` from being a `PlanJson` this comment can render: every field it reads that is
+ * missing or of the wrong type, named with what it should be (a truncated file, `{}`, a plan.json of
+ * another format, a hand-edited cost).
  */
 export function planJsonProblems(value: unknown): string[] {
-  const at = (path: string, root: unknown = value): unknown => valueAt(root, path.split("."));
-  const want: [string, string, (v: unknown) => boolean][] = [
-    ["resources.count", "a number", (v) => typeof v === "number"],
-    ["models", "a list", Array.isArray],
-    ["capacity.currency", "a string", (v) => typeof v === "string"],
-    ["capacity.pools", "a list", Array.isArray],
-    ["capacity.monthlyCost.expected", "a number", (v) => typeof v === "number"],
-    ["policy.violations", "a list", Array.isArray],
-  ];
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return ["expected a JSON object"];
-  const problems = want
-    .filter(([path, , ok]) => !ok(at(path)))
-    .map(([path, what]) => `${path}: expected ${what}`);
-  // The entries of the lists the comment reads, field by field.
-  const entries: [string, [string, string][]][] = [
-    ["models", [["name", "string"]]],
-    [
-      "capacity.pools",
-      [
-        ["name", "string"],
-        ["monthlyCost.expected", "number"],
-      ],
-    ],
-    [
-      "policy.violations",
-      [
-        ["policy", "string"],
-        ["enforcement", "string"],
-      ],
-    ],
-  ];
-  for (const [list, fields] of entries) {
-    const items = at(list);
-    if (!Array.isArray(items)) continue;
-    items.forEach((item, i) => {
-      for (const [field, type] of fields) {
-        const v = at(field, item);
-        if (typeof v !== type) problems.push(`${list}[${i}].${field}: expected a ${type}`);
-      }
-    });
-  }
-  return problems;
+  const parsed = planJsonSchema.safeParse(value);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => {
+    const where = issue.path
+      .map((k, n) => (typeof k === "number" ? `[${k}]` : n === 0 ? String(k) : `.${String(k)}`))
+      .join("");
+    return where ? `${where}: ${issue.message}` : issue.message.replace("an object", "a JSON object");
+  });
 }
 
 /** One stack's pair of plans; `base` is absent when the base branch had no plan (new stack, broken base). */

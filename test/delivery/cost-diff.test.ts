@@ -53,7 +53,13 @@ describe("planJsonProblems: what a plan.json must hold for the comment", () => {
 
   test("an empty object, a list and an older format name each missing field", () => {
     expect(planJsonProblems([])).toEqual(["expected a JSON object"]);
-    expect(planJsonProblems({})).toHaveLength(6);
+    expect(planJsonProblems({})).toEqual([
+      "stack: expected a string",
+      "resources: expected an object",
+      "models: expected a list",
+      "capacity: expected an object",
+      "policy: expected an object",
+    ]);
     const { pools: _pools, ...capacity } = head.capacity;
     expect(planJsonProblems({ ...head, capacity })).toEqual(["capacity.pools: expected a list"]);
   });
@@ -61,8 +67,31 @@ describe("planJsonProblems: what a plan.json must hold for the comment", () => {
   test("list entries are checked too", () => {
     const broken = { ...head, models: [null], capacity: { ...head.capacity, pools: [{ name: "p" }] } };
     expect(planJsonProblems(broken)).toEqual([
-      "models[0].name: expected a string",
-      "capacity.pools[0].monthlyCost.expected: expected a number",
+      "models[0]: expected an object",
+      "capacity.pools[0].monthlyCost: expected {min, expected, max}",
+    ]);
+  });
+
+  test("every field the comment prints is checked, not only the ones it sums (no NaN, no crash)", () => {
+    const { max: _max, ...noMax } = head.capacity.monthlyCost;
+    const broken = {
+      ...head,
+      models: [{ ...head.models[0], replicas: "1-4" }],
+      capacity: {
+        ...head.capacity,
+        monthlyCost: noMax,
+        budget: "400000",
+        pools: [{ ...head.capacity.pools[0], monthlyCost: { min: -5000, expected: 1, max: "lots" } }],
+      },
+      policy: { violations: [{ policy: "x", resource: "r", enforcement: "mandatory", message: 42 }] },
+    };
+    expect(planJsonProblems(broken)).toEqual([
+      "models[0].replicas: expected an object",
+      "capacity.pools[0].monthlyCost.min: expected a cost >= 0",
+      "capacity.pools[0].monthlyCost.max: expected a number",
+      "capacity.monthlyCost.max: expected a number",
+      "capacity.budget: expected a number",
+      "policy.violations[0].message: expected a string",
     ]);
   });
 });

@@ -251,3 +251,51 @@ describe("promote-to-prod --hours", () => {
     expect(promoteToProd("168").out).not.toContain("--hours");
   });
 });
+
+describe("cost-diff", () => {
+  const plan = path.join(ROOT, "test", "fixtures", "plans", "head-prod.json");
+  /** A plan output folder with the prod fixture plan under `stackDir`/. */
+  function headFolder(stackDir: string): string {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, stackDir));
+    fs.copyFileSync(plan, path.join(dir, stackDir, "plan.json"));
+    return dir;
+  }
+  const costDiff = (...args: string[]) => run("tools/cost-diff.ts", args);
+
+  test("renders the fixture plan, and refuses it under another stack's folder", () => {
+    expect(costDiff("--head", headFolder("prod"), "--stacks", "prod")).toMatchObject({ status: 0 });
+    const r = costDiff("--head", headFolder("staging"), "--stacks", "staging");
+    expect(r.status).toBe(1);
+    expect(r.out).toContain('stack: is "prod", but the file is under staging/');
+  });
+
+  test("a file for --head, a stack given twice or an empty one are errors, not an empty comment", () => {
+    const file = costDiff("--head", plan);
+    expect(file.status).toBe(1);
+    expect(file.out).toContain(`--head ${plan}: is a file; give the plan output folder`);
+    const twice = costDiff("--head", headFolder("prod"), "--stacks", "prod,prod");
+    expect(twice).toMatchObject({ status: 1 });
+    expect(twice.out).toContain("--stacks: prod given twice");
+    const empty = costDiff("--head", headFolder("prod"), "--stacks", ",");
+    expect(empty).toMatchObject({ status: 1 });
+    expect(empty.out).toContain('--stacks: unknown stack "", ""; stacks: prod, staging');
+  });
+});
+
+describe("simulate", () => {
+  test("a wrong stack, a missing traffic file and a folder for --json come in one message", () => {
+    const r = run("tools/simulate.ts", [
+      "--stack",
+      "nope",
+      "--traffic",
+      "/nonexistent.csv",
+      "--json",
+      "/tmp",
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("--traffic /nonexistent.csv: not found");
+    expect(r.out).toContain('unknown stack "nope"');
+    expect(r.out).toContain("--json /tmp: is a folder, not a file");
+  });
+});

@@ -101,6 +101,14 @@ describe("output files", () => {
     expect(fs.readdirSync(dir).sort()).toEqual(["link.json", "real.json"]);
   });
 
+  test("through a dangling link the file it names is created (with its folders), and the link kept", () => {
+    const dir = tempDir();
+    fs.symlinkSync("out/new.csv", path.join(dir, "dangle.csv"));
+    writeOutputFile(path.join(dir, "dangle.csv"), "new\n", "out");
+    expect(fs.lstatSync(path.join(dir, "dangle.csv")).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(path.join(dir, "out", "new.csv"), "utf8")).toBe("new\n");
+  });
+
   test("a device is written in place: /dev/null takes the output and stays a device", () => {
     expect(checkOutputFile("/dev/null", "json")).toEqual({ target: "/dev/null", missing: [], inPlace: true });
     writeOutputFile("/dev/null", "x\n", "json");

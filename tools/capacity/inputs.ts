@@ -258,7 +258,7 @@ export function checkOutputFile(file: string, flag: string): OutputTarget {
   const existing = fs.existsSync(resolved) ? fs.statSync(resolved) : undefined;
   if (existing?.isDirectory()) fail("is a folder, not a file");
   if (existing && !existing.isFile()) return { target: resolved, missing: [], inPlace: true };
-  const target = existing ? fs.realpathSync(resolved) : resolved;
+  const target = existing ? fs.realpathSync(resolved) : danglingLinkTarget(resolved);
   const folders = missingFolders(path.dirname(target));
   if (!fs.statSync(folders.existing).isDirectory())
     fail(`${folders.existing} is a file, so the folder cannot be created`);
@@ -271,6 +271,26 @@ export function checkOutputFile(file: string, flag: string): OutputTarget {
     fail(`cannot write in ${probeIn} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   return { target, missing: folders.missing, inPlace: false };
+}
+
+/**
+ * Where a path that does not exist will be written: through a dangling symbolic link, the file the
+ * link names (created, as the link promises), else the path itself.
+ */
+function danglingLinkTarget(file: string): string {
+  let current = file;
+  // The kernel's own limit on links followed in one lookup (ELOOP beyond).
+  for (let hops = 0; hops < 40; hops++) {
+    let link: string;
+    try {
+      if (!fs.lstatSync(current).isSymbolicLink()) return current;
+      link = fs.readlinkSync(current);
+    } catch {
+      return current;
+    }
+    current = path.resolve(path.dirname(current), link);
+  }
+  return current;
 }
 
 /**

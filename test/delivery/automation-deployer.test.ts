@@ -1,0 +1,28 @@
+import { spawnSync } from "child_process";
+import { automationDeployer, withoutCliNoise } from "../../components/delivery/automation-deployer";
+import { ROOT } from "../helpers/program";
+
+describe("automationDeployer without the Pulumi CLI", () => {
+  const hasCli = spawnSync("pulumi", ["version"]).status === 0;
+
+  test("says so in one line instead of the raw `pulumi version` result", async () => {
+    if (hasCli) return; // this machine has the CLI: the message cannot be provoked here
+    const deployer = automationDeployer({
+      stackName: "staging",
+      workDir: ROOT,
+      specFile: (m) => m,
+      log: () => undefined,
+    });
+    await expect(deployer.deployedTraffic("homepage-feed")).rejects.toThrow(
+      /^the Pulumi CLI is not installed or not on PATH \(https:/,
+    );
+  });
+
+  test("other errors pass through unchanged", () => {
+    const err = new Error("stack 'nope' not found");
+    expect(withoutCliNoise(err)).toBe(err);
+    expect(withoutCliNoise("code: -2\n stderr: Command failed with ENOENT: pulumi version").message).toMatch(
+      /^the Pulumi CLI is not installed/,
+    );
+  });
+});
