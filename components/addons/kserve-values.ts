@@ -63,3 +63,45 @@ export function kserveValues(args: KserveValuesArgs): Record<string, unknown> {
 export function kserveRuntimeValues(): Record<string, unknown> {
   return { kserve: { servingruntime: { enabled: true } } };
 }
+
+/**
+ * Image of the `models:/` storage initializer: the MLflow image of the community-charts line
+ * (`burakince/mlflow`, chart 1.12.0's appVersion 3.14.0), whose `mlflow` CLI resolves registry
+ * references and carries boto3 for an S3 artifact root.
+ */
+export const MLFLOW_STORAGE_IMAGE = "burakince/mlflow:3.14.0";
+
+/** Name of the ClusterStorageContainer that serves `models:/` URIs. */
+export const MLFLOW_STORAGE_CONTAINER = "mlflow-registry";
+
+/**
+ * The shell script of that container. KServe runs a storage container with the arguments
+ * `<storageUri> <mount path>` (as its stock initializer); `sh -c` hands them to the script as $0 and
+ * $1. `mlflow artifacts download` resolves `models:/<name>/<version>` through the registry and writes
+ * the version's files into the mount path.
+ */
+export const MLFLOW_DOWNLOAD_SCRIPT = 'exec mlflow artifacts download --artifact-uri "$0" --dst-path "$1"';
+
+/**
+ * A ClusterStorageContainer (serving.kserve.io/v1alpha1, KServe 0.11+) for `models:/` URIs: KServe's
+ * own storage initializer has no MLflow registry support (kserve/kserve#3555), so a model spec's
+ * `modelUri: models:/<name>/<version>` (DESIGN section 3) would fail to load without it. The
+ * container's name must be `storage-initializer` for KServe to recognise it.
+ */
+export function mlflowStorageContainer(trackingUri: string): Record<string, unknown> {
+  return {
+    apiVersion: "serving.kserve.io/v1alpha1",
+    kind: "ClusterStorageContainer",
+    metadata: { name: MLFLOW_STORAGE_CONTAINER },
+    spec: {
+      container: {
+        name: "storage-initializer",
+        image: MLFLOW_STORAGE_IMAGE,
+        command: ["/bin/sh", "-c", MLFLOW_DOWNLOAD_SCRIPT],
+        env: [{ name: "MLFLOW_TRACKING_URI", value: trackingUri }],
+        resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "2Gi" } },
+      },
+      supportedUriFormats: [{ prefix: "models:/" }],
+    },
+  };
+}

@@ -1,6 +1,7 @@
 /**
  * KServe in Standard (raw Deployment) mode with the Gateway API: CRDs first, then the controller,
- * then the ClusterServingRuntimes the model specs name (triton, mlserver, torchserve).
+ * then the ClusterServingRuntimes the model specs name (triton, mlserver, torchserve) and the storage
+ * container that loads `models:/` URIs from the MLflow registry.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,7 +9,14 @@ import { StackConfig } from "../config/stack-schema";
 import { NAMESPACES } from "./addons-context";
 import { INFERENCE_GATEWAY } from "./envoy-gateway-values";
 import { createNamespace, createRelease } from "./helm-release";
-import { defaultIngressDomain, kserveRuntimeValues, kserveValues } from "./kserve-values";
+import {
+  defaultIngressDomain,
+  kserveRuntimeValues,
+  kserveValues,
+  MLFLOW_STORAGE_CONTAINER,
+  mlflowStorageContainer,
+} from "./kserve-values";
+import { mlflowTrackingUri } from "./mlflow-values";
 import { CHARTS } from "./versions";
 
 /** Arguments of `Kserve`. The Kubernetes provider comes through the resource options. */
@@ -31,6 +39,8 @@ export interface KserveResources {
   readonly crds: k8s.helm.v3.Release;
   readonly controller: k8s.helm.v3.Release;
   readonly runtimes: k8s.helm.v3.Release;
+  /** Downloads `models:/` (MLflow registry) model URIs for the predictors. */
+  readonly mlflowStorage: k8s.apiextensions.CustomResource;
 }
 
 /** Creates the namespace and the three KServe releases, in dependency order, under `parent`. */
@@ -66,7 +76,13 @@ export function createKserve(name: string, args: KserveArgs, parent: pulumi.Reso
     },
     { parent, dependsOn: [controller] },
   );
-  return { namespace, crds, controller, runtimes };
+  // Cluster-scoped; admitted by the controller's webhook like the runtimes.
+  const mlflowStorage = new k8s.apiextensions.CustomResource(
+    `${name}-${MLFLOW_STORAGE_CONTAINER}`,
+    mlflowStorageContainer(mlflowTrackingUri(NAMESPACES.mlflow)) as k8s.apiextensions.CustomResourceArgs,
+    { parent, dependsOn: [controller] },
+  );
+  return { namespace, crds, controller, runtimes, mlflowStorage };
 }
 
 /** KServe add-on (`mlops:addons:Kserve`). */
@@ -79,7 +95,7 @@ export class Kserve extends pulumi.ComponentResource {
     super("mlops:addons:Kserve", name, {}, opts);
     const created = createKserve(name, args, this);
     this.namespace = created.namespace.metadata.name;
-    this.ready = [created.crds, created.controller, created.runtimes];
+    this.ready = [created.crds, created.controller, created.runtimes, created.mlflowStorage];
     this.registerOutputs({ namespace: this.namespace });
   }
 }

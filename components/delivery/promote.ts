@@ -119,7 +119,17 @@ export async function runPromotion(args: PromotionArgs): Promise<PromotionResult
       stepsRun.push(step);
       log(`${spec.name}: waiting ${intervalMinutes} min before analysis`);
       await args.sleep(intervalMinutes * 60_000);
-      const analysis = await args.analyze(args.checks);
+      let analysis: Analysis;
+      try {
+        analysis = await args.analyze(args.checks);
+      } catch (err) {
+        // Prometheus failed mid-promotion: nothing is rolled back on a question not answered, so
+        // say where the canary is and how to go on.
+        log(
+          `${spec.name}: analysis at ${step}% failed; the canary stays at ${step}% (rerun promote to resume there, or roll back)`,
+        );
+        throw err;
+      }
       for (const d of analysis.details) log(`  ${d}`);
       if (!analysis.healthy) {
         log(`${spec.name}: canary degraded at ${step}%, rolling back`);

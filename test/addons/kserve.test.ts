@@ -1,3 +1,7 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { INFERENCE_GATEWAY } from "../../components/addons/envoy-gateway-values";
 import { Kserve, createKserve } from "../../components/addons/kserve";
 import {
@@ -5,6 +9,7 @@ import {
   defaultIngressDomain,
   kserveRuntimeValues,
   kserveValues,
+  mlflowStorageContainer,
 } from "../../components/addons/kserve-values";
 import { CHARTS } from "../../components/addons/versions";
 import { TYPES, dependsOnOf, find, optionsOf, record, stackConfig, testParent } from "./harness";
@@ -94,6 +99,40 @@ describe("Kserve component", () => {
     );
     expect(optionsOf(built.crds).protect).toBe(true);
     expect(optionsOf(built.controller).protect).toBe(false);
+  });
+
+  test("models:/ URIs load through a ClusterStorageContainer that asks the platform's MLflow", async () => {
+    const captured = new Map();
+    const { resources, built } = await record(() =>
+      createKserve("kserve", { config: stackConfig("staging") }, testParent(captured)),
+    );
+    const csc = find(
+      resources,
+      "kubernetes:serving.kserve.io/v1alpha1:ClusterStorageContainer",
+      "kserve-mlflow-registry",
+    ).inputs as any;
+    expect(csc.spec.supportedUriFormats).toEqual([{ prefix: "models:/" }]);
+    // KServe recognises its init container by this name only.
+    expect(csc.spec.container.name).toBe("storage-initializer");
+    expect(csc.spec.container.env).toEqual([
+      { name: "MLFLOW_TRACKING_URI", value: "http://mlflow.mlflow.svc.cluster.local:5000" },
+    ]);
+    expect(dependsOnOf(captured, "kserve-mlflow-registry")).toEqual([built.controller]);
+  });
+
+  test("the storage container's script passes KServe's <uri> <mount path> arguments to mlflow", () => {
+    // A stand-in `mlflow` on PATH records what the real one would be asked.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "mlflow-bin-"));
+    fs.writeFileSync(path.join(bin, "mlflow"), '#!/bin/sh\nprintf "%s|" "$@"\n', { mode: 0o755 });
+    const [shell, flag, script] = (mlflowStorageContainer("http://x") as any).spec.container.command;
+    const run = spawnSync(shell, [flag, script, "models:/homepage-feed/43", "/mnt/models"], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    });
+    fs.rmSync(bin, { recursive: true, force: true });
+    expect(run.stdout).toBe(
+      "artifacts|download|--artifact-uri|models:/homepage-feed/43|--dst-path|/mnt/models|",
+    );
   });
 
   test("registers as mlops:addons:Kserve and the gateway it names is INFERENCE_GATEWAY", async () => {

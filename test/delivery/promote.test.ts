@@ -2,7 +2,7 @@ import { ModelSpec } from "../../components/config/model-schema";
 import { canaryErrorDegradedExpr, canaryLatencyDegradedExpr } from "../../components/model/promql";
 import { canaryChecks, prometheusAnalyzer } from "../../components/delivery/prometheus-analyzer";
 import { CanaryCheck, CanaryDeployer, remainingSteps, runPromotion } from "../../components/delivery/promote";
-import { FakePrometheus, startFakePrometheus } from "../helpers/fake-prometheus";
+import { Answer, FakePrometheus, startFakePrometheus } from "../helpers/fake-prometheus";
 
 const spec = {
   name: "homepage-feed",
@@ -111,19 +111,43 @@ describe("promote (against a local Prometheus-speaking server)", () => {
     expect(latencyExpr).toBe(canaryLatencyDegradedExpr(spec));
   });
 
-  test("no data from Prometheus counts as degraded", async () => {
-    const stack = new FakeStack();
-    prom = await startFakePrometheus(() => undefined);
-    const result = await runPromotion({
+  /** A promotion from scratch against a Prometheus answering `answer`, without waiting. */
+  async function promoteAgainst(answer: Answer) {
+    prom = await startFakePrometheus(answer);
+    return runPromotion({
       spec,
       checks,
-      deployer: stack,
+      deployer: new FakeStack(),
       analyze: prometheusAnalyzer(prom.url),
       sleep: async () => undefined,
       log: () => undefined,
     });
+  }
+
+  test("no data from Prometheus counts as degraded", async () => {
+    const result = await promoteAgainst(() => undefined);
     expect(result.outcome).toBe("rolled-back");
     expect(result.details[0]).toContain("no data");
+  });
+
+  test("a Prometheus failing mid-promotion stops it and says where the canary is left", async () => {
+    const stack = new FakeStack();
+    const lines: string[] = [];
+    const failing = runPromotion({
+      spec,
+      checks,
+      deployer: stack,
+      analyze: async () => {
+        throw new Error("query failed (500)");
+      },
+      sleep: async () => undefined,
+      log: (l) => lines.push(l),
+    });
+    await expect(failing).rejects.toThrow("query failed (500)");
+    expect(stack.events).toEqual(["deploy 10"]);
+    expect(lines).toContain(
+      "homepage-feed: analysis at 10% failed; the canary stays at 10% (rerun promote to resume there, or roll back)",
+    );
   });
 
   test("dry run changes nothing", async () => {
@@ -179,19 +203,10 @@ describe("promote (against a local Prometheus-speaking server)", () => {
 
   test("an idle canary (error ratio 0/0 = NaN) has no data and is not promoted", async () => {
     for (const idle of ["NaN", "+Inf"]) {
-      const stack = new FakeStack();
-      prom = await startFakePrometheus((q) => (q === trafficExpr ? idle : undefined));
-      const result = await runPromotion({
-        spec,
-        checks,
-        deployer: stack,
-        analyze: prometheusAnalyzer(prom.url),
-        sleep: async () => undefined,
-        log: () => undefined,
-      });
+      const result = await promoteAgainst((q) => (q === trafficExpr ? idle : undefined));
       expect(result.outcome).toBe("rolled-back");
       expect(result.details[0]).toMatch(/^canary serves traffic: no data .*\(value (NaN|Infinity)\)$/);
-      await prom.close();
+      await prom?.close();
       prom = undefined;
     }
   });
