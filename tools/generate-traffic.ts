@@ -47,7 +47,7 @@ function main(argv: string[]): void {
   const out = flags.get("out");
   if (!out) throw new InputError("--out <csv> is required");
   const start = flags.get("start");
-  const [, seed, days, startMs] = checkFlags(
+  const [, seed, days, startMs, loaded] = checkFlags(
     () => checkOutputFile(out, "out"),
     () => {
       const v = flags.get("seed") ?? "7";
@@ -57,11 +57,9 @@ function main(argv: string[]): void {
     // A year of minutes is 525,600 rows per model: enough for any replay, small enough to write.
     () => positiveIntFlag(flags.get("days") ?? "7", "days", 366),
     () => (start === undefined ? undefined : parseStart(start)),
+    () => loadStackAndSpecs(stack, flags.get("models") ?? path.join(PROJECT_ROOT, "models")),
   );
-  const { config, specs } = loadStackAndSpecs(
-    stack,
-    flags.get("models") ?? path.join(PROJECT_ROOT, "models"),
-  );
+  const { config, specs } = loaded;
   // simulate and plan read at most MAX_TRAFFIC_FILE_BYTES: a larger file would be of no use (and its
   // text beyond what V8 can build). Refused at once when even the shortest rows (rate "0.000") would
   // not fit, otherwise after generating, on the exact size.

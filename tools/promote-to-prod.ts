@@ -43,15 +43,6 @@ async function main(argv: string[]): Promise<number> {
   const flags = cliFlags(argv, USAGE, ["model", "hours", "prometheus", "models"]);
   const model = flags.get("model");
   if (!model) throw new InputError(`--model is required\n\n${USAGE}`);
-  const [hours, prometheus] = checkFlags(
-    // Whole hours: the bake window is a PromQL range (`24h`), where `1.5h` is invalid.
-    () => positiveIntFlag(flags.get("hours") ?? "24", "hours", MAX_HOURS),
-    () =>
-      httpUrlFlag(
-        flags.get("prometheus") ?? process.env.STAGING_PROMETHEUS_URL ?? "http://localhost:9090",
-        "prometheus",
-      ),
-  );
   const modelsDir = path.resolve(flags.get("models") ?? path.join(PROJECT_ROOT, "models"));
   const find = (stack: string) => {
     const { config, specs } = loadStackAndSpecs(stack, modelsDir);
@@ -62,7 +53,18 @@ async function main(argv: string[]): Promise<number> {
       );
     return { config, spec };
   };
-  const { config: stagingConfig, spec: staging } = find("staging");
+  // Every flag and both stacks' specs are checked before anything is asked: all problems at once.
+  const [hours, prometheus, { config: stagingConfig, spec: staging }, { spec: prod }] = checkFlags(
+    // Whole hours: the bake window is a PromQL range (`24h`), where `1.5h` is invalid.
+    () => positiveIntFlag(flags.get("hours") ?? "24", "hours", MAX_HOURS),
+    () =>
+      httpUrlFlag(
+        flags.get("prometheus") ?? process.env.STAGING_PROMETHEUS_URL ?? "http://localhost:9090",
+        "prometheus",
+      ),
+    () => find("staging"),
+    () => find("prod"),
+  );
   // A window longer than staging's Prometheus keeps could never pass: its first steps are gone.
   const retention = stagingConfig.addons.monitoring.retention;
   const kept = durationSeconds(retention) / 3600;
@@ -70,7 +72,6 @@ async function main(argv: string[]): Promise<number> {
     throw new InputError(
       `--hours ${hours}: staging's Prometheus keeps ${retention} (addons.monitoring.retention in Pulumi.staging.yaml), so at most ${kept}`,
     );
-  const prod = find("prod").spec;
   if (staging.canary) {
     console.log(`${model}: staging still has a canary (${staging.canary.modelUri}); promote it there first`);
     return 3;

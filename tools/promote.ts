@@ -17,7 +17,14 @@ import { automationDeployer } from "../components/delivery/automation-deployer";
 import { canaryChecks, prometheusAnalyzer } from "../components/delivery/prometheus-analyzer";
 import { runPromotion } from "../components/delivery/promote";
 import { displayUrl, PrometheusQueryError, queryInstant } from "../components/delivery/prometheus-client";
-import { httpUrlFlag, InputError, loadStackAndSpecs, cliFlags, PROJECT_ROOT } from "./capacity/inputs";
+import {
+  checkFlags,
+  httpUrlFlag,
+  InputError,
+  loadStackAndSpecs,
+  cliFlags,
+  PROJECT_ROOT,
+} from "./capacity/inputs";
 
 const USAGE = `Usage: npm run promote -- --stack <name> (--model <name> | --all) [--dry-run] [--prometheus <url>] [--models <dir>]
 
@@ -48,13 +55,16 @@ async function main(argv: string[]): Promise<number> {
   }
   // Both would be read as --all, promoting every canary where one was meant.
   if (model && all) throw new InputError(`--model ${model} and --all: give one of them; nothing was changed`);
-  const prometheus = httpUrlFlag(
-    flags.get("prometheus") ?? process.env.PROMETHEUS_URL ?? "http://localhost:9090",
-    "prometheus",
-    "; nothing was changed",
-  );
   const modelsDir = path.resolve(flags.get("models") ?? path.join(PROJECT_ROOT, "models"));
-  const { specs } = loadStackAndSpecs(stack, modelsDir);
+  const [prometheus, { specs }] = checkFlags(
+    () =>
+      httpUrlFlag(
+        flags.get("prometheus") ?? process.env.PROMETHEUS_URL ?? "http://localhost:9090",
+        "prometheus",
+        "; nothing was changed",
+      ),
+    () => loadStackAndSpecs(stack, modelsDir),
+  );
   // --all: every model with a canary in this stack, one after the other (CI after a deploy).
   const selected = all ? specs.filter((s) => s.canary) : specs.filter((s) => s.name === model);
   if (!all && selected.length === 0)

@@ -174,8 +174,9 @@ export function eventBaselineRps(
 
 /**
  * Replicas a cron trigger pre-scales to for an event: the baseline rate times the multiplier at the
- * target per replica, within the replica bounds of the variant it scales (the model's by default). A floor under the forecast trigger, which already
- * multiplies its seasonal lookahead by the event's multiplier and keeps working if the cron is off.
+ * target per replica, within the replica bounds of the variant it scales (the model's by default).
+ * A floor under the forecast trigger, which already multiplies its seasonal lookahead by the
+ * event's multiplier and keeps working if the cron is off.
  */
 export function eventReplicas(
   spec: ModelSpec,

@@ -32,9 +32,8 @@ export function inferenceServiceCanaryPercents(props: Obj): { where: string; per
  * Canary shares (percent) per HTTPRoute rule: the weight of the route's canary backend over the
  * rule's total. The canary of model m is the InferenceService `m-canary` (Service
  * `m-canary-predictor`); m is the route's `mlops.io/model` label, else its name (without either, a
- * backend named `*-canary[-predictor]`). Matching
- * "canary" anywhere would take a model named `canary-scorer`, or an experiment named `canary-test`,
- * for a canary.
+ * backend named `*-canary[-predictor]`). Matching "canary" anywhere would take a model named
+ * `canary-scorer`, or an experiment named `canary-test`, for a canary.
  */
 export function httpRouteCanaryPercents(props: Obj): { where: string; percent: number }[] {
   const model = str(obj(at(props, "metadata.labels"))["mlops.io/model"]) ?? str(at(props, "metadata.name"));

@@ -236,6 +236,23 @@ describe("promote-to-prod --hours", () => {
       "http://127.0.0.1:1",
     ]);
 
+  test("bad hours, a bad URL and a missing models folder come in one message, the folder once", () => {
+    const r = run("tools/promote-to-prod.ts", [
+      "--model",
+      "homepage-feed",
+      "--hours",
+      "-1",
+      "--prometheus",
+      "ftp://x",
+      "--models",
+      "/nonexistent",
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("--hours -1: expected a whole number from 1 to 720");
+    expect(r.out).toContain("--prometheus ftp://x: not an http(s) URL");
+    expect(r.out.split("/nonexistent: models folder not found")).toHaveLength(2);
+  });
+
   test("whole hours only: PromQL has no 1.5h", () => {
     const r = promoteToProd("1.5");
     expect(r.status).toBe(1);

@@ -207,6 +207,18 @@ describe("loadStackAndSpecs: a rejected stack file does not hide the specs' prob
     expect(message).not.toContain("inferense");
   });
 
+  test("without a stack file (a typo in --stack) the specs still get their own checks", () => {
+    const { root, models } = project(same, (y) => y.replace("min: 2, max: 800", "min: 900, max: 800"));
+    const message = errorOf(() => loadStackAndSpecs("prdo", models, root));
+    expect(message).toMatch(/^unknown stack "prdo": Pulumi.prdo.yaml not found; stacks here: prod\n/);
+    expect(message).toContain(
+      "search-ranking.yaml: serving.replicas.min = 900: must be <= replicas.max (800)",
+    );
+    expect(errorOf(() => loadStackAndSpecs("prdo", path.join(root, "none"), root))).toContain(
+      "models folder not found",
+    );
+  });
+
   test("a good stack and good specs load as loadStackConfig and loadModelSpecs do", () => {
     const { root, models } = project(same, same);
     const { config, specs } = loadStackAndSpecs("prod", models, root);

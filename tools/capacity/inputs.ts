@@ -52,7 +52,16 @@ export function loadStackAndSpecs(
   dir: string,
   root = PROJECT_ROOT,
 ): { config: StackConfig; specs: ModelSpec[] } {
-  const { raw, file } = readRawStackConfig(stack, root);
+  let stackFile: { raw: Record<string, unknown>; file: string };
+  try {
+    stackFile = readRawStackConfig(stack, root);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    // No stack file (a typo in --stack) to check the specs against: they still get every check of
+    // their own, so a wrong --models folder is named in the same message.
+    throw new InputError([err.message, ...specsWithoutStack(dir, stack, root)].join("\n"));
+  }
+  const { raw, file } = stackFile;
   const problems: Problem[] = [];
   let config: StackConfig | undefined;
   try {
@@ -65,6 +74,17 @@ export function loadStackAndSpecs(
   problems.push(...checked.problems);
   if (!config || problems.length > 0) throw asInputError(new ConfigValidationError(problems));
   return { config, specs: checked.specs };
+}
+
+/** The messages of the specs in `dir` checked without a stack config (its own checks only). */
+function specsWithoutStack(dir: string, stack: string, root: string): string[] {
+  try {
+    const { problems } = checkModelSpecs(dir, stack, {}, root);
+    return problems.length > 0 ? [asInputError(new ConfigValidationError(problems)).message] : [];
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return [err.message];
+  }
 }
 
 /** The `mlops-platform:` keys of `Pulumi.<stack>.yaml`, decoded as the Pulumi CLI hands them over. */
@@ -333,6 +353,7 @@ export function checkFlags<T extends unknown[]>(...checks: { [K in keyof T]: () 
       return undefined;
     }
   });
-  if (errors.length > 0) throw new InputError(errors.join("\n"));
+  // Two checks may meet the same cause (one models folder read for two stacks): say it once.
+  if (errors.length > 0) throw new InputError([...new Set(errors)].join("\n"));
   return values as T;
 }
