@@ -24,6 +24,12 @@ import { tempDirs } from "../helpers/temp-dir";
 
 const tempDir = tempDirs("yaml-");
 
+/** `r` exited 1 and its output holds every fragment. */
+function expectRefused(r: { status: number | null; out: string }, ...fragments: string[]) {
+  expect(r.status).toBe(1);
+  for (const f of fragments) expect(r.out).toContain(f);
+}
+
 function run(tool: string, args: string[]) {
   const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", tool, ...args], {
     cwd: ROOT,
@@ -237,19 +243,13 @@ describe("promote-to-prod --hours", () => {
     ]);
 
   test("bad hours, a bad URL and a missing models folder come in one message, the folder once", () => {
-    const r = run("tools/promote-to-prod.ts", [
-      "--model",
-      "homepage-feed",
-      "--hours",
-      "-1",
-      "--prometheus",
-      "ftp://x",
-      "--models",
-      "/nonexistent",
-    ]);
-    expect(r.status).toBe(1);
-    expect(r.out).toContain("--hours -1: expected a whole number from 1 to 720");
-    expect(r.out).toContain("--prometheus ftp://x: not an http(s) URL");
+    const args = ["--model", "homepage-feed", "--hours", "-1", "--prometheus", "ftp://x"];
+    const r = run("tools/promote-to-prod.ts", [...args, "--models", "/nonexistent"]);
+    expectRefused(
+      r,
+      "--hours -1: expected a whole number from 1 to 720",
+      "--prometheus ftp://x: not an http(s) URL",
+    );
     expect(r.out.split("/nonexistent: models folder not found")).toHaveLength(2);
   });
 
@@ -302,17 +302,11 @@ describe("cost-diff", () => {
 
 describe("simulate", () => {
   test("a wrong stack, a missing traffic file and a folder for --json come in one message", () => {
-    const r = run("tools/simulate.ts", [
-      "--stack",
-      "nope",
-      "--traffic",
-      "/nonexistent.csv",
-      "--json",
-      "/tmp",
-    ]);
-    expect(r.status).toBe(1);
-    expect(r.out).toContain("--traffic /nonexistent.csv: not found");
-    expect(r.out).toContain('unknown stack "nope"');
-    expect(r.out).toContain("--json /tmp: is a folder, not a file");
+    expectRefused(
+      run("tools/simulate.ts", ["--stack", "nope", "--traffic", "/nonexistent.csv", "--json", "/tmp"]),
+      "--traffic /nonexistent.csv: not found",
+      'unknown stack "nope"',
+      "--json /tmp: is a folder, not a file",
+    );
   });
 });
