@@ -7,14 +7,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { ConfigValidationError, Problem } from "./errors";
-import { editDistance, ModelSpec, SpecSource, validateModelSpecs } from "./model-schema";
-import {
-  CONFIG_NAMESPACE,
-  readableStackParts,
-  StackConfig,
-  StackParts,
-  validateStackConfig,
-} from "./stack-schema";
+import { editDistance, ModelSpec, SpecContext, SpecSource, validateModelSpecs } from "./model-schema";
+import { checkStackConfig, CONFIG_NAMESPACE, StackConfig, StackParts } from "./stack-schema";
 import { decodeConfigValue } from "./config-value";
 import {
   formatMiB,
@@ -51,27 +45,14 @@ export function loadPlatformInputs(projectRoot: string): PlatformInputs {
   const project = pulumi.getProject();
   const stackFile = `Pulumi.${stack}.yaml`;
   const raw = rawStackConfig();
-  const problems = misspeltNamespaceProblems(stackFile);
-  let config: StackConfig | undefined;
-  try {
-    config = validateStackConfig(raw, stackFile);
-  } catch (err) {
-    if (!(err instanceof ConfigValidationError)) throw err;
-    problems.push(...err.problems);
-  }
   // A rejected stack file does not hide the specs' problems: they are checked against the parts of
   // it that still parse, and the next run has nothing new to say.
-  const parts = config ?? readableStackParts(raw);
+  const { config, parts, problems: stackProblems } = checkStackConfig(raw, stackFile);
+  const problems = [...misspeltNamespaceProblems(stackFile), ...stackProblems];
   const modelsDir = process.env[MODELS_DIR_ENV] ?? path.join(projectRoot, "models");
-  const read = readModelSources(modelsDir);
-  problems.push(...read.problems);
-  let models: ModelSpec[] = [];
-  try {
-    models = validateModelSpecs(read.sources, stack, parts, knownStacks(projectRoot, modelsDir));
-  } catch (err) {
-    if (!(err instanceof ConfigValidationError)) throw err;
-    problems.push(...err.problems);
-  }
+  const checked = checkModelSpecs(modelsDir, stack, parts, knownStacks(projectRoot, modelsDir));
+  problems.push(...checked.problems);
+  let models = checked.specs;
   problems.push(...missingSecretProblems(parts, stackFile));
   const history = readTrafficHistory(projectRoot, parts, stackFile, problems);
   if (!config) throw new ConfigValidationError(problems);
@@ -258,6 +239,27 @@ export function yamlErrorReason(message: string, unit: string): string {
   return /multiple documents/.test(message)
     ? `holds more than one YAML document (---); one ${unit} per file`
     : `YAML syntax error: ${message.split("\n")[0].replace(/:$/, "")}`;
+}
+
+/**
+ * The specs in `dir` validated for `stack` against `cfg`, and every problem of the folder (files
+ * that cannot be read, specs that are invalid) instead of a throw: the files that could be read are
+ * validated even when others could not, so all problems come in one message. `files` counts the
+ * specs read.
+ */
+export function checkModelSpecs(
+  dir: string,
+  stack: string,
+  cfg: SpecContext,
+  stacks?: readonly string[],
+): { specs: ModelSpec[]; problems: Problem[]; files: number } {
+  const { sources, problems } = readModelSources(dir);
+  try {
+    return { specs: validateModelSpecs(sources, stack, cfg, stacks), problems, files: sources.length };
+  } catch (err) {
+    if (!(err instanceof ConfigValidationError)) throw err;
+    return { specs: [], problems: [...problems, ...err.problems], files: sources.length };
+  }
 }
 
 /**

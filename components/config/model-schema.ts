@@ -220,7 +220,7 @@ export function applyStackOverride(data: unknown, stack: string): unknown {
 
 /**
  * What the spec checks read of the stack config. A part left out - the stack file's `gpuPools` or
- * `alerting` has problems of its own (`readableStackParts`) - skips the checks that need it, so a
+ * `alerting` has problems of its own (`checkStackConfig`) - skips the checks that need it, so a
  * broken stack file does not hide the specs' other problems until the next run.
  */
 export interface SpecContext {

@@ -343,7 +343,7 @@ export interface StackParts {
 }
 
 /** The parts of a raw stack config (`validateStackConfig`'s input) that parse on their own. */
-export function readableStackParts(raw: Record<string, unknown>): StackParts {
+function readableStackParts(raw: Record<string, unknown>): StackParts {
   const part = <K extends keyof StackParts & keyof typeof stackConfigSchema.shape>(key: K) => {
     const parsed = stackConfigSchema.shape[key].safeParse(raw[key]);
     return parsed.success ? (parsed.data as StackParts[K]) : undefined;
@@ -354,6 +354,24 @@ export function readableStackParts(raw: Record<string, unknown>): StackParts {
     cluster: part("cluster"),
     trafficHistory: part("trafficHistory"),
   };
+}
+
+/**
+ * `validateStackConfig` that reports instead of throwing: the config when it is valid, else its
+ * problems; `parts` (the config, or what of it parses on its own) is what the model-spec and file
+ * checks that follow run against, so a rejected stack file does not hide their problems.
+ */
+export function checkStackConfig(
+  raw: Record<string, unknown>,
+  file: string,
+): { config?: StackConfig; parts: StackParts; problems: Problem[] } {
+  try {
+    const config = validateStackConfig(raw, file);
+    return { config, parts: config, problems: [] };
+  } catch (err) {
+    if (!(err instanceof ConfigValidationError)) throw err;
+    return { parts: readableStackParts(raw), problems: [...err.problems] };
+  }
 }
 
 /** Fields whose rejected value may be a credential (a webhook URL, a token in a git URL, SMTP auth). */

@@ -3,6 +3,7 @@
  * pull request's `plan.json` (DESIGN section 6), per stack. Pure: takes parsed plans, returns markdown.
  */
 import { z } from "zod";
+import { formatPath } from "../config/errors";
 
 const number = z.number({ error: "expected a number" }).finite("expected a finite number");
 const cost = number.min(0, "expected a cost >= 0");
@@ -52,9 +53,7 @@ export function planJsonProblems(value: unknown): string[] {
   const parsed = planJsonSchema.safeParse(value);
   if (parsed.success) return [];
   return parsed.error.issues.map((issue) => {
-    const where = issue.path
-      .map((k, n) => (typeof k === "number" ? `[${k}]` : n === 0 ? String(k) : `.${String(k)}`))
-      .join("");
+    const where = formatPath(issue.path);
     return where ? `${where}: ${issue.message}` : issue.message.replace("an object", "a JSON object");
   });
 }

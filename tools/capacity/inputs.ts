@@ -8,15 +8,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigValidationError, Problem } from "../../components/config/errors";
 import {
+  checkModelSpecs,
   knownStacks,
-  readModelSources,
   readTrafficHistoryFile,
   readTrafficText,
 } from "../../components/config/load";
-import { ModelSpec, SpecContext, validateModelSpecs } from "../../components/config/model-schema";
+import type { ModelSpec, SpecContext } from "../../components/config/model-schema";
 import {
+  checkStackConfig,
   CONFIG_NAMESPACE,
-  readableStackParts,
   StackConfig,
   validateStackConfig,
 } from "../../components/config/stack-schema";
@@ -45,7 +45,7 @@ export function loadStackConfig(stack: string, root = PROJECT_ROOT): StackConfig
 /**
  * The validated stack config of `stack` and model specs in `dir`, or one `InputError` with every
  * problem of both: a rejected stack file does not hide the specs' problems, which are checked
- * against the parts of it that still parse (`readableStackParts`).
+ * against the parts of it that still parse (`checkStackConfig`).
  */
 export function loadStackAndSpecs(
   stack: string,
@@ -61,16 +61,8 @@ export function loadStackAndSpecs(
     // their own, so a wrong --models folder is named in the same message.
     throw new InputError([err.message, ...specsWithoutStack(dir, stack, root)].join("\n"));
   }
-  const { raw, file } = stackFile;
-  const problems: Problem[] = [];
-  let config: StackConfig | undefined;
-  try {
-    config = validateStackConfig(raw, file);
-  } catch (err) {
-    if (!(err instanceof ConfigValidationError)) throw err;
-    problems.push(...err.problems);
-  }
-  const checked = checkModelSpecs(dir, stack, config ?? readableStackParts(raw), root);
+  const { config, parts, problems } = checkStackConfig(stackFile.raw, stackFile.file);
+  const checked = checkSpecFolder(dir, stack, parts, root);
   problems.push(...checked.problems);
   if (!config || problems.length > 0) throw asInputError(new ConfigValidationError(problems));
   return { config, specs: checked.specs };
@@ -79,7 +71,7 @@ export function loadStackAndSpecs(
 /** The messages of the specs in `dir` checked without a stack config (its own checks only). */
 function specsWithoutStack(dir: string, stack: string, root: string): string[] {
   try {
-    const { problems } = checkModelSpecs(dir, stack, {}, root);
+    const { problems } = checkSpecFolder(dir, stack, {}, root);
     return problems.length > 0 ? [asInputError(new ConfigValidationError(problems)).message] : [];
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
@@ -105,31 +97,22 @@ function readRawStackConfig(stack: string, root: string): { raw: Record<string, 
 
 /** The validated model specs in `dir` for `stack`. */
 export function loadModelSpecs(dir: string, stack: string, config: SpecContext): ModelSpec[] {
-  const { specs, problems } = checkModelSpecs(dir, stack, config);
+  const { specs, problems } = checkSpecFolder(dir, stack, config);
   if (problems.length > 0) throw asInputError(new ConfigValidationError(problems));
   return specs;
 }
 
-/**
- * The specs in `dir` and every problem of the folder: the files that could be read are validated
- * even when others could not, so all come in one message (as in plan). An empty folder is an
- * `InputError` of its own.
- */
-function checkModelSpecs(
+/** `checkModelSpecs` of `dir`, where a folder without a spec is an `InputError` of its own. */
+function checkSpecFolder(
   dir: string,
   stack: string,
   config: SpecContext,
   root = PROJECT_ROOT,
 ): { specs: ModelSpec[]; problems: Problem[] } {
-  const { sources, problems } = readModelSources(dir);
-  if (sources.length === 0 && problems.length === 0)
+  const checked = checkModelSpecs(dir, stack, config, knownStacks(root, dir));
+  if (checked.files === 0 && checked.problems.length === 0)
     throw new InputError(`no model specs (*.yaml) in ${dir}; pass --models <dir>`);
-  try {
-    return { specs: validateModelSpecs(sources, stack, config, knownStacks(root, dir)), problems };
-  } catch (err) {
-    if (!(err instanceof ConfigValidationError)) throw err;
-    return { specs: [], problems: [...problems, ...err.problems] };
-  }
+  return checked;
 }
 
 /** Reads and parses a traffic CSV; every model must be one of `models`. */
