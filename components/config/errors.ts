@@ -122,12 +122,14 @@ export function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
 }
 
 /**
- * Checks that span fields (a share against its pool, a retention against the environment) need a
- * value that passed the schema, so a type error elsewhere in the file would hide them until the
- * next run. `parseWithout` drops each offending key from a copy of the input - or, where the key is
- * required, the object holding it - and parses again, for a few rounds. It returns the parsed value
- * and the paths it dropped (`formatPath` form; `list[k+]` where element k of a list was removed, as
- * the ones after it are renumbered), or `undefined` when only dropping the root would do.
+ * Checks that span fields (a share against its pool, replicas.min against replicas.max) need a value
+ * that passed the schema, so a type error elsewhere in the file would hide them until the next run.
+ * `parseWithout` parses the input again with each rejected field fenced off: the schema at that
+ * field falls back (`.catch`) to a stand-in, and in the parsed value the field becomes a getter that
+ * throws `RejectedFieldRead`, so a check that reads it gives up instead of judging a value the user
+ * never wrote, while checks of other fields still run. Unknown keys are deleted. A field the
+ * schema's own checks keep rejecting fences its parent, for a few rounds. Returns the value and the
+ * paths fenced or deleted (`formatPath` form), or `undefined` when only the root itself would do.
  */
 export function parseWithout<T>(
   schema: z.ZodType<T>,
@@ -137,69 +139,149 @@ export function parseWithout<T>(
 ): { value: T; dropped: string[] } | undefined {
   const current = structuredClone(input);
   const dropped: string[] = [];
+  const fenced = new Set<string>();
+  let fencedSchema: z.ZodType<T> = schema;
   for (let r = 0; r < rounds; r++) {
-    const result = schema.safeParse(current);
-    if (result.success) return { value: result.data, dropped };
+    let result: ReturnType<z.ZodType<T>["safeParse"]>;
+    try {
+      result = fencedSchema.safeParse(current);
+    } catch {
+      return undefined; // a refinement that cannot take the stand-in: nothing safe to check
+    }
+    if (result.success) return { value: fenceStandIns(result.data, dropped, pathPrefix) as T, dropped };
     for (const issue of result.error.issues) {
-      const paths =
-        issue.code === "unrecognized_keys"
-          ? issue.keys.map((k) => [...(issue.path as PropertyKey[]), k])
-          : [issue.path as PropertyKey[]];
-      for (let path of paths) {
-        // A key already dropped and still required: drop what holds it.
-        while (path.length > 0 && valueAt(current, path) === undefined) path = path.slice(0, -1);
-        const key = path[path.length - 1];
-        if (key === undefined) return undefined;
-        const holder = valueAt(current, path.slice(0, -1));
-        if (typeof key === "number" && Array.isArray(holder)) {
-          // Removing a list element renumbers the ones after it: from it on, the list counts as
-          // dropped (`list[k+]`); the elements before keep their numbers.
-          holder.splice(key, 1);
-          dropped.push(`${formatPath(path.slice(0, -1), pathPrefix)}[${key}+]`);
-        } else {
-          delete (holder as Record<PropertyKey, unknown>)[key];
-          dropped.push(formatPath(path, pathPrefix));
+      if (issue.code === "unrecognized_keys") {
+        const holder = valueAt(current, issue.path as PropertyKey[]) as Record<string, unknown>;
+        for (const key of issue.keys) {
+          delete holder[key];
+          dropped.push(formatPath([...(issue.path as PropertyKey[]), key], pathPrefix));
         }
+        continue;
       }
+      // A path fenced in an earlier round that is still rejected (a check on its parent, a
+      // refinement naming it): fence what holds it.
+      let path = issue.path as PropertyKey[];
+      while (path.length > 0 && fenced.has(formatPath(path))) path = path.slice(0, -1);
+      if (path.length === 0) return undefined;
+      fenced.add(formatPath(path));
+      fencedSchema = fenceAt(fencedSchema, path) as z.ZodType<T>;
     }
   }
   return undefined;
 }
 
+/** Thrown by a fenced field of `parseWithout`'s value when a check reads it. */
+export class RejectedFieldRead extends Error {}
+
+/** What a fenced field parses to; an object, so a refinement reading it computes nonsense, not a throw. */
+const STAND_IN: Readonly<Record<string, never>> = Object.freeze({});
+
+/** Wrappers whose inner schema the fence goes through (their own behaviour is kept). */
+const WRAPPERS = new Set(["optional", "nullable", "default", "prefault", "nonoptional", "readonly"]);
+
 /**
- * Whether one field path lies inside the other (or they are the same field). `list[k+]` stands for
- * every element of `list` from k on.
+ * `schema` with the value at `path` falling back to `STAND_IN`. Lists and records fence their
+ * element schema: `.catch` acts per value, so only the elements that fail it are stood in for. Where
+ * the schema cannot be followed (a union, a pipe), the whole value there is fenced.
  */
-export function pathsOverlap(a: string, b: string): boolean {
-  const from = /^(.*)\[(\d+)\+\]$/.exec(b);
-  if (from) {
-    const index = a.startsWith(`${from[1]}[`) ? parseInt(a.slice(from[1].length + 1), 10) : NaN;
-    return a === from[1] || index >= Number(from[2]);
+function fenceAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType {
+  const def = schema.def as z.core.$ZodTypeDef & Record<string, unknown>;
+  if (WRAPPERS.has(def.type))
+    return schema.clone({ ...def, innerType: fenceAt(def.innerType as z.ZodType, path) } as typeof def);
+  if (path.length === 0) return schema.catch(STAND_IN as never);
+  const [key, ...rest] = path;
+  if (def.type === "object" && typeof key === "string") {
+    const shape = def.shape as Record<string, z.ZodType>;
+    if (Object.hasOwn(shape, key))
+      return schema.clone({ ...def, shape: { ...shape, [key]: fenceAt(shape[key], rest) } } as typeof def);
   }
+  if (def.type === "record" && typeof key === "string")
+    return schema.clone({ ...def, valueType: fenceAt(def.valueType as z.ZodType, rest) } as typeof def);
+  if (def.type === "array" && typeof key === "number")
+    return schema.clone({ ...def, element: fenceAt(def.element as z.ZodType, rest) } as typeof def);
+  return schema.catch(STAND_IN as never);
+}
+
+/** Turns every `STAND_IN` in a parsed value into a getter that throws, recording its path. */
+function fenceStandIns(
+  value: unknown,
+  dropped: string[],
+  pathPrefix: string,
+  path: PropertyKey[] = [],
+): unknown {
+  if (value === null || typeof value !== "object") return value;
+  for (const key of Object.keys(value)) {
+    const at = [...path, Array.isArray(value) ? Number(key) : key];
+    const child = (value as Record<string, unknown>)[key];
+    if (child === STAND_IN) {
+      const where = formatPath(at, pathPrefix);
+      dropped.push(where);
+      Object.defineProperty(value, key, {
+        enumerable: true,
+        get() {
+          throw new RejectedFieldRead(where);
+        },
+      });
+    } else fenceStandIns(child, dropped, pathPrefix, at);
+  }
+  return value;
+}
+
+/** Whether one field path lies inside the other (or they are the same field). */
+export function pathsOverlap(a: string, b: string): boolean {
   const inside = (x: string, y: string) => x === y || x.startsWith(`${y}.`) || x.startsWith(`${y}[`);
   return inside(a, b) || inside(b, a);
 }
 
+/** One cross-field check: the problems it finds in a parsed value. */
+export type Check<T> = (value: T) => Problem[];
+
 /**
- * The problems `check` finds on what is left of `input` once the fields the schema rejected are
- * dropped (`parseWithout`), leaving out any about a field already reported or dropped: reported
- * beside the schema's problems, a file is fixed in one round trip.
+ * The problems `checks` find on what is left of `input` once the fields the schema rejected are
+ * fenced off (`parseWithout`), leaving out any about a field already reported or fenced: reported
+ * beside the schema's problems, a file is fixed in one round trip. Each check runs on its own, so
+ * one that reads a rejected field (or cannot run on the partial value) adds nothing while the
+ * others still report.
  */
 export function problemsBeyondSchema<T>(
   schema: z.ZodType<T>,
   input: unknown,
   reported: readonly Problem[],
-  check: (value: T) => Problem[],
+  checks: readonly Check<T>[],
   pathPrefix = "",
 ): Problem[] {
   const repaired = parseWithout(schema, input, pathPrefix);
   if (!repaired) return [];
   const known = [...reported.map((p) => p.path), ...repaired.dropped];
-  let found: Problem[];
-  try {
-    found = check(repaired.value);
-  } catch {
-    return []; // a check that cannot run on the partial value adds nothing rather than a crash
-  }
+  const found = checks.flatMap((check) => {
+    try {
+      return check(repaired.value);
+    } catch {
+      return [];
+    }
+  });
   return found.filter((p) => !known.some((k) => pathsOverlap(p.path, k)));
+}
+
+/** Every problem `checks` find in a value that passed the schema. */
+export function runChecks<T>(value: T, checks: readonly Check<T>[]): Problem[] {
+  return checks.flatMap((check) => check(value));
+}
+
+/**
+ * Runs `check` on each element on its own: where an element has a field the schema rejected
+ * (`parseWithout`), only that element's check gives up. On a valid value it is a plain flatMap.
+ */
+export function perElement<E>(
+  list: readonly E[],
+  check: (element: E, index: number) => Problem[],
+): Problem[] {
+  return list.flatMap((element, i) => {
+    try {
+      return check(element, i);
+    } catch (err) {
+      if (err instanceof RejectedFieldRead) return [];
+      throw err;
+    }
+  });
 }

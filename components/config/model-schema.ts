@@ -6,7 +6,15 @@ import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { gpuInstanceType, migSliceFraction } from "../capacity/instance-catalog";
 import { deepMerge, isPlainObject } from "./deep-merge";
-import { ConfigValidationError, Problem, problemsBeyondSchema, strictObject, zodProblems } from "./errors";
+import {
+  Check,
+  ConfigValidationError,
+  Problem,
+  problemsBeyondSchema,
+  runChecks,
+  strictObject,
+  zodProblems,
+} from "./errors";
 import type { GpuPool, StackConfig } from "./stack-schema";
 import { NAMESPACES } from "../addons/addons-context";
 
@@ -276,9 +284,7 @@ export function validateModelSpecs(
       specs.push(parsed.data);
     } else {
       found = zodProblems(src.file, merged, parsed.error.issues);
-      found.push(
-        ...problemsBeyondSchema(modelSpecSchema, merged, found, (spec) => specProblems(spec, src.file, cfg)),
-      );
+      found.push(...problemsBeyondSchema(modelSpecSchema, merged, found, specChecks(src.file, cfg)));
     }
     // The name is checked whenever it is a name at all, so a type error elsewhere does not hide a
     // file/name mismatch or a duplicate until the next run.
@@ -351,17 +357,43 @@ const PULUMI_AUTONAME_SUFFIX = 8;
 
 /** Checks of one spec that need the stack config or span several fields. */
 export function specProblems(spec: ModelSpec, file: string, cfg: SpecContext): Problem[] {
-  const problems: Problem[] = [];
+  return runChecks(spec, specChecks(file, cfg));
+}
 
-  if (RESERVED_MODEL_NAMES.has(spec.name)) {
-    problems.push({
+/**
+ * The same checks one by one: beside a schema error (`problemsBeyondSchema`) each runs on its own, so
+ * one that needs a rejected field does not silence the others.
+ */
+export function specChecks(file: string, cfg: SpecContext): Check<ModelSpec>[] {
+  const { alerting, gpuPools } = cfg;
+  return [
+    (spec) => reservedNameProblems(spec, file),
+    (spec) => (alerting ? teamProblems(spec, file, alerting) : []),
+    (spec) => derivedNameProblems(spec, file),
+    (spec) => (gpuPools ? poolProblems(spec, file, gpuPools) : []),
+    (spec) => replicaProblems(spec, file),
+    (spec) => imageProblems(spec, file),
+    (spec) => canaryProblems(spec, file),
+    (spec) => experimentProblems(spec, file),
+    (spec) => trainingProblems(spec, file),
+  ];
+}
+
+function reservedNameProblems(spec: ModelSpec, file: string): Problem[] {
+  if (!RESERVED_MODEL_NAMES.has(spec.name)) return [];
+  return [
+    {
       file,
       path: "name",
       value: spec.name,
       reason: `is reserved: each model gets a namespace of its name, and ${spec.name} is a platform or system namespace`,
-    });
-  }
-  if (cfg.alerting) problems.push(...teamProblems(spec, file, cfg.alerting));
+    },
+  ];
+}
+
+/** Names built from the model's (its IAM role, its variants' Services) must fit AWS's and Kubernetes' limits. */
+function derivedNameProblems(spec: ModelSpec, file: string): Problem[] {
+  const problems: Problem[] = [];
   // The model's pod role (ModelStack `<model>-pod-role`, podRole `<name>-role`) is auto-named by
   // Pulumi with a "-" and 7 random characters, and IAM role names have at most 64: a longer model
   // name would pass here and fail at `pulumi up`.
@@ -390,54 +422,53 @@ export function specProblems(spec: ModelSpec, file: string, cfg: SpecContext): P
       });
     }
   }
+  return problems;
+}
 
-  if (cfg.gpuPools) problems.push(...poolProblems(spec, file, cfg.gpuPools));
-
+function replicaProblems(spec: ModelSpec, file: string): Problem[] {
   const { min, max } = spec.serving.replicas;
-  if (min > max)
+  if (min <= max) return [];
+  return [{ file, path: "serving.replicas.min", value: min, reason: `must be <= replicas.max (${max})` }];
+}
+
+function imageProblems(spec: ModelSpec, file: string): Problem[] {
+  if (spec.serving.runtime !== "custom" || spec.serving.image) return [];
+  return [{ file, path: "serving.image", reason: "runtime custom needs an image (with a tag or digest)" }];
+}
+
+function canaryProblems(spec: ModelSpec, file: string): Problem[] {
+  if (!spec.canary) return [];
+  const problems: Problem[] = [];
+  const steps = spec.canary.analysis.steps;
+  const ascending = steps.every((s, i) => i === 0 || s > steps[i - 1]);
+  if (!ascending)
     problems.push({
       file,
-      path: "serving.replicas.min",
-      value: min,
-      reason: `must be <= replicas.max (${max})`,
+      path: "canary.analysis.steps",
+      value: steps,
+      reason: "must be strictly ascending",
     });
-
-  if (spec.serving.runtime === "custom" && !spec.serving.image) {
+  if (steps[steps.length - 1] !== 100)
     problems.push({
       file,
-      path: "serving.image",
-      reason: "runtime custom needs an image (with a tag or digest)",
+      path: "canary.analysis.steps",
+      value: steps,
+      reason: "must end at 100 (full promotion)",
+    });
+  const limit = spec.canary.analysis.maxLatencyP99Ms;
+  if (limit !== undefined && limit < spec.slo.latencyP99Ms) {
+    problems.push({
+      file,
+      path: "canary.analysis.maxLatencyP99Ms",
+      value: limit,
+      reason: `must be >= slo.latencyP99Ms (${spec.slo.latencyP99Ms})`,
     });
   }
+  return problems;
+}
 
-  if (spec.canary) {
-    const steps = spec.canary.analysis.steps;
-    const ascending = steps.every((s, i) => i === 0 || s > steps[i - 1]);
-    if (!ascending)
-      problems.push({
-        file,
-        path: "canary.analysis.steps",
-        value: steps,
-        reason: "must be strictly ascending",
-      });
-    if (steps[steps.length - 1] !== 100)
-      problems.push({
-        file,
-        path: "canary.analysis.steps",
-        value: steps,
-        reason: "must end at 100 (full promotion)",
-      });
-    const limit = spec.canary.analysis.maxLatencyP99Ms;
-    if (limit !== undefined && limit < spec.slo.latencyP99Ms) {
-      problems.push({
-        file,
-        path: "canary.analysis.maxLatencyP99Ms",
-        value: limit,
-        reason: `must be >= slo.latencyP99Ms (${spec.slo.latencyP99Ms})`,
-      });
-    }
-  }
-
+function experimentProblems(spec: ModelSpec, file: string): Problem[] {
+  const problems: Problem[] = [];
   const names = new Set<string>();
   const headers = new Map<string, string>();
   let weightSum = spec.canary?.trafficPercent ?? 0;
@@ -475,18 +506,19 @@ export function specProblems(spec: ModelSpec, file: string, cfg: SpecContext): P
       reason: "canary trafficPercent plus experiment weights must stay below 100 so stable keeps traffic",
     });
   }
-
-  if (spec.training) {
-    if (spec.training.retrainOn.includes("quality") && !spec.monitoring.quality) {
-      problems.push({
-        file,
-        path: "training.retrainOn",
-        value: spec.training.retrainOn,
-        reason: "quality needs monitoring.quality to be set",
-      });
-    }
-  }
   return problems;
+}
+
+function trainingProblems(spec: ModelSpec, file: string): Problem[] {
+  if (!spec.training?.retrainOn.includes("quality") || spec.monitoring.quality) return [];
+  return [
+    {
+      file,
+      path: "training.retrainOn",
+      value: spec.training.retrainOn,
+      reason: "quality needs monitoring.quality to be set",
+    },
+  ];
 }
 
 /**

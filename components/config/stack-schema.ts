@@ -5,7 +5,17 @@
  */
 import { z } from "zod";
 import { GPU_INSTANCE_TYPES, gpuInstanceType, supportsMigProfile } from "../capacity/instance-catalog";
-import { ConfigValidationError, Problem, problemsBeyondSchema, strictObject, zodProblems } from "./errors";
+import {
+  Check,
+  ConfigValidationError,
+  perElement,
+  Problem,
+  problemsBeyondSchema,
+  RejectedFieldRead,
+  runChecks,
+  strictObject,
+  zodProblems,
+} from "./errors";
 import { parseZonedTime } from "./iso-time";
 import { subnetCidrs } from "../cluster/subnet-cidrs";
 import { AIRFLOW_DAG_LABEL } from "../addons/addons-context";
@@ -389,15 +399,7 @@ function validateStackConfigValues(raw: Record<string, unknown>, file: string): 
   if (!parsed.success) {
     const prefix = `${CONFIG_NAMESPACE}:`;
     const problems = zodProblems(file, raw, parsed.error.issues, prefix);
-    problems.push(
-      ...problemsBeyondSchema(
-        stackConfigSchema,
-        raw,
-        problems,
-        (cfg) => crossFieldProblems(cfg, file),
-        prefix,
-      ),
-    );
+    problems.push(...problemsBeyondSchema(stackConfigSchema, raw, problems, crossFieldChecks(file), prefix));
     throw new ConfigValidationError(problems);
   }
   const problems = crossFieldProblems(parsed.data, file);
@@ -407,106 +409,147 @@ function validateStackConfigValues(raw: Record<string, unknown>, file: string): 
 
 /** Checks that span fields: pool sizes, known instance types, MIG support, prices, events. */
 export function crossFieldProblems(cfg: StackConfig, file: string): Problem[] {
-  const problems: Problem[] = [];
+  return runChecks(cfg, crossFieldChecks(file));
+}
+
+/**
+ * The same checks one by one (and per pool, event or receiver): beside a schema error
+ * (`problemsBeyondSchema`) one that needs a rejected field does not silence the others.
+ */
+export function crossFieldChecks(file: string): Check<StackConfig>[] {
   const at = (path: string) => `${CONFIG_NAMESPACE}:${path}`;
+  return [
+    (cfg) => duplicateProblems(cfg.gpuPools, file, at("gpuPools"), "pool"),
+    (cfg) => perElement(cfg.gpuPools, (pool, i) => poolSizeProblems(pool, file, at(`gpuPools[${i}]`))),
+    (cfg) =>
+      perElement(cfg.gpuPools, (pool, i) => instanceTypeProblems(cfg, pool, file, at(`gpuPools[${i}]`))),
+    (cfg) => duplicateProblems(cfg.events, file, at("events"), "event"),
+    (cfg) => perElement(cfg.events, (e, i) => eventWindowProblems(e, file, at(`events[${i}]`))),
+    (cfg) => clusterProblems(cfg.cluster, file, at),
+    (cfg) => endpointProblems(cfg.cluster, file, at),
+    (cfg) => platformTeamProblems(cfg.alerting, file, at),
+    (cfg) =>
+      perElement(Object.entries(cfg.alerting.receivers), ([team, r]) =>
+        receiverProblems(cfg.alerting, team, r, file, at(`alerting.receivers.${team}`)),
+      ),
+  ];
+}
+
+/**
+ * Names must be unique: a pool name is a NodePool's, and each event is a KEDA trigger named after
+ * it, and trigger names must be unique per ScaledObject.
+ */
+function duplicateProblems(
+  list: readonly { name: string }[],
+  file: string,
+  path: string,
+  what: string,
+): Problem[] {
   const seen = new Set<string>();
-  cfg.gpuPools.forEach((pool, i) => {
-    const p = `gpuPools[${i}]`;
-    if (seen.has(pool.name)) {
-      problems.push({
-        file,
-        path: at(`${p}.name`),
-        value: pool.name,
-        reason: "duplicate pool name; pool names must be unique",
-      });
-    }
-    seen.add(pool.name);
-    if (pool.maxGpus < pool.minGpus) {
-      problems.push({
-        file,
-        path: at(`${p}.maxGpus`),
-        value: pool.maxGpus,
-        reason: `must be >= minGpus (${pool.minGpus})`,
-      });
-    }
-    // A training job asks for `training.gpu.count` whole GPUs: slices of one time-shared GPU or MIG
-    // devices cannot be combined into them (the device plugin would hand a "2 GPU" job two slices).
-    if (pool.purpose === "training" && pool.sharing.mode !== "none") {
-      problems.push({
-        file,
-        path: at(`${p}.sharing.mode`),
-        value: pool.sharing.mode,
-        reason: "a training pool gives jobs whole GPUs: use sharing { mode: none }",
-      });
-    }
-    pool.instanceTypes.forEach((type, j) => {
-      const known = gpuInstanceType(type);
-      if (!known) {
-        problems.push({
+  return perElement(list, ({ name }, i) => {
+    const duplicate = seen.has(name);
+    seen.add(name);
+    return duplicate
+      ? [
+          {
+            file,
+            path: `${path}[${i}].name`,
+            value: name,
+            reason: `duplicate ${what} name; ${what} names must be unique`,
+          },
+        ]
+      : [];
+  });
+}
+
+function poolSizeProblems(pool: GpuPool, file: string, p: string): Problem[] {
+  const problems: Problem[] = [];
+  if (pool.maxGpus < pool.minGpus) {
+    problems.push({
+      file,
+      path: `${p}.maxGpus`,
+      value: pool.maxGpus,
+      reason: `must be >= minGpus (${pool.minGpus})`,
+    });
+  }
+  // A training job asks for `training.gpu.count` whole GPUs: slices of one time-shared GPU or MIG
+  // devices cannot be combined into them (the device plugin would hand a "2 GPU" job two slices).
+  if (pool.purpose === "training" && pool.sharing.mode !== "none") {
+    problems.push({
+      file,
+      path: `${p}.sharing.mode`,
+      value: pool.sharing.mode,
+      reason: "a training pool gives jobs whole GPUs: use sharing { mode: none }",
+    });
+  }
+  return problems;
+}
+
+/** Each instance type is known, supports the pool's MIG profile, and has the prices the pool needs. */
+function instanceTypeProblems(cfg: StackConfig, pool: GpuPool, file: string, p: string): Problem[] {
+  const at = (path: string) => `${CONFIG_NAMESPACE}:${path}`;
+  return perElement(pool.instanceTypes, (type, j) => {
+    const known = gpuInstanceType(type);
+    if (!known)
+      return [
+        {
           file,
-          path: at(`${p}.instanceTypes[${j}]`),
+          path: `${p}.instanceTypes[${j}]`,
           value: type,
           reason: `unknown GPU instance type; supported: ${Object.keys(GPU_INSTANCE_TYPES).join(", ")} (components/capacity/instance-catalog.ts)`,
-        });
-        return;
-      }
-      if (pool.sharing.mode === "mig" && !supportsMigProfile(type, pool.sharing.profile)) {
-        const allowed = Object.keys(known.gpu.migProfiles);
-        problems.push({
-          file,
-          path: at(`${p}.sharing.profile`),
-          value: pool.sharing.profile,
-          reason:
-            allowed.length === 0
-              ? `instance type ${type} (${known.gpu.name}) has no MIG support; MIG needs A100/H100-class instances (p4d, p4de, p5)`
-              : `instance type ${type} (${known.gpu.name}) supports MIG profiles ${allowed.join(", ")}`,
-        });
-      }
-      const price = cfg.pricing.instances[type];
-      if (!price) {
-        problems.push({
-          file,
-          path: at(`pricing.instances`),
-          value: type,
-          reason: `no price for instance type ${type} used by pool ${pool.name}`,
-        });
-      } else if (pool.capacityType === "spot" && price.spot === undefined) {
-        problems.push({
-          file,
-          path: at(`pricing.instances.${type}.spot`),
-          reason: `pool ${pool.name} is spot: a spot price is required`,
-        });
-      }
-    });
-  });
-  const eventNames = new Set<string>();
-  cfg.events.forEach((e, i) => {
-    // Each event is a KEDA trigger named after it, and trigger names must be unique per ScaledObject.
-    if (eventNames.has(e.name))
+        },
+      ];
+    const problems: Problem[] = [];
+    if (pool.sharing.mode === "mig" && !supportsMigProfile(type, pool.sharing.profile)) {
+      const allowed = Object.keys(known.gpu.migProfiles);
       problems.push({
         file,
-        path: at(`events[${i}].name`),
-        value: e.name,
-        reason: "duplicate event name; event names must be unique",
-      });
-    eventNames.add(e.name);
-    if (Date.parse(e.end) <= Date.parse(e.start)) {
-      problems.push({
-        file,
-        path: at(`events[${i}].end`),
-        value: e.end,
-        reason: `must be after start (${e.start})`,
+        path: `${p}.sharing.profile`,
+        value: pool.sharing.profile,
+        reason:
+          allowed.length === 0
+            ? `instance type ${type} (${known.gpu.name}) has no MIG support; MIG needs A100/H100-class instances (p4d, p4de, p5)`
+            : `instance type ${type} (${known.gpu.name}) supports MIG profiles ${allowed.join(", ")}`,
       });
     }
+    const price = cfg.pricing.instances[type];
+    if (!price) {
+      problems.push({
+        file,
+        path: at(`pricing.instances`),
+        value: type,
+        reason: `no price for instance type ${type} used by pool ${pool.name}`,
+      });
+    } else if (pool.capacityType === "spot" && price.spot === undefined) {
+      problems.push({
+        file,
+        path: at(`pricing.instances.${type}.spot`),
+        reason: `pool ${pool.name} is spot: a spot price is required`,
+      });
+    }
+    return problems;
   });
-  if (cfg.cluster.mode === "existing" && !cfg.cluster.existing) {
+}
+
+function eventWindowProblems(e: SalesEvent, file: string, p: string): Problem[] {
+  if (Date.parse(e.end) > Date.parse(e.start)) return [];
+  return [{ file, path: `${p}.end`, value: e.end, reason: `must be after start (${e.start})` }];
+}
+
+function clusterProblems(
+  cluster: StackConfig["cluster"],
+  file: string,
+  at: (path: string) => string,
+): Problem[] {
+  const problems: Problem[] = [];
+  if (cluster.mode === "existing" && !cluster.existing) {
     problems.push({
       file,
       path: at("cluster.existing"),
       reason: `mode existing needs existing {${Object.keys(existingCluster.shape).join(", ")}}`,
     });
   }
-  const sys = cfg.cluster.systemNodes;
+  const sys = cluster.systemNodes;
   if (!(sys.minSize <= sys.desiredSize && sys.desiredSize <= sys.maxSize)) {
     problems.push({
       file,
@@ -515,10 +558,32 @@ export function crossFieldProblems(cfg: StackConfig, file: string): Problem[] {
       reason: "needs minSize <= desiredSize <= maxSize",
     });
   }
+  if (cluster.mode === "eks") {
+    try {
+      subnetCidrs(cluster.vpcCidr, cluster.availabilityZones);
+    } catch (err) {
+      if (err instanceof RejectedFieldRead) throw err;
+      problems.push({
+        file,
+        path: at("cluster.vpcCidr"),
+        value: cluster.vpcCidr,
+        reason: (err as Error).message.replace(/^vpcCidr "[^"]*":? ?/, ""),
+      });
+    }
+  }
+  return problems;
+}
+
+function endpointProblems(
+  cluster: StackConfig["cluster"],
+  file: string,
+  at: (path: string) => string,
+): Problem[] {
+  const problems: Problem[] = [];
   if (
-    cfg.cluster.mode === "eks" &&
-    !cfg.cluster.endpoint.privateAccess &&
-    cfg.cluster.endpoint.publicAccessCidrs.length === 0
+    cluster.mode === "eks" &&
+    !cluster.endpoint.privateAccess &&
+    cluster.endpoint.publicAccessCidrs.length === 0
   ) {
     problems.push({
       file,
@@ -526,7 +591,7 @@ export function crossFieldProblems(cfg: StackConfig, file: string): Problem[] {
       reason: "the API endpoint needs private access or at least one public CIDR",
     });
   }
-  if (cfg.cluster.endpoint.publicAccessCidrs.includes("0.0.0.0/0")) {
+  if (cluster.endpoint.publicAccessCidrs.includes("0.0.0.0/0")) {
     problems.push({
       file,
       path: at("cluster.endpoint.publicAccessCidrs"),
@@ -534,50 +599,55 @@ export function crossFieldProblems(cfg: StackConfig, file: string): Problem[] {
       reason: "the API endpoint must not be open to the internet; list your office/VPN CIDRs",
     });
   }
-  const teams = Object.keys(cfg.alerting.receivers);
-  if (teams.length > 0 && !teams.includes(cfg.alerting.platformTeam))
-    problems.push({
+  return problems;
+}
+
+function platformTeamProblems(
+  alerting: StackConfig["alerting"],
+  file: string,
+  at: (path: string) => string,
+): Problem[] {
+  const teams = Object.keys(alerting.receivers);
+  if (teams.length === 0 || teams.includes(alerting.platformTeam)) return [];
+  return [
+    {
       file,
       path: at("alerting.platformTeam"),
-      value: cfg.alerting.platformTeam,
+      value: alerting.platformTeam,
       reason: `has no receiver: platform alerts and every team without its own receiver would go nowhere; receivers: ${teams.join(", ")}`,
+    },
+  ];
+}
+
+function receiverProblems(
+  alerting: StackConfig["alerting"],
+  team: string,
+  r: StackConfig["alerting"]["receivers"][string],
+  file: string,
+  p: string,
+): Problem[] {
+  const problems: Problem[] = [];
+  // A team is a label value and a Secret data key (`<team>-url`): a DNS label, like a spec's `team`.
+  if (!dnsLabel.safeParse(team).success)
+    problems.push({
+      file,
+      path: p,
+      reason:
+        "a team name must be a DNS-1123 label: lower-case letters, digits and '-', as in the model specs",
     });
-  if (cfg.cluster.mode === "eks") {
-    try {
-      subnetCidrs(cfg.cluster.vpcCidr, cfg.cluster.availabilityZones);
-    } catch (err) {
-      problems.push({
-        file,
-        path: at("cluster.vpcCidr"),
-        value: cfg.cluster.vpcCidr,
-        reason: (err as Error).message.replace(/^vpcCidr "[^"]*":? ?/, ""),
-      });
-    }
-  }
-  Object.entries(cfg.alerting.receivers).forEach(([team, r]) => {
-    const p = at(`alerting.receivers.${team}`);
-    // A team is a label value and a Secret data key (`<team>-url`): a DNS label, like a spec's `team`.
-    if (!dnsLabel.safeParse(team).success)
-      problems.push({
-        file,
-        path: p,
-        reason:
-          "a team name must be a DNS-1123 label: lower-case letters, digits and '-', as in the model specs",
-      });
-    if (r.kind === "email" && !r.to)
-      problems.push({ file, path: `${p}.to`, reason: "e-mail receivers need `to`" });
-    if (r.kind === "email" && !cfg.alerting.email)
-      problems.push({
-        file,
-        path: at("alerting.email"),
-        reason: "e-mail receivers need alerting.email {smarthost, from}",
-      });
-    if (r.kind !== "email" && !r.urlSecret)
-      problems.push({
-        file,
-        path: `${p}.urlSecret`,
-        reason: `${r.kind} receivers need urlSecret: the secret config key that holds the URL`,
-      });
-  });
+  if (r.kind === "email" && !r.to)
+    problems.push({ file, path: `${p}.to`, reason: "e-mail receivers need `to`" });
+  if (r.kind === "email" && !alerting.email)
+    problems.push({
+      file,
+      path: `${CONFIG_NAMESPACE}:alerting.email`,
+      reason: "e-mail receivers need alerting.email {smarthost, from}",
+    });
+  if (r.kind !== "email" && !r.urlSecret)
+    problems.push({
+      file,
+      path: `${p}.urlSecret`,
+      reason: `${r.kind} receivers need urlSecret: the secret config key that holds the URL`,
+    });
   return problems;
 }

@@ -171,6 +171,23 @@ describe("stack config", () => {
     expect(msg).toContain("must be after start");
   });
 
+  test("a required field of the wrong type hides only the checks that read it", () => {
+    const raw = stackValues("prod");
+    raw.gpuPools[0].maxGpus = raw.gpuPools[0].minGpus - 1;
+    raw.events[0].end = raw.events[0].start;
+    raw.budget.monthlyGpuCost = "a lot";
+    raw.cluster.systemNodes.maxSize = "three";
+    raw.cluster.endpoint.publicAccessCidrs = ["0.0.0.0/0"];
+    const msg = problemsOf(raw);
+    expect(msg).toMatch(/^5 configuration problems:/);
+    expect(msg).toContain('mlops-platform:budget.monthlyGpuCost = "a lot"');
+    expect(msg).toContain('mlops-platform:cluster.systemNodes.maxSize = "three"');
+    expect(msg).toContain("mlops-platform:gpuPools[0].maxGpus");
+    expect(msg).toContain("mlops-platform:events[0].end");
+    expect(msg).toContain("mlops-platform:cluster.endpoint.publicAccessCidrs");
+    // the systemNodes sizes check needs maxSize, so it says nothing
+  });
+
   test("events must end after they start", () => {
     const raw = stackValues("prod");
     raw.events[0].end = raw.events[0].start;

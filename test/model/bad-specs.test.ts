@@ -409,6 +409,35 @@ test("a type error does not hide the checks against the stack in the same file",
   expect(msg).toContain("models/both.yaml: serving.gpu.share = 0.3: pool inference time-slices each GPU");
 });
 
+test("a required field of the wrong type hides only the checks that need it", () => {
+  const msg = problemsOf(
+    source(
+      "models/req.yaml",
+      spec("req", (y) =>
+        y
+          .replace("rpsPerReplica: 300", 'rpsPerReplica: "fast"')
+          .replace("replicas: { min: 1, max: 4 }", "replicas: { min: 6, max: 4 }")
+          .replace("share: 0.25", "share: 0.3"),
+      ),
+    ),
+  );
+  expect(msg).toMatch(/^3 configuration problems:/);
+  expect(msg).toContain('models/req.yaml: serving.rpsPerReplica = "fast": Invalid input: expected number');
+  expect(msg).toContain("models/req.yaml: serving.replicas.min = 6: must be <= replicas.max (4)");
+  expect(msg).toContain("models/req.yaml: serving.gpu.share = 0.3: pool inference time-slices each GPU");
+});
+
+test("a check that needs a rejected field stays silent rather than judge a stand-in", () => {
+  const msg = problemsOf(
+    source(
+      "models/max.yaml",
+      spec("max", (y) => y.replace("replicas: { min: 1, max: 4 }", 'replicas: { min: 6, max: "four" }')),
+    ),
+  );
+  expect(msg).toMatch(/^1 configuration problem:/);
+  expect(msg).toContain('models/max.yaml: serving.replicas.max = "four"');
+});
+
 test("a type error does not hide a name that differs from the file or repeats another", () => {
   const broken = (y: string) => y.replace("trafficPercent: 10", "trafficPercent: ten");
   const msg = problemsOf(
