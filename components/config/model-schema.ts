@@ -374,7 +374,9 @@ export function specChecks(file: string, cfg: SpecContext): Check<ModelSpec>[] {
     (spec) => replicaProblems(spec, file),
     (spec) => imageProblems(spec, file),
     (spec) => canaryProblems(spec, file),
+    (spec) => canaryLatencyProblems(spec, file),
     (spec) => experimentProblems(spec, file),
+    (spec) => trafficSplitProblems(spec, file),
     (spec) => trainingProblems(spec, file),
   ];
 }
@@ -455,23 +457,27 @@ function canaryProblems(spec: ModelSpec, file: string): Problem[] {
       value: steps,
       reason: "must end at 100 (full promotion)",
     });
-  const limit = spec.canary.analysis.maxLatencyP99Ms;
-  if (limit !== undefined && limit < spec.slo.latencyP99Ms) {
-    problems.push({
+  return problems;
+}
+
+/** Its own check: it reads `slo`, which must not silence the steps' problems when `slo` is rejected. */
+function canaryLatencyProblems(spec: ModelSpec, file: string): Problem[] {
+  const limit = spec.canary?.analysis.maxLatencyP99Ms;
+  if (limit === undefined || limit >= spec.slo.latencyP99Ms) return [];
+  return [
+    {
       file,
       path: "canary.analysis.maxLatencyP99Ms",
       value: limit,
       reason: `must be >= slo.latencyP99Ms (${spec.slo.latencyP99Ms})`,
-    });
-  }
-  return problems;
+    },
+  ];
 }
 
 function experimentProblems(spec: ModelSpec, file: string): Problem[] {
   const problems: Problem[] = [];
   const names = new Set<string>();
   const headers = new Map<string, string>();
-  let weightSum = spec.canary?.trafficPercent ?? 0;
   spec.experiments.forEach((e, i) => {
     const p = `experiments[${i}]`;
     if (names.has(e.name))
@@ -496,17 +502,25 @@ function experimentProblems(spec: ModelSpec, file: string): Problem[] {
         });
       else headers.set(key, e.name);
     }
-    weightSum += e.weight ?? 0;
   });
-  if (weightSum >= 100) {
-    problems.push({
+  return problems;
+}
+
+/** Its own check: it reads the canary's and every experiment's share, any of which may be rejected. */
+function trafficSplitProblems(spec: ModelSpec, file: string): Problem[] {
+  const weightSum = spec.experiments.reduce(
+    (sum, e) => sum + (e.weight ?? 0),
+    spec.canary?.trafficPercent ?? 0,
+  );
+  if (weightSum < 100) return [];
+  return [
+    {
       file,
       path: "experiments",
       value: weightSum,
       reason: "canary trafficPercent plus experiment weights must stay below 100 so stable keeps traffic",
-    });
-  }
-  return problems;
+    },
+  ];
 }
 
 function trainingProblems(spec: ModelSpec, file: string): Problem[] {

@@ -427,6 +427,27 @@ test("a required field of the wrong type hides only the checks that need it", ()
   expect(msg).toContain("models/req.yaml: serving.gpu.share = 0.3: pool inference time-slices each GPU");
 });
 
+test("a rejected slo or canary share silences only the checks that read it", () => {
+  const msg = problemsOf(
+    source(
+      "models/split.yaml",
+      spec("split", (y) =>
+        y
+          .replace("latencyP99Ms: 50", 'latencyP99Ms: "40ms"')
+          .replace("steps: [10, 50, 100]", "steps: [10, 50], maxLatencyP99Ms: 80")
+          .replace("trafficPercent: 10", 'trafficPercent: "ten"')
+          .replace(
+            "header: { name: x-exp, value: b } }",
+            'header: { name: x-exp, value: b } }\n  - { name: exp-b, modelUri: "s3://<artifacts>/split/c", weight: 5 }',
+          ),
+      ),
+    ),
+  );
+  expect(msg).toMatch(/^4 configuration problems:/);
+  expect(msg).toContain("models/split.yaml: canary.analysis.steps = [10,50]: must end at 100");
+  expect(msg).toContain('models/split.yaml: experiments[1].name = "exp-b": duplicate experiment name');
+});
+
 test("a check that needs a rejected field stays silent rather than judge a stand-in", () => {
   const msg = problemsOf(
     source(
