@@ -47,6 +47,13 @@ export function kserveValues(args: KserveValuesArgs): Record<string, unknown> {
           domain: args.ingressDomain,
           // Istio is not installed: routing is plain Gateway API HTTPRoutes.
           disableIstioVirtualHost: true,
+          // The platform's own HTTPRoute per model (components/model/http-route.ts) holds the
+          // canary and experiment weights. In Standard mode KServe would otherwise create a
+          // top-level HTTPRoute named after each InferenceService - the stable variant is named
+          // `<model>`, as is our route - and update it on every reconcile whoever owns it, which
+          // would overwrite the weights. With creation off, KServe makes no routes and marks
+          // IngressReady itself; the predictor Services our route points at are still created.
+          disableIngressCreation: true,
           ingressGateway: {
             enableGatewayApi: true,
             // `<namespace>/<name>` of the Gateway; created by the EnvoyGateway component, not the chart.

@@ -11,7 +11,9 @@
  *   which would fight the KEDA ScaledObject each variant gets;
  * - the promote tool changes one number (the canary backend's weight) in one object.
  * So every variant is its own InferenceService and this route splits between their predictor
- * Services (`<isvc>-predictor`, port 80 in Standard mode).
+ * Services (`<isvc>-predictor`, port 80 in Standard mode). KServe's own route creation is off
+ * (`disableIngressCreation` in components/addons/kserve-values.ts): its top-level route would have
+ * this route's name and be rewritten by KServe on every reconcile.
  *
  * Clients call `<gateway>/<model>/...`; the prefix is stripped so servers see their usual paths
  * (`/v2/models/...`). Header-pinned rules come first: Gateway API gives precedence to the rule with

@@ -12,6 +12,8 @@ import {
   mlflowStorageContainer,
 } from "../../components/addons/kserve-values";
 import { CHARTS } from "../../components/addons/versions";
+import { buildHttpRoute } from "../../components/model/http-route";
+import { STABLE_VARIANT, Variant, isvcName } from "../../components/model/variants";
 import { TYPES, dependsOnOf, find, optionsOf, record, stackConfig, testParent } from "./harness";
 
 describe("KServe values", () => {
@@ -30,6 +32,27 @@ describe("KServe values", () => {
       createGateway: false,
     });
     expect(controller.gateway.disableIstioVirtualHost).toBe(true);
+  });
+
+  test("KServe creates no routes of its own: the platform's route per model, named like the stable InferenceService, holds the weights", () => {
+    // KServe's Standard-mode top-level HTTPRoute is named after the InferenceService and rewritten
+    // on every reconcile; the stable variant and the platform's route share that name.
+    expect(controller.gateway.disableIngressCreation).toBe(true);
+    const stable: Variant = {
+      name: STABLE_VARIANT,
+      isvcName: isvcName("feed", STABLE_VARIANT),
+      modelUri: "s3://models/feed/1",
+      weight: 100,
+      replicas: { min: 1, max: 4 },
+    };
+    const route = buildHttpRoute({
+      model: "feed",
+      namespace: "models-feed",
+      labels: {},
+      variants: [stable],
+      gateway: INFERENCE_GATEWAY,
+    }) as any;
+    expect(route.metadata.name).toBe(isvcName("feed", STABLE_VARIANT));
   });
 
   test("uses the given ingress domain, and a per-environment default", () => {
