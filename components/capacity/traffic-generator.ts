@@ -2,7 +2,8 @@
  * Seeded generator of realistic synthetic traffic weeks for the simulator and the tests: per model a
  * diurnal cycle (trough before dawn, evening peak, a lunch bump; peak-to-trough 3.5-8.5x), a
  * weekend shape (more afternoon traffic, 10% more overall), autocorrelated per-minute noise, and the
- * stack's declared sales events as a step to their `trafficMultiplier`. Deterministic for a seed.
+ * stack's declared sales events as a step to their `trafficMultiplier`. Deterministic for a seed,
+ * and per model: a model's traffic depends on the seed and its own spec, not on the other models.
  * Unless given, a model's peak rate is sized from its spec: the largest for which `replicas.max`
  * serves every declared event at the target utilization (`defaultPeak`), so the week and the specs
  * agree (a midnight sale multiplies the late-evening level, which leaves a busier normal day than
@@ -50,6 +51,17 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/**
+ * Seed of one model's random stream: FNV-1a over the model name, started from the run's seed. Each
+ * model draws from its own stream so that adding, removing or renaming a model leaves every other
+ * model's traffic as it was (one shared stream would shift the draws of every model after it).
+ */
+export function modelSeed(seed: number, model: string): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (const ch of Buffer.from(model, "utf8")) h = Math.imul(h ^ ch, 0x01000193) >>> 0;
+  return h;
+}
+
 /** Shape of one model's day: trough and peak hours and the peak-to-trough ratio. */
 export interface DayShape {
   readonly troughHour: number;
@@ -76,13 +88,13 @@ export function generateTraffic(
   config: StackConfig,
   opts: GeneratorOptions,
 ): Traffic {
-  const rand = mulberry32(opts.seed);
   const startMs = opts.startMs ?? DEFAULT_TRAFFIC_START_MS;
   const minutes = (opts.days ?? 7) * 1440;
   const sigma = opts.noise ?? 0.03;
   const events = eventWindows(config.events);
   const local = localClock(config.timeZone, startMs);
   const rps = specs.map((spec) => {
+    const rand = mulberry32(modelSeed(opts.seed, spec.name));
     const shape: DayShape = {
       troughHour: 4 + rand() * 1.5,
       peakHour: 20 + rand() * 2,

@@ -241,6 +241,18 @@ describe("traffic generator", () => {
     expect(trafficToCsv(a)).not.toBe(trafficToCsv(c));
   });
 
+  test("a model's traffic depends on the seed and its own spec, not on the other models", () => {
+    const all = generateTraffic(specs, config, { seed: 42, days: 1 });
+    // Without the first model, and in reverse order: every other model's minutes are unchanged.
+    const rest = generateTraffic([...specs.slice(1)].reverse(), config, { seed: 42, days: 1 });
+    for (const [i, name] of rest.models.entries()) {
+      expect(Array.from(rest.rps[i])).toEqual(Array.from(all.rps[all.models.indexOf(name)]));
+    }
+    // Two models of one seed still differ in shape: their streams are not one stream.
+    const level = (series: Float64Array) => series[300] / Math.max(...series);
+    expect(level(all.rps[0])).not.toBeCloseTo(level(all.rps[1]), 3);
+  });
+
   test("diurnal peak-to-trough of hourly means is 3-10x on every weekday", () => {
     const t = generateTraffic(specs, config, { seed: 1 });
     t.rps.forEach((series) => {
