@@ -141,6 +141,12 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
       extraVolumes: dagVolumes,
       extraVolumeMounts: dagMounts,
     },
+    // Chart 1.21 deprecated these `workers.*` keys in favour of `workers.kubernetes.*`; 1.22 still
+    // renders them into the pod template (removal is planned for chart 2.0). They stay until the
+    // move can be checked with `helm template` against the pinned chart: the dedicated Kubernetes
+    // worker ServiceAccount is chosen through `workers.useWorkerDedicatedServiceAccounts` and its
+    // values and RoleBinding were fixed only in 1.22 (apache/airflow #66598, #66730), so a wrong
+    // guess here would silently start task pods without the DAG files or the worker's IAM role.
     workers: {
       serviceAccount: sa(AIRFLOW_SERVICE_ACCOUNTS.worker),
       extraInitContainers: [dagSyncContainer("list", input.dagSidecarImage)],
