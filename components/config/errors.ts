@@ -4,6 +4,7 @@
  * Every loader collects all problems first and throws one `ConfigValidationError`, so a user fixes a
  * broken file in one round trip instead of one error per run (pulumi-eks `InputPropertiesError`).
  */
+import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 
 /** One bad field: where it is, what it holds, and what is allowed instead. */
@@ -78,6 +79,8 @@ export function zodProblems(
   input: unknown,
   issues: readonly z.core.$ZodIssue[],
   pathPrefix = "",
+  /** The schema the issues came from: a missing map is described by the fields it needs. */
+  schema?: z.ZodType,
 ): Problem[] {
   const problems: Problem[] = [];
   for (const issue of issues) {
@@ -87,7 +90,7 @@ export function zodProblems(
         problems.push({
           file,
           path: formatPath([...path, key], pathPrefix),
-          reason: issue.message,
+          reason: unknownKeyReason(key, issue.message),
         });
       }
       continue;
@@ -95,17 +98,62 @@ export function zodProblems(
     const value = valueAt(input, path);
     const problem: Problem =
       value === undefined
-        ? { file, path: formatPath(path, pathPrefix), reason: missingOr(issue.message) }
+        ? { file, path: formatPath(path, pathPrefix), reason: missingReason(issue, schema, path) }
         : { file, path: formatPath(path, pathPrefix), value, reason: issue.message };
     problems.push(problem);
   }
   return problems;
 }
 
-function missingOr(message: string): string {
-  return /received undefined/.test(message)
-    ? `required: ${message.replace(", received undefined", "")}`
-    : message;
+/** Start of `strictObject`'s unknown-key message; the allowed keys follow, comma-separated. */
+const UNKNOWN_KEY = "unknown key; allowed keys: ";
+
+/**
+ * The unknown-key message with the allowed key the user most likely meant: one or two edits away
+ * (`replica` for `replicas`, `availabilty`), or the start of it (`coldStart` for `coldStartSeconds`).
+ */
+function unknownKeyReason(key: string, message: string): string {
+  if (!message.startsWith(UNKNOWN_KEY)) return message;
+  const allowed = message.slice(UNKNOWN_KEY.length).split(", ");
+  const lower = key.toLowerCase();
+  const near = closest(
+    lower,
+    allowed.map((k) => k.toLowerCase()),
+  );
+  const meant =
+    distance(lower, near) <= 2
+      ? allowed.find((k) => k.toLowerCase() === near)
+      : lower.length >= 4
+        ? allowed.find((k) => k.toLowerCase().startsWith(lower))
+        : undefined;
+  return meant ? `unknown key; did you mean ${meant}? allowed keys: ${allowed.join(", ")}` : message;
+}
+
+/** Words for the types zod names in `expected`. */
+const EXPECTED_WORDS: Record<string, string> = {
+  object: "a map of fields",
+  number: "a number",
+  int: "a whole number",
+  string: "a string",
+  array: "a list",
+  boolean: "true or false",
+  record: "a map",
+};
+
+/** The reason for a missing field: what it must be, in words, rather than zod's type message. */
+function missingReason(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, path: PropertyKey[]): string {
+  const at = schema && schemaAt(schema, path);
+  if (issue.code === "invalid_type" && issue.expected === "object" && at?.def.type === "object") {
+    const shape = (at.def as z.core.$ZodTypeDef & { shape: Record<string, z.ZodType> }).shape;
+    const needed = Object.keys(shape).filter((k) => !shape[k].safeParse(undefined).success);
+    const optional = Object.keys(shape).filter((k) => !needed.includes(k));
+    return `required: a map with ${needed.join(", ")}${optional.length ? ` (optional: ${optional.join(", ")})` : ""}`;
+  }
+  if (issue.code === "invalid_type" && EXPECTED_WORDS[issue.expected])
+    return `required: ${EXPECTED_WORDS[issue.expected]}`;
+  if (issue.code === "invalid_value" && issue.values.length > 1)
+    return `required: one of ${issue.values.map((v) => String(v)).join(", ")}`;
+  return `required: ${issue.message.replace(/^Invalid input: /, "").replace(", received undefined", "")}`;
 }
 
 /**
@@ -115,9 +163,7 @@ function missingOr(message: string): string {
 export function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
   return z.strictObject(shape, {
     error: (iss) =>
-      iss.code === "unrecognized_keys"
-        ? `unknown key; allowed keys: ${Object.keys(shape).join(", ")}`
-        : undefined,
+      iss.code === "unrecognized_keys" ? `${UNKNOWN_KEY}${Object.keys(shape).join(", ")}` : undefined,
   });
 }
 
@@ -167,6 +213,21 @@ export function parseWithout<T>(
       fencedSchema = fenceAt(fencedSchema, path) as z.ZodType<T>;
     }
   }
+  return undefined;
+}
+
+/** The schema at `path` inside `schema`, through the wrappers; `undefined` where it cannot be followed. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  const def = schema.def as z.core.$ZodTypeDef & Record<string, unknown>;
+  if (WRAPPERS.has(def.type)) return schemaAt(def.innerType as z.ZodType, path);
+  if (path.length === 0) return schema;
+  const [key, ...rest] = path;
+  if (def.type === "object" && typeof key === "string") {
+    const shape = def.shape as Record<string, z.ZodType>;
+    return Object.hasOwn(shape, key) ? schemaAt(shape[key], rest) : undefined;
+  }
+  if (def.type === "record" && typeof key === "string") return schemaAt(def.valueType as z.ZodType, rest);
+  if (def.type === "array" && typeof key === "number") return schemaAt(def.element as z.ZodType, rest);
   return undefined;
 }
 

@@ -2,6 +2,7 @@
  * Schema of one model spec (`models/<name>.yaml`, DESIGN section 3) and the checks that need the
  * stack config (pools, sharing) or all files at once (unique names). Pure: no file or Pulumi access.
  */
+import { distance } from "fastest-levenshtein";
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { gpuInstanceType, migSliceFraction } from "../capacity/instance-catalog";
@@ -283,7 +284,7 @@ export function validateModelSpecs(
       found = specProblems(parsed.data, src.file, cfg);
       specs.push(parsed.data);
     } else {
-      found = zodProblems(src.file, merged, parsed.error.issues);
+      found = zodProblems(src.file, merged, parsed.error.issues, "", modelSpecSchema);
       found.push(...problemsBeyondSchema(modelSpecSchema, merged, found, specChecks(src.file, cfg)));
     }
     // The name is checked whenever it is a name at all, so a type error elsewhere does not hide a
@@ -699,14 +700,8 @@ export function resourceProblems(spec: ModelSpec, pool: GpuPool, file: string): 
   return problems;
 }
 
-/** Levenshtein distance (insertions, deletions, substitutions) between two short names. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
+/**
+ * Levenshtein distance (insertions, deletions, substitutions) between two short names, from the
+ * maintained `fastest-levenshtein`.
+ */
+export const editDistance = distance;

@@ -398,7 +398,7 @@ function validateStackConfigValues(raw: Record<string, unknown>, file: string): 
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const prefix = `${CONFIG_NAMESPACE}:`;
-    const problems = zodProblems(file, raw, parsed.error.issues, prefix);
+    const problems = zodProblems(file, raw, parsed.error.issues, prefix, stackConfigSchema);
     problems.push(...problemsBeyondSchema(stackConfigSchema, raw, problems, crossFieldChecks(file), prefix));
     throw new ConfigValidationError(problems);
   }

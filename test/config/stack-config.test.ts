@@ -116,7 +116,7 @@ describe("stack config", () => {
     const raw = stackValues("staging");
     raw.gpuPools[0].maxGPUs = 8;
     expect(problemsOf(raw)).toContain(
-      "mlops-platform:gpuPools[0].maxGPUs: unknown key; allowed keys: name, purpose, instanceTypes",
+      "mlops-platform:gpuPools[0].maxGPUs: unknown key; did you mean maxGpus? allowed keys: name, purpose, instanceTypes",
     );
   });
 
