@@ -1,4 +1,4 @@
-import { policyReport, table } from "../../tools/plan/summary";
+import { policyReport, table, unroutedTeams } from "../../tools/plan/summary";
 
 describe("table", () => {
   it("pads columns to the widest cell", () => {
@@ -21,5 +21,30 @@ describe("policyReport", () => {
     });
     expect(text).toContain("1 mandatory, 0 advisory.");
     expect(text).toContain("| mandatory | p | r | a \\| b |");
+  });
+});
+
+describe("unroutedTeams", () => {
+  const alerting = { platformTeam: "ml-platform", receivers: { "ml-platform": {}, search: {} } };
+
+  test("names each team without a receiver once, with its models, and who gets its alerts", () => {
+    const models = [
+      { name: "b-model", team: "cart" },
+      { name: "search-ranking", team: "search" },
+      { name: "a-model", team: "cart" },
+      { name: "ops", team: "ml-platform" },
+      { name: "feed", team: "growth" },
+    ];
+    expect(unroutedTeams(models, alerting)).toEqual([
+      { team: "cart", models: ["a-model", "b-model"], to: "ml-platform" },
+      { team: "growth", models: ["feed"], to: "ml-platform" },
+    ]);
+  });
+
+  test("none when every team has a receiver, or none is configured but the team is the platform's", () => {
+    expect(unroutedTeams([{ name: "s", team: "search" }], alerting)).toEqual([]);
+    expect(
+      unroutedTeams([{ name: "p", team: "ml-platform" }], { platformTeam: "ml-platform", receivers: {} }),
+    ).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ import { buildPlanJson, countBy, planModel } from "./plan-json";
 import { policyResources, runPolicies } from "./policy-hook";
 import { findSecretLeaks, renderResources } from "./render";
 import { SchemaRegistry, validateObjects } from "./schema-validate";
-import { policyReport, summaryText } from "./summary";
+import { policyReport, summaryText, unroutedTeams } from "./summary";
 
 /** Options of one plan. */
 export interface PlanOptions {
@@ -243,6 +243,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
     schema,
     warnings: plan.warnings as { resource: string; message: string }[],
     unsetSecrets: run.stackConfig.unsetSecrets,
+    unroutedTeams: unroutedTeams(models, config.alerting),
   });
   files.set("plan.json", `${JSON.stringify(plan, null, 2)}\n`);
   files.set("policy-report.md", policyReport(run.stack, policy));

@@ -30,6 +30,34 @@ export interface SummaryInputs {
   readonly schema: { validated: number; notCovered: { apiVersion: string; kind: string; count: number }[] };
   readonly warnings: readonly { resource: string; message: string }[];
   readonly unsetSecrets: readonly string[];
+  /** Teams of the models with no receiver of their own, whose alerts go to the platform team. */
+  readonly unroutedTeams?: readonly UnroutedTeam[];
+}
+
+/** A team with models but no receiver in `alerting.receivers`. */
+export interface UnroutedTeam {
+  readonly team: string;
+  readonly models: readonly string[];
+  /** The receiver that gets the team's alerts instead. */
+  readonly to: string;
+}
+
+/**
+ * Teams of `models` that have no receiver: Alertmanager routes their alerts to the platform team's
+ * receiver (the route's default), which is allowed, but a model team adding its first file should
+ * see who will be paged for it.
+ */
+export function unroutedTeams(
+  models: readonly { name: string; team: string }[],
+  alerting: { platformTeam: string; receivers: Readonly<Record<string, unknown>> },
+): UnroutedTeam[] {
+  const byTeam = new Map<string, string[]>();
+  for (const m of models)
+    if (!Object.hasOwn(alerting.receivers, m.team) && m.team !== alerting.platformTeam)
+      byTeam.set(m.team, [...(byTeam.get(m.team) ?? []), m.name]);
+  return [...byTeam.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([team, names]) => ({ team, models: names.sort(), to: alerting.platformTeam }));
 }
 
 /** Markdown table of the policy results (policy-report.md). */
@@ -137,6 +165,11 @@ export function summaryText(s: SummaryInputs): string {
   }
   if (s.unsetSecrets.length > 0)
     out.push(`Secrets not set in the stack file (pulumi up needs them): ${s.unsetSecrets.join(", ")}`);
+  for (const t of s.unroutedTeams ?? [])
+    out.push(
+      `Alerts of team ${t.team} (${t.models.join(", ")}) go to the platform team ${t.to}: ` +
+        `add alerting.receivers.${t.team} to page the team itself`,
+    );
   if (s.warnings.length > 0) {
     out.push(`Warnings (${s.warnings.length}):`);
     for (const w of s.warnings.slice(0, 20)) out.push(`  ${w.resource}: ${w.message}`);
