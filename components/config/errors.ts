@@ -216,21 +216,6 @@ export function parseWithout<T>(
   return undefined;
 }
 
-/** The schema at `path` inside `schema`, through the wrappers; `undefined` where it cannot be followed. */
-function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
-  const def = schema.def as z.core.$ZodTypeDef & Record<string, unknown>;
-  if (WRAPPERS.has(def.type)) return schemaAt(def.innerType as z.ZodType, path);
-  if (path.length === 0) return schema;
-  const [key, ...rest] = path;
-  if (def.type === "object" && typeof key === "string") {
-    const shape = def.shape as Record<string, z.ZodType>;
-    return Object.hasOwn(shape, key) ? schemaAt(shape[key], rest) : undefined;
-  }
-  if (def.type === "record" && typeof key === "string") return schemaAt(def.valueType as z.ZodType, rest);
-  if (def.type === "array" && typeof key === "number") return schemaAt(def.element as z.ZodType, rest);
-  return undefined;
-}
-
 /** Thrown by a fenced field of `parseWithout`'s value when a check reads it. */
 export class RejectedFieldRead extends Error {}
 
@@ -246,21 +231,46 @@ const WRAPPERS = new Set(["optional", "nullable", "default", "prefault", "nonopt
  * the schema cannot be followed (a union, a pipe), the whole value there is fenced.
  */
 function fenceAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType {
-  const def = schema.def as z.core.$ZodTypeDef & Record<string, unknown>;
+  const def = schema.def as SchemaDef;
   if (WRAPPERS.has(def.type))
     return schema.clone({ ...def, innerType: fenceAt(def.innerType as z.ZodType, path) } as typeof def);
   if (path.length === 0) return schema.catch(STAND_IN as never);
   const [key, ...rest] = path;
+  const next = childAt(def, key);
+  return next ? schema.clone(next.rebuild(fenceAt(next.child, rest))) : schema.catch(STAND_IN as never);
+}
+
+/** A schema's definition with its type-specific fields (`innerType`, `shape`, ...). */
+type SchemaDef = z.core.$ZodTypeDef & Record<string, unknown>;
+
+/**
+ * One step of a field path in a schema: the schema of the field `key` (an object's key, a record's
+ * value, a list's element) and how to rebuild `def` around a replacement of it. `undefined` where
+ * the schema cannot be followed (a union, a pipe, a key the object does not have).
+ */
+function childAt(
+  def: SchemaDef,
+  key: PropertyKey,
+): { child: z.ZodType; rebuild: (child: z.ZodType) => SchemaDef } | undefined {
   if (def.type === "object" && typeof key === "string") {
     const shape = def.shape as Record<string, z.ZodType>;
-    if (Object.hasOwn(shape, key))
-      return schema.clone({ ...def, shape: { ...shape, [key]: fenceAt(shape[key], rest) } } as typeof def);
+    if (!Object.hasOwn(shape, key)) return undefined;
+    return { child: shape[key], rebuild: (child) => ({ ...def, shape: { ...shape, [key]: child } }) };
   }
   if (def.type === "record" && typeof key === "string")
-    return schema.clone({ ...def, valueType: fenceAt(def.valueType as z.ZodType, rest) } as typeof def);
+    return { child: def.valueType as z.ZodType, rebuild: (child) => ({ ...def, valueType: child }) };
   if (def.type === "array" && typeof key === "number")
-    return schema.clone({ ...def, element: fenceAt(def.element as z.ZodType, rest) } as typeof def);
-  return schema.catch(STAND_IN as never);
+    return { child: def.element as z.ZodType, rebuild: (child) => ({ ...def, element: child }) };
+  return undefined;
+}
+
+/** The schema at `path` inside `schema`, through the wrappers; `undefined` where it cannot be followed. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  const def = schema.def as SchemaDef;
+  if (WRAPPERS.has(def.type)) return schemaAt(def.innerType as z.ZodType, path);
+  if (path.length === 0) return schema;
+  const next = childAt(def, path[0]);
+  return next && schemaAt(next.child, path.slice(1));
 }
 
 /** Turns every `STAND_IN` in a parsed value into a getter that throws, recording its path. */
