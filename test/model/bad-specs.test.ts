@@ -72,6 +72,11 @@ function problemsOf(...sources: SpecSource[]): string {
   throw new Error("expected the specs to be invalid");
 }
 
+/** The error message of one spec `models/<name>.yaml`, the valid spec with `edit` applied. */
+function problemsOfEdited(name: string, edit: (yaml: string) => string): string {
+  return problemsOf(source(`models/${name}.yaml`, spec(name, edit)));
+}
+
 /** [what, file name, edit, expected message fragment]. */
 const CASES: [string, string, (y: string) => string, string][] = [
   [
@@ -310,7 +315,7 @@ const CASES: [string, string, (y: string) => string, string][] = [
 
 describe("bad model specs", () => {
   test.each(CASES)("%s", (_what, name, edit, message) => {
-    expect(problemsOf(source(`models/${name}.yaml`, spec(name, edit)))).toContain(message);
+    expect(problemsOfEdited(name, edit)).toContain(message);
   });
 
   test("the valid base spec passes, so each case fails for its own edit only", () => {
@@ -414,15 +419,10 @@ describe("bad model specs", () => {
   });
 
   test("a replica whose CPU or memory cannot fit beside its GPU slices is rejected", () => {
-    const msg = problemsOf(
-      source(
-        "models/fat.yaml",
-        spec("fat", (y) =>
-          y.replace(
-            "  replicas: { min: 1, max: 4 }",
-            '  replicas: { min: 1, max: 4 }\n  resources: { cpu: "4", memory: 12Gi }',
-          ),
-        ),
+    const msg = problemsOfEdited("fat", (y) =>
+      y.replace(
+        "  replicas: { min: 1, max: 4 }",
+        '  replicas: { min: 1, max: 4 }\n  resources: { cpu: "4", memory: 12Gi }',
       ),
     );
     expect(msg).toContain(
@@ -433,29 +433,19 @@ describe("bad model specs", () => {
 });
 
 test("a type error does not hide the checks against the stack in the same file", () => {
-  const msg = problemsOf(
-    source(
-      "models/both.yaml",
-      spec("both", (y) =>
-        y.replace("share: 0.25", "share: 0.3").replace("trafficPercent: 10", "trafficPercent: 150"),
-      ),
-    ),
+  const msg = problemsOfEdited("both", (y) =>
+    y.replace("share: 0.25", "share: 0.3").replace("trafficPercent: 10", "trafficPercent: 150"),
   );
   expect(msg).toContain("models/both.yaml: canary.trafficPercent = 150");
   expect(msg).toContain("models/both.yaml: serving.gpu.share = 0.3: pool inference time-slices each GPU");
 });
 
 test("a required field of the wrong type hides only the checks that need it", () => {
-  const msg = problemsOf(
-    source(
-      "models/req.yaml",
-      spec("req", (y) =>
-        y
-          .replace("rpsPerReplica: 300", 'rpsPerReplica: "fast"')
-          .replace("replicas: { min: 1, max: 4 }", "replicas: { min: 6, max: 4 }")
-          .replace("share: 0.25", "share: 0.3"),
-      ),
-    ),
+  const msg = problemsOfEdited("req", (y) =>
+    y
+      .replace("rpsPerReplica: 300", 'rpsPerReplica: "fast"')
+      .replace("replicas: { min: 1, max: 4 }", "replicas: { min: 6, max: 4 }")
+      .replace("share: 0.25", "share: 0.3"),
   );
   expect(msg).toMatch(/^3 configuration problems:/);
   expect(msg).toContain('models/req.yaml: serving.rpsPerReplica = "fast": Invalid input: expected number');
@@ -464,20 +454,15 @@ test("a required field of the wrong type hides only the checks that need it", ()
 });
 
 test("a rejected slo or canary share silences only the checks that read it", () => {
-  const msg = problemsOf(
-    source(
-      "models/split.yaml",
-      spec("split", (y) =>
-        y
-          .replace("latencyP99Ms: 50", 'latencyP99Ms: "40ms"')
-          .replace("steps: [10, 50, 100]", "steps: [10, 50], maxLatencyP99Ms: 80")
-          .replace("trafficPercent: 10", 'trafficPercent: "ten"')
-          .replace(
-            "header: { name: x-exp, value: b } }",
-            'header: { name: x-exp, value: b } }\n  - { name: exp-b, modelUri: "s3://<artifacts>/split/c", weight: 5 }',
-          ),
+  const msg = problemsOfEdited("split", (y) =>
+    y
+      .replace("latencyP99Ms: 50", 'latencyP99Ms: "40ms"')
+      .replace("steps: [10, 50, 100]", "steps: [10, 50], maxLatencyP99Ms: 80")
+      .replace("trafficPercent: 10", 'trafficPercent: "ten"')
+      .replace(
+        "header: { name: x-exp, value: b } }",
+        'header: { name: x-exp, value: b } }\n  - { name: exp-b, modelUri: "s3://<artifacts>/split/c", weight: 5 }',
       ),
-    ),
   );
   expect(msg).toMatch(/^4 configuration problems:/);
   expect(msg).toContain("models/split.yaml: canary.analysis.steps = [10,50]: must end at 100");
@@ -485,11 +470,8 @@ test("a rejected slo or canary share silences only the checks that read it", () 
 });
 
 test("a check that needs a rejected field stays silent rather than judge a stand-in", () => {
-  const msg = problemsOf(
-    source(
-      "models/max.yaml",
-      spec("max", (y) => y.replace("replicas: { min: 1, max: 4 }", 'replicas: { min: 6, max: "four" }')),
-    ),
+  const msg = problemsOfEdited("max", (y) =>
+    y.replace("replicas: { min: 1, max: 4 }", 'replicas: { min: 6, max: "four" }'),
   );
   expect(msg).toMatch(/^1 configuration problem:/);
   expect(msg).toContain('models/max.yaml: serving.replicas.max = "four"');
