@@ -190,9 +190,14 @@ export async function evaluatePolicies(
     const policy = p.policy as ResourceValidationPolicy;
     const validations = policy.validateResource === undefined ? [] : [policy.validateResource].flat();
     for (const r of policyResources) {
+      // Each policy gets its own copy, made when it first reads props: most policies look at the
+      // type and return, and copying every resource for each of them was most of this loop's time.
+      let props: Record<string, unknown> | undefined;
       const args: ResourceValidationArgs = {
         type: r.type,
-        props: plainCopy(r.props) as Record<string, unknown>,
+        get props() {
+          return (props ??= plainCopy(r.props) as Record<string, unknown>);
+        },
         urn: r.urn,
         name: r.name,
         opts: r.opts,

@@ -159,10 +159,16 @@ export function firstFitDecreasing(
   capacities: readonly number[],
 ): number[] | undefined {
   const used = capacities.map(() => 0);
+  // Free slots only shrink, so while pods keep one size the nodes found too full for it stay too
+  // full: the scan resumes where the last pod of that size went instead of at node 0 (the same
+  // placement as a scan from 0, in O(pods + sizes x nodes) instead of O(pods x nodes)).
+  let from = 0;
+  let size = Infinity;
   for (const pod of [...pods].sort((a, b) => b - a)) {
-    const i = capacities.findIndex((cap, j) => cap - used[j] >= pod);
-    if (i < 0) return undefined;
-    used[i] += pod;
+    if (pod !== size) [from, size] = [0, pod];
+    while (from < capacities.length && capacities[from] - used[from] < pod) from++;
+    if (from === capacities.length) return undefined;
+    used[from] += pod;
   }
   return used;
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import {
   cheapestMix,
+  firstFitDecreasing,
   HOURS_PER_MONTH,
   InstanceOption,
   packPool,
@@ -175,5 +176,37 @@ describe("packing", () => {
     // ads-ctr: 10 replicas x 0.25 = 2.5 -> 3 GPUs; cart-cross-sell: 1 replica -> 1 GPU (never shared)
     expect(base.gpusByModel).toEqual({ "ads-ctr": 3, "cart-cross-sell": 1 });
     expect(base.hourlyCost).toBeCloseTo(4 * 7.0, 9); // cheapest on-demand GPU of the pool: g6.xlarge
+  });
+});
+
+describe("firstFitDecreasing", () => {
+  /** The textbook placement: each pod, largest first, on the first node from node 0 with room. */
+  function scanFromFirstNode(pods: readonly number[], capacities: readonly number[]): number[] | undefined {
+    const used = capacities.map(() => 0);
+    for (const pod of [...pods].sort((a, b) => b - a)) {
+      const i = capacities.findIndex((cap, j) => cap - used[j] >= pod);
+      if (i < 0) return undefined;
+      used[i] += pod;
+    }
+    return used;
+  }
+
+  it("places pods exactly as a scan from the first node would, or fails where it fails", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 8 }), { maxLength: 60 }),
+        fc.array(fc.integer({ min: 1, max: 16 }), { maxLength: 12 }),
+        (pods, capacities) => {
+          expect(firstFitDecreasing(pods, capacities)).toEqual(scanFromFirstNode(pods, capacities));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("comes back to an earlier node for a smaller pod", () => {
+    // 3 fills node 0 to 3 of 4, 3 goes to node 1; the 1s then fit node 0 first, then node 1.
+    expect(firstFitDecreasing([3, 3, 1, 1], [4, 4])).toEqual([4, 4]);
+    expect(firstFitDecreasing([3, 3, 3], [4, 4])).toBeUndefined();
   });
 });
