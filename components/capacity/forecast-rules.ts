@@ -47,7 +47,8 @@ const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
  * 4. `mlops:model_rps_noise:<N>m` robust standard deviation (1.4826 × median absolute deviation)
  *    over N minutes of the 1-minute rate against the 5-minute rate (idle minutes left out);
  * 5. the forecast: max over seasons of lookahead × max(trend, event), or, without history, the
- *    current rate × event; times (1 + band × noise), noise read as 0 until it has a value.
+ *    current rate × event / the multiplier of an event the last minute was in (its rate already
+ *    holds it); times (1 + band × noise), noise read as 0 until it has a value.
  * Every rule carries a static `model` label, so rules of many models in one file stay distinct
  * (promtool flags identical name + labels as duplicates).
  */
@@ -101,7 +102,7 @@ export function forecastRecordingRules(
     expr:
       `(max by (model) (${lookName}${sel} * on (model, season) ` +
       `clamp_min(${trendName}${sel}, scalar(${eventName}${sel})))` +
-      ` or on (model) (${rate(1)} * on (model) ${eventName}${sel}))` +
+      ` or on (model) (${rate(1)} * on (model) ${eventName}${sel} / scalar(${eventExpr(config, 1, 0)})))` +
       ` * (1 + ${params.noiseBand} * scalar(max(${noiseName}${sel}) or vector(0)))`,
     labels: { model: spec.name },
   });

@@ -10,7 +10,8 @@
  *                 multiplier then + c), lo, hi)
  *   event(t)    = the multiplier of a declared event active anywhere in [t, t + lead], else 1
  *
- * Without history for either period the forecast falls back to the current rate times `event`.
+ * Without history for either period the forecast falls back to the current rate times `event`,
+ * divided by the multiplier of an event the current minute is already in.
  * What KEDA scales on is the forecast with a noise band, `forecastWithBand`: the forecast times
  * (1 + z × noise), noise = a robust standard deviation (1.4826 × the median absolute deviation) over
  * the last 30 minutes of each minute's rate against its trailing 5-minute mean. A model whose
@@ -144,7 +145,9 @@ export function forecastAt(
     const ratio = clamp((now / k + c) / (past / k + c), params.minRatio, params.maxRatio);
     best = Math.max(best, look * Math.max(ratio, event));
   }
-  return best >= 0 ? best : series[t - 1] * event;
+  // Without history: the last minute's rate times the event ahead, less the event that minute was
+  // already in (otherwise a model that starts during a sale sees the multiplier twice and holds max).
+  return best >= 0 ? best : (series[t - 1] * event) / eventMultiplier(clock.events, clock.nowMs - 60_000, 0);
 }
 
 /** Mean of minutes [i - w + 1, i]: what `rate(...[<w>m])` holds at the end of minute i. */

@@ -20,7 +20,7 @@ import {
   utcOffsetMinutes,
 } from "../../components/capacity/autoscaling";
 import { forecastRecordingRules } from "../../components/capacity/forecast-rules";
-import { noiseRatio } from "../../components/capacity/forecast";
+import { eventWindows, forecastWithBand, noiseRatio } from "../../components/capacity/forecast";
 import { fixtureSpecs, prodConfig, spec, tinyConfig } from "./helpers";
 
 const PROMTOOL = "/usr/bin/promtool";
@@ -286,6 +286,53 @@ describe("forecast recording rules", () => {
           input_series: [{ series, values: "0+6000x2890" }], // 100 requests/s for two days and ten minutes
           // From 40m the noise window has full 5-minute rates (no series-start edge): no band.
           promql_expr_test: [expect100("40m", 100), expect100("2879m", 100), expect100("2880m", 800)],
+        },
+      ],
+    };
+    const file = tmpFile("test.yaml", YAML.stringify(test));
+    const run = spawnSync(PROMTOOL, ["test", "rules", file], { encoding: "utf8" });
+    expect(run.stdout + run.stderr).toContain("SUCCESS");
+    expect(run.status).toBe(0);
+  });
+
+  test("promtool test rules: without history a sale already in the rate is not multiplied again", () => {
+    if (!havePromtool()) return;
+    // 8x event from 30m to 90m after the epoch (no day of history); lead 3 minutes.
+    const config = tinyConfig({}, [
+      { name: "flash", start: "1970-01-01T00:30:00Z", end: "1970-01-01T01:30:00Z", trafficMultiplier: 8 },
+    ]);
+    const m = spec("m", { coldStartSeconds: 90 });
+    const rules = tmpFile(
+      "rules.yaml",
+      YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)),
+    );
+    const perMinute = Array.from({ length: 120 }, (_, i) => (i >= 30 && i < 90 ? 800 : 100));
+    const counter = [0];
+    for (const rps of perMinute) counter.push(counter[counter.length - 1] + rps * 60);
+    // The simulator's forecast for the same decision minutes (the rules see minutes up to t - 1).
+    const events = eventWindows(config.events);
+    const sim = (t: number) =>
+      forecastWithBand(Float64Array.from(perMinute), t, 3, { nowMs: t * 60_000, events });
+    const sample = (at: number) => ({
+      eval_time: `${at}m`,
+      expr: 'round(1e3 * max(mlops:model_rps_forecast:3m{model="m"}))',
+      exp_samples: [{ labels: "{}", value: Math.round(1e3 * sim(at)) }],
+    });
+    const minutes = [20, 28, 31, 60, 100];
+    expect(minutes.map(sim)).toEqual([100, 800, 800, 800, 100]);
+    const test = {
+      rule_files: [rules],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: [
+            {
+              series: 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}',
+              values: counter.join(" "),
+            },
+          ],
+          promql_expr_test: minutes.map(sample),
         },
       ],
     };

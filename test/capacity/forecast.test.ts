@@ -59,6 +59,26 @@ describe("forecast", () => {
     expect(forecastAt(s, 100, 5, { nowMs: START, events: [] })).toBe(s[99]);
   });
 
+  test("without history, a sale already in the current rate is not multiplied again", () => {
+    // The replay (or the model) starts during a sale: 100 rps, then 800 from minute 30 (8x event).
+    const evStart = START + 30 * 60_000;
+    const events = eventWindows([
+      {
+        name: "flash",
+        start: new Date(evStart).toISOString(),
+        end: new Date(evStart + 3_600_000).toISOString(),
+        trafficMultiplier: 8,
+      },
+    ]);
+    const s = Float64Array.from({ length: 120 }, (_, i) => (i >= 30 && i < 90 ? 800 : 100));
+    const at = (t: number) => forecastAt(s, t, 4, { nowMs: START + t * 60_000, events });
+    expect(at(20)).toBe(100); // before the lead window
+    expect(at(27)).toBe(800); // pre-scale: the last minute is not in the sale yet
+    expect(at(31)).toBe(800); // the sale's first minute is in the rate: not 6400
+    expect(at(60)).toBe(800);
+    expect(at(95)).toBe(100); // after the sale
+  });
+
   test("an event's multiplier applies from one lead time before its start until its end", () => {
     const cfg = tinyConfig({}, [
       { name: "flash", start: "2026-12-08T12:00:00Z", end: "2026-12-08T13:00:00Z", trafficMultiplier: 8 },
