@@ -1,6 +1,6 @@
 /**
  * `ts-node --transpile-only tools/generate-traffic.ts --stack <name> --out <csv> [--models <dir>]
- *  [--seed <n>] [--days <n>] [--start <ISO time>]`
+ *  [--seed <n>] [--days <n>] [--start <ISO time>] [--noise <fraction>]`
  *
  * Writes a seeded synthetic traffic CSV (diurnal and weekly shapes, noise, the stack's sales events)
  * for the models of a folder. The committed `models/traffic/sample-week.csv` comes from this tool.
@@ -26,7 +26,7 @@ import {
   writeOutputFile,
 } from "./capacity/inputs";
 
-const USAGE = `Usage: npm run generate-traffic -- --out <csv> [--stack prod] [--models <dir>] [--seed 7] [--days 7] [--start <time>]
+const USAGE = `Usage: npm run generate-traffic -- --out <csv> [--stack prod] [--models <dir>] [--seed 7] [--days 7] [--start <time>] [--noise 0.03]
 
 Writes a seeded synthetic traffic CSV for the models of a folder: diurnal and weekly shapes, noise
 and the stack's sales events. models/traffic/sample-week.csv is its output with the defaults.
@@ -39,16 +39,18 @@ Options:
   --days <n>         days of minutes to write, 1-366                        default: 7
   --start <time>     first minute, ISO-8601 with zone     default: 2026-12-06T16:00:00Z
                      (Monday 2026-12-07 00:00 in Shanghai, the sample week's start)
+  --noise <x>        per-minute noise, standard deviation as a fraction, 0-0.2   default: 0.03
   -h, --help         show this help`;
 
 function main(argv: string[]): void {
-  const flags = cliFlags(argv, USAGE, ["stack", "out", "models", "seed", "days", "start"]);
+  const flags = cliFlags(argv, USAGE, ["stack", "out", "models", "seed", "days", "start", "noise"]);
   const stack = flags.get("stack") ?? "prod";
   const out = flags.get("out");
   if (!out) throw new InputError("--out <csv> is required");
   const start = flags.get("start");
-  const [, seed, days, startMs, loaded] = checkFlags(
-    () => checkOutputFile(out, "out"),
+  const modelsDir = flags.get("models") ?? path.join(PROJECT_ROOT, "models");
+  const [, seed, days, startMs, noise, loaded] = checkFlags(
+    () => checkOutputFile(out, "out", { modelsDir }),
     () => {
       const v = flags.get("seed") ?? "7";
       if (!/^\d{1,9}$/.test(v)) throw new InputError(`--seed ${v}: expected a whole number (0-999999999)`);
@@ -57,8 +59,13 @@ function main(argv: string[]): void {
     // A year of minutes is 525,600 rows per model: enough for any replay, small enough to write.
     () => positiveIntFlag(flags.get("days") ?? "7", "days", 366),
     () => (start === undefined ? undefined : parseStart(start)),
-    () => loadStackAndSpecs(stack, flags.get("models") ?? path.join(PROJECT_ROOT, "models")),
+    () => parseNoise(flags.get("noise") ?? String(DEFAULT_NOISE)),
+    () => loadStackAndSpecs(stack, modelsDir),
   );
+  // Rows must stay four-digit years, as traffic files are read.
+  const lastMinute = (startMs ?? DEFAULT_TRAFFIC_START_MS) + (days * 1440 - 1) * 60_000;
+  if (!(new Date(lastMinute).getUTCFullYear() <= 9999))
+    throw new InputError(`--start ${start ?? ""} with --days ${days} runs past the year 9999; start earlier`);
   const { config, specs } = loaded;
   // simulate and plan read at most MAX_TRAFFIC_FILE_BYTES: a larger file would be of no use (and its
   // text beyond what V8 can build). Refused at once when even the shortest rows (rate "0.000") would
@@ -74,7 +81,7 @@ function main(argv: string[]): void {
     days * 1440,
   );
   if (shortest > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(`at least ${formatMiB(shortest)}`);
-  const traffic = generateTraffic(specs, config, { seed, days, startMs });
+  const traffic = generateTraffic(specs, config, { seed, days, startMs, noise });
   const bytes = trafficCsvBytes(traffic);
   if (bytes > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(formatMiB(bytes));
   writeOutputFile(out, trafficToCsv(traffic), "out");
@@ -92,6 +99,17 @@ function parseStart(start: string): number {
     throw new InputError(`--start ${start}: must be in the year 2000 or later`);
   if (t.subMinute) throw new InputError(`--start ${start}: must be on a whole minute`);
   return t.ms;
+}
+
+/** The generator's default per-minute noise (`GeneratorOptions.noise`). */
+const DEFAULT_NOISE = 0.03;
+
+/** `--noise`: the standard deviation of the multiplicative per-minute noise, 0-0.2 (0.2 is 20%). */
+function parseNoise(v: string): number {
+  const x = Number(v);
+  if (v.trim() === "" || !Number.isFinite(x) || x < 0 || x > 0.2)
+    throw new InputError(`--noise ${v}: expected a fraction from 0 to 0.2 (0.03 is 3% per minute)`);
+  return x;
 }
 
 try {

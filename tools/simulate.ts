@@ -38,14 +38,18 @@ function main(argv: string[]): void {
   const stack = flags.get("stack");
   const trafficFile = flags.get("traffic");
   if (!stack || !trafficFile) throw new InputError(`--stack and --traffic are required\n${USAGE}`);
+  const modelsDir = flags.get("models") ?? path.join(PROJECT_ROOT, "models");
   // Everything that can be checked before the traffic is read, at once.
   const [, { config, specs }] = checkFlags(
     () => {
       if (!fs.existsSync(trafficFile))
         throw new InputError(`--traffic ${trafficFile}: not found (path relative to ${process.cwd()})`);
     },
-    () => loadStackAndSpecs(stack, flags.get("models") ?? path.join(PROJECT_ROOT, "models")),
-    () => (flags.has("json") ? checkOutputFile(flags.get("json") as string, "json") : undefined),
+    () => loadStackAndSpecs(stack, modelsDir),
+    () =>
+      flags.has("json")
+        ? checkOutputFile(flags.get("json") as string, "json", { files: [trafficFile], modelsDir })
+        : undefined,
   );
   const reading = Date.now();
   process.stderr.write(`reading ${trafficFile} ...`);

@@ -222,6 +222,25 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
     if (problems.length === 0) problems.push(`${file}: no data rows after the header`);
     throw new TrafficError(file, problems);
   }
+  const stray = strayRows(rowMinute.subarray(0, rows), models.length);
+  if (stray) {
+    [minMs, maxMs] = [Infinity, -Infinity];
+    for (let r = 0; r < rows; r++) {
+      if (stray.rows[r] === 1) continue;
+      if (rowMinute[r] < minMs) [minMs, minLine] = [rowMinute[r], rowLine[r]];
+      if (rowMinute[r] > maxMs) [maxMs, maxLine] = [rowMinute[r], rowLine[r]];
+    }
+    for (let r = 0; r < rows; r++) {
+      if (stray.rows[r] !== 1) continue;
+      const days = Math.round(Math.max(minMs - rowMinute[r], rowMinute[r] - maxMs) / 86_400_000);
+      problems.push(
+        `${file}:${rowLine[r]}: timestamp ${csvMinute(rowMinute[r])} is ${days} day${days === 1 ? "" : "s"} ${rowMinute[r] < minMs ? "before" : "after"} the other rows (${csvMinute(minMs)} to ${csvMinute(maxMs)}); a wrong date?`,
+      );
+      // Its model's minute in the span will look missing: the gap report subtracts it.
+      const name = models[rowModel[r]];
+      unplaced.set(name, (unplaced.get(name) ?? 0) + 1);
+    }
+  }
   const minutes = Math.round((maxMs - minMs) / 60_000) + 1;
   if (minutes > MAX_TRAFFIC_DAYS * 1440) {
     problems.push(
@@ -232,6 +251,7 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   const rps = models.map(() => new Float64Array(minutes));
   const seenLine = models.map(() => new Int32Array(minutes));
   for (let r = 0; r < rows; r++) {
+    if (stray?.rows[r] === 1) continue;
     const m = rowModel[r];
     const i = Math.round((rowMinute[r] - minMs) / 60_000);
     if (seenLine[m][i] !== 0) {
@@ -261,6 +281,39 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   });
   if (problems.length > 0) throw new TrafficError(file, problems);
   return { models, startMs: minMs, minutes, rps };
+}
+
+/** Rows further than this from every other row's minute start a separate group (`strayRows`). */
+const STRAY_GAP_MS = 86_400_000;
+/** A group of rows is stray when it holds less than this fraction of all rows (or one minute's rows). */
+const STRAY_MAX_FRACTION = 0.01;
+
+/**
+ * Rows that sit apart from the file's data: grouped by time (a new group where consecutive minutes
+ * are more than a day apart), the rows of every group but the largest that holds under 1% of the
+ * rows or fewer rows than one minute of every model (`models`). Such a row is nearly always a typo in its date (2027 for 2026), which would otherwise show
+ * up as a gap of months in every model instead of one line to fix. Undefined when there are none.
+ */
+export function strayRows(minutes: Float64Array, models: number): { rows: Uint8Array } | undefined {
+  const sorted = Float64Array.from(minutes).sort();
+  const groups: { from: number; to: number; count: number }[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const last = groups[groups.length - 1];
+    if (last && sorted[i] - last.to <= STRAY_GAP_MS) {
+      last.to = sorted[i];
+      last.count++;
+    } else groups.push({ from: sorted[i], to: sorted[i], count: 1 });
+  }
+  if (groups.length < 2) return undefined;
+  const main = groups.reduce((a, g) => (g.count > a.count ? g : a));
+  const small = Math.max(STRAY_MAX_FRACTION * minutes.length, models);
+  const strays = groups.filter((g) => g !== main && g.count < small);
+  if (strays.length === 0) return undefined;
+  const rows = new Uint8Array(minutes.length);
+  minutes.forEach((ms, r) => {
+    if (strays.some((g) => ms >= g.from && ms <= g.to)) rows[r] = 1;
+  });
+  return { rows };
 }
 
 /** A minute as the CSV writes it: ISO-8601 UTC without milliseconds, e.g. 2026-12-07T00:00:00Z. */

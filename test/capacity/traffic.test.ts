@@ -43,7 +43,28 @@ describe("traffic CSV", () => {
     expect(message).not.toContain("missing");
     // Two years of minutes are still read.
     const last = new Date(Date.parse("2026-12-07T00:00:00Z") + (731 * 1440 - 1) * 60_000).toISOString();
-    expect(errorOf([...ok, `${last.replace(".000Z", "Z")},a,1`], ["a", "b"])).toMatch(/missing \d+ minutes/);
+    const lastMinute = last.replace(".000Z", "Z");
+    expect(errorOf([...ok, `${lastMinute},a,1`, `${lastMinute},b,1`])).toMatch(/missing \d+ minutes/);
+  });
+
+  test("a row whose date is a typo is named with its line, not reported as a gap in every model", () => {
+    // A day of two models, one row a year late and one a month early.
+    const rows: string[] = [];
+    for (let i = 0; i < 1440; i++) {
+      const minute = new Date(Date.parse("2026-12-07T00:00:00Z") + i * 60_000)
+        .toISOString()
+        .replace(".000Z", "Z");
+      rows.push(`${minute},a,10`, `${minute},b,20`);
+    }
+    rows[100] = rows[100].replace("2026-12-07", "2027-12-07");
+    rows[2001] = rows[2001].replace("2026-12-07", "2026-11-07");
+    const message = errorOf(rows);
+    expect(message).toContain(
+      "t.csv:102: timestamp 2027-12-07T00:50:00Z is 364 days after the other rows (2026-12-07T00:00:00Z to 2026-12-07T23:59:00Z); a wrong date?",
+    );
+    expect(message).toContain("t.csv:2003: timestamp 2026-11-07T16:40:00Z is 29 days before the other rows");
+    expect(message).not.toContain("missing");
+    expect(message).toMatch(/^2 problems/);
   });
 
   test("a file above the read limit is one error naming it and its size, before it is read", () => {

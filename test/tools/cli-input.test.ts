@@ -300,6 +300,65 @@ describe("cost-diff", () => {
   });
 });
 
+describe("outputs never replace the command's inputs", () => {
+  test("simulate refuses --json on its own traffic file or a spec, and leaves them as they were", () => {
+    const dir = tempDir();
+    const traffic = path.join(dir, "week.csv");
+    const text = trafficToCsv(
+      generateTraffic(fixtureSpecs(prodConfig()), prodConfig(), { seed: 7, days: 1 }),
+    );
+    fs.writeFileSync(traffic, text);
+    const models = tempDir();
+    fs.cpSync(FIXTURE_MODELS, models, { recursive: true });
+    const spec = path.join(
+      models,
+      fs.readdirSync(models).find((f) => f.endsWith(".yaml"))!,
+    );
+    const specText = fs.readFileSync(spec, "utf8");
+    const args = ["--stack", "prod", "--traffic", traffic, "--models", models, "--json"];
+    expectRefused(
+      run("tools/simulate.ts", [...args, traffic]),
+      `--json ${traffic}: is an input of this command`,
+    );
+    expectRefused(
+      run("tools/simulate.ts", [...args, spec]),
+      `--json ${spec}: is a model spec in the models folder`,
+    );
+    expect(fs.readFileSync(traffic, "utf8")).toBe(text);
+    expect(fs.readFileSync(spec, "utf8")).toBe(specText);
+  });
+
+  test("generate-traffic refuses a spec or a stack file for --out, with every other bad flag", () => {
+    const stackFile = path.join(ROOT, "Pulumi.prod.yaml");
+    const before = fs.readFileSync(stackFile, "utf8");
+    expectRefused(
+      run("tools/generate-traffic.ts", ["--out", "Pulumi.prod.yaml", "--noise", "0.5"]),
+      "--out Pulumi.prod.yaml: is a Pulumi project or stack file",
+      "--noise 0.5: expected a fraction from 0 to 0.2",
+    );
+    expect(fs.readFileSync(stackFile, "utf8")).toBe(before);
+    const models = tempDir();
+    fs.cpSync(FIXTURE_MODELS, models, { recursive: true });
+    const spec = path.join(
+      models,
+      fs.readdirSync(models).find((f) => f.endsWith(".yaml"))!,
+    );
+    expectRefused(
+      run("tools/generate-traffic.ts", ["--models", models, "--out", spec]),
+      "is a model spec in the models folder",
+    );
+  });
+
+  test("generate-traffic refuses rows past the year 9999, which no traffic file can hold", () => {
+    const out = path.join(tempDir(), "far.csv");
+    expectRefused(
+      run("tools/generate-traffic.ts", ["--out", out, "--days", "2", "--start", "9999-12-31T00:00Z"]),
+      "runs past the year 9999",
+    );
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
 describe("simulate", () => {
   test("a wrong stack, a missing traffic file and a folder for --json come in one message", () => {
     expectRefused(

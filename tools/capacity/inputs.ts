@@ -253,7 +253,7 @@ export interface OutputTarget {
  * a folder on its path should be, and a folder that takes a new file (tried with an empty probe
  * file, which also catches read-only and virtual file systems a permission check passes as root).
  */
-export function checkOutputFile(file: string, flag: string): OutputTarget {
+export function checkOutputFile(file: string, flag: string, inputs: OutputInputs = {}): OutputTarget {
   const resolved = path.resolve(file);
   const fail = (why: string): never => {
     throw new InputError(`--${flag} ${file}: ${why}`);
@@ -262,6 +262,8 @@ export function checkOutputFile(file: string, flag: string): OutputTarget {
   if (existing?.isDirectory()) fail("is a folder, not a file");
   if (existing && !existing.isFile()) return { target: resolved, missing: [], inPlace: true };
   const target = existing ? fs.realpathSync(resolved) : danglingLinkTarget(resolved);
+  const clash = inputClash(target, inputs);
+  if (clash) fail(`${clash}; write the output elsewhere`);
   const folders = missingFolders(path.dirname(target));
   if (!fs.statSync(folders.existing).isDirectory())
     fail(`${folders.existing} is a file, so the folder cannot be created`);
@@ -274,6 +276,33 @@ export function checkOutputFile(file: string, flag: string): OutputTarget {
     fail(`cannot write in ${probeIn} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   return { target, missing: folders.missing, inPlace: false };
+}
+
+/** What an output file must not replace: the command's own inputs. */
+export interface OutputInputs {
+  /** Input files (e.g. the traffic CSV), by any path that leads to them. */
+  readonly files?: readonly string[];
+  /** Folder of model specs: its `.yaml`/`.yml` files are specs. */
+  readonly modelsDir?: string;
+}
+
+/**
+ * Why writing `target` would destroy an input, or undefined: one of `inputs.files`, a spec in the
+ * models folder, or a Pulumi project or stack file of this project (`Pulumi.yaml`,
+ * `Pulumi.<stack>.yaml`, whatever stack the command reads).
+ */
+function inputClash(target: string, inputs: OutputInputs): string | undefined {
+  const real = (p: string) => {
+    const resolved = path.resolve(p);
+    return fs.existsSync(resolved) ? fs.realpathSync(resolved) : resolved;
+  };
+  if ((inputs.files ?? []).some((f) => real(f) === target)) return "is an input of this command";
+  const isYaml = /\.ya?ml$/i.test(target);
+  if (inputs.modelsDir && isYaml && path.dirname(target) === real(inputs.modelsDir))
+    return "is a model spec in the models folder";
+  if (path.dirname(target) === real(PROJECT_ROOT) && /^Pulumi(\.[^/]+)?\.ya?ml$/i.test(path.basename(target)))
+    return "is a Pulumi project or stack file";
+  return undefined;
 }
 
 /**
