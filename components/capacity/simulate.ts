@@ -430,7 +430,8 @@ class Accumulator {
       gpuUtilization: this.gpuSec > 0 ? this.busyGpuSec / this.gpuSec : 0,
       readyFraction: this.gpuSec > 0 ? this.readyGpuSec / this.gpuSec : 0,
       gpuHours: this.gpuSec / 3600,
-      cost: this.cost,
+      // To the cent: a sum of per-minute prices carries float dust (65493.049999999355) into --json.
+      cost: Math.round(this.cost * 100) / 100,
       sloViolationPct: modelMinutes > 0 ? (100 * this.misses) / modelMinutes : 0,
       sloMissMinutes: this.misses,
       peakGpus: this.peakGpus,

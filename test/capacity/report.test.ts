@@ -73,3 +73,32 @@ test("models the totals hide are named under the table", () => {
     "! capped: demand above replicas.max x rpsPerReplica (5,600 rps) in 12 minutes; no autoscaler within replicas.max serves them (oracle and static do not stop at max): raise replicas.max",
   ]);
 });
+
+test("a model just above the target is not shown as at it, and one minute is singular", () => {
+  // 3 of 2,880 minutes is 0.104%: "0.10%" would read as at the 0.1% target.
+  const result: SimulationResult = {
+    currency: "CNY",
+    minutes: 2880,
+    modelMinutes: 2880,
+    strategies: {
+      static: row(0.1, 1, 1400, 0),
+      reactive: row(0.9, 1, 140, 0.3),
+      platform: row(0.8, 1, 150, 0.1),
+      oracle: row(0.95, 1, 130, 0),
+    },
+    models: [
+      {
+        name: "edge",
+        pool: "p",
+        sloMissMinutes: { static: 0, reactive: 9, platform: 3, oracle: 0 },
+        maxCapacityRps: 500,
+        minutesAboveMaxReplicas: 1,
+      },
+    ],
+  };
+  expect(formatSimulationTable(result).split("\n").slice(7)).toEqual([
+    "",
+    "! edge: demand above replicas.max x rpsPerReplica (500 rps) in 1 minute; no autoscaler within replicas.max serves them (oracle and static do not stop at max): raise replicas.max",
+    "! edge: platform missed the SLO in 0.104% of its minutes (3; reactive 0.31%), above the 0.1% target",
+  ]);
+});

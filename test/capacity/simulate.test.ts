@@ -172,6 +172,10 @@ describe("simulator invariants on a generated week", () => {
     );
   });
 
+  test("costs are to the cent, without float dust (the --json contract)", () => {
+    for (const s of Object.values(result.strategies)) expect(s.cost).toBe(Number(s.cost.toFixed(2)));
+  });
+
   test("utilization is a fraction and oracle is the most efficient", () => {
     for (const s of Object.values(result.strategies)) {
       expect(s.gpuUtilization).toBeGreaterThan(0);
