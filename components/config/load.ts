@@ -273,7 +273,9 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
     problems.push({
       file: dir,
       path: "",
-      reason: "models folder not found; pass --models <dir> or create models/",
+      reason: fs.existsSync(dir)
+        ? "is a file, not a folder of model specs; pass --models <dir>, the folder that holds them"
+        : "models folder not found; pass --models <dir> or create models/",
     });
     return { sources, problems };
   }

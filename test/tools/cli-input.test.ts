@@ -163,6 +163,15 @@ describe("which files of a models folder are specs", () => {
     expect(problems).toEqual([]);
     expect(sources.map((s) => path.basename(s.file))).toEqual(["B.YAML", "a.yaml", "c.Yml"]);
   });
+
+  test("a file given as the folder is called a file, not a missing folder", () => {
+    const file = path.join(tempDir(), "spec.yaml");
+    fs.writeFileSync(file, "name: x\n");
+    expect(readModelSources(file).problems.map((p) => p.reason)).toEqual([
+      "is a file, not a folder of model specs; pass --models <dir>, the folder that holds them",
+    ]);
+    expect(readModelSources(path.join(file, "nope")).problems[0].reason).toContain("models folder not found");
+  });
 });
 
 describe("Prometheus replies", () => {
