@@ -155,6 +155,11 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
       continue;
     }
     const cells = line.split(",");
+    if (cells.map(cell).join(",") === TRAFFIC_HEADER) {
+      // One problem, not a bad timestamp, an unknown model and a bad rate for the same line.
+      problems.push(`${at}: the header again; files joined with cat? keep only the first header line`);
+      continue;
+    }
     const [ts, model, rateText] = [cell(cells[0]), cell(cells[1] ?? ""), cell(cells.slice(2).join(","))];
     let ok = true;
     const ms = parseMinute(ts);

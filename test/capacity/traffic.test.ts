@@ -47,6 +47,12 @@ describe("traffic CSV", () => {
     expect(errorOf([...ok, `${lastMinute},a,1`, `${lastMinute},b,1`])).toMatch(/missing \d+ minutes/);
   });
 
+  test("a header repeated inside the file (two files joined) is one problem on its line", () => {
+    expect(errorOf([ok[0], ok[1], HEADER, ok[2], ok[3]])).toBe(
+      "1 problem in traffic file t.csv:\n  - t.csv:4: the header again; files joined with cat? keep only the first header line",
+    );
+  });
+
   test("a row whose date is a typo is named with its line, not reported as a gap in every model", () => {
     // A day of two models, one row a year late and one a month early.
     const rows: string[] = [];
