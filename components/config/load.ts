@@ -56,9 +56,11 @@ export function loadPlatformInputs(projectRoot: string): PlatformInputs {
   problems.push(...missingSecretProblems(parts, stackFile));
   const history = readTrafficHistory(projectRoot, parts, stackFile, problems);
   if (!config) throw new ConfigValidationError(problems);
-  const known = new Set(models.map((m) => m.name));
+  // A spec that was rejected is still a model: its file name is its name (checked), so a rejected
+  // spec does not make its canaryTraffic key look orphaned, and an orphaned key is listed at once.
+  const known = new Set([...models.map((m) => m.name), ...specFileNames(modelsDir)]);
   for (const model of Object.keys(config.canaryTraffic)) {
-    if (problems.length === 0 && !known.has(model)) {
+    if (!known.has(model)) {
       problems.push({
         file: stackFile,
         path: `${CONFIG_NAMESPACE}:canaryTraffic.${model}`,
@@ -70,6 +72,15 @@ export function loadPlatformInputs(projectRoot: string): PlatformInputs {
   models = models.map((m) => applyCanaryTraffic(m, config.canaryTraffic[m.name]));
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   return { project, stack, config, models, history, secret: (key) => cfg.requireSecret(key) };
+}
+
+/** Model names the spec files of `dir` stand for (`<name>.yaml`), whether or not they validate. */
+function specFileNames(dir: string): string[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((n) => /\.ya?ml$/i.test(n) && !n.startsWith("."))
+    .map((n) => n.replace(/\.ya?ml$/i, ""));
 }
 
 /**

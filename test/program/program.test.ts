@@ -131,6 +131,26 @@ test("a bad model spec stops the run before any resource is declared", async () 
   expect(sink.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
 });
 
+test("a canaryTraffic key of no model is listed with the specs' problems, and a rejected spec's key is not", async () => {
+  const { tempStack } = await import("../helpers/program");
+  const dir = tempStack(
+    "staging",
+    (config) => {
+      config["mlops-platform:canaryTraffic"] = { "ghost-model": 25, "homepage-feed": 25 };
+    },
+    "staging",
+  );
+  fs.cpSync(path.join(ROOT, "models"), path.join(dir, "models"), { recursive: true });
+  const spec = path.join(dir, "models", "homepage-feed.yaml");
+  fs.writeFileSync(spec, fs.readFileSync(spec, "utf8").replace(/share: [\d.]+/, "share: 0.3"));
+  const run = runStack("staging", { projectRoot: dir, modelsDir: path.join(dir, "models") });
+  await expect(run).rejects.toBeInstanceOf(ConfigValidationError);
+  const message = await run.catch((err: Error) => err.message);
+  expect(message).toContain("homepage-feed.yaml: serving.gpu.share");
+  expect(message).toContain("mlops-platform:canaryTraffic.ghost-model: no model of that name");
+  expect(message).not.toContain("canaryTraffic.homepage-feed");
+});
+
 describe("sales-event pre-scaling from the traffic history", () => {
   const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
   test("prod's Double-12 cron asks for the usual opening rate x 8, far above replicas.min x 8", () => {
