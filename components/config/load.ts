@@ -326,6 +326,15 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
       problems.push({ file, path: "", reason: `cannot read: ${(err as Error).message}` });
       continue;
     }
+    if (data === null || data === undefined) {
+      // Empty or comments only: "expected object, received null" would not say which.
+      problems.push({
+        file,
+        path: "",
+        reason: "is empty (or only comments); a model spec needs name, team, serving and slo",
+      });
+      continue;
+    }
     sources.push({ file, data });
   }
   return { sources, problems };

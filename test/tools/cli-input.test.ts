@@ -164,6 +164,16 @@ describe("which files of a models folder are specs", () => {
     expect(sources.map((s) => path.basename(s.file))).toEqual(["B.YAML", "a.yaml", "c.Yml"]);
   });
 
+  test("an empty or comment-only spec is called empty, with the keys it needs", () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "a.yaml"), "");
+    fs.writeFileSync(path.join(dir, "b.yaml"), "# name: b\n");
+    expect(readModelSources(dir).problems.map((p) => `${path.basename(p.file)}: ${p.reason}`)).toEqual([
+      "a.yaml: is empty (or only comments); a model spec needs name, team, serving and slo",
+      "b.yaml: is empty (or only comments); a model spec needs name, team, serving and slo",
+    ]);
+  });
+
   test("a file given as the folder is called a file, not a missing folder", () => {
     const file = path.join(tempDir(), "spec.yaml");
     fs.writeFileSync(file, "name: x\n");
