@@ -1,4 +1,4 @@
-import { policyReport, table, unroutedTeams } from "../../tools/plan/summary";
+import { canaryCell, policyReport, table, unroutedTeams } from "../../tools/plan/summary";
 
 describe("table", () => {
   it("pads columns to the widest cell", () => {
@@ -46,5 +46,15 @@ describe("unroutedTeams", () => {
     expect(
       unroutedTeams([{ name: "p", team: "ml-platform" }], { platformTeam: "ml-platform", receivers: {} }),
     ).toEqual([]);
+  });
+});
+
+describe("canaryCell", () => {
+  test("a canary at 0% shows 0 (it is deployed), no canary shows -", () => {
+    expect(canaryCell({ canary: true, canaryPercent: 0 })).toBe("0");
+    expect(canaryCell({ canary: false, canaryPercent: 0 })).toBe("-");
+    expect(canaryCell({ canary: true, canaryPercent: 10 })).toBe("10");
+    // A plan written before the field existed.
+    expect(canaryCell({ canaryPercent: 10 })).toBe("10");
   });
 });

@@ -18,6 +18,12 @@ export interface PlanModel {
   readonly replicas: { readonly min: number; readonly max: number };
   /** Canary traffic percent; 0 without a canary. */
   readonly canaryPercent: number;
+  /**
+   * Whether the spec declares a canary: one at 0% is still deployed (its InferenceService,
+   * ScaledObject and PDB), which `canaryPercent` alone cannot tell from none. Absent in plans
+   * written before it was added.
+   */
+  readonly canary?: boolean;
   readonly experiments: { name: string; weight?: number; header?: string }[];
   /** Training cron schedule, or null without training. */
   readonly schedule: string | null;
@@ -64,6 +70,7 @@ export function planModel(spec: ModelSpec, alerts: readonly string[]): PlanModel
     share: spec.serving.gpu.share,
     replicas: { min: spec.serving.replicas.min, max: spec.serving.replicas.max },
     canaryPercent: spec.canary?.trafficPercent ?? 0,
+    canary: spec.canary !== undefined,
     experiments: spec.experiments.map((e) => ({
       name: e.name,
       ...(e.weight !== undefined ? { weight: e.weight } : {}),

@@ -81,6 +81,11 @@ export function policyReport(stack: string, policy: PolicyResult): string {
 }
 
 /** The summary printed to stdout after a plan. */
+/** The summary's canary column: the percent of a declared canary, 0 included; `-` without one. */
+export function canaryCell(m: Pick<PlanModel, "canary" | "canaryPercent">): string {
+  return m.canary === true || m.canaryPercent > 0 ? String(m.canaryPercent) : "-";
+}
+
 export function summaryText(s: SummaryInputs): string {
   const out: string[] = [];
   const total = Object.values(s.byType).reduce((a, b) => a + b, 0);
@@ -103,7 +108,7 @@ export function summaryText(s: SummaryInputs): string {
           m.pool,
           String(m.share),
           `${m.replicas.min}-${m.replicas.max}`,
-          m.canaryPercent > 0 ? String(m.canaryPercent) : "-",
+          canaryCell(m),
           m.schedule ?? "-",
           m.alerts.length > 0 ? `${m.alerts.length} (${m.alerts.join(", ")})` : "none rendered",
         ]),
