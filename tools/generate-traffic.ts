@@ -6,7 +6,11 @@
  * for the models of a folder. The committed `models/traffic/sample-week.csv` comes from this tool.
  */
 import * as path from "path";
-import { DEFAULT_TRAFFIC_START_MS, generateTraffic } from "../components/capacity/traffic-generator";
+import {
+  DEFAULT_NOISE,
+  DEFAULT_TRAFFIC_START_MS,
+  generateTraffic,
+} from "../components/capacity/traffic-generator";
 import {
   formatMiB,
   MAX_TRAFFIC_FILE_BYTES,
@@ -100,9 +104,6 @@ function parseStart(start: string): number {
   if (t.subMinute) throw new InputError(`--start ${start}: must be on a whole minute`);
   return t.ms;
 }
-
-/** The generator's default per-minute noise (`GeneratorOptions.noise`). */
-const DEFAULT_NOISE = 0.03;
 
 /** `--noise`: the standard deviation of the multiplicative per-minute noise, 0-0.2 (0.2 is 20%). */
 function parseNoise(v: string): number {

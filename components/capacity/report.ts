@@ -51,13 +51,10 @@ export function formatSimulationTable(result: SimulationResult): string {
  */
 export function modelWarnings(result: SimulationResult): string[] {
   const out: string[] = [];
-  const pct = (n: number) => ((100 * n) / Math.max(1, result.minutes)).toFixed(2);
+  const percent = (n: number) => (100 * n) / Math.max(1, result.minutes);
+  const pct = (n: number) => percent(n).toFixed(2);
   // Rounded to two decimals, 3 minutes of 2,880 (0.104%) would read "0.10%, above the 0.1% target".
-  const pctAbove = (n: number) => {
-    const exact = (100 * n) / Math.max(1, result.minutes);
-    const shown = exact.toFixed(2);
-    return Number(shown) > MODEL_MISS_WARN_PCT ? shown : exact.toFixed(3);
-  };
+  const pctAbove = (n: number) => (Number(pct(n)) > MODEL_MISS_WARN_PCT ? pct(n) : percent(n).toFixed(3));
   const minutes = (n: number) => `${n} minute${n === 1 ? "" : "s"}`;
   for (const m of result.models) {
     if (m.minutesAboveMaxReplicas > 0)
@@ -67,7 +64,7 @@ export function modelWarnings(result: SimulationResult): string[] {
           `static do not stop at max): raise replicas.max`,
       );
     const missed = m.sloMissMinutes.platform;
-    if ((100 * missed) / Math.max(1, result.minutes) > MODEL_MISS_WARN_PCT)
+    if (percent(missed) > MODEL_MISS_WARN_PCT)
       out.push(
         `! ${m.name}: platform missed the SLO in ${pctAbove(missed)}% of its minutes (${missed}; reactive ` +
           `${pct(m.sloMissMinutes.reactive)}%), above the ${MODEL_MISS_WARN_PCT}% target`,

@@ -36,6 +36,9 @@ export interface GeneratorOptions {
   readonly peakRps?: Readonly<Record<string, number>>;
 }
 
+/** Standard deviation of the per-minute noise when `GeneratorOptions.noise` is not given. */
+export const DEFAULT_NOISE = 0.03;
+
 /** 2026-12-07T00:00:00+08:00, a Monday. */
 export const DEFAULT_TRAFFIC_START_MS = Date.parse("2026-12-06T16:00:00Z");
 
@@ -90,7 +93,7 @@ export function generateTraffic(
 ): Traffic {
   const startMs = opts.startMs ?? DEFAULT_TRAFFIC_START_MS;
   const minutes = (opts.days ?? 7) * 1440;
-  const sigma = opts.noise ?? 0.03;
+  const sigma = opts.noise ?? DEFAULT_NOISE;
   const events = eventWindows(config.events);
   const local = localClock(config.timeZone, startMs);
   const rps = specs.map((spec) => {

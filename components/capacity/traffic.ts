@@ -231,12 +231,12 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   if (stray) {
     [minMs, maxMs] = [Infinity, -Infinity];
     for (let r = 0; r < rows; r++) {
-      if (stray.rows[r] === 1) continue;
+      if (stray[r] === 1) continue;
       if (rowMinute[r] < minMs) [minMs, minLine] = [rowMinute[r], rowLine[r]];
       if (rowMinute[r] > maxMs) [maxMs, maxLine] = [rowMinute[r], rowLine[r]];
     }
     for (let r = 0; r < rows; r++) {
-      if (stray.rows[r] !== 1) continue;
+      if (stray[r] !== 1) continue;
       const days = Math.round(Math.max(minMs - rowMinute[r], rowMinute[r] - maxMs) / 86_400_000);
       problems.push(
         `${file}:${rowLine[r]}: timestamp ${csvMinute(rowMinute[r])} is ${days} day${days === 1 ? "" : "s"} ${rowMinute[r] < minMs ? "before" : "after"} the other rows (${csvMinute(minMs)} to ${csvMinute(maxMs)}); a wrong date?`,
@@ -256,7 +256,7 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   const rps = models.map(() => new Float64Array(minutes));
   const seenLine = models.map(() => new Int32Array(minutes));
   for (let r = 0; r < rows; r++) {
-    if (stray?.rows[r] === 1) continue;
+    if (stray?.[r] === 1) continue;
     const m = rowModel[r];
     const i = Math.round((rowMinute[r] - minMs) / 60_000);
     if (seenLine[m][i] !== 0) {
@@ -296,10 +296,11 @@ const STRAY_MAX_FRACTION = 0.01;
 /**
  * Rows that sit apart from the file's data: grouped by time (a new group where consecutive minutes
  * are more than a day apart), the rows of every group but the largest that holds under 1% of the
- * rows or fewer rows than one minute of every model (`models`). Such a row is nearly always a typo in its date (2027 for 2026), which would otherwise show
- * up as a gap of months in every model instead of one line to fix. Undefined when there are none.
+ * rows or fewer rows than one minute of every model (`models`); 1 marks a stray row. Such a row is
+ * nearly always a typo in its date (2027 for 2026), which would otherwise show up as a gap of months
+ * in every model instead of one line to fix. Undefined when there are none.
  */
-export function strayRows(minutes: Float64Array, models: number): { rows: Uint8Array } | undefined {
+export function strayRows(minutes: Float64Array, models: number): Uint8Array | undefined {
   const sorted = Float64Array.from(minutes).sort();
   const groups: { from: number; to: number; count: number }[] = [];
   for (let i = 0; i < sorted.length; i++) {
@@ -318,7 +319,7 @@ export function strayRows(minutes: Float64Array, models: number): { rows: Uint8A
   minutes.forEach((ms, r) => {
     if (strays.some((g) => ms >= g.from && ms <= g.to)) rows[r] = 1;
   });
-  return { rows };
+  return rows;
 }
 
 /** A minute as the CSV writes it: ISO-8601 UTC without milliseconds, e.g. 2026-12-07T00:00:00Z. */

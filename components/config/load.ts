@@ -79,8 +79,17 @@ function specFileNames(dir: string): string[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return [];
   return fs
     .readdirSync(dir)
-    .filter((n) => /\.ya?ml$/i.test(n) && !n.startsWith("."))
+    .filter(isSpecFileName)
     .map((n) => n.replace(/\.ya?ml$/i, ""));
+}
+
+/**
+ * Whether a file of a models folder is a spec: any case of the extension (a spec saved as .YAML must
+ * not be skipped silently); hidden files are left out, like macOS's `._<name>.yaml` resource forks
+ * and editors' swap copies.
+ */
+function isSpecFileName(name: string): boolean {
+  return /\.ya?ml$/i.test(name) && !name.startsWith(".");
 }
 
 /**
@@ -291,12 +300,7 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
     return { sources, problems };
   }
   const rel = (f: string) => path.relative(process.cwd(), path.join(dir, f)) || f;
-  for (const f of fs
-    .readdirSync(dir)
-    // Any case of the extension (a spec saved as .YAML must not be skipped silently); hidden files
-    // are left out, like macOS's `._<name>.yaml` resource forks and editors' swap copies.
-    .filter((n) => /\.ya?ml$/i.test(n) && !n.startsWith("."))
-    .sort()) {
+  for (const f of fs.readdirSync(dir).filter(isSpecFileName).sort()) {
     const file = rel(f);
     let text: string;
     try {

@@ -39,6 +39,21 @@ function tmpFile(name: string, content: string): string {
   return file;
 }
 
+/** Runs `promtool test rules` on a unit-test file and expects every case to pass. */
+function expectPromtoolTestPasses(test: unknown): void {
+  const file = tmpFile("test.yaml", YAML.stringify(test));
+  const run = spawnSync(PROMTOOL, ["test", "rules", file], { encoding: "utf8" });
+  expect(run.stdout + run.stderr).toContain("SUCCESS");
+  expect(run.status).toBe(0);
+}
+
+/** Samples of a request counter, one per minute from 0, that grows by each minute's rate x 60. */
+function requestCounter(perMinute: ArrayLike<number>): number[] {
+  const counter = [0];
+  for (let i = 0; i < perMinute.length; i++) counter.push(counter[counter.length - 1] + perMinute[i] * 60);
+  return counter;
+}
+
 describe("autoscaling parameters", () => {
   const config = prodConfig();
   const pool = config.gpuPools[0];
@@ -289,10 +304,7 @@ describe("forecast recording rules", () => {
         },
       ],
     };
-    const file = tmpFile("test.yaml", YAML.stringify(test));
-    const run = spawnSync(PROMTOOL, ["test", "rules", file], { encoding: "utf8" });
-    expect(run.stdout + run.stderr).toContain("SUCCESS");
-    expect(run.status).toBe(0);
+    expectPromtoolTestPasses(test);
   });
 
   test("promtool test rules: without history a sale already in the rate is not multiplied again", () => {
@@ -307,8 +319,7 @@ describe("forecast recording rules", () => {
       YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)),
     );
     const perMinute = Array.from({ length: 120 }, (_, i) => (i >= 30 && i < 90 ? 800 : 100));
-    const counter = [0];
-    for (const rps of perMinute) counter.push(counter[counter.length - 1] + rps * 60);
+    const counter = requestCounter(perMinute);
     // The simulator's forecast for the same decision minutes (the rules see minutes up to t - 1).
     const events = eventWindows(config.events);
     const sim = (t: number) =>
@@ -336,10 +347,7 @@ describe("forecast recording rules", () => {
         },
       ],
     };
-    const file = tmpFile("test.yaml", YAML.stringify(test));
-    const run = spawnSync(PROMTOOL, ["test", "rules", file], { encoding: "utf8" });
-    expect(run.stdout + run.stderr).toContain("SUCCESS");
-    expect(run.status).toBe(0);
+    expectPromtoolTestPasses(test);
   });
 
   test("promtool test rules: the noise series is the simulator's noiseRatio, and widens the forecast", () => {
@@ -352,8 +360,7 @@ describe("forecast recording rules", () => {
     );
     // 60 minutes alternating 90 and 110 requests/s, then 40 at a steady 100.
     const perMinute = Float64Array.from({ length: 100 }, (_, i) => (i >= 60 ? 100 : i % 2 === 0 ? 90 : 110));
-    const counter = [0];
-    for (const rps of perMinute) counter.push(counter[counter.length - 1] + rps * 60);
+    const counter = requestCounter(perMinute);
     // At 50m Prometheus has minutes 0-49: the noise of decision minute 50 (scaled, rounded: promtool
     // compares sample values exactly). Without a day of history the forecast is the last minute's
     // rate (110) times (1 + 2 x noise).
@@ -389,9 +396,6 @@ describe("forecast recording rules", () => {
         },
       ],
     };
-    const file = tmpFile("test.yaml", YAML.stringify(test));
-    const run = spawnSync(PROMTOOL, ["test", "rules", file], { encoding: "utf8" });
-    expect(run.stdout + run.stderr).toContain("SUCCESS");
-    expect(run.status).toBe(0);
+    expectPromtoolTestPasses(test);
   });
 });

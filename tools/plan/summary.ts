@@ -80,12 +80,12 @@ export function policyReport(stack: string, policy: PolicyResult): string {
   ].join("\n");
 }
 
-/** The summary printed to stdout after a plan. */
 /** The summary's canary column: the percent of a declared canary, 0 included; `-` without one. */
 export function canaryCell(m: Pick<PlanModel, "canary" | "canaryPercent">): string {
   return m.canary === true || m.canaryPercent > 0 ? String(m.canaryPercent) : "-";
 }
 
+/** The summary printed to stdout after a plan. */
 export function summaryText(s: SummaryInputs): string {
   const out: string[] = [];
   const total = Object.values(s.byType).reduce((a, b) => a + b, 0);
