@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
+import type { ErrorCode, YAMLError } from "yaml";
 import { ConfigValidationError, Problem } from "./errors";
 import { editDistance, ModelSpec, SpecContext, SpecSource, validateModelSpecs } from "./model-schema";
 import { checkStackConfig, CONFIG_NAMESPACE, StackConfig, StackParts } from "./stack-schema";
@@ -262,6 +263,37 @@ export function yamlErrorReason(message: string, unit: string): string {
 }
 
 /**
+ * Parser errors that leave the parser on track: each is its own slip, and all of them are listed.
+ * Any other error (a tab, a bad indent, a missing `]`) makes it misread the rest of the file.
+ */
+const SELF_CONTAINED_YAML_ERRORS: ReadonlySet<string> = new Set<ErrorCode>([
+  "DUPLICATE_KEY",
+  "MULTIPLE_DOCS",
+  "BAD_ALIAS",
+  "BAD_DQ_ESCAPE",
+  "KEY_OVER_1024_CHARS",
+  "TAG_RESOLVE_FAILED",
+]);
+
+/**
+ * A file's YAML parser errors, one reason each, in file order: every self-contained one, and of the
+ * others only the first, with a count of those after it. One slip (a tab, a missing `]`) brings a
+ * dozen later errors, some far below, which would hide the one line to fix.
+ */
+export function yamlErrorsReasons(errors: readonly YAMLError[], unit: string): string[] {
+  const sorted = [...errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  const derailing = sorted.filter((e) => !SELF_CONTAINED_YAML_ERRORS.has(e.code));
+  const after = derailing.length - 1;
+  return sorted
+    .filter((e) => SELF_CONTAINED_YAML_ERRORS.has(e.code) || e === derailing[0])
+    .map((e) =>
+      e !== derailing[0] || after === 0
+        ? yamlErrorReason(e.message, unit)
+        : `${yamlErrorReason(e.message, unit)} (and ${after} later parser error${after === 1 ? "" : "s"}, which usually follow from this one: fix it and run again)`,
+    );
+}
+
+/**
  * The specs in `dir` validated for `stack` against `cfg`, and every problem of the folder (files
  * that cannot be read, specs that are invalid) instead of a throw: the files that could be read are
  * validated even when others could not, so all problems come in one message. `files` counts the
@@ -318,8 +350,7 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
     }
     const doc = YAML.parseDocument(text, { uniqueKeys: true });
     if (doc.errors.length > 0) {
-      for (const e of doc.errors)
-        problems.push({ file, path: "", reason: yamlErrorReason(e.message, "model") });
+      for (const reason of yamlErrorsReasons(doc.errors, "model")) problems.push({ file, path: "", reason });
       continue;
     }
     let data: unknown;
@@ -341,5 +372,32 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
     }
     sources.push({ file, data });
   }
+  for (const f of nestedSpecFiles(dir))
+    problems.push({
+      file: rel(f),
+      path: "",
+      reason: `is in a subfolder, and only specs directly in the models folder are read: move it to ${rel(path.basename(f))}`,
+    });
   return { sources, problems };
+}
+
+/**
+ * Spec-named files in the subfolders of `dir` (relative to it): a spec put in `models/search/` would
+ * otherwise never be deployed, with nothing to say so. Hidden folders and links are not followed.
+ */
+function nestedSpecFiles(dir: string, sub = ""): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(path.join(dir, sub), { withFileTypes: true });
+  } catch {
+    return []; // a subfolder we may not read holds nothing `plan` would have read either
+  }
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith(".")) continue;
+    const child = path.join(sub, entry.name);
+    if (entry.isDirectory()) found.push(...nestedSpecFiles(dir, child));
+    else if (sub !== "" && entry.isFile() && isSpecFileName(entry.name)) found.push(child);
+  }
+  return found.sort();
 }

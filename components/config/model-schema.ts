@@ -331,7 +331,16 @@ export function inOverride(problem: Problem, override: unknown, stack: string): 
     cur = cur[key];
     if (cur === undefined) return problem;
   }
-  return { ...problem, path: `stacks.${stack}.${problem.path}` };
+  const path = `stacks.${stack}.${problem.path}`;
+  // `serving: null` removes a required field: say so, rather than leave "required" next to a line
+  // that visibly sets it.
+  if (cur === null && problem.reason.startsWith("required"))
+    return {
+      ...problem,
+      path,
+      reason: `${problem.reason}; null in an override removes a field, and only optional ones can be removed`,
+    };
+  return { ...problem, path };
 }
 
 function baseName(file: string): string {

@@ -547,6 +547,51 @@ describe("stack overrides", () => {
     expect(editDistance("prdo", "prod")).toBe(2);
     expect(editDistance("stagin", "staging")).toBe(1);
   });
+
+  test("an empty override changes nothing", () => {
+    // `staging:` with nothing under it (its lines commented out) parses to null.
+    const [spec] = validateModelSpecs([overridden("  staging:\n  # serving: {}\n")], "staging", cfg);
+    expect(spec.canary?.trafficPercent).toBe(10);
+    expect(spec.serving.replicas).toEqual({ min: 1, max: 4 });
+  });
+
+  test("null in an override removes an optional field, which takes its default", () => {
+    const src = overridden(
+      "  staging:\n    canary: null\n    training: null\n    experiments: null\n    serving: { coldStartSeconds: null, replicas: { max: 2 } }\n",
+    );
+    const [staging] = validateModelSpecs([src], "staging", cfg);
+    expect(staging.canary).toBeUndefined();
+    expect(staging.training).toBeUndefined();
+    expect(staging.experiments).toEqual([]);
+    expect(staging.serving.coldStartSeconds).toBe(60);
+    expect(staging.serving.replicas).toEqual({ min: 1, max: 2 });
+    // Other stacks keep them.
+    const [prod] = validateModelSpecs([src], "prod", cfg);
+    expect(prod.canary?.modelUri).toBe("s3://<artifacts>/ov/v2");
+    expect(prod.training?.schedule).toBe("0 3 * * *");
+  });
+
+  test("a section an override adds loses its nulls too", () => {
+    const src = source(
+      "models/ov.yaml",
+      spec(
+        "ov",
+        (y) =>
+          `${y.replace(/^canary:[^]*?(?=^experiments:)/m, "")}stacks:\n  staging:\n    canary: { modelUri: "s3://<artifacts>/ov/v3", trafficPercent: 5, analysis: null }\n`,
+      ),
+    );
+    const [staging] = validateModelSpecs([src], "staging", cfg);
+    expect(staging.canary).toMatchObject({ modelUri: "s3://<artifacts>/ov/v3", trafficPercent: 5 });
+  });
+
+  test("null on a required field is named in the override, with why it is wrong", () => {
+    const msg = problemsOf(overridden("  staging:\n    slo: null\n    serving: { gpu: null }\n"));
+    expect(msg).toContain(
+      "models/ov.yaml: stacks.staging.slo: required: a map with latencyP99Ms, availability; null in an override removes a field, and only optional ones can be removed",
+    );
+    expect(msg).toContain("models/ov.yaml: stacks.staging.serving.gpu: required: a map with pool, share;");
+    expect(msg).not.toContain("= null");
+  });
 });
 
 describe("shares on a time-sliced pool", () => {

@@ -289,6 +289,16 @@ describe("plan failures", () => {
     expect(r.stderr).toContain("holds more than one YAML document (---)");
   }, 120_000);
 
+  it("a slip that derails the parser is one line, not the dozen errors after it", () => {
+    const root = stackRoot("tab", (y) => y.replace(/^ {6}minSize: 2$/m, "\tminSize: 2"));
+    const r = plan(["--stack", "staging", "--project-root", root, "--models", FIXTURE_MODELS]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /Pulumi\.staging\.yaml: YAML syntax error: Tabs are not allowed as indentation at line \d+, column 1 \(and \d+ later parser errors, which usually follow from this one: fix it and run again\)\n/,
+    );
+    expect(r.stderr.split("\n").filter((l) => l.includes("YAML"))).toHaveLength(1);
+  }, 120_000);
+
   it("more zones than the region has is one line naming the key, not a stack trace", () => {
     const root = stackRoot("zones", (y) => y.replace("availabilityZones: 2", "availabilityZones: 4"));
     const r = plan(["--stack", "staging", "--project-root", root, "--models", FIXTURE_MODELS]);

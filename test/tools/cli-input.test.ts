@@ -7,7 +7,8 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
 import { PrometheusQueryError, queryInstant } from "../../components/delivery/prometheus-client";
-import { readModelSources } from "../../components/config/load";
+import * as YAML from "yaml";
+import { readModelSources, yamlErrorsReasons } from "../../components/config/load";
 import {
   checkFlags,
   HelpRequested,
@@ -154,6 +155,44 @@ describe("model files the YAML library cannot turn into data", () => {
   });
 });
 
+describe("YAML syntax errors", () => {
+  const spec = [
+    "name: a",
+    "team: t",
+    "serving:",
+    "  runtime: triton",
+    "  gpu: { pool: inference }",
+    "  rpsPerReplica: 1",
+  ];
+
+  test("one slip is one problem on its line, with a count of the parser errors it brought", () => {
+    const dir = tempDir();
+    // A tab before `gpu` makes the parser misread every line after it.
+    fs.writeFileSync(
+      path.join(dir, "a.yaml"),
+      [...spec.slice(0, 4), "\tgpu: x", ...spec.slice(5)].join("\n"),
+    );
+    const reasons = readModelSources(dir).problems.map((p) => p.reason);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(
+      /^YAML syntax error: Tabs are not allowed as indentation at line 5, column 1 \(and \d+ later parser errors?, which usually follow from this one: fix it and run again\)$/,
+    );
+  });
+
+  test("self-contained slips are all listed in file order, each once", () => {
+    const text = ["team: t", "name: a", ...spec.slice(1), "name: b", 'x: "\\q"', "y: [1"].join("\n");
+    const doc = YAML.parseDocument(text, { uniqueKeys: true });
+    const reasons = yamlErrorsReasons(doc.errors, "model");
+    expect(reasons.map((r) => r.replace(/ at line.*?(?= \(|$)/, ""))).toEqual([
+      "YAML syntax error: Map keys must be unique",
+      "YAML syntax error: Map keys must be unique",
+      "YAML syntax error: Invalid escape sequence \\q",
+      expect.stringMatching(/^YAML syntax error: .*\]/),
+    ]);
+    expect(reasons.every((r) => !r.includes("later parser error"))).toBe(true);
+  });
+});
+
 describe("which files of a models folder are specs", () => {
   test("any case of .yaml/.yml counts; hidden files (macOS ._ forks, editor copies) do not", () => {
     const dir = tempDir();
@@ -171,6 +210,25 @@ describe("which files of a models folder are specs", () => {
     expect(readModelSources(dir).problems.map((p) => `${path.basename(p.file)}: ${p.reason}`)).toEqual([
       "a.yaml: is empty (or only comments); a model spec needs name, team, serving and slo",
       "b.yaml: is empty (or only comments); a model spec needs name, team, serving and slo",
+    ]);
+  });
+
+  test("a spec in a subfolder is named, with where it goes, instead of never being deployed", () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, "search", "old"), { recursive: true });
+    fs.mkdirSync(path.join(dir, "traffic"));
+    fs.mkdirSync(path.join(dir, ".git"));
+    fs.writeFileSync(path.join(dir, "a.yaml"), "name: a\n");
+    fs.writeFileSync(path.join(dir, "search", "b.yaml"), "name: b\n");
+    fs.writeFileSync(path.join(dir, "search", "old", "c.YML"), "name: c\n");
+    fs.writeFileSync(path.join(dir, "traffic", "week.csv"), "timestamp,model,rps\n");
+    fs.writeFileSync(path.join(dir, ".git", "d.yaml"), "name: d\n");
+    const { sources, problems } = readModelSources(dir);
+    expect(sources.map((s) => path.basename(s.file))).toEqual(["a.yaml"]);
+    const rel = (...parts: string[]) => path.relative(process.cwd(), path.join(dir, ...parts));
+    expect(problems.map((p) => `${p.file}: ${p.reason}`)).toEqual([
+      `${rel("search", "b.yaml")}: is in a subfolder, and only specs directly in the models folder are read: move it to ${rel("b.yaml")}`,
+      `${rel("search", "old", "c.YML")}: is in a subfolder, and only specs directly in the models folder are read: move it to ${rel("c.YML")}`,
     ]);
   });
 

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { projectStacks, yamlErrorReason } from "../../components/config/load";
+import { projectStacks, yamlErrorsReasons } from "../../components/config/load";
 import { SECRET_KEY_NAME } from "../../components/config/stack-schema";
 
 /** Config ready for `pulumi.runtime.setAllConfig`, plus what was filled in offline. */
@@ -37,13 +37,17 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
   // Merge keys (`<<: *pool`) as the Pulumi CLI reads them (YAML 1.1, go-yaml): the program sees the
   // merged object, so the offline plan must too.
   const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"), { uniqueKeys: true, merge: true });
-  if (doc.errors.length > 0)
+  if (doc.errors.length > 0) {
+    const reasons = yamlErrorsReasons(doc.errors, "stack config");
     throw new StackFileError(
-      [
-        `${path.basename(file)}: ${doc.errors.length} YAML problem${doc.errors.length === 1 ? "" : "s"}:`,
-        ...doc.errors.map((e) => `  - ${yamlErrorReason(e.message, "stack config")}`),
-      ].join("\n"),
+      reasons.length === 1
+        ? `${path.basename(file)}: ${reasons[0]}`
+        : [
+            `${path.basename(file)}: ${reasons.length} YAML problems:`,
+            ...reasons.map((r) => `  - ${r}`),
+          ].join("\n"),
     );
+  }
   let data: { config?: Record<string, unknown> };
   try {
     data = (doc.toJS() ?? {}) as typeof data;
