@@ -72,7 +72,8 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * Epoch ms of an ISO-8601 UTC timestamp on a whole minute, or an explanation of what is wrong. UTC
- * may be written `Z` or `+00:00`, and the seconds may be left out; another offset is refused, as
+ * may be written `Z`, `+00:00`, `+0000` or `+00`, the seconds may be left out, and a space may stand
+ * for the `T` (pandas' `to_csv`); another offset is refused, as
  * one local-time row among UTC ones would otherwise surface only as hours of "missing" minutes.
  */
 export function parseMinute(text: string): number | string {
@@ -82,7 +83,7 @@ export function parseMinute(text: string): number | string {
     const format = t === NOT_ISO || t === NO_ZONE;
     return `timestamp ${quoted} ${format ? "is not ISO-8601 UTC (expected e.g. 2026-12-07T00:00:00Z)" : t}`;
   }
-  if (!/(Z|[+-]00:00)$/.test(text))
+  if (!/([Zz]|[+-]00(:?00)?)$/.test(text))
     return `timestamp ${quoted} is not UTC: write it in UTC with Z (e.g. 2026-12-07T00:00:00Z)`;
   if (t.subMinute) return `timestamp ${quoted} is not on a whole minute (seconds must be 00)`;
   return t.ms;

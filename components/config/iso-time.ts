@@ -5,8 +5,12 @@
  * 2026-02-30 over into March. Pure.
  */
 
+/**
+ * The date and time may be split by `T` or, as RFC 3339 allows and pandas' `to_csv` writes, a space;
+ * the offset may be `+HH:MM`, `+HHMM` (strftime's `%z`) or `+HH`.
+ */
 const ZONED =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/;
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|([+-])(\d{2})(?::?(\d{2}))?)$/;
 
 /** Why a text is not a time at all (not the shape `YYYY-MM-DDTHH:MM...` with a zone). */
 export const NOT_ISO = "must be an ISO-8601 time with zone, e.g. 2026-12-12T00:00:00+08:00";
@@ -23,12 +27,12 @@ export interface ZonedTime {
 }
 
 /**
- * Parses `YYYY-MM-DDTHH:MM[:SS[.fff]]` followed by `Z` or `+HH:MM` / `-HH:MM`; returns the time or
- * a phrase saying what is wrong (to follow the value in an error message).
+ * Parses `YYYY-MM-DDTHH:MM[:SS[.fff]]` followed by `Z` or an offset (`+HH:MM`, `-HHMM`, `+HH`);
+ * returns the time or a phrase saying what is wrong (to follow the value in an error message).
  */
 export function parseZonedTime(text: string): ZonedTime | string {
   const m = ZONED.exec(text);
-  if (!m) return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? NO_ZONE : NOT_ISO;
+  if (!m) return /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? NO_ZONE : NOT_ISO;
   const [year, month, day, hour, minute] = m.slice(1, 6).map(Number);
   // Date.UTC reads years 0-99 as 1900-1999, and no traffic or sales event predates the epoch: such a
   // year is a typo (0026 for 2026), not a time to use.
@@ -38,8 +42,8 @@ export function parseZonedTime(text: string): ZonedTime | string {
   if (day < 1 || day > daysInMonth) return "is not a calendar date";
   if (hour > 23 || minute > 59 || second > 59) return "is not a time of day";
   let offsetMinutes = 0;
-  if (m[8] !== "Z") {
-    const [oh, om] = [Number(m[10]), Number(m[11])];
+  if (m[8].toUpperCase() !== "Z") {
+    const [oh, om] = [Number(m[10]), Number(m[11] ?? 0)];
     if (oh > 23 || om > 59) return "has an offset that is not +HH:MM";
     offsetMinutes = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
   }

@@ -10,6 +10,7 @@ import { deepMerge, isPlainObject } from "./deep-merge";
 import {
   Check,
   ConfigValidationError,
+  perElement,
   Problem,
   problemsBeyondSchema,
   runChecks,
@@ -484,36 +485,52 @@ function canaryLatencyProblems(spec: ModelSpec, file: string): Problem[] {
   ];
 }
 
+/**
+ * Three passes, each per element: an experiment with a rejected field (a reserved name, a bad
+ * `modelUri`) sits out only the passes that read it, and the others' problems still come.
+ */
 function experimentProblems(spec: ModelSpec, file: string): Problem[] {
-  const problems: Problem[] = [];
   const names = new Set<string>();
-  const headers = new Map<string, string>();
-  spec.experiments.forEach((e, i) => {
-    const p = `experiments[${i}]`;
-    if (names.has(e.name))
-      problems.push({ file, path: `${p}.name`, value: e.name, reason: "duplicate experiment name" });
+  const duplicates = perElement(spec.experiments, (e, i): Problem[] => {
+    const seen = names.has(e.name);
     names.add(e.name);
-    if ((e.weight === undefined) === (e.header === undefined)) {
-      problems.push({
-        file,
-        path: p,
-        reason: "needs exactly one of weight (percent of traffic) or header {name, value}",
-      });
-    }
-    if (e.header) {
-      // Two variants pinned by the same header value would make the route's choice arbitrary.
-      const key = `${e.header.name.toLowerCase()}=${e.header.value}`;
-      if (headers.has(key))
-        problems.push({
-          file,
-          path: `${p}.header`,
-          value: e.header,
-          reason: `header ${e.header.name}: ${e.header.value} already pins experiment ${headers.get(key)}`,
-        });
-      else headers.set(key, e.name);
-    }
+    return seen
+      ? [{ file, path: `experiments[${i}].name`, value: e.name, reason: "duplicate experiment name" }]
+      : [];
   });
-  return problems;
+  const routing = perElement(spec.experiments, (e, i): Problem[] =>
+    (e.weight === undefined) === (e.header === undefined)
+      ? [
+          {
+            file,
+            path: `experiments[${i}]`,
+            reason: "needs exactly one of weight (percent of traffic) or header {name, value}",
+          },
+        ]
+      : [],
+  );
+  // Two variants pinned by the same header value would make the route's choice arbitrary.
+  const headers = new Map<string, string>();
+  const clashes = perElement(spec.experiments, (e, i): Problem[] => {
+    if (!e.header) return [];
+    const key = `${e.header.name.toLowerCase()}=${e.header.value}`;
+    const first = headers.get(key);
+    if (first === undefined) {
+      headers.set(key, e.name);
+      return [];
+    }
+    return [
+      {
+        file,
+        path: `experiments[${i}].header`,
+        value: e.header,
+        reason: `header ${e.header.name}: ${e.header.value} already pins experiment ${first}`,
+      },
+    ];
+  });
+  // In the file's order, as one pass would have found them.
+  const index = (p: Problem) => Number(/^experiments\[(\d+)\]/.exec(p.path)?.[1]);
+  return [...duplicates, ...routing, ...clashes].sort((a, b) => index(a) - index(b));
 }
 
 /** Its own check: it reads the canary's and every experiment's share, any of which may be rejected. */

@@ -176,6 +176,27 @@ describe("traffic CSV", () => {
     expect(Array.from(t.rps[1])).toEqual([20, 21]);
   });
 
+  test("UTC as pandas and strftime write it: a space for the T, +0000 or +00", () => {
+    const t = parseTrafficCsv(
+      [
+        "timestamp,model,rps",
+        "2026-12-07 00:00:00+00:00,a,10",
+        "2026-12-07 00:00:00+0000,b,20",
+        "2026-12-07T00:01:00+00,a,11",
+        "2026-12-07t00:01:00z,b,21",
+      ].join("\n"),
+      "t.csv",
+      ["a", "b"],
+    );
+    expect(t.startMs).toBe(Date.parse("2026-12-07T00:00:00Z"));
+    expect(Array.from(t.rps[0])).toEqual([10, 11]);
+    expect(Array.from(t.rps[1])).toEqual([20, 21]);
+    // Other offsets stay refused in any of these forms.
+    const msg = errorOf([...ok, "2026-12-07 08:02:00+0800,a,12", "2026-12-07 00:02+08,b,22"]);
+    expect(msg).toContain('t.csv:6: timestamp "2026-12-07 08:02:00+0800" is not UTC');
+    expect(msg).toContain('t.csv:7: timestamp "2026-12-07 00:02+08" is not UTC');
+  });
+
   test("a row rejected for its rate is not also reported as a missing minute", () => {
     const msg = errorOf([...ok, "2026-12-07T00:02:00Z,a,1e15", "2026-12-07T00:02:00Z,b,22"]);
     expect(msg).toContain("t.csv:6: rps 1e15 is above 10000000 requests/s");

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import {
+  formatProblems,
   parseWithout,
-  pathsOverlap,
+  pathInside,
   perElement,
   problemsBeyondSchema,
   RejectedFieldRead,
@@ -71,16 +72,17 @@ describe("parseWithout", () => {
   });
 });
 
-describe("pathsOverlap", () => {
+describe("pathInside", () => {
   test.each([
     ["a.b", "a", true],
-    ["a", "a.b", true],
+    ["a", "a", true],
+    ["a", "a.b", false],
     ["a.bc", "a.b", false],
     ["a[0].x", "a", true],
     ["a[1]", "a[0]", false],
     ["events[1].end", "events[1]", true],
-  ])("%s against %s: %s", (a, b, want) => {
-    expect(pathsOverlap(a, b)).toBe(want);
+  ])("%s inside %s: %s", (a, b, want) => {
+    expect(pathInside(a, b)).toBe(want);
   });
 });
 
@@ -115,6 +117,26 @@ describe("problemsBeyondSchema", () => {
     expect(
       problemsBeyondSchema(schema, { name: "abcd", items: [{ size: 0 }] }, [], [boom, nameLength]),
     ).toEqual([{ file: "f", path: "name", reason: "longer than 3" }]);
+  });
+});
+
+describe("formatProblems", () => {
+  test("a reason of several lines is nested under the problem it belongs to", () => {
+    const reason = "2 problems in traffic file t.csv:\n  - t.csv:3: bad\n  - t.csv:4: worse";
+    expect(
+      formatProblems([
+        { file: "Pulumi.prod.yaml", path: "mlops-platform:trafficHistory", reason },
+        { file: "models/a.yaml", path: "name", value: "b", reason: "must equal the file name (a)" },
+      ]),
+    ).toBe(
+      [
+        "2 configuration problems:",
+        "  - Pulumi.prod.yaml: mlops-platform:trafficHistory: 2 problems in traffic file t.csv:",
+        "      - t.csv:3: bad",
+        "      - t.csv:4: worse",
+        '  - models/a.yaml: name = "b": must equal the file name (a)',
+      ].join("\n"),
+    );
   });
 });
 

@@ -469,6 +469,32 @@ test("a rejected slo or canary share silences only the checks that read it", () 
   expect(msg).toContain('models/split.yaml: experiments[1].name = "exp-b": duplicate experiment name');
 });
 
+test("one rejected experiment does not hide the other experiments' checks or the weight total", () => {
+  const msg = problemsOfEdited("exps", (y) =>
+    y.replace(
+      /^experiments:\n.*\n/m,
+      [
+        "experiments:",
+        '  - { name: canary, modelUri: "s3://<artifacts>/exps/a", weight: 30 }',
+        '  - { name: exp-b, modelUri: "http://bad/b", weight: 40 }',
+        '  - { name: exp-c, modelUri: "s3://<artifacts>/exps/c", weight: 30, header: { name: x-exp, value: c } }',
+        '  - { name: exp-c, modelUri: "s3://<artifacts>/exps/d", header: { name: x-exp, value: c } }',
+        "",
+      ].join("\n"),
+    ),
+  );
+  expect(msg.split("\n").slice(1)).toEqual([
+    '  - models/exps.yaml: experiments[0].name = "canary": stable and canary are reserved variant names',
+    expect.stringMatching(
+      /^ {2}- models\/exps\.yaml: experiments\[1\]\.modelUri = "http:\/\/bad\/b": must start with s3:\/\//,
+    ),
+    "  - models/exps.yaml: experiments[2]: needs exactly one of weight (percent of traffic) or header {name, value}",
+    '  - models/exps.yaml: experiments[3].name = "exp-c": duplicate experiment name',
+    '  - models/exps.yaml: experiments[3].header = {"name":"x-exp","value":"c"}: header x-exp: c already pins experiment exp-c',
+    "  - models/exps.yaml: experiments = 110: canary trafficPercent plus experiment weights must stay below 100 so stable keeps traffic",
+  ]);
+});
+
 test("a check that needs a rejected field stays silent rather than judge a stand-in", () => {
   const msg = problemsOfEdited("max", (y) =>
     y.replace("replicas: { min: 1, max: 4 }", 'replicas: { min: 6, max: "four" }'),

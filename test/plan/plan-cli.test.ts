@@ -273,7 +273,8 @@ describe("plan failures", () => {
     expect(r.stderr).toContain("3 configuration problems:");
     expect(r.stderr).toContain("Pulumi.staging.yaml: mlops-platform:budget.monthlyGpuCost = -5");
     expect(r.stderr).toMatch(/homepage-feed\.yaml: serving\.gpu\.share = 0\.3: pool inference time-slices/);
-    expect(r.stderr).toMatch(/mlops-platform:trafficHistory: .*traffic\/none\.csv:\n.*not found/);
+    // The traffic file's own list is nested under the key that names it.
+    expect(r.stderr).toMatch(/mlops-platform:trafficHistory: .*traffic\/none\.csv:\n {6}- .*not found/);
   }, 120_000);
 
   it("lists every YAML problem of the stack file at once, in its own words", () => {
