@@ -10,7 +10,18 @@ import * as path from "path";
 import { formatSimulationTable } from "../components/capacity/report";
 import { levelForesightBound, simulate } from "../components/capacity/simulate";
 import { hpaTolerance } from "../components/capacity/autoscaling";
-import { InputError, loadStackAndSpecs, loadTraffic, cliFlags, PROJECT_ROOT } from "./capacity/inputs";
+import type { Traffic } from "../components/capacity/traffic";
+import type { ModelSpec } from "../components/config/model-schema";
+import type { StackConfig } from "../components/config/stack-schema";
+import {
+  checkFlags,
+  checkTrafficFlag,
+  cliFlags,
+  InputError,
+  loadStackAndSpecs,
+  loadTraffic,
+  PROJECT_ROOT,
+} from "./capacity/inputs";
 
 const USAGE = `Usage: npm run bench:capacity -- [--stack prod] [--traffic <csv>] [--models <dir>]
 
@@ -28,17 +39,25 @@ function main(argv: string[]): void {
   const flags = cliFlags(argv, USAGE, ["stack", "traffic", "models"]);
   const stack = flags.get("stack") ?? "prod";
   const trafficFile = flags.get("traffic") ?? path.join(PROJECT_ROOT, "models", "traffic", "sample-week.csv");
-  const { config, specs } = loadStackAndSpecs(
-    stack,
-    flags.get("models") ?? path.join(PROJECT_ROOT, "models"),
+  // A bad stack, a bad models folder and a missing traffic file come in one message.
+  const [{ config, specs }] = checkFlags(
+    () => loadStackAndSpecs(stack, flags.get("models") ?? path.join(PROJECT_ROOT, "models")),
+    () => checkTrafficFlag(trafficFile),
   );
-  const traffic = loadTraffic(
-    trafficFile,
-    specs.map((s) => s.name),
+  const traffic = progress(`reading ${path.relative(process.cwd(), trafficFile)}`, () =>
+    loadTraffic(
+      trafficFile,
+      specs.map((s) => s.name),
+    ),
   );
   const started = process.hrtime.bigint();
-  const result = simulate(config, specs, traffic);
+  const result = progress("replaying the four strategies", () => simulate(config, specs, traffic));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // The what-ifs and references below, computed before anything is printed so the progress lines
+  // on stderr do not break up the report on stdout.
+  const whatIfs = progress("replaying the what-ifs and the foresight references", () =>
+    referenceLines(config, specs, traffic, result.strategies.oracle.gpuUtilization),
+  );
   const { platform, reactive, oracle, static: before } = result.strategies;
   console.log(`${path.relative(process.cwd(), trafficFile)} on stack ${stack}, ${specs.length} models\n`);
   console.log(formatSimulationTable(result));
@@ -66,26 +85,44 @@ function main(argv: string[]): void {
     ],
     ["replay < 5 s", `${seconds.toFixed(2)} s`, seconds < 5],
   ];
+  console.log(`\n${whatIfs.join("\n")}`);
+  console.log("\ntarget                                       measured                  met");
+  for (const [name, value, ok] of rows)
+    console.log(`${name.padEnd(44)} ${value.padEnd(25)} ${ok ? "yes" : "NO"}`);
+}
+
+/**
+ * The what-ifs and references printed under the table: other Karpenter consolidation policies, the
+ * oracle with the specs' headroom, reactive with the platform's HPA tolerance, and how close a
+ * controller that foresaw each model's level could come to oracle (`oracleUtilization`).
+ */
+function referenceLines(
+  config: StackConfig,
+  specs: readonly ModelSpec[],
+  traffic: Traffic,
+  oracleUtilization: number,
+): string[] {
+  const lines: string[] = [];
   // What-ifs of the Karpenter consolidation of the serving pool (the deployed one drains underused
   // nodes only in the 22:00-10:00 window of `karpenterDisruption`).
   for (const policy of ["WhenEmpty", "WhenEmptyOrUnderutilized"] as const) {
     const alt = simulate(config, specs, traffic, { consolidationPolicy: policy }).strategies;
-    console.log(
-      `${policy === "WhenEmpty" ? "\nwith" : "with"} Karpenter ${policy} at all hours instead: ` +
+    lines.push(
+      `with Karpenter ${policy} at all hours instead: ` +
         `platform ${pct(alt.platform.gpuUtilization)} utilization, ${alt.platform.sloViolationPct.toFixed(3)}% SLO-miss; ` +
         `reactive ${pct(alt.reactive.gpuUtilization)}, ${alt.reactive.sloViolationPct.toFixed(3)}%`,
     );
   }
   // How much of the gap to oracle is the headroom the specs ask for (targetUtilization).
   const atTarget = simulate(config, specs, traffic, { oracleAtTarget: true }).strategies.oracle;
-  console.log(
+  lines.push(
     `oracle keeping the specs' targetUtilization headroom: ${pct(atTarget.gpuUtilization)} utilization`,
   );
   // What the forecast and event triggers add on their own: reactive with the platform's HPA tolerance.
   const tuned = simulate(config, specs, traffic, {
     reactiveTolerance: hpaTolerance(config.cluster.kubernetesVersion),
   }).strategies.reactive;
-  console.log(
+  lines.push(
     `reactive with the platform's HPA tolerance: ${pct(tuned.gpuUtilization)} utilization, ` +
       `${tuned.sloViolationPct.toFixed(3)}% SLO-miss (${tuned.sloMissMinutes} minutes)`,
   );
@@ -93,24 +130,36 @@ function main(argv: string[]): void {
   // each model's level ahead (not the minute's noise), with no cold start, provisioning or
   // fragmentation, sized for the same SLO-miss target.
   const bound = levelForesightBound(config, specs, traffic);
-  console.log(
+  lines.push(
     `foreseeing each model's 15-minute level but not its per-minute noise, starting instantly and ` +
       `repacking every minute, at <= 0.1% SLO-miss (${bound.z.toFixed(2)} sigma of margin): ` +
       `${pct(bound.gpuUtilization)} utilization, ` +
-      `${((oracle.gpuUtilization - bound.gpuUtilization) * 100).toFixed(1)} points from oracle`,
+      `${((oracleUtilization - bound.gpuUtilization) * 100).toFixed(1)} points from oracle`,
   );
   // The same foresight through the deployed controls: what they cost a controller that knew the
   // level, so what remains of the platform's gap is its forecast.
   const controlled = levelForesightBound(config, specs, traffic, { throughControls: true });
-  console.log(
+  lines.push(
     `the same foresight through the deployed controls (current-rate trigger, HPA window, cold ` +
       `starts, node provisioning, Karpenter), at <= 0.1% SLO-miss (${controlled.z.toFixed(2)} sigma): ` +
       `${pct(controlled.gpuUtilization)} utilization, ` +
-      `${((oracle.gpuUtilization - controlled.gpuUtilization) * 100).toFixed(1)} points from oracle`,
+      `${((oracleUtilization - controlled.gpuUtilization) * 100).toFixed(1)} points from oracle`,
   );
-  console.log("\ntarget                                       measured                  met");
-  for (const [name, value, ok] of rows)
-    console.log(`${name.padEnd(44)} ${value.padEnd(25)} ${ok ? "yes" : "NO"}`);
+  return lines;
+}
+
+/** Runs `work` between a "label ..." and its time on stderr (the report itself goes to stdout). */
+function progress<T>(label: string, work: () => T): T {
+  process.stderr.write(`${label} ...`);
+  const started = Date.now();
+  try {
+    const value = work();
+    process.stderr.write(` done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    return value;
+  } catch (err) {
+    process.stderr.write(" failed\n"); // the problems start on a line of their own
+    throw err;
+  }
 }
 
 function pct(x: number): string {

@@ -5,7 +5,6 @@
  * utilization, GPU-hours, cost and SLO misses (DESIGN section 6). Bad input exits 1 with the
  * problems, no stack trace. Thin: the work is in components/capacity/simulate.ts.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { formatSimulationTable } from "../components/capacity/report";
 import { simulate } from "../components/capacity/simulate";
@@ -18,6 +17,7 @@ import {
   PROJECT_ROOT,
   checkFlags,
   checkOutputFile,
+  checkTrafficFlag,
   writeOutputFile,
 } from "./capacity/inputs";
 
@@ -41,10 +41,7 @@ function main(argv: string[]): void {
   const modelsDir = flags.get("models") ?? path.join(PROJECT_ROOT, "models");
   // Everything that can be checked before the traffic is read, at once.
   const [, { config, specs }] = checkFlags(
-    () => {
-      if (!fs.existsSync(trafficFile))
-        throw new InputError(`--traffic ${trafficFile}: not found (path relative to ${process.cwd()})`);
-    },
+    () => checkTrafficFlag(trafficFile),
     () => loadStackAndSpecs(stack, modelsDir),
     () =>
       flags.has("json")

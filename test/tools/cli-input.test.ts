@@ -446,3 +446,42 @@ describe("simulate", () => {
     );
   });
 });
+
+describe("bench:capacity", () => {
+  test("a wrong stack and a missing traffic file come in one message, worded as simulate's", () => {
+    expectRefused(
+      run("tools/bench-capacity.ts", ["--stack", "nope", "--traffic", "/nonexistent.csv"]),
+      "--traffic /nonexistent.csv: not found (path relative to",
+      'unknown stack "nope"',
+    );
+  });
+
+  test("shows its progress on stderr and keeps the report on stdout whole", () => {
+    const dir = tempDir();
+    const traffic = path.join(dir, "day.csv");
+    const config = prodConfig();
+    fs.writeFileSync(
+      traffic,
+      trafficToCsv(generateTraffic(fixtureSpecs(config), config, { seed: 3, days: 1 })),
+    );
+    const r = spawnSync(
+      process.execPath,
+      [
+        "-r",
+        "ts-node/register/transpile-only",
+        "tools/bench-capacity.ts",
+        "--traffic",
+        traffic,
+        "--models",
+        FIXTURE_MODELS,
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(
+      /^reading .*day\.csv \.\.\. done in [\d.]+ s\nreplaying the four strategies \.\.\. done in [\d.]+ s\nreplaying the what-ifs and the foresight references \.\.\. done in [\d.]+ s\n$/,
+    );
+    expect(r.stdout).toMatch(/^.*day\.csv on stack prod, \d+ models\n\nstrategy +GPU util/);
+    expect(r.stdout).toMatch(/\ntarget +measured +met\nplatform GPU utilization >= 82% .*(yes|NO)\n/);
+  });
+});

@@ -351,6 +351,15 @@ export function writeOutputFile(file: string, text: string, flag: string): void 
 }
 
 /**
+ * `--traffic <file>` names an existing file: checked with the other flags, before anything is read.
+ * Its contents are `loadTraffic`'s to judge.
+ */
+export function checkTrafficFlag(file: string): void {
+  if (!fs.existsSync(file))
+    throw new InputError(`--traffic ${file}: not found (path relative to ${process.cwd()})`);
+}
+
+/**
  * Runs each flag check and returns their values, or throws one `InputError` listing every check that
  * failed, so a command line with several bad flags is fixed in one round trip.
  */
