@@ -5,7 +5,9 @@
  * - none: `nvidia.com/gpu` = physical GPUs;
  * - time-slicing with r replicas: `nvidia.com/gpu` = r x GPUs (each "GPU" is one time slice; with
  *   `renameByDefault: false`, the NVIDIA default, the name stays `nvidia.com/gpu`);
- * - MIG with the `mixed` strategy: `nvidia.com/mig-<profile>` = MIG devices of that profile.
+ * - MIG with the `single` strategy (the platform's, `devicePluginConfig`): `nvidia.com/gpu` = MIG
+ *   devices of the pool's one profile. (The `mixed` strategy would name them `nvidia.com/mig-<profile>`,
+ *   which Karpenter does not know an instance type to offer, so it would never provision for them.)
  * (NVIDIA GPU Operator docs, "Time-Slicing GPUs in Kubernetes" and "GPU Operator with MIG".)
  */
 import { deviceCount } from "../config/model-schema";
@@ -20,9 +22,7 @@ export interface GpuRequest {
 
 /** The device request for `share` of one GPU (or `share` whole GPUs) on `pool`. */
 export function gpuRequest(share: number, pool: GpuPool): GpuRequest {
-  const count = deviceCount(share, pool);
-  if (pool.sharing.mode === "mig") return { resource: `nvidia.com/mig-${pool.sharing.profile}`, count };
-  return { resource: "nvidia.com/gpu", count };
+  return { resource: "nvidia.com/gpu", count: deviceCount(share, pool) };
 }
 
 /** Toleration of the GPU taint every GPU pool carries. */

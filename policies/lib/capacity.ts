@@ -133,10 +133,7 @@ export function capacityConfigFromStack(
 function specShareGpus(spec: ModelSpec, cfg: StackConfig): number {
   const pool = cfg.gpuPools.find((p) => p.name === spec.serving.gpu.pool);
   if (pool?.sharing.mode !== "mig") return spec.serving.gpu.share;
-  return (
-    replicaDevices(spec.serving.gpu.share, pool) *
-    gpusPerDevice(pool, `nvidia.com/mig-${pool.sharing.profile}`)
-  );
+  return replicaDevices(spec.serving.gpu.share, pool) * gpusPerDevice(pool, "nvidia.com/gpu");
 }
 
 /**
@@ -172,8 +169,14 @@ export function expectedReplicas(d: ModelDemand, expectedRps?: Readonly<Record<s
  * when the catalog knows none of them.
  */
 export function gpusPerDevice(pool: CapacityPool | undefined, resourceName: string): number {
-  if (resourceName.startsWith("nvidia.com/mig-")) {
-    const profile = resourceName.slice("nvidia.com/mig-".length);
+  // The GPU Operator's `single` MIG strategy (the platform's) advertises each MIG device of a pool as
+  // `nvidia.com/gpu`; the `mixed` one as `nvidia.com/mig-<profile>`. Both are counted by profile.
+  const profile = resourceName.startsWith("nvidia.com/mig-")
+    ? resourceName.slice("nvidia.com/mig-".length)
+    : resourceName === "nvidia.com/gpu" && pool?.sharing?.mode === "mig"
+      ? pool.sharing.profile
+      : undefined;
+  if (profile !== undefined) {
     const perGpu = (pool?.instanceTypes ?? [])
       .map((t) => gpuInstanceType(t)?.gpu.migProfiles[profile])
       .filter((n): n is number => n !== undefined && n > 0);

@@ -6,6 +6,7 @@ import { scalingBehavior } from "../../components/capacity/autoscaling";
 import { ModelSpec } from "../../components/config/model-schema";
 import { GpuPool, StackConfig } from "../../components/config/stack-schema";
 import { artifactReadPolicy } from "../../components/model/artifact-policy";
+import { devicePluginConfig } from "../../components/addons/gpu-operator-values";
 import { gpuRequest } from "../../components/model/gpu-resources";
 import { buildHttpRoute } from "../../components/model/http-route";
 import { buildInferenceService, RUNTIME_PROFILES } from "../../components/model/inference-service";
@@ -70,22 +71,26 @@ describe("GPU share to device request", () => {
     expect(gpuRequest(0.5, pool(cfg, "inference"))).toEqual({ resource: "nvidia.com/gpu", count: 4 });
   });
 
-  test("MIG pool: the MIG device of the pool's profile, one per 1/7 of a GPU", () => {
-    expect(gpuRequest(2 / 7, pool(cfg, "mig"))).toEqual({ resource: "nvidia.com/mig-1g.5gb", count: 2 });
+  test("MIG pool: one device of the pool's profile per 1/7 of a GPU, named nvidia.com/gpu as the single strategy advertises it", () => {
+    expect(gpuRequest(2 / 7, pool(cfg, "mig"))).toEqual({ resource: "nvidia.com/gpu", count: 2 });
+    // The operator's device plugin runs that strategy on the pool, so the names agree.
+    expect(devicePluginConfig(pool(cfg, "mig")).flags).toEqual({ migStrategy: "single" });
   });
 
   test("whole-GPU pool: share 2 is two GPUs", () => {
     expect(gpuRequest(2, pool(cfg, "whole"))).toEqual({ resource: "nvidia.com/gpu", count: 2 });
   });
 
-  test("the InferenceService requests the MIG device and tolerates the GPU taint on a MIG pool", () => {
+  test("the InferenceService requests the MIG devices and tolerates the GPU taint on a MIG pool", () => {
     const spec = specFromYaml(
       BASE.replace("{ pool: inference, share: 0.25 }", "{ pool: mig, share: 0.142857 }"),
       cfg,
     );
     const p = isvcOf(spec, cfg).spec.predictor;
-    expect(p.model.resources.requests).toMatchObject({ "nvidia.com/mig-1g.5gb": "1" });
-    expect(p.model.resources.requests["nvidia.com/gpu"]).toBeUndefined();
+    expect(p.model.resources.requests).toMatchObject({ "nvidia.com/gpu": "1" });
+    expect(Object.keys(p.model.resources.requests).filter((k) => k.startsWith("nvidia.com/mig-"))).toEqual(
+      [],
+    );
     expect(p.tolerations).toEqual([
       { key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" },
     ]);

@@ -271,6 +271,16 @@ describe("mlops-model-gpu-demand-fits-pool", () => {
     // Without a known instance type, the profile's compute fraction is all there is.
     expect(gpusPerDevice({ ...pool, instanceTypes: [] }, "nvidia.com/mig-4g.40gb")).toBeCloseTo(4 / 7, 9);
   });
+  it("counts nvidia.com/gpu on a MIG pool (the single strategy's name) by the pool's profile", () => {
+    const pool = {
+      name: "mig",
+      maxGpus: 8,
+      instanceTypes: ["p4de.24xlarge"],
+      sharing: { mode: "mig" as const, profile: "1g.10gb" },
+    };
+    expect(gpusPerDevice(pool, "nvidia.com/gpu")).toBe(1 / 7);
+    expect(gpusPerDevice({ ...pool, sharing: { mode: "none" } }, "nvidia.com/gpu")).toBe(1);
+  });
 });
 
 describe("mlops-gpu-cost-fits-budget", () => {
