@@ -5,8 +5,8 @@
  * a model without history counts at `replicas.max`, so a new model cannot slip past the budget.
  * Those replicas are packed onto whole nodes per zone with `packPool`, the packing the plan's cost
  * summary uses, and billed at most at `maxGpus` (`billedAtLimit`), so the plan's budget verdict and
- * this policy's agree. Pools without known demand (training) count at `maxGpus` all month at the
- * pool's cheapest GPU-hour.
+ * this policy's agree. A serving pool no model uses costs its `minGpus`; pools without known demand
+ * (training) count at `maxGpus` all month at the pool's cheapest GPU-hour.
  *
  * Why expected and not all-at-max: `replicas.max` is sized for the declared sales events (an 8x
  * Double-12 peak for three hours); a month at that level bills 8x the work and would make any budget
@@ -53,7 +53,10 @@ export function expectedMonthlyCost(
     const withoutHistory = onPool
       .filter((d) => d.model === undefined || cfg.expectedRps?.[d.model] === undefined)
       .map((d) => d.name);
-    const packed = onPool.length > 0 ? packedCost(pool, cfg, onPool, hours) : undefined;
+    // A serving pool no model uses costs its warm capacity (`minGpus`), as in the plan's summary;
+    // a pool of unknown demand (training: its jobs are not InferenceServices) counts at `maxGpus`.
+    const packed =
+      onPool.length > 0 || pool.purpose === "serving" ? packedCost(pool, cfg, onPool, hours) : undefined;
     const gpus = packed?.gpus ?? pool.maxGpus;
     byPool.push({ pool: pool.name, gpus, cost: packed?.monthlyCost ?? gpus * price * hours, withoutHistory });
   }
@@ -112,7 +115,7 @@ function packedCost(
 /** The expected monthly GPU cost is within the stack's budget (advisory in staging, mandatory in prod). */
 export const mlopsGpuCostFitsBudget: PlatformPolicy = {
   checks:
-    "expected monthly GPU cost (serving at the traffic history's mean load, models without history at max, packed onto whole nodes per zone, at most maxGpus; training at maxGpus, cheapest GPU-hour) fits budget.monthlyGpuCost (needs capacity config)",
+    "expected monthly GPU cost (serving at the traffic history's mean load, models without history at max, packed onto whole nodes per zone, at most maxGpus; a serving pool without models at minGpus; training at maxGpus, cheapest GPU-hour) fits budget.monthlyGpuCost (needs capacity config)",
   enforcement: ADVISORY_IN_STAGING,
   policy: {
     name: "mlops-gpu-cost-fits-budget",

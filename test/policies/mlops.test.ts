@@ -295,6 +295,16 @@ describe("mlops-gpu-cost-fits-budget", () => {
     ]);
     expect(total).toBeCloseTo(51100 + 82490);
   });
+  it("a serving pool no model uses costs its warm minGpus, not maxGpus; training still counts at max", async () => {
+    const { byPool } = expectedMonthlyCost(f.capacity(), []);
+    expect(byPool).toEqual([
+      { pool: "inference", gpus: 4, cost: 4 * 7.0 * 730, withoutHistory: [] },
+      { pool: "training", gpus: 8, cost: 8 * (113 / 8) * 730, withoutHistory: [] },
+    ]);
+    // So a pool added before any model moves onto it does not fail the budget.
+    const cfg = { ...f.capacity(), budget: { monthlyGpuCost: 4 * 7.0 * 730 + 82490 } };
+    expect(await messages(p, [], cfg)).toEqual([]);
+  });
   it("with history: the stable variant at the mean rate, other variants at min, a new model at max", () => {
     const demand = { pool: "inference", share: 0.25, minReplicas: 2, targetRpsPerReplica: 90 };
     const { byPool } = expectedMonthlyCost({ ...f.capacity(), expectedRps: { feed: 1000 } }, [
