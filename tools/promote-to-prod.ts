@@ -10,6 +10,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { durationSeconds } from "../components/config/duration";
 import { startCanary } from "../components/delivery/spec-writer";
+import { specFilePath, writeSpecFile } from "../components/delivery/spec-file";
+import { projectStacks } from "../components/config/load";
 import { checkStagingHealth } from "../components/delivery/staging-health";
 import {
   checkFlags,
@@ -87,9 +89,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(`${model}: ${uri} is not ready for prod yet`);
     return 3;
   }
-  const file = path.join(modelsDir, `${model}.yaml`);
+  const file = specFilePath(modelsDir, model);
   const firstStep = prod.canary?.analysis.steps[0] ?? 10;
-  fs.writeFileSync(file, startCanary(fs.readFileSync(file, "utf8"), uri, firstStep));
+  // In stacks.prod when staging would otherwise inherit it.
+  const others = projectStacks(PROJECT_ROOT).filter((s) => s !== "prod");
+  await writeSpecFile(file, startCanary(fs.readFileSync(file, "utf8"), uri, firstStep, "prod", others));
   console.log(`${model}: wrote prod canary ${uri} at ${firstStep}% to ${path.relative(process.cwd(), file)}`);
   console.log(
     `next: git checkout -b promote/${model} && git commit -am "prod canary ${model} ${uri}" && open a pull request`,

@@ -101,7 +101,7 @@ async function promoteOne(
     deployer: automationDeployer({
       stackName: stack,
       workDir: PROJECT_ROOT,
-      specFile: (m) => path.join(modelsDir, `${m}.yaml`),
+      modelsDir,
       log,
     }),
     analyze: prometheusAnalyzer(prometheus),

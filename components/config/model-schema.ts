@@ -468,6 +468,15 @@ function canaryProblems(spec: ModelSpec, file: string): Problem[] {
       value: steps,
       reason: "must end at 100 (full promotion)",
     });
+  // The canary is analysed at each step before the last: with none, `promote` would make it stable
+  // without a single check.
+  if (steps.every((s) => s >= 100))
+    problems.push({
+      file,
+      path: "canary.analysis.steps",
+      value: steps,
+      reason: "needs at least one step below 100: the canary is analysed at each step before 100",
+    });
   return problems;
 }
 

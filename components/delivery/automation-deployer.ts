@@ -1,14 +1,18 @@
 /**
  * `CanaryDeployer` over the Pulumi Automation API: the promotion's progress is the stack config key
  * `mlops-platform:canaryTraffic` (applied by the program, exported as the `canaryTraffic` stack
- * output), so the deployed step is read back from the stack's state. Spec write-back edits
- * `models/<model>.yaml` so the next ordinary `pulumi up` keeps the result.
+ * output), so the deployed step is read back from the stack's state. Spec write-back edits the
+ * model's spec (for this stack only) so the next ordinary `pulumi up` keeps the result. Every `up`
+ * deploys the models folder the tool edits and runs the project's policy pack.
  *
  * Needs the Pulumi CLI and cloud credentials; tests inject a fake deployer instead.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { MODELS_DIR_ENV, projectStacks } from "../config/load";
 import { CanaryDeployer } from "./promote";
+import { specFilePath, writeSpecFile } from "./spec-file";
 import { promoteCanary, removeCanary } from "./spec-writer";
 
 const KEY = "mlops-platform:canaryTraffic";
@@ -18,20 +22,42 @@ export interface AutomationDeployerArgs {
   readonly stackName: string;
   /** Folder with Pulumi.yaml. */
   readonly workDir: string;
-  /** Path of the model's spec file, edited on rollback and promotion. */
-  readonly specFile: (model: string) => string;
+  /** Folder of the model specs: the program deploys it, and the spec edits go to its files. */
+  readonly modelsDir: string;
   readonly log: (line: string) => void;
+}
+
+/**
+ * `pulumi up`'s policy packs, as the README's deploy runs them: the pack in `policies/` with the
+ * stack's config, so a promotion cannot deploy what the pack forbids (prod's canary traffic cap).
+ */
+export function policyPackOptions(
+  workDir: string,
+  stack: string,
+): { policyPacks: string[]; policyPackConfigs: string[] } {
+  const pack = path.join(workDir, "policies");
+  const config = path.join(pack, "config", `${stack}.json`);
+  return fs.existsSync(pack)
+    ? { policyPacks: [pack], policyPackConfigs: fs.existsSync(config) ? [config] : [] }
+    : { policyPacks: [], policyPackConfigs: [] };
 }
 
 /** Creates the deployer; the stack is selected lazily on first use. */
 export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer {
   let selected: Promise<Stack> | undefined;
   const stack = () =>
-    (selected ??= LocalWorkspace.selectStack({ stackName: args.stackName, workDir: args.workDir }).catch(
-      (err: unknown) => {
-        throw withoutCliNoise(err);
-      },
-    ));
+    (selected ??= LocalWorkspace.selectStack(
+      { stackName: args.stackName, workDir: args.workDir },
+      // The program reads the specs from the folder the tool edits, not from the project's models/.
+      { envVars: { [MODELS_DIR_ENV]: args.modelsDir } },
+    ).catch((err: unknown) => {
+      throw withoutCliNoise(err);
+    }));
+  const otherStacks = projectStacks(args.workDir).filter((s) => s !== args.stackName);
+  const editSpec = async (model: string, edit: (text: string) => string) => {
+    const file = specFilePath(args.modelsDir, model);
+    await writeSpecFile(file, edit(fs.readFileSync(file, "utf8")));
+  };
 
   const readOverrides = async (): Promise<Record<string, number>> => {
     const all = await (await stack()).getAllConfig();
@@ -45,7 +71,11 @@ export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer
   };
   const up = async (message: string) => {
     const s = await stack();
-    const result = await s.up({ message, onOutput: (line) => args.log(line.trimEnd()) });
+    const result = await s.up({
+      message,
+      onOutput: (line) => args.log(line.trimEnd()),
+      ...policyPackOptions(args.workDir, args.stackName),
+    });
     if (result.summary.result !== "succeeded") throw new Error(`pulumi up ${result.summary.result}`);
   };
 
@@ -62,14 +92,19 @@ export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer
     async rollback(model) {
       await writeOverrides({ ...(await readOverrides()), [model]: 0 });
       await up(`promote ${model}: rollback`);
-      const file = args.specFile(model);
-      fs.writeFileSync(file, removeCanary(fs.readFileSync(file, "utf8"), args.stackName));
+      try {
+        await editSpec(model, (text) => removeCanary(text, args.stackName, otherStacks));
+      } catch (err) {
+        // Traffic is already off the canary; the stack keeps it at 0% until the spec says so.
+        throw new Error(
+          `the canary is at 0% in stack ${args.stackName}, but its spec could not be rewritten (${(err as Error).message}): remove the canary from ${path.relative(process.cwd(), specFilePath(args.modelsDir, model))} for this stack by hand; mlops-platform:canaryTraffic keeps it at 0% until then`,
+        );
+      }
       const { [model]: _done, ...rest } = await readOverrides();
       await writeOverrides(rest);
     },
     async promote(model) {
-      const file = args.specFile(model);
-      fs.writeFileSync(file, promoteCanary(fs.readFileSync(file, "utf8"), args.stackName));
+      await editSpec(model, (text) => promoteCanary(text, args.stackName, otherStacks));
       const { [model]: _done, ...rest } = await readOverrides();
       await writeOverrides(rest);
       await up(`promote ${model}: canary is now stable`);

@@ -21,14 +21,18 @@ export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
  * for a Prometheus behind basic auth, and the URL ends up in CI logs).
  */
 export function displayUrl(url: string): string {
+  // What is not an http(s) URL - no scheme (`admin:pw@host` parses as the scheme `admin:`), a `#` in
+  // the password - may hold credentials before its last `@`, so that part is not shown.
+  const masked = () => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, "$1***@");
   try {
     const u = new URL(url);
+    if (u.protocol !== "http:" && u.protocol !== "https:") return masked();
     if (!u.username && !u.password) return url;
     u.username = "";
     u.password = "";
     return u.href;
   } catch {
-    return url;
+    return masked();
   }
 }
 

@@ -1,7 +1,10 @@
 /**
  * Edits a model spec's YAML text in place for the delivery commands, keeping the team's comments and
- * layout (yaml's Document API). A canary may live in the base spec or in `stacks.<stack>` (staging
- * first): every edit works at the level where the canary is.
+ * layout (yaml's Document API). A canary may live in the base spec or in `stacks.<stack>`.
+ *
+ * An edit for one stack never changes what another stack deploys: where the base holds what another
+ * stack inherits (its canary, or its `serving.modelUri`), the edit goes to `stacks.<stack>` instead
+ * (`canary: null` removes the inherited canary there). `otherStacks` are the project's other stacks.
  */
 import * as YAML from "yaml";
 
@@ -16,27 +19,61 @@ function parse(text: string): YAML.Document {
   return doc;
 }
 
+/** Whether a stack other than `stack` deploys the base's value at `path` (sets none of its own). */
+function inheritedElsewhere(doc: YAML.Document, path: string[], otherStacks: readonly string[]): boolean {
+  return doc.hasIn(path) && otherStacks.some((t) => !doc.hasIn(["stacks", t, ...path]));
+}
+
+/**
+ * Sets `value` at `path`, replacing a `null` on the way (`canary: null` in an override) by a map:
+ * yaml's `setIn` cannot descend into a scalar.
+ */
+function setPath(doc: YAML.Document, path: string[], value: unknown): void {
+  for (let i = 1; i < path.length; i++) {
+    const node = doc.getIn(path.slice(0, i), true);
+    if (YAML.isScalar(node) && node.value === null) doc.setIn(path.slice(0, i), doc.createNode({}));
+  }
+  doc.setIn(path, value);
+}
+
+/**
+ * Takes `stack`'s canary away: its own block is deleted, and the base's is deleted where no other
+ * stack inherits it, or else switched off for `stack` alone (`stacks.<stack>.canary: null`).
+ */
+function dropCanary(doc: YAML.Document, stack: string, otherStacks: readonly string[]): void {
+  deletePath(doc, ["stacks", stack, "canary"]);
+  if (!doc.hasIn(["canary"])) return;
+  if (inheritedElsewhere(doc, ["canary"], otherStacks)) setPath(doc, ["stacks", stack, "canary"], null);
+  else doc.deleteIn(["canary"]);
+}
+
 /** Removes the canary of `stack` (rollback). */
-export function removeCanary(text: string, stack: string): string {
+export function removeCanary(text: string, stack: string, otherStacks: readonly string[] = []): string {
   const doc = parse(text);
-  const scope = canaryScope(doc, stack);
-  doc.deleteIn([...scope, "canary"]);
+  dropCanary(doc, stack, otherStacks);
   pruneEmpty(doc, stack);
   return doc.toString();
 }
 
 /**
- * Makes the canary of `stack` the stable version: `serving.modelUri` at the canary's level takes the
- * canary's URI, the canary is removed. A stack override that now equals the base is dropped.
+ * Makes the canary of `stack` its stable version: `serving.modelUri` takes the canary's URI (its own,
+ * or the base's when `stacks.<stack>.canary` sets only other fields) and the canary is removed. In
+ * the base when no other stack deploys the base's version or canary (a stack override that now
+ * equals the base is dropped), else in `stacks.<stack>`.
  */
-export function promoteCanary(text: string, stack: string): string {
+export function promoteCanary(text: string, stack: string, otherStacks: readonly string[] = []): string {
   const doc = parse(text);
-  const scope = canaryScope(doc, stack);
-  const uri = doc.getIn([...scope, "canary", "modelUri"]);
+  const own = doc.getIn(["stacks", stack, "canary", "modelUri"]);
+  const uri =
+    own ?? (doc.getIn(["stacks", stack, "canary"]) === null ? undefined : doc.getIn(["canary", "modelUri"]));
   if (typeof uri !== "string") throw new Error(`no canary.modelUri for stack ${stack}`);
-  doc.setIn([...scope, "serving", "modelUri"], uri);
-  doc.deleteIn([...scope, "canary"]);
-  if (scope.length === 0) {
+  const inBase =
+    canaryScope(doc, stack).length === 0 &&
+    !inheritedElsewhere(doc, ["canary"], otherStacks) &&
+    !inheritedElsewhere(doc, ["serving", "modelUri"], otherStacks);
+  if (inBase) {
+    doc.setIn(["serving", "modelUri"], uri);
+    doc.deleteIn(["canary"]);
     // The base now carries the version; stack overrides pinning the same URI are redundant.
     const stacks = doc.get("stacks");
     if (YAML.isMap(stacks)) {
@@ -47,20 +84,53 @@ export function promoteCanary(text: string, stack: string): string {
         pruneEmpty(doc, name);
       }
     }
+  } else {
+    setPath(doc, ["stacks", stack, "serving", "modelUri"], uri);
+    dropCanary(doc, stack, otherStacks);
+    liftCommonVersion(doc, uri, [stack, ...otherStacks]);
   }
   pruneEmpty(doc, stack);
   return doc.toString();
 }
 
 /**
- * Starts a canary of `uri` in the base spec (the prod path after staging proved it), at the first
- * analysis step unless a canary block already sets one.
+ * Once every stack pins the same version (staging proved it, prod promoted it), the base takes it and
+ * the pins go: the next version starts from a spec without stale overrides.
  */
-export function startCanary(text: string, uri: string, firstStep: number): string {
+function liftCommonVersion(doc: YAML.Document, uri: string, stacks: readonly string[]): void {
+  if (stacks.length < 2 || !stacks.every((t) => doc.getIn(["stacks", t, "serving", "modelUri"]) === uri))
+    return;
+  doc.setIn(["serving", "modelUri"], uri);
+  for (const t of stacks) {
+    deletePath(doc, ["stacks", t, "serving", "modelUri"]);
+    pruneEmpty(doc, t);
+  }
+}
+
+/**
+ * Starts a canary of `uri` for `stack` (the prod path after staging proved it), at `firstStep`: in
+ * the base when no other stack would inherit it, else in `stacks.<stack>`, whose own canary block
+ * (if any) would win over the base's.
+ */
+export function startCanary(
+  text: string,
+  uri: string,
+  firstStep: number,
+  stack = "prod",
+  otherStacks: readonly string[] = [],
+): string {
   const doc = parse(text);
-  doc.setIn(["canary", "modelUri"], uri);
-  doc.setIn(["canary", "trafficPercent"], firstStep);
+  const ownBlock = doc.hasIn(["stacks", stack, "canary"]);
+  const inherited = otherStacks.some((t) => !doc.hasIn(["stacks", t, "canary"]));
+  const scope = ownBlock || inherited ? ["stacks", stack] : [];
+  setPath(doc, [...scope, "canary", "modelUri"], uri);
+  doc.setIn([...scope, "canary", "trafficPercent"], firstStep);
   return doc.toString();
+}
+
+/** Deletes what is at `path`, if anything (yaml's `deleteIn` throws on a missing parent). */
+function deletePath(doc: YAML.Document, path: string[]): void {
+  if (doc.hasIn(path)) doc.deleteIn(path);
 }
 
 /** Deletes maps left empty under `stacks.<stack>` (and `stacks` itself) after an edit. */

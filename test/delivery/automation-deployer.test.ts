@@ -1,5 +1,10 @@
 import { spawnSync } from "child_process";
-import { automationDeployer, withoutCliNoise } from "../../components/delivery/automation-deployer";
+import * as path from "path";
+import {
+  automationDeployer,
+  policyPackOptions,
+  withoutCliNoise,
+} from "../../components/delivery/automation-deployer";
 import { ROOT } from "../helpers/program";
 
 describe("automationDeployer without the Pulumi CLI", () => {
@@ -10,7 +15,7 @@ describe("automationDeployer without the Pulumi CLI", () => {
     const deployer = automationDeployer({
       stackName: "staging",
       workDir: ROOT,
-      specFile: (m) => m,
+      modelsDir: path.join(ROOT, "models"),
       log: () => undefined,
     });
     await expect(deployer.deployedTraffic("homepage-feed")).rejects.toThrow(
@@ -24,5 +29,16 @@ describe("automationDeployer without the Pulumi CLI", () => {
     expect(withoutCliNoise("code: -2\n stderr: Command failed with ENOENT: pulumi version").message).toMatch(
       /^the Pulumi CLI is not installed/,
     );
+  });
+});
+
+describe("the promotion's pulumi up", () => {
+  test("runs the project's policy pack with the stack's config, as the README's deploy does", () => {
+    expect(policyPackOptions(ROOT, "prod")).toEqual({
+      policyPacks: [path.join(ROOT, "policies")],
+      policyPackConfigs: [path.join(ROOT, "policies", "config", "prod.json")],
+    });
+    // A stack without a pack config still runs the pack, on its defaults.
+    expect(policyPackOptions(ROOT, "qa").policyPackConfigs).toEqual([]);
   });
 });

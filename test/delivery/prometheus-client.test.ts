@@ -1,5 +1,6 @@
 import * as http from "http";
 import type { AddressInfo } from "net";
+import { httpUrlFlag } from "../../tools/capacity/inputs";
 import {
   displayUrl,
   MAX_RESPONSE_BYTES,
@@ -56,6 +57,15 @@ describe("queryInstant", () => {
     const unreachable = await errorOf(queryInstant("http://admin:S3cret@127.0.0.1:1", "up"));
     expect(unreachable).toContain("Prometheus at http://127.0.0.1:1/ unreachable");
     expect(unreachable).not.toContain("S3cret");
+  });
+
+  test("credentials in a value that is not a URL are not printed either", () => {
+    expect(displayUrl("admin:S3cretPw@prom.internal:9090")).toBe("***@prom.internal:9090");
+    expect(displayUrl("http://admin:S3cret#Pw@127.0.0.1:19090")).toBe("http://***@127.0.0.1:19090");
+    expect(displayUrl("prom.internal:9090")).toBe("prom.internal:9090");
+    expect(() => httpUrlFlag("admin:S3cretPw@prom.internal:9090", "prometheus")).toThrow(
+      "--prometheus ***@prom.internal:9090: not an http(s) URL",
+    );
   });
 
   test("a response larger than MAX_RESPONSE_BYTES is refused, not read into memory", async () => {

@@ -1,4 +1,5 @@
 import * as YAML from "yaml";
+import { validateModelSpecs } from "../../components/config/model-schema";
 import { promoteCanary, removeCanary, startCanary } from "../../components/delivery/spec-writer";
 
 const base = `name: homepage-feed
@@ -45,5 +46,77 @@ describe("spec write-back", () => {
   test("startCanary writes the canary at the first step", () => {
     const doc = YAML.parse(startCanary(removeCanary(base, "prod"), "s3://artifacts/homepage-feed/v44", 10));
     expect(doc.canary).toEqual({ modelUri: "s3://artifacts/homepage-feed/v44", trafficPercent: 10 });
+  });
+});
+
+describe("an edit for one stack leaves the others' deployments as they were", () => {
+  /** What `stack` deploys: the spec with its override merged, as the program reads it. */
+  const effective = (text: string, stack: string) => {
+    const specs = validateModelSpecs([{ file: "models/m.yaml", data: YAML.parse(text) }], stack, {});
+    return { uri: specs[0].serving.modelUri, canary: specs[0].canary?.modelUri };
+  };
+  const shared = `name: m
+team: t
+serving:
+  runtime: triton
+  modelUri: s3://<artifacts>/m/v1
+  gpu: { pool: inference, share: 0.25 }
+  rpsPerReplica: 100
+  replicas: { min: 1, max: 4 }
+  retrainOn: [drift, quality]
+slo: { latencyP99Ms: 50, availability: 99.9 }
+canary:
+  modelUri: s3://<artifacts>/m/v2
+  trafficPercent: 10
+stacks:
+  staging: { serving: { replicas: { min: 1, max: 1 } } }
+`.replace("  retrainOn: [drift, quality]\n", "");
+
+  test("promoting a shared canary in staging changes staging only", () => {
+    const out = promoteCanary(shared, "staging", ["prod"]);
+    expect(effective(out, "staging")).toEqual({ uri: "s3://<artifacts>/m/v2", canary: undefined });
+    expect(effective(out, "prod")).toEqual(effective(shared, "prod"));
+  });
+
+  test("rolling a shared canary back in staging changes staging only", () => {
+    const out = removeCanary(shared, "staging", ["prod"]);
+    expect(effective(out, "staging")).toEqual({ uri: "s3://<artifacts>/m/v1", canary: undefined });
+    expect(effective(out, "prod")).toEqual({ uri: "s3://<artifacts>/m/v1", canary: "s3://<artifacts>/m/v2" });
+  });
+
+  test("the prod canary of promote-to-prod is not started in staging, and a prod promotion lifts the version to the base", () => {
+    const staged = promoteCanary(shared, "staging", ["prod"]);
+    const rolledBackInProd = removeCanary(staged, "prod", ["staging"]);
+    const started = startCanary(rolledBackInProd, "s3://<artifacts>/m/v2", 10, "prod", ["staging"]);
+    expect(effective(started, "staging")).toEqual({ uri: "s3://<artifacts>/m/v2", canary: undefined });
+    expect(effective(started, "prod")).toEqual({
+      uri: "s3://<artifacts>/m/v1",
+      canary: "s3://<artifacts>/m/v2",
+    });
+    const done = promoteCanary(started, "prod", ["staging"]);
+    expect(effective(done, "prod")).toEqual({ uri: "s3://<artifacts>/m/v2", canary: undefined });
+    expect(effective(done, "staging")).toEqual({ uri: "s3://<artifacts>/m/v2", canary: undefined });
+    // Both stacks run v2: the base says so, and no pin is left.
+    expect(YAML.parse(done).serving.modelUri).toBe("s3://<artifacts>/m/v2");
+    expect(YAML.parse(done).stacks.staging.serving).toEqual({ replicas: { min: 1, max: 1 } });
+  });
+
+  test("a canary set partly in the stack's override is promoted with the base's URI", () => {
+    const partly = shared.replace(
+      "  staging: { serving: { replicas: { min: 1, max: 1 } } }",
+      "  staging:\n    serving: { replicas: { min: 1, max: 1 } }\n    canary: { analysis: { steps: [50, 100] } }",
+    );
+    const out = promoteCanary(partly, "staging", ["prod"]);
+    expect(effective(out, "staging")).toEqual({ uri: "s3://<artifacts>/m/v2", canary: undefined });
+    expect(effective(out, "prod")).toEqual(effective(partly, "prod"));
+    const back = removeCanary(partly, "staging", ["prod"]);
+    expect(effective(back, "staging").canary).toBeUndefined();
+    expect(effective(back, "prod").canary).toBe("s3://<artifacts>/m/v2");
+  });
+
+  test("a prod canary goes into stacks.prod when the spec has one there, whatever staging does", () => {
+    const own = `${shared}  prod: { canary: { modelUri: s3://<artifacts>/m/hotfix, trafficPercent: 25 } }\n`;
+    const out = startCanary(own, "s3://<artifacts>/m/v3", 10, "prod", ["staging"]);
+    expect(effective(out, "prod").canary).toBe("s3://<artifacts>/m/v3");
   });
 });

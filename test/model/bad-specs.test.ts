@@ -176,6 +176,12 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "models/b2.yaml: canary.analysis.steps = [10,50]: must end at 100 (full promotion)",
   ],
   [
+    "canary steps with nothing to analyse before 100",
+    "b2a",
+    (y) => y.replace("steps: [10, 50, 100]", "steps: [100]"),
+    "models/b2a.yaml: canary.analysis.steps = [100]: needs at least one step below 100: the canary is analysed at each step before 100",
+  ],
+  [
     "canary percent above 100",
     "b3",
     (y) => y.replace("trafficPercent: 10", "trafficPercent: 120"),
