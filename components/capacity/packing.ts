@@ -10,6 +10,7 @@
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
 import { gpuInstanceType, migSliceFraction } from "./instance-catalog";
+import { STABLE_VARIANT, Variant, variantsOf } from "../model/variants";
 
 /**
  * What packing reads of a pool: the stack config's `gpuPools[]` entry, or the policy pack's copy of
@@ -289,18 +290,22 @@ export function replicasForRps(spec: ModelSpec, rps: number): number {
  * Plans every serving pool at three load levels: a model's minimum is `replicas.min`; with traffic
  * history (`load`) its expected and peak levels are the replicas for its mean and peak rates;
  * without history for it, both are `replicas.max` (a new model may take any load up to its max; the
- * budget policy counts it the same way). The simulator gives the replayed cost.
+ * budget policy counts it the same way). Every variant counts (`variantsOf`: the canary and the
+ * experiments are Deployments of their own), at its own bounds. The simulator gives the replayed cost.
  */
 export function planCapacity(
   config: StackConfig,
   specs: readonly ModelSpec[],
   load?: ReadonlyMap<string, ModelLoad>,
 ): CapacityPlan {
-  const replicas = (spec: ModelSpec, level: LoadLevel): number => {
-    const { min, max } = spec.serving.replicas;
+  const replicas = (spec: ModelSpec, variant: Variant, level: LoadLevel): number => {
+    const { min, max } = variant.replicas;
     const l = load?.get(spec.name);
     if (level === "minimum") return min;
     if (!l) return max;
+    // The history's rate is the whole model's: the stable variant is sized for all of it, the canary
+    // and experiments count at their minimum (as the budget policy counts them).
+    if (variant.name !== STABLE_VARIANT) return min;
     return replicasForRps(spec, level === "peak" ? l.peakRps : l.expectedRps);
   };
   const pools = config.gpuPools
@@ -311,11 +316,13 @@ export function planCapacity(
         packPool(
           pool,
           config,
-          onPool.map((s) => ({
-            model: s.name,
-            devices: replicaDevices(s.serving.gpu.share, pool),
-            replicas: replicas(s, level),
-          })),
+          onPool.flatMap((s) =>
+            variantsOf(s).map((v) => ({
+              model: v.isvcName,
+              devices: replicaDevices(s.serving.gpu.share, pool),
+              replicas: replicas(s, v, level),
+            })),
+          ),
         );
       return {
         name: pool.name,

@@ -7,6 +7,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { gpuInstanceType, migSliceFraction } from "../../components/capacity/instance-catalog";
 import type { ModelSpec } from "../../components/config/model-schema";
+import { STABLE_VARIANT, variantsOf } from "../../components/model/variants";
 import { replicaDevices } from "../../components/capacity/packing";
 import type { StackConfig } from "../../components/config/stack-schema";
 import { trafficLoad, Traffic } from "../../components/capacity/traffic";
@@ -108,16 +109,20 @@ export function capacityConfigFromStack(
     pricing: { currency: cfg.pricing.currency, instances: { ...cfg.pricing.instances } },
     ...(specs
       ? {
-          models: specs.map((s) => ({
-            name: s.name,
-            pool: s.serving.gpu.pool,
-            share: specShareGpus(s, cfg),
-            maxReplicas: s.serving.replicas.max,
-            model: s.name,
-            stable: true,
-            minReplicas: s.serving.replicas.min,
-            targetRpsPerReplica: s.serving.rpsPerReplica * s.serving.targetUtilization,
-          })),
+          // Every variant, as `demandsFromResources` finds them in `pulumi preview`: the canary and
+          // experiments are InferenceServices of their own, with replica bounds of their own.
+          models: specs.flatMap((s) =>
+            variantsOf(s).map((v) => ({
+              name: v.isvcName,
+              pool: s.serving.gpu.pool,
+              share: specShareGpus(s, cfg),
+              maxReplicas: v.replicas.max,
+              model: s.name,
+              stable: v.name === STABLE_VARIANT,
+              minReplicas: v.replicas.min,
+              targetRpsPerReplica: s.serving.rpsPerReplica * s.serving.targetUtilization,
+            })),
+          ),
         }
       : {}),
     ...(expectedRps && cfg.trafficHistory

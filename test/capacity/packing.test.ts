@@ -10,6 +10,8 @@ import {
   staticBaseline,
 } from "../../components/capacity/packing";
 import { prodConfig, fixtureSpecs, tinyConfig } from "./helpers";
+import type { ModelSpec } from "../../components/config/model-schema";
+import { variantsOf } from "../../components/model/variants";
 
 const config = prodConfig();
 const pool = config.gpuPools.find((p) => p.purpose === "serving")!;
@@ -161,6 +163,39 @@ describe("packing", () => {
     const plan = planCapacity(config, specs, load);
     expect(plan.monthlyCost.expected).toBeLessThan(plan.monthlyCost.peak / 2);
     expect(plan.staticBaseline.monthlyCost).toBeGreaterThan(plan.monthlyCost.expected);
+  });
+
+  test("plan: a canary and an experiment count as Deployments of their own, at their own bounds", () => {
+    const [plain] = fixtureSpecs(config);
+    const withVariants: ModelSpec = {
+      ...plain,
+      canary: {
+        modelUri: "s3://<artifacts>/x/v2",
+        trafficPercent: 10,
+        analysis: { maxErrorRatio: 1.5, intervalMinutes: 5, steps: [10, 50, 100] },
+      },
+      experiments: [
+        { name: "exp-b", modelUri: "s3://<artifacts>/x/b", header: { name: "x-exp", value: "b" } },
+      ],
+    };
+    const used = (spec: ModelSpec, load?: Map<string, { expectedRps: number; peakRps: number }>) => {
+      const pool = planCapacity(config, [spec], load).pools.find((p) => p.name === spec.serving.gpu.pool)!;
+      return { minimum: pool.levels.minimum.usedSlots, expected: pool.levels.expected.usedSlots };
+    };
+    const devices = replicaDevices(
+      plain.serving.gpu.share,
+      config.gpuPools.find((p) => p.name === plain.serving.gpu.pool)!,
+    );
+    const [stable, canary, exp] = variantsOf(withVariants);
+    // At minimum every variant runs its minimum replicas.
+    expect(used(withVariants).minimum).toBe(
+      (stable.replicas.min + canary.replicas.min + exp.replicas.min) * devices,
+    );
+    // With history the stable variant carries the model's rate; the others stay at their minimum.
+    const load = new Map([[plain.name, { expectedRps: 1, peakRps: 1 }]]);
+    expect(used(withVariants, load).expected - used(plain, load).expected).toBe(
+      (canary.replicas.min + exp.replicas.min) * devices,
+    );
   });
 
   test("static baseline: whole GPUs per model for its peak, one model per GPU", () => {

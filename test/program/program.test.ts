@@ -14,6 +14,8 @@ import { formatFindings, scanHelmReleases } from "../helpers/secret-scan";
 import { eventBaselinesFromHistory, eventReplicas } from "../../components/capacity/autoscaling";
 import { parseTrafficCsv } from "../../components/capacity/traffic";
 import { loadModelSpecs, loadStackConfig } from "../../tools/capacity/inputs";
+import { policyResources } from "../../tools/plan/policy-hook";
+import { capacityConfigFromStack, demandsFromResources, ModelDemand } from "../../policies/lib/capacity";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -32,6 +34,21 @@ const inNamespace = (r: RecordedResource, ns: string) =>
   (r.inputs.metadata as { namespace?: string } | undefined)?.namespace === ns;
 
 describe.each(["staging", "prod"])("the %s stack", (stack) => {
+  test("the plan's capacity policies count the GPU demand that pulumi preview finds: every variant", () => {
+    const config = loadStackConfig(stack);
+    const specs = loadModelSpecs(path.join(ROOT, "models"), stack, config);
+    const fromSpecs = capacityConfigFromStack(config, specs).models!;
+    // In the shape the policy pack sees them (policy-hook's structural type of @pulumi/policy's).
+    const resources = policyResources("mlops-platform", stack, runs[stack].resources, () => ({
+      protect: false,
+    })) as unknown as Parameters<typeof demandsFromResources>[0];
+    const fromPreview = demandsFromResources(resources, capacityConfigFromStack(config).pools!);
+    const key = (d: ModelDemand) => `${d.name} ${d.pool} ${d.share} ${d.minReplicas}-${d.maxReplicas}`;
+    expect(fromSpecs.map(key).sort()).toEqual(fromPreview.map(key).sort());
+    // The committed specs have canaries and experiments, so this compares more than stable variants.
+    expect(fromPreview.length).toBeGreaterThan(specs.length);
+  });
+
   test("creates one EKS cluster with KMS-encrypted secrets", () => {
     const [cluster] = ofType(runs[stack], "aws:eks/cluster:Cluster");
     expect(ofType(runs[stack], "aws:eks/cluster:Cluster")).toHaveLength(1);
