@@ -35,6 +35,8 @@ const planJsonSchema = object({
     monthlyCost: costs,
     currency: text,
     budget: cost.optional(),
+    /** The figure the budget policy checks (serving expected, training pools at maxGpus). */
+    budgetCheck: cost.optional(),
   }),
   policy: object({
     violations: list(object({ policy: text, resource: text, message: text, enforcement: text })),
@@ -82,12 +84,35 @@ function pct(base: number, head: number): string {
   return Math.abs(p) < 0.05 ? "" : ` (${p > 0 ? "+" : ""}${p.toFixed(1)}%)`;
 }
 
+/**
+ * Text from a plan (names, policy messages) as inline markdown: a `|` would split a table cell, a
+ * line break end it, and `<` open HTML (an unclosed `<!--` hides the rest of the comment).
+ */
+export function inline(text: string): string {
+  return text
+    .replace(/\r?\n|\r/g, " ")
+    .replace(/\|/g, "\\|")
+    .replace(/</g, "&lt;");
+}
+
 /** Markdown for one stack. */
-export function stackSection(p: StackPlans): string {
-  const lines: string[] = [`### ${p.stack}`];
-  if (!p.head) return [...lines, "", "**plan failed on this pull request** - see the job log."].join("\n");
-  const head = p.head;
+export function stackSection(plans: StackPlans): string {
+  const lines: string[] = [`### ${inline(plans.stack)}`];
+  if (!plans.head)
+    return [...lines, "", "**plan failed on this pull request** - see the job log."].join("\n");
+  const head = plans.head;
   const cur = head.capacity.currency;
+  // Costs in two currencies cannot be subtracted: the base's are left out, and the comment says why.
+  const currencyChanged = plans.base !== undefined && plans.base.capacity.currency !== cur;
+  const p: StackPlans = currencyChanged
+    ? {
+        ...plans,
+        base: {
+          ...plans.base!,
+          capacity: { ...plans.base!.capacity, pools: [], monthlyCost: { min: 0, expected: 0, max: 0 } },
+        },
+      }
+    : plans;
   const mandatory = head.policy.violations.filter((v) => v.enforcement === "mandatory");
   const advisory = head.policy.violations.filter((v) => v.enforcement !== "mandatory");
   lines.push(
@@ -95,7 +120,13 @@ export function stackSection(p: StackPlans): string {
     `${head.resources.count} resources${p.base ? ` (${delta(head.resources.count - p.base.resources.count)})` : ""}, ` +
       `${head.models.length} models, policies: ${mandatory.length} mandatory / ${advisory.length} advisory violations`,
     "",
-    `| GPU cost per month (${cur}) | base | this PR | difference |`,
+    ...(currencyChanged
+      ? [
+          `The base plan's costs are in ${inline(plans.base!.capacity.currency)}, this pull request's in ${inline(cur)}: no difference is computed.`,
+          "",
+        ]
+      : []),
+    `| GPU cost per month (${inline(cur)}) | base | this PR | difference |`,
     "| --- | ---: | ---: | ---: |",
   );
   const poolNames = [
@@ -104,7 +135,9 @@ export function stackSection(p: StackPlans): string {
   for (const name of poolNames) {
     const b = p.base?.capacity.pools.find((x) => x.name === name)?.monthlyCost.expected ?? 0;
     const h = head.capacity.pools.find((x) => x.name === name)?.monthlyCost.expected ?? 0;
-    lines.push(`| pool ${name}, expected | ${money(b)} | ${money(h)} | ${delta(h - b)}${pct(b, h)} |`);
+    lines.push(
+      `| pool ${inline(name)}, expected | ${money(b)} | ${money(h)} | ${delta(h - b)}${pct(b, h)} |`,
+    );
   }
   for (const level of LEVELS) {
     const b = p.base?.capacity.monthlyCost[level] ?? 0;
@@ -112,18 +145,24 @@ export function stackSection(p: StackPlans): string {
     lines.push(`| **total, ${level}** | ${money(b)} | ${money(h)} | ${delta(h - b)}${pct(b, h)} |`);
   }
   if (head.capacity.budget !== undefined) {
-    const over = head.capacity.monthlyCost.max > head.capacity.budget;
+    // The budget is checked (policy mlops-gpu-cost-fits-budget) at the expected load: maximum scale
+    // is every model at replicas.max all month, which the sales-event peaks reach for hours only.
+    const checked = head.capacity.budgetCheck ?? head.capacity.monthlyCost.expected;
+    const over = checked > head.capacity.budget;
     lines.push(
       "",
-      `Budget ${money(head.capacity.budget)} ${cur}/month: maximum scale ${over ? "**exceeds**" : "fits"}.`,
+      `Budget ${money(head.capacity.budget)} ${inline(cur)}/month: the expected cost the budget policy checks, ` +
+        `${money(checked)}, ${over ? "**exceeds** it" : "fits"}. Maximum scale, every model at replicas.max all month: ${money(head.capacity.monthlyCost.max)}.`,
     );
   }
   const modelChanges = diffModels(p.base?.models ?? [], head.models);
-  if (modelChanges.length > 0) lines.push("", "Model changes:", ...modelChanges.map((c) => `- ${c}`));
+  if (modelChanges.length > 0) lines.push("", "Model changes:", ...modelChanges.map((c) => `- ${inline(c)}`));
   if (mandatory.length + advisory.length > 0) {
     lines.push("", "| policy | resource | enforcement | message |", "| --- | --- | --- | --- |");
     for (const v of [...mandatory, ...advisory]) {
-      lines.push(`| ${v.policy} | ${v.resource} | ${v.enforcement} | ${v.message.replace(/\|/g, "\\|")} |`);
+      lines.push(
+        `| ${inline(v.policy)} | ${inline(v.resource)} | ${inline(v.enforcement)} | ${inline(v.message)} |`,
+      );
     }
   }
   return lines.join("\n");
@@ -159,7 +198,7 @@ export function diffModels(base: PlanJson["models"], head: PlanJson["models"]): 
 /** The whole comment. */
 export function renderPrComment(stacks: readonly StackPlans[], commit?: string): string {
   return [
-    `## mlops-platform plan${commit ? ` for ${commit.slice(0, 7)}` : ""}`,
+    `## mlops-platform plan${commit ? ` for ${inline(commit.slice(0, 7))}` : ""}`,
     "",
     "Offline plan (`npm run plan`) of every stack; GPU cost from the capacity planner at minimum, expected and maximum scale.",
     "",

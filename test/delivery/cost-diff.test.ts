@@ -46,6 +46,49 @@ describe("PR comment from two plan files", () => {
   });
 });
 
+describe("what the comment says of the budget and of text from the plans", () => {
+  test("the budget verdict is the policy's, at the expected cost; maximum scale is shown beside it", () => {
+    const withBudget = {
+      ...head,
+      capacity: {
+        ...head.capacity,
+        budget: 400_000,
+        budgetCheck: 373_760,
+        monthlyCost: { min: 1, expected: 2, max: 2_412_650 },
+      },
+    };
+    expect(renderPrComment([{ stack: "prod", base, head: withBudget }])).toContain(
+      "Budget 400,000 CNY/month: the expected cost the budget policy checks, 373,760, fits. Maximum scale, every model at replicas.max all month: 2,412,650.",
+    );
+    const over = { ...withBudget, capacity: { ...withBudget.capacity, budgetCheck: 400_001 } };
+    expect(renderPrComment([{ stack: "prod", base, head: over }])).toContain("400,001, **exceeds** it.");
+  });
+
+  test("costs in another currency than the base's are not subtracted", () => {
+    const usd = { ...head, capacity: { ...head.capacity, currency: "USD" } };
+    const comment = renderPrComment([{ stack: "prod", base, head: usd }]);
+    expect(comment).toContain(
+      "The base plan's costs are in CNY, this pull request's in USD: no difference is computed.",
+    );
+    expect(comment).not.toMatch(/−[\d,]+ \(-\d/); // no fake saving
+  });
+
+  test("a pipe, a line break or HTML in a name or message cannot break the table or hide the comment", () => {
+    const odd = {
+      ...head,
+      models: [...head.models, { name: "evil\n## injected heading" }],
+      policy: {
+        violations: [{ policy: "p|q", resource: "r", enforcement: "mandatory", message: "a\nb | c <!-- x" }],
+      },
+    };
+    const comment = renderPrComment([{ stack: "prod", base, head: odd }], "<!-- hidden");
+    expect(comment).not.toContain("\n## injected heading");
+    expect(comment).not.toContain("<!--");
+    expect(comment).toContain("| p\\|q | r | mandatory | a b \\| c &lt;!-- x |");
+    expect(comment.split("\n")[0]).toBe("## mlops-platform plan for &lt;!-- hi");
+  });
+});
+
 describe("planJsonProblems: what a plan.json must hold for the comment", () => {
   test("a real plan has none", () => {
     expect(planJsonProblems(base)).toEqual([]);
