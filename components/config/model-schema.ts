@@ -549,6 +549,17 @@ function trafficSplitProblems(spec: ModelSpec, file: string): Problem[] {
     spec.canary?.trafficPercent ?? 0,
   );
   if (weightSum < 100) return [];
+  // Without weighted experiments the canary's percent alone is at fault: say so at its field.
+  if (!spec.experiments.some((e) => e.weight !== undefined))
+    return [
+      {
+        file,
+        path: "canary.trafficPercent",
+        value: weightSum,
+        reason:
+          "must stay below 100 so stable keeps traffic; a canary ready for all of it is promoted instead (npm run promote makes it stable)",
+      },
+    ];
   return [
     {
       file,

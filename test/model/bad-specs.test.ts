@@ -188,6 +188,12 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "models/b3.yaml: canary.trafficPercent = 120: Too big: expected number to be <=100",
   ],
   [
+    "canary at 100% with no weighted experiment, named at its own field",
+    "b3a",
+    (y) => y.replace("trafficPercent: 10", "trafficPercent: 100"),
+    "models/b3a.yaml: canary.trafficPercent = 100: must stay below 100 so stable keeps traffic; a canary ready for all of it is promoted instead (npm run promote makes it stable)",
+  ],
+  [
     "unknown key (typo)",
     "b4",
     (y) => y.replace("replicas: { min", "replica: { min"),
