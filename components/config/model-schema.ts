@@ -117,7 +117,15 @@ const serving = strictObject({
   // they would round to "0", and such a model is not served by request-rate autoscaling anyway.
   rpsPerReplica: z.number().min(0.1, "must be at least 0.1 requests/s per replica"),
   replicas: strictObject({
-    min: z.number().int().min(0),
+    // With no replica there is no demand signal to wake one: the request rate comes from the model's
+    // own pods, and KServe's Standard mode has no activator that holds requests and counts them.
+    min: z
+      .number()
+      .int()
+      .min(
+        1,
+        "must be at least 1: a model scaled to 0 replicas is never scaled back up (its request rate comes from its own pods, and KServe's Standard mode has no activator to hold and count requests)",
+      ),
     max: z.number().int().min(1),
   }),
   coldStartSeconds: z.number().int().min(0).max(3600).default(60),

@@ -54,13 +54,12 @@ export interface Variant {
  *   (stable's modelUri changes), so the canary alone never has to carry all traffic;
  * - weighted experiment: `ceil(max x weight / 100) + 1`, one replica of headroom for uneven hashing;
  * - header-pinned experiment: a tenth of stable's max (pinned cohorts are small test populations).
- * Every derived max is at least 1 and at most stable's max; min is 1 (0 when stable scales to zero),
- * so a variant that receives traffic always has a ready pod.
+ * Every derived max is at least 1 and at most stable's max; min is 1 (as every spec's `replicas.min`
+ * is at least 1), so a variant that receives traffic always has a ready pod.
  */
 export function variantsOf(spec: ModelSpec): Variant[] {
   const { min, max } = spec.serving.replicas;
-  const variantMin = Math.min(min, 1);
-  const bounded = (n: number) => ({ min: variantMin, max: Math.max(1, Math.min(max, n)) });
+  const bounded = (n: number) => ({ min: 1, max: Math.max(1, Math.min(max, n)) });
   const out: Variant[] = [
     {
       name: STABLE_VARIANT,

@@ -130,15 +130,6 @@ describe("autoscaling parameters", () => {
       (forecastTriggers(m, pool, config, share === undefined ? {} : { trafficShare: share }) as any[]).filter(
         (t) => t.type === "cron",
       );
-    const fresh = spec("fresh", {
-      rpsPerReplica: 100,
-      targetUtilization: 0.8,
-      replicas: { min: 0, max: 10 },
-    });
-    // A new model at replicas.min 0 has nothing to size a cron on: no cron (never "desiredReplicas: 0"),
-    // the forecast trigger still carries the event's multiplier.
-    expect(crons(fresh)).toEqual([]);
-    expect((forecastTriggers(fresh, pool, config) as any[]).map((t) => t.type)).toEqual(["prometheus"]);
     const m = spec("m", { rpsPerReplica: 100, targetUtilization: 0.8, replicas: { min: 2, max: 30 } });
     expect(crons(m).map((c) => c.metadata.desiredReplicas)).toEqual(["16", "10"]); // 2 x 8, 2 x 5
     // A 10% canary of the same model: ceil(2 x 8 x 0.1) = 2 = its floor, ceil(2 x 5 x 0.1) = 1 < 2.

@@ -188,6 +188,12 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "models/b3.yaml: canary.trafficPercent = 120: Too big: expected number to be <=100",
   ],
   [
+    "a model scaled to zero, which nothing would scale back up",
+    "b0",
+    (y) => y.replace("replicas: { min: 1, max: 4 }", "replicas: { min: 0, max: 4 }"),
+    "models/b0.yaml: serving.replicas.min = 0: must be at least 1: a model scaled to 0 replicas is never scaled back up",
+  ],
+  [
     "canary at 100% with no weighted experiment, named at its own field",
     "b3a",
     (y) => y.replace("trafficPercent: 10", "trafficPercent: 100"),

@@ -109,8 +109,11 @@ describe("simpleCapacityEstimate", () => {
 
   it("keeps the pool minimum when models need less", () => {
     const cfg = stack();
-    const models = validateModelSpecs([model("a", 0.25, 0, 1)], "staging", cfg);
+    const models = validateModelSpecs([model("a", 0.25, 1, 1)], "staging", cfg);
+    // A quarter of a GPU needed; the pool keeps its minGpus of 1 (and 2 when it asks for 2).
     expect(simpleCapacityEstimate(cfg, models).pools[0].gpus.min).toBe(1);
+    cfg.gpuPools[0] = { ...cfg.gpuPools[0], minGpus: 2 };
+    expect(simpleCapacityEstimate(cfg, models).pools[0].gpus.min).toBe(2);
   });
 
   it("caps at maxGpus and warns when the models need more", () => {
