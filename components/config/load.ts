@@ -59,20 +59,32 @@ export function loadPlatformInputs(projectRoot: string): PlatformInputs {
   if (!config) throw new ConfigValidationError(problems);
   // A spec that was rejected is still a model: its file name is its name (checked), so a rejected
   // spec does not make its canaryTraffic key look orphaned, and an orphaned key is listed at once.
-  const known = new Set([...models.map((m) => m.name), ...specFileNames(modelsDir)]);
-  for (const model of Object.keys(config.canaryTraffic)) {
-    if (!known.has(model)) {
-      problems.push({
-        file: stackFile,
-        path: `${CONFIG_NAMESPACE}:canaryTraffic.${model}`,
-        reason: "no model of that name; remove the key (it is written by npm run promote)",
-      });
-    }
-  }
+  problems.push(...orphanedCanaryTraffic(config, models, modelsDir, stackFile));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   models = models.map((m) => applyCanaryTraffic(m, config.canaryTraffic[m.name]));
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   return { project, stack, config, models, history, secret: (key) => cfg.requireSecret(key) };
+}
+
+/**
+ * `canaryTraffic` keys of no model (a model renamed or removed while a promotion held it): `pulumi up`
+ * refuses them, so the plan and the delivery tools do too, before anything runs. A spec that was
+ * rejected is still a model: its file name is its name.
+ */
+export function orphanedCanaryTraffic(
+  config: Pick<StackConfig, "canaryTraffic">,
+  models: readonly Pick<ModelSpec, "name">[],
+  modelsDir: string,
+  stackFile: string,
+): Problem[] {
+  const known = new Set([...models.map((m) => m.name), ...specFileNames(modelsDir)]);
+  return Object.keys(config.canaryTraffic)
+    .filter((model) => !known.has(model))
+    .map((model) => ({
+      file: stackFile,
+      path: `${CONFIG_NAMESPACE}:canaryTraffic.${model}`,
+      reason: "no model of that name; remove the key (it is written by npm run promote)",
+    }));
 }
 
 /** Model names the spec files of `dir` stand for (`<name>.yaml`), whether or not they validate. */

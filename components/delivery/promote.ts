@@ -126,7 +126,7 @@ export async function runPromotion(args: PromotionArgs): Promise<PromotionResult
         // Prometheus failed mid-promotion: nothing is rolled back on a question not answered, so
         // say where the canary is and how to go on.
         log(
-          `${spec.name}: analysis at ${step}% failed; the canary stays at ${step}% (rerun promote to resume there, or roll back)`,
+          `${spec.name}: analysis at ${step}% failed; the canary stays at ${step}% (rerun promote to resume there; to take traffic off it instead, set its share to 0 in mlops-platform:canaryTraffic and run pulumi up)`,
         );
         throw err;
       }

@@ -146,7 +146,7 @@ describe("promote (against a local Prometheus-speaking server)", () => {
     await expect(failing).rejects.toThrow("query failed (500)");
     expect(stack.events).toEqual(["deploy 10"]);
     expect(lines).toContain(
-      "homepage-feed: analysis at 10% failed; the canary stays at 10% (rerun promote to resume there, or roll back)",
+      "homepage-feed: analysis at 10% failed; the canary stays at 10% (rerun promote to resume there; to take traffic off it instead, set its share to 0 in mlops-platform:canaryTraffic and run pulumi up)",
     );
   });
 

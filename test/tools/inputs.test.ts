@@ -219,6 +219,19 @@ describe("loadStackAndSpecs: a rejected stack file does not hide the specs' prob
     );
   });
 
+  test("a canaryTraffic key of no model is refused, as pulumi up would refuse it", () => {
+    const { root, models } = project(
+      (y) => `${y}  mlops-platform:canaryTraffic: '{"nosuch":10,"search-ranking":25}'\n`,
+      same,
+    );
+    expect(errorOf(() => loadStackAndSpecs("prod", models, root))).toBe(
+      [
+        "1 configuration problem:",
+        "  - Pulumi.prod.yaml: mlops-platform:canaryTraffic.nosuch: no model of that name; remove the key (it is written by npm run promote)",
+      ].join("\n"),
+    );
+  });
+
   test("a good stack and good specs load as loadStackConfig and loadModelSpecs do", () => {
     const { root, models } = project(same, same);
     const { config, specs } = loadStackAndSpecs("prod", models, root);

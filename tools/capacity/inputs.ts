@@ -10,6 +10,7 @@ import { ConfigValidationError, Problem } from "../../components/config/errors";
 import {
   checkModelSpecs,
   knownStacks,
+  orphanedCanaryTraffic,
   readTrafficHistoryFile,
   readTrafficText,
 } from "../../components/config/load";
@@ -64,6 +65,7 @@ export function loadStackAndSpecs(
   const { config, parts, problems } = checkStackConfig(stackFile.raw, stackFile.file);
   const checked = checkSpecFolder(dir, stack, parts, root);
   problems.push(...checked.problems);
+  if (config) problems.push(...orphanedCanaryTraffic(config, checked.specs, dir, stackFile.file));
   if (!config || problems.length > 0) throw asInputError(new ConfigValidationError(problems));
   return { config, specs: checked.specs };
 }
