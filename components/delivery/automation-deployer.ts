@@ -71,11 +71,16 @@ export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer
   };
   const up = async (message: string) => {
     const s = await stack();
-    const result = await s.up({
-      message,
-      onOutput: (line) => args.log(line.trimEnd()),
-      ...policyPackOptions(args.workDir, args.stackName),
-    });
+    let result: Awaited<ReturnType<Stack["up"]>>;
+    try {
+      result = await s.up({
+        message,
+        onOutput: (line) => args.log(line.trimEnd()),
+        ...policyPackOptions(args.workDir, args.stackName),
+      });
+    } catch (err) {
+      throw new Error(upFailure(args.stackName, err));
+    }
     if (result.summary.result !== "succeeded") throw new Error(`pulumi up ${result.summary.result}`);
   };
 
@@ -110,6 +115,24 @@ export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer
       await up(`promote ${model}: canary is now stable`);
     },
   };
+}
+
+/**
+ * A failed `pulumi up` in one line: the Automation API's error repeats the CLI's whole output (already
+ * streamed above as it ran) up to three times; its `error:` lines, once each, say what went wrong.
+ */
+export function upFailure(stack: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const errors = [
+    ...new Set(
+      message
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => /^error:/.test(l)),
+    ),
+  ];
+  const why = errors.length > 0 ? errors.slice(0, 3).join("; ") : (message.split("\n")[0] ?? "");
+  return `pulumi up of stack ${stack} failed (its output is above): ${why}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import * as path from "path";
 import {
   automationDeployer,
   policyPackOptions,
+  upFailure,
   withoutCliNoise,
 } from "../../components/delivery/automation-deployer";
 import { ROOT } from "../helpers/program";
@@ -40,5 +41,18 @@ describe("the promotion's pulumi up", () => {
     });
     // A stack without a pack config still runs the pack, on its defaults.
     expect(policyPackOptions(ROOT, "qa").policyPackConfigs).toEqual([]);
+  });
+});
+
+describe("a failed pulumi up", () => {
+  test("is one line with the CLI's error lines once each, not its output three times", () => {
+    const cli = "Updating (prod)\n  + kubernetes:apps/v1:Deployment x creating\nerror: update failed\n";
+    const err = new Error(`code: 255\n stdout: ${cli}\n stderr: ${cli}\n err?: Error: Command failed ${cli}`);
+    expect(upFailure("prod", err)).toBe(
+      "pulumi up of stack prod failed (its output is above): error: update failed",
+    );
+    expect(upFailure("prod", new Error("spawn pulumi EACCES"))).toBe(
+      "pulumi up of stack prod failed (its output is above): spawn pulumi EACCES",
+    );
   });
 });
