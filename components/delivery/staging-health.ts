@@ -51,7 +51,13 @@ export async function checkStagingHealth(
   const served = (await queryInstant(baseUrl, q.served))[0]?.value ?? 0;
   const steps = Number.isFinite(served) ? served : 0;
   const needed = Math.ceil(hours * 12 * MIN_SERVED_SHARE);
-  if (steps < needed) {
+  if (steps > hours * 12 + 1) {
+    // More steps than the window has: the answer is not the query's (a proxy, a wrong server).
+    ready = false;
+    reasons.push(
+      `served in ${steps} five-minute steps, more than the ${hours * 12} the window has: not a count to trust`,
+    );
+  } else if (steps < needed) {
     ready = false;
     reasons.push(`served in ${steps} of ${hours * 12} five-minute steps; needs ${needed}`);
   } else reasons.push(`served in ${steps} of ${hours * 12} five-minute steps`);
@@ -64,9 +70,16 @@ export async function checkStagingHealth(
   } else reasons.push("no alert fired");
   const budget = 1 - spec.slo.availability / 100;
   const ratio = (await queryInstant(baseUrl, q.errorRatio))[0]?.value;
-  if (ratio === undefined || !Number.isFinite(ratio) || ratio > budget) {
+  if (ratio === undefined || Number.isNaN(ratio)) {
+    // 0 / 0: no request in the window at all.
     ready = false;
-    reasons.push(`error ratio ${ratio ?? "unknown"} above the SLO budget ${budget.toFixed(4)}`);
+    reasons.push("error ratio unknown: no requests in the window");
+  } else if (ratio < 0 || ratio > 1) {
+    ready = false;
+    reasons.push(`error ratio ${ratio} is not a ratio (0-1): not an answer to trust`);
+  } else if (ratio > budget) {
+    ready = false;
+    reasons.push(`error ratio ${ratio} above the SLO budget ${budget.toFixed(4)}`);
   } else reasons.push(`error ratio ${ratio.toFixed(5)} within the SLO budget ${budget.toFixed(4)}`);
   return { ready, reasons };
 }

@@ -95,6 +95,24 @@ describe("staging health before prod (local Prometheus-speaking server)", () => 
     expect(run.stdout + run.stderr).toContain("SUCCESS");
   });
 
+  test("answers no query can give are not trusted: more steps than the window, a ratio outside 0-1, 0/0", async () => {
+    const cases: [Record<string, number | string>, string][] = [
+      [
+        { [q.served]: 1e9, [q.errorRatio]: 0 },
+        "served in 1000000000 five-minute steps, more than the 288 the window has",
+      ],
+      [{ [q.served]: 288, [q.errorRatio]: -0.5 }, "error ratio -0.5 is not a ratio (0-1)"],
+      [{ [q.served]: 288, [q.errorRatio]: "NaN" }, "error ratio unknown: no requests in the window"],
+    ];
+    for (const [answers, reason] of cases) {
+      const v = await verdict(answers);
+      expect(v.ready).toBe(false);
+      expect(v.reasons.join("\n")).toContain(reason);
+      await prom?.close();
+      prom = undefined;
+    }
+  });
+
   test("errors above the SLO budget block the promotion", async () => {
     const v = await verdict({ [q.served]: 288, [q.errorRatio]: 0.01 });
     expect(v.ready).toBe(false);
