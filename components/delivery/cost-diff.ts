@@ -53,7 +53,15 @@ export type PlanJson = z.infer<typeof planJsonSchema>;
  */
 export function planJsonProblems(value: unknown): string[] {
   const parsed = planJsonSchema.safeParse(value);
-  if (parsed.success) return [];
+  if (parsed.success) {
+    // A model listed twice would be counted twice in the comment's model changes.
+    const seen = new Set<string>();
+    return parsed.data.models.flatMap((m, i) => {
+      const repeated = seen.has(m.name);
+      seen.add(m.name);
+      return repeated ? [`models[${i}].name: ${m.name} is listed twice`] : [];
+    });
+  }
   return parsed.error.issues.map((issue) => {
     const where = formatPath(issue.path);
     return where ? `${where}: ${issue.message}` : issue.message.replace("an object", "a JSON object");

@@ -94,6 +94,13 @@ describe("planJsonProblems: what a plan.json must hold for the comment", () => {
     expect(planJsonProblems(base)).toEqual([]);
   });
 
+  test("a model listed twice is named", () => {
+    const twice = { ...base, models: [...base.models, base.models[0]] };
+    expect(planJsonProblems(twice)).toEqual([
+      `models[${base.models.length}].name: ${base.models[0].name} is listed twice`,
+    ]);
+  });
+
   test("an empty object, a list and an older format name each missing field", () => {
     expect(planJsonProblems([])).toEqual(["expected a JSON object"]);
     expect(planJsonProblems({})).toEqual([
