@@ -1,5 +1,5 @@
 /**
- * `ts-node --transpile-only tools/bench-capacity.ts [--stack prod] [--traffic <csv>] [--models <dir>]`
+ * `ts-node --transpile-only tools/bench-capacity.ts [--stack prod] [--traffic <csv>] [--models <dir>] [--project-root <dir>]`
  *
  * Replays the committed sample week (default `models/traffic/sample-week.csv`, prod stack, `models/`)
  * and prints the strategy table and the capacity targets of issue 7 with their measured values:
@@ -23,7 +23,7 @@ import {
   PROJECT_ROOT,
 } from "./capacity/inputs";
 
-const USAGE = `Usage: npm run bench:capacity -- [--stack prod] [--traffic <csv>] [--models <dir>]
+const USAGE = `Usage: npm run bench:capacity -- [--stack prod] [--traffic <csv>] [--models <dir>] [--project-root <dir>]
 
 Replays a traffic week through the four strategies and prints the strategy table, the capacity
 targets with their measured values (utilization, SLO misses, distance to oracle, cost, replay time)
@@ -33,15 +33,18 @@ Options:
   --stack <name>     stack                                                  default: prod
   --traffic <csv>    traffic to replay                 default: models/traffic/sample-week.csv
   --models <dir>     folder of model specs                                  default: models/
+  --project-root <dir>  folder holding Pulumi.<stack>.yaml (and models/)   default: the repository
   -h, --help         show this help`;
 
 function main(argv: string[]): void {
-  const flags = cliFlags(argv, USAGE, ["stack", "traffic", "models"]);
+  const flags = cliFlags(argv, USAGE, ["stack", "traffic", "models", "project-root"]);
   const stack = flags.get("stack") ?? "prod";
+  // Like plan's: the folder holding Pulumi.<stack>.yaml, and by default its models/.
+  const root = path.resolve(flags.get("project-root") ?? PROJECT_ROOT);
   const trafficFile = flags.get("traffic") ?? path.join(PROJECT_ROOT, "models", "traffic", "sample-week.csv");
   // A bad stack, a bad models folder and a missing traffic file come in one message.
   const [{ config, specs }] = checkFlags(
-    () => loadStackAndSpecs(stack, flags.get("models") ?? path.join(PROJECT_ROOT, "models")),
+    () => loadStackAndSpecs(stack, flags.get("models") ?? path.join(root, "models"), root),
     () => checkTrafficFlag(trafficFile),
   );
   const traffic = progress(`reading ${path.relative(process.cwd(), trafficFile)}`, () =>

@@ -1,5 +1,5 @@
 /**
- * `ts-node --transpile-only tools/generate-traffic.ts --stack <name> --out <csv> [--models <dir>]
+ * `ts-node --transpile-only tools/generate-traffic.ts --stack <name> --out <csv> [--models <dir>] [--project-root <dir>]
  *  [--seed <n>] [--days <n>] [--start <ISO time>] [--noise <fraction>]`
  *
  * Writes a seeded synthetic traffic CSV (diurnal and weekly shapes, noise, the stack's sales events)
@@ -30,7 +30,7 @@ import {
   writeOutputFile,
 } from "./capacity/inputs";
 
-const USAGE = `Usage: npm run generate-traffic -- --out <csv> [--stack prod] [--models <dir>] [--seed 7] [--days 7] [--start <time>] [--noise 0.03]
+const USAGE = `Usage: npm run generate-traffic -- --out <csv> [--stack prod] [--models <dir>] [--project-root <dir>] [--seed 7] [--days 7] [--start <time>] [--noise 0.03]
 
 Writes a seeded synthetic traffic CSV for the models of a folder: diurnal and weekly shapes, noise
 and the stack's sales events. models/traffic/sample-week.csv is its output with the defaults.
@@ -44,15 +44,27 @@ Options:
   --start <time>     first minute, ISO-8601 with zone     default: 2026-12-06T16:00:00Z
                      (Monday 2026-12-07 00:00 in Shanghai, the sample week's start)
   --noise <x>        per-minute noise, standard deviation as a fraction, 0-0.2   default: 0.03
+  --project-root <dir>  folder holding Pulumi.<stack>.yaml (and models/)   default: the repository
   -h, --help         show this help`;
 
 function main(argv: string[]): void {
-  const flags = cliFlags(argv, USAGE, ["stack", "out", "models", "seed", "days", "start", "noise"]);
+  const flags = cliFlags(argv, USAGE, [
+    "stack",
+    "out",
+    "models",
+    "seed",
+    "days",
+    "start",
+    "noise",
+    "project-root",
+  ]);
   const stack = flags.get("stack") ?? "prod";
   const out = flags.get("out");
   if (!out) throw new InputError("--out <csv> is required");
   const start = flags.get("start");
-  const modelsDir = flags.get("models") ?? path.join(PROJECT_ROOT, "models");
+  // Like plan's: the folder holding Pulumi.<stack>.yaml, and by default its models/.
+  const root = path.resolve(flags.get("project-root") ?? PROJECT_ROOT);
+  const modelsDir = flags.get("models") ?? path.join(root, "models");
   const [, seed, days, startMs, noise, loaded] = checkFlags(
     () => checkOutputFile(out, "out", { modelsDir }),
     () => {
@@ -64,7 +76,7 @@ function main(argv: string[]): void {
     () => positiveIntFlag(flags.get("days") ?? "7", "days", 366),
     () => (start === undefined ? undefined : parseStart(start)),
     () => parseNoise(flags.get("noise") ?? String(DEFAULT_NOISE)),
-    () => loadStackAndSpecs(stack, modelsDir),
+    () => loadStackAndSpecs(stack, modelsDir, root),
   );
   // Rows must stay four-digit years, as traffic files are read.
   const lastMinute = (startMs ?? DEFAULT_TRAFFIC_START_MS) + (days * 1440 - 1) * 60_000;

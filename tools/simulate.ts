@@ -1,5 +1,5 @@
 /**
- * `npm run simulate -- --stack <name> --traffic <csv> [--models <dir>] [--json <file>]`
+ * `npm run simulate -- --stack <name> --traffic <csv> [--models <dir>] [--project-root <dir>] [--json <file>]`
  *
  * Replays per-minute traffic through the static, reactive, platform and oracle strategies and prints
  * utilization, GPU-hours, cost and SLO misses (DESIGN section 6). Bad input exits 1 with the
@@ -21,7 +21,7 @@ import {
   writeOutputFile,
 } from "./capacity/inputs";
 
-const USAGE = `Usage: npm run simulate -- --stack <name> --traffic <csv> [--models <dir>] [--json <file>]
+const USAGE = `Usage: npm run simulate -- --stack <name> --traffic <csv> [--models <dir>] [--project-root <dir>] [--json <file>]
 
 Replays a per-minute traffic CSV (timestamp,model,rps) through the static, reactive, platform and
 oracle strategies and prints GPU utilization, GPU-hours, cost and SLO-miss minutes per strategy.
@@ -31,18 +31,21 @@ Options:
   --traffic <csv>    traffic to replay, e.g. models/traffic/sample-week.csv              required
   --models <dir>     folder of model specs                                  default: models/
   --json <file>      also write the result as JSON (DESIGN section 6)
+  --project-root <dir>  folder holding Pulumi.<stack>.yaml (and models/)   default: the repository
   -h, --help         show this help`;
 
 function main(argv: string[]): void {
-  const flags = cliFlags(argv, USAGE, ["stack", "traffic", "models", "json"]);
+  const flags = cliFlags(argv, USAGE, ["stack", "traffic", "models", "json", "project-root"]);
   const stack = flags.get("stack");
   const trafficFile = flags.get("traffic");
   if (!stack || !trafficFile) throw new InputError(`--stack and --traffic are required\n${USAGE}`);
-  const modelsDir = flags.get("models") ?? path.join(PROJECT_ROOT, "models");
+  // Like plan's: the folder holding Pulumi.<stack>.yaml, and by default its models/.
+  const root = path.resolve(flags.get("project-root") ?? PROJECT_ROOT);
+  const modelsDir = flags.get("models") ?? path.join(root, "models");
   // Everything that can be checked before the traffic is read, at once.
   const [, { config, specs }] = checkFlags(
     () => checkTrafficFlag(trafficFile),
-    () => loadStackAndSpecs(stack, modelsDir),
+    () => loadStackAndSpecs(stack, modelsDir, root),
     () =>
       flags.has("json")
         ? checkOutputFile(flags.get("json") as string, "json", { files: [trafficFile], modelsDir })

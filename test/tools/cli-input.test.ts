@@ -485,3 +485,20 @@ describe("bench:capacity", () => {
     expect(r.stdout).toMatch(/\ntarget +measured +met\nplatform GPU utilization >= 82% .*(yes|NO)\n/);
   });
 });
+
+describe("--project-root, as plan has it", () => {
+  test("generate-traffic, simulate and bench:capacity read the stack file of another project folder", () => {
+    const root = tempDir();
+    fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), path.join(root, "Pulumi.qa.yaml"));
+    fs.cpSync(FIXTURE_MODELS, path.join(root, "models"), { recursive: true });
+    const csv = path.join(root, "day.csv");
+    const common = ["--stack", "qa", "--project-root", root];
+    expect(run("tools/generate-traffic.ts", [...common, "--days", "1", "--out", csv]).status).toBe(0);
+    const simulated = run("tools/simulate.ts", [...common, "--traffic", csv]);
+    expect(simulated.status).toBe(0);
+    expect(simulated.out).toMatch(/platform +\d+\.\d%/);
+    expect(run("tools/bench-capacity.ts", [...common, "--traffic", csv]).status).toBe(0);
+    // Without it the stack is looked for in the repository, which has no qa.
+    expectRefused(run("tools/simulate.ts", ["--stack", "qa", "--traffic", csv]), 'unknown stack "qa"');
+  });
+});
