@@ -1,4 +1,4 @@
-import { canaryCell, policyReport, table, unroutedTeams } from "../../tools/plan/summary";
+import { canaryCell, policyReport, pricedOn, table, unroutedTeams } from "../../tools/plan/summary";
 
 describe("table", () => {
   it("pads columns to the widest cell", () => {
@@ -56,5 +56,16 @@ describe("canaryCell", () => {
     expect(canaryCell({ canary: true, canaryPercent: 10 })).toBe("10");
     // A plan written before the field existed.
     expect(canaryCell({ canaryPercent: 10 })).toBe("10");
+  });
+});
+
+describe("the instance a pool is priced on", () => {
+  test("a multi-GPU instance says it is billed whole, so the GPU column and the cost agree", () => {
+    expect(pricedOn({ instanceType: "p4d.24xlarge", capacityType: "spot", pricePerGpuHour: 14.13 })).toBe(
+      "p4d.24xlarge spot 14.13/GPU-h, billed whole (8 GPUs)",
+    );
+    expect(pricedOn({ instanceType: "g6.xlarge", capacityType: "on-demand", pricePerGpuHour: 7 })).toBe(
+      "g6.xlarge on-demand 7/GPU-h",
+    );
   });
 });

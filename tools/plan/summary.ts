@@ -2,7 +2,8 @@
  * The terminal summary of a plan and the markdown policy report: resource counts, the per-model
  * table, per-pool capacity and cost, schema coverage and policy results. Pure text builders.
  */
-import type { CapacitySummary } from "./capacity";
+import { gpuInstanceType } from "../../components/capacity/instance-catalog";
+import type { CapacitySummary, PoolCapacity } from "./capacity";
 import type { PlanModel } from "./plan-json";
 import type { PolicyResult } from "./policy-hook";
 
@@ -126,7 +127,7 @@ export function summaryText(s: SummaryInputs): string {
         money(p.monthlyCost.min),
         money(p.monthlyCost.expected),
         money(p.monthlyCost.max),
-        `${p.instanceType} ${p.capacityType} ${p.pricePerGpuHour}/GPU-h`,
+        pricedOn(p),
       ]),
     ),
   );
@@ -181,4 +182,14 @@ export function summaryText(s: SummaryInputs): string {
     if (s.warnings.length > 20) out.push(`  ... ${s.warnings.length - 20} more in plan.json`);
   }
   return out.join("\n");
+}
+
+/**
+ * The instance a pool is priced on. A multi-GPU instance is billed whole, so a job asking for 2 GPUs
+ * of a p4d pays for 8: saying so makes the GPU column and the cost agree for the reader.
+ */
+export function pricedOn(p: Pick<PoolCapacity, "instanceType" | "capacityType" | "pricePerGpuHour">): string {
+  const gpus = gpuInstanceType(p.instanceType)?.gpus ?? 1;
+  const whole = gpus > 1 ? `, billed whole (${gpus} GPUs)` : "";
+  return `${p.instanceType} ${p.capacityType} ${p.pricePerGpuHour}/GPU-h${whole}`;
 }
