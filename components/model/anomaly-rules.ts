@@ -36,6 +36,8 @@ const EVENT_MARGIN_SECONDS = 30 * 60;
 const DRIFT_WINDOW = "2m";
 /** Observations needed in the drift window: with 10 bins, PSI noise is about 9/N, so 0.02 at 500. */
 const DRIFT_MIN_OBSERVATIONS = 500;
+/** Requests/s a model must serve for its drift alerts to evaluate: the observations over the window. */
+export const DRIFT_MIN_RPS = DRIFT_MIN_OBSERVATIONS / 120;
 /** Empty bins would make PSI infinite; smoothing with a tiny floor is the usual remedy. */
 const PSI_FLOOR = 1e-4;
 /** Impressions needed in the CTR window before judging CTR. */

@@ -1,4 +1,13 @@
-import { canaryCell, policyReport, pricedOn, table, unroutedTeams } from "../../tools/plan/summary";
+import {
+  canaryCell,
+  policyReport,
+  pricedOn,
+  quietDriftModels,
+  table,
+  unroutedTeams,
+} from "../../tools/plan/summary";
+import type { ModelSpec } from "../../components/config/model-schema";
+import { DRIFT_MIN_RPS } from "../../components/model/anomaly-rules";
 
 describe("table", () => {
   it("pads columns to the widest cell", () => {
@@ -67,5 +76,21 @@ describe("the instance a pool is priced on", () => {
     expect(pricedOn({ instanceType: "g6.xlarge", capacityType: "on-demand", pricePerGpuHour: 7 })).toBe(
       "g6.xlarge on-demand 7/GPU-h",
     );
+  });
+});
+
+describe("models too small for drift detection", () => {
+  const spec = (name: string, rpsPerReplica: number, max: number, retrainOn?: string[]) =>
+    ({
+      name,
+      serving: { rpsPerReplica, replicas: { min: 1, max } },
+      ...(retrainOn ? { training: { retrainOn } } : {}),
+    }) as unknown as ModelSpec;
+
+  test("are named when even replicas.max serves fewer requests than the drift window needs", () => {
+    expect(DRIFT_MIN_RPS).toBeCloseTo(500 / 120, 9);
+    expect(
+      quietDriftModels([spec("tiny", 0.5, 3, ["drift"]), spec("edge", 1, 5), spec("big", 100, 1)]),
+    ).toEqual([{ name: "tiny", maxRps: 1.5, retrainOnDrift: true }]);
   });
 });

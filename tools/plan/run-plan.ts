@@ -20,7 +20,7 @@ import { buildPlanJson, countBy, planModel } from "./plan-json";
 import { policyResources, runPolicies } from "./policy-hook";
 import { findSecretLeaks, renderResources } from "./render";
 import { SchemaRegistry, validateObjects } from "./schema-validate";
-import { policyReport, summaryText, unroutedTeams } from "./summary";
+import { policyReport, quietDriftModels, summaryText, unroutedTeams } from "./summary";
 
 /** Options of one plan. */
 export interface PlanOptions {
@@ -244,6 +244,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
     warnings: plan.warnings as { resource: string; message: string }[],
     unsetSecrets: run.stackConfig.unsetSecrets,
     unroutedTeams: unroutedTeams(models, config.alerting),
+    quietDrift: quietDriftModels(models),
   });
   files.set("plan.json", `${JSON.stringify(plan, null, 2)}\n`);
   files.set("policy-report.md", policyReport(run.stack, policy));

@@ -3,6 +3,8 @@
  * table, per-pool capacity and cost, schema coverage and policy results. Pure text builders.
  */
 import { gpuInstanceType } from "../../components/capacity/instance-catalog";
+import type { ModelSpec } from "../../components/config/model-schema";
+import { DRIFT_MIN_RPS } from "../../components/model/anomaly-rules";
 import type { CapacitySummary, PoolCapacity } from "./capacity";
 import type { PlanModel } from "./plan-json";
 import type { PolicyResult } from "./policy-hook";
@@ -33,6 +35,34 @@ export interface SummaryInputs {
   readonly unsetSecrets: readonly string[];
   /** Teams of the models with no receiver of their own, whose alerts go to the platform team. */
   readonly unroutedTeams?: readonly UnroutedTeam[];
+  /** Models too small for their drift alerts ever to evaluate. */
+  readonly quietDrift?: readonly QuietDriftModel[];
+}
+
+/** A model that can never serve enough requests for its drift alerts to evaluate. */
+export interface QuietDriftModel {
+  readonly name: string;
+  /** Requests/s at `replicas.max` x `rpsPerReplica`: the most it serves. */
+  readonly maxRps: number;
+  /** Whether `retrainOn` lists drift, which then never starts a run. */
+  readonly retrainOnDrift: boolean;
+}
+
+/**
+ * Models whose drift alerts can never fire: PSI over 2 minutes needs `DRIFT_MIN_RPS` (below that it
+ * is noise, so the rules require it), and a model that serves less even at `replicas.max` would
+ * silently have no drift detection, nor drift-triggered retraining.
+ */
+export function quietDriftModels(
+  specs: readonly Pick<ModelSpec, "name" | "serving" | "training">[],
+): QuietDriftModel[] {
+  return specs
+    .map((m) => ({
+      name: m.name,
+      maxRps: m.serving.replicas.max * m.serving.rpsPerReplica,
+      retrainOnDrift: m.training?.retrainOn.includes("drift") ?? false,
+    }))
+    .filter((m) => m.maxRps < DRIFT_MIN_RPS);
 }
 
 /** A team with models but no receiver in `alerting.receivers`. */
@@ -175,6 +205,12 @@ export function summaryText(s: SummaryInputs): string {
     out.push(
       `Alerts of team ${t.team} (${t.models.join(", ")}) go to the platform team ${t.to}: ` +
         `add alerting.receivers.${t.team} to page the team itself`,
+    );
+  for (const m of s.quietDrift ?? [])
+    out.push(
+      `Drift alerts of ${m.name} cannot fire: they need ${DRIFT_MIN_RPS.toFixed(1)} requests/s (500 predictions in 2 minutes), ` +
+        `and at replicas.max it serves at most ${Number(m.maxRps.toFixed(2))}` +
+        (m.retrainOnDrift ? "; its retrainOn: [drift] never starts a run" : ""),
     );
   if (s.warnings.length > 0) {
     out.push(`Warnings (${s.warnings.length}):`);
