@@ -1,4 +1,5 @@
 import {
+  baselineLine,
   canaryCell,
   policyReport,
   pricedOn,
@@ -8,6 +9,7 @@ import {
 } from "../../tools/plan/summary";
 import type { ModelSpec } from "../../components/config/model-schema";
 import { DRIFT_MIN_RPS } from "../../components/model/anomaly-rules";
+import type { CapacitySummary } from "../../tools/plan/capacity";
 
 describe("table", () => {
   it("pads columns to the widest cell", () => {
@@ -92,5 +94,25 @@ describe("models too small for drift detection", () => {
     expect(
       quietDriftModels([spec("tiny", 0.5, 3, ["drift"]), spec("edge", 1, 5), spec("big", 100, 1)]),
     ).toEqual([{ name: "tiny", maxRps: 1.5, retrainOnDrift: true }]);
+  });
+});
+
+describe("the static baseline line", () => {
+  const pools = [
+    { purpose: "serving", monthlyCost: { expected: 250 } },
+    { purpose: "training", monthlyCost: { expected: 999 } },
+  ] as unknown as CapacitySummary["pools"];
+  const baseline = (monthlyCost: number, gpus: number) => ({ gpus, monthlyCost, description: "before" });
+
+  test("gives serving's expected cost as a share of it", () => {
+    expect(baselineLine({ pools, currency: "CNY", staticBaseline: baseline(1000, 4) })).toBe(
+      "  static baseline (before): 4 GPUs, 1,000 CNY/month; serving expected is 25% of it",
+    );
+  });
+
+  test("with no model gives no share: 0% of nothing is not a saving", () => {
+    expect(baselineLine({ pools: [], currency: "CNY", staticBaseline: baseline(0, 0) })).toBe(
+      "  static baseline (before): 0 GPUs, 0 CNY/month",
+    );
   });
 });

@@ -171,19 +171,7 @@ export function summaryText(s: SummaryInputs): string {
       : []),
     `  estimator: ${c.estimator}`,
   );
-  if (c.staticBaseline) {
-    const servingExpected = c.pools
-      .filter((p) => p.purpose === "serving")
-      .reduce((sum, p) => sum + p.monthlyCost.expected, 0);
-    const pct =
-      c.staticBaseline.monthlyCost > 0
-        ? Math.round((servingExpected / c.staticBaseline.monthlyCost) * 100)
-        : 0;
-    out.push(
-      `  static baseline (${c.staticBaseline.description}): ${c.staticBaseline.gpus} GPUs, ` +
-        `${money(c.staticBaseline.monthlyCost)} ${c.currency}/month; serving expected is ${pct}% of it`,
-    );
-  }
+  if (c.staticBaseline) out.push(baselineLine(c));
   for (const p of c.pools) for (const w of p.warnings) out.push(`  ! pool ${p.name}: ${w}`);
   out.push("");
   const nc = s.schema.notCovered.map((k) => `${k.apiVersion}/${k.kind} (${k.count})`);
@@ -228,4 +216,16 @@ export function pricedOn(p: Pick<PoolCapacity, "instanceType" | "capacityType" |
   const gpus = gpuInstanceType(p.instanceType)?.gpus ?? 1;
   const whole = gpus > 1 ? `, billed whole (${gpus} GPUs)` : "";
   return `${p.instanceType} ${p.capacityType} ${p.pricePerGpuHour}/GPU-h${whole}`;
+}
+
+/** The static baseline beside the serving pools' expected cost. */
+export function baselineLine(c: Pick<CapacitySummary, "pools" | "staticBaseline" | "currency">): string {
+  const base = c.staticBaseline!;
+  const servingExpected = c.pools
+    .filter((p) => p.purpose === "serving")
+    .reduce((sum, p) => sum + p.monthlyCost.expected, 0);
+  const line = `  static baseline (${base.description}): ${base.gpus} GPUs, ${money(base.monthlyCost)} ${c.currency}/month`;
+  // With no model there is nothing to compare: "0% of it" would read as a saving.
+  if (base.monthlyCost <= 0) return line;
+  return `${line}; serving expected is ${Math.round((servingExpected / base.monthlyCost) * 100)}% of it`;
 }
