@@ -273,6 +273,25 @@ export function validateModelSpecs(
       const { stacks: _unusable, ...rest } = data;
       data = rest;
     }
+    // An override that is not a map (`prod: 5`) would replace the whole spec: said at its place,
+    // and left out so the rest of the file is still checked.
+    if (isPlainObject(data) && isPlainObject(data.stacks)) {
+      const bad = Object.entries(data.stacks).filter(([, v]) => v !== null && !isPlainObject(v));
+      for (const [key, value] of bad)
+        problems.push({
+          file: src.file,
+          path: `stacks.${key}`,
+          value,
+          reason: "must be a map of the fields to override for that stack (or empty)",
+        });
+      if (bad.length > 0)
+        data = {
+          ...data,
+          stacks: Object.fromEntries(
+            Object.entries(data.stacks).filter(([k]) => !bad.some(([b]) => b === k)),
+          ),
+        };
+    }
     // An override under a mistyped stack name would be silently ignored (`prdo:`), leaving the
     // stack at the defaults. A name one or two edits from a stack of the project is taken for a
     // typo; other names may be stacks whose file is not in this checkout, and are left alone.

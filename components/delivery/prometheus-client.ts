@@ -27,7 +27,9 @@ export function displayUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.protocol !== "http:" && u.protocol !== "https:") return masked();
-    if (!u.username && !u.password) return url;
+    // `http://admin:1234#pw@host` parses as host `admin`, port 1234: an `@` the URL did not read as
+    // credentials may still end some.
+    if (!u.username && !u.password) return url.includes("@") ? masked() : url;
     u.username = "";
     u.password = "";
     return u.href;

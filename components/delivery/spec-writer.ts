@@ -19,9 +19,45 @@ function parse(text: string): YAML.Document {
   return doc;
 }
 
-/** Whether a stack other than `stack` deploys the base's value at `path` (sets none of its own). */
+/**
+ * Whether stack `t` deploys any of the base's canary: objects deep-merge, so its own block (say
+ * `canary: { trafficPercent: 5 }`) still takes every field it does not set from the base. Only
+ * `canary: null` switches the base's off.
+ */
+function inheritsBaseCanary(doc: YAML.Document, t: string): boolean {
+  const own = doc.getIn(["stacks", t, "canary"], true);
+  // `canary:` with no value (or `{ canary }` in a flow map) has no node at all: null too.
+  return !(own === null || (YAML.isScalar(own) && own.value === null));
+}
+
+/**
+ * Whether another stack deploys the base's canary (`path` `["canary"]`) or the base's scalar at
+ * `path` (one it does not set itself).
+ */
 function inheritedElsewhere(doc: YAML.Document, path: string[], otherStacks: readonly string[]): boolean {
-  return doc.hasIn(path) && otherStacks.some((t) => !doc.hasIn(["stacks", t, ...path]));
+  if (!doc.hasIn(path)) return false;
+  return otherStacks.some((t) =>
+    path.length === 1 && path[0] === "canary"
+      ? inheritsBaseCanary(doc, t)
+      : !doc.hasIn(["stacks", t, ...path]),
+  );
+}
+
+/**
+ * Without a base canary, a stack's `canary: null` switches nothing off; left in place it would keep
+ * the next base canary out of that stack (a version would reach prod without staging).
+ */
+function clearStaleCanaryNulls(doc: YAML.Document): void {
+  if (doc.hasIn(["canary"])) return;
+  const stacks = doc.get("stacks");
+  if (!YAML.isMap(stacks)) return;
+  for (const item of [...stacks.items]) {
+    const name = String((item.key as YAML.Scalar).value ?? item.key);
+    if (!inheritsBaseCanary(doc, name)) {
+      doc.deleteIn(["stacks", name, "canary"]);
+      pruneEmpty(doc, name);
+    }
+  }
 }
 
 /**
@@ -31,9 +67,11 @@ function inheritedElsewhere(doc: YAML.Document, path: string[], otherStacks: rea
 function setPath(doc: YAML.Document, path: string[], value: unknown): void {
   for (let i = 1; i < path.length; i++) {
     const node = doc.getIn(path.slice(0, i), true);
-    if (YAML.isScalar(node) && node.value === null) doc.setIn(path.slice(0, i), doc.createNode({}));
+    if (node === null || (YAML.isScalar(node) && node.value === null))
+      doc.setIn(path.slice(0, i), doc.createNode({}));
   }
-  doc.setIn(path, value);
+  // A null as a node, so it is written `canary: null` (a bare null is `? canary` or `{ canary }`).
+  doc.setIn(path, value === null ? doc.createNode(null) : value);
 }
 
 /**
@@ -51,6 +89,7 @@ function dropCanary(doc: YAML.Document, stack: string, otherStacks: readonly str
 export function removeCanary(text: string, stack: string, otherStacks: readonly string[] = []): string {
   const doc = parse(text);
   dropCanary(doc, stack, otherStacks);
+  clearStaleCanaryNulls(doc);
   pruneEmpty(doc, stack);
   return doc.toString();
 }
@@ -73,7 +112,9 @@ export function promoteCanary(text: string, stack: string, otherStacks: readonly
     !inheritedElsewhere(doc, ["serving", "modelUri"], otherStacks);
   if (inBase) {
     doc.setIn(["serving", "modelUri"], uri);
-    doc.deleteIn(["canary"]);
+    // The stack's own pin of an older version would keep it there, canary gone.
+    deletePath(doc, ["stacks", stack, "serving", "modelUri"]);
+    deletePath(doc, ["canary"]);
     // The base now carries the version; stack overrides pinning the same URI are redundant.
     const stacks = doc.get("stacks");
     if (YAML.isMap(stacks)) {
@@ -89,6 +130,7 @@ export function promoteCanary(text: string, stack: string, otherStacks: readonly
     dropCanary(doc, stack, otherStacks);
     liftCommonVersion(doc, uri, [stack, ...otherStacks]);
   }
+  clearStaleCanaryNulls(doc);
   pruneEmpty(doc, stack);
   return doc.toString();
 }
@@ -121,7 +163,7 @@ export function startCanary(
 ): string {
   const doc = parse(text);
   const ownBlock = doc.hasIn(["stacks", stack, "canary"]);
-  const inherited = otherStacks.some((t) => !doc.hasIn(["stacks", t, "canary"]));
+  const inherited = otherStacks.some((t) => inheritsBaseCanary(doc, t));
   const scope = ownBlock || inherited ? ["stacks", stack] : [];
   setPath(doc, [...scope, "canary", "modelUri"], uri);
   doc.setIn([...scope, "canary", "trafficPercent"], firstStep);

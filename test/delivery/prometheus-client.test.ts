@@ -63,6 +63,9 @@ describe("queryInstant", () => {
     expect(displayUrl("admin:S3cretPw@prom.internal:9090")).toBe("***@prom.internal:9090");
     expect(displayUrl("http://admin:S3cret#Pw@127.0.0.1:19090")).toBe("http://***@127.0.0.1:19090");
     expect(displayUrl("prom.internal:9090")).toBe("prom.internal:9090");
+    // A password of digits before a # or / parses as a port: still not shown.
+    expect(displayUrl("http://admin:1234#secret@prom:9090")).toBe("http://***@prom:9090");
+    expect(displayUrl("http://admin:8080/s3cret@prom:9090")).toBe("http://***@prom:9090");
     expect(() => httpUrlFlag("admin:S3cretPw@prom.internal:9090", "prometheus")).toThrow(
       "--prometheus ***@prom.internal:9090: not an http(s) URL",
     );

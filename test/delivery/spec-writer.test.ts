@@ -114,6 +114,47 @@ stacks:
     expect(effective(back, "prod").canary).toBe("s3://<artifacts>/m/v2");
   });
 
+  test("a partial canary block of another stack still inherits the base's: it is kept for that stack", () => {
+    const partial = `${shared}  prod: { canary: { trafficPercent: 5 } }\n`;
+    for (const out of [
+      removeCanary(partial, "staging", ["prod"]),
+      promoteCanary(partial, "staging", ["prod"]),
+    ])
+      expect(effective(out, "prod")).toEqual(effective(partial, "prod"));
+    // And a new prod canary does not go into a base that staging's partial block reads.
+    const stagingPartial = shared.replace(
+      "  staging: { serving: { replicas: { min: 1, max: 1 } } }",
+      "  staging: { serving: { replicas: { min: 1, max: 1 } }, canary: { trafficPercent: 5 } }",
+    );
+    const started = startCanary(stagingPartial, "s3://<artifacts>/m/v3", 10, "prod", ["staging"]);
+    expect(effective(started, "staging")).toEqual(effective(stagingPartial, "staging"));
+    expect(effective(started, "prod").canary).toBe("s3://<artifacts>/m/v3");
+  });
+
+  test("promoting in the base drops the stack's own pin of an older version", () => {
+    // Prod pins its own version and runs no canary: nothing of the base's is prod's.
+    const pinned =
+      `${shared}  prod: { serving: { modelUri: s3://<artifacts>/m/v0 }, canary: null }\n`.replace(
+        "  staging: { serving: { replicas: { min: 1, max: 1 } } }",
+        "  staging: { serving: { replicas: { min: 1, max: 1 }, modelUri: s3://<artifacts>/m/v0 } }",
+      );
+    const out = promoteCanary(pinned, "staging", ["prod"]);
+    expect(effective(out, "staging")).toEqual({ uri: "s3://<artifacts>/m/v2", canary: undefined });
+    expect(effective(out, "prod")).toEqual(effective(pinned, "prod"));
+  });
+
+  test("after a whole cycle no canary: null is left to keep the next base canary out of staging", () => {
+    const cycle = [
+      (t: string) => promoteCanary(t, "staging", ["prod"]),
+      (t: string) => removeCanary(t, "prod", ["staging"]),
+      (t: string) => startCanary(t, "s3://<artifacts>/m/v2", 10, "prod", ["staging"]),
+      (t: string) => promoteCanary(t, "prod", ["staging"]),
+    ].reduce((text, step) => step(text), shared);
+    expect(YAML.parse(cycle).stacks.staging).toEqual({ serving: { replicas: { min: 1, max: 1 } } });
+    const next = `${cycle.replace(/^stacks:/m, "canary: { modelUri: s3://<artifacts>/m/v3, trafficPercent: 10 }\nstacks:")}`;
+    expect(effective(next, "staging").canary).toBe("s3://<artifacts>/m/v3");
+  });
+
   test("a prod canary goes into stacks.prod when the spec has one there, whatever staging does", () => {
     const own = `${shared}  prod: { canary: { modelUri: s3://<artifacts>/m/hotfix, trafficPercent: 25 } }\n`;
     const out = startCanary(own, "s3://<artifacts>/m/v3", 10, "prod", ["staging"]);

@@ -592,6 +592,19 @@ describe("stack overrides", () => {
     expect(editDistance("stagin", "staging")).toBe(1);
   });
 
+  test("an override that is not a map is named at its place, and the rest of the file is still checked", () => {
+    const src = source(
+      "models/ov.yaml",
+      spec("ov", (y) => `${y.replace("share: 0.25", "share: 0.3")}stacks:\n  staging: 5\n  prod: [a]\n`),
+    );
+    const msg = problemsOf(src);
+    expect(msg).toContain(
+      "models/ov.yaml: stacks.staging = 5: must be a map of the fields to override for that stack (or empty)",
+    );
+    expect(msg).toContain('models/ov.yaml: stacks.prod = ["a"]: must be a map');
+    expect(msg).toContain("models/ov.yaml: serving.gpu.share = 0.3: pool inference time-slices");
+  });
+
   test("an empty override changes nothing", () => {
     // `staging:` with nothing under it (its lines commented out) parses to null.
     const [spec] = validateModelSpecs([overridden("  staging:\n  # serving: {}\n")], "staging", cfg);
