@@ -13,9 +13,22 @@ export function canaryScope(doc: YAML.Document, stack: string): string[] {
   return doc.hasIn(["stacks", stack, "canary"]) ? ["stacks", stack] : [];
 }
 
+/**
+ * The spec's document with every alias replaced by a copy of what it names: an edit through an alias
+ * (`staging: *prod`) would change both stacks, and yaml's `setIn` cannot descend into one.
+ */
 function parse(text: string): YAML.Document {
   const doc = YAML.parseDocument(text);
   if (doc.errors.length > 0) throw new Error(`model spec is not valid YAML: ${doc.errors[0].message}`);
+  YAML.visit(doc, {
+    Alias(_key, alias) {
+      const target = alias.resolve(doc);
+      if (!target) return undefined;
+      const copy = target.clone() as YAML.Node & { anchor?: string };
+      copy.anchor = undefined;
+      return copy;
+    },
+  });
   return doc;
 }
 

@@ -155,6 +155,16 @@ stacks:
     expect(effective(next, "staging").canary).toBe("s3://<artifacts>/m/v3");
   });
 
+  test("an override shared through a YAML alias is edited for one stack only", () => {
+    const aliased = shared.replace(
+      "  staging: { serving: { replicas: { min: 1, max: 1 } } }",
+      "  prod: &small { serving: { replicas: { min: 1, max: 2 } } }\n  staging: *small",
+    );
+    const out = promoteCanary(aliased, "staging", ["prod"]);
+    expect(effective(out, "staging")).toEqual({ uri: "s3://<artifacts>/m/v2", canary: undefined });
+    expect(effective(out, "prod")).toEqual(effective(aliased, "prod"));
+  });
+
   test("a prod canary goes into stacks.prod when the spec has one there, whatever staging does", () => {
     const own = `${shared}  prod: { canary: { modelUri: s3://<artifacts>/m/hotfix, trafficPercent: 25 } }\n`;
     const out = startCanary(own, "s3://<artifacts>/m/v3", 10, "prod", ["staging"]);
