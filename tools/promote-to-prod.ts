@@ -11,7 +11,7 @@ import * as path from "path";
 import { durationSeconds } from "../components/config/duration";
 import { startCanary } from "../components/delivery/spec-writer";
 import { specFilePath, writeSpecFile } from "../components/delivery/spec-file";
-import { projectStacks } from "../components/config/load";
+import { knownStacks } from "../components/config/load";
 import { checkStagingHealth } from "../components/delivery/staging-health";
 import {
   checkFlags,
@@ -92,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
   const file = specFilePath(modelsDir, model);
   const firstStep = prod.canary?.analysis.steps[0] ?? 10;
   // In stacks.prod when staging would otherwise inherit it.
-  const others = projectStacks(PROJECT_ROOT).filter((s) => s !== "prod");
+  const others = knownStacks(PROJECT_ROOT, modelsDir).filter((s) => s !== "prod");
   await writeSpecFile(file, startCanary(fs.readFileSync(file, "utf8"), uri, firstStep, "prod", others));
   console.log(`${model}: wrote prod canary ${uri} at ${firstStep}% to ${path.relative(process.cwd(), file)}`);
   console.log(

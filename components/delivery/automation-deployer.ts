@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { MODELS_DIR_ENV, projectStacks } from "../config/load";
+import { knownStacks, MODELS_DIR_ENV } from "../config/load";
 import { CanaryDeployer } from "./promote";
 import { specFilePath, writeSpecFile } from "./spec-file";
 import { promoteCanary, removeCanary } from "./spec-writer";
@@ -53,7 +53,8 @@ export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer
     ).catch((err: unknown) => {
       throw withoutCliNoise(err);
     }));
-  const otherStacks = projectStacks(args.workDir).filter((s) => s !== args.stackName);
+  // The stacks the specs may name: this project's and those of the project holding --models.
+  const otherStacks = knownStacks(args.workDir, args.modelsDir).filter((s) => s !== args.stackName);
   const editSpec = async (model: string, edit: (text: string) => string) => {
     const file = specFilePath(args.modelsDir, model);
     await writeSpecFile(file, edit(fs.readFileSync(file, "utf8")));
@@ -95,8 +96,15 @@ export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer
       await up(`promote ${model}: canary ${percent}%`);
     },
     async rollback(model) {
+      const before = (await readOverrides())[model];
       await writeOverrides({ ...(await readOverrides()), [model]: 0 });
-      await up(`promote ${model}: rollback`);
+      try {
+        await up(`promote ${model}: rollback`);
+      } catch (err) {
+        throw new Error(
+          `${(err as Error).message}. The degraded canary may still take ${before ?? "its"}% of the traffic: rerun pulumi up --stack ${args.stackName} (mlops-platform:canaryTraffic holds it at 0%)`,
+        );
+      }
       try {
         await editSpec(model, (text) => removeCanary(text, args.stackName, otherStacks));
       } catch (err) {
@@ -112,7 +120,14 @@ export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer
       await editSpec(model, (text) => promoteCanary(text, args.stackName, otherStacks));
       const { [model]: _done, ...rest } = await readOverrides();
       await writeOverrides(rest);
-      await up(`promote ${model}: canary is now stable`);
+      try {
+        await up(`promote ${model}: canary is now stable`);
+      } catch (err) {
+        // The spec and the config already say "promoted": a rerun of promote has nothing left to do.
+        throw new Error(
+          `${(err as Error).message}. The spec already makes the canary ${model}'s stable version for stack ${args.stackName}, but the stack still runs the canary: rerun pulumi up --stack ${args.stackName} to finish`,
+        );
+      }
     },
   };
 }

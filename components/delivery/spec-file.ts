@@ -25,17 +25,27 @@ async function formatted(file: string, text: string): Promise<string> {
   } catch {
     return text; // a production install without dev dependencies: the edit is still right, only its style differs
   }
-  const options = (await prettier.resolveConfig(file)) ?? {};
+  // A models folder outside the repository (`--models`) has no Prettier config of its own: the
+  // project's applies, so the file still passes `prettier --check` once copied into models/.
+  const options = (await prettier.resolveConfig(file)) ?? (await prettier.resolveConfig(PROJECT_FILE)) ?? {};
   return prettier.format(text, { ...options, filepath: file });
 }
 
-/** Replaces `file` with `text`, formatted, atomically. */
+/** A file of this repository, from which its Prettier config is resolved. */
+const PROJECT_FILE = path.join(__dirname, "..", "..", "package.json");
+
+/**
+ * Replaces `file` with `text`, formatted, atomically. A symlinked spec is written where it points,
+ * and the file keeps its permission bits.
+ */
 export async function writeSpecFile(file: string, text: string): Promise<void> {
-  const out = await formatted(file, text);
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  const target = fs.realpathSync(file);
+  const out = await formatted(target, text);
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
   try {
     fs.writeFileSync(tmp, out);
-    fs.renameSync(tmp, file);
+    fs.chmodSync(tmp, fs.statSync(target).mode & 0o7777); // exactly, whatever the umask
+    fs.renameSync(tmp, target);
   } catch (err) {
     try {
       fs.rmSync(tmp, { force: true });

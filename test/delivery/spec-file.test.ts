@@ -54,6 +54,26 @@ describe("the spec file of a model", () => {
     }
   });
 
+  test("outside the repository: the project's Prettier settings, a symlink's target, the file's mode", () => {
+    const dir = tempDir(); // in the system's temp folder: no Prettier config up the tree
+    const real = path.join(dir, "real.yaml");
+    const long = `  gpu: { pool: inference, share: 0.125 } # ${"x".repeat(50)}`; // 90 characters: fits 110, not 80
+    fs.writeFileSync(real, `name: m\nserving:\n${long}\n  modelUri: s3://a/m/v1\n`);
+    fs.chmodSync(real, 0o664);
+    const link = path.join(dir, "m.yaml");
+    fs.symlinkSync(real, link);
+    const script = `require("./components/delivery/spec-file").writeSpecFile(${JSON.stringify(link)},
+      require("fs").readFileSync(${JSON.stringify(link)}, "utf8").replace("v1", "v2"));`;
+    const write = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    expect(write.stderr).toBe("");
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(real, "utf8")).toBe(`name: m\nserving:\n${long}\n  modelUri: s3://a/m/v2\n`);
+    expect(fs.statSync(real).mode & 0o777).toBe(0o664);
+  });
+
   test("a write that fails leaves the spec as it was", async () => {
     const dir = tempDir();
     const file = path.join(dir, "m.yaml");
