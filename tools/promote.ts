@@ -13,7 +13,11 @@
  */
 import * as path from "path";
 import type { ModelSpec } from "../components/config/model-schema";
+import * as fs from "fs";
+import { knownStacks } from "../components/config/load";
 import { automationDeployer } from "../components/delivery/automation-deployer";
+import { specFilePath } from "../components/delivery/spec-file";
+import { rejectedBy } from "../components/delivery/spec-writer";
 import { canaryChecks, prometheusAnalyzer } from "../components/delivery/prometheus-analyzer";
 import { runPromotion } from "../components/delivery/promote";
 import { displayUrl, PrometheusQueryError, queryInstant } from "../components/delivery/prometheus-client";
@@ -95,15 +99,28 @@ async function promoteOne(
 ): Promise<number> {
   const model = spec.name;
   const log = (line: string) => console.log(line);
+  const deployer = automationDeployer({ stackName: stack, workDir: PROJECT_ROOT, modelsDir, log });
+  // A canary in the base of the spec runs in every stack: one another stack rolled back is degraded
+  // here too, whatever this stack's analysis would say.
+  const others = knownStacks(PROJECT_ROOT, modelsDir).filter((s) => s !== stack);
+  const uri = spec.canary?.modelUri;
+  const rejecting = uri
+    ? rejectedBy(fs.readFileSync(specFilePath(modelsDir, model), "utf8"), uri, others)
+    : [];
+  if (uri && rejecting.length > 0) {
+    log(
+      `${model}: ${uri} was rolled back in ${rejecting.join(", ")} (canary: null there); it is not promoted in ${stack}`,
+    );
+    if (flags.has("dry-run")) return 0;
+    log(`${model}: rolling the canary back in ${stack} too`);
+    await deployer.rollback(model);
+    log(`${model}: rolled-back`);
+    return 3;
+  }
   const result = await runPromotion({
     spec,
     checks: canaryChecks(spec),
-    deployer: automationDeployer({
-      stackName: stack,
-      workDir: PROJECT_ROOT,
-      modelsDir,
-      log,
-    }),
+    deployer,
     analyze: prometheusAnalyzer(prometheus),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log,

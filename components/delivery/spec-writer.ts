@@ -195,3 +195,19 @@ function pruneEmpty(doc: YAML.Document, stack: string): void {
     if (YAML.isMap(node) && node.items.length === 0) doc.deleteIn(path);
   }
 }
+
+/**
+ * Stacks that rolled back the canary `uri` which `stack` is about to promote: they switched the
+ * base's canary of that version off (`canary: null`) without taking the version on (their own
+ * `serving.modelUri`, or the base's, is another). A canary in the base of the spec runs in every
+ * stack at once; once one of them judged it degraded, another must not make it stable.
+ */
+export function rejectedBy(text: string, uri: string, otherStacks: readonly string[]): string[] {
+  const doc = parse(text);
+  if (doc.getIn(["canary", "modelUri"]) !== uri) return [];
+  return otherStacks.filter((t) => {
+    if (inheritsBaseCanary(doc, t) || !doc.hasIn(["stacks", t])) return false;
+    const served = doc.getIn(["stacks", t, "serving", "modelUri"]) ?? doc.getIn(["serving", "modelUri"]);
+    return served !== uri;
+  });
+}

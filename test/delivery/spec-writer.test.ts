@@ -1,6 +1,6 @@
 import * as YAML from "yaml";
 import { validateModelSpecs } from "../../components/config/model-schema";
-import { promoteCanary, removeCanary, startCanary } from "../../components/delivery/spec-writer";
+import { promoteCanary, rejectedBy, removeCanary, startCanary } from "../../components/delivery/spec-writer";
 
 const base = `name: homepage-feed
 team: homepage
@@ -163,6 +163,21 @@ stacks:
     const out = promoteCanary(aliased, "staging", ["prod"]);
     expect(effective(out, "staging")).toEqual({ uri: "s3://<artifacts>/m/v2", canary: undefined });
     expect(effective(out, "prod")).toEqual(effective(aliased, "prod"));
+  });
+
+  test("a shared canary that staging rolled back is known as rejected there; one staging promoted is not", () => {
+    const v2 = "s3://<artifacts>/m/v2";
+    expect(rejectedBy(removeCanary(shared, "staging", ["prod"]), v2, ["staging"])).toEqual(["staging"]);
+    expect(rejectedBy(promoteCanary(shared, "staging", ["prod"]), v2, ["staging"])).toEqual([]);
+    expect(rejectedBy(shared, v2, ["staging"])).toEqual([]);
+    // Another version than the one switched off is not rejected.
+    expect(
+      rejectedBy(removeCanary(shared, "staging", ["prod"]), "s3://<artifacts>/m/v3", ["staging"]),
+    ).toEqual([]);
+    // Rolling it back in prod then leaves a spec with no canary and no stale null.
+    const both = removeCanary(removeCanary(shared, "staging", ["prod"]), "prod", ["staging"]);
+    expect(YAML.parse(both).canary).toBeUndefined();
+    expect(YAML.parse(both).stacks.staging).toEqual({ serving: { replicas: { min: 1, max: 1 } } });
   });
 
   test("a prod canary goes into stacks.prod when the spec has one there, whatever staging does", () => {
