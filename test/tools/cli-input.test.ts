@@ -31,11 +31,17 @@ function expectRefused(r: { status: number | null; out: string }, ...fragments: 
   for (const f of fragments) expect(r.out).toContain(f);
 }
 
-function run(tool: string, args: string[]) {
-  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", tool, ...args], {
+/** Runs a tool of the repository in a process of its own (stdout and stderr apart). */
+function spawnTool(tool: string, args: string[]) {
+  return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", tool, ...args], {
     cwd: ROOT,
     encoding: "utf8",
   });
+}
+
+/** Runs a tool; its output is stdout and stderr together. */
+function run(tool: string, args: string[]) {
+  const r = spawnTool(tool, args);
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -72,16 +78,14 @@ describe("flags", () => {
     const config = prodConfig();
     const csv = path.join(tempDir(), "day.csv");
     fs.writeFileSync(csv, trafficToCsv(generateTraffic(fixtureSpecs(config), config, { seed: 2, days: 1 })));
-    const r = spawnSync(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", "tools/simulate.ts", "--stack", "prod"].concat([
-        "--traffic",
-        csv,
-        "--models",
-        FIXTURE_MODELS,
-      ]),
-      { cwd: ROOT, encoding: "utf8" },
-    );
+    const r = spawnTool("tools/simulate.ts", [
+      "--stack",
+      "prod",
+      "--traffic",
+      csv,
+      "--models",
+      FIXTURE_MODELS,
+    ]);
     expect(r.status).toBe(0);
     expect(r.stderr).not.toContain("\r");
     expect(r.stderr.split("\n").slice(1, 5)).toEqual([
@@ -464,19 +468,7 @@ describe("bench:capacity", () => {
       traffic,
       trafficToCsv(generateTraffic(fixtureSpecs(config), config, { seed: 3, days: 1 })),
     );
-    const r = spawnSync(
-      process.execPath,
-      [
-        "-r",
-        "ts-node/register/transpile-only",
-        "tools/bench-capacity.ts",
-        "--traffic",
-        traffic,
-        "--models",
-        FIXTURE_MODELS,
-      ],
-      { cwd: ROOT, encoding: "utf8" },
-    );
+    const r = spawnTool("tools/bench-capacity.ts", ["--traffic", traffic, "--models", FIXTURE_MODELS]);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(
       /^reading .*day\.csv \.\.\. done in [\d.]+ s\nreplaying the four strategies \.\.\. done in [\d.]+ s\nreplaying the what-ifs and the foresight references \.\.\. done in [\d.]+ s\n$/,
