@@ -132,7 +132,8 @@ export async function runPromotion(args: PromotionArgs): Promise<PromotionResult
       }
       for (const d of analysis.details) log(`  ${d}`);
       if (!analysis.healthy) {
-        log(`${spec.name}: canary degraded at ${step}%, rolling back`);
+        // Degraded, or no data to judge it by (the details above say which): either way not promoted.
+        log(`${spec.name}: canary failed its analysis at ${step}%, rolling back`);
         await deployer.rollback(spec.name);
         return { outcome: "rolled-back", stepsRun, failedStep: step, details: analysis.details };
       }

@@ -112,7 +112,7 @@ describe("promote (against a local Prometheus-speaking server)", () => {
   });
 
   /** A promotion from scratch against a Prometheus answering `answer`, without waiting. */
-  async function promoteAgainst(answer: Answer) {
+  async function promoteAgainst(answer: Answer, log: (line: string) => void = () => undefined) {
     prom = await startFakePrometheus(answer);
     return runPromotion({
       spec,
@@ -120,14 +120,21 @@ describe("promote (against a local Prometheus-speaking server)", () => {
       deployer: new FakeStack(),
       analyze: prometheusAnalyzer(prom.url),
       sleep: async () => undefined,
-      log: () => undefined,
+      log,
     });
   }
 
-  test("no data from Prometheus counts as degraded", async () => {
-    const result = await promoteAgainst(() => undefined);
+  test("no data from Prometheus is rolled back like a degraded canary, and said to be no data", async () => {
+    const lines: string[] = [];
+    const result = await promoteAgainst(
+      () => undefined,
+      (l) => lines.push(l),
+    );
     expect(result.outcome).toBe("rolled-back");
     expect(result.details[0]).toContain("no data");
+    // Not called "degraded": nothing was measured.
+    expect(lines).toContain("homepage-feed: canary failed its analysis at 10%, rolling back");
+    expect(lines.join("\n")).not.toContain("degraded");
   });
 
   test("a Prometheus failing mid-promotion stops it and says where the canary is left", async () => {
