@@ -90,10 +90,7 @@ export function orphanedCanaryTraffic(
 /** Model names the spec files of `dir` stand for (`<name>.yaml`), whether or not they validate. */
 function specFileNames(dir: string): string[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return [];
-  return fs
-    .readdirSync(dir)
-    .filter(isSpecFileName)
-    .map((n) => n.replace(/\.ya?ml$/i, ""));
+  return fs.readdirSync(dir).filter(isSpecFileName).map(specModelName);
 }
 
 /**
@@ -101,8 +98,13 @@ function specFileNames(dir: string): string[] {
  * not be skipped silently); hidden files are left out, like macOS's `._<name>.yaml` resource forks
  * and editors' swap copies.
  */
-function isSpecFileName(name: string): boolean {
+export function isSpecFileName(name: string): boolean {
   return /\.ya?ml$/i.test(name) && !name.startsWith(".");
+}
+
+/** The model a spec file's name stands for: the name without its `.yaml` / `.yml`. */
+export function specModelName(fileName: string): string {
+  return fileName.replace(/\.ya?ml$/i, "");
 }
 
 /**

@@ -96,8 +96,9 @@ export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer
       await up(`promote ${model}: canary ${percent}%`);
     },
     async rollback(model) {
-      const before = (await readOverrides())[model];
-      await writeOverrides({ ...(await readOverrides()), [model]: 0 });
+      const overrides = await readOverrides();
+      const before = overrides[model];
+      await writeOverrides({ ...overrides, [model]: 0 });
       try {
         await up(`promote ${model}: rollback`);
       } catch (err) {

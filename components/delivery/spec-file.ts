@@ -6,13 +6,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { isSpecFileName, specModelName } from "../config/load";
 
 /** The spec file of `model` in `modelsDir`: `<model>.yaml` or `.yml`, in any case of the extension. */
 export function specFilePath(modelsDir: string, model: string): string {
   const names = fs.existsSync(modelsDir) ? fs.readdirSync(modelsDir) : [];
-  const found = names.find(
-    (n) => !n.startsWith(".") && /\.ya?ml$/i.test(n) && n.replace(/\.ya?ml$/i, "") === model,
-  );
+  const found = names.find((n) => isSpecFileName(n) && specModelName(n) === model);
   return path.join(modelsDir, found ?? `${model}.yaml`);
 }
 

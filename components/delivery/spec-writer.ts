@@ -8,11 +8,6 @@
  */
 import * as YAML from "yaml";
 
-/** The path prefix where `stack`'s canary lives: `["stacks", stack]` or the base `[]`. */
-export function canaryScope(doc: YAML.Document, stack: string): string[] {
-  return doc.hasIn(["stacks", stack, "canary"]) ? ["stacks", stack] : [];
-}
-
 /**
  * The spec's document with every alias replaced by a copy of what it names: an edit through an alias
  * (`staging: *prod`) would change both stacks, and yaml's `setIn` cannot descend into one.
@@ -62,10 +57,7 @@ function inheritedElsewhere(doc: YAML.Document, path: string[], otherStacks: rea
  */
 function clearStaleCanaryNulls(doc: YAML.Document): void {
   if (doc.hasIn(["canary"])) return;
-  const stacks = doc.get("stacks");
-  if (!YAML.isMap(stacks)) return;
-  for (const item of [...stacks.items]) {
-    const name = String((item.key as YAML.Scalar).value ?? item.key);
+  for (const name of stackNames(doc)) {
     if (!inheritsBaseCanary(doc, name)) {
       doc.deleteIn(["stacks", name, "canary"]);
       pruneEmpty(doc, name);
@@ -120,7 +112,7 @@ export function promoteCanary(text: string, stack: string, otherStacks: readonly
     own ?? (doc.getIn(["stacks", stack, "canary"]) === null ? undefined : doc.getIn(["canary", "modelUri"]));
   if (typeof uri !== "string") throw new Error(`no canary.modelUri for stack ${stack}`);
   const inBase =
-    canaryScope(doc, stack).length === 0 &&
+    !doc.hasIn(["stacks", stack, "canary"]) &&
     !inheritedElsewhere(doc, ["canary"], otherStacks) &&
     !inheritedElsewhere(doc, ["serving", "modelUri"], otherStacks);
   if (inBase) {
@@ -129,14 +121,10 @@ export function promoteCanary(text: string, stack: string, otherStacks: readonly
     deletePath(doc, ["stacks", stack, "serving", "modelUri"]);
     deletePath(doc, ["canary"]);
     // The base now carries the version; stack overrides pinning the same URI are redundant.
-    const stacks = doc.get("stacks");
-    if (YAML.isMap(stacks)) {
-      for (const item of stacks.items) {
-        const name = String((item.key as YAML.Scalar).value ?? item.key);
-        if (doc.getIn(["stacks", name, "serving", "modelUri"]) === uri)
-          doc.deleteIn(["stacks", name, "serving", "modelUri"]);
-        pruneEmpty(doc, name);
-      }
+    for (const name of stackNames(doc)) {
+      if (doc.getIn(["stacks", name, "serving", "modelUri"]) === uri)
+        doc.deleteIn(["stacks", name, "serving", "modelUri"]);
+      pruneEmpty(doc, name);
     }
   } else {
     setPath(doc, ["stacks", stack, "serving", "modelUri"], uri);
@@ -183,6 +171,14 @@ export function startCanary(
   return doc.toString();
 }
 
+/** The names under the spec's `stacks:` (a copy: the caller may delete entries while it walks them). */
+function stackNames(doc: YAML.Document): string[] {
+  const stacks = doc.get("stacks");
+  return YAML.isMap(stacks)
+    ? stacks.items.map((item) => String((item.key as YAML.Scalar).value ?? item.key))
+    : [];
+}
+
 /** Deletes what is at `path`, if anything (yaml's `deleteIn` throws on a missing parent). */
 function deletePath(doc: YAML.Document, path: string[]): void {
   if (doc.hasIn(path)) doc.deleteIn(path);
@@ -197,7 +193,7 @@ function pruneEmpty(doc: YAML.Document, stack: string): void {
 }
 
 /**
- * Stacks that rolled back the canary `uri` which `stack` is about to promote: they switched the
+ * Stacks that rolled back the canary `uri` another stack is about to promote: they switched the
  * base's canary of that version off (`canary: null`) without taking the version on (their own
  * `serving.modelUri`, or the base's, is another). A canary in the base of the spec runs in every
  * stack at once; once one of them judged it degraded, another must not make it stable.
