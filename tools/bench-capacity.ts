@@ -21,6 +21,7 @@ import {
   loadStackAndSpecs,
   loadTraffic,
   PROJECT_ROOT,
+  projectFolders,
 } from "./capacity/inputs";
 
 const USAGE = `Usage: npm run bench:capacity -- [--stack prod] [--traffic <csv>] [--models <dir>] [--project-root <dir>]
@@ -39,12 +40,11 @@ Options:
 function main(argv: string[]): void {
   const flags = cliFlags(argv, USAGE, ["stack", "traffic", "models", "project-root"]);
   const stack = flags.get("stack") ?? "prod";
-  // Like plan's: the folder holding Pulumi.<stack>.yaml, and by default its models/.
-  const root = path.resolve(flags.get("project-root") ?? PROJECT_ROOT);
+  const { root, modelsDir } = projectFolders(flags);
   const trafficFile = flags.get("traffic") ?? path.join(PROJECT_ROOT, "models", "traffic", "sample-week.csv");
   // A bad stack, a bad models folder and a missing traffic file come in one message.
   const [{ config, specs }] = checkFlags(
-    () => loadStackAndSpecs(stack, flags.get("models") ?? path.join(root, "models"), root),
+    () => loadStackAndSpecs(stack, modelsDir, root),
     () => checkTrafficFlag(trafficFile),
   );
   const traffic = progress(`reading ${path.relative(process.cwd(), trafficFile)}`, () =>

@@ -5,7 +5,6 @@
  * Writes a seeded synthetic traffic CSV (diurnal and weekly shapes, noise, the stack's sales events)
  * for the models of a folder. The committed `models/traffic/sample-week.csv` comes from this tool.
  */
-import * as path from "path";
 import {
   DEFAULT_NOISE,
   DEFAULT_TRAFFIC_START_MS,
@@ -24,7 +23,7 @@ import {
   loadStackAndSpecs,
   cliFlags,
   positiveIntFlag,
-  PROJECT_ROOT,
+  projectFolders,
   checkFlags,
   checkOutputFile,
   writeOutputFile,
@@ -62,9 +61,7 @@ function main(argv: string[]): void {
   const out = flags.get("out");
   if (!out) throw new InputError("--out <csv> is required");
   const start = flags.get("start");
-  // Like plan's: the folder holding Pulumi.<stack>.yaml, and by default its models/.
-  const root = path.resolve(flags.get("project-root") ?? PROJECT_ROOT);
-  const modelsDir = flags.get("models") ?? path.join(root, "models");
+  const { root, modelsDir } = projectFolders(flags);
   const [, seed, days, startMs, noise, loaded] = checkFlags(
     () => checkOutputFile(out, "out", { modelsDir }),
     () => {

@@ -5,7 +5,6 @@
  * utilization, GPU-hours, cost and SLO misses (DESIGN section 6). Bad input exits 1 with the
  * problems, no stack trace. Thin: the work is in components/capacity/simulate.ts.
  */
-import * as path from "path";
 import { formatSimulationTable } from "../components/capacity/report";
 import { simulate } from "../components/capacity/simulate";
 import type { Traffic } from "../components/capacity/traffic";
@@ -14,7 +13,7 @@ import {
   loadStackAndSpecs,
   loadTraffic,
   cliFlags,
-  PROJECT_ROOT,
+  projectFolders,
   checkFlags,
   checkOutputFile,
   checkTrafficFlag,
@@ -39,9 +38,7 @@ function main(argv: string[]): void {
   const stack = flags.get("stack");
   const trafficFile = flags.get("traffic");
   if (!stack || !trafficFile) throw new InputError(`--stack and --traffic are required\n${USAGE}`);
-  // Like plan's: the folder holding Pulumi.<stack>.yaml, and by default its models/.
-  const root = path.resolve(flags.get("project-root") ?? PROJECT_ROOT);
-  const modelsDir = flags.get("models") ?? path.join(root, "models");
+  const { root, modelsDir } = projectFolders(flags);
   // Everything that can be checked before the traffic is read, at once.
   const [, { config, specs }] = checkFlags(
     () => checkTrafficFlag(trafficFile),

@@ -311,18 +311,19 @@ export function planCapacity(
   const pools = config.gpuPools
     .filter((p) => p.purpose === "serving")
     .map((pool) => {
-      const onPool = specs.filter((s) => s.serving.gpu.pool === pool.name);
+      // Each variant of each model on the pool, derived once for the three levels.
+      const variants = specs
+        .filter((s) => s.serving.gpu.pool === pool.name)
+        .flatMap((spec) => variantsOf(spec).map((variant) => ({ spec, variant })));
       const at = (level: LoadLevel) =>
         packPool(
           pool,
           config,
-          onPool.flatMap((s) =>
-            variantsOf(s).map((v) => ({
-              model: v.isvcName,
-              devices: replicaDevices(s.serving.gpu.share, pool),
-              replicas: replicas(s, v, level),
-            })),
-          ),
+          variants.map(({ spec, variant }) => ({
+            model: variant.isvcName,
+            devices: replicaDevices(spec.serving.gpu.share, pool),
+            replicas: replicas(spec, variant, level),
+          })),
         );
       return {
         name: pool.name,

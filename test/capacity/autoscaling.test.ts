@@ -22,6 +22,7 @@ import {
 import { forecastRecordingRules } from "../../components/capacity/forecast-rules";
 import { eventWindows, forecastWithBand, noiseRatio } from "../../components/capacity/forecast";
 import { fixtureSpecs, prodConfig, spec, tinyConfig } from "./helpers";
+import type { StackConfig } from "../../components/config/stack-schema";
 
 const PROMTOOL = "/usr/bin/promtool";
 
@@ -253,6 +254,17 @@ describe("autoscaling parameters", () => {
   });
 });
 
+/**
+ * A one-pool stack with an 8x "flash" sale from `start` to `end`, and the forecast rules file of
+ * model `m` (90 s cold start) for it.
+ */
+function flashSaleRules(start: string, end: string): { config: StackConfig; rules: string } {
+  const config = tinyConfig({}, [{ name: "flash", start, end, trafficMultiplier: 8 }]);
+  const m = spec("m", { coldStartSeconds: 90 });
+  const rules = tmpFile("rules.yaml", YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)));
+  return { config, rules };
+}
+
 describe("forecast recording rules", () => {
   test("promtool check rules accepts the rules of every fixture model", () => {
     if (!havePromtool()) return;
@@ -269,14 +281,7 @@ describe("forecast recording rules", () => {
   test("promtool test rules: the forecast equals the rate, and 8x from one lead time before an event", () => {
     if (!havePromtool()) return;
     // Event at 2880 + 3 minutes after the epoch; lead = 60 s provisioning + 90 s cold start = 3 min.
-    const config = tinyConfig({}, [
-      { name: "flash", start: "1970-01-03T00:03:00Z", end: "1970-01-03T01:00:00Z", trafficMultiplier: 8 },
-    ]);
-    const m = spec("m", { coldStartSeconds: 90 });
-    const rules = tmpFile(
-      "rules.yaml",
-      YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)),
-    );
+    const { rules } = flashSaleRules("1970-01-03T00:03:00Z", "1970-01-03T01:00:00Z");
     const series = 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}';
     const expect100 = (at: string, v: number) => ({
       eval_time: at,
@@ -301,14 +306,7 @@ describe("forecast recording rules", () => {
   test("promtool test rules: without history a sale already in the rate is not multiplied again", () => {
     if (!havePromtool()) return;
     // 8x event from 30m to 90m after the epoch (no day of history); lead 3 minutes.
-    const config = tinyConfig({}, [
-      { name: "flash", start: "1970-01-01T00:30:00Z", end: "1970-01-01T01:30:00Z", trafficMultiplier: 8 },
-    ]);
-    const m = spec("m", { coldStartSeconds: 90 });
-    const rules = tmpFile(
-      "rules.yaml",
-      YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)),
-    );
+    const { config, rules } = flashSaleRules("1970-01-01T00:30:00Z", "1970-01-01T01:30:00Z");
     const perMinute = Array.from({ length: 120 }, (_, i) => (i >= 30 && i < 90 ? 800 : 100));
     const counter = requestCounter(perMinute);
     // The simulator's forecast for the same decision minutes (the rules see minutes up to t - 1).

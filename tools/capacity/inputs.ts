@@ -353,6 +353,15 @@ export function writeOutputFile(file: string, text: string, flag: string): void 
 }
 
 /**
+ * `--project-root` and `--models`, as `plan` reads them: the folder holding `Pulumi.<stack>.yaml`
+ * (the repository by default), and the specs folder (its `models/` by default).
+ */
+export function projectFolders(flags: ReadonlyMap<string, string>): { root: string; modelsDir: string } {
+  const root = path.resolve(flags.get("project-root") ?? PROJECT_ROOT);
+  return { root, modelsDir: flags.get("models") ?? path.join(root, "models") };
+}
+
+/**
  * `--traffic <file>` names an existing file: checked with the other flags, before anything is read.
  * Its contents are `loadTraffic`'s to judge.
  */
