@@ -26,9 +26,9 @@
  *   removed after the pool's `consolidateAfter`, never below `minGpus` (modelled as a floor; the
  *   cluster holds `minGpus` as warm pause-pod headroom on top of the load, so the two agree only
  *   for `minGpus: 0`, the prod serving pool);
- * - Karpenter consolidation follows `karpenterDisruption(pool, config.timeZone)`, the NodePool's
- *   `spec.disruption`: where its budgets allow reason `Underutilized` (serving pools, 22:00-10:00
- *   local), one underused node a minute whose pods fit on the other ready nodes for
+ * - Karpenter consolidation follows `karpenterDisruption(pool, config.timeZone, config.events)`, the
+ *   NodePool's `spec.disruption`: where its budgets allow reason `Underutilized` (serving pools,
+ *   22:00-10:00 local, outside the declared sales' freezes), one underused node a minute whose pods fit on the other ready nodes for
  *   `consolidateAfter` is drained: the PodDisruptionBudget (`maxUnavailable: 1`) lets Karpenter
  *   evict one pod of each model at a time, the next once the replacement (started elsewhere at
  *   once) is ready, so a model with j pods there is one replica short for j cold starts; the node
@@ -532,7 +532,7 @@ function runAutoscaled(
 ): void {
   const options = instanceOptions(pool, config);
   const provSec = pool.provisioningSeconds;
-  const disruption = karpenterDisruption(pool, config.timeZone);
+  const disruption = karpenterDisruption(pool, config.timeZone, config.events);
   const consolidateMin = Math.ceil(durationSeconds(String(disruption.consolidateAfter)) / 60);
   const underutilizedAt = (nowMs: number) =>
     policy === undefined

@@ -188,6 +188,7 @@ export function createCluster(
       pools: config.gpuPools,
       clusterName,
       timeZone: config.timeZone,
+      events: config.events,
       nodeRoleName: karpenter.nodeRole.name,
       dependsOn: [karpenter.crdRelease, karpenter.release],
     },

@@ -12,7 +12,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { karpenterDisruption } from "../capacity/autoscaling";
 import * as pulumi from "@pulumi/pulumi";
-import { GpuPool } from "../config/stack-schema";
+import { GpuPool, SalesEvent } from "../config/stack-schema";
 import {
   WARM_CAPACITY_PRIORITY_CLASS,
   ec2NodeClassSpec,
@@ -34,11 +34,16 @@ export interface GpuNodePoolsArgs {
   /** AMI alias. @default DEFAULT_GPU_AMI_ALIAS */
   readonly amiAlias?: string;
   /**
-   * Platform time zone: serving pools drain underused nodes only outside the day peak (22:00-10:00) of this zone
+   * Platform time zone: serving pools drain underused nodes only from 22:00 to 10:00 in this zone
    * (components/capacity/autoscaling.ts `karpenterDisruption`, the policy the simulator measured).
    * @default "UTC"
    */
   readonly timeZone?: string;
+  /**
+   * Declared sales events: serving pools drain no underused or drifted node from 30 minutes before
+   * each until its end (`eventDisruptionBudgets`). @default []
+   */
+  readonly events?: readonly SalesEvent[];
   /** Resources the custom resources wait for (the Karpenter CRD release). @default [] */
   readonly dependsOn?: pulumi.Resource[];
 }
@@ -125,7 +130,9 @@ export function createGpuNodePools(
           // Training pools keep the cluster's own rule (never move a running job); serving pools use
           // the capacity planner's trough-only consolidation.
           disruption:
-            pool.purpose === "serving" ? karpenterDisruption(pool, args.timeZone ?? "UTC") : undefined,
+            pool.purpose === "serving"
+              ? karpenterDisruption(pool, args.timeZone ?? "UTC", args.events)
+              : undefined,
         }),
       },
       { parent, dependsOn: [nodeClass, ...dependsOn] },

@@ -234,6 +234,58 @@ describe("autoscaling parameters", () => {
     ]).toEqual([false, true, true, true, false, false, false]);
   });
 
+  describe("declared sales freeze the draining of underused and drifted nodes", () => {
+    const events = [
+      {
+        name: "double-12",
+        start: "2026-12-12T00:00:00+08:00",
+        end: "2026-12-12T03:00:00+08:00",
+        trafficMultiplier: 8,
+      },
+      {
+        name: "new-year-sale",
+        start: "2026-12-31T20:00:00+08:00",
+        end: "2027-01-01T02:00:00+08:00",
+        trafficMultiplier: 5,
+      },
+      { name: "flash", start: "2026-06-18T12:10:00Z", end: "2026-06-18T12:25:00Z", trafficMultiplier: 3 },
+    ];
+    const d = karpenterDisruption(pool, "Asia/Shanghai", events);
+
+    test("one UTC budget per event, from 30 minutes before its start to its end", () => {
+      expect((d.budgets as any[]).slice(2)).toEqual([
+        // 2026-12-12 00:00+08:00 is 11 Dec 16:00 UTC; the freeze starts at 15:30.
+        { nodes: "0", reasons: ["Underutilized", "Drifted"], schedule: "30 15 11 12 *", duration: "3h30m" },
+        { nodes: "0", reasons: ["Underutilized", "Drifted"], schedule: "30 11 31 12 *", duration: "6h30m" },
+        { nodes: "0", reasons: ["Underutilized", "Drifted"], schedule: "40 11 18 6 *", duration: "45m" },
+      ]);
+      // karpenter.sh/v1 NodePool CRD: budgets[].duration pattern.
+      for (const b of (d.budgets as any[]).slice(1))
+        expect(b.duration).toMatch(/^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/);
+    });
+
+    test("inside a sale the night window is closed; before and after it is open", () => {
+      const at = (iso: string) => underutilizedConsolidationAllowed(d, Date.parse(iso));
+      expect([
+        at("2026-12-11T23:29:00+08:00"),
+        at("2026-12-11T23:30:00+08:00"),
+        at("2026-12-12T02:59:00+08:00"),
+        at("2026-12-12T03:00:00+08:00"),
+        // the new-year freeze runs across the year's end (its cron hit is in the previous year)
+        at("2027-01-01T01:30:00+08:00"),
+        at("2027-01-01T02:00:00+08:00"),
+        // yearly, as the event's KEDA cron trigger
+        at("2027-12-12T01:00:00+08:00"),
+      ]).toEqual([true, false, false, true, false, true, false]);
+    });
+
+    test("training pools are never drained while busy, so they carry no freeze", () => {
+      expect(karpenterDisruption({ ...pool, purpose: "training" }, "UTC", events).budgets).toEqual([
+        { nodes: "10%" },
+      ]);
+    });
+  });
+
   test("WhenEmpty never drains underused nodes; an unsupported budget schedule is an error", () => {
     const now = Date.parse("2026-12-08T02:00:00+08:00");
     expect(underutilizedConsolidationAllowed({ consolidationPolicy: "WhenEmpty" }, now)).toBe(false);

@@ -121,6 +121,28 @@ describe("Karpenter consolidation follows the NodePool's disruption budgets", ()
     expect(ready.b.slice(6, 12)).toEqual([4, 2, 2, 2, 2, 2]);
   });
 
+  test("during a declared sale the underused node is not drained (the sale's freeze budget)", () => {
+    const sale = tinyConfig({}, [
+      {
+        name: "sale",
+        start: "2026-12-08T01:00:00+08:00",
+        end: "2026-12-08T04:00:00+08:00",
+        trafficMultiplier: 1.5,
+      },
+    ]);
+    const startMs = Date.parse("2026-12-08T02:00:00+08:00");
+    const a = Array.from({ length: 30 }, (_, i) => (i < 2 ? 240 : 50));
+    const b = Array.from({ length: 30 }, () => 240);
+    const during = simulate(sale, specs, {
+      models: ["a", "b"],
+      startMs,
+      minutes: 30,
+      rps: [a, b].map((x) => Float64Array.from(x)),
+    }).strategies.reactive;
+    expect(during.gpuHours).toBeCloseTo(run("12:00").gpuHours, 9);
+    expect(during.sloMissMinutes).toBe(run("12:00").sloMissMinutes);
+  });
+
   test("by day both nodes stay until one is empty (WhenEmpty behaviour)", () => {
     expect(run("12:00").gpuHours).toBeCloseTo((2 * 30) / 60, 9);
   });

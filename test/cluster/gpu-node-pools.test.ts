@@ -200,6 +200,19 @@ describe.each(["staging", "prod"])("GPU node pools of the committed %s config", 
       expect((nc.inputs.spec as any).role).toBe(role.state.name);
   });
 
+  test("serving NodePools freeze consolidation and drift for each declared sale; training ones do not", () => {
+    const nodePools = ofType(built, "kubernetes:karpenter.sh/v1:NodePool");
+    for (const pool of config.gpuPools) {
+      const np = nodePools.find((r) => (r.inputs.metadata as any).name === `gpu-${pool.name}`)!;
+      const freezes = ((np.inputs.spec as any).disruption.budgets as any[]).filter(
+        (b) =>
+          // a scheduled budget blocking drift: the sales' freezes (training pools block it at all times)
+          b.schedule !== undefined && b.reasons?.includes("Drifted"),
+      );
+      expect(freezes).toHaveLength(pool.purpose === "serving" ? config.events.length : 0);
+    }
+  });
+
   test("warm-capacity Deployments exist exactly for pools with minGpus > 0", () => {
     const warm = ofType(built, "kubernetes:apps/v1:Deployment").map((d) => (d.inputs.metadata as any).name);
     expect(warm.sort()).toEqual(
