@@ -278,6 +278,9 @@ const alerting = strictObject({
     .default("6h"),
 });
 
+/** Most declared events a stack may have (`events`). */
+export const MAX_EVENTS = 48;
+
 /** The whole stack config after defaults. */
 export const stackConfigSchema = strictObject({
   environment: z.enum(["dev", "staging", "prod"]),
@@ -308,7 +311,18 @@ export const stackConfigSchema = strictObject({
       "must be a relative path inside the project to a .csv file such as models/traffic/sample-week.csv",
     )
     .optional(),
-  events: z.array(event).default([]),
+  /**
+   * Declared sales events. At most 48: each becomes a disruption budget of every serving NodePool
+   * (the sale's consolidation freeze) beside its two own, and the Karpenter NodePool CRD takes at
+   * most 50 budgets.
+   */
+  events: z
+    .array(event)
+    .max(
+      MAX_EVENTS,
+      `at most ${MAX_EVENTS}: each is a Karpenter disruption budget of the serving NodePools, which take 50; drop past events`,
+    )
+    .default([]),
   alerting: alerting.default({ platformTeam: "ml-platform", receivers: {}, retrainCooldown: "6h" }),
   /**
    * Canary traffic per model set by `npm run promote` through the Automation API while a promotion is

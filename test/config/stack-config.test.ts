@@ -139,6 +139,22 @@ describe("stack config", () => {
     expect(problemsOf(raw)).toContain("must not be open to the internet");
   });
 
+  test("more sales events than a NodePool has disruption budgets for", () => {
+    const raw = stackValues("prod");
+    raw.events = Array.from({ length: 49 }, (_, i) => ({
+      name: `sale-${i}`,
+      start: `2027-01-${String((i % 28) + 1).padStart(2, "0")}T0${i % 7}:00:00Z`,
+      end: `2027-01-${String((i % 28) + 1).padStart(2, "0")}T0${(i % 7) + 1}:30:00Z`,
+      trafficMultiplier: 2,
+    }));
+    const msg = problemsOf(raw);
+    expect(msg).toMatch(/^1 configuration problem:/);
+    expect(msg).toContain("mlops-platform:events");
+    expect(msg).toContain("at most 48");
+    raw.events.pop();
+    expect(validateStackConfig(raw, "Pulumi.test.yaml").events).toHaveLength(48);
+  });
+
   test("every problem is reported at once", () => {
     const raw = stackValues("prod");
     delete raw.region;
