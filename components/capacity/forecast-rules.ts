@@ -7,6 +7,7 @@
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
 import {
+  DOWN_TREND_MINUTES,
   eventWindows,
   FORECAST_DEFAULTS,
   ForecastParams,
@@ -41,12 +42,14 @@ const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
  * 1. `mlops:model_rps_lookahead:<lead>{season}` max 5-minute mean rate over the same minutes a day /
  *    week ago, from now to now + lead, divided by the multiplier of an event then;
  * 2. `mlops:model_rps_trend:<K>{season}` clamped ratio of the last K minutes to the same K minutes
- *    a period ago (event-corrected; both sides plus `ratioOffsetRps` so an idle model gives 1, not NaN);
+ *    a period ago (event-corrected; both sides plus `ratioOffsetRps` so an idle model gives 1, not NaN),
+ *    and the same over `DOWN_TREND_MINUTES` (60), the only trend that may lower the forecast;
  * 3. `mlops:model_event_multiplier:<lead>` the multiplier of a declared event from lead before its
  *    start until its end, else 1 (from `time()`, so no extra series is needed);
  * 4. `mlops:model_rps_noise:<N>m` robust standard deviation (1.4826 × median absolute deviation)
  *    over N minutes of the 1-minute rate against the 5-minute rate (idle minutes left out);
- * 5. the forecast: max over seasons of lookahead × max(trend, event), or, without history, the
+ * 5. the forecast: max over seasons of lookahead × max(trend, floor), floor = the event's multiplier
+ *    during one, else min(1, the 60-minute trend); or, without history, the
  *    current rate × event / the multiplier of an event the last minute was in (its rate already
  *    holds it); times (1 + band × noise), noise read as 0 until it has a value.
  * Every rule carries a static `model` label, so rules of many models in one file stay distinct
@@ -65,6 +68,7 @@ export function forecastRecordingRules(
   const rate = (w: number) => `sum by (model) (rate(mlops_model_requests_total${sel}[${w}m]))`;
   const lookName = `mlops:model_rps_lookahead:${lead}m`;
   const trendName = `mlops:model_rps_trend:${k}m`;
+  const downTrendName = `mlops:model_rps_trend:${DOWN_TREND_MINUTES}m`;
   const eventName = `mlops:model_event_multiplier:${lead}m`;
   const noiseName = `mlops:model_rps_noise:${params.noiseMinutes}m`;
   const c = params.ratioOffsetRps;
@@ -80,15 +84,25 @@ export function forecastRecordingRules(
         ` / scalar(${eventExpr(config, p, lead)})`,
       labels: { model: spec.name, season },
     });
-    rules.push({
-      record: trendName,
-      expr:
-        `clamp((avg_over_time((${rate(1)})[${k}m:1m]) + ${c}) / ` +
-        `(avg_over_time((${rate(1)})[${k}m:1m] offset ${p}m) / scalar(${eventExpr(config, p + k, k)}) + ${c}),` +
-        ` ${params.minRatio}, ${params.maxRatio})`,
-      labels: { model: spec.name, season },
-    });
+    for (const [name, minutes] of [
+      [trendName, k],
+      [downTrendName, DOWN_TREND_MINUTES],
+    ] as const)
+      rules.push({
+        record: name,
+        expr:
+          `clamp((avg_over_time((${rate(1)})[${minutes}m:1m]) + ${c}) / ` +
+          `(avg_over_time((${rate(1)})[${minutes}m:1m] offset ${p}m) / scalar(${eventExpr(config, p + minutes, minutes)}) + ${c}),` +
+          ` ${params.minRatio}, ${params.maxRatio})`,
+        labels: { model: spec.name, season },
+      });
   }
+  // max(short trend, the floor): the floor is the long trend capped at 1 (1 while it has no value),
+  // or during a declared event its multiplier (`scalar(e) > bool 1` is 0 outside events).
+  const onSeason = "on (model, season)";
+  const downFloor = `(clamp_max(${downTrendName}${sel}, 1) or ${onSeason} (${trendName}${sel} * 0 + 1))`;
+  const eventFloor = `(scalar(${eventName}${sel}) * (scalar(${eventName}${sel}) > bool 1))`;
+  const factor = `clamp_min((${trendName}${sel} > ${onSeason} ${downFloor}) or ${onSeason} ${downFloor}, ${eventFloor})`;
   rules.push({ record: eventName, expr: eventExpr(config, 0, lead), labels: { model: spec.name } });
   rules.push({
     record: noiseName,
@@ -100,8 +114,7 @@ export function forecastRecordingRules(
   rules.push({
     record: forecastSeriesName(lead),
     expr:
-      `(max by (model) (${lookName}${sel} * on (model, season) ` +
-      `clamp_min(${trendName}${sel}, scalar(${eventName}${sel})))` +
+      `(max by (model) (${lookName}${sel} * ${onSeason} ${factor})` +
       ` or on (model) (${rate(1)} * on (model) ${eventName}${sel} / scalar(${eventExpr(config, 1, 0)})))` +
       ` * (1 + ${params.noiseBand} * scalar(max(${noiseName}${sel}) or vector(0)))`,
     labels: { model: spec.name },

@@ -326,7 +326,7 @@ describe("forecast recording rules", () => {
     );
     const file = tmpFile("rules.yaml", YAML.stringify({ groups }));
     const run = spawnSync(PROMTOOL, ["check", "rules", file], { encoding: "utf8" });
-    expect(run.stdout + run.stderr).toContain(`SUCCESS: ${groups.length * 7} rules found`);
+    expect(run.stdout + run.stderr).toContain(`SUCCESS: ${groups.length * 9} rules found`);
     expect(run.status).toBe(0);
   });
 
@@ -385,6 +385,47 @@ describe("forecast recording rules", () => {
             },
           ],
           promql_expr_test: minutes.map(sample),
+        },
+      ],
+    };
+    expectPromtoolTestPasses(test);
+  });
+
+  test("promtool test rules: traffic that halves brings the forecast down within the hour, as the simulator's", () => {
+    if (!havePromtool()) return;
+    const config = tinyConfig({}, []);
+    const m = spec("m", { coldStartSeconds: 90 }); // lead 60 s + 90 s: 3 minutes
+    const rules = tmpFile(
+      "rules.yaml",
+      YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)),
+    );
+    // A day at 100 requests/s, then 200 minutes more, then 50 from minute 1640.
+    const perMinute = Float64Array.from({ length: 1440 + 330 }, (_, i) => (i < 1640 ? 100 : 50));
+    const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events: [] });
+    // Yesterday's level while the drop is minutes old; half of it once the 60-minute trend sees it.
+    expect(sim(1630)).toBeCloseTo(100, 6);
+    expect(sim(1650)).toBeGreaterThan(90);
+    expect(sim(1710)).toBeCloseTo((100 * (50 + 1)) / (100 + 1), 6);
+    const sample = (at: number) => ({
+      eval_time: `${at}m`,
+      expr: 'round(1e3 * max(mlops:model_rps_forecast:3m{model="m"}))',
+      exp_samples: [{ labels: "{}", value: Math.round(1e3 * sim(at)) }],
+    });
+    const test = {
+      rule_files: [rules],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: [
+            {
+              series: 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}',
+              values: requestCounter(perMinute).join(" "),
+            },
+          ],
+          // Minutes whose trend and noise windows lie on one side of the step: promtool 2.x takes
+          // both ends of a subquery's range (61 points in 60m), Prometheus 3 and the simulator 60.
+          promql_expr_test: [1630, 1710, 1760].map(sample),
         },
       ],
     };
