@@ -116,6 +116,12 @@ function referenceLines(
         `reactive ${pct(alt.reactive.gpuUtilization)}, ${alt.reactive.sloViolationPct.toFixed(3)}%`,
     );
   }
+  // What the sales' consolidation freeze costs or saves here (it matters most for few replicas).
+  const unfrozen = simulate(config, specs, traffic, { salesFreeze: false }).strategies.platform;
+  lines.push(
+    `without the sales' consolidation freeze: platform ${pct(unfrozen.gpuUtilization)} utilization, ` +
+      `${unfrozen.sloViolationPct.toFixed(3)}% SLO-miss (${unfrozen.sloMissMinutes} minutes)`,
+  );
   // How much of the gap to oracle is the headroom the specs ask for (targetUtilization).
   const atTarget = simulate(config, specs, traffic, { oracleAtTarget: true }).strategies.oracle;
   lines.push(

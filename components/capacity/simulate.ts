@@ -127,9 +127,15 @@ export interface SimulateOptions {
   readonly onProgress?: (fraction: number, strategy: StrategyName) => void;
   /**
    * Karpenter consolidation to model instead of the deployed one, at every hour (what-if runs of
-   * the benchmark). @default `karpenterDisruption(pool, config.timeZone)` with its budget window
+   * the benchmark). @default `karpenterDisruption(pool, config.timeZone, config.events)` with its
+   * budget window and the sales' freezes
    */
   readonly consolidationPolicy?: ConsolidationPolicy;
+  /**
+   * Whether declared sales freeze the draining of underused nodes, as deployed (what-if: `false`
+   * drains them during sales too). @default true
+   */
+  readonly salesFreeze?: boolean;
   /**
    * HPA tolerance of `reactive` instead of the Kubernetes default (what-if: the platform's tolerance
    * without its forecast). @default HPA_DEFAULT_TOLERANCE
@@ -194,6 +200,7 @@ export function simulate(
         runAutoscaled(name === "platform", pool, models, config, traffic, acc, {
           progress,
           policy: options.consolidationPolicy,
+          salesFreeze: options.salesFreeze,
           reactiveTolerance: options.reactiveTolerance,
         });
     }
@@ -514,6 +521,8 @@ interface AutoscaledOptions {
   readonly progress?: (f: number) => void;
   /** Consolidation at every hour instead of the deployed budget window. */
   readonly policy?: ConsolidationPolicy;
+  /** Whether declared sales freeze consolidation. @default true */
+  readonly salesFreeze?: boolean;
   /** HPA tolerance of `reactive`. @default HPA_DEFAULT_TOLERANCE */
   readonly reactiveTolerance?: HpaTolerance;
   /** `platform`'s forecast trigger instead of `forecastWithBand` at `forecastTarget` (references). */
@@ -528,11 +537,17 @@ function runAutoscaled(
   config: StackConfig,
   traffic: Traffic,
   acc: Accumulator,
-  { progress, policy, reactiveTolerance = HPA_DEFAULT_TOLERANCE, forecast: forecastOf }: AutoscaledOptions,
+  {
+    progress,
+    policy,
+    salesFreeze = true,
+    reactiveTolerance = HPA_DEFAULT_TOLERANCE,
+    forecast: forecastOf,
+  }: AutoscaledOptions,
 ): void {
   const options = instanceOptions(pool, config);
   const provSec = pool.provisioningSeconds;
-  const disruption = karpenterDisruption(pool, config.timeZone, config.events);
+  const disruption = karpenterDisruption(pool, config.timeZone, salesFreeze ? config.events : []);
   const consolidateMin = Math.ceil(durationSeconds(String(disruption.consolidateAfter)) / 60);
   const underutilizedAt = (nowMs: number) =>
     policy === undefined

@@ -249,6 +249,8 @@ describe("autoscaling parameters", () => {
         trafficMultiplier: 5,
       },
       { name: "flash", start: "2026-06-18T12:10:00Z", end: "2026-06-18T12:25:00Z", trafficMultiplier: 3 },
+      // across the UTC year's end, with seconds: the freeze starts on the minute, ends on the next
+      { name: "eve", start: "2026-12-31T22:00:45Z", end: "2027-01-01T03:00:15Z", trafficMultiplier: 2 },
     ];
     const d = karpenterDisruption(pool, "Asia/Shanghai", events);
 
@@ -258,6 +260,7 @@ describe("autoscaling parameters", () => {
         { nodes: "0", reasons: ["Underutilized", "Drifted"], schedule: "30 15 11 12 *", duration: "3h30m" },
         { nodes: "0", reasons: ["Underutilized", "Drifted"], schedule: "30 11 31 12 *", duration: "6h30m" },
         { nodes: "0", reasons: ["Underutilized", "Drifted"], schedule: "40 11 18 6 *", duration: "45m" },
+        { nodes: "0", reasons: ["Underutilized", "Drifted"], schedule: "30 21 31 12 *", duration: "5h31m" },
       ]);
       // karpenter.sh/v1 NodePool CRD: budgets[].duration pattern.
       for (const b of (d.budgets as any[]).slice(1))
@@ -271,19 +274,38 @@ describe("autoscaling parameters", () => {
         at("2026-12-11T23:30:00+08:00"),
         at("2026-12-12T02:59:00+08:00"),
         at("2026-12-12T03:00:00+08:00"),
-        // the new-year freeze runs across the year's end (its cron hit is in the previous year)
         at("2027-01-01T01:30:00+08:00"),
         at("2027-01-01T02:00:00+08:00"),
         // yearly, as the event's KEDA cron trigger
         at("2027-12-12T01:00:00+08:00"),
-      ]).toEqual([true, false, false, true, false, true, false]);
+        // a freeze whose cron hit is in the previous UTC year (eve: 31 Dec 21:30Z for 5h31m), while
+        // the night window (14:00-02:00 UTC) is open
+        at("2026-12-31T21:29:00Z"),
+        at("2027-01-01T01:59:00Z"),
+      ]).toEqual([true, false, false, true, false, true, false, true, false]);
     });
 
-    test("training pools are never drained while busy, so they carry no freeze", () => {
-      expect(karpenterDisruption({ ...pool, purpose: "training" }, "UTC", events).budgets).toEqual([
-        { nodes: "10%" },
-      ]);
+    test("a yearly schedule on 29 February fires only in leap years, as cron does", () => {
+      const leap = {
+        consolidationPolicy: "WhenEmptyOrUnderutilized",
+        budgets: [{ nodes: "0", reasons: ["Underutilized"], schedule: "0 0 29 2 *", duration: "2h" }],
+      };
+      // Date.UTC(2027, 1, 29) is 1 March 2027: not a hit.
+      expect(underutilizedConsolidationAllowed(leap, Date.parse("2027-03-01T00:30:00Z"))).toBe(true);
+      expect(underutilizedConsolidationAllowed(leap, Date.parse("2028-02-29T01:00:00Z"))).toBe(false);
     });
+  });
+
+  test("a daily window across midnight UTC counts from yesterday's hit (America/New_York)", () => {
+    // 10:00 in New York is 15:00 UTC in January: the 12-hour block runs to 03:00 UTC.
+    const d = karpenterDisruption(pool, "America/New_York");
+    expect((d.budgets as any[])[1]).toMatchObject({ schedule: "0 15 * * *", duration: "12h" });
+    const at = (iso: string) => underutilizedConsolidationAllowed(d, Date.parse(iso));
+    expect([at("2026-12-08T14:59:00Z"), at("2026-12-08T02:59:00Z"), at("2026-12-08T03:00:00Z")]).toEqual([
+      true,
+      false,
+      true,
+    ]);
   });
 
   test("WhenEmpty never drains underused nodes; an unsupported budget schedule is an error", () => {

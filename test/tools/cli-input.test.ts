@@ -478,6 +478,27 @@ describe("bench:capacity", () => {
   });
 });
 
+describe("bench:small-clusters", () => {
+  test("a bad case count and a wrong stack come in one message", () => {
+    expectRefused(
+      run("tools/bench-small-clusters.ts", ["--cases", "0", "--stack", "nope"]),
+      "--cases 0: expected a whole number from 1 to 500",
+      'unknown stack "nope"',
+    );
+  });
+
+  test("prints each cluster's misses with and without the sales' freeze, and the totals", () => {
+    const r = spawnTool("tools/bench-small-clusters.ts", ["--cases", "2", "--models", FIXTURE_MODELS]);
+    expect(r.status).toBe(0);
+    const rows = r.stdout.split("\n").filter((l) => /^ +\d+ +[1-3] +0\.\d\d +\d+ +\d+ +\d+ +\S/.test(l));
+    expect(rows).toHaveLength(2);
+    expect(r.stdout).toMatch(
+      /\ntotal over 2 clusters \(\d+ model-minutes\): platform \d+ \(\d\.\d{3}%\), without the sales' freeze \d+ \(\d\.\d{3}%\), reactive \d+/,
+    );
+    expect(r.stderr).toContain("2/2 clusters replayed");
+  });
+});
+
 describe("--project-root, as plan has it", () => {
   test("generate-traffic, simulate and bench:capacity read the stack file of another project folder", () => {
     const root = tempDir();
