@@ -23,6 +23,7 @@
  */
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, SalesEvent } from "../config/stack-schema";
+import { zonedTimeMs } from "../config/iso-time";
 
 /**
  * Minutes of the trend that may lower the forecast below the seasonal lookahead (`floor_P`). The
@@ -96,8 +97,8 @@ export interface EventWindow {
 export function eventWindows(events: readonly SalesEvent[]): EventWindow[] {
   return events.map((e) => ({
     name: e.name,
-    startMs: Date.parse(e.start),
-    endMs: Date.parse(e.end),
+    startMs: zonedTimeMs(e.start),
+    endMs: zonedTimeMs(e.end),
     multiplier: e.trafficMultiplier,
   }));
 }

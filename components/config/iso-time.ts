@@ -54,3 +54,13 @@ export function parseZonedTime(text: string): ZonedTime | string {
     offsetMinutes * 60_000;
   return { ms, subMinute: second !== 0 || fraction !== 0 };
 }
+
+/**
+ * Epoch milliseconds of a time the schema has accepted (`parseZonedTime`). Not `Date.parse`, which
+ * returns NaN for the `+HH` offset the schema accepts. Throws on anything else: a programming error.
+ */
+export function zonedTimeMs(text: string): number {
+  const t = parseZonedTime(text);
+  if (typeof t === "string") throw new Error(`${text}: ${t}`);
+  return t.ms;
+}

@@ -546,7 +546,9 @@ function instanceTypeProblems(cfg: StackConfig, pool: GpuPool, file: string, p: 
 }
 
 function eventWindowProblems(e: SalesEvent, file: string, p: string): Problem[] {
-  if (Date.parse(e.end) > Date.parse(e.start)) return [];
+  const [start, end] = [parseZonedTime(e.start), parseZonedTime(e.end)];
+  // A time that is not one is named at its own field.
+  if (typeof start === "string" || typeof end === "string" || end.ms > start.ms) return [];
   return [{ file, path: `${p}.end`, value: e.end, reason: `must be after start (${e.start})` }];
 }
 

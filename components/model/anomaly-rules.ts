@@ -4,6 +4,7 @@
  */
 import type { ModelSpec } from "../config/model-schema";
 import type { SalesEvent } from "../config/stack-schema";
+import { zonedTimeMs } from "../config/iso-time";
 import { DRIFT_BUCKETS, PromRule, SERIES, leRegex, round, selector } from "./promql";
 
 /** Label set on alerts that may start a retraining run; the retrain watcher queries it. */
@@ -58,8 +59,8 @@ function alertLabels(spec: ModelSpec, severity: "page" | "ticket", retrainOn?: "
 export function eventMultiplierExpr(modelName: string, events: readonly SalesEvent[]): string {
   const terms = [`label_replace(vector(1), "event", "none", "", "")`];
   for (const e of events) {
-    const start = Math.floor(Date.parse(e.start) / 1000) - EVENT_MARGIN_SECONDS;
-    const end = Math.floor(Date.parse(e.end) / 1000) + EVENT_MARGIN_SECONDS;
+    const start = Math.floor(zonedTimeMs(e.start) / 1000) - EVENT_MARGIN_SECONDS;
+    const end = Math.floor(zonedTimeMs(e.end) / 1000) + EVENT_MARGIN_SECONDS;
     terms.push(
       `label_replace(vector(${e.trafficMultiplier}) and on() (vector(time()) >= ${start}) and on() (vector(time()) < ${end}), "event", "${e.name}", "", "")`,
     );

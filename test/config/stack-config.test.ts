@@ -4,6 +4,8 @@ import * as path from "path";
 import { stackConfigSchema, validateStackConfig } from "../../components/config/stack-schema";
 import { ROOT } from "../helpers/program";
 import { stackValues } from "../helpers/stack";
+import { eventWindows } from "../../components/capacity/forecast";
+import { eventMultiplierExpr } from "../../components/model/anomaly-rules";
 
 /** Validates and returns the error message (fails the test if the config is valid). */
 function problemsOf(raw: Record<string, any>): string {
@@ -137,6 +139,21 @@ describe("stack config", () => {
     const raw = stackValues("staging");
     raw.cluster.endpoint.publicAccessCidrs = ["0.0.0.0/0"];
     expect(problemsOf(raw)).toContain("must not be open to the internet");
+  });
+
+  test("an event written with a +HH offset is read as +HH:00 everywhere, not as an invalid date", () => {
+    const raw = stackValues("prod");
+    raw.events = [
+      { name: "a", start: "2026-12-12T00:00:00+08", end: "2026-12-12T03:00:00+08", trafficMultiplier: 8 },
+    ];
+    const cfg = validateStackConfig(raw, "Pulumi.test.yaml");
+    expect(eventWindows(cfg.events)[0]).toMatchObject({
+      startMs: Date.parse("2026-12-12T00:00:00+08:00"),
+      endMs: Date.parse("2026-12-12T03:00:00+08:00"),
+    });
+    expect(eventMultiplierExpr("m", cfg.events)).not.toContain("NaN");
+    raw.events[0].end = "2026-12-11T23:00:00+08";
+    expect(problemsOf(raw)).toContain("mlops-platform:events[0].end");
   });
 
   test("more sales events than a NodePool has disruption budgets for", () => {
