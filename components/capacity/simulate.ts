@@ -32,7 +32,10 @@
  *   `consolidateAfter` is drained: the PodDisruptionBudget (`maxUnavailable: 1`) lets Karpenter
  *   evict one pod of each model at a time, the next once the replacement (started elsewhere at
  *   once) is ready, so a model with j pods there is one replica short for j cold starts; the node
- *   takes no new pods and is billed until its last pod has left;
+ *   takes no new pods and is billed until its last pod has left. No node holding a pod of a model
+ *   with a pod not ready is drained (its budget allows no eviction then), and nodes empty for
+ *   `consolidateAfter` are removed before a node with pods is drained, as Karpenter tries
+ *   emptiness first;
  *   `reactive` and `platform` share the cluster, so both get the same consolidation;
  * - `maxGpus` is not enforced (the result reports the peak GPUs so a binding limit is visible);
  * - pods are packed by GPU slices only: their CPU and memory requests are not checked against the
@@ -585,12 +588,19 @@ function runAutoscaled(
    * `WhenEmptyOrUnderutilized`: the least-used ready node whose pods have fit on the other ready
    * nodes' free devices for `consolidateAfter` is drained, one node per minute (Karpenter disrupts
    * one candidate at a time). Its pods are evicted and start again elsewhere: each is unready for
-   * its cold start, the cost of consolidating serving pods.
+   * its cold start, the cost of consolidating serving pods. A node holding a pod of a model with a
+   * pod not ready (starting, or being replaced after an eviction) is no candidate: that model's
+   * PodDisruptionBudget (`maxUnavailable: 1`) allows no eviction then, and Karpenter does not
+   * disrupt a node whose pods cannot be evicted.
    */
   const consolidateOne = (t: number) => {
     const usable = (n: SimNode) => n.readySec <= t * 60 && n.drainedAtSec === undefined;
     let free = 0;
     for (const n of nodes) if (usable(n)) free += n.option.slots - n.used;
+    const blocked = new Set<number>();
+    podReady.forEach((ready, m) => {
+      if (ready.some((r) => r > t * 60)) for (const i of podNode[m]) blocked.add(i);
+    });
     let pick = -1;
     nodes.forEach((n, i) => {
       const fits = n.used > 0 && usable(n) && free - (n.option.slots - n.used) >= n.used;
@@ -599,6 +609,7 @@ function runAutoscaled(
         return;
       }
       n.movableSince = Math.min(n.movableSince, t);
+      if (blocked.has(i)) return;
       if (t - n.movableSince >= consolidateMin && (pick < 0 || n.used < nodes[pick].used)) pick = i;
     });
     if (pick < 0) return;
@@ -681,7 +692,9 @@ function runAutoscaled(
       launch(need, t, t * 60 + provSec);
       for (const m of pending) place(m, t);
     }
-    if (underutilizedAt(nowMs)) consolidateOne(t);
+    // Empty nodes go first, as Karpenter's disruption loop tries emptiness before consolidating
+    // nodes with pods: a node emptied by a scale-down is deleted, not refilled by draining a full
+    // one onto it (which would restart every pod of the full node for no saving).
     // Consolidation: remove nodes empty for consolidateAfter, newest first, keeping minGpus.
     let total = gpus();
     for (let i = nodes.length - 1; i >= 0; i--) {
@@ -701,6 +714,7 @@ function runAutoscaled(
         for (const list of podNode) for (let p = 0; p < list.length; p++) if (list[p] > i) list[p]--;
       }
     }
+    if (underutilizedAt(nowMs)) consolidateOne(t);
     models.forEach((c, m) => {
       let ready = 0;
       const now = t * 60;

@@ -143,8 +143,49 @@ describe("Karpenter consolidation follows the NodePool's disruption budgets", ()
     expect(during.sloMissMinutes).toBe(run("12:00").sloMissMinutes);
   });
 
+  test("a node a scale-down emptied is deleted, not refilled by draining a full node onto it", () => {
+    // a: 3 replicas + b: 1 fill the first node (a,a,a,b); a doubles, its 3 new pods open a second
+    // node, then halves: the second node is empty and the first one's pods would fit on it.
+    const a = Array.from({ length: 30 }, (_, i) => (i >= 2 && i < 8 ? 480 : 240));
+    const b = Array.from({ length: 30 }, () => 80);
+    const ready: number[] = [];
+    const r = simulate(
+      config,
+      specs,
+      {
+        models: ["a", "b"],
+        startMs: Date.parse("2026-12-08T02:00:00+08:00"),
+        minutes: 30,
+        rps: [a, b].map((x) => Float64Array.from(x)),
+      },
+      { trace: (strategy, model, _t, _d, n) => strategy === "reactive" && model === "a" && ready.push(n) },
+    ).strategies.reactive;
+    // Once a is back at 3 replicas they stay ready: no drain restarts them.
+    const back = ready.findIndex((n, i) => i > 8 && n === 3);
+    expect(back).toBeGreaterThan(0);
+    expect(ready.slice(back)).toEqual(ready.slice(back).map(() => 3));
+    // Only the rise misses: minutes 2-4, until the new node (60 s) and the pods (60 s) are ready.
+    // Draining the full node onto the emptied one took b to 0 and a to 2 replicas for a cold start.
+    expect(r.sloMissMinutes).toBe(3);
+  });
+
   test("by day both nodes stay until one is empty (WhenEmpty behaviour)", () => {
     expect(run("12:00").gpuHours).toBeCloseTo((2 * 30) / 60, 9);
+  });
+});
+
+describe("a node is drained only when its models' PodDisruptionBudgets allow an eviction", () => {
+  test("one model alone on a generated week: no drain evicts a pod while another of its pods starts", () => {
+    // Found by a black-box review: one model alone missed up to 0.8% of its minutes, nearly all to
+    // drains (a full node drained onto one a scale-down had just emptied; a drain in the next
+    // minute evicting a second pod of the model while the first one's replacement still started).
+    // video-feed alone, seed 1: 56 minutes before, 0 now.
+    const config = prodConfig();
+    const video = fixtureSpecs(config).find((s) => s.name === "video-feed")!;
+    const week = generateTraffic([video], config, { seed: 1 });
+    const r = simulate(config, [video], week).strategies;
+    expect(r.platform.sloMissMinutes).toBe(0);
+    expect(r.reactive.sloMissMinutes).toBeGreaterThan(100);
   });
 });
 
