@@ -13,6 +13,7 @@ import {
   ForecastParams,
   leadMinutes,
   MAD_TO_SIGMA,
+  MIN_NOISE_POINTS,
   SEASONS_MINUTES,
 } from "./forecast";
 
@@ -40,14 +41,16 @@ const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
  * The forecast rules of one model. Evaluated in order within the group, so each rule reads the
  * previous ones at the same evaluation:
  * 1. `mlops:model_rps_lookahead:<lead>{season}` max 5-minute mean rate over the same minutes a day /
- *    week ago, from now to now + lead, divided by the multiplier of an event then;
+ *    week ago, from now to now + lead, divided by the multiplier of an event then; absent when 0
+ *    (no traffic then says nothing about now);
  * 2. `mlops:model_rps_trend:<K>{season}` clamped ratio of the last K minutes to the same K minutes
  *    a period ago (event-corrected; both sides plus `ratioOffsetRps` so an idle model gives 1, not NaN),
  *    and the same over `DOWN_TREND_MINUTES` (60), the only trend that may lower the forecast;
  * 3. `mlops:model_event_multiplier:<lead>` the multiplier of a declared event from lead before its
  *    start until its end, else 1 (from `time()`, so no extra series is needed);
  * 4. `mlops:model_rps_noise:<N>m` robust standard deviation (1.4826 × median absolute deviation)
- *    over N minutes of the 1-minute rate against the 5-minute rate (idle minutes left out);
+ *    over N minutes of the 1-minute rate against the 5-minute rate (idle minutes left out; absent
+ *    with fewer than `MIN_NOISE_POINTS` non-idle minutes);
  * 5. the forecast: max over seasons of lookahead × max(trend, floor), floor = the event's multiplier
  *    during one, else min(1, the 60-minute trend); or, without history, the
  *    current rate × event / the multiplier of an event the last minute was in (its rate already
@@ -81,7 +84,7 @@ export function forecastRecordingRules(
       record: lookName,
       expr:
         `max_over_time((${rate(params.smoothMinutes)})[${lead + 1}m:1m] offset ${p - lead - half - 1}m)` +
-        ` / scalar(${eventExpr(config, p, lead)})`,
+        ` / scalar(${eventExpr(config, p, lead)}) > 0`,
       labels: { model: spec.name, season },
     });
     for (const [name, minutes] of [
@@ -104,11 +107,12 @@ export function forecastRecordingRules(
   const eventFloor = `(scalar(${eventName}${sel}) * (scalar(${eventName}${sel}) > bool 1))`;
   const factor = `clamp_min((${trendName}${sel} > ${onSeason} ${downFloor}) or ${onSeason} ${downFloor}, ${eventFloor})`;
   rules.push({ record: eventName, expr: eventExpr(config, 0, lead), labels: { model: spec.name } });
+  const deviations = `(abs(${rate(1)} / (${rate(params.smoothMinutes)} > 0) - 1))[${params.noiseMinutes}m:1m]`;
   rules.push({
     record: noiseName,
     expr:
-      `${MAD_TO_SIGMA} * quantile_over_time(0.5, ` +
-      `(abs(${rate(1)} / (${rate(params.smoothMinutes)} > 0) - 1))[${params.noiseMinutes}m:1m])`,
+      `${MAD_TO_SIGMA} * quantile_over_time(0.5, ${deviations})` +
+      ` and on (model) count_over_time(${deviations}) >= ${MIN_NOISE_POINTS}`,
     labels: { model: spec.name },
   });
   rules.push({

@@ -11,7 +11,8 @@
  *   floor_P(t)  = event(t) during a declared event, else min(1, the same ratio over 60 minutes)
  *   event(t)    = the multiplier of a declared event active anywhere in [t, t + lead], else 1
  *
- * Without history for either period the forecast falls back to the current rate times `event`,
+ * A period with no history, or with no traffic in its lookahead, is left out. Without either
+ * period the forecast falls back to the current rate times `event`,
  * divided by the multiplier of an event the current minute is already in.
  * What KEDA scales on is the forecast with a noise band, `forecastWithBand`: the forecast times
  * (1 + z × noise), noise = a robust standard deviation (1.4826 × the median absolute deviation) over
@@ -148,6 +149,9 @@ export function forecastAt(
     const end = Math.min(t - p + leadMin + half, t - 1);
     for (let i = t - p + half; i <= end; i++) look = Math.max(look, trailingMean(series, i, w));
     look /= eventMultiplier(clock.events, agoMs, leadMin);
+    // A period with no traffic then (a day of outage or lost data, a model not yet serving) says
+    // nothing about now: without it the forecast would be 0 and the platform purely reactive.
+    if (look <= 0) continue;
     const ratio = trendRatio(series, t, p, k, agoMs, clock.events, params);
     // Up at once (the short trend), down only as far as the long trend says: a level that fell
     // for an hour, not a few noisy minutes. A declared event ahead floors it at its multiplier.
@@ -206,6 +210,9 @@ function median(sorted: ArrayLike<number>): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
 }
 
+/** Fewest non-idle minutes of the noise window that give a noise estimate (half of its 31). */
+export const MIN_NOISE_POINTS = 16;
+
 /** Standard deviations per median absolute deviation of normally distributed noise. */
 export const MAD_TO_SIGMA = 1.4826;
 
@@ -216,7 +223,8 @@ export const MAD_TO_SIGMA = 1.4826;
  * subquery takes both ends of its range: 31 points). The median, unlike a standard deviation, does
  * not read the few minutes around a step as noise: with the standard deviation a model whose
  * traffic stepped 4x ran three times the replicas it needed for half an hour after every step.
- * 0 without enough history; idle minutes are skipped.
+ * 0 without enough history or with fewer than `MIN_NOISE_POINTS` non-idle minutes; idle minutes
+ * are skipped.
  */
 export function noiseRatio(
   series: Float64Array,
@@ -234,7 +242,10 @@ export function noiseRatio(
     const mean = trailingMean(series, i, w);
     if (mean > 0) deviations[n++] = Math.abs(series[i] / mean - 1);
   }
-  if (n === 0) return 0;
+  // A window mostly idle (traffic starting again after a night at zero) holds a few minutes of the
+  // restart, whose median deviation is the step itself: up to six standard deviations of "noise",
+  // and replicas.max for a model that needs a tenth of it.
+  if (n < MIN_NOISE_POINTS) return 0;
   return MAD_TO_SIGMA * median(deviations.subarray(0, n).sort());
 }
 

@@ -454,6 +454,41 @@ describe("forecast recording rules", () => {
     expectPromtoolTestPasses(test);
   });
 
+  test("promtool test rules: after a day of zeros the forecast is the current rate, without a noise jump", () => {
+    if (!havePromtool()) return;
+    const config = tinyConfig({}, []);
+    const m = spec("m", { coldStartSeconds: 90 });
+    const rules = tmpFile(
+      "rules.yaml",
+      YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)),
+    );
+    const perMinute = Float64Array.from({ length: 1440 + 150 }, (_, i) => (i < 1440 ? 0 : 100));
+    const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events: [] });
+    expect([1443, 1460, 1540].map(sim)).toEqual([100, 100, 100]);
+    const sample = (at: number) => ({
+      eval_time: `${at}m`,
+      expr: 'round(1e3 * max(mlops:model_rps_forecast:3m{model="m"}))',
+      exp_samples: [{ labels: "{}", value: Math.round(1e3 * sim(at)) }],
+    });
+    const test = {
+      rule_files: [rules],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: [
+            {
+              series: 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}',
+              values: requestCounter(perMinute).join(" "),
+            },
+          ],
+          promql_expr_test: [1443, 1460, 1540].map(sample),
+        },
+      ],
+    };
+    expectPromtoolTestPasses(test);
+  });
+
   test("promtool test rules: the noise series is the simulator's noiseRatio, and widens the forecast", () => {
     if (!havePromtool()) return;
     const config = tinyConfig({}, []);

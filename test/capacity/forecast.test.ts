@@ -115,6 +115,14 @@ describe("forecast", () => {
   });
 });
 
+describe("a period without traffic says nothing about now", () => {
+  test("after a day of zeros the forecast is the current rate (the no-history fallback), not 0", () => {
+    const s = Float64Array.from({ length: DAY + 200 }, (_, i) => (i < DAY ? 0 : 100));
+    const clock = { nowMs: START + (DAY + 100) * 60_000, events: [] };
+    expect(forecastAt(s, DAY + 100, 3, clock)).toBeCloseTo(100, 9);
+  });
+});
+
 describe("noise band", () => {
   test("a steady rate has no noise; alternating 90/110 has about 12%; too little history gives 0", () => {
     const steady = new Float64Array(100).fill(100);
@@ -124,6 +132,18 @@ describe("noise band", () => {
     // median) 8/98 from 1, the 15 odd ones 8/102.
     expect(noiseRatio(jitter, 61)).toBeCloseTo(MAD_TO_SIGMA * (8 / 98), 12);
     expect(noiseRatio(jitter, 20)).toBe(0);
+  });
+
+  test("traffic starting again after idle minutes is not noise until half the window has traffic", () => {
+    // Idle, then 25 minutes at 100 from minute 60: the first non-idle minutes sit far above their
+    // 5-minute means (100 against 20, 40, ...), and alone they would be their own median.
+    const restart = Float64Array.from({ length: 120 }, (_, i) => (i >= 60 ? 100 : 0));
+    expect(noiseRatio(restart, 63)).toBe(0); // 3 non-idle minutes
+    expect(noiseRatio(restart, 75)).toBe(0); // 15
+    expect(noiseRatio(restart, 80)).toBe(0); // 20: the restart is a minority of them
+    const jitter = Float64Array.from({ length: 120 }, (_, i) => (i < 60 ? 0 : i % 2 === 0 ? 90 : 110));
+    expect(noiseRatio(jitter, 75)).toBe(0); // 15 non-idle minutes: too few
+    expect(noiseRatio(jitter, 101)).toBeCloseTo(MAD_TO_SIGMA * (8 / 98), 12);
   });
 
   test("a step is not noise: 4x for 15 minutes leaves the estimate of steady traffic at 0", () => {
