@@ -44,7 +44,9 @@ const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
  *    week ago, from now to now + lead, divided by the multiplier of an event then; absent when 0
  *    (no traffic then says nothing about now);
  * 2. `mlops:model_rps_trend:<K>{season}` clamped ratio of the last K minutes to the same K minutes
- *    a period ago (event-corrected; both sides plus `ratioOffsetRps` so an idle model gives 1, not NaN),
+ *    a period ago (event-corrected; both sides plus `ratioOffsetRps` so an idle model gives 1, not NaN;
+ *    absent when those minutes a period ago had no traffic and the last ones had, which leaves the
+ *    season out),
  *    and the same over `DOWN_TREND_MINUTES` (60), the only trend that may lower the forecast;
  * 3. `mlops:model_event_multiplier:<lead>` the multiplier of a declared event from lead before its
  *    start until its end, else 1 (from `time()`, so no extra series is needed);
@@ -96,7 +98,12 @@ export function forecastRecordingRules(
         expr:
           `clamp((avg_over_time((${rate(1)})[${minutes}m:1m]) + ${c}) / ` +
           `(avg_over_time((${rate(1)})[${minutes}m:1m] offset ${p}m) / scalar(${eventExpr(config, p + minutes, minutes)}) + ${c}),` +
-          ` ${params.minRatio}, ${params.maxRatio})`,
+          ` ${params.minRatio}, ${params.maxRatio})` +
+          // Traffic now against minutes without any then is no trend (it would read 4x).
+          (minutes === k
+            ? ` unless on (model) (avg_over_time((${rate(1)})[${k}m:1m] offset ${p}m) == 0` +
+              ` and on (model) avg_over_time((${rate(1)})[${k}m:1m]) > 0)`
+            : ""),
         labels: { model: spec.name, season },
       });
   }
@@ -118,7 +125,7 @@ export function forecastRecordingRules(
   rules.push({
     record: forecastSeriesName(lead),
     expr:
-      `(max by (model) (${lookName}${sel} * ${onSeason} ${factor})` +
+      `(max by (model) ((${lookName}${sel} * ${onSeason} ${factor}) and ${onSeason} ${trendName}${sel})` +
       ` or on (model) (${rate(1)} * on (model) ${eventName}${sel} / scalar(${eventExpr(config, 1, 0)})))` +
       ` * (1 + ${params.noiseBand} * scalar(max(${noiseName}${sel}) or vector(0)))`,
     labels: { model: spec.name },

@@ -11,7 +11,8 @@
  *   floor_P(t)  = event(t) during a declared event, else min(1, the same ratio over 60 minutes)
  *   event(t)    = the multiplier of a declared event active anywhere in [t, t + lead], else 1
  *
- * A period with no history, or with no traffic in its lookahead, is left out. Without either
+ * A period with no history, with no traffic in its lookahead, or with none in its trend's minutes
+ * while there is traffic now, is left out. Without either
  * period the forecast falls back to the current rate times `event`,
  * divided by the multiplier of an event the current minute is already in.
  * What KEDA scales on is the forecast with a noise band, `forecastWithBand`: the forecast times
@@ -32,9 +33,10 @@ import { zonedTimeMs } from "../config/iso-time";
  * capacity (at 5% per-minute noise that doubled the SLO misses, to 0.13-0.16%). Without any
  * downward trend, traffic that fell and stayed low kept last week's level for seven days: a 14-day
  * replay whose traffic halved on day 8 cost 126,506 CNY against reactive's 90,176 at 64.3%
- * utilization. With this 60-minute trend: 97,141 CNY at 83.8%; the sample week 83.9% and 0.017% SLO
- * misses (83.7% and 0.017% without); 5% noise 0.075-0.088% misses. 30 minutes reached 0.099% at 5%
- * noise, 120 gave back 0.1-0.2 points.
+ * utilization. Measured when this trend came (f43593b, before the simulator's drain fixes): that
+ * replay 97,141 CNY at 83.8%; the sample week 83.9% and 0.017% SLO misses (83.7% and 0.017%
+ * without); 5% noise 0.075-0.088% misses. 30 minutes reached 0.099% at 5% noise, 120 gave back
+ * 0.1-0.2 points. The price: after a dip the forecast recovers only with the 10-minute trend.
  */
 export const DOWN_TREND_MINUTES = 60;
 
@@ -151,7 +153,9 @@ export function forecastAt(
     look /= eventMultiplier(clock.events, agoMs, leadMin);
     // A period with no traffic then (a day of outage or lost data, a model not yet serving) says
     // nothing about now: without it the forecast would be 0 and the platform purely reactive.
-    if (look <= 0) continue;
+    // Traffic now against trend minutes that had none then is no trend (the ratio would read 4x);
+    // both idle (a quiet night, as the night before) is a ratio of 1 and keeps the lookahead.
+    if (look <= 0 || (idleMinutes(series, t - p - k, t - p) && !idleMinutes(series, t - k, t))) continue;
     const ratio = trendRatio(series, t, p, k, agoMs, clock.events, params);
     // Up at once (the short trend), down only as far as the long trend says: a level that fell
     // for an hour, not a few noisy minutes. A declared event ahead floors it at its multiplier.
@@ -189,6 +193,12 @@ function trendRatio(
   past /= eventMultiplier(events, agoMs - k * 60_000, k);
   const c = params.ratioOffsetRps;
   return clamp((now / k + c) / (past / k + c), params.minRatio, params.maxRatio);
+}
+
+/** Whether minutes [from, to) of `series` had no traffic at all. */
+function idleMinutes(series: Float64Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (series[i] > 0) return false;
+  return true;
 }
 
 /** Mean of minutes [i - w + 1, i]: what `rate(...[<w>m])` holds at the end of minute i. */

@@ -489,6 +489,42 @@ describe("forecast recording rules", () => {
     expectPromtoolTestPasses(test);
   });
 
+  test("promtool test rules: traffic now against an idle hour yesterday is no 4x trend", () => {
+    if (!havePromtool()) return;
+    const config = tinyConfig({}, []);
+    const m = spec("m", { coldStartSeconds: 90 });
+    const rules = tmpFile(
+      "rules.yaml",
+      YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)),
+    );
+    const perMinute = Float64Array.from({ length: 1440 + 720 }, (_, i) => (i >= 600 && i < 700 ? 0 : 100));
+    const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events: [] });
+    expect(sim(1440 + 700)).toBe(100);
+    const test = {
+      rule_files: [rules],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: [
+            {
+              series: 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}',
+              values: requestCounter(perMinute).join(" "),
+            },
+          ],
+          promql_expr_test: [
+            {
+              eval_time: `${1440 + 700}m`,
+              expr: 'round(1e3 * max(mlops:model_rps_forecast:3m{model="m"}))',
+              exp_samples: [{ labels: "{}", value: 100_000 }],
+            },
+          ],
+        },
+      ],
+    };
+    expectPromtoolTestPasses(test);
+  });
+
   test("promtool test rules: the noise series is the simulator's noiseRatio, and widens the forecast", () => {
     if (!havePromtool()) return;
     const config = tinyConfig({}, []);

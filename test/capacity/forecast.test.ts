@@ -121,6 +121,15 @@ describe("a period without traffic says nothing about now", () => {
     const clock = { nowMs: START + (DAY + 100) * 60_000, events: [] };
     expect(forecastAt(s, DAY + 100, 3, clock)).toBeCloseTo(100, 9);
   });
+
+  test("nor do trend minutes without traffic: no 4x ratio against an idle hour yesterday", () => {
+    // Yesterday idle from minute 600 to 700, today steady at 100. At minute 700 the lookahead
+    // already sees yesterday's traffic again, but the trend's minutes (690-699) were idle: their
+    // ratio, (100 + 1) / (0 + 1) clamped to 4, would make the forecast 400.
+    const s = Float64Array.from({ length: DAY + 800 }, (_, i) => (i >= 600 && i < 700 ? 0 : 100));
+    const clock = { nowMs: START + (DAY + 700) * 60_000, events: [] };
+    expect(forecastAt(s, DAY + 700, 3, clock)).toBeCloseTo(100, 9);
+  });
 });
 
 describe("noise band", () => {
