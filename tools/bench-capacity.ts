@@ -17,7 +17,7 @@ import {
   checkFlags,
   checkTrafficFlag,
   cliFlags,
-  InputError,
+  runCommand,
   loadStackAndSpecs,
   loadTraffic,
   PROJECT_ROOT,
@@ -175,10 +175,4 @@ function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (err) {
-  if (!(err instanceof InputError)) throw err;
-  console.error(err.message);
-  process.exit(1);
-}
+runCommand(() => main(process.argv.slice(2)));

@@ -11,7 +11,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { checkFlags, InputError, loadStackConfig, cliFlags, positiveIntFlag } from "./capacity/inputs";
+import {
+  checkFlags,
+  InputError,
+  loadStackConfig,
+  cliFlags,
+  positiveIntFlag,
+  runCommand,
+} from "./capacity/inputs";
 
 const ROOT = path.resolve(__dirname, "..");
 const TARGET_100_SECONDS = 20;
@@ -162,10 +169,4 @@ function main(): void {
   }
 }
 
-try {
-  main();
-} catch (err) {
-  if (!(err instanceof InputError)) throw err;
-  console.error(err.message);
-  process.exitCode = 1;
-}
+runCommand(main);

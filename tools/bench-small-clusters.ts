@@ -15,6 +15,7 @@ import {
   checkFlags,
   cliFlags,
   InputError,
+  runCommand,
   loadStackAndSpecs,
   positiveIntFlag,
   projectFolders,
@@ -98,12 +99,4 @@ function main(argv: string[]): void {
   );
 }
 
-if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    console.error(err.message);
-    process.exit(1);
-  }
-}
+runCommand(() => main(process.argv.slice(2)));

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PlanJson, planJsonProblems, renderPrComment, StackPlans } from "../components/delivery/cost-diff";
 import { projectStacks } from "../components/config/load";
-import { InputError, cliFlags, PROJECT_ROOT } from "./capacity/inputs";
+import { InputError, cliFlags, PROJECT_ROOT, runCommand } from "./capacity/inputs";
 
 /**
  * `<dir>/<stack>/plan.json`, or `undefined` if the plan was not written (the plan failed, or the
@@ -111,10 +111,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (err) {
-  if (!(err instanceof InputError)) throw err;
-  console.error(err.message);
-  process.exitCode = 1;
-}
+runCommand(() => main(process.argv.slice(2)));

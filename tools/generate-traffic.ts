@@ -20,6 +20,7 @@ import {
 import { parseZonedTime } from "../components/config/iso-time";
 import {
   InputError,
+  runCommand,
   loadStackAndSpecs,
   cliFlags,
   positiveIntFlag,
@@ -122,10 +123,4 @@ function parseNoise(v: string): number {
   return x;
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (err) {
-  if (!(err instanceof InputError)) throw err;
-  console.error(err.message);
-  process.exit(1);
-}
+runCommand(() => main(process.argv.slice(2)));

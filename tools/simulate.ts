@@ -10,6 +10,7 @@ import { simulate } from "../components/capacity/simulate";
 import type { Traffic } from "../components/capacity/traffic";
 import {
   InputError,
+  runCommand,
   loadStackAndSpecs,
   loadTraffic,
   cliFlags,
@@ -86,10 +87,4 @@ function main(argv: string[]): void {
   }
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (err) {
-  if (!(err instanceof InputError)) throw err;
-  console.error(err.message);
-  process.exit(1);
-}
+runCommand(() => main(process.argv.slice(2)));

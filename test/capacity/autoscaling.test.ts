@@ -332,11 +332,46 @@ describe("autoscaling parameters", () => {
  * A one-pool stack with an 8x "flash" sale from `start` to `end`, and the forecast rules file of
  * model `m` (90 s cold start) for it.
  */
-function flashSaleRules(start: string, end: string): { config: StackConfig; rules: string } {
-  const config = tinyConfig({}, [{ name: "flash", start, end, trafficMultiplier: 8 }]);
+/** Rule file of model `m` (lead 3 minutes: 60 s provisioning + 90 s cold start) with `events`. */
+function modelRules(events: any[] = []): { config: StackConfig; rules: string } {
+  const config = tinyConfig({}, events);
   const m = spec("m", { coldStartSeconds: 90 });
   const rules = tmpFile("rules.yaml", YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)));
   return { config, rules };
+}
+
+function flashSaleRules(start: string, end: string): { config: StackConfig; rules: string } {
+  return modelRules([{ name: "flash", start, end, trafficMultiplier: 8 }]);
+}
+
+/** An expected sample of an expression, at minute `at`, that promtool compares exactly. */
+function sampleAt(expr: string, at: number, value: number) {
+  return { eval_time: `${at}m`, expr, exp_samples: [{ labels: "{}", value }] };
+}
+
+/** `m`'s recorded forecast at minute `at`, rounded to a thousandth. */
+function forecastSample(at: number, value: number) {
+  return sampleAt('round(1e3 * max(mlops:model_rps_forecast:3m{model="m"}))', at, Math.round(1e3 * value));
+}
+
+/** Runs `promtool test rules` on `rules` with `m` serving `perMinute` and expects `samples`. */
+function expectRecorded(rules: string, perMinute: ArrayLike<number>, samples: unknown[]): void {
+  expectPromtoolTestPasses({
+    rule_files: [rules],
+    evaluation_interval: "1m",
+    tests: [
+      {
+        interval: "1m",
+        input_series: [
+          {
+            series: 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}',
+            values: requestCounter(perMinute).join(" "),
+          },
+        ],
+        promql_expr_test: samples,
+      },
+    ],
+  });
 }
 
 describe("forecast recording rules", () => {
@@ -382,45 +417,22 @@ describe("forecast recording rules", () => {
     // 8x event from 30m to 90m after the epoch (no day of history); lead 3 minutes.
     const { config, rules } = flashSaleRules("1970-01-01T00:30:00Z", "1970-01-01T01:30:00Z");
     const perMinute = Array.from({ length: 120 }, (_, i) => (i >= 30 && i < 90 ? 800 : 100));
-    const counter = requestCounter(perMinute);
     // The simulator's forecast for the same decision minutes (the rules see minutes up to t - 1).
     const events = eventWindows(config.events);
     const sim = (t: number) =>
       forecastWithBand(Float64Array.from(perMinute), t, 3, { nowMs: t * 60_000, events });
-    const sample = (at: number) => ({
-      eval_time: `${at}m`,
-      expr: 'round(1e3 * max(mlops:model_rps_forecast:3m{model="m"}))',
-      exp_samples: [{ labels: "{}", value: Math.round(1e3 * sim(at)) }],
-    });
     const minutes = [20, 28, 31, 60, 100];
     expect(minutes.map(sim)).toEqual([100, 800, 800, 800, 100]);
-    const test = {
-      rule_files: [rules],
-      evaluation_interval: "1m",
-      tests: [
-        {
-          interval: "1m",
-          input_series: [
-            {
-              series: 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}',
-              values: counter.join(" "),
-            },
-          ],
-          promql_expr_test: minutes.map(sample),
-        },
-      ],
-    };
-    expectPromtoolTestPasses(test);
+    expectRecorded(
+      rules,
+      perMinute,
+      minutes.map((at) => forecastSample(at, sim(at))),
+    );
   });
 
   test("promtool test rules: traffic that halves brings the forecast down within the hour, as the simulator's", () => {
     if (!havePromtool()) return;
-    const config = tinyConfig({}, []);
-    const m = spec("m", { coldStartSeconds: 90 }); // lead 60 s + 90 s: 3 minutes
-    const rules = tmpFile(
-      "rules.yaml",
-      YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)),
-    );
+    const { rules } = modelRules();
     // A day at 100 requests/s, then 200 minutes more, then 50 from minute 1640.
     const perMinute = Float64Array.from({ length: 1440 + 330 }, (_, i) => (i < 1640 ? 100 : 50));
     const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events: [] });
@@ -428,149 +440,56 @@ describe("forecast recording rules", () => {
     expect(sim(1630)).toBeCloseTo(100, 6);
     expect(sim(1650)).toBeGreaterThan(90);
     expect(sim(1710)).toBeCloseTo((100 * (50 + 1)) / (100 + 1), 6);
-    const sample = (at: number) => ({
-      eval_time: `${at}m`,
-      expr: 'round(1e3 * max(mlops:model_rps_forecast:3m{model="m"}))',
-      exp_samples: [{ labels: "{}", value: Math.round(1e3 * sim(at)) }],
-    });
-    const test = {
-      rule_files: [rules],
-      evaluation_interval: "1m",
-      tests: [
-        {
-          interval: "1m",
-          input_series: [
-            {
-              series: 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}',
-              values: requestCounter(perMinute).join(" "),
-            },
-          ],
-          // Minutes whose trend and noise windows lie on one side of the step: promtool 2.x takes
-          // both ends of a subquery's range (61 points in 60m), Prometheus 3 and the simulator 60.
-          promql_expr_test: [1630, 1710, 1760].map(sample),
-        },
-      ],
-    };
-    expectPromtoolTestPasses(test);
+    // Minutes whose trend and noise windows lie on one side of the step: promtool 2.x takes both
+    // ends of a subquery's range (61 points in 60m), Prometheus 3 and the simulator 60.
+    expectRecorded(
+      rules,
+      perMinute,
+      [1630, 1710, 1760].map((at) => forecastSample(at, sim(at))),
+    );
   });
 
   test("promtool test rules: after a day of zeros the forecast is the current rate, without a noise jump", () => {
     if (!havePromtool()) return;
-    const config = tinyConfig({}, []);
-    const m = spec("m", { coldStartSeconds: 90 });
-    const rules = tmpFile(
-      "rules.yaml",
-      YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)),
-    );
+    const { rules } = modelRules();
     const perMinute = Float64Array.from({ length: 1440 + 150 }, (_, i) => (i < 1440 ? 0 : 100));
     const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events: [] });
     expect([1443, 1460, 1540].map(sim)).toEqual([100, 100, 100]);
-    const sample = (at: number) => ({
-      eval_time: `${at}m`,
-      expr: 'round(1e3 * max(mlops:model_rps_forecast:3m{model="m"}))',
-      exp_samples: [{ labels: "{}", value: Math.round(1e3 * sim(at)) }],
-    });
-    const test = {
-      rule_files: [rules],
-      evaluation_interval: "1m",
-      tests: [
-        {
-          interval: "1m",
-          input_series: [
-            {
-              series: 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}',
-              values: requestCounter(perMinute).join(" "),
-            },
-          ],
-          promql_expr_test: [1443, 1460, 1540].map(sample),
-        },
-      ],
-    };
-    expectPromtoolTestPasses(test);
+    expectRecorded(
+      rules,
+      perMinute,
+      [1443, 1460, 1540].map((at) => forecastSample(at, sim(at))),
+    );
   });
 
   test("promtool test rules: traffic now against an idle hour yesterday is no 4x trend", () => {
     if (!havePromtool()) return;
-    const config = tinyConfig({}, []);
-    const m = spec("m", { coldStartSeconds: 90 });
-    const rules = tmpFile(
-      "rules.yaml",
-      YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)),
-    );
+    const { rules } = modelRules();
     const perMinute = Float64Array.from({ length: 1440 + 720 }, (_, i) => (i >= 600 && i < 700 ? 0 : 100));
     const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events: [] });
     expect(sim(1440 + 700)).toBe(100);
-    const test = {
-      rule_files: [rules],
-      evaluation_interval: "1m",
-      tests: [
-        {
-          interval: "1m",
-          input_series: [
-            {
-              series: 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}',
-              values: requestCounter(perMinute).join(" "),
-            },
-          ],
-          promql_expr_test: [
-            {
-              eval_time: `${1440 + 700}m`,
-              expr: 'round(1e3 * max(mlops:model_rps_forecast:3m{model="m"}))',
-              exp_samples: [{ labels: "{}", value: 100_000 }],
-            },
-          ],
-        },
-      ],
-    };
-    expectPromtoolTestPasses(test);
+    expectRecorded(rules, perMinute, [forecastSample(1440 + 700, 100)]);
   });
 
   test("promtool test rules: the noise series is the simulator's noiseRatio, and widens the forecast", () => {
     if (!havePromtool()) return;
-    const config = tinyConfig({}, []);
-    const m = spec("m", { coldStartSeconds: 90 });
-    const rules = tmpFile(
-      "rules.yaml",
-      YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)),
-    );
+    const { rules } = modelRules();
     // 60 minutes alternating 90 and 110 requests/s, then 40 at a steady 100.
     const perMinute = Float64Array.from({ length: 100 }, (_, i) => (i >= 60 ? 100 : i % 2 === 0 ? 90 : 110));
-    const counter = requestCounter(perMinute);
     // At 50m Prometheus has minutes 0-49: the noise of decision minute 50 (scaled, rounded: promtool
     // compares sample values exactly). Without a day of history the forecast is the last minute's
     // rate (110) times (1 + 2 x noise).
     const noise = noiseRatio(perMinute, 50);
     expect(noise).toBeGreaterThan(0.05);
-    const sample = (expr: string, at: string, value: number) => ({
-      eval_time: at,
-      expr,
-      exp_samples: [{ labels: "{}", value }],
-    });
-    const test = {
-      rule_files: [rules],
-      evaluation_interval: "1m",
-      tests: [
-        {
-          interval: "1m",
-          input_series: [
-            {
-              series: 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}',
-              values: counter.join(" "),
-            },
-          ],
-          promql_expr_test: [
-            sample('round(1e6 * max(mlops:model_rps_noise:30m{model="m"}))', "50m", Math.round(1e6 * noise)),
-            sample(
-              'round(1e6 * max(mlops:model_rps_forecast:3m{model="m"}))',
-              "50m",
-              Math.round(1e6 * 110 * (1 + 2 * noise)),
-            ),
-            // Once the window holds only steady minutes the noise is gone and so is the band.
-            sample('round(1e3 * max(mlops:model_rps_forecast:3m{model="m"}))', "100m", 100_000),
-          ],
-        },
-      ],
-    };
-    expectPromtoolTestPasses(test);
+    expectRecorded(rules, perMinute, [
+      sampleAt('round(1e6 * max(mlops:model_rps_noise:30m{model="m"}))', 50, Math.round(1e6 * noise)),
+      sampleAt(
+        'round(1e6 * max(mlops:model_rps_forecast:3m{model="m"}))',
+        50,
+        Math.round(1e6 * 110 * (1 + 2 * noise)),
+      ),
+      // Once the window holds only steady minutes the noise is gone and so is the band.
+      forecastSample(100, 100),
+    ]);
   });
 });
