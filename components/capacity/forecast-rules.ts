@@ -13,7 +13,7 @@ import {
   ForecastParams,
   leadMinutes,
   MAD_TO_SIGMA,
-  MIN_NOISE_POINTS,
+  minNoisePoints,
   SEASONS_MINUTES,
 } from "./forecast";
 
@@ -47,12 +47,13 @@ const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
  *    a period ago (event-corrected; both sides plus `ratioOffsetRps` so an idle model gives 1, not NaN;
  *    absent when those minutes a period ago had no traffic and the last ones had, which leaves the
  *    season out),
- *    and the same over `DOWN_TREND_MINUTES` (60), the only trend that may lower the forecast;
+ *    and the same over `DOWN_TREND_MINUTES` (60), which bounds how far the forecast may go below
+ *    the lookahead;
  * 3. `mlops:model_event_multiplier:<lead>` the multiplier of a declared event from lead before its
  *    start until its end, else 1 (from `time()`, so no extra series is needed);
  * 4. `mlops:model_rps_noise:<N>m` robust standard deviation (1.4826 × median absolute deviation)
  *    over N minutes of the 1-minute rate against the 5-minute rate (idle minutes left out; absent
- *    with fewer than `MIN_NOISE_POINTS` non-idle minutes);
+ *    with fewer than `minNoisePoints` non-idle minutes);
  * 5. the forecast: max over seasons of lookahead × max(trend, floor), floor = the event's multiplier
  *    during one, else min(1, the 60-minute trend); or, without history, the
  *    current rate × event / the multiplier of an event the last minute was in (its rate already
@@ -119,7 +120,7 @@ export function forecastRecordingRules(
     record: noiseName,
     expr:
       `${MAD_TO_SIGMA} * quantile_over_time(0.5, ${deviations})` +
-      ` and on (model) count_over_time(${deviations}) >= ${MIN_NOISE_POINTS}`,
+      ` and on (model) count_over_time(${deviations}) >= ${minNoisePoints(params)}`,
     labels: { model: spec.name },
   });
   rules.push({

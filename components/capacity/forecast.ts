@@ -28,9 +28,9 @@ import type { GpuPool, SalesEvent } from "../config/stack-schema";
 import { zonedTimeMs } from "../config/iso-time";
 
 /**
- * Minutes of the trend that may lower the forecast below the seasonal lookahead (`floor_P`). The
- * 10-minute trend raises the forecast at once but never lowers it: its noise would then cut
- * capacity (at 5% per-minute noise that doubled the SLO misses, to 0.13-0.16%). Without any
+ * Minutes of the trend that sets how far the forecast may go below the seasonal lookahead
+ * (`floor_P`). The 10-minute trend raises the forecast at once but lowers it no further than this
+ * one: on its own its noise would cut capacity (at 5% per-minute noise that doubled the SLO misses, to 0.13-0.16%). Without any
  * downward trend, traffic that fell and stayed low kept last week's level for seven days: a 14-day
  * replay whose traffic halved on day 8 cost 126,506 CNY against reactive's 90,176 at 64.3%
  * utilization. Measured when this trend came (f43593b, before the simulator's drain fixes): that
@@ -155,14 +155,20 @@ export function forecastAt(
     // nothing about now: without it the forecast would be 0 and the platform purely reactive.
     // Traffic now against trend minutes that had none then is no trend (the ratio would read 4x);
     // both idle (a quiet night, as the night before) is a ratio of 1 and keeps the lookahead.
-    if (look <= 0 || (idleMinutes(series, t - p - k, t - p) && !idleMinutes(series, t - k, t))) continue;
-    const ratio = trendRatio(series, t, p, k, agoMs, clock.events, params);
+    const short = trendMeans(series, t, p, k, agoMs, clock.events);
+    if (look <= 0 || (short.past === 0 && short.now > 0)) continue;
+    const ratio = clampedRatio(short, params);
     // Up at once (the short trend), down only as far as the long trend says: a level that fell
     // for an hour, not a few noisy minutes. A declared event ahead floors it at its multiplier.
     const floor =
       event > 1
         ? event
-        : Math.min(1, trendRatio(series, t, p, DOWN_TREND_MINUTES, agoMs, clock.events, params));
+        : t - p - DOWN_TREND_MINUTES < 0
+          ? 1
+          : Math.min(
+              1,
+              clampedRatio(trendMeans(series, t, p, DOWN_TREND_MINUTES, agoMs, clock.events), params),
+            );
     best = Math.max(best, look * Math.max(ratio, floor));
   }
   // Without history: the last minute's rate times the event ahead, less the event that minute was
@@ -171,34 +177,30 @@ export function forecastAt(
 }
 
 /**
- * Clamped ratio of the last `k` minutes' mean rate to the same minutes `p` minutes ago, that window
- * divided by the multiplier of an event in it (both sides plus `ratioOffsetRps`).
+ * Mean rate of the last `k` minutes and of the same minutes `p` minutes ago, that window divided by
+ * the multiplier of an event in it.
  */
-function trendRatio(
+function trendMeans(
   series: Float64Array,
   t: number,
   p: number,
   k: number,
   agoMs: number,
   events: readonly EventWindow[],
-  params: ForecastParams,
-): number {
-  if (t - p - k < 0) return 1;
+): { now: number; past: number } {
   let now = 0;
   let past = 0;
   for (let i = t - k; i < t; i++) {
     now += series[i];
     past += series[i - p];
   }
-  past /= eventMultiplier(events, agoMs - k * 60_000, k);
-  const c = params.ratioOffsetRps;
-  return clamp((now / k + c) / (past / k + c), params.minRatio, params.maxRatio);
+  return { now: now / k, past: past / eventMultiplier(events, agoMs - k * 60_000, k) / k };
 }
 
-/** Whether minutes [from, to) of `series` had no traffic at all. */
-function idleMinutes(series: Float64Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (series[i] > 0) return false;
-  return true;
+/** The trend: `now / past`, both plus `ratioOffsetRps`, clamped. */
+function clampedRatio({ now, past }: { now: number; past: number }, params: ForecastParams): number {
+  const c = params.ratioOffsetRps;
+  return clamp((now + c) / (past + c), params.minRatio, params.maxRatio);
 }
 
 /** Mean of minutes [i - w + 1, i]: what `rate(...[<w>m])` holds at the end of minute i. */
@@ -220,8 +222,13 @@ function median(sorted: ArrayLike<number>): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
 }
 
-/** Fewest non-idle minutes of the noise window that give a noise estimate (half of its 31). */
-export const MIN_NOISE_POINTS = 16;
+/**
+ * Fewest non-idle minutes of the noise window that give a noise estimate: half of its
+ * `noiseMinutes` + 1 points (16 of 31 by default).
+ */
+export function minNoisePoints(params: ForecastParams = FORECAST_DEFAULTS): number {
+  return Math.ceil((params.noiseMinutes + 1) / 2);
+}
 
 /** Standard deviations per median absolute deviation of normally distributed noise. */
 export const MAD_TO_SIGMA = 1.4826;
@@ -233,7 +240,7 @@ export const MAD_TO_SIGMA = 1.4826;
  * subquery takes both ends of its range: 31 points). The median, unlike a standard deviation, does
  * not read the few minutes around a step as noise: with the standard deviation a model whose
  * traffic stepped 4x ran three times the replicas it needed for half an hour after every step.
- * 0 without enough history or with fewer than `MIN_NOISE_POINTS` non-idle minutes; idle minutes
+ * 0 without enough history or with fewer than `minNoisePoints` non-idle minutes; idle minutes
  * are skipped.
  */
 export function noiseRatio(
@@ -255,7 +262,7 @@ export function noiseRatio(
   // A window mostly idle (traffic starting again after a night at zero) holds a few minutes of the
   // restart, whose median deviation is the step itself: up to six standard deviations of "noise",
   // and replicas.max for a model that needs a tenth of it.
-  if (n < MIN_NOISE_POINTS) return 0;
+  if (n < minNoisePoints(params)) return 0;
   return MAD_TO_SIGMA * median(deviations.subarray(0, n).sort());
 }
 
