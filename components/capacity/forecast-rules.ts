@@ -57,7 +57,8 @@ const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
  * 5. the forecast: max over seasons of lookahead × max(trend, floor), floor = the event's multiplier
  *    during one, else min(1, the 60-minute trend); or, without history, the
  *    current rate × event / the multiplier of an event the last minute was in (its rate already
- *    holds it); times (1 + band × noise), noise read as 0 until it has a value.
+ *    holds it); times `bandFactor` (1 + band × noise, widened to leave `minMarginSigmas` of noise
+ *    over the spec's `targetUtilization`), noise read as 0 until it has a value.
  * Every rule carries a static `model` label, so rules of many models in one file stay distinct
  * (promtool flags identical name + labels as duplicates).
  */
@@ -123,12 +124,17 @@ export function forecastRecordingRules(
       ` and on (model) count_over_time(${deviations}) >= ${minNoisePoints(params)}`,
     labels: { model: spec.name },
   });
+  // bandFactor: max(1 + band × noise, target × (1 + minMarginSigmas × noise)), as a scalar.
+  const noise = `scalar(max(${noiseName}${sel}) or vector(0))`;
+  const band =
+    `scalar(clamp_min(vector(1 + ${params.noiseBand} * ${noise}),` +
+    ` ${spec.serving.targetUtilization} * (1 + ${params.minMarginSigmas} * ${noise})))`;
   rules.push({
     record: forecastSeriesName(lead),
     expr:
       `(max by (model) ((${lookName}${sel} * ${onSeason} ${factor}) and ${onSeason} ${trendName}${sel})` +
       ` or on (model) (${rate(1)} * on (model) ${eventName}${sel} / scalar(${eventExpr(config, 1, 0)})))` +
-      ` * (1 + ${params.noiseBand} * scalar(max(${noiseName}${sel}) or vector(0)))`,
+      ` * ${band}`,
     labels: { model: spec.name },
   });
   return { groups: [{ name: `mlops-capacity-forecast-${spec.name}`, rules }] };

@@ -666,7 +666,7 @@ function runAutoscaled(
       let rec = propose(observed, c.target, current, tolerance);
       if (platform) {
         const forecast = forecastOf?.(c, t) ?? {
-          rps: forecastWithBand(c.series, t, c.lead, { nowMs, events }),
+          rps: forecastWithBand(c.series, t, c.lead, { nowMs, events }, c.spec.serving.targetUtilization),
           perReplica: c.forecastTarget,
         };
         rec = Math.max(rec, propose(forecast.rps, forecast.perReplica, current, tolerance));

@@ -20,7 +20,12 @@ import {
   utcOffsetMinutes,
 } from "../../components/capacity/autoscaling";
 import { forecastRecordingRules } from "../../components/capacity/forecast-rules";
-import { eventWindows, forecastWithBand, noiseRatio } from "../../components/capacity/forecast";
+import {
+  eventWindows,
+  FORECAST_DEFAULTS,
+  forecastWithBand,
+  noiseRatio,
+} from "../../components/capacity/forecast";
 import { fixtureSpecs, prodConfig, spec, tinyConfig } from "./helpers";
 import type { StackConfig } from "../../components/config/stack-schema";
 
@@ -333,9 +338,12 @@ describe("autoscaling parameters", () => {
  * model `m` (90 s cold start) for it.
  */
 /** Rule file of model `m` (lead 3 minutes: 60 s provisioning + 90 s cold start) with `events`. */
-function modelRules(events: any[] = []): { config: StackConfig; rules: string } {
+function modelRules(
+  events: any[] = [],
+  serving: Record<string, unknown> = {},
+): { config: StackConfig; rules: string } {
   const config = tinyConfig({}, events);
-  const m = spec("m", { coldStartSeconds: 90 });
+  const m = spec("m", { coldStartSeconds: 90, ...serving });
   const rules = tmpFile("rules.yaml", YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)));
   return { config, rules };
 }
@@ -420,7 +428,7 @@ describe("forecast recording rules", () => {
     // The simulator's forecast for the same decision minutes (the rules see minutes up to t - 1).
     const events = eventWindows(config.events);
     const sim = (t: number) =>
-      forecastWithBand(Float64Array.from(perMinute), t, 3, { nowMs: t * 60_000, events });
+      forecastWithBand(Float64Array.from(perMinute), t, 3, { nowMs: t * 60_000, events }, 0.8);
     const minutes = [20, 28, 31, 60, 100];
     expect(minutes.map(sim)).toEqual([100, 800, 800, 800, 100]);
     expectRecorded(
@@ -435,7 +443,7 @@ describe("forecast recording rules", () => {
     const { rules } = modelRules();
     // A day at 100 requests/s, then 200 minutes more, then 50 from minute 1640.
     const perMinute = Float64Array.from({ length: 1440 + 330 }, (_, i) => (i < 1640 ? 100 : 50));
-    const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events: [] });
+    const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events: [] }, 0.8);
     // Yesterday's level while the drop is minutes old; half of it once the 60-minute trend sees it.
     expect(sim(1630)).toBeCloseTo(100, 6);
     expect(sim(1650)).toBeGreaterThan(90);
@@ -453,7 +461,7 @@ describe("forecast recording rules", () => {
     if (!havePromtool()) return;
     const { rules } = modelRules();
     const perMinute = Float64Array.from({ length: 1440 + 150 }, (_, i) => (i < 1440 ? 0 : 100));
-    const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events: [] });
+    const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events: [] }, 0.8);
     expect([1443, 1460, 1540].map(sim)).toEqual([100, 100, 100]);
     expectRecorded(
       rules,
@@ -466,7 +474,7 @@ describe("forecast recording rules", () => {
     if (!havePromtool()) return;
     const { rules } = modelRules();
     const perMinute = Float64Array.from({ length: 1440 + 720 }, (_, i) => (i >= 600 && i < 700 ? 0 : 100));
-    const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events: [] });
+    const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events: [] }, 0.8);
     expect(sim(1440 + 700)).toBe(100);
     expectRecorded(rules, perMinute, [forecastSample(1440 + 700, 100)]);
   });
@@ -489,6 +497,21 @@ describe("forecast recording rules", () => {
         Math.round(1e6 * 110 * (1 + 2 * noise)),
       ),
       // Once the window holds only steady minutes the noise is gone and so is the band.
+      forecastSample(100, 100),
+    ]);
+  });
+
+  test("promtool test rules: at targetUtilization 0.95 the recorded band is the simulator's wider one", () => {
+    if (!havePromtool()) return;
+    const { rules } = modelRules([], { targetUtilization: 0.95 });
+    const perMinute = Float64Array.from({ length: 100 }, (_, i) => (i >= 60 ? 100 : i % 2 === 0 ? 90 : 110));
+    const noise = noiseRatio(perMinute, 50);
+    const sim = forecastWithBand(perMinute, 50, 3, { nowMs: 50 * 60_000, events: [] }, 0.95);
+    // The spec's 5% headroom is less than what the noise needs: the band is widened, not 1 + 2 x noise.
+    expect(sim).toBeCloseTo(110 * 0.95 * (1 + FORECAST_DEFAULTS.minMarginSigmas * noise), 9);
+    expect(sim).toBeGreaterThan(110 * (1 + 2 * noise) * 1.01);
+    expectRecorded(rules, perMinute, [
+      sampleAt('round(1e6 * max(mlops:model_rps_forecast:3m{model="m"}))', 50, Math.round(1e6 * sim)),
       forecastSample(100, 100),
     ]);
   });

@@ -3,6 +3,7 @@ import {
   eventWindows,
   FORECAST_DEFAULTS,
   forecastAt,
+  bandFactor,
   forecastWithBand,
   noiseRatio,
   MAD_TO_SIGMA,
@@ -165,8 +166,28 @@ describe("noise band", () => {
   test("the band widens the forecast by noiseBand standard deviations", () => {
     const jitter = Float64Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 90 : 110));
     const clock = { nowMs: 0, events: [] };
-    expect(forecastWithBand(jitter, 61, 3, clock)).toBeCloseTo(
+    expect(forecastWithBand(jitter, 61, 3, clock, 0.8)).toBeCloseTo(
       forecastAt(jitter, 61, 3, clock) * (1 + FORECAST_DEFAULTS.noiseBand * noiseRatio(jitter, 61)),
+      9,
+    );
+  });
+
+  test("a high targetUtilization gets a wider band: at least minMarginSigmas of noise in all", () => {
+    const { noiseBand: z, minMarginSigmas: Z } = FORECAST_DEFAULTS;
+    // Little noise: the spec's 5% headroom and the band together are at least Z deviations.
+    expect(bandFactor(0.02, 0.95)).toBeCloseTo(1 + z * 0.02, 12);
+    expect((1 + z * 0.02) / 0.95).toBeGreaterThan(1 + Z * 0.02);
+    // More noise: the band grows so the replicas hold Z deviations over the forecast.
+    expect(bandFactor(0.08, 0.95)).toBeCloseTo(0.95 * (1 + Z * 0.08), 12);
+    expect(bandFactor(0.08, 0.95) / 0.95).toBeCloseTo(1 + Z * 0.08, 12);
+    // The default target's 20% headroom needs no widening at that noise.
+    expect(bandFactor(0.08, 0.8)).toBeCloseTo(1 + z * 0.08, 12);
+    expect(bandFactor(0, 0.95)).toBe(1);
+    const jitter = Float64Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 90 : 110));
+    const clock = { nowMs: 0, events: [] };
+    const noise = noiseRatio(jitter, 61);
+    expect(forecastWithBand(jitter, 61, 3, clock, 0.95)).toBeCloseTo(
+      forecastAt(jitter, 61, 3, clock) * 0.95 * (1 + Z * noise),
       9,
     );
   });
