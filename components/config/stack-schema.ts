@@ -545,11 +545,30 @@ function instanceTypeProblems(cfg: StackConfig, pool: GpuPool, file: string, p: 
   });
 }
 
+/** Longest declared event, in days (`events[].end` - `start`). */
+export const MAX_EVENT_DAYS = 31;
+
 function eventWindowProblems(e: SalesEvent, file: string, p: string): Problem[] {
   const [start, end] = [parseZonedTime(e.start), parseZonedTime(e.end)];
   // A time that is not one is named at its own field.
-  if (typeof start === "string" || typeof end === "string" || end.ms > start.ms) return [];
-  return [{ file, path: `${p}.end`, value: e.end, reason: `must be after start (${e.start})` }];
+  if (typeof start === "string" || typeof end === "string") return [];
+  if (end.ms <= start.ms)
+    return [{ file, path: `${p}.end`, value: e.end, reason: `must be after start (${e.start})` }];
+  // An event's KEDA cron and its consolidation freeze recur every year for its whole length: a
+  // year-long one would hold the serving nodes' drains for good. Traffic that stays up for more
+  // than a month is a new level, which the forecast's trend follows without a declaration.
+  if (end.ms - start.ms > MAX_EVENT_DAYS * 86_400_000)
+    return [
+      {
+        file,
+        path: `${p}.end`,
+        value: e.end,
+        reason:
+          `must be at most ${MAX_EVENT_DAYS} days after start (${e.start}): an event pre-scales and freezes ` +
+          `the serving nodes' consolidation for its whole length every year; a lasting new level needs no event`,
+      },
+    ];
+  return [];
 }
 
 function clusterProblems(

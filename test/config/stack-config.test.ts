@@ -227,6 +227,25 @@ describe("stack config", () => {
     expect(problemsOf(raw)).toContain("mlops-platform:events[0].end");
   });
 
+  test("an event lasts at most 31 days: its freeze of the serving nodes' drains recurs every year", () => {
+    const raw = stackValues("prod");
+    raw.events[0] = {
+      ...raw.events[0],
+      start: "2026-12-01T00:00:00+08:00",
+      end: "2027-01-01T00:00:00+08:00",
+    };
+    raw.events[1] = {
+      ...raw.events[1],
+      start: "2026-12-01T00:00:00+08:00",
+      end: "2027-01-01T00:00:01+08:00",
+    };
+    const msg = problemsOf(raw);
+    expect(msg).not.toContain("mlops-platform:events[0]");
+    expect(msg).toContain(
+      'mlops-platform:events[1].end = "2027-01-01T00:00:01+08:00": must be at most 31 days after start (2026-12-01T00:00:00+08:00)',
+    );
+  });
+
   test("event times need a zone and a real date: the cron triggers must not depend on the machine", () => {
     const raw = stackValues("prod");
     raw.events[0].start = "2026-12-12T00:00:00";
