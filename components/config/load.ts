@@ -38,10 +38,17 @@ export interface PlatformInputs {
 export const MODELS_DIR_ENV = "MLOPS_MODELS_DIR";
 
 /**
+ * Environment variable the offline tools use to point the program at another project root (the
+ * folder of `Pulumi.<stack>.yaml`, against which `trafficHistory` and `models/` are read).
+ */
+export const PROJECT_ROOT_ENV = "MLOPS_PROJECT_ROOT";
+
+/**
  * Reads and validates the stack config and all model specs. Throws one `ConfigValidationError`
  * listing every problem in the stack file and every model file, before any resource is declared.
  */
-export function loadPlatformInputs(projectRoot: string): PlatformInputs {
+export function loadPlatformInputs(programDir: string): PlatformInputs {
+  const projectRoot = process.env[PROJECT_ROOT_ENV] ?? programDir;
   const stack = pulumi.getStack();
   const project = pulumi.getProject();
   const stackFile = `Pulumi.${stack}.yaml`;

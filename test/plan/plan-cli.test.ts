@@ -22,6 +22,7 @@ interface Result {
 function plan(args: string[], env: Record<string, string> = {}): Result {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv.MLOPS_MODELS_DIR;
+  delete childEnv.MLOPS_PROJECT_ROOT;
   const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan.ts", ...args], {
     cwd: ROOT,
     env: childEnv,
@@ -247,6 +248,16 @@ describe("plan failures", () => {
     fs.writeFileSync(path.join(root, "Pulumi.staging.yaml"), edit(staging));
     return root;
   }
+
+  it("reads trafficHistory against --project-root, in the program as in the capacity step", () => {
+    const root = stackRoot("history", (y) => `${y}  mlops-platform:trafficHistory: hist.csv\n`);
+    fs.copyFileSync(path.join(ROOT, "models", "traffic", "sample-week.csv"), path.join(root, "hist.csv"));
+    const out = fs.mkdtempSync(path.join(TMP, "history-out-"));
+    const models = path.join(ROOT, "models");
+    const r = plan(["--stack", "staging", "--project-root", root, "--models", models, "--out", out]);
+    expect(r.stderr).not.toContain("not found");
+    expect(r.status).toBe(0);
+  }, 120_000);
 
   it("refuses a key whose namespace is misspelt (it would silently not apply)", () => {
     const root = stackRoot("namespace", (y) => `${y}  mlops-platfrom:events: []\n`);

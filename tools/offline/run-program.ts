@@ -6,7 +6,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE } from "../../components/config/stack-schema";
-import { MODELS_DIR_ENV } from "../../components/config/load";
+import { MODELS_DIR_ENV, PROJECT_ROOT_ENV } from "../../components/config/load";
 import { RecordedResource, recordingMocks } from "./mock-cloud";
 import { OfflineStackConfig, readStackFile } from "./stack-file";
 
@@ -83,6 +83,9 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
 
   const previousModels = process.env[MODELS_DIR_ENV];
   if (opts.modelsDir) process.env[MODELS_DIR_ENV] = path.resolve(opts.modelsDir);
+  // The program reads its stack's trafficHistory (and models/) against this root, not its own folder.
+  const previousRoot = process.env[PROJECT_ROOT_ENV];
+  process.env[PROJECT_ROOT_ENV] = path.resolve(projectRoot);
   // V8's own formatter applies when prepareStackTrace is unset (the @types say it is always set).
   const errorClass = Error as { prepareStackTrace?: unknown };
   const previousPrepare = errorClass.prepareStackTrace;
@@ -134,6 +137,8 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
     Error.stackTraceLimit = previousLimit;
     if (previousModels === undefined) delete process.env[MODELS_DIR_ENV];
     else process.env[MODELS_DIR_ENV] = previousModels;
+    if (previousRoot === undefined) delete process.env[PROJECT_ROOT_ENV];
+    else process.env[PROJECT_ROOT_ENV] = previousRoot;
   }
 }
 
