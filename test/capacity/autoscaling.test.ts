@@ -338,6 +338,11 @@ describe("autoscaling parameters", () => {
  * model `m` (90 s cold start) for it.
  */
 /** Rule file of model `m` (lead 3 minutes: 60 s provisioning + 90 s cold start) with `events`. */
+/** 60 minutes alternating 90 and 110 requests/s, then 40 at a steady 100: noise, then none. */
+const JITTER_THEN_STEADY = Float64Array.from({ length: 100 }, (_, i) =>
+  i >= 60 ? 100 : i % 2 === 0 ? 90 : 110,
+);
+
 function modelRules(
   events: any[] = [],
   serving: Record<string, unknown> = {},
@@ -482,8 +487,7 @@ describe("forecast recording rules", () => {
   test("promtool test rules: the noise series is the simulator's noiseRatio, and widens the forecast", () => {
     if (!havePromtool()) return;
     const { rules } = modelRules();
-    // 60 minutes alternating 90 and 110 requests/s, then 40 at a steady 100.
-    const perMinute = Float64Array.from({ length: 100 }, (_, i) => (i >= 60 ? 100 : i % 2 === 0 ? 90 : 110));
+    const perMinute = JITTER_THEN_STEADY;
     // At 50m Prometheus has minutes 0-49: the noise of decision minute 50 (scaled, rounded: promtool
     // compares sample values exactly). Without a day of history the forecast is the last minute's
     // rate (110) times (1 + 2 x noise).
@@ -504,7 +508,7 @@ describe("forecast recording rules", () => {
   test("promtool test rules: at targetUtilization 0.95 the recorded band is the simulator's wider one", () => {
     if (!havePromtool()) return;
     const { rules } = modelRules([], { targetUtilization: 0.95 });
-    const perMinute = Float64Array.from({ length: 100 }, (_, i) => (i >= 60 ? 100 : i % 2 === 0 ? 90 : 110));
+    const perMinute = JITTER_THEN_STEADY;
     const noise = noiseRatio(perMinute, 50);
     const sim = forecastWithBand(perMinute, 50, 3, { nowMs: 50 * 60_000, events: [] }, 0.95);
     // The spec's 5% headroom is less than what the noise needs: the band is widened, not 1 + 2 x noise.

@@ -81,11 +81,11 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const resources: RecordedResource[] = opts.sink ?? [];
   const options = new Map<string, RecordedOptions>();
 
-  const previousModels = process.env[MODELS_DIR_ENV];
-  if (opts.modelsDir) process.env[MODELS_DIR_ENV] = path.resolve(opts.modelsDir);
   // The program reads its stack's trafficHistory (and models/) against this root, not its own folder.
-  const previousRoot = process.env[PROJECT_ROOT_ENV];
-  process.env[PROJECT_ROOT_ENV] = path.resolve(projectRoot);
+  const restoreEnv = overrideEnv({
+    [MODELS_DIR_ENV]: opts.modelsDir ? path.resolve(opts.modelsDir) : undefined,
+    [PROJECT_ROOT_ENV]: path.resolve(projectRoot),
+  });
   // V8's own formatter applies when prepareStackTrace is unset (the @types say it is always set).
   const errorClass = Error as { prepareStackTrace?: unknown };
   const previousPrepare = errorClass.prepareStackTrace;
@@ -135,11 +135,27 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   } finally {
     if (opts.fastStackTraces) errorClass.prepareStackTrace = previousPrepare;
     Error.stackTraceLimit = previousLimit;
-    if (previousModels === undefined) delete process.env[MODELS_DIR_ENV];
-    else process.env[MODELS_DIR_ENV] = previousModels;
-    if (previousRoot === undefined) delete process.env[PROJECT_ROOT_ENV];
-    else process.env[PROJECT_ROOT_ENV] = previousRoot;
+    restoreEnv();
   }
+}
+
+/**
+ * Sets the given environment variables (an `undefined` value leaves that one as it is) and returns
+ * a function that puts back what each was before, unset ones unset.
+ */
+export function overrideEnv(vars: Readonly<Record<string, string | undefined>>): () => void {
+  const previous = new Map<string, string | undefined>();
+  for (const [name, value] of Object.entries(vars)) {
+    if (value === undefined) continue;
+    previous.set(name, process.env[name]);
+    process.env[name] = value;
+  }
+  return () => {
+    for (const [name, value] of previous) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
 }
 
 /** Lets outstanding resource registrations finish (outputs resolve on later ticks). */

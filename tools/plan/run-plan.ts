@@ -7,7 +7,7 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 import * as YAML from "yaml";
 import { loadPlatformInputs, MODELS_DIR_ENV, PlatformInputs } from "../../components/config/load";
-import { resourceKey, runProgram } from "../offline/run-program";
+import { overrideEnv, resourceKey, runProgram } from "../offline/run-program";
 import { alertsByModel, dashboardFiles, findAlertmanagerConfig, PlanProblem, ruleFiles } from "./artifacts";
 import { loadPlanner, planCapacitySummary } from "./capacity-planner";
 import type { ModelSpec } from "../../components/config/model-schema";
@@ -95,13 +95,11 @@ export function gitState(cwd: string): { commit: string; dirty: boolean } | null
  * config still set in the mock runtime, overrides such as promotion canary traffic applied).
  */
 function programInputs(projectRoot: string, modelsDir: string): PlatformInputs {
-  const previous = process.env[MODELS_DIR_ENV];
-  process.env[MODELS_DIR_ENV] = modelsDir;
+  const restoreEnv = overrideEnv({ [MODELS_DIR_ENV]: modelsDir });
   try {
     return loadPlatformInputs(projectRoot);
   } finally {
-    if (previous === undefined) delete process.env[MODELS_DIR_ENV];
-    else process.env[MODELS_DIR_ENV] = previous;
+    restoreEnv();
   }
 }
 
