@@ -7,7 +7,8 @@
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, SalesEvent, StackConfig } from "../config/stack-schema";
 import { EventWindow, eventWindows, leadMinutes } from "./forecast";
-import { forecastSeriesName } from "./forecast-rules";
+import { drainsUnderused, underutilizedBlockUtc, utcOffsetMinutes } from "./drain-window";
+import { drainLevelSeriesName, forecastSeriesName } from "./forecast-rules";
 import type { Traffic } from "./traffic";
 
 /**
@@ -104,6 +105,17 @@ export function scalingBehavior(tolerance: HpaTolerance = HPA_DEFAULT_TOLERANCE)
     },
   };
 }
+
+/**
+ * Replicas a model keeps beyond what its traffic needs at full load while its nodes may be drained.
+ * A drain evicts a pod and its replacement is unready for a cold start; the forecast's noise band
+ * covers noise, not a missing replica, and at a few replicas one is 10-30% of the capacity. On the
+ * sample week before it (c50cf4c) nearly every SLO-miss minute was a night drain; a model at
+ * constant traffic on 8 replicas missed 0.76% of its minutes (reactive, with the stock 10% HPA
+ * tolerance, 0.09%). One spare, as the PodDisruptionBudget (`maxUnavailable: 1`) lets a drain take
+ * one pod of a model at a time.
+ */
+export const DRAIN_SPARE_REPLICAS = 1;
 
 /** Options of `forecastTriggers`. */
 export interface ForecastTriggerOptions {
@@ -204,6 +216,10 @@ export function eventBaseline(
  * Extra triggers for the model's KEDA ScaledObject (the ScaledObject builder's `extraTriggers`):
  * - `prometheus` on the forecast series, threshold = `forecastTargetPerReplica`. HPA takes the max over its
  *   metrics, so the model scales on the larger of current traffic and the forecast;
+ * - `prometheus` `drain-spare` (serving pools that drain underused nodes, when the replicas may
+ *   vary): while Karpenter may drain (`UNDERUTILIZED_CONSOLIDATION_HOURS`), at least
+ *   `DRAIN_SPARE_REPLICAS` more replicas than the larger of the forecast level (without its noise
+ *   band) and the current rate need at full `rpsPerReplica`, from the recorded drain-level series;
  * - one `cron` per declared sales event, pre-scaling from one lead time (node provisioning + cold
  *   start) before `start` until `end`, in the platform's time zone. KEDA cron `start`/`end` are
  *   five-field cron expressions, so the window recurs yearly on the same date (events are dated).
@@ -235,10 +251,28 @@ export function forecastTriggers(
       },
     },
   ];
+  const bounds = options.replicas ?? spec.serving.replicas;
+  if (drainsUnderused(pool) && bounds.max > bounds.min) {
+    const rps = spec.serving.rpsPerReplica;
+    const level = `max(${drainLevelSeriesName(lead)}{model="${spec.name}"})`;
+    triggers.push({
+      type: "prometheus",
+      name: "drain-spare",
+      metadata: {
+        serverAddress: options.prometheusUrl ?? DEFAULT_PROMETHEUS_URL,
+        // ceil(query / threshold) = the replicas the level needs at full load, plus one.
+        query: `${share < 1 ? `${level} * ${formatNumber(share, 4)}` : level} + ${formatNumber(rps * DRAIN_SPARE_REPLICAS)}`,
+        threshold: formatNumber(rps),
+        // The series is absent outside the drain window and while the model is idle: no spare
+        // then, and the constant alone must not wake a variant scaled to zero.
+        activationThreshold: formatNumber(rps),
+        ignoreNullValues: "true",
+      },
+    });
+  }
   for (const e of eventWindows(config.events)) {
     // This variant's share of the model's rate, with or without history.
     const baseline = eventBaseline(spec, e.name, options.eventBaselines) * share;
-    const bounds = options.replicas ?? spec.serving.replicas;
     const replicas = eventReplicas(spec, e.multiplier, baseline, bounds);
     // A cron asking for no more than the floor changes nothing, and KEDA rejects desiredReplicas "0"
     // (a new model at replicas.min 0) and then creates no HPA at all (kedacore/keda#6863): leave it
@@ -340,18 +374,6 @@ export function cronFloorAt(
 }
 
 /**
- * Local hours [start, end) in which a serving pool may drain underused nodes (Karpenter
- * `Underutilized` consolidation); empty nodes go at any hour. 22:00-10:00 covers the evening
- * decline, the night trough and the morning ramp, when scale-down leaves nodes part-filled; the
- * PodDisruptionBudget (`maxUnavailable: 1`) makes a drain move one pod of a model at a time, so a
- * model is at most one replica short for a cold start. 10:00-22:00, the day and evening peak, only
- * removes empty nodes. Measured on the sample week (tools/bench-capacity.ts, before the forecast's
- * noise band, with a fixed margin): 01:00-05:00 gave 83.3% utilization, 22:00-10:00 84.4% for the
- * same SLO misses (0.04-0.05%), all hours 84.6%.
- */
-export const UNDERUTILIZED_CONSOLIDATION_HOURS = { start: 22, end: 10 } as const;
-
-/**
  * Minutes before a declared sales event from which serving pools stop draining underused nodes,
  * until the event ends. The event's cron trigger pre-scales one lead time ahead (node provisioning
  * plus the model's cold start, a few minutes); 30 covers any lead the platform computes, so no
@@ -405,18 +427,14 @@ export function karpenterDisruption(
   timeZone = "UTC",
   events: readonly SalesEvent[] = [],
 ): Record<string, unknown> {
-  if (pool.purpose !== "serving") {
+  if (!drainsUnderused(pool)) {
     return {
       consolidationPolicy: "WhenEmpty",
       consolidateAfter: pool.consolidateAfter,
       budgets: [{ nodes: "10%" }],
     };
   }
-  const { start, end } = UNDERUTILIZED_CONSOLIDATION_HOURS;
-  const offsetMin = utcOffsetMinutes(timeZone, Date.UTC(2026, 0, 15));
-  // The blocking budget starts when the window ends and lasts until it opens again.
-  const blockFromUtcMin = (((end * 60 - offsetMin) % 1440) + 1440) % 1440;
-  const blockedHours = (((start - end) % 24) + 24) % 24;
+  const { blockFromUtcMin, blockedMinutes } = underutilizedBlockUtc(timeZone);
   return {
     consolidationPolicy: "WhenEmptyOrUnderutilized",
     consolidateAfter: pool.consolidateAfter,
@@ -426,7 +444,7 @@ export function karpenterDisruption(
         nodes: "0",
         reasons: ["Underutilized"],
         schedule: `${blockFromUtcMin % 60} ${Math.floor(blockFromUtcMin / 60)} * * *`,
-        duration: `${blockedHours}h`,
+        duration: budgetDuration(blockedMinutes),
       },
       ...eventDisruptionBudgets(events),
     ],
@@ -482,22 +500,6 @@ function lastScheduleHits(m: RegExpExecArray, nowMs: number): number[] {
   return [now.getUTCFullYear(), now.getUTCFullYear() - 1]
     .map((y) => Date.UTC(y, month - 1, day, hour, minute))
     .filter((hit) => new Date(hit).getUTCDate() === day); // cron skips 31 April, 29 February in 2027
-}
-
-/** Minutes `timeZone` is ahead of UTC at `atMs` (Asia/Shanghai: 480). */
-export function utcOffsetMinutes(timeZone: string, atMs: number): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-  }).formatToParts(new Date(atMs));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const local = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
-  return Math.round((local - Math.floor(atMs / 60_000) * 60_000) / 60_000);
 }
 
 function formatNumber(x: number, digits = 2): string {

@@ -6,6 +6,7 @@
  */
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
+import { drainsUnderused, underutilizedBlockUtc } from "./drain-window";
 import {
   DOWN_TREND_MINUTES,
   eventWindows,
@@ -35,6 +36,19 @@ export function forecastSeriesName(leadMin: number): string {
   return `mlops:model_rps_forecast:${leadMin}m`;
 }
 
+/** Name of the forecast level (the forecast before its noise band), e.g. `mlops:model_rps_level:5m`. */
+export function levelSeriesName(leadMin: number): string {
+  return `mlops:model_rps_level:${leadMin}m`;
+}
+
+/**
+ * Name of the drain-level series, e.g. `mlops:model_rps_drain_level:5m`: the larger of the level and
+ * the current rate while the model's pool may drain underused nodes, absent otherwise.
+ */
+export function drainLevelSeriesName(leadMin: number): string {
+  return `mlops:model_rps_drain_level:${leadMin}m`;
+}
+
 const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
 
 /**
@@ -58,7 +72,11 @@ const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
  *    during one, else min(1, the 60-minute trend); or, without history, the
  *    current rate × event / the multiplier of an event the last minute was in (its rate already
  *    holds it); times `bandFactor` (1 + band × noise, widened to leave `minMarginSigmas` of noise
- *    over the spec's `targetUtilization`), noise read as 0 until it has a value.
+ *    over the spec's `targetUtilization`), noise read as 0 until it has a value; recorded twice:
+ *    without the band as the level (`levelSeriesName`), and with it as the forecast;
+ * 6. in a pool that drains underused nodes, the drain level (`drainLevelSeriesName`): the larger of
+ *    the level and the current rate, only within the daily drain window and above 0, which the
+ *    `drain-spare` trigger (`forecastTriggers`) turns into one replica over what it needs.
  * Every rule carries a static `model` label, so rules of many models in one file stay distinct
  * (promtool flags identical name + labels as duplicates).
  */
@@ -129,14 +147,33 @@ export function forecastRecordingRules(
   const band =
     `scalar(clamp_min(vector(1 + ${params.noiseBand} * ${noise}),` +
     ` ${spec.serving.targetUtilization} * (1 + ${params.minMarginSigmas} * ${noise})))`;
+  const levelName = levelSeriesName(lead);
   rules.push({
-    record: forecastSeriesName(lead),
+    record: levelName,
     expr:
-      `(max by (model) ((${lookName}${sel} * ${onSeason} ${factor}) and ${onSeason} ${trendName}${sel})` +
-      ` or on (model) (${rate(1)} * on (model) ${eventName}${sel} / scalar(${eventExpr(config, 1, 0)})))` +
-      ` * ${band}`,
+      `max by (model) ((${lookName}${sel} * ${onSeason} ${factor}) and ${onSeason} ${trendName}${sel})` +
+      ` or on (model) (${rate(1)} * on (model) ${eventName}${sel} / scalar(${eventExpr(config, 1, 0)}))`,
     labels: { model: spec.name },
   });
+  rules.push({
+    record: forecastSeriesName(lead),
+    expr: `${levelName}${sel} * ${band}`,
+    labels: { model: spec.name },
+  });
+  if (drainsUnderused(pool)) {
+    // The minutes since the blocking budget last began are at least its length: the drain window
+    // (`underutilizedConsolidationAllowed` of the same budget). Shifted forward rather than back,
+    // as PromQL's `%` keeps the dividend's sign. `>= on (model)` keeps the level where it is the
+    // larger, `or` adds the rate where it is not.
+    const { blockFromUtcMin, blockedMinutes } = underutilizedBlockUtc(config.timeZone);
+    rules.push({
+      record: drainLevelSeriesName(lead),
+      expr:
+        `(((${levelName}${sel} >= on (model) ${rate(1)}) or on (model) ${rate(1)}) > 0)` +
+        ` and on () (vector((time() / 60 + ${(1440 - blockFromUtcMin) % 1440}) % 1440) >= ${blockedMinutes})`,
+      labels: { model: spec.name },
+    });
+  }
   return { groups: [{ name: `mlops-capacity-forecast-${spec.name}`, rules }] };
 }
 

@@ -3,9 +3,11 @@
  * - `static`   whole GPUs for each model's weekly peak, one model per GPU, always on (the "before");
  * - `reactive` KEDA/HPA on current traffic only with the stock HPA settings (10% tolerance),
  *              Karpenter nodes, time-sliced packing;
- * - `platform` what this project deploys: `reactive` plus the forecast trigger and the event cron
- *              triggers of `autoscaling.ts`, with the same targets and formula, and the HPA
- *              tolerance of `hpaTolerance(config.cluster.kubernetesVersion)`;
+ * - `platform` what this project deploys: `reactive` plus the forecast trigger, the drain-spare
+ *              trigger (in the daily drain window, one replica over the larger of the forecast level
+ *              and the current rate at full `rpsPerReplica`) and the event cron triggers of
+ *              `autoscaling.ts`, with the same targets and formula, and the HPA tolerance of
+ *              `hpaTolerance(config.cluster.kubernetesVersion)`;
  * - `oracle`   perfect foresight and instant start: exactly the replicas each minute needs, packed
  *              into the cheapest nodes, billed per minute (the limit).
  * `levelForesightBound` is not a strategy but a reference between the two: what a controller that
@@ -61,10 +63,11 @@ import {
   eventBaselinesFromHistory,
   forecastTargetPerReplica,
   kedaTargetPerReplica,
+  DRAIN_SPARE_REPLICAS,
   SCALE_DOWN_STABILIZATION_SECONDS,
   underutilizedConsolidationAllowed,
 } from "./autoscaling";
-import { eventWindows, forecastWithBand, leadMinutes } from "./forecast";
+import { bandFactor, EventWindow, eventWindows, forecastAt, leadMinutes, noiseRatio } from "./forecast";
 import {
   cheapestMix,
   instanceOptions,
@@ -295,7 +298,7 @@ export function levelForesightBound(
           const { level, sigma } = shapes.get(c)!;
           let peak = 0;
           for (let j = t; j <= Math.min(t + c.lead, level.length - 1); j++) peak = Math.max(peak, level[j]);
-          return { rps: peak * (1 + z * sigma), perReplica: c.spec.serving.rpsPerReplica };
+          return { rps: peak * (1 + z * sigma), perReplica: c.spec.serving.rpsPerReplica, level: peak };
         };
         runAutoscaled(true, pool, models, config, traffic, acc, { forecast });
       } else
@@ -528,8 +531,11 @@ interface AutoscaledOptions {
   readonly salesFreeze?: boolean;
   /** HPA tolerance of `reactive`. @default HPA_DEFAULT_TOLERANCE */
   readonly reactiveTolerance?: HpaTolerance;
-  /** `platform`'s forecast trigger instead of `forecastWithBand` at `forecastTarget` (references). */
-  readonly forecast?: (c: ModelCtx, t: number) => { rps: number; perReplica: number };
+  /**
+   * `platform`'s forecast trigger instead of `forecastWithBand` at `forecastTarget`, and the level
+   * the drain-spare trigger reads instead of `forecastAt` (references).
+   */
+  readonly forecast?: (c: ModelCtx, t: number) => { rps: number; perReplica: number; level: number };
 }
 
 /** `reactive` (forecast off) or `platform` (forecast + event cron triggers) on Karpenter nodes. */
@@ -555,6 +561,13 @@ function runAutoscaled(
   const underutilizedAt = (nowMs: number) =>
     policy === undefined
       ? underutilizedConsolidationAllowed(disruption, nowMs)
+      : policy === "WhenEmptyOrUnderutilized";
+  // The drain-spare trigger's window: the daily budget alone, as its recorded series knows nothing
+  // of the sales' freezes (no drains then, so the spare only costs during a freeze's night hours).
+  const daily = karpenterDisruption(pool, config.timeZone);
+  const spareAt = (nowMs: number) =>
+    policy === undefined
+      ? underutilizedConsolidationAllowed(daily, nowMs)
       : policy === "WhenEmptyOrUnderutilized";
   const window = Math.max(1, Math.round(SCALE_DOWN_STABILIZATION_SECONDS / 60));
   const events = eventWindows(config.events);
@@ -665,12 +678,14 @@ function runAutoscaled(
       const observed = t > 0 ? c.series[t - 1] : c.series[0];
       let rec = propose(observed, c.target, current, tolerance);
       if (platform) {
-        const forecast = forecastOf?.(c, t) ?? {
-          rps: forecastWithBand(c.series, t, c.lead, { nowMs, events }, c.spec.serving.targetUtilization),
-          perReplica: c.forecastTarget,
-        };
+        const forecast = forecastOf?.(c, t) ?? platformForecast(c, t, nowMs, events);
         rec = Math.max(rec, propose(forecast.rps, forecast.perReplica, current, tolerance));
         rec = Math.max(rec, cronFloorAt(c.spec, events, c.lead, nowMs, c.eventBaselines));
+        const drainLevel = Math.max(forecast.level, observed);
+        if (spareAt(nowMs) && drainLevel > 0) {
+          const rps = c.spec.serving.rpsPerReplica;
+          rec = Math.max(rec, propose(drainLevel + rps * DRAIN_SPARE_REPLICAS, rps, current, tolerance));
+        }
       }
       rec = clampReplicas(c.spec, rec);
       recs[m][t % window] = rec;
@@ -730,6 +745,21 @@ function runAutoscaled(
     );
     if (t % 1440 === 1439) progress?.((t + 1) / traffic.minutes);
   }
+}
+
+/**
+ * What `platform`'s forecast trigger reads: `forecastWithBand` at `forecastTarget` per replica, and
+ * the level under it (`forecastAt`), which the drain-spare trigger reads.
+ */
+function platformForecast(
+  c: ModelCtx,
+  t: number,
+  nowMs: number,
+  events: readonly EventWindow[],
+): { rps: number; perReplica: number; level: number } {
+  const level = forecastAt(c.series, t, c.lead, { nowMs, events });
+  const band = bandFactor(noiseRatio(c.series, t), c.spec.serving.targetUtilization);
+  return { rps: level * band, perReplica: c.forecastTarget, level };
 }
 
 /**

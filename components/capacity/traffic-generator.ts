@@ -14,7 +14,7 @@ import type { ModelSpec } from "../config/model-schema";
 import type { StackConfig } from "../config/stack-schema";
 import { EventWindow, eventWindows } from "./forecast";
 import type { Traffic } from "./traffic";
-import { utcOffsetMinutes } from "./autoscaling";
+import { utcOffsetMinutes } from "./drain-window";
 
 /** Options of `generateTraffic`. */
 export interface GeneratorOptions {

@@ -17,11 +17,12 @@ import {
   HPA_DEFAULT_TOLERANCE,
   PLATFORM_HPA_TOLERANCE,
   underutilizedConsolidationAllowed,
-  utcOffsetMinutes,
 } from "../../components/capacity/autoscaling";
+import { utcOffsetMinutes } from "../../components/capacity/drain-window";
 import { forecastRecordingRules } from "../../components/capacity/forecast-rules";
 import {
   eventWindows,
+  forecastAt,
   FORECAST_DEFAULTS,
   forecastWithBand,
   noiseRatio,
@@ -76,6 +77,38 @@ describe("autoscaling parameters", () => {
     expect(Number(prom.metadata.threshold)).toBeCloseTo(500 * 0.9 * FORECAST_TARGET_FACTOR, 2);
     expect(prom.metadata.serverAddress).toBe("http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
     expect(Object.values(prom.metadata).every((v) => typeof v === "string")).toBe(true);
+  });
+
+  test("the drain-spare trigger asks for one replica over the drain level at full load", () => {
+    const spare = (forecastTriggers(homepage, pool, config) as any[]).find((t) => t.name === "drain-spare");
+    expect(spare.type).toBe("prometheus");
+    // ceil((level + 500) / 500) = ceil(level / 500) + 1; absent series (by day, idle): no spare.
+    expect(spare.metadata).toEqual({
+      serverAddress: "http://kube-prometheus-stack-prometheus.monitoring.svc:9090",
+      query: 'max(mlops:model_rps_drain_level:4m{model="homepage-feed"}) + 500',
+      threshold: "500",
+      activationThreshold: "500",
+      ignoreNullValues: "true",
+    });
+    // A 10% canary: its share of the level, plus one of its own replicas.
+    const canary = (
+      forecastTriggers(homepage, pool, config, { trafficShare: 0.1, replicas: { min: 1, max: 3 } }) as any[]
+    ).find((t) => t.name === "drain-spare");
+    expect(canary.metadata.query).toBe(
+      'max(mlops:model_rps_drain_level:4m{model="homepage-feed"}) * 0.1 + 500',
+    );
+  });
+
+  test("no drain-spare trigger where nothing is drained or the replicas cannot vary", () => {
+    const names = (p: typeof pool, replicas?: { min: number; max: number }) =>
+      (forecastTriggers(homepage, p, config, { replicas }) as any[]).map((t) => t.name);
+    expect(names(pool)).toContain("drain-spare");
+    expect(names({ ...pool, purpose: "training" })).not.toContain("drain-spare");
+    expect(names(pool, { min: 3, max: 3 })).not.toContain("drain-spare");
+    const rules = (p: typeof pool) =>
+      forecastRecordingRules(homepage, p, config).groups[0].rules.map((r) => r.record);
+    expect(rules(pool)).toContain("mlops:model_rps_drain_level:4m");
+    expect(rules({ ...pool, purpose: "training" })).not.toContain("mlops:model_rps_drain_level:4m");
   });
 
   test("thresholds are plain decimals that never round to 0 or end in a point", () => {
@@ -396,7 +429,8 @@ describe("forecast recording rules", () => {
     );
     const file = tmpFile("rules.yaml", YAML.stringify({ groups }));
     const run = spawnSync(PROMTOOL, ["check", "rules", file], { encoding: "utf8" });
-    expect(run.stdout + run.stderr).toContain(`SUCCESS: ${groups.length * 9} rules found`);
+    // Lookahead and two trends per season, event, noise, level, forecast, drain level.
+    expect(run.stdout + run.stderr).toContain(`SUCCESS: ${groups.length * 11} rules found`);
     expect(run.status).toBe(0);
   });
 
@@ -502,6 +536,37 @@ describe("forecast recording rules", () => {
       ),
       // Once the window holds only steady minutes the noise is gone and so is the band.
       forecastSample(100, 100),
+    ]);
+  });
+
+  test("promtool test rules: the drain level is the simulator's, only in the drain window and with traffic", () => {
+    if (!havePromtool()) return;
+    // prod's zone (Asia/Shanghai): drains 22:00-10:00 local = 14:00-02:00 UTC, so the epoch's first
+    // 120 minutes are in the window, and from 840 on. 8x sale 00:30-01:30 UTC; idle 105-115;
+    // 100 requests/s else.
+    const { config, rules } = flashSaleRules("1970-01-01T00:30:00Z", "1970-01-01T01:30:00Z");
+    const perMinute = Float64Array.from({ length: 860 }, (_, i) =>
+      i >= 30 && i < 90 ? 800 : i >= 105 && i < 116 ? 0 : 100,
+    );
+    const events = eventWindows(config.events);
+    const daily = karpenterDisruption(config.gpuPools[0], config.timeZone);
+    // What the simulator's drain-spare trigger reads at decision minute t (undefined: no spare).
+    const sim = (t: number) => {
+      const level = Math.max(forecastAt(perMinute, t, 3, { nowMs: t * 60_000, events }), perMinute[t - 1]);
+      return underutilizedConsolidationAllowed(daily, t * 60_000) && level > 0 ? level : undefined;
+    };
+    // The sale ahead (level 800 over a rate of 100), in it, after it, idle, the window's last
+    // minute and its first outside, and the first minute it opens again.
+    const inWindow = [28, 60, 100, 119, 840];
+    const outside = [115, 120, 839];
+    expect(inWindow.map(sim)).toEqual([800, 800, 100, 100, 100]);
+    expect(outside.map(sim)).toEqual([undefined, undefined, undefined]);
+    const drain = 'round(1e3 * max(mlops:model_rps_drain_level:3m{model="m"}))';
+    expectRecorded(rules, perMinute, [
+      ...inWindow.map((at) => sampleAt(drain, at, Math.round(1e3 * sim(at)!))),
+      ...outside.map((at) => ({ eval_time: `${at}m`, expr: drain, exp_samples: [] })),
+      // The forecast is the level times the band (1 here: steady traffic).
+      sampleAt('round(1e3 * max(mlops:model_rps_level:3m{model="m"}))', 125, 100e3),
     ]);
   });
 

@@ -169,6 +169,36 @@ describe("Karpenter consolidation follows the NodePool's disruption budgets", ()
     expect(r.sloMissMinutes).toBe(3);
   });
 
+  test("platform keeps one spare replica per model in the drain window, so a drain costs no SLO minute", () => {
+    const runPlatform = (startLocal: string) => {
+      const ready: Record<string, number[]> = { a: [], b: [] };
+      const a = Array.from({ length: 30 }, (_, i) => (i < 2 ? 240 : 50));
+      const b = Array.from({ length: 30 }, () => 240);
+      const r = simulate(
+        config,
+        specs,
+        {
+          models: ["a", "b"],
+          startMs: Date.parse(`2026-12-08T${startLocal}:00+08:00`),
+          minutes: 30,
+          rps: [a, b].map((x) => Float64Array.from(x)),
+        },
+        { trace: (strategy, model, _t, _d, n) => strategy === "platform" && ready[model].push(n) },
+      ).strategies;
+      return { ready, r };
+    };
+    // At night a needs ceil(50 / 100) = 1 and b ceil(240 / 100) = 3 at full load: each runs one more.
+    const night = runPlatform("02:00");
+    expect(night.ready.a.slice(-5)).toEqual([2, 2, 2, 2, 2]);
+    expect(night.ready.b.slice(-5)).toEqual([4, 4, 4, 4, 4]);
+    expect(night.r.platform.sloMissMinutes).toBe(0);
+    expect(run("02:00").sloMissMinutes).toBeGreaterThan(0); // reactive, drained with no spare
+    // By day nothing is drained and no spare runs: a at its target (50 / 80), b at 240 / 80.
+    const day = runPlatform("12:00");
+    expect(day.ready.a.slice(-5)).toEqual([1, 1, 1, 1, 1]);
+    expect(day.ready.b.slice(-5)).toEqual([3, 3, 3, 3, 3]);
+  });
+
   test("by day both nodes stay until one is empty (WhenEmpty behaviour)", () => {
     expect(run("12:00").gpuHours).toBeCloseTo((2 * 30) / 60, 9);
   });

@@ -1,0 +1,59 @@
+/**
+ * When serving pools may drain underused nodes (Karpenter `Underutilized` consolidation): the local
+ * hours, and the daily UTC budget that blocks the rest of the day. Shared by the NodePool's
+ * disruption budgets (`karpenterDisruption`), the recorded drain-level series that sizes a spare
+ * replica in those hours (`forecast-rules.ts`) and the simulator. Pure: no Pulumi imports.
+ */
+import type { GpuPool } from "../config/stack-schema";
+
+/**
+ * Local hours [start, end) in which a serving pool may drain underused nodes (Karpenter
+ * `Underutilized` consolidation); empty nodes go at any hour. 22:00-10:00 covers the evening
+ * decline, the night trough and the morning ramp, when scale-down leaves nodes part-filled; the
+ * PodDisruptionBudget (`maxUnavailable: 1`) makes a drain move one pod of a model at a time, so a
+ * model is at most one replica short for a cold start. 10:00-22:00, the day and evening peak, only
+ * removes empty nodes. Measured on the sample week (tools/bench-capacity.ts, before the forecast's
+ * noise band, with a fixed margin): 01:00-05:00 gave 83.3% utilization, 22:00-10:00 84.4% for the
+ * same SLO misses (0.04-0.05%), all hours 84.6%.
+ */
+export const UNDERUTILIZED_CONSOLIDATION_HOURS = { start: 22, end: 10 } as const;
+
+/**
+ * The daily budget that blocks `Underutilized` consolidation of a serving pool, in UTC: from minute
+ * `blockFromUtcMin` of the day for `blockedMinutes`. It starts when
+ * `UNDERUTILIZED_CONSOLIDATION_HOURS` end in `timeZone` (its UTC offset in January) and lasts until
+ * they open again; drains may run in the rest of the day.
+ */
+export function underutilizedBlockUtc(timeZone: string): { blockFromUtcMin: number; blockedMinutes: number } {
+  const { start, end } = UNDERUTILIZED_CONSOLIDATION_HOURS;
+  const offsetMin = utcOffsetMinutes(timeZone, Date.UTC(2026, 0, 15));
+  return {
+    blockFromUtcMin: (((end * 60 - offsetMin) % 1440) + 1440) % 1440,
+    blockedMinutes: ((((start - end) % 24) + 24) % 24) * 60,
+  };
+}
+
+/**
+ * Whether `pool`'s nodes may be drained while they hold pods: serving pools, whose NodePool
+ * `karpenterDisruption` gives `WhenEmptyOrUnderutilized` within the daily window; training pools
+ * only lose empty nodes.
+ */
+export function drainsUnderused(pool: GpuPool): boolean {
+  return pool.purpose === "serving";
+}
+
+/** Minutes `timeZone` is ahead of UTC at `atMs` (Asia/Shanghai: 480). */
+export function utcOffsetMinutes(timeZone: string, atMs: number): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+  }).formatToParts(new Date(atMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const local = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
+  return Math.round((local - Math.floor(atMs / 60_000) * 60_000) / 60_000);
+}
