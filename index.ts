@@ -7,11 +7,16 @@ import * as YAML from "yaml";
 import { RECEIVER_SECRET_NAME, renderAlertmanagerConfig } from "./components/addons/alertmanager-config";
 import { PlatformAddons } from "./components/addons/platform-addons";
 import { PlatformMonitoring } from "./components/addons/platform-monitoring";
-import { eventBaselinesFromHistory, forecastTriggers } from "./components/capacity/autoscaling";
+import {
+  eventBaselinesFromHistory,
+  forecastTriggers,
+  pinnedVariantTriggers,
+} from "./components/capacity/autoscaling";
 import { forecastRecordingRules } from "./components/capacity/forecast-rules";
 import { Cluster } from "./components/cluster/cluster";
 import { loadPlatformInputs } from "./components/config/load";
 import { ModelStack } from "./components/model/model-stack";
+import { requestRateQuery } from "./components/model/scaled-object";
 import { trafficShare, variantsOf } from "./components/model/variants";
 
 async function main(): Promise<Record<string, unknown>> {
@@ -50,10 +55,15 @@ async function main(): Promise<Record<string, unknown>> {
         scaling: {
           // Each weighted variant scales on its share of the model's forecast, and sales-event crons
           // pre-scale it from the model's usual rate in the event's hours (history). A header-pinned
-          // variant's traffic is its cohort's, not a share: it scales on its own request rate only.
+          // variant's traffic is its cohort's, not a share: it scales on its own request rate, with
+          // a spare replica on that rate while its nodes may be drained.
           extraTriggers: (variant) => {
             const share = trafficShare(variants, variant);
-            if (share === undefined) return [];
+            if (share === undefined)
+              return pinnedVariantTriggers(spec, pool, config, {
+                rateQuery: requestRateQuery(spec.name, variant.name),
+                replicas: variant.replicas,
+              });
             return forecastTriggers(spec, pool, config, {
               eventBaselines,
               trafficShare: share,

@@ -32,6 +32,24 @@ export const SATURATED_UTILIZATION = 85;
 export const LOW_UTILIZATION = 30;
 
 /**
+ * A KEDA-managed HPA (KEDA names it keda-hpa-<ScaledObject>) at its maximum that wants more: the
+ * HPA's `ScalingLimited` condition is true there only with reason `TooManyReplicas` (the metrics
+ * ask for more than max; kube-state-metrics exports the condition, not the reason). Being at max
+ * alone is no alarm: the drain spare may ask for exactly max at night (a model needing one replica
+ * of max 2), and `ScalingLimited` is then false (`DesiredWithinRange`). An HPA whose min equals its
+ * max (a pinned staging model) is left out: below its min it is `ScalingLimited`
+ * (`TooFewReplicas`) while at max.
+ */
+export function replicasAtMaxExpr(): string {
+  const hpa = "on(namespace, horizontalpodautoscaler)";
+  return (
+    `(kube_horizontalpodautoscaler_status_current_replicas{horizontalpodautoscaler=~"keda-hpa-.*"} >= ${hpa} kube_horizontalpodautoscaler_spec_max_replicas)` +
+    ` and ${hpa} (kube_horizontalpodautoscaler_status_condition{condition="ScalingLimited", status="true"} == 1)` +
+    ` and ${hpa} (kube_horizontalpodautoscaler_spec_min_replicas < ${hpa} kube_horizontalpodautoscaler_spec_max_replicas)`
+  );
+}
+
+/**
  * kube-state-metrics exports a node label as `label_<name with non-alphanumerics as _>` once it is in
  * `--metric-labels-allowlist` (kube-prometheus-stack: `kube-state-metrics.metricLabelsAllowlist:
  * ["nodes=[mlops.io/gpu-pool,mlops.io/gpu-purpose]"]`).
@@ -92,15 +110,14 @@ export function platformRules(config: Pick<StackConfig, "gpuPools" | "alerting">
           ...config.gpuPools.flatMap((pool) => poolRules(pool, team)),
           {
             alert: PLATFORM_ALERTS.atMax,
-            // KEDA names the HPA it manages keda-hpa-<ScaledObject>.
-            expr: `kube_horizontalpodautoscaler_status_current_replicas{horizontalpodautoscaler=~"keda-hpa-.*"} >= on(namespace, horizontalpodautoscaler) kube_horizontalpodautoscaler_spec_max_replicas`,
+            expr: replicasAtMaxExpr(),
             for: "15m",
             labels: { team, severity: "ticket" },
             annotations: {
               summary:
-                "{{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} pinned at replicas.max for 15 minutes",
+                "{{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} held at replicas.max for 15 minutes",
               description:
-                "Traffic exceeds what replicas.max x rpsPerReplica serves; raise replicas.max or rpsPerReplica.",
+                "The autoscaler wants more replicas than replicas.max (traffic or its forecast exceeds what replicas.max x rpsPerReplica serves at the target); raise replicas.max or rpsPerReplica.",
             },
           },
           {

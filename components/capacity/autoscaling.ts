@@ -8,7 +8,7 @@ import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, SalesEvent, StackConfig } from "../config/stack-schema";
 import { EventWindow, eventWindows, leadMinutes } from "./forecast";
 import { drainsUnderused, underutilizedBlockUtc, utcOffsetMinutes } from "./drain-window";
-import { drainLevelSeriesName, forecastSeriesName } from "./forecast-rules";
+import { drainLevelSeriesName, drainWindowExpr, forecastSeriesName } from "./forecast-rules";
 import type { Traffic } from "./traffic";
 
 /**
@@ -216,10 +216,11 @@ export function eventBaseline(
  * Extra triggers for the model's KEDA ScaledObject (the ScaledObject builder's `extraTriggers`):
  * - `prometheus` on the forecast series, threshold = `forecastTargetPerReplica`. HPA takes the max over its
  *   metrics, so the model scales on the larger of current traffic and the forecast;
- * - `prometheus` `drain-spare` (serving pools that drain underused nodes, when the replicas may
- *   vary): while Karpenter may drain (`UNDERUTILIZED_CONSOLIDATION_HOURS`), at least
- *   `DRAIN_SPARE_REPLICAS` more replicas than the larger of the forecast level (without its noise
- *   band) and the current rate need at full `rpsPerReplica`, from the recorded drain-level series;
+ * - `prometheus` `drain-spare` (`drainSpareTrigger`): while Karpenter may drain
+ *   (`UNDERUTILIZED_CONSOLIDATION_HOURS`), `DRAIN_SPARE_REPLICAS` more replicas than the variant's
+ *   share of the larger of the forecast level (without its noise band) and the current rate needs
+ *   at full `rpsPerReplica`, from the recorded drain-level series (absent by day, and while both
+ *   are 0);
  * - one `cron` per declared sales event, pre-scaling from one lead time (node provisioning + cold
  *   start) before `start` until `end`, in the platform's time zone. KEDA cron `start`/`end` are
  *   five-field cron expressions, so the window recurs yearly on the same date (events are dated).
@@ -252,24 +253,12 @@ export function forecastTriggers(
     },
   ];
   const bounds = options.replicas ?? spec.serving.replicas;
-  if (drainsUnderused(pool) && bounds.max > bounds.min) {
-    const rps = spec.serving.rpsPerReplica;
-    const level = `max(${drainLevelSeriesName(lead)}{model="${spec.name}"})`;
-    triggers.push({
-      type: "prometheus",
-      name: "drain-spare",
-      metadata: {
-        serverAddress: options.prometheusUrl ?? DEFAULT_PROMETHEUS_URL,
-        // ceil(query / threshold) = the replicas the level needs at full load, plus one.
-        query: `${share < 1 ? `${level} * ${formatNumber(share, 4)}` : level} + ${formatNumber(rps * DRAIN_SPARE_REPLICAS)}`,
-        threshold: formatNumber(rps),
-        // The series is absent outside the drain window and while the model is idle: no spare
-        // then, and the constant alone must not wake a variant scaled to zero.
-        activationThreshold: formatNumber(rps),
-        ignoreNullValues: "true",
-      },
-    });
-  }
+  const level = `max(${drainLevelSeriesName(lead)}{model="${spec.name}"})`;
+  const spare = drainSpareTrigger(spec, pool, share < 1 ? `${level} * ${formatNumber(share, 4)}` : level, {
+    bounds,
+    prometheusUrl: options.prometheusUrl,
+  });
+  if (spare) triggers.push(spare);
   for (const e of eventWindows(config.events)) {
     // This variant's share of the model's rate, with or without history.
     const baseline = eventBaseline(spec, e.name, options.eventBaselines) * share;
@@ -280,6 +269,57 @@ export function forecastTriggers(
     if (replicas > bounds.min) triggers.push(cronTrigger(e, lead, config.timeZone, replicas));
   }
   return triggers;
+}
+
+/**
+ * The `drain-spare` trigger of a variant whose rate (requests/s) is `level`, a PromQL expression that
+ * is empty outside the drain window and while the level is 0: ceil(query / threshold) = the
+ * replicas the level needs at full `rpsPerReplica`, plus `DRAIN_SPARE_REPLICAS`. Empty, KEDA reads
+ * 0 (`ignoreNullValues`), under the activation threshold: no spare, and the constant alone never
+ * wakes a variant. `undefined` where the pool drains no node with pods or the replicas cannot vary.
+ */
+export function drainSpareTrigger(
+  spec: ModelSpec,
+  pool: GpuPool,
+  level: string,
+  {
+    bounds = spec.serving.replicas,
+    prometheusUrl = DEFAULT_PROMETHEUS_URL,
+  }: { bounds?: Readonly<{ min: number; max: number }>; prometheusUrl?: string } = {},
+): Record<string, unknown> | undefined {
+  if (!drainsUnderused(pool) || bounds.max <= bounds.min) return undefined;
+  const rps = spec.serving.rpsPerReplica;
+  return {
+    type: "prometheus",
+    name: "drain-spare",
+    metadata: {
+      serverAddress: prometheusUrl,
+      query: `${level} + ${formatNumber(rps * DRAIN_SPARE_REPLICAS)}`,
+      threshold: formatNumber(rps),
+      activationThreshold: formatNumber(rps),
+      ignoreNullValues: "true",
+    },
+  };
+}
+
+/**
+ * Extra triggers of a header-pinned variant (an A/B cohort: its traffic is not a share of the
+ * model's, so it has no forecast or event crons): the drain spare on its own current rate
+ * (`rateQuery`, e.g. `sum(rate(...{variant="x"}[1m]))`) within the drain window, as a drain evicts
+ * its pods too.
+ */
+export function pinnedVariantTriggers(
+  spec: ModelSpec,
+  pool: GpuPool,
+  config: Pick<StackConfig, "timeZone">,
+  options: { rateQuery: string; replicas: Readonly<{ min: number; max: number }>; prometheusUrl?: string },
+): Record<string, unknown>[] {
+  const level = `((${options.rateQuery} > 0) and on () ${drainWindowExpr(config.timeZone)})`;
+  const spare = drainSpareTrigger(spec, pool, level, {
+    bounds: options.replicas,
+    prometheusUrl: options.prometheusUrl,
+  });
+  return spare ? [spare] : [];
 }
 
 function cronTrigger(
@@ -356,7 +396,7 @@ export function cronAt(epochMs: number, timeZone: string): string {
   return `${get("minute")} ${get("hour")} ${get("day")} ${get("month")} *`;
 }
 
-/** The minimum replicas in effect during [fromMs, toMs): the cron floor of an active event, else `min`. */
+/** The cron floor at `nowMs`: the largest `desiredReplicas` of an event cron active then, else 0. */
 export function cronFloorAt(
   spec: ModelSpec,
   events: readonly EventWindow[],

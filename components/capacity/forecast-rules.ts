@@ -49,6 +49,17 @@ export function drainLevelSeriesName(leadMin: number): string {
   return `mlops:model_rps_drain_level:${leadMin}m`;
 }
 
+/**
+ * A one-element vector while serving pools may drain underused nodes in `timeZone`'s window, empty
+ * otherwise: the minutes since the daily blocking budget last began are at least its length
+ * (`underutilizedConsolidationAllowed` of the same budget). Shifted forward rather than back, as
+ * PromQL's `%` keeps the dividend's sign. For `and on () <this>`.
+ */
+export function drainWindowExpr(timeZone: string): string {
+  const { blockFromUtcMin, blockedMinutes } = underutilizedBlockUtc(timeZone);
+  return `(vector((time() / 60 + ${(1440 - blockFromUtcMin) % 1440}) % 1440) >= ${blockedMinutes})`;
+}
+
 const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
 
 /**
@@ -161,16 +172,12 @@ export function forecastRecordingRules(
     labels: { model: spec.name },
   });
   if (drainsUnderused(pool)) {
-    // The minutes since the blocking budget last began are at least its length: the drain window
-    // (`underutilizedConsolidationAllowed` of the same budget). Shifted forward rather than back,
-    // as PromQL's `%` keeps the dividend's sign. `>= on (model)` keeps the level where it is the
-    // larger, `or` adds the rate where it is not.
-    const { blockFromUtcMin, blockedMinutes } = underutilizedBlockUtc(config.timeZone);
+    // `>= on (model)` keeps the level where it is the larger, `or` adds the rate where it is not.
     rules.push({
       record: drainLevelSeriesName(lead),
       expr:
         `(((${levelName}${sel} >= on (model) ${rate(1)}) or on (model) ${rate(1)}) > 0)` +
-        ` and on () (vector((time() / 60 + ${(1440 - blockFromUtcMin) % 1440}) % 1440) >= ${blockedMinutes})`,
+        ` and on () ${drainWindowExpr(config.timeZone)}`,
       labels: { model: spec.name },
     });
   }

@@ -247,8 +247,8 @@ export interface LevelForesightOptions {
    * Run the foreseen level through the deployed controls instead of starting replicas instantly:
    * `platform`'s replay with its forecast trigger replaced by the largest level of the next lead
    * time × (1 + zσ), aimed at the full `rpsPerReplica` (the margin is all in z), beside the
-   * current-rate trigger, HPA tolerance and scale-down window, cold starts, node provisioning and
-   * Karpenter consolidation. What the controls cost a controller that knew the level.
+   * current-rate trigger, the drain spare (on the foreseen level), HPA tolerance and scale-down
+   * window, cold starts, node provisioning and Karpenter consolidation. What the controls cost a controller that knew the level.
    * @default false
    */
   readonly throughControls?: boolean;

@@ -16,6 +16,7 @@ import {
   hpaTolerance,
   HPA_DEFAULT_TOLERANCE,
   PLATFORM_HPA_TOLERANCE,
+  pinnedVariantTriggers,
   underutilizedConsolidationAllowed,
 } from "../../components/capacity/autoscaling";
 import { utcOffsetMinutes } from "../../components/capacity/drain-window";
@@ -568,6 +569,48 @@ describe("forecast recording rules", () => {
       // The forecast is the level times the band (1 here: steady traffic).
       sampleAt('round(1e3 * max(mlops:model_rps_level:3m{model="m"}))', 125, 100e3),
     ]);
+  });
+
+  test("promtool: a header-pinned variant's spare reads its own rate, only in the drain window", () => {
+    if (!havePromtool()) return;
+    const config = prodConfig();
+    const m = spec("m", { rpsPerReplica: 100 });
+    const rateQuery = 'sum(rate(mlops_model_requests_total{model="m",variant="b"}[1m]))';
+    const [spare] = pinnedVariantTriggers(m, config.gpuPools[0], config, {
+      rateQuery,
+      replicas: { min: 1, max: 5 },
+    }) as any[];
+    expect(spare.name).toBe("drain-spare");
+    expect(spare.metadata.threshold).toBe("100");
+    // Cohort b: 30 requests/s, idle from minute 60 to 69. Shanghai's window: the epoch's first 120
+    // minutes. The query is ceil(query / 100) = 2 replicas when it has a value.
+    const perMinute = Array.from({ length: 140 }, (_, i) => (i >= 60 && i < 70 ? 0 : 30));
+    const query = spare.metadata.query as string;
+    const at = (minute: number, value?: number) => ({
+      eval_time: `${minute}m`,
+      expr: `round(${query})`,
+      exp_samples: value === undefined ? [] : [{ labels: "{}", value }],
+    });
+    expectPromtoolTestPasses({
+      rule_files: [],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: [
+            {
+              series: 'mlops_model_requests_total{model="m",variant="b",outcome="success"}',
+              values: requestCounter(perMinute).join(" "),
+            },
+          ],
+          promql_expr_test: [at(30, 130), at(119, 130), at(65), at(120), at(130)],
+        },
+      ],
+    });
+    // Fixed bounds: no trigger at all.
+    expect(
+      pinnedVariantTriggers(m, config.gpuPools[0], config, { rateQuery, replicas: { min: 2, max: 2 } }),
+    ).toEqual([]);
   });
 
   test("promtool test rules: at targetUtilization 0.95 the recorded band is the simulator's wider one", () => {

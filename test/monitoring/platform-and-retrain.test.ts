@@ -97,6 +97,73 @@ describe("platform rules", () => {
   itPromtool("GpuPoolSaturated stays quiet for an equally busy pool with headroom (prod: 4 of 48)", () => {
     saturation("prod", []);
   });
+
+  itPromtool("ModelReplicasAtMax fires only for an autoscaler at max that wants more", () => {
+    const cfg = stackConfig("prod");
+    const rules = platformRules(cfg);
+    const rulesFile = tmp("platform.yaml", YAML.stringify(rules, { lineWidth: 0 }));
+    const atMax = rules.groups[0].rules.find((r) => r.alert === "ModelReplicasAtMax")!;
+    // kube-state-metrics series of four KEDA HPAs: [current, min, max, ScalingLimited true?].
+    const hpas: Record<string, [number, number, number, number]> = {
+      "keda-hpa-spare": [2, 1, 2, 0], // at max 2 for the night's drain spare: DesiredWithinRange
+      "keda-hpa-busy": [10, 1, 10, 1], // at max and the metrics want more: TooManyReplicas
+      "keda-hpa-pinned": [1, 1, 1, 1], // min = max, below min: TooFewReplicas
+      "keda-hpa-rising": [5, 1, 10, 1], // rate-limited on the way up: ScaleUpLimit
+    };
+    const series = Object.entries(hpas).flatMap(([hpa, [current, min, max, limited]]) => {
+      const l = `namespace="m",horizontalpodautoscaler="${hpa}"`;
+      return [
+        { series: `kube_horizontalpodautoscaler_status_current_replicas{${l}}`, values: `${current}x60` },
+        { series: `kube_horizontalpodautoscaler_spec_min_replicas{${l}}`, values: `${min}x60` },
+        { series: `kube_horizontalpodautoscaler_spec_max_replicas{${l}}`, values: `${max}x60` },
+        ...[
+          ["true", limited],
+          ["false", 1 - limited],
+        ].map(([status, v]) => ({
+          series: `kube_horizontalpodautoscaler_status_condition{${l},condition="ScalingLimited",status="${status}"}`,
+          values: `${v}x60`,
+        })),
+      ];
+    });
+    const annotations = Object.fromEntries(
+      Object.entries(atMax.annotations!).map(([k, v]) => [
+        k,
+        v
+          .replace("{{ $labels.namespace }}", "m")
+          .replace("{{ $labels.horizontalpodautoscaler }}", "keda-hpa-busy"),
+      ]),
+    );
+    const test = {
+      rule_files: [path.basename(rulesFile)],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: series,
+          alert_rule_test: [
+            {
+              eval_time: "20m",
+              alertname: "ModelReplicasAtMax",
+              exp_alerts: [
+                {
+                  exp_labels: {
+                    namespace: "m",
+                    horizontalpodautoscaler: "keda-hpa-busy",
+                    team: cfg.alerting.platformTeam,
+                    severity: "ticket",
+                  },
+                  exp_annotations: annotations,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const testFile = path.join(path.dirname(rulesFile), "test.yaml");
+    fs.writeFileSync(testFile, YAML.stringify(test));
+    expect(execFileSync("promtool", ["test", "rules", testFile], { encoding: "utf8" })).toContain("SUCCESS");
+  });
 });
 
 describe("retrain watcher", () => {

@@ -210,8 +210,20 @@ describe("sales-event pre-scaling from the traffic history", () => {
     const cron = (name: string) =>
       Number(triggers(name).find((t) => t.name === "event-double-12")!.metadata.desiredReplicas);
     expect(cron("homepage-feed-scaler-canary")).toBeLessThan(cron("homepage-feed-scaler-stable") / 5);
-    // search-ranking's ltr-v2 is pinned by header: only the request-rate trigger.
-    expect(triggers("search-ranking-scaler-ltr-v2").map((t) => t.name)).toEqual(["request-rate"]);
+    // Each variant's night spare: its share of the model's drain level plus one of its replicas.
+    const spare = (name: string) => triggers(name).find((t) => t.name === "drain-spare")!.metadata.query;
+    expect(spare("homepage-feed-scaler-canary")).toBe(
+      'max(mlops:model_rps_drain_level:4m{model="homepage-feed"}) * 0.1 + 100',
+    );
+    // search-ranking's ltr-v2 is pinned by header: its own request rate, and the spare on that rate
+    // (a drain evicts its pods too).
+    expect(triggers("search-ranking-scaler-ltr-v2").map((t) => t.name)).toEqual([
+      "request-rate",
+      "drain-spare",
+    ]);
+    expect(spare("search-ranking-scaler-ltr-v2")).toMatch(
+      /^\(\(sum\(rate\(mlops_model_requests_total\{model="search-ranking",variant="ltr-v2"\}\[1m\]\)\) > 0\) and on \(\) \(vector\(.*\) >= 720\)\) \+ \d+$/,
+    );
   });
 
   test("no stack renders a cron KEDA would refuse (desiredReplicas below 1) or one at the floor", () => {
