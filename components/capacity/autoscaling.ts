@@ -289,14 +289,15 @@ export function drainSpareTrigger(
 ): Record<string, unknown> | undefined {
   if (!drainsUnderused(pool) || bounds.max <= bounds.min) return undefined;
   const rps = spec.serving.rpsPerReplica;
+  const spare = formatNumber(rps * DRAIN_SPARE_REPLICAS);
   return {
     type: "prometheus",
     name: "drain-spare",
     metadata: {
       serverAddress: prometheusUrl,
-      query: `${level} + ${formatNumber(rps * DRAIN_SPARE_REPLICAS)}`,
+      query: `${level} + ${spare}`,
       threshold: formatNumber(rps),
-      activationThreshold: formatNumber(rps),
+      activationThreshold: spare,
       ignoreNullValues: "true",
     },
   };

@@ -14,7 +14,11 @@ import type { GpuPool } from "../config/stack-schema";
  * model is at most one replica short for a cold start. 10:00-22:00, the day and evening peak, only
  * removes empty nodes. Measured on the sample week (tools/bench-capacity.ts, before the forecast's
  * noise band, with a fixed margin): 01:00-05:00 gave 83.3% utilization, 22:00-10:00 84.4% for the
- * same SLO misses (0.04-0.05%), all hours 84.6%.
+ * same SLO misses (0.04-0.05%), all hours 84.6%. With the drain spare (autoscaling.ts
+ * `DRAIN_SPARE_REPLICAS`), 00:00-08:00 gave 82.9% and 16 SLO-miss minutes, 22:00-10:00 83.5% and
+ * 18, 20:00-12:00 83.7% and 16, all but 09:00-10:00 83.8% and 18 (on 5% noise 77.5%, 78.0%,
+ * 78.1%, 78.4%): wider windows gain a few tenths of a point for drains at the day peak, which
+ * evict pods carrying it; the night window is kept.
  */
 export const UNDERUTILIZED_CONSOLIDATION_HOURS = { start: 22, end: 10 } as const;
 
