@@ -149,7 +149,7 @@ function referenceLines(
   // level, so what remains of the platform's gap is its forecast.
   const controlled = levelForesightBound(config, specs, traffic, { throughControls: true });
   lines.push(
-    `the same foresight through the deployed controls (current-rate trigger, HPA window, cold ` +
+    `the same foresight through the deployed controls (current-rate trigger, drain spare, HPA window, cold ` +
       `starts, node provisioning, Karpenter), at <= 0.1% SLO-miss (${controlled.z.toFixed(2)} sigma): ` +
       `${pct(controlled.gpuUtilization)} utilization, ` +
       `${((oracleUtilization - controlled.gpuUtilization) * 100).toFixed(1)} points from oracle`,
