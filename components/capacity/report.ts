@@ -46,17 +46,28 @@ export function formatSimulationTable(result: SimulationResult): string {
 }
 
 /**
- * One line per model the totals hide: its demand above what `replicas.max` serves, or `platform`
- * missing the SLO in more than `MODEL_MISS_WARN_PCT` of its own minutes.
+ * One line per pool or model the totals hide: a pool whose `platform` replay needed more GPUs at once
+ * than its `maxGpus` (Karpenter launches no more, so that capacity is not there when deployed); a
+ * model's demand above what `replicas.max` serves, or `platform` missing the SLO in more than
+ * `MODEL_MISS_WARN_PCT` of the minutes it serves (demand above 0).
  */
 export function modelWarnings(result: SimulationResult): string[] {
   const out: string[] = [];
-  const percent = (n: number) => (100 * n) / Math.max(1, result.minutes);
-  const pct = (n: number) => percent(n).toFixed(2);
-  // Rounded to two decimals, 3 minutes of 2,880 (0.104%) would read "0.10%, above the 0.1% target".
-  const pctAbove = (n: number) => (Number(pct(n)) > MODEL_MISS_WARN_PCT ? pct(n) : percent(n).toFixed(3));
+  for (const pool of result.pools) {
+    const peak = result.strategies.platform.peakGpusByPool[pool.name] ?? 0;
+    if (peak > pool.maxGpus)
+      out.push(
+        `! pool ${pool.name}: platform needed ${peak} GPUs at once, above its maxGpus ${pool.maxGpus} ` +
+          `(oracle ${result.strategies.oracle.peakGpusByPool[pool.name] ?? 0}); Karpenter launches no more, so ` +
+          `the replay's figures for it are not reachable: raise maxGpus or move models to another pool`,
+      );
+  }
   const minutes = (n: number) => `${n} minute${n === 1 ? "" : "s"}`;
   for (const m of result.models) {
+    const percent = (n: number) => (100 * n) / Math.max(1, m.servingMinutes);
+    const pct = (n: number) => percent(n).toFixed(2);
+    // Rounded to two decimals, 3 minutes of 2,880 (0.104%) would read "0.10%, above the 0.1% target".
+    const pctAbove = (n: number) => (Number(pct(n)) > MODEL_MISS_WARN_PCT ? pct(n) : percent(n).toFixed(3));
     if (m.minutesAboveMaxReplicas > 0)
       out.push(
         `! ${m.name}: demand above replicas.max x rpsPerReplica (${m.maxCapacityRps.toLocaleString("en-US")} rps) ` +
@@ -66,7 +77,7 @@ export function modelWarnings(result: SimulationResult): string[] {
     const missed = m.sloMissMinutes.platform;
     if (percent(missed) > MODEL_MISS_WARN_PCT)
       out.push(
-        `! ${m.name}: platform missed the SLO in ${pctAbove(missed)}% of its minutes (${missed}; reactive ` +
+        `! ${m.name}: platform missed the SLO in ${pctAbove(missed)}% of its serving minutes (${missed}; reactive ` +
           `${pct(m.sloMissMinutes.reactive)}%), above the ${MODEL_MISS_WARN_PCT}% target`,
       );
   }

@@ -100,6 +100,8 @@ export interface StrategyResult {
   readonly sloMissMinutes: number;
   /** Most GPUs provisioned at once. */
   readonly peakGpus: number;
+  /** Most GPUs provisioned at once in each pool, by pool name (to check against its `maxGpus`). */
+  readonly peakGpusByPool: Readonly<Record<string, number>>;
 }
 
 /** One model's share of the replay: a total can hide one model that fails. */
@@ -112,6 +114,11 @@ export interface ModelResult {
   readonly maxCapacityRps: number;
   /** Minutes whose demand is above `maxCapacityRps` (`oracle` and `static` do not stop at max). */
   readonly minutesAboveMaxReplicas: number;
+  /**
+   * Minutes with demand above 0: the minutes the model serves, which its own SLO-miss share counts
+   * (a model launched on the last day is not diluted by the days before it).
+   */
+  readonly servingMinutes: number;
 }
 
 /** Result of `simulate`. */
@@ -122,6 +129,8 @@ export interface SimulationResult {
   readonly strategies: Record<StrategyName, StrategyResult>;
   /** Per model, in name order. */
   readonly models: readonly ModelResult[];
+  /** The replayed pools, in the stack's order, with their GPU limit. */
+  readonly pools: readonly { readonly name: string; readonly maxGpus: number }[];
 }
 
 /** Karpenter v1 `spec.disruption.consolidationPolicy` values. */
@@ -223,18 +232,33 @@ export function simulate(
       ctxs.map((c): ModelResult => {
         const maxCapacityRps = c.spec.serving.replicas.max * c.spec.serving.rpsPerReplica;
         let above = 0;
-        for (const v of c.series) if (v > maxCapacityRps + 1e-9) above++;
+        let serving = 0;
+        for (const v of c.series) {
+          if (v > maxCapacityRps + 1e-9) above++;
+          if (v > 0) serving++;
+        }
         return {
           name: c.spec.name,
           pool: pool.name,
           sloMissMinutes: missesByModel.get(c.spec.name)!,
           maxCapacityRps,
           minutesAboveMaxReplicas: above,
+          servingMinutes: serving,
         };
       }),
     )
     .sort((a, b) => (a.name < b.name ? -1 : 1));
-  return { currency: config.pricing.currency, minutes: traffic.minutes, modelMinutes, strategies, models };
+  const replayed = config.gpuPools
+    .filter((p) => pools.has(p.name))
+    .map((p) => ({ name: p.name, maxGpus: p.maxGpus }));
+  return {
+    currency: config.pricing.currency,
+    minutes: traffic.minutes,
+    modelMinutes,
+    strategies,
+    models,
+    pools: replayed,
+  };
 }
 
 /** Options of `levelForesightBound`. */
@@ -410,6 +434,7 @@ class Accumulator {
   private readonly modelMisses = new Map<string, number>();
   /** Gpus provisioned per minute index, summed over pools (for the peak). */
   private readonly perMinute = new Map<number, number>();
+  private readonly poolPeaks = new Map<string, number>();
 
   constructor(private readonly trace?: (model: string, t: number, demand: number, ready: number) => void) {}
 
@@ -430,7 +455,8 @@ class Accumulator {
     return this.modelMisses.get(model) ?? 0;
   }
 
-  provision(t: number, gpus: number, hourly: number): void {
+  provision(pool: string, t: number, gpus: number, hourly: number): void {
+    if (gpus > (this.poolPeaks.get(pool) ?? 0)) this.poolPeaks.set(pool, gpus);
     this.gpuSec += gpus * 60;
     this.cost += hourly / 60;
     const total = (this.perMinute.get(t) ?? 0) + gpus;
@@ -448,6 +474,7 @@ class Accumulator {
       sloViolationPct: modelMinutes > 0 ? (100 * this.misses) / modelMinutes : 0,
       sloMissMinutes: this.misses,
       peakGpus: this.peakGpus,
+      peakGpusByPool: Object.fromEntries(this.poolPeaks),
     };
   }
 }
@@ -469,7 +496,7 @@ function runStatic(
   });
   for (let t = 0; t < minutes; t++) {
     models.forEach((c, i) => acc.serve(c.series[t], replicas[i], c.spec, t));
-    acc.provision(t, gpus, gpus * perGpu);
+    acc.provision(pool.name, t, gpus, gpus * perGpu);
   }
 }
 
@@ -506,7 +533,7 @@ function runOracle(
       mix = { gpus: nodes.reduce((a, n) => a + n.gpus, 0), hourly: nodes.reduce((a, n) => a + n.hourly, 0) };
       cache.set(slots, mix);
     }
-    acc.provision(t, mix.gpus, mix.hourly);
+    acc.provision(pool.name, t, mix.gpus, mix.hourly);
     if (t % 1440 === 1439) progress?.((t + 1) / minutes);
   }
 }
@@ -739,6 +766,7 @@ function runAutoscaled(
       acc.serve(c.series[t], ready, c.spec, t);
     });
     acc.provision(
+      pool.name,
       t,
       total,
       nodes.reduce((a, n) => a + n.option.hourly, 0),

@@ -55,6 +55,15 @@ describe("forecast", () => {
     expect(Math.abs(f / s[t + 5] - 1)).toBeLessThan(0.03); // ... which matches today's
   });
 
+  test("traffic that stops takes the forecast to a tenth of yesterday's level within the hour", () => {
+    // A flat 1,000 requests/s for a day, then 0 from minute 1500: an hour later the trends read
+    // (0 + 1) / (1000 + 1), clamped at minRatio 0.1, not 0.5 (which kept half for a week).
+    const s = Float64Array.from({ length: DAY + 200 }, (_, i) => (i < DAY + 60 ? 1000 : 0));
+    const at = (t: number) => forecastAt(s, t, 3, { nowMs: START + t * 60_000, events: [] });
+    expect(at(DAY + 50)).toBeCloseTo(1000, 6);
+    expect(at(DAY + 60 + 61)).toBeCloseTo(100, 6);
+  });
+
   test("without a day of history the forecast is the current rate", () => {
     const s = seasonal(1);
     expect(forecastAt(s, 100, 5, { nowMs: START, events: [] })).toBe(s[99]);

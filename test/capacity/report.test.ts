@@ -10,6 +10,7 @@ function row(gpuUtilization: number, readyFraction: number, cost: number, miss: 
     sloViolationPct: miss,
     sloMissMinutes: Math.round(miss * 1.2),
     peakGpus: 3,
+    peakGpusByPool: { p: 3 },
   };
 }
 
@@ -25,6 +26,7 @@ test("the strategy table has one aligned row per strategy in report order", () =
       oracle: row(0.977, 0.992, 126, 0),
     },
     models: [],
+    pools: [{ name: "p", maxGpus: 10 }],
   };
   expect(formatSimulationTable(result).split("\n")).toEqual([
     "strategy  GPU util  ready  GPU-hours  cost (CNY)  SLO-miss %  peak GPUs",
@@ -50,13 +52,21 @@ test("models the totals hide are named under the table", () => {
       oracle: row(0.95, 1, 130, 0),
     },
     models: [
-      { name: "calm", pool: "p", sloMissMinutes: misses(1), maxCapacityRps: 500, minutesAboveMaxReplicas: 0 },
+      {
+        name: "calm",
+        pool: "p",
+        sloMissMinutes: misses(1),
+        maxCapacityRps: 500,
+        minutesAboveMaxReplicas: 0,
+        servingMinutes: 1000,
+      },
       {
         name: "spiky",
         pool: "p",
         sloMissMinutes: misses(2),
         maxCapacityRps: 500,
         minutesAboveMaxReplicas: 0,
+        servingMinutes: 1000,
       },
       {
         name: "capped",
@@ -64,12 +74,14 @@ test("models the totals hide are named under the table", () => {
         sloMissMinutes: misses(0),
         maxCapacityRps: 5600,
         minutesAboveMaxReplicas: 12,
+        servingMinutes: 1000,
       },
     ],
+    pools: [{ name: "p", maxGpus: 10 }],
   };
   expect(formatSimulationTable(result).split("\n").slice(7)).toEqual([
     "",
-    "! spiky: platform missed the SLO in 0.20% of its minutes (2; reactive 0.90%), above the 0.1% target",
+    "! spiky: platform missed the SLO in 0.20% of its serving minutes (2; reactive 0.90%), above the 0.1% target",
     "! capped: demand above replicas.max x rpsPerReplica (5,600 rps) in 12 minutes; no autoscaler within replicas.max serves them (oracle and static do not stop at max): raise replicas.max",
   ]);
 });
@@ -93,12 +105,48 @@ test("a model just above the target is not shown as at it, and one minute is sin
         sloMissMinutes: { static: 0, reactive: 9, platform: 3, oracle: 0 },
         maxCapacityRps: 500,
         minutesAboveMaxReplicas: 1,
+        servingMinutes: 2880,
       },
     ],
+    pools: [{ name: "p", maxGpus: 10 }],
   };
   expect(formatSimulationTable(result).split("\n").slice(7)).toEqual([
     "",
     "! edge: demand above replicas.max x rpsPerReplica (500 rps) in 1 minute; no autoscaler within replicas.max serves them (oracle and static do not stop at max): raise replicas.max",
-    "! edge: platform missed the SLO in 0.104% of its minutes (3; reactive 0.31%), above the 0.1% target",
+    "! edge: platform missed the SLO in 0.104% of its serving minutes (3; reactive 0.31%), above the 0.1% target",
+  ]);
+});
+
+test("a model's share counts the minutes it serves, and a pool over its maxGpus is named", () => {
+  // "late" serves only its last 1,000 of 10,000 minutes and misses 2 of them: 0.2%, not 0.02%.
+  const result: SimulationResult = {
+    currency: "CNY",
+    minutes: 10000,
+    modelMinutes: 10000,
+    strategies: {
+      static: row(0.1, 1, 1400, 0),
+      reactive: row(0.9, 1, 140, 0.3),
+      platform: { ...row(0.8, 1, 150, 0.02), peakGpusByPool: { small: 12, big: 40 } },
+      oracle: { ...row(0.95, 1, 130, 0), peakGpusByPool: { small: 9, big: 30 } },
+    },
+    models: [
+      {
+        name: "late",
+        pool: "small",
+        sloMissMinutes: { static: 0, reactive: 30, platform: 2, oracle: 0 },
+        maxCapacityRps: 500,
+        minutesAboveMaxReplicas: 0,
+        servingMinutes: 1000,
+      },
+    ],
+    pools: [
+      { name: "small", maxGpus: 10 },
+      { name: "big", maxGpus: 40 },
+    ],
+  };
+  expect(formatSimulationTable(result).split("\n").slice(7)).toEqual([
+    "",
+    "! pool small: platform needed 12 GPUs at once, above its maxGpus 10 (oracle 9); Karpenter launches no more, so the replay's figures for it are not reachable: raise maxGpus or move models to another pool",
+    "! late: platform missed the SLO in 0.20% of its serving minutes (2; reactive 3.00%), above the 0.1% target",
   ]);
 });
