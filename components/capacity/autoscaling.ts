@@ -7,7 +7,7 @@
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, SalesEvent, StackConfig } from "../config/stack-schema";
 import { EventWindow, eventWindows, leadMinutes } from "./forecast";
-import { drainsUnderused, underutilizedBlockUtc, utcOffsetMinutes } from "./drain-window";
+import { drainsUnderused, underutilizedBlockUtc, utcOffsetMinutes, zonedClock } from "./drain-window";
 import { drainLevelSeriesName, drainWindowExpr, forecastSeriesName } from "./forecast-rules";
 import type { Traffic } from "./traffic";
 
@@ -385,16 +385,8 @@ export function cronEndMs(e: EventWindow): number {
 
 /** Five-field cron expression (minute hour day month *) for an instant, in `timeZone`. */
 export function cronAt(epochMs: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-  }).formatToParts(new Date(epochMs));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return `${get("minute")} ${get("hour")} ${get("day")} ${get("month")} *`;
+  const { month, day, hour, minute } = zonedClock(timeZone, epochMs);
+  return `${minute} ${hour} ${day} ${month} *`;
 }
 
 /** The cron floor at `nowMs`: the largest `desiredReplicas` of an event cron active then, else 0. */

@@ -46,8 +46,11 @@ export function drainsUnderused(pool: GpuPool): boolean {
   return pool.purpose === "serving";
 }
 
-/** Minutes `timeZone` is ahead of UTC at `atMs` (Asia/Shanghai: 480). */
-export function utcOffsetMinutes(timeZone: string, atMs: number): number {
+/** The wall clock of `timeZone` at `atMs`: year, month (1-12), day, hour (0-23) and minute. */
+export function zonedClock(
+  timeZone: string,
+  atMs: number,
+): { year: number; month: number; day: number; hour: number; minute: number } {
   const parts = new Intl.DateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",
@@ -58,6 +61,18 @@ export function utcOffsetMinutes(timeZone: string, atMs: number): number {
     minute: "numeric",
   }).formatToParts(new Date(atMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const local = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
+  return {
+    year: get("year"),
+    month: get("month"),
+    day: get("day"),
+    hour: get("hour"),
+    minute: get("minute"),
+  };
+}
+
+/** Minutes `timeZone` is ahead of UTC at `atMs` (Asia/Shanghai: 480). */
+export function utcOffsetMinutes(timeZone: string, atMs: number): number {
+  const { year, month, day, hour, minute } = zonedClock(timeZone, atMs);
+  const local = Date.UTC(year, month - 1, day, hour, minute);
   return Math.round((local - Math.floor(atMs / 60_000) * 60_000) / 60_000);
 }

@@ -33,6 +33,23 @@ function tmp(name: string, text: string): string {
   return path.join(dir, name);
 }
 
+/** Runs `promtool test rules` on `rulesFile` with `series` sampled every `interval`, expecting `alerts`. */
+function expectAlertTestPasses(
+  rulesFile: string,
+  interval: string,
+  series: unknown[],
+  alerts: unknown[],
+): void {
+  const test = {
+    rule_files: [path.basename(rulesFile)],
+    evaluation_interval: interval,
+    tests: [{ interval, input_series: series, alert_rule_test: alerts }],
+  };
+  const testFile = path.join(path.dirname(rulesFile), "test.yaml");
+  fs.writeFileSync(testFile, YAML.stringify(test));
+  expect(execFileSync("promtool", ["test", "rules", testFile], { encoding: "utf8" })).toContain("SUCCESS");
+}
+
 describe("platform rules", () => {
   itPromtool.each(["staging", "prod"])("promtool check rules accepts the %s platform rules", (stack) => {
     const file = tmp("platform.yaml", YAML.stringify(platformRules(stackConfig(stack)), { lineWidth: 0 }));
@@ -67,27 +84,14 @@ describe("platform rules", () => {
       })),
       ...nodes.map((n) => ({ series: `DCGM_FI_DEV_GPU_UTIL{Hostname="${n}",gpu="0"}`, values: "95x100" })),
     ];
-    const test = {
-      rule_files: [path.basename(rulesFile)],
-      evaluation_interval: "30s",
-      tests: [
-        {
-          interval: "30s",
-          input_series: series,
-          alert_rule_test: [
-            { eval_time: "5m", alertname: "GpuPoolSaturated", exp_alerts: [] },
-            {
-              eval_time: "30m",
-              alertname: "GpuPoolSaturated",
-              exp_alerts: expected.map((l) => ({ exp_labels: l, exp_annotations: sat.annotations })),
-            },
-          ],
-        },
-      ],
-    };
-    const testFile = path.join(path.dirname(rulesFile), "test.yaml");
-    fs.writeFileSync(testFile, YAML.stringify(test));
-    expect(execFileSync("promtool", ["test", "rules", testFile], { encoding: "utf8" })).toContain("SUCCESS");
+    expectAlertTestPasses(rulesFile, "30s", series, [
+      { eval_time: "5m", alertname: "GpuPoolSaturated", exp_alerts: [] },
+      {
+        eval_time: "30m",
+        alertname: "GpuPoolSaturated",
+        exp_alerts: expected.map((l) => ({ exp_labels: l, exp_annotations: sat.annotations })),
+      },
+    ]);
   }
 
   itPromtool("GpuPoolSaturated fires for a busy pool at its GPU limit (staging: 4 of 4)", () => {
@@ -133,36 +137,23 @@ describe("platform rules", () => {
           .replace("{{ $labels.horizontalpodautoscaler }}", "keda-hpa-busy"),
       ]),
     );
-    const test = {
-      rule_files: [path.basename(rulesFile)],
-      evaluation_interval: "1m",
-      tests: [
-        {
-          interval: "1m",
-          input_series: series,
-          alert_rule_test: [
-            {
-              eval_time: "20m",
-              alertname: "ModelReplicasAtMax",
-              exp_alerts: [
-                {
-                  exp_labels: {
-                    namespace: "m",
-                    horizontalpodautoscaler: "keda-hpa-busy",
-                    team: cfg.alerting.platformTeam,
-                    severity: "ticket",
-                  },
-                  exp_annotations: annotations,
-                },
-              ],
+    expectAlertTestPasses(rulesFile, "1m", series, [
+      {
+        eval_time: "20m",
+        alertname: "ModelReplicasAtMax",
+        exp_alerts: [
+          {
+            exp_labels: {
+              namespace: "m",
+              horizontalpodautoscaler: "keda-hpa-busy",
+              team: cfg.alerting.platformTeam,
+              severity: "ticket",
             },
-          ],
-        },
-      ],
-    };
-    const testFile = path.join(path.dirname(rulesFile), "test.yaml");
-    fs.writeFileSync(testFile, YAML.stringify(test));
-    expect(execFileSync("promtool", ["test", "rules", testFile], { encoding: "utf8" })).toContain("SUCCESS");
+            exp_annotations: annotations,
+          },
+        ],
+      },
+    ]);
   });
 });
 
