@@ -244,7 +244,7 @@ export function forecastTriggers(
       name: "traffic-forecast",
       metadata: {
         serverAddress: options.prometheusUrl ?? DEFAULT_PROMETHEUS_URL,
-        query: share < 1 ? `${forecast} * ${formatNumber(share, 4)}` : forecast,
+        query: shareOf(forecast, share),
         threshold: formatNumber(forecastTargetPerReplica(spec)),
         // Before a day of history exists the series can be empty: read it as 0 (the current-traffic
         // trigger still scales) instead of failing the whole ScaledObject.
@@ -254,7 +254,7 @@ export function forecastTriggers(
   ];
   const bounds = options.replicas ?? spec.serving.replicas;
   const level = `max(${drainLevelSeriesName(lead)}{model="${spec.name}"})`;
-  const spare = drainSpareTrigger(spec, pool, share < 1 ? `${level} * ${formatNumber(share, 4)}` : level, {
+  const spare = drainSpareTrigger(spec, pool, shareOf(level, share), {
     bounds,
     prometheusUrl: options.prometheusUrl,
   });
@@ -269,6 +269,11 @@ export function forecastTriggers(
     if (replicas > bounds.min) triggers.push(cronTrigger(e, lead, config.timeZone, replicas));
   }
   return triggers;
+}
+
+/** A variant's share of a whole-model rate expression (the expression itself at share 1). */
+function shareOf(expr: string, share: number): string {
+  return share < 1 ? `${expr} * ${formatNumber(share, 4)}` : expr;
 }
 
 /**

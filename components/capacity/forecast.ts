@@ -317,8 +317,21 @@ export function forecastWithBand(
   targetUtilization: number,
   params: ForecastParams = FORECAST_DEFAULTS,
 ): number {
-  return (
-    forecastAt(series, t, leadMin, clock, params) *
-    bandFactor(noiseRatio(series, t, params), targetUtilization, params)
-  );
+  return forecastLevelAndBand(series, t, leadMin, clock, targetUtilization, params).withBand;
+}
+
+/**
+ * `forecastAt` (the level, which the drain-spare trigger reads) and `forecastWithBand` (what the
+ * forecast trigger reads) of one decision minute, computing the level once.
+ */
+export function forecastLevelAndBand(
+  series: Float64Array,
+  t: number,
+  leadMin: number,
+  clock: ForecastClock,
+  targetUtilization: number,
+  params: ForecastParams = FORECAST_DEFAULTS,
+): { level: number; withBand: number } {
+  const level = forecastAt(series, t, leadMin, clock, params);
+  return { level, withBand: level * bandFactor(noiseRatio(series, t, params), targetUtilization, params) };
 }

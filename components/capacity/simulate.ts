@@ -67,7 +67,7 @@ import {
   SCALE_DOWN_STABILIZATION_SECONDS,
   underutilizedConsolidationAllowed,
 } from "./autoscaling";
-import { bandFactor, EventWindow, eventWindows, forecastAt, leadMinutes, noiseRatio } from "./forecast";
+import { EventWindow, eventWindows, forecastLevelAndBand, leadMinutes } from "./forecast";
 import {
   cheapestMix,
   instanceOptions,
@@ -272,7 +272,8 @@ export interface LevelForesightOptions {
    * `platform`'s replay with its forecast trigger replaced by the largest level of the next lead
    * time × (1 + zσ), aimed at the full `rpsPerReplica` (the margin is all in z), beside the
    * current-rate trigger, the drain spare (on the foreseen level), HPA tolerance and scale-down
-   * window, cold starts, node provisioning and Karpenter consolidation. What the controls cost a controller that knew the level.
+   * window, cold starts, node provisioning and Karpenter consolidation. What the controls cost a
+   * controller that knew the level.
    * @default false
    */
   readonly throughControls?: boolean;
@@ -585,17 +586,14 @@ function runAutoscaled(
   const provSec = pool.provisioningSeconds;
   const disruption = karpenterDisruption(pool, config.timeZone, salesFreeze ? config.events : []);
   const consolidateMin = Math.ceil(durationSeconds(String(disruption.consolidateAfter)) / 60);
-  const underutilizedAt = (nowMs: number) =>
+  const drainsAllowedBy = (budgets: Record<string, unknown>) => (nowMs: number) =>
     policy === undefined
-      ? underutilizedConsolidationAllowed(disruption, nowMs)
+      ? underutilizedConsolidationAllowed(budgets, nowMs)
       : policy === "WhenEmptyOrUnderutilized";
+  const underutilizedAt = drainsAllowedBy(disruption);
   // The drain-spare trigger's window: the daily budget alone, as its recorded series knows nothing
   // of the sales' freezes (no drains then, so the spare only costs during a freeze's night hours).
-  const daily = karpenterDisruption(pool, config.timeZone);
-  const spareAt = (nowMs: number) =>
-    policy === undefined
-      ? underutilizedConsolidationAllowed(daily, nowMs)
-      : policy === "WhenEmptyOrUnderutilized";
+  const spareAt = drainsAllowedBy(karpenterDisruption(pool, config.timeZone));
   const window = Math.max(1, Math.round(SCALE_DOWN_STABILIZATION_SECONDS / 60));
   const events = eventWindows(config.events);
   const nodes: SimNode[] = [];
@@ -699,6 +697,7 @@ function runAutoscaled(
 
   for (let t = 0; t < traffic.minutes; t++) {
     const nowMs = traffic.startMs + t * 60_000;
+    const spare = platform && spareAt(nowMs);
     const pending: number[] = [];
     models.forEach((c, m) => {
       const current = podNode[m].length;
@@ -709,7 +708,7 @@ function runAutoscaled(
         rec = Math.max(rec, propose(forecast.rps, forecast.perReplica, current, tolerance));
         rec = Math.max(rec, cronFloorAt(c.spec, events, c.lead, nowMs, c.eventBaselines));
         const drainLevel = Math.max(forecast.level, observed);
-        if (spareAt(nowMs) && drainLevel > 0) {
+        if (spare && drainLevel > 0) {
           const rps = c.spec.serving.rpsPerReplica;
           rec = Math.max(rec, propose(drainLevel + rps * DRAIN_SPARE_REPLICAS, rps, current, tolerance));
         }
@@ -785,9 +784,14 @@ function platformForecast(
   nowMs: number,
   events: readonly EventWindow[],
 ): { rps: number; perReplica: number; level: number } {
-  const level = forecastAt(c.series, t, c.lead, { nowMs, events });
-  const band = bandFactor(noiseRatio(c.series, t), c.spec.serving.targetUtilization);
-  return { rps: level * band, perReplica: c.forecastTarget, level };
+  const { level, withBand } = forecastLevelAndBand(
+    c.series,
+    t,
+    c.lead,
+    { nowMs, events },
+    c.spec.serving.targetUtilization,
+  );
+  return { rps: withBand, perReplica: c.forecastTarget, level };
 }
 
 /**
