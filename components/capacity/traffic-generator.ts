@@ -95,7 +95,15 @@ export function generateTraffic(
   const minutes = (opts.days ?? 7) * 1440;
   const sigma = opts.noise ?? DEFAULT_NOISE;
   const events = eventWindows(config.events);
-  const local = localClock(config.timeZone, startMs);
+  // The wall clock is the same for every model: read once per minute, not once per model and minute.
+  const local = localClock(config.timeZone);
+  const hours = new Float64Array(minutes);
+  const weekends = new Uint8Array(minutes);
+  for (let i = 0; i < minutes; i++) {
+    const { hour, weekend } = local(startMs + i * 60_000);
+    hours[i] = hour;
+    weekends[i] = weekend ? 1 : 0;
+  }
   const rps = specs.map((spec) => {
     const rand = mulberry32(modelSeed(opts.seed, spec.name));
     const shape: DayShape = {
@@ -108,12 +116,11 @@ export function generateTraffic(
     let ar = 0;
     for (let i = 0; i < minutes; i++) {
       const ms = startMs + i * 60_000;
-      const { hour, weekend } = local(ms);
       // AR(1) with rho 0.6, scaled so its stationary standard deviation is sigma.
       ar = 0.6 * ar + Math.sqrt(1 - 0.36) * sigma * gaussian(rand);
       let mult = 1;
       for (const e of events) if (ms >= e.startMs && ms < e.endMs) mult = Math.max(mult, e.multiplier);
-      out[i] = Math.max(0, peak * diurnalLevel(shape, hour, weekend) * (1 + ar) * mult);
+      out[i] = Math.max(0, peak * diurnalLevel(shape, hours[i], weekends[i] === 1) * (1 + ar) * mult);
     }
     return out;
   });
@@ -136,7 +143,7 @@ export function defaultPeak(
   // Without events the weekly peak (at most 1.1 on a weekend) needs half of max: room for growth.
   let need = 2 * 1.1;
   for (const e of events) {
-    const local = localClock(timeZone, e.startMs);
+    const local = localClock(timeZone);
     // Events last hours; scanning at most two days bounds the work for a misdeclared one.
     const end = Math.min(e.endMs, e.startMs + 2 * 86_400_000);
     for (let ms = e.startMs; ms < end; ms += 60_000) {
@@ -146,20 +153,53 @@ export function defaultPeak(
   }
   return capacity / (need * (1 + 4 * sigma));
 }
+
 function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
 }
 
+const QUARTER_HOUR_MS = 15 * 60_000;
+/** How long people take to live by the new clock after a daylight-saving change: the night. */
+const CLOCK_CHANGE_HOURS = 6;
+
 /**
- * Local fractional hour and weekend flag in `timeZone`. The zone's UTC offset is taken once at the
- * start (fixed-offset zones such as Asia/Shanghai; a DST change inside the week shifts by an hour).
+ * Local fractional hour and weekend flag in `timeZone`, following its daylight-saving changes: the
+ * diurnal curve is people's day, so in New York it comes an hour later in UTC after clocks go back.
+ * The change is spread over the `CLOCK_CHANGE_HOURS` after it: people sleep through it, and traffic
+ * does not jump at 02:00 as the wall clock does. Zones change their offset only on quarter hours of
+ * UTC, so the offset is read once per quarter hour.
  */
-function localClock(timeZone: string, atMs: number): (ms: number) => { hour: number; weekend: boolean } {
-  const offset = utcOffsetMinutes(timeZone, atMs) * 60_000;
+function localClock(timeZone: string): (ms: number) => { hour: number; weekend: boolean } {
+  const offsets = new Map<number, number>();
+  const offsetAt = (quarter: number) => {
+    let o = offsets.get(quarter);
+    if (o === undefined) offsets.set(quarter, (o = utcOffsetMinutes(timeZone, quarter * QUARTER_HOUR_MS)));
+    return o;
+  };
+  const ramp = (CLOCK_CHANGE_HOURS * 3_600_000) / QUARTER_HOUR_MS;
   return (ms) => {
-    const d = new Date(ms + offset);
+    const q = Math.floor(ms / QUARTER_HOUR_MS);
+    const now = offsetAt(q);
+    const before = offsetAt(q - ramp);
+    let offset = now;
+    if (before !== now) {
+      // The quarter the clocks changed in: the first of (q - ramp, q] on the new offset.
+      let lo = q - ramp;
+      let hi = q;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (offsetAt(mid) === now) hi = mid;
+        else lo = mid;
+      }
+      const done = (ms - hi * QUARTER_HOUR_MS) / (ramp * QUARTER_HOUR_MS);
+      offset = before + (now - before) * done;
+    }
+    const d = new Date(ms + offset * 60_000);
     const day = d.getUTCDay();
-    return { hour: d.getUTCHours() + d.getUTCMinutes() / 60, weekend: day === 0 || day === 6 };
+    return {
+      hour: d.getUTCHours() + d.getUTCMinutes() / 60 + d.getUTCSeconds() / 3600,
+      weekend: day === 0 || day === 6,
+    };
   };
 }

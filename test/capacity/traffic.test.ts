@@ -317,6 +317,36 @@ describe("traffic generator", () => {
     });
   });
 
+  test("the diurnal curve follows the stack's local time across a daylight-saving change", () => {
+    // New York leaves daylight saving at 06:00 UTC on Sunday 1 November 2026 (02:00 back to 01:00).
+    const ny = { ...config, timeZone: "America/New_York", events: [] };
+    const startMs = Date.parse("2026-10-29T04:00:00Z"); // local midnight, Thursday
+    const t = generateTraffic(specs, ny, { seed: 4, days: 6, noise: 0, startMs });
+    // Minute for minute: summer time (UTC-4) until the change, winter time (UTC-5) from the morning
+    // after, weekend included (local Saturday and Sunday).
+    const fixed = (zone: string) =>
+      generateTraffic(specs, { ...ny, timeZone: zone }, { seed: 4, days: 6, noise: 0, startMs }).rps;
+    const [edt, est] = [fixed("Etc/GMT+4"), fixed("Etc/GMT+5")];
+    const change = (Date.parse("2026-11-01T06:00:00Z") - startMs) / 60_000;
+    const morning = change + 6 * 60;
+    const steps = (series: Float64Array, from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => Math.abs(series[from + i + 1] / series[from + i] - 1));
+    t.rps.forEach((series, m) => {
+      expect(Array.from(series.slice(0, change))).toEqual(Array.from(edt[m].slice(0, change)));
+      expect(Array.from(series.slice(morning))).toEqual(Array.from(est[m].slice(morning)));
+      // In between, people sleep through the change: no minute steps more than the night's
+      // ordinary minutes do (the wall clock going back an hour would jump to 01:00's level).
+      const ordinary = Math.max(...steps(edt[m], change - 1440, morning - 1440));
+      expect(Math.max(...steps(series, change - 1, morning))).toBeLessThanOrEqual(1.5 * ordinary);
+    });
+    // So the evening peak comes an hour later in UTC after the change.
+    const peakMinute = (series: Float64Array, day: number) => {
+      const d = Array.from(series.slice(day * 1440, (day + 1) * 1440));
+      return d.indexOf(Math.max(...d));
+    };
+    for (const series of t.rps) expect(peakMinute(series, 4)).toBe(peakMinute(series, 0) + 60);
+  });
+
   test("the declared Double-12 event steps traffic to its multiplier", () => {
     const peakRps = { [specs[0].name]: 1000 };
     const t = generateTraffic(specs, config, { seed: 1, peakRps });
