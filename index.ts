@@ -16,7 +16,7 @@ import { forecastRecordingRules } from "./components/capacity/forecast-rules";
 import { Cluster } from "./components/cluster/cluster";
 import { loadPlatformInputs } from "./components/config/load";
 import { ModelStack } from "./components/model/model-stack";
-import { requestRateQuery } from "./components/model/scaled-object";
+import { requestRateQuery } from "./components/model/request-metrics";
 import { trafficShare, variantsOf } from "./components/model/variants";
 
 async function main(): Promise<Record<string, unknown>> {
@@ -61,7 +61,7 @@ async function main(): Promise<Record<string, unknown>> {
             const share = trafficShare(variants, variant);
             if (share === undefined)
               return pinnedVariantTriggers(spec, pool, config, {
-                rateQuery: requestRateQuery(spec.name, variant.name),
+                rateQuery: requestRateQuery(spec, variant.name),
                 replicas: variant.replicas,
               });
             return forecastTriggers(spec, pool, config, {

@@ -7,6 +7,7 @@
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
 import { drainsUnderused, underutilizedBlockUtc } from "./drain-window";
+import { requestExprs } from "../model/request-metrics";
 import {
   DOWN_TREND_MINUTES,
   eventWindows,
@@ -101,7 +102,8 @@ export function forecastRecordingRules(
   const k = params.trendMinutes;
   const half = Math.floor(params.smoothMinutes / 2);
   const sel = `{model="${spec.name}"}`;
-  const rate = (w: number) => `sum by (model) (rate(mlops_model_requests_total${sel}[${w}m]))`;
+  // The runtime's own counters where it has them (an uninstrumented Triton or MLServer).
+  const rate = (w: number) => requestExprs(spec, `${w}m`, "model").requests;
   const lookName = `mlops:model_rps_lookahead:${lead}m`;
   const trendName = `mlops:model_rps_trend:${k}m`;
   const downTrendName = `mlops:model_rps_trend:${DOWN_TREND_MINUTES}m`;

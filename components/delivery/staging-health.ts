@@ -4,6 +4,7 @@
  * version comes from the `model_version` label that the model's PodMonitor copies from the pods.
  */
 import type { ModelSpec } from "../config/model-schema";
+import { Matcher, requestExprs } from "../model/request-metrics";
 import { modelVersion } from "../model/variants";
 import { queryInstant } from "./prometheus-client";
 
@@ -12,17 +13,21 @@ export function stagingHealthQueries(
   spec: ModelSpec,
   hours: number,
 ): { served: string; alerts: string; errorRatio: string } {
-  const sel = `model="${spec.name}",variant="stable",model_version="${modelVersion(spec.serving.modelUri)}"`;
+  const matchers: Matcher[] = [
+    ["variant", "=", "stable"],
+    ["model_version", "=", modelVersion(spec.serving.modelUri)],
+  ];
   const window = `${hours}h`;
+  // The model's runtime's own counters where it has them (an uninstrumented Triton or MLServer).
+  const steps = requestExprs(spec, "5m", "model", { matchers });
+  const total = requestExprs(spec, window, "", { matchers, fn: "increase" });
   return {
     // 5-minute steps in which the version served requests (12 per hour when it served throughout).
-    served: `count_over_time((sum by (model) (rate(mlops_model_requests_total{${sel}}[5m])) > 0)[${window}:5m])`,
+    served: `count_over_time((${steps.requests} > 0)[${window}:5m])`,
     alerts: `max_over_time(ALERTS{model="${spec.name}",alertstate="firing"}[${window}])`,
     // A version without a single error has no error series: `or vector(0)` makes that 0 errors,
     // not an empty ratio that would keep a perfect version out of prod.
-    errorRatio:
-      `(sum(increase(mlops_model_requests_total{${sel},outcome="error"}[${window}])) or vector(0))` +
-      ` / sum(increase(mlops_model_requests_total{${sel}}[${window}]))`,
+    errorRatio: `(${total.errors} or vector(0)) / ${total.requests}`,
   };
 }
 

@@ -170,6 +170,7 @@ export function createModelStack(
     inferenceServices[variant.name] = variant.isvcName;
     const scaled = buildScaledObject({
       model: spec.name,
+      runtime: spec.serving.runtime,
       variant: variant.name,
       isvcName: variant.isvcName,
       namespace: ns,

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_ERROR_RATIO, type ModelSpec } from "../config/model-schema"
 import type { SalesEvent, StackConfig } from "../config/stack-schema";
 import { anomalyRules, retrainAlertNames } from "./anomaly-rules";
 import { trainingDagId } from "./dag-id";
+import { requestExprs } from "./request-metrics";
 import {
   PromRule,
   PromRuleFile,
@@ -80,38 +81,6 @@ export function burnThreshold(pair: (typeof BURN_PAIRS)[number], availability: n
 
 /** Highest error-ratio threshold of the slower burn pairs. */
 export const MAX_BURN_THRESHOLD = 0.5;
-
-/** Raw request-rate and error-rate expressions of the model's runtime, summed `by` the given labels. */
-export function requestExprs(
-  spec: ModelSpec,
-  window: string,
-  by: string,
-): { requests: string; errors: string } {
-  const m: [string, "=", string] = ["model", "=", spec.name];
-  const sumRate = (metric: string, extra: ReadonlyArray<readonly [string, "=" | "=~", string]> = []) =>
-    `sum by (${by}) (rate(${selector(metric, [m, ...extra])}[${window}]))`;
-  switch (spec.serving.runtime) {
-    // Triton counts successes and failures separately (docs: user_guide/metrics.md, "Counts").
-    case "triton":
-    // MLServer's default metrics (docs.seldon.ai/mlserver/user-guide/metrics).
-    case "mlserver": {
-      const [ok, failed] =
-        spec.serving.runtime === "triton"
-          ? ["nv_inference_request_success", "nv_inference_request_failure"]
-          : ["model_infer_request_success", "model_infer_request_failure"];
-      const success = sumRate(ok);
-      const errors = `(${sumRate(failed)} or 0 * ${success})`;
-      return { requests: `(${success} + ${errors})`, errors };
-    }
-    default: {
-      const requests = sumRate("mlops_model_requests_total");
-      return {
-        requests,
-        errors: `(${sumRate("mlops_model_requests_total", [["outcome", "=", "error"]])} or 0 * ${requests})`,
-      };
-    }
-  }
-}
 
 /** Raw latency-quantile expression (seconds) of the model's runtime, by the given labels (`le` added). */
 export function latencyExpr(spec: ModelSpec, quantile: number, window: string, by: string): string {

@@ -11,19 +11,18 @@
  */
 import { NAMESPACES } from "../addons/addons-context";
 import { HpaTolerance, scalingBehavior } from "../capacity/autoscaling";
+import type { ModelSpec } from "../config/model-schema";
+import { requestRateQuery } from "./request-metrics";
 import { predictorName } from "./variants";
 
 /** In-cluster Prometheus of kube-prometheus-stack (service `<release>-prometheus`, port 9090). */
 export const PROMETHEUS_URL = `http://kube-prometheus-stack-prometheus.${NAMESPACES.monitoring}.svc:9090`;
 
-/** Request rate of one variant over the last minute (metric contract, DESIGN section 4). */
-export function requestRateQuery(model: string, variant: string): string {
-  return `sum(rate(mlops_model_requests_total{model="${model}",variant="${variant}"}[1m]))`;
-}
-
 /** Inputs of one variant's ScaledObject. */
 export interface ScaledObjectInputs {
   readonly model: string;
+  /** The model's runtime: which counters its request rate is read from (`request-metrics.ts`). */
+  readonly runtime: ModelSpec["serving"]["runtime"];
   readonly variant: string;
   readonly isvcName: string;
   readonly namespace: string;
@@ -83,7 +82,7 @@ export function buildScaledObject(inp: ScaledObjectInputs): Record<string, unkno
           metricType: "AverageValue",
           metadata: {
             serverAddress: inp.prometheusUrl ?? PROMETHEUS_URL,
-            query: requestRateQuery(inp.model, inp.variant),
+            query: requestRateQuery({ name: inp.model, serving: { runtime: inp.runtime } }, inp.variant),
             threshold: rpsThreshold(inp.rpsPerReplica, inp.targetUtilization),
             // No traffic at all must not wake a scaled-to-zero variant.
             activationThreshold: "0.5",

@@ -411,7 +411,7 @@ function expectRecorded(rules: string, perMinute: ArrayLike<number>, samples: un
         interval: "1m",
         input_series: [
           {
-            series: 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}',
+            series: 'nv_inference_request_success{model="m",variant="stable"}',
             values: requestCounter(perMinute).join(" "),
           },
         ],
@@ -435,30 +435,40 @@ describe("forecast recording rules", () => {
     expect(run.status).toBe(0);
   });
 
-  test("promtool test rules: the forecast equals the rate, and 8x from one lead time before an event", () => {
-    if (!havePromtool()) return;
-    // Event at 2880 + 3 minutes after the epoch; lead = 60 s provisioning + 90 s cold start = 3 min.
-    const { rules } = flashSaleRules("1970-01-03T00:03:00Z", "1970-01-03T01:00:00Z");
-    const series = 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}';
-    const expect100 = (at: string, v: number) => ({
-      eval_time: at,
-      expr: 'mlops:model_rps_forecast:3m{model="m"}',
-      exp_samples: [{ labels: 'mlops:model_rps_forecast:3m{model="m"}', value: v }],
-    });
-    const test = {
-      rule_files: [rules],
-      evaluation_interval: "1m",
-      tests: [
-        {
-          interval: "1m",
-          input_series: [{ series, values: "0+6000x2890" }], // 100 requests/s for two days and ten minutes
-          // From 40m the noise window has full 5-minute rates (no series-start edge): no band.
-          promql_expr_test: [expect100("40m", 100), expect100("2879m", 100), expect100("2880m", 800)],
-        },
-      ],
-    };
-    expectPromtoolTestPasses(test);
-  });
+  test.each([
+    // Uninstrumented Triton: its own success counter; an instrumented server: the contract counter.
+    ["triton", 'nv_inference_request_success{model="m",variant="stable"}'],
+    ["mlserver", 'model_infer_request_success{model="m",variant="stable"}'],
+    ["custom", 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}'],
+  ])(
+    "promtool test rules (%s): the forecast equals the rate, and 8x from one lead time before an event",
+    (runtime, series) => {
+      if (!havePromtool()) return;
+      // Event at 2880 + 3 minutes after the epoch; lead = 60 s provisioning + 90 s cold start = 3 min.
+      const { rules } = modelRules(
+        [{ name: "flash", start: "1970-01-03T00:03:00Z", end: "1970-01-03T01:00:00Z", trafficMultiplier: 8 }],
+        { runtime },
+      );
+      const expect100 = (at: string, v: number) => ({
+        eval_time: at,
+        expr: 'mlops:model_rps_forecast:3m{model="m"}',
+        exp_samples: [{ labels: 'mlops:model_rps_forecast:3m{model="m"}', value: v }],
+      });
+      const test = {
+        rule_files: [rules],
+        evaluation_interval: "1m",
+        tests: [
+          {
+            interval: "1m",
+            input_series: [{ series, values: "0+6000x2890" }], // 100 requests/s for two days and ten minutes
+            // From 40m the noise window has full 5-minute rates (no series-start edge): no band.
+            promql_expr_test: [expect100("40m", 100), expect100("2879m", 100), expect100("2880m", 800)],
+          },
+        ],
+      };
+      expectPromtoolTestPasses(test);
+    },
+  );
 
   test("promtool test rules: without history a sale already in the rate is not multiplied again", () => {
     if (!havePromtool()) return;

@@ -95,6 +95,47 @@ describe("staging health before prod (local Prometheus-speaking server)", () => 
     expect(run.stdout + run.stderr).toContain("SUCCESS");
   });
 
+  test("an uninstrumented Triton version is checked on Triton's own counters (promtool)", () => {
+    if (!havePromtool()) return;
+    const triton = { ...spec, serving: { ...spec.serving, runtime: "triton" } } as unknown as ModelSpec;
+    const t = stagingHealthQueries(triton, 24);
+    const sel = 'model="search-ranking",variant="stable",model_version="v18"';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "staging-health-"));
+    const file = path.join(dir, "test.yaml");
+    fs.writeFileSync(
+      file,
+      YAML.stringify({
+        rule_files: [],
+        evaluation_interval: "1m",
+        tests: [
+          {
+            interval: "1m",
+            input_series: [
+              { series: `nv_inference_request_success{${sel}}`, values: "0+594x1500" },
+              { series: `nv_inference_request_failure{${sel}}`, values: "0+6x1500" },
+            ],
+            promql_expr_test: [
+              // 6 failures in every 600 requests, and served in (nearly) every 5-minute step.
+              {
+                eval_time: "1500m",
+                expr: `round(1e4 * ${t.errorRatio})`,
+                exp_samples: [{ labels: "{}", value: 100 }],
+              },
+              {
+                eval_time: "1500m",
+                expr: `${t.served} >= bool 287`,
+                exp_samples: [{ labels: '{model="search-ranking"}', value: 1 }],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const run = spawnSync(PROMTOOL, ["test", "rules", file], { encoding: "utf8" });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(run.stdout + run.stderr).toContain("SUCCESS");
+  });
+
   test("answers no query can give are not trusted: more steps than the window, a ratio outside 0-1, 0/0", async () => {
     const cases: [Record<string, number | string>, string][] = [
       [

@@ -12,6 +12,7 @@ import {
   PRIORITY_CLASSES,
 } from "../../components/addons/addons-context";
 import { ModelStack } from "../../components/model/model-stack";
+import { requestRateQuery } from "../../components/model/request-metrics";
 import { trainingDagId } from "../../components/model/training-dag";
 import { variantsOf } from "../../components/model/variants";
 import { RecordedResource } from "../../tools/offline/mock-cloud";
@@ -146,8 +147,14 @@ describe.each(["staging", "prod"])("ModelStack for every committed model of %s",
         // Kubernetes 1.35: the HPA acts on any excess and keeps 2% of scale-down hysteresis.
         const behavior = so.spec.advanced.horizontalPodAutoscalerConfig.behavior;
         expect([behavior.scaleUp.tolerance, behavior.scaleDown.tolerance]).toEqual(["0", "0.02"]);
-        expect(so.spec.triggers[0].metadata.query).toBe(
-          `sum(rate(mlops_model_requests_total{model="${m.name}",variant="${v.name}"}[1m]))`,
+        // The runtime's own counters where it has them (uninstrumented Triton and MLServer).
+        const counter = {
+          triton: "nv_inference_request_success",
+          mlserver: "model_infer_request_success",
+        }[m.serving.runtime as string];
+        expect(so.spec.triggers[0].metadata.query).toBe(requestRateQuery(m, v.name));
+        expect(so.spec.triggers[0].metadata.query).toContain(
+          `${counter ?? "mlops_model_requests_total"}{model="${m.name}",variant="${v.name}"}[1m]`,
         );
         expect(Number(so.spec.triggers[0].metadata.threshold)).toBeCloseTo(
           m.serving.rpsPerReplica * m.serving.targetUtilization,

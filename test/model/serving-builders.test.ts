@@ -12,7 +12,7 @@ import { buildHttpRoute } from "../../components/model/http-route";
 import { buildInferenceService, RUNTIME_PROFILES } from "../../components/model/inference-service";
 import { buildNetworkPolicies } from "../../components/model/network-policies";
 import { buildPodMonitor } from "../../components/model/pod-monitor";
-import { buildScaledObject, requestRateQuery } from "../../components/model/scaled-object";
+import { buildScaledObject } from "../../components/model/scaled-object";
 import { resolveModelUri, variantsOf } from "../../components/model/variants";
 import { specFromYaml, stackConfig } from "./harness";
 
@@ -232,6 +232,7 @@ describe("variants and routing", () => {
 describe("ScaledObject", () => {
   const base = {
     model: "m1",
+    runtime: "custom" as const,
     variant: "stable",
     isvcName: "m1",
     namespace: "m1",
@@ -250,12 +251,23 @@ describe("ScaledObject", () => {
         metricType: "AverageValue",
         metadata: expect.objectContaining({
           serverAddress: "http://kube-prometheus-stack-prometheus.monitoring.svc:9090",
-          query: requestRateQuery("m1", "stable"),
+          query: 'sum(rate(mlops_model_requests_total{model="m1",variant="stable"}[1m]))',
           threshold: "320",
         }),
       }),
     ]);
     expect(so.spec.pollingInterval).toBe(15);
+  });
+
+  test("a Triton or MLServer variant scales on the server's own request counters", () => {
+    // Uninstrumented servers do not export mlops_model_requests_total: their successes and failures.
+    const query = (runtime: "triton" | "mlserver") =>
+      (buildScaledObject({ ...base, runtime }) as any).spec.triggers[0].metadata.query;
+    const ok = 'sum(rate(nv_inference_request_success{model="m1",variant="stable"}[1m]))';
+    const failed = 'sum(rate(nv_inference_request_failure{model="m1",variant="stable"}[1m]))';
+    expect(query("triton")).toBe(`(${ok} + (${failed} or 0 * ${ok}))`);
+    expect(query("mlserver")).toContain('model_infer_request_success{model="m1",variant="stable"}');
+    expect(query("mlserver")).not.toContain("mlops_model_requests_total");
   });
 
   test("scales up without stabilisation and down over a 5 minute window", () => {

@@ -221,8 +221,10 @@ describe("sales-event pre-scaling from the traffic history", () => {
       "request-rate",
       "drain-spare",
     ]);
-    expect(spare("search-ranking-scaler-ltr-v2")).toMatch(
-      /^\(\(sum\(rate\(mlops_model_requests_total\{model="search-ranking",variant="ltr-v2"\}\[1m\]\)\) > 0\) and on \(\) \(vector\(.*\) >= 720\)\) \+ \d+$/,
+    const ltrRate = triggers("search-ranking-scaler-ltr-v2")[0].metadata.query;
+    expect(ltrRate).toContain('nv_inference_request_success{model="search-ranking",variant="ltr-v2"}[1m]');
+    expect(spare("search-ranking-scaler-ltr-v2")).toBe(
+      `((${ltrRate} > 0) and on () (vector((time() / 60 + 1320) % 1440) >= 720)) + 60`,
     );
   });
 

@@ -1,12 +1,9 @@
 /**
- * Uses the capacity planner (`components/capacity/packing.ts` `planCapacity`: replicas packed onto the
- * cheapest instance mix at minimum, expected and peak load) for the serving pools when it is in the
- * tree, and the simple estimate (tools/plan/capacity.ts) for training pools and as the fallback. The
- * planner is loaded at run time with a narrow structural type, so the plan keeps working while that
- * module's API settles; the lead may replace this with a static import once it is committed.
+ * plan.json's capacity: the capacity planner (`components/capacity/packing.ts` `planCapacity`:
+ * replicas packed onto the cheapest instance mix at minimum, expected and peak load) for the serving
+ * pools, and the simple estimate (tools/plan/capacity.ts) for training pools. The planner is a
+ * parameter with a narrow structural type so that tests can give the summary a planner's result.
  */
-import * as fs from "fs";
-import * as path from "path";
 import type { ModelSpec } from "../../components/config/model-schema";
 import type { StackConfig } from "../../components/config/stack-schema";
 import { billedAtLimit } from "../../components/capacity/packing";
@@ -53,15 +50,6 @@ export type Planner = (
   load?: ReadonlyMap<string, ModelLoad>,
 ) => PlannerResult;
 
-/** Loads `planCapacity` from the repository, or `undefined` when it is not there. */
-export function loadPlanner(repoRoot: string): Planner | undefined {
-  const base = path.join(repoRoot, "components", "capacity", "packing");
-  if (![".ts", ".js"].some((ext) => fs.existsSync(base + ext))) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(base) as { planCapacity?: Planner };
-  return typeof mod.planCapacity === "function" ? mod.planCapacity : undefined;
-}
-
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 function fromPacking(
@@ -97,7 +85,7 @@ function fromPacking(
 
 /**
  * Capacity for plan.json and the summary: the planner's packing for serving pools when `planner` is
- * given, the simple estimate for the rest.
+ * given (`planCapacity`), the simple estimate for the rest.
  */
 export function planCapacitySummary(
   config: StackConfig,

@@ -9,7 +9,8 @@ import * as YAML from "yaml";
 import { loadPlatformInputs, MODELS_DIR_ENV, PlatformInputs } from "../../components/config/load";
 import { overrideEnv, resourceKey, runProgram } from "../offline/run-program";
 import { alertsByModel, dashboardFiles, findAlertmanagerConfig, PlanProblem, ruleFiles } from "./artifacts";
-import { loadPlanner, planCapacitySummary } from "./capacity-planner";
+import { planCapacitySummary } from "./capacity-planner";
+import { planCapacity } from "../../components/capacity/packing";
 import type { ModelSpec } from "../../components/config/model-schema";
 import type { StackConfig } from "../../components/config/stack-schema";
 import { expectedRpsFromTraffic } from "../../policies/lib/capacity";
@@ -189,8 +190,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
     const opt = (type: string, name: string) =>
       run.options.get(resourceKey(type, name)) ?? { protect: false };
     return {
-      // Swap point: the capacity planner when present, else the simple estimate.
-      capacity: planCapacitySummary(config, models, loadPlanner(REPO_ROOT), history && trafficLoad(history)),
+      capacity: planCapacitySummary(config, models, planCapacity, history && trafficLoad(history)),
       policy: await runPolicies(
         REPO_ROOT,
         run,

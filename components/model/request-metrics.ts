@@ -1,0 +1,70 @@
+/**
+ * Where a model's request counts come from, by runtime (DESIGN section 4): the contract counter
+ * `mlops_model_requests_total{outcome}` for servers instrumented with it, Triton's and MLServer's own
+ * success and failure counters otherwise. Every reader of request rates - the recording rules, the
+ * KEDA request-rate triggers, the forecast rules and the staging bake check - builds its query here,
+ * so an uninstrumented Triton or MLServer model scales, is forecast and is checked like any other.
+ * Pure: no Pulumi imports.
+ */
+import type { ModelSpec } from "../config/model-schema";
+import { selector } from "./promql";
+
+/** The part of a spec the request queries read (a `ModelSpec` is one). */
+export interface RequestSource {
+  readonly name: string;
+  readonly serving: { readonly runtime: ModelSpec["serving"]["runtime"] };
+}
+
+/** A label matcher besides `model` (a variant, a model version). */
+export type Matcher = readonly [string, "=" | "=~", string];
+
+/** What to select and how to aggregate. */
+export interface RequestQueryOptions {
+  /** Matchers besides `model="<name>"`. @default [] */
+  readonly matchers?: readonly Matcher[];
+  /** `rate` (per second) or `increase` (requests in the window). @default "rate" */
+  readonly fn?: "rate" | "increase";
+}
+
+/**
+ * Request and error expressions of `spec`'s runtime over `window`, summed `by` the given labels (all
+ * series into one when `by` is empty). A runtime whose errors have their own counter reads 0 errors
+ * while that counter is absent (no error yet) rather than no value.
+ */
+export function requestExprs(
+  spec: RequestSource,
+  window: string,
+  by: string,
+  opts: RequestQueryOptions = {},
+): { requests: string; errors: string } {
+  const m: Matcher[] = [["model", "=", spec.name], ...(opts.matchers ?? [])];
+  const agg = by ? `sum by (${by}) ` : "sum";
+  const sumOf = (metric: string, extra: readonly Matcher[] = []) =>
+    `${agg}(${opts.fn ?? "rate"}(${selector(metric, [...m, ...extra])}[${window}]))`;
+  switch (spec.serving.runtime) {
+    // Triton counts successes and failures separately (docs: user_guide/metrics.md, "Counts").
+    case "triton":
+    // MLServer's default metrics (docs.seldon.ai/mlserver/user-guide/metrics).
+    case "mlserver": {
+      const [ok, failed] =
+        spec.serving.runtime === "triton"
+          ? ["nv_inference_request_success", "nv_inference_request_failure"]
+          : ["model_infer_request_success", "model_infer_request_failure"];
+      const success = sumOf(ok);
+      const errors = `(${sumOf(failed)} or 0 * ${success})`;
+      return { requests: `(${success} + ${errors})`, errors };
+    }
+    default: {
+      const requests = sumOf("mlops_model_requests_total");
+      return {
+        requests,
+        errors: `(${sumOf("mlops_model_requests_total", [["outcome", "=", "error"]])} or 0 * ${requests})`,
+      };
+    }
+  }
+}
+
+/** Request rate of one variant over the last minute, the KEDA request-rate trigger's query. */
+export function requestRateQuery(spec: RequestSource, variant: string): string {
+  return requestExprs(spec, "1m", "", { matchers: [["variant", "=", variant]] }).requests;
+}
