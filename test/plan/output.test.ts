@@ -46,6 +46,9 @@ describe("writeOutputAtomically", () => {
   });
 });
 
+/** The head of a plan.json `plan` wrote. */
+const PLAN_JSON = JSON.stringify({ stack: "prod", resources: { count: 1, byType: {} } });
+
 describe("outputFolderProblem: the plan replaces its output folder, so only a plan folder may be one", () => {
   it("accepts a new folder, an empty one and a previous plan's folder", () => {
     const parent = tempParent();
@@ -53,9 +56,30 @@ describe("outputFolderProblem: the plan replaces its output folder, so only a pl
     fs.mkdirSync(path.join(parent, "empty"));
     expect(outputFolderProblem(path.join(parent, "empty"), [])).toBeUndefined();
     fs.mkdirSync(path.join(parent, "old"));
-    fs.writeFileSync(path.join(parent, "old", "plan.json"), "{}");
+    fs.writeFileSync(path.join(parent, "old", "plan.json"), PLAN_JSON);
     fs.writeFileSync(path.join(parent, "old", "policy-report.md"), "");
+    fs.mkdirSync(path.join(parent, "old", "manifests"));
     expect(outputFolderProblem(path.join(parent, "old"), [])).toBeUndefined();
+  });
+
+  it("refuses a folder that only has a file called plan.json, or more than a plan's files", () => {
+    const parent = tempParent();
+    const folder = path.join(parent, "v");
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, "plan.json"), '{"terraform":"plan"}');
+    fs.writeFileSync(path.join(folder, "notes.txt"), "precious\n");
+    expect(outputFolderProblem(folder, [])).toBe(
+      `holds a plan.json that is not a plan's (no "stack" and "resources"); refusing to replace it - give a new or empty folder, or a previous plan's folder`,
+    );
+    fs.writeFileSync(path.join(folder, "plan.json"), "not json");
+    expect(outputFolderProblem(folder, [])).toMatch(/^holds a plan.json that is not a plan's/);
+    // A real plan's folder into which someone saved a file of their own.
+    fs.writeFileSync(path.join(folder, "plan.json"), PLAN_JSON);
+    fs.mkdirSync(path.join(folder, "prometheus"));
+    fs.writeFileSync(path.join(folder, ".env"), "");
+    expect(outputFolderProblem(folder, [])).toBe(
+      `holds .env, notes.txt beside a plan's files, which replacing the folder would delete; refusing to replace it - give a new or empty folder, or a previous plan's folder`,
+    );
   });
 
   it("refuses a folder with other files, which the swap would delete", () => {

@@ -9,9 +9,21 @@ import { createFolders, missingFolders } from "../output-paths";
 /** The file every plan output folder holds; a folder without it is not one `plan` wrote. */
 export const PLAN_MARKER = "plan.json";
 
+/** Every top-level entry a plan writes; `run-plan` refuses to write any other. */
+export const PLAN_OUTPUT_ENTRIES: readonly string[] = [
+  "alertmanager.yaml",
+  "dashboards",
+  "manifests",
+  PLAN_MARKER,
+  "policy-report.md",
+  "prometheus",
+  "summary.txt",
+];
+
 /**
- * Why `outDir` may not receive a plan (a phrase to follow its name), or `undefined` if it may. The plan replaces the folder
- * wholesale, so it must be new, empty, or a previous plan's output (it holds `plan.json`), and must
+ * Why `outDir` may not receive a plan (a phrase to follow its name), or `undefined` if it may. The
+ * plan replaces the folder wholesale, so it must be new, empty, or a previous plan's output: a
+ * `plan.json` that is a plan's (`stack` and `resources`) and nothing a plan does not write. It must
  * not contain any of `protectedPaths` (the project, its models): `--out .` or `--out models` would
  * otherwise delete them. A path through an existing file cannot be created.
  */
@@ -29,9 +41,33 @@ export function outputFolderProblem(outDir: string, protectedPaths: readonly str
       : `${existing} is a file, so the folder cannot be created`;
   if (!fs.existsSync(target)) return undefined;
   const entries = fs.readdirSync(target);
-  if (entries.length > 0 && !entries.includes(PLAN_MARKER))
-    return `already holds files and is not a plan output folder (no ${PLAN_MARKER}); refusing to replace it - give a new or empty folder, or a previous plan's folder`;
+  if (entries.length === 0) return undefined;
+  const refuse = "refusing to replace it - give a new or empty folder, or a previous plan's folder";
+  if (!entries.includes(PLAN_MARKER))
+    return `already holds files and is not a plan output folder (no ${PLAN_MARKER}); ${refuse}`;
+  if (!isPlanJson(path.join(target, PLAN_MARKER)))
+    return `holds a ${PLAN_MARKER} that is not a plan's (no "stack" and "resources"); ${refuse}`;
+  const others = entries.filter((e) => !PLAN_OUTPUT_ENTRIES.includes(e)).sort();
+  if (others.length > 0) {
+    const named = others.slice(0, 5).join(", ") + (others.length > 5 ? ` and ${others.length - 5} more` : "");
+    return `holds ${named} beside a plan's files, which replacing the folder would delete; ${refuse}`;
+  }
   return undefined;
+}
+
+/** Whether `file` is a plan.json this tool wrote: a JSON object with a `stack` and `resources`. */
+function isPlanJson(file: string): boolean {
+  try {
+    const plan: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+    return (
+      typeof plan === "object" &&
+      plan !== null &&
+      typeof (plan as { stack?: unknown }).stack === "string" &&
+      typeof (plan as { resources?: unknown }).resources === "object"
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** Files written per batch: enough to overlap I/O, few enough to stay under open-file limits. */

@@ -16,7 +16,7 @@ import type { StackConfig } from "../../components/config/stack-schema";
 import { expectedRpsFromTraffic } from "../../policies/lib/capacity";
 import { InputError, loadTrafficHistory } from "../capacity/inputs";
 import { trafficLoad } from "../../components/capacity/traffic";
-import { outputFolderProblem, writeOutputAtomically } from "./output";
+import { outputFolderProblem, PLAN_OUTPUT_ENTRIES, writeOutputAtomically } from "./output";
 import { buildPlanJson, countBy, planModel } from "./plan-json";
 import { policyResources, runPolicies } from "./policy-hook";
 import { findSecretLeaks, renderResources } from "./render";
@@ -247,6 +247,12 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
   files.set("plan.json", `${JSON.stringify(plan, null, 2)}\n`);
   files.set("policy-report.md", policyReport(run.stack, policy));
   files.set("summary.txt", `${summary}\n`);
+  // outputFolderProblem lets the next plan replace only a folder of these entries: anything else
+  // written here would make it refuse this plan's output.
+  const unlisted = [...files.keys()]
+    .map((f) => f.split("/")[0])
+    .find((e) => !PLAN_OUTPUT_ENTRIES.includes(e));
+  if (unlisted) throw new Error(`plan output ${unlisted} is missing from PLAN_OUTPUT_ENTRIES`);
 
   await step(6, `writing ${files.size} files`, () =>
     writeOutputAtomically(outDir, files).catch((err: NodeJS.ErrnoException) => {
