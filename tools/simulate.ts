@@ -5,6 +5,7 @@
  * utilization, GPU-hours, cost and SLO misses (DESIGN section 6). Bad input exits 1 with the
  * problems, no stack trace. Thin: the work is in components/capacity/simulate.ts.
  */
+import * as fs from "fs";
 import { formatSimulationTable } from "../components/capacity/report";
 import { simulate } from "../components/capacity/simulate";
 import type { Traffic } from "../components/capacity/traffic";
@@ -41,14 +42,24 @@ function main(argv: string[]): void {
   if (!stack || !trafficFile) throw new InputError(`--stack and --traffic are required\n${USAGE}`);
   const { root, modelsDir } = projectFolders(flags);
   // Everything that can be checked before the traffic is read, at once.
-  const [, { config, specs }] = checkFlags(
-    () => checkTrafficFlag(trafficFile),
-    () => loadStackAndSpecs(stack, modelsDir, root),
-    () =>
-      flags.has("json")
-        ? checkOutputFile(flags.get("json") as string, "json", { files: [trafficFile], modelsDir })
-        : undefined,
-  );
+  let loaded: ReturnType<typeof loadStackAndSpecs>;
+  try {
+    [, loaded] = checkFlags(
+      () => checkTrafficFlag(trafficFile),
+      () => loadStackAndSpecs(stack, modelsDir, root),
+      () =>
+        flags.has("json")
+          ? checkOutputFile(flags.get("json") as string, "json", { files: [trafficFile], modelsDir })
+          : undefined,
+    );
+  } catch (err) {
+    if (!(err instanceof InputError) || !fs.existsSync(trafficFile)) throw err;
+    // The stack or the specs are broken: the CSV's own problems (rows, timestamps, rates) are listed
+    // too, so that both are fixed in one round; its model names wait for specs that load.
+    process.stderr.write(`checking ${trafficFile} as well ...\n`);
+    throw new InputError([err.message, ...trafficProblems(trafficFile)].join("\n"));
+  }
+  const { config, specs } = loaded;
   const reading = Date.now();
   process.stderr.write(`reading ${trafficFile} ...`);
   let traffic: Traffic;
@@ -84,6 +95,17 @@ function main(argv: string[]): void {
   if (json) {
     writeOutputFile(json, JSON.stringify({ stack, traffic: trafficFile, ...result }, null, 2) + "\n", "json");
     console.log(`wrote ${json}`);
+  }
+}
+
+/** The traffic file's problems of its own, whatever models it names; none when it parses. */
+function trafficProblems(file: string): string[] {
+  try {
+    loadTraffic(file);
+    return [];
+  } catch (err) {
+    if (err instanceof InputError) return [err.message];
+    throw err;
   }
 }
 

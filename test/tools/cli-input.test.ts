@@ -441,6 +441,26 @@ describe("outputs never replace the command's inputs", () => {
 });
 
 describe("simulate", () => {
+  test("a broken spec and the traffic file's own problems come in one message", () => {
+    const dir = tempDir();
+    const models = path.join(dir, "models");
+    fs.cpSync(FIXTURE_MODELS, models, { recursive: true });
+    const specFile = fs.readdirSync(models).find((f) => f.endsWith(".yaml")) as string;
+    const spec = path.join(models, specFile);
+    fs.writeFileSync(spec, fs.readFileSync(spec, "utf8").replace(/rpsPerReplica: \d+/, "rpsPerReplica: -5"));
+    const traffic = path.join(dir, "t.csv");
+    fs.writeFileSync(
+      traffic,
+      "timestamp,model,rps\n2026-12-06T16:00:00Z,any-model,-3\n2026-12-06T16:01:00Z,any-model,abc\n",
+    );
+    expectRefused(
+      run("tools/simulate.ts", ["--stack", "prod", "--models", models, "--traffic", traffic]),
+      `${specFile}: serving.rpsPerReplica = -5`,
+      "t.csv:2: rps -3 is negative",
+      't.csv:3: rps "abc" is not a number',
+    );
+  });
+
   test("a wrong stack, a missing traffic file and a folder for --json come in one message", () => {
     expectRefused(
       run("tools/simulate.ts", ["--stack", "nope", "--traffic", "/nonexistent.csv", "--json", "/tmp"]),

@@ -133,8 +133,8 @@ function checkSpecFolder(
   return checked;
 }
 
-/** Reads and parses a traffic CSV; every model must be one of `models`. */
-export function loadTraffic(file: string, models: readonly string[]): Traffic {
+/** Reads and parses a traffic CSV; every model must be one of `models` (when given). */
+export function loadTraffic(file: string, models?: readonly string[]): Traffic {
   try {
     return parseTrafficCsv(readTrafficText(file), file, models);
   } catch (err) {
