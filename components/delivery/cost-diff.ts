@@ -153,14 +153,15 @@ export function stackSection(plans: StackPlans): string {
     lines.push(`| **total, ${level}** | ${money(b)} | ${money(h)} | ${delta(h - b)}${pct(b, h)} |`);
   }
   if (head.capacity.budget !== undefined) {
-    // The budget is checked (policy mlops-gpu-cost-fits-budget) at the expected load: maximum scale
-    // is every model at replicas.max all month, which the sales-event peaks reach for hours only.
+    // The budget is checked (policy mlops-gpu-cost-fits-budget) at the expected load: the peak is
+    // every model at its history's peak rate (replicas.max without history) all month, which the
+    // sales-event peaks reach for hours only.
     const checked = head.capacity.budgetCheck ?? head.capacity.monthlyCost.expected;
     const over = checked > head.capacity.budget;
     lines.push(
       "",
       `Budget ${money(head.capacity.budget)} ${inline(cur)}/month: the expected cost the budget policy checks, ` +
-        `${money(checked)}, ${over ? "**exceeds** it" : "fits"}. Maximum scale, every model at replicas.max all month: ${money(head.capacity.monthlyCost.max)}.`,
+        `${money(checked)}, ${over ? "**exceeds** it" : "fits"}. At peak all month (every model at its traffic history's peak, replicas.max without history, within each pool's maxGpus): ${money(head.capacity.monthlyCost.max)}.`,
     );
   }
   const modelChanges = diffModels(p.base?.models ?? [], head.models);

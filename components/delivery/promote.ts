@@ -99,17 +99,18 @@ export async function runPromotion(args: PromotionArgs): Promise<PromotionResult
   const todo = remainingSteps(steps, deployed);
   if (deployed !== undefined && deployed > 0)
     log(`${spec.name}: resuming, canary at ${deployed}% in the stack`);
-  log(
-    `${spec.name}: steps ${todo.join("% -> ")}%, ${intervalMinutes} min analysis each, canary ${spec.canary.modelUri}`,
-  );
+  // Step 100 is the promotion itself: analysed only when 100% is already live (a resumed run).
+  const analysed = todo.filter((step) => step !== 100 || step === deployed);
+  const analyses =
+    analysed.length > 0 ? `a ${intervalMinutes} min analysis at ${analysed.join("%, ")}%` : "no analysis";
+  log(`${spec.name}: steps ${todo.join("% -> ")}%, ${analyses}, canary ${spec.canary.modelUri}`);
   if (args.dryRun) {
     for (const c of args.checks) log(`  check ${c.name} (${c.kind}): ${c.expr}`);
     return { outcome: "dry-run", stepsRun: [], details: [] };
   }
   const stepsRun: number[] = [];
   for (const step of todo) {
-    // Step 100 is the promotion itself, unless 100% is already live: then it is analysed first.
-    if (step !== 100 || step === deployed) {
+    if (analysed.includes(step)) {
       if (step === deployed) {
         log(`${spec.name}: canary already at ${step}% in the stack, analysing again`);
       } else {

@@ -58,7 +58,7 @@ describe("what the comment says of the budget and of text from the plans", () =>
       },
     };
     expect(renderPrComment([{ stack: "prod", base, head: withBudget }])).toContain(
-      "Budget 400,000 CNY/month: the expected cost the budget policy checks, 373,760, fits. Maximum scale, every model at replicas.max all month: 2,412,650.",
+      "Budget 400,000 CNY/month: the expected cost the budget policy checks, 373,760, fits. At peak all month (every model at its traffic history's peak, replicas.max without history, within each pool's maxGpus): 2,412,650.",
     );
     const over = { ...withBudget, capacity: { ...withBudget.capacity, budgetCheck: 400_001 } };
     expect(renderPrComment([{ stack: "prod", base, head: over }])).toContain("400,001, **exceeds** it.");
