@@ -115,7 +115,11 @@ const serving = strictObject({
   }),
   // KEDA thresholds are written with two decimals: below 0.1 rps per replica (x a target >= 0.1)
   // they would round to "0", and such a model is not served by request-rate autoscaling anyway.
-  rpsPerReplica: z.number().min(0.1, "must be at least 0.1 requests/s per replica"),
+  rpsPerReplica: z
+    .number()
+    .min(0.1, "must be at least 0.1 requests/s per replica")
+    // A traffic file's rates are at most 10,000,000 requests/s; a replica above 1,000,000 is a typo.
+    .max(1_000_000, "must be at most 1,000,000 requests/s per replica (from a load test)"),
   replicas: strictObject({
     // With no replica there is no demand signal to wake one: the request rate comes from the model's
     // own pods, and KServe's Standard mode has no activator that holds requests and counts them.
@@ -154,7 +158,12 @@ export const DEFAULT_MAX_ERROR_RATIO = 1.5;
 
 const canary = strictObject({
   modelUri,
-  trafficPercent: z.number().int().min(0).max(100),
+  // 100 passes here so that the traffic-split check can say why it is refused (promote instead).
+  trafficPercent: z
+    .number()
+    .int()
+    .min(0, "must be a percentage from 0 to 99")
+    .max(100, "must be a percentage from 0 to 99"),
   analysis: strictObject({
     /** Canary error ratio may be at most this multiple of stable's. */
     maxErrorRatio: z.number().min(1).default(DEFAULT_MAX_ERROR_RATIO),
@@ -193,7 +202,15 @@ const training = strictObject({
 
 const monitoring = strictObject({
   features: z
-    .array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a Prometheus label value without spaces"))
+    .array(
+      // Matched inside a PromQL regex (`feature=~"a|b"`): no `.` or other regex characters.
+      z
+        .string()
+        .regex(
+          /^[a-zA-Z_][a-zA-Z0-9_]*$/,
+          "must be a feature name of letters, digits and _ (not first a digit): it is matched in a PromQL regex",
+        ),
+    )
     .default([]),
   quality: strictObject({
     metric: z.enum(["ctr"]).default("ctr"),
@@ -416,7 +433,24 @@ export function specChecks(file: string, cfg: SpecContext): Check<ModelSpec>[] {
     (spec) => experimentProblems(spec, file),
     (spec) => trafficSplitProblems(spec, file),
     (spec) => trainingProblems(spec, file),
+    (spec) => listedTwiceProblems(spec, file),
   ];
+}
+
+/** A feature or a retraining trigger listed twice is a copy-paste slip: its second entry does nothing. */
+function listedTwiceProblems(spec: ModelSpec, file: string): Problem[] {
+  const lists: [string, readonly string[]][] = [
+    ["monitoring.features", spec.monitoring.features],
+    ["training.retrainOn", spec.training?.retrainOn ?? []],
+  ];
+  return lists.flatMap(([at, items]) =>
+    items.flatMap((item, i): Problem[] => {
+      const first = items.indexOf(item);
+      return first < i
+        ? [{ file, path: `${at}[${i}]`, value: item, reason: `listed twice (also ${at}[${first}])` }]
+        : [];
+    }),
+  );
 }
 
 function reservedNameProblems(spec: ModelSpec, file: string): Problem[] {

@@ -185,7 +185,7 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "canary percent above 100",
     "b3",
     (y) => y.replace("trafficPercent: 10", "trafficPercent: 120"),
-    "models/b3.yaml: canary.trafficPercent = 120: Too big: expected number to be <=100",
+    "models/b3.yaml: canary.trafficPercent = 120: must be a percentage from 0 to 99",
   ],
   [
     "a model scaled to zero, which nothing would scale back up",
@@ -328,6 +328,34 @@ const CASES: [string, string, (y: string) => string, string][] = [
         "  replicas: { min: 1, max: 4 }\n  resources: { cpu: 1Gi, memory: 1Gi }",
       ),
     'models/cpugi.yaml: serving.resources.cpu = "1Gi": must be CPU cores such as 2, 0.5 or 500m',
+  ],
+  [
+    "a feature listed twice",
+    "twicef",
+    (y) => `${y}monitoring:\n  features: [price, basket_size, price]\n`,
+    'models/twicef.yaml: monitoring.features[2] = "price": listed twice (also monitoring.features[0])',
+  ],
+  [
+    "a retraining trigger listed twice",
+    "twicer",
+    (y) =>
+      y.replace(
+        "  gpu: { pool: training, count: 1 }",
+        "  gpu: { pool: training, count: 1 }\n  retrainOn: [drift, drift]",
+      ),
+    'models/twicer.yaml: training.retrainOn[1] = "drift": listed twice (also training.retrainOn[0])',
+  ],
+  [
+    "a feature name with a regex character",
+    "dotf",
+    (y) => `${y}monitoring:\n  features: [price.v2]\n`,
+    'models/dotf.yaml: monitoring.features[0] = "price.v2": must be a feature name of letters, digits and _',
+  ],
+  [
+    "a replica rate no load test gives",
+    "huge",
+    (y) => y.replace("rpsPerReplica: 300", "rpsPerReplica: 99999999999999999999999"),
+    "models/huge.yaml: serving.rpsPerReplica = 1e+23: must be at most 1,000,000 requests/s per replica",
   ],
 ];
 
