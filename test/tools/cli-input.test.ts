@@ -441,6 +441,24 @@ describe("outputs never replace the command's inputs", () => {
 });
 
 describe("simulate", () => {
+  test("a stack name that is a path, and a project folder that does not exist, are named as such", () => {
+    expectRefused(
+      run("tools/simulate.ts", ["--stack", "../Pulumi", "--traffic", "/nonexistent.csv"]),
+      'stack name "../Pulumi": use letters, digits, -, _ and . (a stack, not a path',
+    );
+    expectRefused(
+      run("tools/generate-traffic.ts", [
+        "--stack",
+        "prod",
+        "--project-root",
+        "/nonexistent",
+        "--out",
+        "/tmp/x.csv",
+      ]),
+      "project folder /nonexistent does not exist",
+    );
+  });
+
   test("a broken spec and the traffic file's own problems come in one message", () => {
     const dir = tempDir();
     const models = path.join(dir, "models");

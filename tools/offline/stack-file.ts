@@ -27,6 +27,15 @@ export const OFFLINE_SECRET = "offline-placeholder-not-a-secret";
 
 /** Reads and flattens the stack file. */
 export function readStackFile(projectRoot: string, stack: string, namespace: string): OfflineStackConfig {
+  // Pulumi's stack names: letters, digits, `-`, `_` and `.`; a path would read another folder's file.
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack) || /^\.+$/.test(stack))
+    throw new StackFileError(
+      `stack name ${JSON.stringify(stack)}: use letters, digits, -, _ and . (a stack, not a path; --project-root names the folder)`,
+    );
+  if (!fs.existsSync(projectRoot) || !fs.statSync(projectRoot).isDirectory())
+    throw new StackFileError(
+      `project folder ${projectRoot} ${fs.existsSync(projectRoot) ? "is not a folder" : "does not exist"}`,
+    );
   const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) {
     const known = projectStacks(projectRoot);
