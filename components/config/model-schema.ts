@@ -260,6 +260,8 @@ export function applyStackOverride(data: unknown, stack: string): unknown {
  */
 export interface SpecContext {
   readonly gpuPools?: readonly GpuPool[];
+  /** Pools the stack file gets wrong: checks of a spec against them wait for the pool's fix. */
+  readonly poolsWithProblems?: readonly string[];
   readonly alerting?: Pick<StackConfig["alerting"], "receivers" | "platformTeam">;
 }
 
@@ -425,7 +427,7 @@ export function specChecks(file: string, cfg: SpecContext): Check<ModelSpec>[] {
     (spec) => reservedNameProblems(spec, file),
     (spec) => (alerting ? teamProblems(spec, file, alerting) : []),
     (spec) => derivedNameProblems(spec, file),
-    (spec) => (gpuPools ? poolProblems(spec, file, gpuPools) : []),
+    (spec) => (gpuPools ? poolProblems(spec, file, gpuPools, cfg.poolsWithProblems ?? []) : []),
     (spec) => replicaProblems(spec, file),
     (spec) => imageProblems(spec, file),
     (spec) => canaryProblems(spec, file),
@@ -668,10 +670,17 @@ function teamProblems(
 }
 
 /** The serving and training pools a spec names: known, of the right purpose, and able to hold it. */
-function poolProblems(spec: ModelSpec, file: string, gpuPools: readonly GpuPool[]): Problem[] {
+function poolProblems(
+  spec: ModelSpec,
+  file: string,
+  gpuPools: readonly GpuPool[],
+  waiting: readonly string[],
+): Problem[] {
   const problems: Problem[] = [];
-  // The pool `name` at `path`, when it exists and is for `purpose`; otherwise a problem says why.
+  // The pool `name` at `path`, when it exists and is for `purpose`; otherwise a problem says why
+  // (none while the pool itself has problems: the stack file's are listed).
   const pool = (name: string, purpose: GpuPool["purpose"], path: string) => {
+    if (waiting.includes(name)) return undefined;
     const found = gpuPools.find((p) => p.name === name);
     if (found?.purpose === purpose) return found;
     problems.push({
@@ -680,7 +689,7 @@ function poolProblems(spec: ModelSpec, file: string, gpuPools: readonly GpuPool[
       value: name,
       reason: found
         ? `pool ${name} is for ${found.purpose}; ${purpose} needs a pool with purpose ${purpose}`
-        : `unknown GPU pool; this stack has: ${gpuPools.map((p) => p.name).join(", ")}`,
+        : `unknown GPU pool; this stack has: ${[...gpuPools.map((p) => p.name), ...waiting].join(", ")}`,
     });
     return undefined;
   };

@@ -359,21 +359,38 @@ export function validateStackConfig(raw: Record<string, unknown>, file: string):
  * traffic history checked in the same round trip.
  */
 export interface StackParts {
+  /** The pools without problems of their own. */
   readonly gpuPools?: StackConfig["gpuPools"];
+  /**
+   * Pools with problems of their own (a MIG profile their GPUs lack, a duplicate name): the specs'
+   * checks against them wait, rather than repeat the pool's mistake once per model.
+   */
+  readonly poolsWithProblems?: readonly string[];
   readonly alerting?: StackConfig["alerting"];
   readonly cluster?: StackConfig["cluster"];
   /** The declared path; `undefined` also when the key itself is wrong. */
   readonly trafficHistory?: string;
 }
 
-/** The parts of a raw stack config (`validateStackConfig`'s input) that parse on their own. */
-function readableStackParts(raw: Record<string, unknown>): StackParts {
+/**
+ * The parts of a raw stack config (`validateStackConfig`'s input) that parse on their own; of the
+ * pools, those that `problems` do not name.
+ */
+function readableStackParts(raw: Record<string, unknown>, problems: readonly Problem[]): StackParts {
   const part = <K extends keyof StackParts & keyof typeof stackConfigSchema.shape>(key: K) => {
     const parsed = stackConfigSchema.shape[key].safeParse(raw[key]);
     return parsed.success ? (parsed.data as StackParts[K]) : undefined;
   };
+  const pools = part("gpuPools");
+  const faulty = new Set(
+    problems.flatMap((p) => {
+      const m = /(?:^|:)gpuPools\[(\d+)\]/.exec(p.path ?? "");
+      return m ? [Number(m[1])] : [];
+    }),
+  );
   return {
-    gpuPools: part("gpuPools"),
+    gpuPools: pools?.filter((_, i) => !faulty.has(i)),
+    poolsWithProblems: pools?.filter((_, i) => faulty.has(i)).map((p) => p.name),
     alerting: part("alerting"),
     cluster: part("cluster"),
     trafficHistory: part("trafficHistory"),
@@ -394,7 +411,7 @@ export function checkStackConfig(
     return { config, parts: config, problems: [] };
   } catch (err) {
     if (!(err instanceof ConfigValidationError)) throw err;
-    return { parts: readableStackParts(raw), problems: [...err.problems] };
+    return { parts: readableStackParts(raw, err.problems), problems: [...err.problems] };
   }
 }
 

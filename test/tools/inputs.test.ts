@@ -207,6 +207,20 @@ describe("loadStackAndSpecs: a rejected stack file does not hide the specs' prob
     expect(message).not.toContain("inferense");
   });
 
+  test("a pool with a problem of its own is named once, not once per model on it", () => {
+    // A MIG profile on the L4/T4 pool: every model's share would also fail the profile's slices.
+    const { root, models } = project(
+      (y) =>
+        y.replace("sharing: { mode: time-slicing, replicas: 8 }", "sharing: { mode: mig, profile: 1g.10gb }"),
+      (y) => y.replace("min: 2, max: 800", "min: 900, max: 800"),
+    );
+    const message = errorOf(() => loadStackAndSpecs("prod", models, root));
+    expect(message).toContain("mlops-platform:gpuPools[0].sharing.profile");
+    expect(message).toContain("search-ranking.yaml: serving.replicas.min = 900");
+    expect(message).not.toContain("serving.gpu.share");
+    expect(message).not.toContain("unknown GPU pool");
+  });
+
   test("without a stack file (a typo in --stack) the specs still get their own checks", () => {
     const { root, models } = project(same, (y) => y.replace("min: 2, max: 800", "min: 900, max: 800"));
     const message = errorOf(() => loadStackAndSpecs("prdo", models, root));
