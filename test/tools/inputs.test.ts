@@ -269,3 +269,14 @@ describe("stack files: YAML merge keys are read as the Pulumi CLI reads them", (
     expect(loadStackConfig("prod", root)).toEqual(loadStackConfig("prod", ROOT));
   });
 });
+
+describe("stack files: keys", () => {
+  test("a misspelt top-level config: is named, with the keys a stack file has", () => {
+    const root = tempDir();
+    const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+    fs.writeFileSync(path.join(root, "Pulumi.prod.yaml"), prod.replace(/^config:/m, "configs:"));
+    expect(errorOf(() => loadStackConfig("prod", root))).toBe(
+      "Pulumi.prod.yaml: configs: not a stack file key (did you mean config?); allowed: config, environment, secretsprovider, encryptedkey, encryptionsalt",
+    );
+  });
+});

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { projectStacks, yamlErrorsReasons } from "../../components/config/load";
+import { editDistance } from "../../components/config/model-schema";
 import { SECRET_KEY_NAME } from "../../components/config/stack-schema";
 
 /** Config ready for `pulumi.runtime.setAllConfig`, plus what was filled in offline. */
@@ -21,6 +22,9 @@ export interface OfflineStackConfig {
 
 /** Thrown when the stack file is missing or not YAML; the message says which stacks exist. */
 export class StackFileError extends Error {}
+
+/** The top-level keys of a Pulumi stack settings file (`Pulumi.<stack>.yaml`). */
+const STACK_FILE_KEYS = ["config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt"];
 
 /** Placeholder that stands in for every secret offline; never a real value. */
 export const OFFLINE_SECRET = "offline-placeholder-not-a-secret";
@@ -71,6 +75,17 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
       (typeof data.config !== "object" || data.config === null || Array.isArray(data.config)))
   )
     throw new StackFileError(`${path.basename(file)}: config: expected a mapping of keys to values`);
+  // A misspelt `config:` would otherwise read as no config at all and list every key as missing.
+  const unknown = Object.keys(data).filter((k) => !STACK_FILE_KEYS.includes(k));
+  if (unknown.length > 0)
+    throw new StackFileError(
+      unknown
+        .map((k) => {
+          const near = STACK_FILE_KEYS.find((known) => editDistance(k.toLowerCase(), known) <= 2);
+          return `${path.basename(file)}: ${k}: not a stack file key${near ? ` (did you mean ${near}?)` : ""}; allowed: ${STACK_FILE_KEYS.join(", ")}`;
+        })
+        .join("\n"),
+    );
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(data.config ?? {})) {
