@@ -38,9 +38,16 @@ describe("cert-manager", () => {
 });
 
 describe("Envoy Gateway", () => {
-  test("the inference Gateway accepts HTTP routes from every namespace on the envoy class", () => {
+  test("the inference Gateway accepts HTTP routes from every namespace on the envoy class, behind an internal load balancer", () => {
     expect(inferenceGatewaySpec()).toEqual({
       gatewayClassName: GATEWAY_CLASS_NAME,
+      // Plain HTTP: never on an internet-facing load balancer (AWS's default for a LoadBalancer Service).
+      infrastructure: {
+        annotations: {
+          "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+        },
+      },
       listeners: [
         { name: "http", protocol: "HTTP", port: 80, allowedRoutes: { namespaces: { from: "All" } } },
       ],
