@@ -54,8 +54,13 @@ export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 export function showValue(value: unknown): string {
   if (value === undefined) return "(missing)";
   // A string is cut before quoting: a line of a broken file can be millions of characters.
+  // JSON has no Infinity or NaN (YAML's .inf, .nan): JSON.stringify would show them as null.
   const text =
-    typeof value === "string" ? JSON.stringify(value.slice(0, 81)) : (JSON.stringify(value) ?? String(value));
+    typeof value === "string"
+      ? JSON.stringify(value.slice(0, 81))
+      : typeof value === "number" && !Number.isFinite(value)
+        ? String(value)
+        : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -352,6 +352,12 @@ const CASES: [string, string, (y: string) => string, string][] = [
     'models/dotf.yaml: monitoring.features[0] = "price.v2": must be a feature name of letters, digits and _',
   ],
   [
+    "YAML's .inf is shown as Infinity, not as JSON's null",
+    "inf",
+    (y) => y.replace("rpsPerReplica: 300", "rpsPerReplica: .inf"),
+    "models/inf.yaml: serving.rpsPerReplica = Infinity: ",
+  ],
+  [
     "a replica rate no load test gives",
     "huge",
     (y) => y.replace("rpsPerReplica: 300", "rpsPerReplica: 99999999999999999999999"),

@@ -95,9 +95,9 @@ describe("outputFolderProblem: the plan replaces its output folder, so only a pl
     const project = tempParent();
     const models = path.join(project, "models");
     expect(outputFolderProblem(project, [project, models])).toBe(
-      `contains ${project}, which the plan would replace; give a folder of its own such as out/<stack>`,
+      `is ${project} itself, which the plan would replace; give a folder of its own such as out/<stack>`,
     );
-    expect(outputFolderProblem(models, [project, models])).toMatch(/^contains .*models, which/);
+    expect(outputFolderProblem(models, [project, models])).toMatch(/^is .*models itself, which/);
     expect(outputFolderProblem(path.dirname(project), [project])).toMatch(/^contains /);
     expect(outputFolderProblem(path.join(project, "out", "staging"), [project, models])).toBeUndefined();
   });

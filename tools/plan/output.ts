@@ -31,7 +31,9 @@ export function outputFolderProblem(outDir: string, protectedPaths: readonly str
   const target = path.resolve(outDir);
   for (const p of protectedPaths.map((x) => path.resolve(x))) {
     const rel = path.relative(target, p);
-    if (rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel)))
+    if (rel === "")
+      return `is ${p} itself, which the plan would replace; give a folder of its own such as out/<stack>`;
+    if (!rel.startsWith("..") && !path.isAbsolute(rel))
       return `contains ${p}, which the plan would replace; give a folder of its own such as out/<stack>`;
   }
   const { existing } = missingFolders(target);
