@@ -40,11 +40,14 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
+/** The plan.json of an earlier plan: a plan's head (stack, resources), marked to be recognised. */
+const PREVIOUS_PLAN = '{"stack":"staging","resources":{"count":0,"byType":{}},"previous":true}';
+
 /** An output folder from an earlier plan, to prove failed plans leave it alone. */
 function previousOutput(name: string): string {
   const dir = path.join(TMP, name);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "plan.json"), '{"previous":true}');
+  fs.writeFileSync(path.join(dir, "plan.json"), PREVIOUS_PLAN);
   return dir;
 }
 
@@ -238,7 +241,7 @@ describe("plan failures", () => {
       /homepage-feed\.yaml: serving\.gpu\.share = 0\.3: pool inference time-slices each GPU 8 ways/,
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(fs.readFileSync(path.join(out, "plan.json"), "utf8")).toBe('{"previous":true}');
+    expect(fs.readFileSync(path.join(out, "plan.json"), "utf8")).toBe(PREVIOUS_PLAN);
   }, 120_000);
 
   /** A project root holding one stack file: staging's, edited. */
