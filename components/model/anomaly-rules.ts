@@ -33,6 +33,17 @@ const TRAFFIC_MIN_RPS = 0.5;
 const NO_DATA_LOOKBACK = "30m";
 /** Event windows are widened by this much: sale traffic ramps before the announced start and tails after. */
 const EVENT_MARGIN_SECONDS = 30 * 60;
+/**
+ * Inside a declared sale, a fall below this share of the model's highest 5-minute rate of the last
+ * `SALE_DROP_LOOKBACK` pages: the history floor is the normal day's (a sale's multiplier is an
+ * estimate, and multiplying by it would page all sale long when it overstates), so a sale losing 70%
+ * of its traffic stayed above it.
+ */
+export const SALE_DROP_RATIO = 0.4;
+const SALE_DROP_LOOKBACK = "30m";
+/** The sale-drop check skips an event's first and last minutes, where its own step moves traffic. */
+const SALE_BODY_START_SECONDS = 10 * 60;
+const SALE_BODY_END_SECONDS = 30 * 60;
 /** Current drift window: short enough to fire within 5 minutes of a shift. */
 const DRIFT_WINDOW = "2m";
 /** Observations needed in the drift window: with 10 bins, PSI noise is about 9/N, so 0.02 at 500. */
@@ -65,6 +76,21 @@ export function eventMultiplierExpr(modelName: string, events: readonly SalesEve
       `label_replace(vector(${e.trafficMultiplier}) and on() (vector(time()) >= ${start}) and on() (vector(time()) < ${end}), "event", "${e.name}", "", "")`,
     );
   }
+  return `label_replace(max(${terms.join(" or ")}), "model", "${modelName}", "", "")`;
+}
+
+/**
+ * 1 while `time()` is inside the body of a declared event (from 10 minutes after its start to 30
+ * minutes before its end), for `modelName`; absent otherwise.
+ */
+export function saleBodyExpr(modelName: string, events: readonly SalesEvent[]): string | undefined {
+  const terms = events.flatMap((e) => {
+    const start = Math.floor(zonedTimeMs(e.start) / 1000) + SALE_BODY_START_SECONDS;
+    const end = Math.floor(zonedTimeMs(e.end) / 1000) - SALE_BODY_END_SECONDS;
+    if (end <= start || e.trafficMultiplier <= 1) return [];
+    return [`(vector(1) and on() (vector(time()) >= ${start}) and on() (vector(time()) < ${end}))`];
+  });
+  if (terms.length === 0) return undefined;
   return `label_replace(max(${terms.join(" or ")}), "model", "${modelName}", "", "")`;
 }
 
@@ -122,6 +148,7 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
         description: "No request metrics for 2 minutes: check the model's pods, their node and the scrape.",
       },
     },
+    ...saleDropRules(spec, events),
     {
       alert: "ModelTrafficAnomaly",
       expr: `${SERIES.modelRequests("5m")}${m} > on(model) ${TRAFFIC_HIGH_RATIO} * ${SERIES.expectedHigh}${m} and on(model) ${SERIES.modelRequests("5m")}${m} > ${TRAFFIC_MIN_RPS}`,
@@ -130,6 +157,31 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       annotations: {
         summary: `${spec.name} traffic far above expectation (no declared sales event covers it)`,
         description: `Requests/s {{ $value | humanize }} is above ${TRAFFIC_HIGH_RATIO} x the expected rate.`,
+      },
+    },
+  ];
+}
+
+/**
+ * A sale losing most of its traffic (checkout down, a broken client release) pages: inside the body of
+ * a declared event, the 2-minute rate below `SALE_DROP_RATIO` of the highest 5-minute rate of the last
+ * 30 minutes, for 2 minutes. None without events.
+ */
+function saleDropRules(spec: ModelSpec, events: readonly SalesEvent[]): PromRule[] {
+  const body = saleBodyExpr(spec.name, events);
+  if (!body) return [];
+  const m = `{model="${spec.name}"}`;
+  return [
+    {
+      alert: "ModelTrafficAnomaly",
+      expr:
+        `${SERIES.modelRequests("2m")}${m} < on(model) ${SALE_DROP_RATIO} * max_over_time(${SERIES.modelRequests("5m")}${m}[${SALE_DROP_LOOKBACK}])` +
+        ` and on(model) max_over_time(${SERIES.modelRequests("5m")}${m}[${SALE_DROP_LOOKBACK}]) > ${TRAFFIC_MIN_RPS} and on(model) ${body}`,
+      for: "2m",
+      labels: { ...alertLabels(spec, "page"), direction: "down", reason: "sale-drop" },
+      annotations: {
+        summary: `${spec.name} lost most of its traffic during a declared sale`,
+        description: `Requests/s {{ $value | humanize }} is below ${SALE_DROP_RATIO} x its highest rate of the last ${SALE_DROP_LOOKBACK}.`,
       },
     },
   ];

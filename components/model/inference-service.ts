@@ -10,6 +10,8 @@
  *   overrides the runtime image tag; `predictor.labels` are added to the predictor pods.
  * - KServe's runtimes listen for HTTP on 8080 (kserve-tritonserver args `--http-port=8080`);
  *   Triton serves metrics on 8002, MLServer and TorchServe on 8082.
+ * - `predictor.model.args` are appended to the runtime container's args (KServe
+ *   `MergeRuntimeContainers` concatenates them rather than let the merge patch replace them).
  */
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool } from "../config/stack-schema";
@@ -34,6 +36,8 @@ export interface RuntimeProfile {
   /** HTTP readiness path; undefined = TCP check (no standard health endpoint). */
   readonly readyPath?: string;
   readonly livePath?: string;
+  /** Server flags appended to the runtime's own (`predictor.model.args`). @default none */
+  readonly args?: readonly string[];
 }
 
 /**
@@ -51,6 +55,9 @@ export const RUNTIME_PROFILES: Readonly<Record<Runtime, RuntimeProfile>> = {
     metricsPort: 8002,
     readyPath: "/v2/health/ready",
     livePath: "/v2/health/live",
+    // Triton has no latency histogram: its p99 comes from these summaries, which it exports only
+    // when asked (`nv_inference_request_summary_us`, read by the latency rules and canary checks).
+    args: ["--metrics-config=summary_latencies=true"],
   },
   mlserver: {
     runtime: "kserve-mlserver",
@@ -141,6 +148,7 @@ export function buildInferenceService(inp: InferenceServiceInputs): Record<strin
             protocolVersion: profile.protocolVersion,
             storageUri: variant.modelUri,
             ...(spec.serving.image ? { image: spec.serving.image } : {}),
+            ...(profile.args ? { args: [...profile.args] } : {}),
             ...container,
           },
         };

@@ -86,11 +86,16 @@ export const MAX_BURN_THRESHOLD = 0.5;
 export function latencyExpr(spec: ModelSpec, quantile: number, window: string, by: string): string {
   const m: [string, "=", string] = ["model", "=", spec.name];
   switch (spec.serving.runtime) {
-    case "triton":
-      // Triton has no latency histogram; with `--metrics-config summary_latencies=true` it exports
-      // summaries (`nv_inference_request_summary_us`, microseconds) whose quantiles are computed
-      // over Triton's own sliding window. Quantiles cannot be averaged across pods: take the worst.
-      return `max by (${by}) (${selector("nv_inference_request_summary_us", [m, ["quantile", "=", String(quantile)]])}) / 1e6`;
+    case "triton": {
+      // Triton has no latency histogram; with `--metrics-config summary_latencies=true` (set by
+      // inference-service.ts) it exports summaries (`nv_inference_request_summary_us`,
+      // microseconds) whose quantiles are computed over Triton's own sliding window. Quantiles
+      // cannot be averaged across pods: take the worst. The model's own p99 (no `variant` in `by`)
+      // is stable's: a canary or experiment has its own, looser, check and carries a fraction of
+      // the traffic, so its worst pod must not page for the whole model.
+      const variant: [string, "=", string][] = by.includes("variant") ? [] : [["variant", "=", "stable"]];
+      return `max by (${by}) (${selector("nv_inference_request_summary_us", [m, ...variant, ["quantile", "=", String(quantile)]])}) / 1e6`;
+    }
     case "mlserver":
       // MLServer's REST server histogram `rest_server_requests_duration_seconds` (prefix from
       // `metrics_rest_server_prefix`), restricted to inference calls.

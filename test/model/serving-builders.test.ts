@@ -120,6 +120,8 @@ describe("InferenceService", () => {
     expect(m.readinessProbe.httpGet).toEqual({ path: "/v2/health/ready", port: 8080 });
     expect(m.ports).toContainEqual({ name: "metrics", containerPort: 8002, protocol: "TCP" });
     expect(m.ports[0].containerPort).toBe(8080);
+    // The latency rules read Triton's p99 summaries, which it exports only with this flag.
+    expect(m.args).toEqual(["--metrics-config=summary_latencies=true"]);
   });
 
   test("the startup probe waits for the cold start (plus half again) before liveness applies", () => {

@@ -1,4 +1,4 @@
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -170,6 +170,116 @@ describe("model rules", () => {
         .some((r) => r.alert === "ModelCanaryDegraded"),
     ).toBe(false);
   });
+
+  itPromtool(
+    "a Triton canary slower than the SLO but within its own limit does not page for the model",
+    () => {
+      // homepage-feed (committed: Triton, 10% canary, SLO p99 50 ms, canary limit 60 ms). Triton's p99
+      // is per pod (summaries): the model's p99 is stable's, so a canary pod at 55 ms is the canary
+      // check's to judge; stable pods at 55 ms still page.
+      const spec = modelsFor("prod").find((m) => m.name === "homepage-feed")!;
+      expect(spec.serving.runtime).toBe("triton");
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "triton-latency-"));
+      fs.writeFileSync(path.join(dir, "rules.yaml"), YAML.stringify(modelRules(spec, stackConfig("prod"))));
+      const series = (variant: string, p99Us: string, perMinute: number) => [
+        {
+          series: `nv_inference_request_success{model="homepage-feed",variant="${variant}",pod="${variant}-1"}`,
+          values: `0+${perMinute}x40`,
+        },
+        {
+          series: `nv_inference_request_summary_us{model="homepage-feed",variant="${variant}",pod="${variant}-1",quantile="0.99"}`,
+          values: p99Us,
+        },
+      ];
+      const test = (stableP99: string, canaryP99: string, exp_alerts: object[]) => ({
+        interval: "1m",
+        input_series: [...series("stable", stableP99, 27000), ...series("canary", canaryP99, 3000)],
+        alert_rule_test: [{ eval_time: "30m", alertname: "ModelLatencyHigh", exp_alerts }],
+      });
+      const page = {
+        exp_labels: { model: "homepage-feed", team: "homepage", severity: "page" },
+        exp_annotations: {
+          description: "p99 over 1m is 55ms.",
+          summary: "homepage-feed p99 latency above its 50 ms SLO",
+        },
+      };
+      fs.writeFileSync(
+        path.join(dir, "test.yaml"),
+        YAML.stringify({
+          rule_files: ["rules.yaml"],
+          evaluation_interval: "15s",
+          tests: [test("20000x40", "20000x9 55000x31", []), test("20000x9 55000x31", "20000x40", [page])],
+        }),
+      );
+      const run = spawnSync("promtool", ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
+      fs.rmSync(dir, { recursive: true, force: true });
+      expect(run.stdout + run.stderr).toContain("SUCCESS");
+    },
+  );
+
+  itPromtool(
+    "a declared sale that loses 70% of its traffic pages within 5 minutes; one that ends does not",
+    () => {
+      // homepage-feed (Triton): a normal day at 2,000/s, then an 8x sale from minute 1440 for 3 hours.
+      const spec = modelsFor("prod").find((m) => m.name === "homepage-feed")!;
+      const sale = {
+        name: "flash",
+        start: "1970-01-02T00:00:00Z",
+        end: "1970-01-02T03:00:00Z",
+        trafficMultiplier: 8,
+      };
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sale-drop-"));
+      fs.writeFileSync(path.join(dir, "rules.yaml"), YAML.stringify(modelRules(spec, { events: [sale] })));
+      /** Cumulative Triton counter for per-second rates by minute. */
+      const counter = (rate: (minute: number) => number, minutes: number) => {
+        let total = 0;
+        return Array.from({ length: minutes }, (_, i) => (total += i === 0 ? 0 : rate(i) * 60)).join(" ");
+      };
+      const inSale = (i: number) => i >= 1440 && i < 1620;
+      const dropped = (i: number) => (inSale(i) ? (i >= 1470 ? 4800 : 16000) : 2000);
+      const whole = (i: number) => (inSale(i) ? 16000 : 2000);
+      const firing = (reason: string) =>
+        `count(ALERTS{alertname="ModelTrafficAnomaly",alertstate="firing"${reason}})`;
+      const at = (minute: number, expr: string, value?: number) => ({
+        eval_time: `${minute}m`,
+        expr,
+        exp_samples: value === undefined ? [] : [{ labels: "{}", value }],
+      });
+      const series = (rate: (i: number) => number) => [
+        {
+          series: 'nv_inference_request_success{model="homepage-feed",variant="stable"}',
+          values: counter(rate, 1700),
+        },
+      ];
+      fs.writeFileSync(
+        path.join(dir, "test.yaml"),
+        YAML.stringify({
+          rule_files: ["rules.yaml"],
+          evaluation_interval: "1m",
+          tests: [
+            {
+              interval: "1m",
+              input_series: series(dropped),
+              promql_expr_test: [
+                at(1469, firing("")),
+                at(1475, firing(',reason="sale-drop"'), 1), // onset at 1470: 5 minutes
+                at(1475, firing(',reason!="sale-drop"')),
+              ],
+            },
+            {
+              interval: "1m",
+              input_series: series(whole),
+              // The sale's first minutes, its body, its end and the hour after: quiet.
+              promql_expr_test: [1445, 1500, 1600, 1619, 1625, 1640, 1680].map((t) => at(t, firing(""))),
+            },
+          ],
+        }),
+      );
+      const run = spawnSync("promtool", ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
+      fs.rmSync(dir, { recursive: true, force: true });
+      expect(run.stdout + run.stderr).toContain("SUCCESS");
+    },
+  );
 
   itPromtool("no alert fires on steady normal traffic", () => {
     expect(runScenario({})).toEqual([]);
