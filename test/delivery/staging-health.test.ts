@@ -16,6 +16,23 @@ function havePromtool(): boolean {
   return false;
 }
 
+/** Runs `promtool test rules` on one test of `input_series` and `promql_expr_test`; expects SUCCESS. */
+function expectPromqlTestPasses(inputSeries: object[], exprTests: object[]): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "staging-health-"));
+  const file = path.join(dir, "test.yaml");
+  fs.writeFileSync(
+    file,
+    YAML.stringify({
+      rule_files: [],
+      evaluation_interval: "1m",
+      tests: [{ interval: "1m", input_series: inputSeries, promql_expr_test: exprTests }],
+    }),
+  );
+  const run = spawnSync(PROMTOOL, ["test", "rules", file], { encoding: "utf8" });
+  fs.rmSync(dir, { recursive: true, force: true });
+  expect(run.stdout + run.stderr).toContain("SUCCESS");
+}
+
 const spec = {
   name: "search-ranking",
   team: "search",
@@ -69,30 +86,11 @@ describe("staging health before prod (local Prometheus-speaking server)", () => 
 
   test("the error ratio of a version without a single error is 0 (promtool), not unknown", () => {
     if (!havePromtool()) return;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "staging-health-"));
     const sel = 'model="search-ranking",variant="stable",model_version="v18"';
-    const file = path.join(dir, "test.yaml");
-    fs.writeFileSync(
-      file,
-      YAML.stringify({
-        rule_files: [],
-        evaluation_interval: "1m",
-        tests: [
-          {
-            interval: "1m",
-            input_series: [
-              { series: `mlops_model_requests_total{${sel},outcome="success"}`, values: "0+600x1500" },
-            ],
-            promql_expr_test: [
-              { eval_time: "1440m", expr: q.errorRatio, exp_samples: [{ labels: "{}", value: 0 }] },
-            ],
-          },
-        ],
-      }),
+    expectPromqlTestPasses(
+      [{ series: `mlops_model_requests_total{${sel},outcome="success"}`, values: "0+600x1500" }],
+      [{ eval_time: "1440m", expr: q.errorRatio, exp_samples: [{ labels: "{}", value: 0 }] }],
     );
-    const run = spawnSync(PROMTOOL, ["test", "rules", file], { encoding: "utf8" });
-    fs.rmSync(dir, { recursive: true, force: true });
-    expect(run.stdout + run.stderr).toContain("SUCCESS");
   });
 
   test("an uninstrumented Triton version is checked on Triton's own counters (promtool)", () => {
@@ -100,40 +98,25 @@ describe("staging health before prod (local Prometheus-speaking server)", () => 
     const triton = { ...spec, serving: { ...spec.serving, runtime: "triton" } } as unknown as ModelSpec;
     const t = stagingHealthQueries(triton, 24);
     const sel = 'model="search-ranking",variant="stable",model_version="v18"';
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "staging-health-"));
-    const file = path.join(dir, "test.yaml");
-    fs.writeFileSync(
-      file,
-      YAML.stringify({
-        rule_files: [],
-        evaluation_interval: "1m",
-        tests: [
-          {
-            interval: "1m",
-            input_series: [
-              { series: `nv_inference_request_success{${sel}}`, values: "0+594x1500" },
-              { series: `nv_inference_request_failure{${sel}}`, values: "0+6x1500" },
-            ],
-            promql_expr_test: [
-              // 6 failures in every 600 requests, and served in (nearly) every 5-minute step.
-              {
-                eval_time: "1500m",
-                expr: `round(1e4 * ${t.errorRatio})`,
-                exp_samples: [{ labels: "{}", value: 100 }],
-              },
-              {
-                eval_time: "1500m",
-                expr: `${t.served} >= bool 287`,
-                exp_samples: [{ labels: '{model="search-ranking"}', value: 1 }],
-              },
-            ],
-          },
-        ],
-      }),
+    expectPromqlTestPasses(
+      [
+        { series: `nv_inference_request_success{${sel}}`, values: "0+594x1500" },
+        { series: `nv_inference_request_failure{${sel}}`, values: "0+6x1500" },
+      ],
+      [
+        // 6 failures in every 600 requests, and served in (nearly) every 5-minute step.
+        {
+          eval_time: "1500m",
+          expr: `round(1e4 * ${t.errorRatio})`,
+          exp_samples: [{ labels: "{}", value: 100 }],
+        },
+        {
+          eval_time: "1500m",
+          expr: `${t.served} >= bool 287`,
+          exp_samples: [{ labels: '{model="search-ranking"}', value: 1 }],
+        },
+      ],
     );
-    const run = spawnSync(PROMTOOL, ["test", "rules", file], { encoding: "utf8" });
-    fs.rmSync(dir, { recursive: true, force: true });
-    expect(run.stdout + run.stderr).toContain("SUCCESS");
   });
 
   test("answers no query can give are not trusted: more steps than the window, a ratio outside 0-1, 0/0", async () => {
