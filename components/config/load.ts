@@ -369,7 +369,8 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
       });
       continue;
     }
-    const doc = YAML.parseDocument(text, { uniqueKeys: true });
+    // `merge`: a team may share a block between stacks with YAML's merge key (`<<: *prod`).
+    const doc = YAML.parseDocument(text, { uniqueKeys: true, merge: true });
     if (doc.errors.length > 0) {
       for (const reason of yamlErrorsReasons(doc.errors, "model")) problems.push({ file, path: "", reason });
       continue;
@@ -378,8 +379,13 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
     try {
       data = doc.toJS();
     } catch (err) {
-      // e.g. the yaml library's guard against alias bombs ("Excessive alias count ...").
-      problems.push({ file, path: "", reason: `cannot read: ${(err as Error).message}` });
+      // e.g. the yaml library's guard against alias bombs ("Excessive alias count ..."), or a merge
+      // key of a scalar, which yaml words as "Merge sources must be maps or map aliases".
+      const message = (err as Error).message;
+      const reason = message.startsWith("Merge sources")
+        ? "a merge key (<<) must name a map or a list of maps (<<: *anchor)"
+        : message;
+      problems.push({ file, path: "", reason: `cannot read: ${reason}` });
       continue;
     }
     if (data === null || data === undefined) {

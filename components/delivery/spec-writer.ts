@@ -9,10 +9,13 @@
 import * as YAML from "yaml";
 
 /**
- * The spec's document with every alias replaced by a copy of what it names: an edit through an alias
- * (`staging: *prod`) would change both stacks, and yaml's `setIn` cannot descend into one.
+ * The spec's document with every alias replaced by a copy of what it names, and every merge key
+ * (`<<: *prod`) by the keys it merges: an edit through an alias (`staging: *prod`) would change both
+ * stacks, yaml's `setIn` cannot descend into one, and a key that only a merge sets is invisible to
+ * `hasIn`, so the edits below would misjudge what a stack sets itself.
  */
 function parse(text: string): YAML.Document {
+  // Without yaml's `merge` option a merge key stays a plain `<<` key, written out below.
   const doc = YAML.parseDocument(text);
   if (doc.errors.length > 0) throw new Error(`model spec is not valid YAML: ${doc.errors[0].message}`);
   YAML.visit(doc, {
@@ -24,7 +27,39 @@ function parse(text: string): YAML.Document {
       return copy;
     },
   });
+  expandMergeKeys(doc.contents);
   return doc;
+}
+
+/**
+ * Replaces each `<<` pair of the maps under `node` by the pairs it merges that the map does not set
+ * itself, as YAML 1.1's merge key reads: the map's own keys win, then the merged maps in their order.
+ * Inner maps first, so a merged map's own merges are already written out.
+ */
+function expandMergeKeys(node: unknown): void {
+  if (YAML.isSeq(node)) for (const item of node.items) expandMergeKeys(item);
+  if (!YAML.isMap(node)) return;
+  for (const pair of node.items) expandMergeKeys(pair.value);
+  const isMerge = (pair: YAML.Pair) => YAML.isScalar(pair.key) && pair.key.value === "<<";
+  const keyOf = (pair: YAML.Pair) => (YAML.isScalar(pair.key) ? pair.key.value : pair.key);
+  const seen = new Set(node.items.filter((p) => !isMerge(p)).map(keyOf));
+  const items: YAML.Pair[] = [];
+  for (const pair of node.items) {
+    if (!isMerge(pair)) {
+      items.push(pair);
+      continue;
+    }
+    const sources = YAML.isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const source of sources) {
+      if (!YAML.isMap(source)) continue; // the loader refuses such a spec (a merge of a scalar)
+      for (const merged of source.items) {
+        if (seen.has(keyOf(merged))) continue;
+        seen.add(keyOf(merged));
+        items.push(merged as YAML.Pair);
+      }
+    }
+  }
+  node.items = items;
 }
 
 /**

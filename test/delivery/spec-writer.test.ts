@@ -165,6 +165,35 @@ stacks:
     expect(effective(out, "prod")).toEqual(effective(aliased, "prod"));
   });
 
+  test("an override that merges another stack's (<<: *prod) is edited for one stack only", () => {
+    // Prod pins v0 and runs no canary; staging merges prod's block and sets its own replicas.
+    const merged = shared.replace(
+      "  staging: { serving: { replicas: { min: 1, max: 1 } } }",
+      [
+        "  prod: &prod",
+        "    serving: { modelUri: s3://<artifacts>/m/v0, replicas: { min: 1, max: 2 } }",
+        "    canary: null",
+        "  staging:",
+        "    <<: *prod",
+        "    serving: { replicas: { min: 1, max: 1 } }",
+      ].join("\n"),
+    );
+    const read = (text: string) => YAML.parse(text, { merge: true }) as unknown;
+    const effectiveMerged = (text: string, stack: string) => {
+      const specs = validateModelSpecs([{ file: "models/m.yaml", data: read(text) }], stack, {});
+      return { uri: specs[0].serving.modelUri, canary: specs[0].canary?.modelUri };
+    };
+    // Staging takes prod's `canary: null` but not its serving block (its own wins, as a whole).
+    expect(effectiveMerged(merged, "staging")).toEqual({ uri: "s3://<artifacts>/m/v1", canary: undefined });
+    const started = startCanary(merged, "s3://<artifacts>/m/v3", 10, "staging", ["prod"]);
+    expect(effectiveMerged(started, "staging").canary).toBe("s3://<artifacts>/m/v3");
+    expect(effectiveMerged(started, "prod")).toEqual(effectiveMerged(merged, "prod"));
+    expect(started).not.toContain("<<");
+    const promoted = promoteCanary(started, "staging", ["prod"]);
+    expect(effectiveMerged(promoted, "staging")).toEqual({ uri: "s3://<artifacts>/m/v3", canary: undefined });
+    expect(effectiveMerged(promoted, "prod")).toEqual(effectiveMerged(merged, "prod"));
+  });
+
   test("a shared canary that staging rolled back is known as rejected there; one staging promoted is not", () => {
     const v2 = "s3://<artifacts>/m/v2";
     expect(rejectedBy(removeCanary(shared, "staging", ["prod"]), v2, ["staging"])).toEqual(["staging"]);

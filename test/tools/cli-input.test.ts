@@ -159,6 +159,37 @@ describe("model files the YAML library cannot turn into data", () => {
   });
 });
 
+describe("YAML merge keys in a model spec", () => {
+  test("<<: *anchor merges the block, the file's own keys winning; a merge of a scalar is named", () => {
+    const dir = tempDir();
+    fs.writeFileSync(
+      path.join(dir, "a.yaml"),
+      [
+        "name: a",
+        "stacks:",
+        "  prod: &prod { serving: { rpsPerReplica: 5 }, canary: null }",
+        "  staging:",
+        "    <<: *prod",
+        "    serving: { rpsPerReplica: 2 }",
+      ].join("\n"),
+    );
+    fs.writeFileSync(path.join(dir, "b.yaml"), "name: b\nserving:\n  <<: 5\n");
+    const { sources, problems } = readModelSources(dir);
+    expect(sources.map((s) => s.data)).toEqual([
+      {
+        name: "a",
+        stacks: {
+          prod: { serving: { rpsPerReplica: 5 }, canary: null },
+          staging: { serving: { rpsPerReplica: 2 }, canary: null },
+        },
+      },
+    ]);
+    expect(problems.map((p) => `${path.basename(p.file)}: ${p.reason}`)).toEqual([
+      "b.yaml: cannot read: a merge key (<<) must name a map or a list of maps (<<: *anchor)",
+    ]);
+  });
+});
+
 describe("YAML syntax errors", () => {
   const spec = [
     "name: a",
