@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ClusterContext } from "../cluster/cluster-context";
 import { ConfigValidationError, Problem } from "../config/errors";
+import { PROJECT_ROOT_ENV, stackFileLabel } from "../config/load";
 import { CONFIG_NAMESPACE, StackConfig } from "../config/stack-schema";
 import { POSTGRES_ENGINE_VERSION } from "./data-versions";
 
@@ -120,7 +121,10 @@ export function createPostgresDatabase(
   args: PostgresDatabaseArgs,
   parent: pulumi.Resource,
 ): PostgresDatabaseResources {
-  const problems = databaseArgsProblems(args, `Pulumi.${pulumi.getStack()}.yaml`);
+  const problems = databaseArgsProblems(
+    args,
+    stackFileLabel(process.env[PROJECT_ROOT_ENV] ?? process.cwd(), pulumi.getStack()),
+  );
   if (problems.length > 0) throw new ConfigValidationError(problems);
   const db = args.config.addons[args.addon].database;
   const prod = args.config.environment === "prod";

@@ -44,6 +44,16 @@ export const MODELS_DIR_ENV = "MLOPS_MODELS_DIR";
 export const PROJECT_ROOT_ENV = "MLOPS_PROJECT_ROOT";
 
 /**
+ * How a problem names `stack`'s settings file: its path from the working folder, so that a plan of
+ * another folder (`--project-root`) does not name the repository's own `Pulumi.<stack>.yaml`. Under
+ * the Pulumi CLI, which runs in the project folder, that is the file name alone.
+ */
+export function stackFileLabel(projectRoot: string, stack: string): string {
+  const file = path.resolve(projectRoot, `Pulumi.${stack}.yaml`);
+  return path.relative(process.cwd(), file) || file;
+}
+
+/**
  * Reads and validates the stack config and all model specs. Throws one `ConfigValidationError`
  * listing every problem in the stack file and every model file, before any resource is declared.
  */
@@ -51,7 +61,7 @@ export function loadPlatformInputs(programDir: string): PlatformInputs {
   const projectRoot = process.env[PROJECT_ROOT_ENV] ?? programDir;
   const stack = pulumi.getStack();
   const project = pulumi.getProject();
-  const stackFile = `Pulumi.${stack}.yaml`;
+  const stackFile = stackFileLabel(projectRoot, stack);
   const raw = rawStackConfig();
   // A rejected stack file does not hide the specs' problems: they are checked against the parts of
   // it that still parse, and the next run has nothing new to say.

@@ -17,6 +17,10 @@ import { tempDirs } from "../helpers/temp-dir";
 
 const tempDir = tempDirs("inputs-");
 
+/** How a problem names the stack file of a project in `root`: its path from the working folder. */
+const stackFileIn = (root: string, stack: string) =>
+  path.relative(process.cwd(), path.join(root, `Pulumi.${stack}.yaml`));
+
 /** The InputError message `fn` throws. */
 function errorOf(fn: () => unknown): string {
   try {
@@ -224,7 +228,10 @@ describe("loadStackAndSpecs: a rejected stack file does not hide the specs' prob
   test("without a stack file (a typo in --stack) the specs still get their own checks", () => {
     const { root, models } = project(same, (y) => y.replace("min: 2, max: 800", "min: 900, max: 800"));
     const message = errorOf(() => loadStackAndSpecs("prdo", models, root));
-    expect(message).toMatch(/^unknown stack "prdo": Pulumi.prdo.yaml not found; stacks here: prod\n/);
+    // The file is named by its path: it is the given folder's, not the repository's.
+    expect(message.split("\n")[0]).toBe(
+      `unknown stack "prdo": ${stackFileIn(root, "prdo")} not found; stacks here: prod`,
+    );
     expect(message).toContain(
       "search-ranking.yaml: serving.replicas.min = 900: must be <= replicas.max (800)",
     );
@@ -241,7 +248,7 @@ describe("loadStackAndSpecs: a rejected stack file does not hide the specs' prob
     expect(errorOf(() => loadStackAndSpecs("prod", models, root))).toBe(
       [
         "1 configuration problem:",
-        "  - Pulumi.prod.yaml: mlops-platform:canaryTraffic.nosuch: no model of that name; remove the key (it is written by npm run promote)",
+        `  - ${stackFileIn(root, "prod")}: mlops-platform:canaryTraffic.nosuch: no model of that name; remove the key (it is written by npm run promote)`,
       ].join("\n"),
     );
   });
@@ -276,7 +283,7 @@ describe("stack files: keys", () => {
     const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
     fs.writeFileSync(path.join(root, "Pulumi.prod.yaml"), prod.replace(/^config:/m, "configs:"));
     expect(errorOf(() => loadStackConfig("prod", root))).toBe(
-      "Pulumi.prod.yaml: configs: not a stack file key (did you mean config?); allowed: config, environment, secretsprovider, encryptedkey, encryptionsalt",
+      `${stackFileIn(root, "prod")}: configs: not a stack file key (did you mean config?); allowed: config, environment, secretsprovider, encryptedkey, encryptionsalt`,
     );
   });
 });

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { projectStacks, yamlErrorsReasons } from "../../components/config/load";
+import { projectStacks, stackFileLabel, yamlErrorsReasons } from "../../components/config/load";
 import { editDistance } from "../../components/config/model-schema";
 import { SECRET_KEY_NAME } from "../../components/config/stack-schema";
 
@@ -41,10 +41,11 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
       `project folder ${projectRoot} ${fs.existsSync(projectRoot) ? "is not a folder" : "does not exist"}`,
     );
   const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
+  const label = stackFileLabel(projectRoot, stack);
   if (!fs.existsSync(file)) {
     const known = projectStacks(projectRoot);
     throw new StackFileError(
-      `unknown stack "${stack}": ${path.basename(file)} not found; stacks here: ${known.join(", ") || "none"}`,
+      `unknown stack "${stack}": ${label} not found; stacks here: ${known.join(", ") || "none"}`,
     );
   }
   // Merge keys (`<<: *pool`) as the Pulumi CLI reads them (YAML 1.1, go-yaml): the program sees the
@@ -54,11 +55,8 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
     const reasons = yamlErrorsReasons(doc.errors, "stack config");
     throw new StackFileError(
       reasons.length === 1
-        ? `${path.basename(file)}: ${reasons[0]}`
-        : [
-            `${path.basename(file)}: ${reasons.length} YAML problems:`,
-            ...reasons.map((r) => `  - ${r}`),
-          ].join("\n"),
+        ? `${label}: ${reasons[0]}`
+        : [`${label}: ${reasons.length} YAML problems:`, ...reasons.map((r) => `  - ${r}`)].join("\n"),
     );
   }
   let data: { config?: Record<string, unknown> };
@@ -66,7 +64,7 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
     data = (doc.toJS() ?? {}) as typeof data;
   } catch (err) {
     // e.g. the yaml library's guard against alias bombs ("Excessive alias count ...").
-    throw new StackFileError(`${path.basename(file)}: cannot read: ${(err as Error).message}`);
+    throw new StackFileError(`${label}: cannot read: ${(err as Error).message}`);
   }
   if (
     typeof data !== "object" ||
@@ -74,7 +72,7 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
     (data.config !== undefined &&
       (typeof data.config !== "object" || data.config === null || Array.isArray(data.config)))
   )
-    throw new StackFileError(`${path.basename(file)}: config: expected a mapping of keys to values`);
+    throw new StackFileError(`${label}: config: expected a mapping of keys to values`);
   // A misspelt `config:` would otherwise read as no config at all and list every key as missing.
   const unknown = Object.keys(data).filter((k) => !STACK_FILE_KEYS.includes(k));
   if (unknown.length > 0)
@@ -82,7 +80,7 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
       unknown
         .map((k) => {
           const near = STACK_FILE_KEYS.find((known) => editDistance(k.toLowerCase(), known) <= 2);
-          return `${path.basename(file)}: ${k}: not a stack file key${near ? ` (did you mean ${near}?)` : ""}; allowed: ${STACK_FILE_KEYS.join(", ")}`;
+          return `${label}: ${k}: not a stack file key${near ? ` (did you mean ${near}?)` : ""}; allowed: ${STACK_FILE_KEYS.join(", ")}`;
         })
         .join("\n"),
     );
@@ -106,7 +104,7 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
       unsetSecrets.push(full);
     }
   }
-  return { file: path.basename(file), config, secretKeys, unsetSecrets };
+  return { file: label, config, secretKeys, unsetSecrets };
 }
 
 function isSecure(value: unknown): boolean {
