@@ -102,7 +102,7 @@ function cell(text: string): string {
 
 /**
  * Parses traffic CSV text. With `knownModels`, rows of other models are errors and every known
- * model must have rows. Throws one `TrafficError` listing wrong header, bad timestamps, unknown
+ * model must have rows. Throws one `TrafficError` listing a wrong or missing header, bad timestamps, unknown
  * models, negative, non-numeric or absurd (> MAX_RPS) rates, duplicate minutes and missing minutes (gaps).
  */
 export function parseTrafficCsv(text: string, file: string, knownModels?: readonly string[]): Traffic {
@@ -111,15 +111,29 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
   const problems: string[] = [];
   const header = (lines[0] ?? "").replace(/^\uFEFF/, "").trim();
-  if (header.split(",").map(cell).join(",") !== TRAFFIC_HEADER) {
-    throw new TrafficError(file, [
-      `${file}:1: header is ${showValue(header)}; expected exactly ${JSON.stringify(TRAFFIC_HEADER)}`,
-    ]);
+  // The first data line: 1 after a header, 0 when the header is missing and line 1 is a row.
+  let firstRow = 1;
+  const headerCells = header.split(",").map(cell);
+  if (headerCells.join(",") !== TRAFFIC_HEADER) {
+    const expected = JSON.stringify(TRAFFIC_HEADER);
+    if ([...headerCells].sort().join(",") === [...TRAFFIC_HEADER.split(",")].sort().join(","))
+      // Every row would be read in the wrong columns: one problem says it, not one per row.
+      throw new TrafficError(file, [
+        `${file}:1: columns are in the order ${showValue(header)}; expected exactly ${expected} (reorder the columns)`,
+      ]);
+    if (headerCells.length === 3 && typeof parseMinute(headerCells[0]) === "number") {
+      // No header: line 1 is a row, checked with the others.
+      problems.push(`${file}:1: is a data row, not the header; add the line ${expected} above it`);
+      firstRow = 0;
+    } else {
+      // A misnamed column (`time,model,rps`): the rows are still checked, so one run lists all.
+      problems.push(`${file}:1: header is ${showValue(header)}; expected exactly ${expected}`);
+    }
   }
   const known = knownModels ? new Set(knownModels) : undefined;
   const index = new Map<string, number>();
   const models: string[] = [];
-  const n = lines.length - 1;
+  const n = lines.length - firstRow;
   const rowModel = new Int32Array(n).fill(-1);
   const rowMinute = new Float64Array(n);
   const rowRps = new Float64Array(n);
@@ -148,7 +162,7 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
     if (ms < minMs) [minMs, minLine] = [ms, line];
     if (ms > maxMs) [maxMs, maxLine] = [ms, line];
   };
-  for (let i = 1; i < lines.length; i++) {
+  for (let i = firstRow; i < lines.length; i++) {
     const line = lines[i];
     const at = `${file}:${i + 1}`;
     if (line.trim() === "") {

@@ -103,6 +103,40 @@ describe("traffic CSV", () => {
     );
   });
 
+  test("a misnamed column does not stop the rows' checks: one run lists them all", () => {
+    const rows = ["time,model,rps", ...ok.slice(0, 3), "2026-12-07T00:01:00Z,b,-1"].join("\n");
+    expect(() => parseTrafficCsv(rows, "t.csv", ["a", "b"])).toThrow(
+      [
+        "2 problems in traffic file t.csv:",
+        '  - t.csv:1: header is "time,model,rps"; expected exactly "timestamp,model,rps"',
+        "  - t.csv:5: rps -1 is negative; expected requests/s >= 0",
+      ].join("\n"),
+    );
+  });
+
+  test("columns in another order are one problem, not one per row read in the wrong columns", () => {
+    const swapped = ["model,timestamp,rps", "a,2026-12-07T00:00:00Z,10", "b,2026-12-07T00:00:00Z,20"];
+    expect(() => parseTrafficCsv(swapped.join("\n"), "t.csv", ["a", "b"])).toThrow(
+      [
+        "1 problem in traffic file t.csv:",
+        '  - t.csv:1: columns are in the order "model,timestamp,rps"; expected exactly "timestamp,model,rps" (reorder the columns)',
+      ].join("\n"),
+    );
+  });
+
+  test("a file without its header: line 1 is named as a row and checked with the others", () => {
+    expect(() => parseTrafficCsv(ok.join("\n"), "t.csv", ["a", "b"])).toThrow(
+      [
+        "1 problem in traffic file t.csv:",
+        '  - t.csv:1: is a data row, not the header; add the line "timestamp,model,rps" above it',
+      ].join("\n"),
+    );
+    const bad = [...ok.slice(0, 3), "2026-12-07T00:01:00Z,b,x"].join("\n");
+    expect(() => parseTrafficCsv(bad, "t.csv", ["a", "b"])).toThrow(
+      't.csv:4: rps "x" is not a number; expected requests/s >= 0',
+    );
+  });
+
   test("unknown model names the line and the allowed models", () => {
     expect(errorOf([...ok, "2026-12-07T00:01:00Z,c,5"])).toContain(
       't.csv:6: unknown model "c"; models are: a, b',
