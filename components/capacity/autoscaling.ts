@@ -7,7 +7,13 @@
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, SalesEvent, StackConfig } from "../config/stack-schema";
 import { EventWindow, eventWindows, leadMinutes } from "./forecast";
-import { drainsUnderused, underutilizedBlockUtc, utcOffsetMinutes, zonedClock } from "./drain-window";
+import {
+  drainsUnderused,
+  pinsItsNodes,
+  underutilizedBlockUtc,
+  utcOffsetMinutes,
+  zonedClock,
+} from "./drain-window";
 import { drainLevelSeriesName, drainWindowExpr, forecastSeriesName } from "./forecast-rules";
 import type { Traffic } from "./traffic";
 
@@ -292,7 +298,8 @@ export function drainSpareTrigger(
     prometheusUrl = DEFAULT_PROMETHEUS_URL,
   }: { bounds?: Readonly<{ min: number; max: number }>; prometheusUrl?: string } = {},
 ): Record<string, unknown> | undefined {
-  if (!drainsUnderused(pool) || bounds.max <= bounds.min) return undefined;
+  // A fixed replica count cannot take a spare: its nodes are not drained instead (`pinsItsNodes`).
+  if (!drainsUnderused(pool) || pinsItsNodes(pool, bounds)) return undefined;
   const rps = spec.serving.rpsPerReplica;
   const spare = formatNumber(rps * DRAIN_SPARE_REPLICAS);
   return {

@@ -76,3 +76,20 @@ export function utcOffsetMinutes(timeZone: string, atMs: number): number {
   const local = Date.UTC(year, month - 1, day, hour, minute);
   return Math.round((local - Math.floor(atMs / 60_000) * 60_000) / 60_000);
 }
+
+/**
+ * The Karpenter pod annotation that keeps a node from being consolidated or drift-replaced while the
+ * pod runs (expiry, repair and spot interruptions still end it).
+ */
+export const DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";
+
+/**
+ * Whether a variant's pods keep their nodes from being drained (`DO_NOT_DISRUPT_ANNOTATION`): in a
+ * pool that drains underused nodes, a variant whose replica count cannot vary (`max <= min`, such as
+ * a model of one replica) cannot get the drain spare that covers the others' evictions, and a drain
+ * would leave it a replica short for a cold start - all of it, at one replica (a night without the
+ * model). Its nodes stay instead: at most one node per such pod that consolidation cannot shrink.
+ */
+export function pinsItsNodes(pool: GpuPool, bounds: Readonly<{ min: number; max: number }>): boolean {
+  return drainsUnderused(pool) && bounds.max <= bounds.min;
+}

@@ -35,7 +35,8 @@
  *   evict one pod of each model at a time, the next once the replacement (started elsewhere at
  *   once) is ready, so a model with j pods there is one replica short for j cold starts; the node
  *   takes no new pods and is billed until its last pod has left. No node holding a pod of a model
- *   with a pod not ready is drained (its budget allows no eviction then), and nodes empty for
+ *   with a pod not ready is drained (its budget allows no eviction then), nor one holding a pod of
+ *   a model whose replica count is fixed (`pinsItsNodes`: Karpenter's do-not-disrupt), and nodes empty for
  *   `consolidateAfter` are removed before a node with pods is drained, as Karpenter tries
  *   emptiness first;
  *   `reactive` and `platform` share the cluster, so both get the same consolidation;
@@ -67,6 +68,7 @@ import {
   SCALE_DOWN_STABILIZATION_SECONDS,
   underutilizedConsolidationAllowed,
 } from "./autoscaling";
+import { pinsItsNodes } from "./drain-window";
 import { EventWindow, eventWindows, forecastLevelAndBand, leadMinutes } from "./forecast";
 import {
   cheapestMix,
@@ -603,6 +605,9 @@ function runAutoscaled(
   // ready (`podReady`) the model is one replica short.
   const podEvicted: number[][] = models.map(() => []);
   const tolerance = platform ? hpaTolerance(config.cluster.kubernetesVersion) : reactiveTolerance;
+  // Models whose pods carry Karpenter's do-not-disrupt (a fixed replica count): their nodes are
+  // never drained. On the InferenceService, so `reactive` and `platform` alike.
+  const pinned = models.map((c) => pinsItsNodes(pool, c.spec.serving.replicas));
   const recs = models.map(() => new Int32Array(window));
   const largest = Math.max(1, ...models.map((c) => c.devices));
 
@@ -637,7 +642,7 @@ function runAutoscaled(
     for (const n of nodes) if (usable(n)) free += n.option.slots - n.used;
     const blocked = new Set<number>();
     podReady.forEach((ready, m) => {
-      if (ready.some((r) => r > t * 60)) for (const i of podNode[m]) blocked.add(i);
+      if (pinned[m] || ready.some((r) => r > t * 60)) for (const i of podNode[m]) blocked.add(i);
     });
     let pick = -1;
     nodes.forEach((n, i) => {

@@ -16,6 +16,7 @@
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool } from "../config/stack-schema";
 import { PRIORITY_CLASSES } from "../addons/addons-context";
+import { DO_NOT_DISRUPT_ANNOTATION, pinsItsNodes } from "../capacity/drain-window";
 import { gpuRequest, gpuToleration, poolAffinity } from "./gpu-resources";
 import { MODEL_LABELS, modelVersion, Variant, variantLabels, variantSelector } from "./variants";
 
@@ -169,6 +170,11 @@ export function buildInferenceService(inp: InferenceServiceInputs): Record<strin
         minReplicas: variant.replicas.min,
         maxReplicas: variant.replicas.max,
         labels,
+        // A fixed replica count gets no drain spare: a night drain would take a replica it cannot
+        // replace in time, so its nodes are not drained (drain-window.ts `pinsItsNodes`).
+        ...(pinsItsNodes(pool, variant.replicas)
+          ? { annotations: { [DO_NOT_DISRUPT_ANNOTATION]: "true" } }
+          : {}),
         serviceAccountName: inp.serviceAccountName,
         // Model servers never call the Kubernetes API; EKS Pod Identity mounts its own token.
         automountServiceAccountToken: false,

@@ -100,6 +100,29 @@ describe("Karpenter consolidation follows the NodePool's disruption budgets", ()
     expect(night.sloMissMinutes).toBeGreaterThan(day.sloMissMinutes);
   });
 
+  test("a model of fixed replicas (do-not-disrupt) keeps its nodes: nothing is drained, no cold start", () => {
+    // b at min = max = 3 holds a pod on both nodes (a,b | b,b): neither may be drained.
+    const fixed = [spec("a"), spec("b", { replicas: { min: 3, max: 3 } })];
+    const startMs = Date.parse("2026-12-08T02:00:00+08:00");
+    const a = Array.from({ length: 30 }, (_, i) => (i < 2 ? 240 : 50));
+    const b = Array.from({ length: 30 }, () => 240);
+    const replay = (s: typeof fixed, at: number) =>
+      simulate(config, s, {
+        models: ["a", "b"],
+        startMs: at,
+        minutes: 30,
+        rps: [a, b].map((x) => Float64Array.from(x)),
+      }).strategies;
+    const night = replay(fixed, startMs);
+    const day = replay(fixed, startMs + 10 * 3_600_000);
+    for (const k of ["reactive", "platform"] as const) {
+      expect(night[k].gpuHours).toBeCloseTo(day[k].gpuHours, 9);
+      expect(night[k].sloMissMinutes).toBe(day[k].sloMissMinutes);
+    }
+    // The same b with room to vary is drained at night (the case above).
+    expect(replay(specs, startMs).reactive.gpuHours).toBeLessThan(night.reactive.gpuHours);
+  });
+
   test("the PodDisruptionBudget paces the drain: one pod of a model at a time", () => {
     // a and b each scale 4 -> 2, leaving a,a | b,b; the first node is drained at 02:08. Evicted
     // together, a's two pods would leave it with none; with maxUnavailable 1 the second goes only

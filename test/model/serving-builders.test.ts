@@ -157,6 +157,29 @@ describe("InferenceService", () => {
   });
 });
 
+describe("nodes held against drains", () => {
+  const cfg = poolsConfig();
+  const annotations = (yaml: string, variant = 0) =>
+    isvcOf(specFromYaml(yaml, cfg), cfg, variant).spec.predictor.annotations;
+
+  test("a fixed replica count (one replica, or min = max) keeps its nodes: Karpenter's do-not-disrupt", () => {
+    for (const bounds of ["{ min: 1, max: 1 }", "{ min: 3, max: 3 }"])
+      expect(annotations(BASE.replace("{ min: 2, max: 10 }", bounds))).toEqual({
+        "karpenter.sh/do-not-disrupt": "true",
+      });
+  });
+
+  test("a variant that can take the drain spare is drained as usual; so is a one-replica canary's stable", () => {
+    expect(annotations(BASE)).toBeUndefined();
+    // max 2, the default steps up to 50%: the canary's derived bounds are { min: 1, max: 1 }.
+    const canary = BASE.replace("{ min: 2, max: 10 }", "{ min: 1, max: 2 }").concat(
+      "canary: { modelUri: s3://<artifacts>/m1/v2, trafficPercent: 10 }\n",
+    );
+    expect(annotations(canary, 0)).toBeUndefined();
+    expect(annotations(canary, 1)).toEqual({ "karpenter.sh/do-not-disrupt": "true" });
+  });
+});
+
 describe("variants and routing", () => {
   const cfg = stackConfig("staging");
   const canaryYaml = `${BASE}canary:
