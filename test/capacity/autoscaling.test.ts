@@ -324,6 +324,25 @@ describe("autoscaling parameters", () => {
       ]).toEqual([true, false, false, true, false, true, false, true, false]);
     });
 
+    test("a freeze across the end of February still covers its sale in a leap year", () => {
+      // 1 March 2027 00:00-03:00 UTC: the freeze starts on 28 February, a day before in 2027 but
+      // two in 2028, so its duration takes the leap day too (a day longer in common years).
+      const march = [
+        { name: "march", start: "2027-03-01T00:00:00Z", end: "2027-03-01T03:00:00Z", trafficMultiplier: 3 },
+      ];
+      const m = karpenterDisruption(pool, "UTC", march);
+      expect((m.budgets as any[])[2]).toMatchObject({ schedule: "30 23 28 2 *", duration: "27h30m" });
+      const at = (iso: string) => underutilizedConsolidationAllowed(m, Date.parse(iso));
+      expect([at("2028-03-01T02:59:00Z"), at("2027-03-01T02:59:00Z"), at("2028-03-01T03:01:00Z")]).toEqual([
+        false,
+        false,
+        true,
+      ]);
+      // One that does not reach March keeps its length.
+      const feb = [{ ...march[0], start: "2027-02-10T00:00:00Z", end: "2027-02-10T03:00:00Z" }];
+      expect((karpenterDisruption(pool, "UTC", feb).budgets as any[])[2].duration).toBe("3h30m");
+    });
+
     test("a yearly schedule on 29 February fires only in leap years, as cron does", () => {
       const leap = {
         consolidationPolicy: "WhenEmptyOrUnderutilized",
