@@ -78,7 +78,11 @@ describe("stack config", () => {
     const raw = stackValues("staging");
     raw.gpuPools[0].sharing = { mode: "mps" };
     expect(problemsOf(raw)).toContain(
-      `mlops-platform:gpuPools[0].sharing.mode = "mps": Invalid discriminator value. Expected 'none' | 'time-slicing' | 'mig'`,
+      `mlops-platform:gpuPools[0].sharing.mode = "mps": must be one of none, time-slicing, mig`,
+    );
+    raw.gpuPools[0].sharing = { mode: "time-slice" };
+    expect(problemsOf(raw)).toContain(
+      `mlops-platform:gpuPools[0].sharing.mode = "time-slice": must be one of none, time-slicing, mig (did you mean time-slicing?)`,
     );
   });
 

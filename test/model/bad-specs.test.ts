@@ -500,9 +500,36 @@ test("a required field of the wrong type hides only the checks that need it", ()
       .replace("share: 0.25", "share: 0.3"),
   );
   expect(msg).toMatch(/^3 configuration problems:/);
-  expect(msg).toContain('models/req.yaml: serving.rpsPerReplica = "fast": Invalid input: expected number');
+  expect(msg).toContain('models/req.yaml: serving.rpsPerReplica = "fast": must be a number, not a string');
   expect(msg).toContain("models/req.yaml: serving.replicas.min = 6: must be <= replicas.max (4)");
   expect(msg).toContain("models/req.yaml: serving.gpu.share = 0.3: pool inference time-slices each GPU");
+});
+
+test("a wrong type, option or bound is said in the words of the other problems, not zod's", () => {
+  const msg = problemsOfEdited("words", (y) =>
+    y
+      .replace("runtime: triton", "runtime: Triton")
+      .replace(
+        "replicas: { min: 1, max: 4 }",
+        "replicas: [1, 4]\n  coldStartSeconds: -5\n  targetUtilization: 2",
+      )
+      .replace("slo: { latencyP99Ms: 50, availability: 99.9 }", "slo: 5")
+      .replace("trafficPercent: 10", "trafficPercent: 10.5")
+      .replace("steps: [10, 50, 100]", "steps: []")
+      .replace("schedule:", "retrainOn: drift\n  schedule:"),
+  );
+  for (const line of [
+    'serving.runtime = "Triton": must be one of triton, mlserver, torchserve, custom (did you mean triton?)',
+    "serving.replicas = [1,4]: must be a map with min, max, not a list",
+    "serving.coldStartSeconds = -5: must be >= 0",
+    "serving.targetUtilization = 2: must be <= 1",
+    "slo = 5: must be a map with latencyP99Ms, availability, not a number",
+    "canary.trafficPercent = 10.5: must be a whole number",
+    "canary.analysis.steps = []: must have at least 1 item",
+    'training.retrainOn = "drift": must be a list, not a string',
+  ])
+    expect(msg).toContain(`models/words.yaml: ${line}`);
+  expect(msg).not.toMatch(/Invalid (input|option)|Too (small|big)/);
 });
 
 test("a rejected slo or canary share silences only the checks that read it", () => {
