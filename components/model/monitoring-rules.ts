@@ -138,6 +138,29 @@ export function alertLabels(spec: ModelSpec, severity: "page" | "ticket"): Recor
   return { team: spec.team, severity };
 }
 
+/**
+ * Day-scale windows read the recorded 5-minute rates, not the raw counters: a rate over 3 days of
+ * every pod's counters loads each pod's samples of those days (about 800 pods at a 15 s scrape
+ * would be some 69 million samples, above Prometheus' default `query.max-samples` of 50 million,
+ * and the rule would fail). The recorded series has one sample per variant and evaluation.
+ */
+const RECORDED_RATE_WINDOWS: ReadonlySet<string> = new Set(["1d", "3d"]);
+
+/**
+ * The model's error ratio over `window` for the slow burn pairs: from the raw counters up to hours,
+ * and for `RECORDED_RATE_WINDOWS` the errors over the requests of the window's recorded 5-minute
+ * rates, summed (a traffic-weighted ratio, as the counters' would be).
+ */
+export function slowErrorRatio(spec: ModelSpec, window: string): string {
+  if (!RECORDED_RATE_WINDOWS.has(window)) {
+    const { requests, errors } = requestExprs(spec, window, "model");
+    return `${errors} / ${requests}`;
+  }
+  const sum = (series: string) =>
+    `sum by (model) (sum_over_time(${series}{model="${spec.name}"}[${window}]))`;
+  return `${sum(SERIES.variantErrors("5m"))} / ${sum(SERIES.variantRequests("5m"))}`;
+}
+
 /** `ModelErrorBudgetBurn`, one rule per burn pair (label `burn_window`), from `slo.availability`. */
 export function errorBudgetRules(
   spec: ModelSpec,
@@ -285,10 +308,10 @@ export function modelRules(spec: ModelSpec, config: Pick<StackConfig, "events">)
         name: groups.slow,
         interval: SLOW_INTERVAL,
         rules: [
-          ...SLOW_BURN_WINDOWS.map((w) => {
-            const { requests, errors } = requestExprs(spec, w, "model");
-            return { record: SERIES.modelErrorRatio(w), expr: `${errors} / ${requests}` };
-          }),
+          ...SLOW_BURN_WINDOWS.map((w) => ({
+            record: SERIES.modelErrorRatio(w),
+            expr: slowErrorRatio(spec, w),
+          })),
           ...errorBudgetRules(
             spec,
             pairs.filter((p) => p.severity === "ticket"),

@@ -281,6 +281,94 @@ describe("model rules", () => {
     },
   );
 
+  itPromtool(
+    "the 1-day and 3-day burn windows read the recorded 5-minute rates: the counters' ratio, and the 3d pair fires",
+    () => {
+      // homepage-feed (Triton, 99.9%: budget 0.1%) at 2,000 requests/s for 3 days and 30 minutes.
+      const spec = modelsFor("prod").find((m) => m.name === "homepage-feed")!;
+      const file = modelRules(spec, { events: [] });
+      for (const g of file.groups)
+        for (const r of g.rules)
+          if (r.record?.endsWith("rate1d") || r.record?.endsWith("rate3d"))
+            expect(r.expr).not.toMatch(/nv_inference_request_\w+\{[^}]*\}\[/); // no raw counter range
+      // Only what the ticket pairs read, so that 4,350 one-minute steps stay quick.
+      const needed = new Set([
+        "model_variant:mlops_model_requests:rate5m",
+        "model_variant:mlops_model_errors:rate5m",
+        "model:mlops_model_error_ratio:rate6h",
+      ]);
+      const rules = {
+        groups: file.groups.map((g) => ({
+          ...g,
+          rules: g.rules.filter(
+            (r) =>
+              (r.record && (needed.has(r.record) || g.interval === "1m")) ||
+              (r.alert === "ModelErrorBudgetBurn" && r.labels?.severity === "ticket"),
+          ),
+        })),
+      };
+      const minutes = 4350;
+      const counters = (errorRatio: (minute: number) => number) => {
+        let ok = 0;
+        let failed = 0;
+        const okValues: number[] = [];
+        const failedValues: number[] = [];
+        for (let i = 0; i < minutes; i++) {
+          if (i > 0) {
+            failed += 2000 * 60 * errorRatio(i);
+            ok += 2000 * 60 * (1 - errorRatio(i));
+          }
+          okValues.push(Math.round(ok));
+          failedValues.push(Math.round(failed));
+        }
+        const sel = (m: string) => `${m}{model="homepage-feed",variant="stable"}`;
+        return [
+          { series: sel("nv_inference_request_success"), values: okValues.join(" ") },
+          { series: sel("nv_inference_request_failure"), values: failedValues.join(" ") },
+        ];
+      };
+      // 0.3% errors on the first day only: over the 3 days before minute 4349, the counters' ratio.
+      const firstDay = (i: number): number => (i < 1440 ? 0.003 : 0);
+      const end = minutes - 1;
+      const counted =
+        Array.from({ length: 4320 }, (_, k) => firstDay(end - k)).reduce((a, b) => a + b) / 4320;
+      const ratio3d = 'model:mlops_model_error_ratio:rate3d{model="homepage-feed"}';
+      const firing = (w: string) =>
+        `count(ALERTS{alertname="ModelErrorBudgetBurn",alertstate="firing",burn_window="${w}"})`;
+      const at = (minute: number, expr: string, value?: number) => ({
+        eval_time: `${minute}m`,
+        expr,
+        exp_samples: value === undefined ? [] : [{ labels: "{}", value }],
+      });
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slow-burn-"));
+      fs.writeFileSync(path.join(dir, "rules.yaml"), YAML.stringify(rules));
+      fs.writeFileSync(
+        path.join(dir, "test.yaml"),
+        YAML.stringify({
+          rule_files: ["rules.yaml"],
+          evaluation_interval: "1m",
+          tests: [
+            {
+              interval: "1m",
+              input_series: counters(firstDay),
+              // Within 2% of the counters' ratio (the 5-minute rates at the window's edge differ).
+              promql_expr_test: [at(end, `count(abs(${ratio3d} / ${counted} - 1) < 0.02)`, 1)],
+            },
+            {
+              interval: "1m",
+              // 0.15% all along: 1.5x the budget over 3 days and 6 hours, half the 1d pair's 3x.
+              input_series: counters(() => 0.0015),
+              promql_expr_test: [at(end, firing("3d"), 1), at(end, firing("1d"))],
+            },
+          ],
+        }),
+      );
+      const run = spawnSync("promtool", ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
+      fs.rmSync(dir, { recursive: true, force: true });
+      expect(run.stdout + run.stderr).toContain("SUCCESS");
+    },
+  );
+
   itPromtool("no alert fires on steady normal traffic", () => {
     expect(runScenario({})).toEqual([]);
   });
