@@ -153,13 +153,32 @@ export function expectedRpsFromTraffic(traffic: Traffic, exact = false): Record<
 }
 
 /**
+ * Replicas a variant takes of its pool at its model's design peak (the traffic stable's
+ * `replicas.max` serves). A canary or experiment serves part of the model's traffic (its weight, or
+ * a header's cohort that stable would serve otherwise), so the variants together need stable's max
+ * plus at most one replica of rounding per other variant (the ceiling of each share), not every
+ * variant's max at once: a 50% canary of an 800-replica model adds 1, not 400. A variant without a
+ * stable sibling on the pool (another tool's InferenceService) counts at its max.
+ */
+export function peakReplicas(d: ModelDemand, all: readonly ModelDemand[]): number {
+  if (d.stable !== false || d.model === undefined) return d.maxReplicas;
+  const stable = all.some((o) => o.model === d.model && o.stable === true && o.pool === d.pool);
+  return stable ? Math.min(d.maxReplicas, 1) : d.maxReplicas;
+}
+
+/**
  * Replicas a variant runs at the expected load: the stable variant of a model with history at its
  * mean rate per target replica (within min and max); other variants of that model at their minimum
- * (the history's rate is the whole model's, counted once at the stable); without history, max.
+ * (the history's rate is the whole model's, counted once at the stable); without history, at the
+ * model's design peak (`peakReplicas`: stable at max, the others one replica each).
  */
-export function expectedReplicas(d: ModelDemand, expectedRps?: Readonly<Record<string, number>>): number {
+export function expectedReplicas(
+  d: ModelDemand,
+  expectedRps?: Readonly<Record<string, number>>,
+  all: readonly ModelDemand[] = [d],
+): number {
   const rps = d.model === undefined ? undefined : expectedRps?.[d.model];
-  if (rps === undefined) return d.maxReplicas;
+  if (rps === undefined) return peakReplicas(d, all);
   const min = d.minReplicas ?? 0;
   if (!d.stable) return min;
   if (!d.targetRpsPerReplica) return d.maxReplicas;

@@ -2,7 +2,8 @@
  * Stack check: the expected monthly GPU bill fits `budget.monthlyGpuCost`. Serving pools are costed
  * at the expected load: each model's mean request rate over the stack's traffic history
  * (`trafficHistory`, passed as `expectedRps`) at its target per replica, within its replica bounds;
- * a model without history counts at `replicas.max`, so a new model cannot slip past the budget.
+ * a model without history counts at `replicas.max` (its canary or experiments one replica each on
+ * top: they split its traffic), so a new model cannot slip past the budget.
  * Those replicas are packed onto whole nodes per zone with `packPool`, the packing the plan's cost
  * summary uses, and billed at most at `maxGpus` (`billedAtLimit`), so the plan's budget verdict and
  * this policy's agree. A serving pool no model uses costs its `minGpus`; pools without known demand
@@ -103,7 +104,7 @@ function packedCost(
       demands.map((d) => ({
         model: d.name,
         devices: replicaDevices(d.share, packing),
-        replicas: expectedReplicas(d, cfg.expectedRps),
+        replicas: expectedReplicas(d, cfg.expectedRps, demands),
       })),
     );
     return billedAtLimit(p, pool.maxGpus, hours);

@@ -1,14 +1,21 @@
 /**
  * Stack check: at full scale-out every model on a pool (maxReplicas x GPU share, summed) must fit the
  * pool's `maxGpus`; otherwise the last replicas of a traffic peak stay Pending exactly when needed.
+ * A model's canary and experiments split its traffic, so they add one replica each to stable's max
+ * (`peakReplicas`), not their own max: a prod canary of a large model would otherwise fail the check.
  */
 import { ALWAYS_MANDATORY, PlatformPolicy, configWithDefaults } from "../lib/platform-policy";
-import { CAPACITY_CONFIG_SCHEMA, CapacityPolicyConfig, demandsFromResources } from "../lib/capacity";
+import {
+  CAPACITY_CONFIG_SCHEMA,
+  CapacityPolicyConfig,
+  demandsFromResources,
+  peakReplicas,
+} from "../lib/capacity";
 
 /** Summed `maxReplicas x share` of the models on each pool is at most the pool's `maxGpus`. */
 export const mlopsModelGpuDemandFitsPool: PlatformPolicy = {
   checks:
-    "sum of maxReplicas x GPU share of the models on each pool fits the pool's maxGpus (needs capacity config)",
+    "sum of maxReplicas x GPU share of the models on each pool fits the pool's maxGpus, a canary or experiment counting one replica over its model's (needs capacity config)",
   enforcement: ALWAYS_MANDATORY,
   policy: {
     name: "mlops-model-gpu-demand-fits-pool",
@@ -28,12 +35,14 @@ export const mlopsModelGpuDemandFitsPool: PlatformPolicy = {
         }
       }
       for (const pool of pools) {
-        const onPool = demands.filter((d) => d.pool === pool.name);
-        const total = onPool.reduce((s, d) => s + d.maxReplicas * d.share, 0);
+        const onPool = demands
+          .filter((d) => d.pool === pool.name)
+          .map((d, _i, all) => ({ name: d.name, share: d.share, replicas: peakReplicas(d, all) }));
+        const total = onPool.reduce((s, d) => s + d.replicas * d.share, 0);
         if (total <= pool.maxGpus + 1e-9) continue;
         const parts = onPool
-          .sort((a, b) => b.maxReplicas * b.share - a.maxReplicas * a.share)
-          .map((d) => `${d.name} ${d.maxReplicas}x${d.share}`)
+          .sort((a, b) => b.replicas * b.share - a.replicas * a.share)
+          .map((d) => `${d.name} ${d.replicas}x${d.share}`)
           .join(", ");
         report(
           `GPU pool ${pool.name} needs ${Number(total.toFixed(2))} GPUs at maximum scale (${parts}) but maxGpus is ${pool.maxGpus}; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.`,

@@ -245,6 +245,23 @@ describe("mlops-model-gpu-demand-fits-pool", () => {
       "GPU pool inference needs 50 GPUs at maximum scale (a 60x0.5, b 80x0.25) but maxGpus is 48; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.",
     ]);
   });
+  it("a canary or experiment splits its model's traffic: one replica over stable's max, not its own max", async () => {
+    // 160 x 0.25 = 40 GPUs of 48: a canary of max 80 beside it would be 60 counted at its max.
+    const models = [
+      { name: "m", model: "m", stable: true, pool: "inference", share: 0.25, maxReplicas: 160 },
+      { name: "m-canary", model: "m", stable: false, pool: "inference", share: 0.25, maxReplicas: 80 },
+      { name: "m-exp", model: "m", stable: false, pool: "inference", share: 0.25, maxReplicas: 17 },
+    ];
+    expect(await messages(p, [], { ...f.capacity(), models })).toEqual([]);
+    // Without its stable variant a variant is all there is of its model: counted at its max.
+    const alone = [{ ...models[1] }, { name: "other", pool: "inference", share: 0.5, maxReplicas: 60 }];
+    expect(await messages(p, [], { ...f.capacity(), models: alone })).toEqual([
+      "GPU pool inference needs 50 GPUs at maximum scale (other 60x0.5, m-canary 80x0.25) but maxGpus is 48; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.",
+    ]);
+    // And a budget without history prices the same peak: 40.5 GPUs, packed onto 41 whole ones.
+    const { byPool } = expectedMonthlyCost(f.capacity(), models);
+    expect(byPool[0]).toMatchObject({ pool: "inference", gpus: 41 });
+  });
   it("fails on a model using an unknown pool", async () => {
     const models = [{ name: "a", pool: "gpu-xl", share: 1, maxReplicas: 1 }];
     expect(await messages(p, [], { ...f.capacity(), models })).toEqual([
