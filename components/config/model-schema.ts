@@ -79,17 +79,25 @@ export function isValidCron(expr: string): boolean {
  * the format's message). Kubernetes also takes `500m` of memory, but that is half a byte - always a
  * slip for `500Mi` - so it is refused here.
  */
-const cpuQuantity = z
-  .string()
-  .regex(/^(\d+(\.\d+)?|\d+m)$/, "must be CPU cores such as 2, 0.5 or 500m")
-  .refine((q) => !(parseQuantity(q, "cpu") <= 0), "must be more than 0 cores");
-const memoryQuantity = z
-  .string()
-  .regex(
-    /^\d+(\.\d+)?([kMGT]|[KMGT]i)?$/,
-    "must be memory such as 1536Mi, 8Gi or 2G (binary Ki, Mi, Gi, Ti or decimal k, M, G, T; m would be thousandths of a byte)",
-  )
-  .refine((q) => !(parseQuantity(q, "memory") <= 0), "must be more than 0 bytes");
+/** A quantity written as a YAML number (`cpu: 2`), as Kubernetes takes it, read as its text. */
+const quantityText = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? String(v) : v);
+const cpuQuantity = z.preprocess(
+  quantityText,
+  z
+    .string()
+    .regex(/^(\d+(\.\d+)?|\d+m)$/, "must be CPU cores such as 2, 0.5 or 500m")
+    .refine((q) => !(parseQuantity(q, "cpu") <= 0), "must be more than 0 cores"),
+);
+const memoryQuantity = z.preprocess(
+  quantityText,
+  z
+    .string()
+    .regex(
+      /^\d+(\.\d+)?([kMGT]|[KMGT]i)?$/,
+      "must be memory such as 1536Mi, 8Gi or 2G (binary Ki, Mi, Gi, Ti or decimal k, M, G, T; m would be thousandths of a byte)",
+    )
+    .refine((q) => !(parseQuantity(q, "memory") <= 0), "must be more than 0 bytes"),
+);
 
 const serving = strictObject({
   runtime: z.enum(["triton", "mlserver", "torchserve", "custom"]),
@@ -198,6 +206,15 @@ const training = strictObject({
   gpu: strictObject({ pool: z.string(), count: z.number().int().min(1).max(64).default(1) }),
   retrainOn: z.array(z.enum(RETRAIN_TRIGGERS)).default([]),
   timeoutHours: z.number().positive().max(72).default(6),
+  /**
+   * The evaluate step's pod (requests; memory also its limit). It runs on the system nodes (no GPU
+   * toleration), so the default fits staging's, an m6i.large (2 vCPU, 8 GiB, about 1.9
+   * vCPU and 7 GiB allocatable before the node's daemons).
+   */
+  evaluate: strictObject({ cpu: cpuQuantity, memory: memoryQuantity }).default({
+    cpu: "500m",
+    memory: "2Gi",
+  }),
 });
 
 const monitoring = strictObject({

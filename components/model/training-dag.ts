@@ -193,7 +193,7 @@ with DAG(
         cmds=["evaluate"],
         arguments=["--run-id", RUN_ID],
         env_vars=ENV,
-        container_resources=k8s.V1ResourceRequirements(requests={"cpu": "2", "memory": "8Gi"}, limits={"memory": "8Gi"}),
+        container_resources=k8s.V1ResourceRequirements(requests={"cpu": ${py(t.evaluate.cpu)}, "memory": ${py(t.evaluate.memory)}}, limits={"memory": ${py(t.evaluate.memory)}}),
         priority_class_name=${py(PRIORITY_CLASSES.training)},
         labels={"mlops.io/model": MODEL_NAME, "mlops.io/team": ${py(spec.team)}, "mlops.io/task": "evaluate"},
         execution_timeout=timedelta(hours=1),

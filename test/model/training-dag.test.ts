@@ -103,6 +103,25 @@ describe("training DAG", () => {
     expect(dag).toContain('MLFLOW_TRACKING_URI = "http://mlflow.mlflow.svc:5000"');
   });
 
+  test("the evaluate step fits the smallest system node by default; a spec may size it", () => {
+    // Staging's system nodes are m6i.large (2 vCPU, 8 GiB): 2 CPUs and 8 GiB never schedule there.
+    expect(dagFor()).toContain('requests={"cpu": "500m", "memory": "2Gi"}, limits={"memory": "2Gi"}');
+    const sized = specFromYaml(
+      [
+        "name: m",
+        "team: t",
+        "serving: { runtime: triton, modelUri: s3://<artifacts>/m/v1, gpu: { pool: inference, share: 0.5 }, rpsPerReplica: 1, replicas: { min: 1, max: 2 } }",
+        "slo: { latencyP99Ms: 50, availability: 99.9 }",
+        "training: { schedule: '0 3 * * *', image: r.example.com/t:1, gpu: { pool: training }, evaluate: { cpu: 1, memory: 6Gi } }",
+      ].join("\n"),
+      cfg,
+      "prod",
+    );
+    const dag = dagFor(sized);
+    expect(dag).toContain('requests={"cpu": "1", "memory": "6Gi"}, limits={"memory": "6Gi"}');
+    pyCompile(dag);
+  });
+
   test("registers the trained run as a new MLflow model version under the model's name", () => {
     const dag = dagFor();
     expect(dag).toContain('MODEL_NAME = "homepage-feed"');
