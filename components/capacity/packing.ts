@@ -109,6 +109,32 @@ export function instanceOptions(pool: PackingPool, config: Pick<PackingConfig, "
 }
 
 /**
+ * Cheapest nodes for `big` slots of pods larger than the pool's smallest type (the largest of them
+ * `largestBig` slots) and `small` slots of pods any type holds: the big pods get nodes that hold
+ * them (`cheapestMix` sized by the largest), the small ones fill what those leave free and then the
+ * cheapest mix of any type. One mix for every pod, sized by the largest, would put a pool's one-GPU
+ * replicas on its four-GPU type only because another model needs two GPUs. `undefined` when no
+ * type holds the largest pod.
+ */
+export function cheapestSplitMix(
+  options: readonly InstanceOption[],
+  big: number,
+  largestBig: number,
+  small: number,
+): InstanceOption[] | undefined {
+  const bigNodes = big > 0 ? cheapestMix(options, big, largestBig) : [];
+  if (bigNodes === undefined) return undefined;
+  const spare = bigNodes.reduce((a, o) => a + o.slots, 0) - big;
+  const smallNodes = cheapestMix(options, Math.max(0, small - spare));
+  return smallNodes && [...bigNodes, ...smallNodes];
+}
+
+/** Slots of a pool's smallest type: pods above it need a bigger type (`cheapestSplitMix`). */
+export function smallestSlots(options: readonly InstanceOption[]): number {
+  return Math.min(...options.map((o) => o.slots));
+}
+
+/**
  * Cheapest multiset of instances offering at least `slots` slots, using only types whose nodes hold
  * a pod of `largestPod` slots (unbounded knapsack by dynamic programming over slots). Returns the
  * chosen options, or `undefined` when no type can hold the largest pod.
@@ -348,8 +374,9 @@ export function planCapacity(
 
 /**
  * Whole GPUs per model for its peak with no sharing between models (the pre-platform setup): the
- * replicas that cover the peak at full `rpsPerReplica`, times their share, rounded up to whole GPUs,
- * on the cheapest on-demand single-GPU price of the model's pool, around the clock.
+ * replicas that cover the peak at full `rpsPerReplica`, times the GPUs each holds on its pool,
+ * rounded up to whole GPUs, on the cheapest whole on-demand instances of the pool that hold them
+ * (`staticFleet`), around the clock.
  */
 export function staticBaseline(
   config: StackConfig,
@@ -357,30 +384,74 @@ export function staticBaseline(
   peakRps: ReadonlyMap<string, number>,
 ): StaticBaseline {
   const gpusByModel: Record<string, number> = {};
+  let gpus = 0;
   let hourlyCost = 0;
-  for (const spec of specs) {
-    const pool = config.gpuPools.find((p) => p.name === spec.serving.gpu.pool);
-    if (!pool) continue;
-    const gpus = staticGpus(spec, peakRps.get(spec.name) ?? 0);
-    gpusByModel[spec.name] = gpus;
-    hourlyCost += gpus * staticGpuHourly(pool, config);
+  for (const pool of config.gpuPools) {
+    const onPool = specs.filter((s) => s.serving.gpu.pool === pool.name);
+    if (onPool.length === 0) continue;
+    for (const spec of onPool) gpusByModel[spec.name] = staticGpus(spec, peakRps.get(spec.name) ?? 0, pool);
+    const fleet = staticFleet(
+      pool,
+      config,
+      onPool.map((spec) => ({
+        gpus: gpusByModel[spec.name],
+        replicaGpus: replicaGpus(spec.serving.gpu.share, pool),
+      })),
+    );
+    gpus += fleet.gpus;
+    hourlyCost += fleet.hourly;
   }
-  const gpus = Object.values(gpusByModel).reduce((a, b) => a + b, 0);
   return { gpusByModel, gpus, hourlyCost, monthlyCost: hourlyCost * HOURS_PER_MONTH };
 }
 
-/** Whole GPUs one model needs for `peakRps` without sharing a GPU with other models (at least 1). */
-export function staticGpus(spec: ModelSpec, peakRps: number): number {
-  const replicas = Math.max(1, Math.ceil(peakRps / spec.serving.rpsPerReplica - 1e-9));
-  return Math.max(1, Math.ceil(replicas * spec.serving.gpu.share - 1e-9));
+/**
+ * GPUs one replica of `share` holds on the pool: its devices over the devices per GPU of the pool's
+ * type with the fewest (a 1g.20gb MIG slice is a quarter of an H100, though a seventh of its
+ * compute), as the nodes it runs on are counted.
+ */
+export function replicaGpus(share: number, pool: Pick<GpuPool, "sharing" | "instanceTypes">): number {
+  const devices = replicaDevices(share, pool);
+  if (pool.sharing.mode === "none") return devices;
+  return devices / Math.min(...pool.instanceTypes.map((t) => slotsPerGpu(pool, t)));
 }
 
-/** Cheapest on-demand price per GPU among the pool's instance types (the static fleet was on-demand). */
-export function staticGpuHourly(pool: GpuPool, config: StackConfig): number {
-  return Math.min(
-    ...pool.instanceTypes.map((t) => {
-      const gpus = gpuInstanceType(t)?.gpus ?? 1;
-      return (config.pricing.instances[t]?.onDemand ?? Infinity) / gpus;
-    }),
+/** Whole GPUs one model needs for `peakRps` without sharing a GPU with other models (at least 1). */
+export function staticGpus(
+  spec: ModelSpec,
+  peakRps: number,
+  pool: Pick<GpuPool, "sharing" | "instanceTypes">,
+): number {
+  const replicas = Math.max(1, Math.ceil(peakRps / spec.serving.rpsPerReplica - 1e-9));
+  return Math.max(1, Math.ceil(replicas * replicaGpus(spec.serving.gpu.share, pool) - 1e-9));
+}
+
+/**
+ * The static fleet of one pool: the cheapest whole on-demand instances (the fleet was on-demand)
+ * holding each model's whole GPUs, a model whose replica holds more GPUs than the pool's smallest
+ * type on types that hold one. Billed whole: ten GPUs of eight-GPU nodes are two nodes.
+ */
+export function staticFleet(
+  pool: GpuPool,
+  config: Pick<PackingConfig, "pricing">,
+  models: readonly { gpus: number; replicaGpus: number }[],
+): { gpus: number; hourly: number } {
+  const priced = pool.instanceTypes.filter((t) => config.pricing.instances[t]?.onDemand !== undefined);
+  const options = instanceOptions(
+    { ...pool, instanceTypes: priced, capacityType: "on-demand", sharing: { mode: "none" } },
+    config,
   );
+  if (options.length === 0) return { gpus: 0, hourly: 0 };
+  const smallest = smallestSlots(options);
+  let big = 0;
+  let largestBig = 0;
+  let small = 0;
+  for (const m of models) {
+    const perReplica = Math.ceil(m.replicaGpus - 1e-9);
+    if (perReplica > smallest) {
+      big += m.gpus;
+      largestBig = Math.max(largestBig, perReplica);
+    } else small += m.gpus;
+  }
+  const nodes = cheapestSplitMix(options, big, largestBig, small) ?? [];
+  return { gpus: nodes.reduce((a, n) => a + n.gpus, 0), hourly: nodes.reduce((a, n) => a + n.hourly, 0) };
 }

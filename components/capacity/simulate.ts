@@ -71,11 +71,13 @@ import {
 import { pinsItsNodes } from "./drain-window";
 import { EventWindow, eventWindows, forecastLevelAndBand, leadMinutes } from "./forecast";
 import {
-  cheapestMix,
+  cheapestSplitMix,
   instanceOptions,
   InstanceOption,
   replicaDevices,
-  staticGpuHourly,
+  smallestSlots,
+  replicaGpus,
+  staticFleet,
   staticGpus,
 } from "./packing";
 import type { Traffic } from "./traffic";
@@ -489,17 +491,20 @@ function runStatic(
   minutes: number,
   acc: Accumulator,
 ) {
-  const perGpu = staticGpuHourly(pool, config);
-  let gpus = 0;
+  const fleet: { gpus: number; replicaGpus: number }[] = [];
   const replicas = models.map((c) => {
     let peak = 0;
     for (const v of c.series) if (v > peak) peak = v;
-    gpus += staticGpus(c.spec, peak);
+    fleet.push({
+      gpus: staticGpus(c.spec, peak, pool),
+      replicaGpus: replicaGpus(c.spec.serving.gpu.share, pool),
+    });
     return Math.max(1, Math.ceil(peak / c.spec.serving.rpsPerReplica - 1e-9));
   });
+  const { gpus, hourly } = staticFleet(pool, config, fleet);
   for (let t = 0; t < minutes; t++) {
     models.forEach((c, i) => acc.serve(c.series[t], replicas[i], c.spec, t));
-    acc.provision(pool.name, t, gpus, gpus * perGpu);
+    acc.provision(pool.name, t, gpus, hourly);
   }
 }
 
@@ -519,22 +524,29 @@ function runOracle(
   progress?: (f: number) => void,
 ) {
   const options = instanceOptions(pool, config);
-  const largest = Math.max(1, ...models.map((c) => c.devices));
+  const smallest = smallestSlots(options);
   const minSlots = pool.minGpus * Math.max(1, options[0].slots / options[0].gpus);
-  const cache = new Map<number, { gpus: number; hourly: number }>();
+  const cache = new Map<string, { gpus: number; hourly: number }>();
   for (let t = 0; t < minutes; t++) {
-    let slots = 0;
+    // Slots of pods only the bigger types hold, and the largest of them; slots of the others.
+    let big = 0;
+    let largestBig = 0;
+    let small = 0;
     for (const c of models) {
       const r = Math.max(c.spec.serving.replicas.min, Math.ceil(replicasWanted(c, t) - 1e-9));
-      slots += r * c.devices;
+      if (c.devices > smallest) {
+        big += r * c.devices;
+        if (r > 0) largestBig = Math.max(largestBig, c.devices);
+      } else small += r * c.devices;
       acc.serve(c.series[t], r, c.spec, t);
     }
-    slots = Math.max(slots, minSlots);
-    let mix = cache.get(slots);
+    small = Math.max(small, minSlots - big);
+    const key = `${big}/${largestBig}/${small}`;
+    let mix = cache.get(key);
     if (!mix) {
-      const nodes = cheapestMix(options, slots, largest) ?? [];
+      const nodes = cheapestSplitMix(options, big, largestBig, small) ?? [];
       mix = { gpus: nodes.reduce((a, n) => a + n.gpus, 0), hourly: nodes.reduce((a, n) => a + n.hourly, 0) };
-      cache.set(slots, mix);
+      cache.set(key, mix);
     }
     acc.provision(pool.name, t, mix.gpus, mix.hourly);
     if (t % 1440 === 1439) progress?.((t + 1) / minutes);
@@ -609,10 +621,14 @@ function runAutoscaled(
   // never drained. On the InferenceService, so `reactive` and `platform` alike.
   const pinned = models.map((c) => pinsItsNodes(pool, c.spec.serving.replicas));
   const recs = models.map(() => new Int32Array(window));
-  const largest = Math.max(1, ...models.map((c) => c.devices));
 
-  const launch = (slots: number, t: number, readySec: number) => {
-    for (const option of cheapestMix(options, slots, largest) ?? [])
+  const smallest = smallestSlots(options);
+  /** Nodes for pods of the given sizes (slots), and `extraSlots` more for any pod (the warm floor). */
+  const launch = (pods: readonly number[], t: number, readySec: number, extraSlots = 0) => {
+    const big = pods.filter((d) => d > smallest);
+    const bigSlots = big.reduce((a, d) => a + d, 0);
+    const small = pods.reduce((a, d) => a + d, 0) - bigSlots + extraSlots;
+    for (const option of cheapestSplitMix(options, bigSlots, Math.max(0, ...big), small) ?? [])
       nodes.push({ option, readySec, used: 0, emptySince: t, movableSince: Infinity });
   };
   const gpus = () => nodes.reduce((a, n) => a + n.option.gpus, 0);
@@ -689,13 +705,18 @@ function runAutoscaled(
 
   // Warm start: the replicas minute 0 needs, on ready nodes, all ready.
   const initial = models.map((c) => clampReplicas(c.spec, Math.ceil(c.series[0] / c.target - 1e-9)));
-  const initSlots = Math.max(
-    initial.reduce((a, r, m) => a + r * models[m].devices, 0),
-    pool.minGpus * (options[0].slots / options[0].gpus),
-  );
-  launch(initSlots, 0, -Infinity);
+  const initPods = initial.flatMap((r, m) => Array<number>(r).fill(models[m].devices));
+  const initSlots = initPods.reduce((a, d) => a + d, 0);
+  const floorSlots = pool.minGpus * (options[0].slots / options[0].gpus);
+  launch(initPods, 0, -Infinity, Math.max(0, floorSlots - initSlots));
+  // Pods only a bigger type holds go first, onto the nodes launched for them (as Karpenter nominates
+  // them), before smaller pods take those nodes' slots; the others in model order.
+  const bigFirst = (ms: readonly number[]) => [
+    ...ms.filter((m) => models[m].devices > smallest),
+    ...ms.filter((m) => models[m].devices <= smallest),
+  ];
+  for (const m of bigFirst(models.map((_c, m) => m))) for (let r = 0; r < initial[m]; r++) place(m, 0);
   models.forEach((_c, m) => {
-    for (let r = 0; r < initial[m]; r++) place(m, 0);
     podReady[m].fill(-Infinity);
     recs[m].fill(initial[m]);
   });
@@ -734,9 +755,12 @@ function runAutoscaled(
       }
     });
     if (pending.length > 0) {
-      const need = pending.reduce((a, m) => a + models[m].devices, 0);
-      launch(need, t, t * 60 + provSec);
-      for (const m of pending) place(m, t);
+      launch(
+        pending.map((m) => models[m].devices),
+        t,
+        t * 60 + provSec,
+      );
+      for (const m of bigFirst(pending)) place(m, t);
     }
     // Empty nodes go first, as Karpenter's disruption loop tries emptiness before consolidating
     // nodes with pods: a node emptied by a scale-down is deleted, not refilled by draining a full

@@ -235,7 +235,7 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   const absent = (knownModels ?? []).filter((k) => !index.has(k) && !unplaced.has(k));
   if (absent.length > 0) {
     problems.push(
-      `${file}: no rows for model${absent.length === 1 ? "" : "s"} ${absent.join(", ")}; every model needs one row per minute`,
+      `${file}: no rows for model${absent.length === 1 ? "" : "s"} ${absent.join(", ")}; every model needs one row per minute (a model without traffic yet: rows of 0)`,
     );
   }
   if (rows === 0) {

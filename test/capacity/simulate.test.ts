@@ -76,6 +76,51 @@ describe("simulator on a tiny case computed by hand", () => {
   });
 });
 
+describe("a pool of one- and four-GPU types, whole GPUs per replica", () => {
+  // g6.xlarge (1 GPU, 7.0/h) and g6.12xlarge (4 GPUs, 40.3/h): a holds 1 GPU per replica, b 2.
+  const config = tinyConfig({ instanceTypes: ["g6.xlarge", "g6.12xlarge"], sharing: { mode: "none" } });
+  const specs = [
+    spec("a", { gpu: { pool: "inference", share: 1 }, targetUtilization: 1 }),
+    spec("b", { gpu: { pool: "inference", share: 2 }, targetUtilization: 1 }),
+  ];
+  const r = simulate(config, specs, traffic(["a", "b"], Array(10).fill(300), Array(10).fill(100)));
+
+  test("oracle: b's replica on the four-GPU type, a's three on its free two GPUs and a one-GPU node", () => {
+    // Sized by the largest pod alone, all five GPUs would be two g6.12xlarge (8 GPUs, 80.6/h).
+    expect(r.strategies.oracle.gpuHours).toBeCloseTo((5 * 10) / 60, 9);
+    expect(r.strategies.oracle.cost).toBeCloseTo(((40.3 + 7.0) * 10) / 60, 2); // cost in fen
+  });
+
+  test("reactive starts warm on the same mix, b's pod placed first on the node launched for it", () => {
+    expect(r.strategies.reactive.gpuHours).toBeCloseTo((5 * 10) / 60, 9);
+    expect(r.strategies.reactive.cost).toBeCloseTo(((40.3 + 7.0) * 10) / 60, 2);
+    expect(r.strategies.reactive.sloMissMinutes).toBe(0);
+  });
+});
+
+describe("static: whole GPUs of whole nodes, at what a replica holds on its pool", () => {
+  test("a 3g.20gb MIG replica holds half an A100 (two per GPU), and eight-GPU nodes are billed whole", () => {
+    const config = tinyConfig({
+      instanceTypes: ["p4d.24xlarge"],
+      sharing: { mode: "mig", profile: "3g.20gb" },
+    });
+    // Seven replicas at their compute share (3/7) would be 3 GPUs at 283/8 an hour each; they hold
+    // 3.5 GPUs, so 4 whole ones, on one p4d.24xlarge of 8.
+    const m = spec("m", { gpu: { pool: "inference", share: 3 / 7 } });
+    const r = simulate(config, [m], traffic(["m"], Array(10).fill(700))).strategies.static;
+    expect(r.gpuHours).toBeCloseTo((8 * 10) / 60, 9);
+    expect(r.cost).toBeCloseTo((283 * 10) / 60, 2);
+  });
+
+  test("a replica of two whole GPUs is priced on the type that holds it", () => {
+    const config = tinyConfig({ instanceTypes: ["g6.xlarge", "g6.12xlarge"], sharing: { mode: "none" } });
+    const m = spec("m", { gpu: { pool: "inference", share: 2 } });
+    // Two replicas, 4 GPUs: one g6.12xlarge (40.3/h), not four g6.xlarge's GPU price (28/h).
+    const r = simulate(config, [m], traffic(["m"], Array(10).fill(200))).strategies.static;
+    expect(r.cost).toBeCloseTo((40.3 * 10) / 60, 2);
+  });
+});
+
 describe("Karpenter consolidation follows the NodePool's disruption budgets", () => {
   // Two models of 3 replicas fill two 4-slot nodes (a,a,a,b | b,b); a then drops to one replica,
   // leaving a,b | b,b: the second node's pods fit on the first, an underused node Karpenter may drain.

@@ -145,7 +145,7 @@ describe("traffic CSV", () => {
 
   test("a model of the specs without rows", () => {
     expect(errorOf(ok, ["a", "b", "y", "z"])).toContain(
-      "t.csv: no rows for models y, z; every model needs one row per minute",
+      "t.csv: no rows for models y, z; every model needs one row per minute (a model without traffic yet: rows of 0)",
     );
   });
 
