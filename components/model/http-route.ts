@@ -32,7 +32,15 @@ export interface HttpRouteInputs {
   readonly variants: readonly Variant[];
   /** Gateway the route attaches to. */
   readonly gateway: { readonly namespace: string; readonly name: string };
+  /**
+   * The canary's analysis steps (percent), written as `CANARY_STEPS_ANNOTATION` so the canary-cap
+   * policy sees the shares promote will set, not only today's.
+   */
+  readonly canarySteps?: readonly number[];
 }
+
+/** Annotation holding the canary's analysis steps (`10,25,50,100`) on its model's route. */
+export const CANARY_STEPS_ANNOTATION = "mlops.io/canary-steps";
 
 /** Path prefix clients use for a model. */
 export function routePrefix(model: string): string {
@@ -69,7 +77,14 @@ export function buildHttpRoute(inp: HttpRouteInputs): Record<string, unknown> {
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "HTTPRoute",
-    metadata: { name: inp.model, namespace: inp.namespace, labels: inp.labels },
+    metadata: {
+      name: inp.model,
+      namespace: inp.namespace,
+      labels: inp.labels,
+      ...(inp.canarySteps?.length
+        ? { annotations: { [CANARY_STEPS_ANNOTATION]: inp.canarySteps.join(",") } }
+        : {}),
+    },
     spec: {
       parentRefs: [
         {

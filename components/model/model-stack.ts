@@ -202,6 +202,7 @@ export function createModelStack(
       labels,
       variants,
       gateway: addons.inferenceGateway,
+      ...(spec.canary ? { canarySteps: spec.canary.analysis.steps } : {}),
     }) as never,
     inNsCrd,
   );

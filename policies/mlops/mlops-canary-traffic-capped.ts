@@ -53,10 +53,24 @@ export function httpRouteCanaryPercents(props: Obj): { where: string; percent: n
   });
 }
 
+/**
+ * The shares the promote tool will give the canary, from its route's `mlops.io/canary-steps`
+ * annotation (components/model/http-route.ts): every step below 100 (100 is the promotion itself,
+ * no longer a canary share).
+ */
+export function plannedCanarySteps(props: Obj): number[] {
+  const text = str(obj(at(props, "metadata.annotations"))["mlops.io/canary-steps"]);
+  if (!text) return [];
+  return text
+    .split(",")
+    .map((t) => Number(t.trim()))
+    .filter((n) => Number.isFinite(n) && n < 100);
+}
+
 /** Canary traffic stays at or below `maxPercent` (default 50%); enforced in prod. */
 export const mlopsCanaryTrafficCapped: PlatformPolicy = {
   checks:
-    "canary traffic (InferenceService canary fields, HTTPRoute weights) is at most `maxPercent` (default 50%) (prod)",
+    "canary traffic (InferenceService canary fields, HTTPRoute weights, and the canary's analysis steps on its route) is at most `maxPercent` (default 50%) (prod)",
   enforcement: PROD_ONLY,
   policy: {
     name: "mlops-canary-traffic-capped",
@@ -80,6 +94,12 @@ export const mlopsCanaryTrafficCapped: PlatformPolicy = {
           `Canary gets ${Number(s.percent.toFixed(2))}% of traffic (${s.where}), above the ${maxPercent}% cap; lower canary.trafficPercent and let the promote tool take it to 100% after analysis.`,
         );
       }
+      // A step above the cap would be refused only when promote reaches it, with the canary live.
+      const over = args.type === HTTP_ROUTE ? plannedCanarySteps(props).filter((p) => p > maxPercent) : [];
+      if (over.length > 0)
+        report(
+          `Canary analysis steps ${over.join("%, ")}% (metadata.annotations.mlops.io/canary-steps) are above the ${maxPercent}% cap: promote would stop there with the canary live; keep canary.analysis.steps below 100 at or under ${maxPercent}.`,
+        );
     },
   },
 };

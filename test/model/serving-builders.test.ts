@@ -207,6 +207,17 @@ describe("variants and routing", () => {
       { group: "", kind: "Service", name: "m1-predictor", port: 80, weight: 90 },
       { group: "", kind: "Service", name: "m1-canary-predictor", port: 80, weight: 10 },
     ]);
+    // Without steps no annotation; with them, the canary-cap policy reads where promote will go.
+    expect(route.metadata.annotations).toBeUndefined();
+    const planned: any = buildHttpRoute({
+      model: "m1",
+      namespace: "m1",
+      labels: {},
+      variants: vs,
+      gateway: { namespace: "gw", name: "inference" },
+      canarySteps: [10, 25, 50, 100],
+    });
+    expect(planned.metadata.annotations).toEqual({ "mlops.io/canary-steps": "10,25,50,100" });
   });
 
   test("the canary may grow to the largest step below 100 of stable's max", () => {

@@ -164,6 +164,17 @@ describe("mlops-canary-traffic-capped", () => {
       expect.stringContaining("Canary gets 90% of traffic"),
     ]);
   });
+  it("fails on analysis steps above the cap, which promote would reach with the canary live", async () => {
+    const planned = (steps: string) => {
+      const r = route(90, 10);
+      (r.props.metadata as Record<string, unknown>).annotations = { "mlops.io/canary-steps": steps };
+      return r;
+    };
+    expect(await messages(p, [planned("10,25,50,100")])).toEqual([]);
+    expect(await messages(p, [planned("10,75,90,100")])).toEqual([
+      "Canary analysis steps 75%, 90% (metadata.annotations.mlops.io/canary-steps) are above the 50% cap: promote would stop there with the canary live; keep canary.analysis.steps below 100 at or under 50.",
+    ]);
+  });
   it("fails on HTTPRoute weights", async () => {
     expect(await messages(p, [route(1, 3)])).toEqual([
       expect.stringContaining("Canary gets 75% of traffic (spec.rules[0].backendRefs)"),
