@@ -13,7 +13,7 @@
 import type { ModelSpec } from "../config/model-schema";
 import type { StackConfig } from "../config/stack-schema";
 import { EventWindow, eventWindows } from "./forecast";
-import type { Traffic } from "./traffic";
+import { MAX_RPS, Traffic } from "./traffic";
 import { utcOffsetMinutes } from "./drain-window";
 
 /** Options of `generateTraffic`. */
@@ -151,7 +151,9 @@ export function defaultPeak(
       need = Math.max(need, e.multiplier * diurnalLevel(shape, hour, weekend));
     }
   }
-  return capacity / (need * (1 + 4 * sigma));
+  // Whatever the spec serves, the file must stay readable: rates above MAX_RPS are refused by the
+  // CSV reader (a model of 20 replicas of a million requests/s each would be sized to 17 million).
+  return Math.min(capacity, MAX_RPS / 2) / (need * (1 + 4 * sigma));
 }
 
 function gaussian(rand: () => number): number {

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
+  MAX_RPS,
   MAX_TRAFFIC_FILE_BYTES,
   minTrafficCsvBytes,
   parseTrafficCsv,
@@ -421,6 +422,21 @@ describe("traffic generator", () => {
     const { rpsPerReplica, targetUtilization, replicas } = specs[0].serving;
     const plain = defaultPeak(specs[0], shape, [], config.timeZone, 0.03);
     expect(plain * 1.1 * 1.12).toBeCloseTo((replicas.max * rpsPerReplica * targetUtilization) / 2, 6);
+  });
+
+  test("a spec that serves tens of millions of requests/s still gets a file the CSV reader takes", () => {
+    const huge = {
+      ...specs[0],
+      serving: { ...specs[0].serving, rpsPerReplica: 1e6, replicas: { min: 1, max: 20 } },
+    };
+    // Double-12 (8x) on day 1 at this spec's own sizing would reach some 17 million requests/s.
+    const t = generateTraffic([huge], config, {
+      seed: 3,
+      days: 1,
+      startMs: Date.parse("2026-12-11T16:00:00Z"),
+    });
+    expect(Math.max(...t.rps[0])).toBeLessThanOrEqual(MAX_RPS);
+    expect(() => parseTrafficCsv(trafficToCsv(t), "gen.csv", t.models)).not.toThrow();
   });
 
   test("round-trips through the CSV parser", () => {
