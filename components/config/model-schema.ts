@@ -47,40 +47,53 @@ const modelUri = z
 
 /** Airflow accepts five-field cron expressions and these presets. */
 const CRON_PRESETS = ["@hourly", "@daily", "@weekly", "@monthly", "@yearly"];
-const cron = z
-  .string()
-  .refine(
-    isValidCron,
-    "must be a five-field cron expression (minute hour day month weekday) or one of " +
-      CRON_PRESETS.join(", "),
-  );
+const CRON_HELP = `must be a five-field cron expression (minute hour day month weekday) or one of ${CRON_PRESETS.join(", ")}`;
+const cron = z.string().superRefine((expr, ctx) => {
+  const problem = cronProblem(expr);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
-/** True for a five-field cron expression or an Airflow preset. */
+/** True for a five-field cron expression or an Airflow preset that Airflow reads and that fires. */
 export function isValidCron(expr: string): boolean {
-  if (CRON_PRESETS.includes(expr)) return true;
+  return cronProblem(expr) === undefined;
+}
+
+/**
+ * What keeps Airflow from running `expr`, or `undefined`. Airflow reads schedules with Python's
+ * croniter, which takes numbers, `*`, `,`, `-`, `/`, three-letter names, `L` for the last day of the
+ * month and `<weekday>#<n>` for the n-th weekday, but not cron-parser's other extensions (`H`
+ * without a hash id, `W`, `?`, and `5L`, which croniter writes `L5`): the DAG would not load.
+ */
+function cronProblem(expr: string): string | undefined {
+  if (CRON_PRESETS.includes(expr)) return undefined;
   const fields = expr.trim().split(/\s+/);
-  if (fields.length !== 5) return false;
-  // Airflow evaluates schedules with Python's croniter, which refuses cron-parser's extensions
-  // (`H` without a hash id, `L`, `W`, `#`, `?`): the DAG would not load. Only numbers, `*`, `,`,
-  // `-`, `/` and three-letter month and weekday names pass.
+  if (fields.length !== 5) return CRON_HELP;
   const names = /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat/gi;
-  if (fields.some((f) => !/^[\d*,\/-]+$/.test(f.replace(names, "0")))) return false;
+  const plain = (f: string) => /^[\d*,/-]+$/.test(f.replace(names, "0"));
+  const [minute, hour, day, month, weekday] = fields;
+  // One n-th weekday alone: croniter refuses it mixed with plain days, cron-parser in a list.
+  const nth = /^[0-7]#[1-5]$/.test(weekday.replace(names, "0"));
+  if (![minute, hour, month].every(plain) || !(plain(day) || day === "L") || !(plain(weekday) || nth))
+    return `${CRON_HELP}; of the extensions only L (last day of the month) and weekday#n (the n-th weekday, 5#2) are read by Airflow's croniter`;
   try {
     CronExpressionParser.parse(expr);
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (err) {
+    // e.g. 31 February: a schedule that never fires is a slip, not a plan.
+    if (/explicit day of month/i.test((err as Error).message))
+      return `never fires: day ${day} does not exist in month ${month}`;
+    return CRON_HELP;
   }
 }
 
+/** A quantity written as a YAML number (`cpu: 2`), as Kubernetes takes it, read as its text. */
+const quantityText = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? String(v) : v);
 /**
  * CPU in cores (`2`, `0.5`) or millicores (`500m`); memory in bytes with a binary (`Ki`..`Ti`) or
  * decimal (`k`, `M`, `G`, `T`) suffix. Both must be above zero (a malformed value, NaN, gets only
  * the format's message). Kubernetes also takes `500m` of memory, but that is half a byte - always a
  * slip for `500Mi` - so it is refused here.
  */
-/** A quantity written as a YAML number (`cpu: 2`), as Kubernetes takes it, read as its text. */
-const quantityText = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? String(v) : v);
 const cpuQuantity = z.preprocess(
   quantityText,
   z
@@ -746,12 +759,20 @@ export function shareProblem(share: number, pool: GpuPool): string | undefined {
     // To the 4 decimals the message prints: 0.3333 is a third of a GPU.
     const slices = Math.round(share * sharing.replicas);
     if (share <= 1 && slices >= 1 && Math.abs(share - slices / sharing.replicas) <= 0.5e-4) return undefined;
-    return `pool ${pool.name} time-slices each GPU ${sharing.replicas} ways: use a multiple of 1/${sharing.replicas} (${(1 / sharing.replicas).toFixed(4)}) up to 1`;
+    const more =
+      share > 1
+        ? " (more slices of one GPU add no compute: a model needing more than a GPU per replica belongs on a pool with sharing none)"
+        : "";
+    return `pool ${pool.name} time-slices each GPU ${sharing.replicas} ways: use a multiple of 1/${sharing.replicas} (${(1 / sharing.replicas).toFixed(4)}) up to 1${more}`;
   }
   const fraction = migSliceFraction(sharing.profile) ?? 1;
   const devices = share / fraction;
   if (share <= 1 && isNearInteger(devices, 0.05)) return undefined;
-  return `pool ${pool.name} uses MIG ${sharing.profile}: use a multiple of ${fraction.toFixed(4)} (one MIG device) up to 1`;
+  const more =
+    share > 1
+      ? " (a MIG device is part of one GPU: more than a GPU per replica needs a pool with sharing none)"
+      : "";
+  return `pool ${pool.name} uses MIG ${sharing.profile}: use a multiple of ${fraction.toFixed(4)} (one MIG device) up to 1${more}`;
 }
 
 /**

@@ -122,6 +122,12 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "models/a2n.yaml: training.gpu.count = 2: no instance type of pool training has 2 GPUs",
   ],
   [
+    "share of two GPUs on a time-sliced pool says where such a model belongs",
+    "a3w",
+    (y) => y.replace("share: 0.25", "share: 2"),
+    "models/a3w.yaml: serving.gpu.share = 2: pool inference time-slices each GPU 8 ways: use a multiple of 1/8 (0.1250) up to 1 (more slices of one GPU add no compute: a model needing more than a GPU per replica belongs on a pool with sharing none)",
+  ],
+  [
     "share not fitting 8-way time-slicing",
     "a3",
     (y) => y.replace("share: 0.25", "share: 0.3"),
@@ -292,6 +298,12 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "lastfri",
     (y) => y.replace('schedule: "0 3 * * *"', 'schedule: "0 3 * * 5L"'),
     'models/lastfri.yaml: training.schedule = "0 3 * * 5L": must be a five-field cron expression',
+  ],
+  [
+    "a cron that never fires (31 February)",
+    "feb31",
+    (y) => y.replace('schedule: "0 3 * * *"', 'schedule: "0 3 31 2 *"'),
+    'models/feb31.yaml: training.schedule = "0 3 31 2 *": never fires: day 31 does not exist in month 2',
   ],
   [
     "rpsPerReplica that a two-decimal KEDA threshold rounds to 0",
@@ -503,6 +515,14 @@ test("a required field of the wrong type hides only the checks that need it", ()
   expect(msg).toContain('models/req.yaml: serving.rpsPerReplica = "fast": must be a number, not a string');
   expect(msg).toContain("models/req.yaml: serving.replicas.min = 6: must be <= replicas.max (4)");
   expect(msg).toContain("models/req.yaml: serving.gpu.share = 0.3: pool inference time-slices each GPU");
+});
+
+test("croniter's L (last day of the month) and weekday#n (the n-th weekday) are valid schedules", () => {
+  for (const schedule of ["0 3 L * *", "0 3 * * 5#2", "0 3 * * fri#1"]) {
+    const yaml = spec("ok", (y) => y.replace('schedule: "0 3 * * *"', `schedule: "${schedule}"`));
+    const [ok] = validateModelSpecs([source("models/ok.yaml", yaml)], "staging", cfg);
+    expect(ok.training?.schedule).toBe(schedule);
+  }
 });
 
 test("a wrong type, option or bound is said in the words of the other problems, not zod's", () => {
@@ -725,9 +745,10 @@ describe("shares on a time-sliced pool", () => {
   });
 
   test("anything further off is refused with the value to use", () => {
-    for (const share of [0.333, 0.334, 0.5, 0, 1.3333])
+    for (const share of [0.333, 0.334, 0.5, 0])
       expect(shareProblem(share, threeWay)).toBe(
         "pool three time-slices each GPU 3 ways: use a multiple of 1/3 (0.3333) up to 1",
       );
+    expect(shareProblem(1.3333, threeWay)).toMatch(/up to 1 \(more slices of one GPU add no compute/);
   });
 });
