@@ -371,6 +371,7 @@ export function validateModelSpecs(
       found.push(...nameProblems(name, src.file, firstFileByName));
     const override = isPlainObject(data) && isPlainObject(data.stacks) ? data.stacks[stack] : undefined;
     problems.push(...found.map((p) => inOverride(p, override, stack)));
+    problems.push(...otherOverrideProblems(src.file, data, stack));
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return specs.sort((a, b) => a.name.localeCompare(b.name));
@@ -399,6 +400,28 @@ function nameProblems(name: string, file: string, firstFileByName: Map<string, s
  * (`stacks.prod.serving.replicas.max`), where the user has to fix it. Lists are replaced whole by an
  * override, so anything inside one the override sets is the override's.
  */
+/**
+ * The schema's problems inside the overrides of the other stacks of a spec (`stacks.prod.serving.
+ * replicass` while staging is planned): they would otherwise wait until that stack is planned, and
+ * a local plan of staging would pass a file that breaks prod. Only what lies in those overrides, and
+ * only the schema: the checks against a stack's pools need that stack's config.
+ */
+function otherOverrideProblems(file: string, data: unknown, stack: string): Problem[] {
+  if (!isPlainObject(data) || !isPlainObject(data.stacks)) return [];
+  const out: Problem[] = [];
+  for (const [other, override] of Object.entries(data.stacks)) {
+    if (other === stack || !isPlainObject(override)) continue;
+    const merged = applyStackOverride(data, other);
+    const parsed = modelSpecSchema.safeParse(merged);
+    if (parsed.success) continue;
+    for (const p of zodProblems(file, merged, parsed.error.issues, "", modelSpecSchema)) {
+      const placed = inOverride(p, override, other);
+      if (placed.path.startsWith(`stacks.${other}.`)) out.push(placed);
+    }
+  }
+  return out;
+}
+
 export function inOverride(problem: Problem, override: unknown, stack: string): Problem {
   if (override === undefined || problem.path === "") return problem;
   let cur: unknown = override;

@@ -686,6 +686,23 @@ describe("stack overrides", () => {
     expect(msg).toContain("models/ov.yaml: serving.gpu.share = 0.3: pool inference time-slices");
   });
 
+  test("another stack's override is checked against the schema too: planning staging names prod's typo", () => {
+    const src = source(
+      "models/ov2.yaml",
+      spec(
+        "ov2",
+        (y) =>
+          `${y}stacks:\n  staging: { serving: { replicas: { max: "four" } } }\n  prod: { serving: { replicass: { max: 8 } }, canary: { trafficPercent: 10.5 } }\n`,
+      ),
+    );
+    const lines = problemsOf(src).split("\n").slice(1);
+    expect(lines).toEqual([
+      '  - models/ov2.yaml: stacks.staging.serving.replicas.max = "four": must be a number, not a string',
+      "  - models/ov2.yaml: stacks.prod.serving.replicass: unknown key; did you mean replicas? allowed keys: runtime, image, runtimeVersion, modelUri, gpu, rpsPerReplica, replicas, coldStartSeconds, resources, targetUtilization",
+      "  - models/ov2.yaml: stacks.prod.canary.trafficPercent = 10.5: must be a whole number",
+    ]);
+  });
+
   test("an empty override changes nothing", () => {
     // `staging:` with nothing under it (its lines commented out) parses to null.
     const [spec] = validateModelSpecs([overridden("  staging:\n  # serving: {}\n")], "staging", cfg);
