@@ -218,6 +218,82 @@ export function psiExpr(current: string, reference: string, by: string, modelNam
 }
 
 /**
+ * Slow drift, which the daily comparison cannot see: a distribution that creeps over days differs
+ * little from yesterday's every day (a review measured PSI 0.08 against yesterday while it was 0.65
+ * against three days before). `ModelPredictionDrift` / `ModelFeatureDrift` with `baseline="7d"`:
+ * PSI between the last hour and the same hour a week ago (the same weekday, so the weekly pattern
+ * cancels), for 30 minutes. Day-scale, so in the slow group; a Prometheus that keeps less than 7
+ * days and an hour (staging's 7d) has no reference and the rules stay silent.
+ */
+export function weeklyDriftRules(spec: ModelSpec): PromRule[] {
+  const model: [string, "=", string] = ["model", "=", spec.name];
+  const stable: [string, "=", string] = ["variant", "=", "stable"];
+  const minObs = (metric: string, by: string, extra: ReadonlyArray<readonly [string, "=" | "=~", string]>) =>
+    `sum by (${by}) (rate(${selector(`${metric}_count`, [model, ...extra])}[1h])) * 3600 >= ${DRIFT_MIN_OBSERVATIONS}`;
+  const labels = { ...alertLabels(spec, "ticket", "drift"), baseline: "7d" };
+  const rules: PromRule[] = [
+    ...binFractionRules(
+      "mlops_model_prediction",
+      [model, stable],
+      "model",
+      SERIES.predictionFractionHour,
+      "1h",
+    ),
+    ...binFractionRules(
+      "mlops_model_prediction",
+      [model, stable],
+      "model",
+      SERIES.predictionFractionWeekAgo,
+      "1h",
+      "7d",
+    ),
+    {
+      record: SERIES.predictionPsiWeek,
+      expr: psiExpr(SERIES.predictionFractionHour, SERIES.predictionFractionWeekAgo, "model", spec.name),
+    },
+    {
+      alert: "ModelPredictionDrift",
+      expr: `${SERIES.predictionPsiWeek}{model="${spec.name}"} > ${PSI_THRESHOLD} and on(model) ${minObs("mlops_model_prediction", "model", [stable])}`,
+      for: "30m",
+      labels,
+      annotations: {
+        summary: `${spec.name} prediction distribution shifted over the week (PSI > ${PSI_THRESHOLD} vs a week ago)`,
+        description: "PSI {{ $value | humanize }} between the last hour and the same hour a week ago.",
+      },
+    },
+  ];
+  if (spec.monitoring.features.length > 0) {
+    const fm = [model, ["feature", "=~", spec.monitoring.features.join("|")]] as const;
+    rules.push(
+      ...binFractionRules("mlops_model_feature", fm, "model, feature", SERIES.featureFractionHour, "1h"),
+      ...binFractionRules(
+        "mlops_model_feature",
+        fm,
+        "model, feature",
+        SERIES.featureFractionWeekAgo,
+        "1h",
+        "7d",
+      ),
+      {
+        record: SERIES.featurePsiWeek,
+        expr: psiExpr(SERIES.featureFractionHour, SERIES.featureFractionWeekAgo, "model, feature", spec.name),
+      },
+      {
+        alert: "ModelFeatureDrift",
+        expr: `${SERIES.featurePsiWeek}{model="${spec.name}"} > ${PSI_THRESHOLD} and on(model, feature) ${minObs("mlops_model_feature", "model, feature", [fm[1]])}`,
+        for: "30m",
+        labels,
+        annotations: {
+          summary: `${spec.name} input feature {{ $labels.feature }} shifted over the week (PSI > ${PSI_THRESHOLD} vs a week ago)`,
+          description: "PSI {{ $value | humanize }} between the last hour and the same hour a week ago.",
+        },
+      },
+    );
+  }
+  return rules;
+}
+
+/**
  * `ModelPredictionDrift` / `ModelFeatureDrift`: PSI between the last 2 minutes and the same hour
  * yesterday (recommendation traffic changes with the time of day, so a fixed reference would drift
  * every night). Prediction drift looks at the stable variant only, so a canary's new model does not

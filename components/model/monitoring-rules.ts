@@ -6,7 +6,7 @@
  */
 import { DEFAULT_MAX_ERROR_RATIO, type ModelSpec } from "../config/model-schema";
 import type { SalesEvent, StackConfig } from "../config/stack-schema";
-import { anomalyRules, retrainAlertNames } from "./anomaly-rules";
+import { anomalyRules, retrainAlertNames, weeklyDriftRules } from "./anomaly-rules";
 import { trainingDagId } from "./dag-id";
 import { requestExprs } from "./request-metrics";
 import {
@@ -316,6 +316,7 @@ export function modelRules(spec: ModelSpec, config: Pick<StackConfig, "events">)
             spec,
             pairs.filter((p) => p.severity === "ticket"),
           ),
+          ...weeklyDriftRules(spec),
           ...trainingRules(spec),
         ],
       },

@@ -68,6 +68,18 @@ export const SERIES = {
   featureFractionReference: "model_feature_bin:mlops_model_feature:fraction_reference",
   /** PSI per feature. */
   featurePsi: "model_feature:mlops_model_feature:psi",
+  /** Fraction of predictions per drift bin over the last hour (the weekly comparison's current side). */
+  predictionFractionHour: "model_bin:mlops_model_prediction:fraction_1h",
+  /** The same hour a week ago. */
+  predictionFractionWeekAgo: "model_bin:mlops_model_prediction:fraction_1h_7d_ago",
+  /** PSI of the last hour's predictions against the same hour a week ago. */
+  predictionPsiWeek: "model:mlops_model_prediction:psi_7d",
+  /** Fraction of a feature's observations per drift bin over the last hour. */
+  featureFractionHour: "model_feature_bin:mlops_model_feature:fraction_1h",
+  /** The same hour a week ago. */
+  featureFractionWeekAgo: "model_feature_bin:mlops_model_feature:fraction_1h_7d_ago",
+  /** PSI per feature, last hour against the same hour a week ago. */
+  featurePsiWeek: "model_feature:mlops_model_feature:psi_7d",
   /** Click-through rate, current window. */
   ctr: "model:mlops_model_ctr:rate3m",
   /** Click-through-rate baseline (min of same hour yesterday / last week). */

@@ -147,3 +147,53 @@ describe("anomaly detection (promtool, a day of history)", () => {
     console.log(rows.join("\n"));
   });
 });
+
+describe("slow drift (promtool, eight days at 5-minute steps)", () => {
+  // Predictions creep from uniform to a tilt of 0.3 over the last four days: each day's shift is
+  // small, the week's is not.
+  const WEEK_STEP = 300;
+  const DAY = 86400 / WEEK_STEP;
+  const STEPS = 8 * DAY;
+  const creep = (step: number) => 0.3 * Math.min(1, Math.max(0, (step - 4 * DAY) / (4 * DAY)));
+  const spec = fixtureModels("prod").find((m) => m.name === "homepage-feed")!;
+  const weekly = (r: PromRule) =>
+    (r.record ?? "").includes("mlops_model_prediction:fraction_1h") ||
+    r.record === SERIES.predictionPsiWeek ||
+    (r.alert === "ModelPredictionDrift" && r.labels?.baseline === "7d");
+  const run = (k: (step: number) => number) =>
+    firingAlerts({
+      ruleFiles: {
+        "rules.yaml": {
+          groups: [
+            {
+              name: "weekly",
+              interval: `${WEEK_STEP}s`,
+              rules: modelRules(spec, stackConfig("prod"))
+                .groups.flatMap((g) => g.rules)
+                .filter(weekly),
+            },
+          ],
+        },
+      },
+      series: modelSeries(spec.name, STEPS, WEEK_STEP, (step) => ({
+        ...NORMAL,
+        prediction: tilted(k(step)),
+      })).filter((x) => /mlops_model_prediction/.test(x.series)),
+      intervalSeconds: WEEK_STEP,
+      alertnames: ["ModelPredictionDrift"],
+      times: [STEPS - 2].map((t) => t * WEEK_STEP),
+    });
+
+  itPromtool(
+    "a distribution that creeps over days fires ModelPredictionDrift{baseline=7d}; steady does not",
+    () => {
+      // Against yesterday the last day moved by a PSI the daily rule's 0.25 does not reach.
+      const end = STEPS - 2;
+      expect(psi(tilted(creep(end)), tilted(creep(end - DAY)))).toBeLessThan(0.05);
+      expect(psi(tilted(creep(end)), tilted(creep(end - 7 * DAY)))).toBeGreaterThan(0.25);
+      const fired = run(creep);
+      expect(fired.map((f) => f.labels)).toEqual([expect.stringContaining('baseline="7d"')]);
+      expect(run(() => 0)).toEqual([]);
+    },
+  );
+});
