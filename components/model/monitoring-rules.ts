@@ -43,6 +43,8 @@ export const SLOW_INTERVAL = "1m";
 
 /** Windows recorded per variant (canary gates, dashboards). */
 const VARIANT_WINDOWS = ["1m", "5m"] as const;
+/** The window of an experiment's slow error check, recorded per variant where there is one. */
+const EXPERIMENT_SLOW_WINDOW = "1h";
 /** Model-level error-ratio windows of the burn-rate pairs that are evaluated every 15 s. */
 const FAST_BURN_WINDOWS = ["1m", "5m", "30m", "1h", "6h"] as const;
 /** Day-scale burn windows (ticket pairs), evaluated every minute. */
@@ -120,6 +122,19 @@ export function recordingRules(spec: ModelSpec, windows: readonly string[] = FAS
       { record: SERIES.variantLatency("p50", w), expr: latencyExpr(spec, 0.5, w, "model, variant") },
       { record: SERIES.variantLatency("p99", w), expr: latencyExpr(spec, 0.99, w, "model, variant") },
       { record: SERIES.modelLatencyP99(w), expr: latencyExpr(spec, 0.99, w, "model") },
+    );
+  }
+  // An experiment's hour, for its slow error check (`experimentRules`): only where there is one.
+  if (spec.experiments.length > 0) {
+    const { requests, errors } = requestExprs(spec, EXPERIMENT_SLOW_WINDOW, "model, variant");
+    const w = EXPERIMENT_SLOW_WINDOW;
+    rules.push(
+      { record: SERIES.variantRequests(w), expr: requests },
+      { record: SERIES.variantErrors(w), expr: errors },
+      {
+        record: SERIES.variantErrorRatio(w),
+        expr: `${SERIES.variantErrors(w)}{model="${spec.name}"} / ${SERIES.variantRequests(w)}{model="${spec.name}"}`,
+      },
     );
   }
   // Traffic windows: 1m/2m for the "now" side of the traffic alert, 5m for baselines.
@@ -237,11 +252,16 @@ export function canaryRules(spec: ModelSpec): PromRule[] {
  * `ModelExperimentDegraded` (beyond the contract), per A/B experiment (label `variant`): the model's
  * burn pairs see an experiment only through its share of the traffic, so a header-pinned cohort
  * could fail outright with nothing paging. It pages when the experiment's own error ratio is over
- * 1.5x stable's and the fast burn pair's threshold (its users burn the budget 14.4x), and opens a
- * ticket when its p99 is above the SLO.
+ * 1.5x stable's and the fast burn pair's threshold (its users burn the budget 14.4x), opens a
+ * ticket when over an hour it is over 1.5x stable's and the 1-day pair's threshold (3x), and one
+ * when its p99 is above the SLO.
  */
 export function experimentRules(spec: ModelSpec): PromRule[] {
   const threshold = burnThreshold(BURN_PAIRS[0], spec.slo.availability);
+  const slowThreshold = burnThreshold(
+    BURN_PAIRS.find((p) => p.name === "1d")!,
+    spec.slo.availability,
+  );
   const limit = round(spec.slo.latencyP99Ms / 1000);
   return spec.experiments.flatMap((e) => {
     const labels = (severity: "page" | "ticket", check: string) => ({
@@ -259,6 +279,27 @@ export function experimentRules(spec: ModelSpec): PromRule[] {
           summary: `${spec.name} experiment ${e.name} fails its users (error ratio over ${DEFAULT_MAX_ERROR_RATIO}x stable and ${threshold})`,
           description:
             "Error ratio {{ $value | humanizePercentage }} over 5m; remove the experiment or fix it.",
+        },
+      },
+      {
+        // An experiment at a few times the budget stays under the fast pair's threshold, and the
+        // model's pairs see it diluted by its share (a review: 0.6% errors at a 0.1% budget was
+        // caught only after hours). Over an hour, above the 1-day pair's threshold (3x the budget):
+        // a ticket about 45 minutes after such an onset.
+        alert: MODEL_ALERTS.experimentDegraded,
+        expr: variantErrorDegradedExpr(
+          spec,
+          e.name,
+          DEFAULT_MAX_ERROR_RATIO,
+          slowThreshold,
+          EXPERIMENT_SLOW_WINDOW,
+        ),
+        for: "15m",
+        labels: labels("ticket", "errors-1h"),
+        annotations: {
+          summary: `${spec.name} experiment ${e.name} burns its users' error budget (error ratio over ${DEFAULT_MAX_ERROR_RATIO}x stable and ${slowThreshold} for an hour)`,
+          description:
+            "Error ratio {{ $value | humanizePercentage }} over 1h; remove the experiment or fix it.",
         },
       },
       {
