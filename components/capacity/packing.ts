@@ -122,8 +122,14 @@ export function cheapestSplitMix(
   largestBig: number,
   small: number,
 ): InstanceOption[] | undefined {
-  const bigNodes = big > 0 ? cheapestMix(options, big, largestBig) : [];
-  if (bigNodes === undefined) return undefined;
+  // Sized in pods of the largest size, not in slots: 12 slots of 3-slot pods do not fit an 8-slot
+  // and a 4-slot node (two and one), whatever their slots add up to.
+  const units = options
+    .filter((o) => o.slots >= largestBig)
+    .map((o) => ({ ...o, slots: Math.floor(o.slots / Math.max(1, largestBig)) }));
+  const bigUnits = big > 0 ? cheapestMix(units, Math.ceil(big / Math.max(1, largestBig))) : [];
+  if (bigUnits === undefined) return undefined;
+  const bigNodes = bigUnits.map((u) => options.find((o) => o.type === u.type)!);
   const spare = bigNodes.reduce((a, o) => a + o.slots, 0) - big;
   const smallNodes = cheapestMix(options, Math.max(0, small - spare));
   return smallNodes && [...bigNodes, ...smallNodes];
@@ -328,7 +334,10 @@ export function planCapacity(
     const { min, max } = variant.replicas;
     const l = load?.get(spec.name);
     if (level === "minimum") return min;
-    if (!l) return max;
+    // Without history at the model's design peak: stable at its max, a weighted canary or experiment
+    // one replica over it (it takes its share of the same traffic), a header-pinned one at its max
+    // (as the policies' `peakReplicas` counts them).
+    if (!l) return variant.name === STABLE_VARIANT || variant.header ? max : Math.min(max, 1);
     // The history's rate is the whole model's: the stable variant is sized for all of it, the canary
     // and experiments count at their minimum (as the budget policy counts them).
     if (variant.name !== STABLE_VARIANT) return min;

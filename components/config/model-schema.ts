@@ -75,7 +75,12 @@ function cronProblem(expr: string): string | undefined {
   const nth = /^[0-7]#[1-5]$/.test(weekday.replace(names, "0"));
   if (![minute, hour, month].every(plain) || !(plain(day) || day === "L") || !(plain(weekday) || nth))
     return `${CRON_HELP}; of the extensions only L (last day of the month) and weekday#n (the n-th weekday, 5#2) are read by Airflow's croniter`;
+  // croniter finds no date for an n-th weekday beside a day of the month (`0 0 1 * 5#2`).
+  if (nth && day !== "*") return `weekday ${weekday} needs * as the day of the month (got ${day})`;
   try {
+    // The day against the month alone: 31 February never comes, whatever the weekday (croniter
+    // gives up on it, though cron's OR of day and weekday would fire on the weekday).
+    CronExpressionParser.parse(`${minute} ${hour} ${day} ${month} *`);
     CronExpressionParser.parse(expr);
     return undefined;
   } catch (err) {
@@ -396,11 +401,6 @@ function nameProblems(name: string, file: string, firstFileByName: Map<string, s
 }
 
 /**
- * A problem with a field the stack's override sets is reported at its place in the override
- * (`stacks.prod.serving.replicas.max`), where the user has to fix it. Lists are replaced whole by an
- * override, so anything inside one the override sets is the override's.
- */
-/**
  * The schema's problems inside the overrides of the other stacks of a spec (`stacks.prod.serving.
  * replicass` while staging is planned): they would otherwise wait until that stack is planned, and
  * a local plan of staging would pass a file that breaks prod. Only what lies in those overrides, and
@@ -422,6 +422,11 @@ function otherOverrideProblems(file: string, data: unknown, stack: string): Prob
   return out;
 }
 
+/**
+ * A problem with a field the stack's override sets is reported at its place in the override
+ * (`stacks.prod.serving.replicas.max`), where the user has to fix it. Lists are replaced whole by an
+ * override, so anything inside one the override sets is the override's.
+ */
 export function inOverride(problem: Problem, override: unknown, stack: string): Problem {
   if (override === undefined || problem.path === "") return problem;
   let cur: unknown = override;

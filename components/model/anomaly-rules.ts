@@ -222,15 +222,24 @@ export function psiExpr(current: string, reference: string, by: string, modelNam
  * little from yesterday's every day (a review measured PSI 0.08 against yesterday while it was 0.65
  * against three days before). `ModelPredictionDrift` / `ModelFeatureDrift` with `baseline="7d"`:
  * PSI between the last hour and the same hour a week ago (the same weekday, so the weekly pattern
- * cancels), for 30 minutes. Day-scale, so in the slow group; a Prometheus that keeps less than 7
- * days and an hour (staging's 7d) has no reference and the rules stay silent.
+ * cancels), for 30 minutes: a ticket for the team, not a retraining trigger. Day-scale, so in the
+ * slow group; a Prometheus that keeps less than 7 days (staging's 7d) has no week-old recorded hour
+ * and the rules stay silent.
  */
 export function weeklyDriftRules(spec: ModelSpec): PromRule[] {
   const model: [string, "=", string] = ["model", "=", spec.name];
   const stable: [string, "=", string] = ["variant", "=", "stable"];
   const minObs = (metric: string, by: string, extra: ReadonlyArray<readonly [string, "=" | "=~", string]>) =>
     `sum by (${by}) (rate(${selector(`${metric}_count`, [model, ...extra])}[1h])) * 3600 >= ${DRIFT_MIN_OBSERVATIONS}`;
-  const labels = { ...alertLabels(spec, "ticket", "drift"), baseline: "7d" };
+  // A ticket, not a retraining trigger: the shift stays measured against the week-old reference
+  // for days whatever retraining does, and would start a run every cooldown.
+  const labels = { ...alertLabels(spec, "ticket"), baseline: "7d" };
+  // The week-ago side is the recorded hour itself, a week back: one rule, no second read of a
+  // week-old hour of every pod's buckets.
+  const weekAgo = (record: string, current: string) => ({
+    record,
+    expr: `${current}{model="${spec.name}"} offset 7d`,
+  });
   const rules: PromRule[] = [
     ...binFractionRules(
       "mlops_model_prediction",
@@ -239,14 +248,7 @@ export function weeklyDriftRules(spec: ModelSpec): PromRule[] {
       SERIES.predictionFractionHour,
       "1h",
     ),
-    ...binFractionRules(
-      "mlops_model_prediction",
-      [model, stable],
-      "model",
-      SERIES.predictionFractionWeekAgo,
-      "1h",
-      "7d",
-    ),
+    weekAgo(SERIES.predictionFractionWeekAgo, SERIES.predictionFractionHour),
     {
       record: SERIES.predictionPsiWeek,
       expr: psiExpr(SERIES.predictionFractionHour, SERIES.predictionFractionWeekAgo, "model", spec.name),
@@ -266,14 +268,7 @@ export function weeklyDriftRules(spec: ModelSpec): PromRule[] {
     const fm = [model, ["feature", "=~", spec.monitoring.features.join("|")]] as const;
     rules.push(
       ...binFractionRules("mlops_model_feature", fm, "model, feature", SERIES.featureFractionHour, "1h"),
-      ...binFractionRules(
-        "mlops_model_feature",
-        fm,
-        "model, feature",
-        SERIES.featureFractionWeekAgo,
-        "1h",
-        "7d",
-      ),
+      weekAgo(SERIES.featureFractionWeekAgo, SERIES.featureFractionHour),
       {
         record: SERIES.featurePsiWeek,
         expr: psiExpr(SERIES.featureFractionHour, SERIES.featureFractionWeekAgo, "model, feature", spec.name),

@@ -40,6 +40,11 @@ export interface ModelDemand {
   readonly model?: string;
   /** Whether this is the model's stable variant, which carries the history's traffic. */
   readonly stable?: boolean;
+  /**
+   * A header-pinned experiment: its cohort's traffic is not taken from stable's forecast, so at the
+   * model's peak it may run at its max beside stable's (`peakReplicas`).
+   */
+  readonly pinned?: boolean;
   readonly minReplicas?: number;
   /** Requests/s one replica is scaled to carry (the request-rate trigger's threshold). */
   readonly targetRpsPerReplica?: number;
@@ -119,6 +124,7 @@ export function capacityConfigFromStack(
               maxReplicas: v.replicas.max,
               model: s.name,
               stable: v.name === STABLE_VARIANT,
+              ...(v.header ? { pinned: true } : {}),
               minReplicas: v.replicas.min,
               targetRpsPerReplica: s.serving.rpsPerReplica * s.serving.targetUtilization,
             })),
@@ -157,11 +163,13 @@ export function expectedRpsFromTraffic(traffic: Traffic, exact = false): Record<
  * `replicas.max` serves). A canary or experiment serves part of the model's traffic (its weight, or
  * a header's cohort that stable would serve otherwise), so the variants together need stable's max
  * plus at most one replica of rounding per other variant (the ceiling of each share), not every
- * variant's max at once: a 50% canary of an 800-replica model adds 1, not 400. A variant without a
- * stable sibling on the pool (another tool's InferenceService) counts at its max.
+ * variant's max at once: a 50% canary of an 800-replica model adds 1, not 400. A header-pinned
+ * experiment counts at its max: stable's forecast still counts its cohort, so stable may reach its
+ * max beside it. A variant without a stable sibling on the pool (another tool's InferenceService)
+ * counts at its max.
  */
 export function peakReplicas(d: ModelDemand, all: readonly ModelDemand[]): number {
-  if (d.stable !== false || d.model === undefined) return d.maxReplicas;
+  if (d.stable !== false || d.model === undefined || d.pinned) return d.maxReplicas;
   const stable = all.some((o) => o.model === d.model && o.stable === true && o.pool === d.pool);
   return stable ? Math.min(d.maxReplicas, 1) : d.maxReplicas;
 }
@@ -256,6 +264,10 @@ export function demandsFromResources(
       ? triggers.find((t) => str(at(t, "name")) === "request-rate")
       : undefined;
     const threshold = num(at(rateTrigger, "metadata.threshold"));
+    // A header-pinned experiment's ScaledObject has no forecast: its traffic is not a share.
+    const forecast = Array.isArray(triggers)
+      ? triggers.some((t) => str(at(t, "name")) === "traffic-forecast")
+      : false;
     // Variants (canary, experiments) are InferenceServices of their own, so each counts once by its name.
     out.push({
       name: isvc,
@@ -263,6 +275,9 @@ export function demandsFromResources(
       share,
       maxReplicas,
       ...(model !== undefined ? { model, stable: variant === undefined || variant === "stable" } : {}),
+      ...(model !== undefined && variant !== undefined && variant !== "stable" && !forecast
+        ? { pinned: true }
+        : {}),
       ...(minReplicas !== undefined ? { minReplicas } : {}),
       ...(threshold !== undefined ? { targetRpsPerReplica: threshold } : {}),
     });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import {
   cheapestMix,
+  cheapestSplitMix,
   firstFitDecreasing,
   HOURS_PER_MONTH,
   InstanceOption,
@@ -149,6 +150,47 @@ describe("packing", () => {
     expect(plan.currency).toBe("CNY");
     expect(plan.monthlyCost.minimum).toBeLessThanOrEqual(plan.monthlyCost.expected);
     expect(plan.monthlyCost.expected).toBe(plan.monthlyCost.peak);
+  });
+
+  test("split mix: big pods get nodes that hold them whole, the rest fill what is left, then the cheapest", () => {
+    const four = { type: "four", gpus: 1, slots: 4, hourly: 10 };
+    const eight = { type: "eight", gpus: 2, slots: 8, hourly: 19 };
+    // Four 3-slot pods: 12 slots would be an 8 and a 4 (29/h), which hold only three of them.
+    const big = cheapestSplitMix([four, eight], 12, 3, 0)!;
+    expect(big.map((o) => o.type)).toEqual(["eight", "eight"]);
+    expect(
+      firstFitDecreasing(
+        [3, 3, 3, 3],
+        big.map((o) => o.slots),
+      ),
+    ).toBeDefined();
+    // Small pods first use the big nodes' free slots (2 each), then the cheapest mix.
+    expect(cheapestSplitMix([four, eight], 12, 3, 4)!.map((o) => o.type)).toEqual(["eight", "eight"]);
+    expect(cheapestSplitMix([four, eight], 12, 3, 5)!.map((o) => o.type)).toEqual(["eight", "eight", "four"]);
+  });
+
+  test("plan without history: a weighted canary adds one replica to stable's max, a header-pinned experiment its own max", () => {
+    const base = fixtureSpecs(config)[0];
+    const m = { ...base, canary: undefined, experiments: [] } as ModelSpec;
+    const slotsOf = (spec: ModelSpec) =>
+      planCapacity(config, [spec]).pools.find((p) => p.name === spec.serving.gpu.pool)!.levels.expected
+        .usedSlots;
+    const max = m.serving.replicas.max;
+    const perReplica = slotsOf(m) / max;
+    const canary = {
+      ...m,
+      canary: {
+        modelUri: "s3://<artifacts>/x/v2",
+        trafficPercent: 50,
+        analysis: { maxErrorRatio: 1.5, intervalMinutes: 5, steps: [50, 100] },
+      },
+    } as ModelSpec;
+    expect(slotsOf(canary)).toBe((max + 1) * perReplica);
+    const pinned = {
+      ...m,
+      experiments: [{ name: "exp", modelUri: "s3://<artifacts>/x/e", header: { name: "x-exp", value: "1" } }],
+    } as ModelSpec;
+    expect(slotsOf(pinned)).toBe((max + variantsOf(pinned)[1].replicas.max) * perReplica);
   });
 
   test("plan with history: expected at the mean rate, below the static baseline sized for the peak", () => {

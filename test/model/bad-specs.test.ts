@@ -306,6 +306,18 @@ const CASES: [string, string, (y: string) => string, string][] = [
     'models/feb31.yaml: training.schedule = "0 3 31 2 *": never fires: day 31 does not exist in month 2',
   ],
   [
+    "an n-th weekday beside a day of the month (croniter finds no date)",
+    "nthday",
+    (y) => y.replace('schedule: "0 3 * * *"', 'schedule: "0 3 1 * 5#2"'),
+    'models/nthday.yaml: training.schedule = "0 3 1 * 5#2": weekday 5#2 needs * as the day of the month (got 1)',
+  ],
+  [
+    "31 February with a weekday is still never",
+    "feb31w",
+    (y) => y.replace('schedule: "0 3 * * *"', 'schedule: "0 3 31 2 1"'),
+    'models/feb31w.yaml: training.schedule = "0 3 31 2 1": never fires: day 31 does not exist in month 2',
+  ],
+  [
     "rpsPerReplica that a two-decimal KEDA threshold rounds to 0",
     "tiny",
     (y) => y.replace("rpsPerReplica: 300", "rpsPerReplica: 0.04"),

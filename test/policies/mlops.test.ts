@@ -264,6 +264,11 @@ describe("mlops-model-gpu-demand-fits-pool", () => {
       { name: "m-exp", model: "m", stable: false, pool: "inference", share: 0.25, maxReplicas: 17 },
     ];
     expect(await messages(p, [], { ...f.capacity(), models })).toEqual([]);
+    // A header-pinned experiment's cohort is still in stable's forecast: counted at its max.
+    const pinned = [models[0], { ...models[2], pinned: true, maxReplicas: 40 }];
+    expect(await messages(p, [], { ...f.capacity(), models: pinned })).toEqual([
+      expect.stringContaining("needs 50 GPUs at maximum scale (m 160x0.25, m-exp 40x0.25)"),
+    ]);
     // Without its stable variant a variant is all there is of its model: counted at its max.
     const alone = [{ ...models[1] }, { name: "other", pool: "inference", share: 0.5, maxReplicas: 60 }];
     expect(await messages(p, [], { ...f.capacity(), models: alone })).toEqual([
