@@ -95,6 +95,25 @@ function detection(firings: Firing[], alert: string, labelPart = ""): number | u
   return t.length === 0 ? undefined : Math.min(...t);
 }
 
+/**
+ * Runs `promtool test rules` on `rules` with the unit `tests` (promtool's test-file format) at
+ * `evaluationInterval`; every test must pass.
+ */
+function expectRuleTestsPass(rules: unknown, evaluationInterval: string, tests: unknown[]): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-rule-tests-"));
+  try {
+    fs.writeFileSync(path.join(dir, "rules.yaml"), YAML.stringify(rules));
+    fs.writeFileSync(
+      path.join(dir, "test.yaml"),
+      YAML.stringify({ rule_files: ["rules.yaml"], evaluation_interval: evaluationInterval, tests }),
+    );
+    const run = spawnSync("promtool", ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
+    expect(run.stdout + run.stderr).toContain("SUCCESS");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("model rules", () => {
   itPromtool.each(["staging", "prod"])("promtool check rules accepts every model's rules (%s)", (stack) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-rules-"));
@@ -179,8 +198,6 @@ describe("model rules", () => {
       // check's to judge; stable pods at 55 ms still page.
       const spec = modelsFor("prod").find((m) => m.name === "homepage-feed")!;
       expect(spec.serving.runtime).toBe("triton");
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "triton-latency-"));
-      fs.writeFileSync(path.join(dir, "rules.yaml"), YAML.stringify(modelRules(spec, stackConfig("prod"))));
       const series = (variant: string, p99Us: string, perMinute: number) => [
         {
           series: `nv_inference_request_success{model="homepage-feed",variant="${variant}",pod="${variant}-1"}`,
@@ -203,17 +220,10 @@ describe("model rules", () => {
           summary: "homepage-feed p99 latency above its 50 ms SLO",
         },
       };
-      fs.writeFileSync(
-        path.join(dir, "test.yaml"),
-        YAML.stringify({
-          rule_files: ["rules.yaml"],
-          evaluation_interval: "15s",
-          tests: [test("20000x40", "20000x9 55000x31", []), test("20000x9 55000x31", "20000x40", [page])],
-        }),
-      );
-      const run = spawnSync("promtool", ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
-      fs.rmSync(dir, { recursive: true, force: true });
-      expect(run.stdout + run.stderr).toContain("SUCCESS");
+      expectRuleTestsPass(modelRules(spec, stackConfig("prod")), "15s", [
+        test("20000x40", "20000x9 55000x31", []),
+        test("20000x9 55000x31", "20000x40", [page]),
+      ]);
     },
   );
 
@@ -228,8 +238,6 @@ describe("model rules", () => {
         end: "1970-01-02T03:00:00Z",
         trafficMultiplier: 8,
       };
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sale-drop-"));
-      fs.writeFileSync(path.join(dir, "rules.yaml"), YAML.stringify(modelRules(spec, { events: [sale] })));
       /** Cumulative Triton counter for per-second rates by minute. */
       const counter = (rate: (minute: number) => number, minutes: number) => {
         let total = 0;
@@ -251,33 +259,23 @@ describe("model rules", () => {
           values: counter(rate, 1700),
         },
       ];
-      fs.writeFileSync(
-        path.join(dir, "test.yaml"),
-        YAML.stringify({
-          rule_files: ["rules.yaml"],
-          evaluation_interval: "1m",
-          tests: [
-            {
-              interval: "1m",
-              input_series: series(dropped),
-              promql_expr_test: [
-                at(1469, firing("")),
-                at(1475, firing(',reason="sale-drop"'), 1), // onset at 1470: 5 minutes
-                at(1475, firing(',reason!="sale-drop"')),
-              ],
-            },
-            {
-              interval: "1m",
-              input_series: series(whole),
-              // The sale's first minutes, its body, its end and the hour after: quiet.
-              promql_expr_test: [1445, 1500, 1600, 1619, 1625, 1640, 1680].map((t) => at(t, firing(""))),
-            },
+      expectRuleTestsPass(modelRules(spec, { events: [sale] }), "1m", [
+        {
+          interval: "1m",
+          input_series: series(dropped),
+          promql_expr_test: [
+            at(1469, firing("")),
+            at(1475, firing(',reason="sale-drop"'), 1), // onset at 1470: 5 minutes
+            at(1475, firing(',reason!="sale-drop"')),
           ],
-        }),
-      );
-      const run = spawnSync("promtool", ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
-      fs.rmSync(dir, { recursive: true, force: true });
-      expect(run.stdout + run.stderr).toContain("SUCCESS");
+        },
+        {
+          interval: "1m",
+          input_series: series(whole),
+          // The sale's first minutes, its body, its end and the hour after: quiet.
+          promql_expr_test: [1445, 1500, 1600, 1619, 1625, 1640, 1680].map((t) => at(t, firing(""))),
+        },
+      ]);
     },
   );
 
@@ -340,32 +338,20 @@ describe("model rules", () => {
         expr,
         exp_samples: value === undefined ? [] : [{ labels: "{}", value }],
       });
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slow-burn-"));
-      fs.writeFileSync(path.join(dir, "rules.yaml"), YAML.stringify(rules));
-      fs.writeFileSync(
-        path.join(dir, "test.yaml"),
-        YAML.stringify({
-          rule_files: ["rules.yaml"],
-          evaluation_interval: "1m",
-          tests: [
-            {
-              interval: "1m",
-              input_series: counters(firstDay),
-              // Within 2% of the counters' ratio (the 5-minute rates at the window's edge differ).
-              promql_expr_test: [at(end, `count(abs(${ratio3d} / ${counted} - 1) < 0.02)`, 1)],
-            },
-            {
-              interval: "1m",
-              // 0.15% all along: 1.5x the budget over 3 days and 6 hours, half the 1d pair's 3x.
-              input_series: counters(() => 0.0015),
-              promql_expr_test: [at(end, firing("3d"), 1), at(end, firing("1d"))],
-            },
-          ],
-        }),
-      );
-      const run = spawnSync("promtool", ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
-      fs.rmSync(dir, { recursive: true, force: true });
-      expect(run.stdout + run.stderr).toContain("SUCCESS");
+      expectRuleTestsPass(rules, "1m", [
+        {
+          interval: "1m",
+          input_series: counters(firstDay),
+          // Within 2% of the counters' ratio (the 5-minute rates at the window's edge differ).
+          promql_expr_test: [at(end, `count(abs(${ratio3d} / ${counted} - 1) < 0.02)`, 1)],
+        },
+        {
+          interval: "1m",
+          // 0.15% all along: 1.5x the budget over 3 days and 6 hours, half the 1d pair's 3x.
+          input_series: counters(() => 0.0015),
+          promql_expr_test: [at(end, firing("3d"), 1), at(end, firing("1d"))],
+        },
+      ]);
     },
   );
 
