@@ -424,13 +424,23 @@ export function replicaGpus(share: number, pool: Pick<GpuPool, "sharing" | "inst
   return devices / Math.min(...pool.instanceTypes.map((t) => slotsPerGpu(pool, t)));
 }
 
+/**
+ * Replicas the static fleet runs a model at: enough for `peakRps` at full `rpsPerReplica`, and at
+ * least the spec's `replicas.min` (at least one), as every other strategy keeps it: a model that
+ * asks for three replicas for availability had them before the platform too.
+ */
+export function staticReplicas(spec: ModelSpec, peakRps: number): number {
+  const forPeak = Math.ceil(peakRps / spec.serving.rpsPerReplica - 1e-9);
+  return Math.max(1, spec.serving.replicas.min, forPeak);
+}
+
 /** Whole GPUs one model needs for `peakRps` without sharing a GPU with other models (at least 1). */
 export function staticGpus(
   spec: ModelSpec,
   peakRps: number,
   pool: Pick<GpuPool, "sharing" | "instanceTypes">,
 ): number {
-  const replicas = Math.max(1, Math.ceil(peakRps / spec.serving.rpsPerReplica - 1e-9));
+  const replicas = staticReplicas(spec, peakRps);
   return Math.max(1, Math.ceil(replicas * replicaGpus(spec.serving.gpu.share, pool) - 1e-9));
 }
 

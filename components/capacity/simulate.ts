@@ -79,6 +79,7 @@ import {
   replicaGpus,
   staticFleet,
   staticGpus,
+  staticReplicas,
 } from "./packing";
 import type { Traffic } from "./traffic";
 
@@ -499,7 +500,7 @@ function runStatic(
       gpus: staticGpus(c.spec, peak, pool),
       replicaGpus: replicaGpus(c.spec.serving.gpu.share, pool),
     });
-    return Math.max(1, Math.ceil(peak / c.spec.serving.rpsPerReplica - 1e-9));
+    return staticReplicas(c.spec, peak);
   });
   const { gpus, hourly } = staticFleet(pool, config, fleet);
   for (let t = 0; t < minutes; t++) {

@@ -254,6 +254,16 @@ describe("packing", () => {
     expect(base.gpusByModel).toEqual({ "ads-ctr": 3, "cart-cross-sell": 1 });
     expect(base.hourlyCost).toBeCloseTo(4 * 7.0, 9); // cheapest on-demand GPU of the pool: g6.xlarge
   });
+
+  test("static baseline: a model whose replicas.min is above its peak's replicas keeps its minimum", () => {
+    const [adsCtr] = fixtureSpecs(config); // share 0.25, 400 rps per replica
+    const spec = {
+      ...adsCtr,
+      serving: { ...adsCtr.serving, replicas: { ...adsCtr.serving.replicas, min: 8 } },
+    };
+    // 10 rps is one replica; eight replicas of a quarter GPU are 2 GPUs.
+    expect(staticBaseline(config, [spec], new Map([["ads-ctr", 10]])).gpusByModel).toEqual({ "ads-ctr": 2 });
+  });
 });
 
 describe("firstFitDecreasing", () => {

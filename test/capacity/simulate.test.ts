@@ -119,6 +119,14 @@ describe("static: whole GPUs of whole nodes, at what a replica holds on its pool
     const r = simulate(config, [m], traffic(["m"], Array(10).fill(200))).strategies.static;
     expect(r.cost).toBeCloseTo((40.3 * 10) / 60, 2);
   });
+
+  test("a model runs at least its replicas.min, as in the other strategies", () => {
+    const config = tinyConfig({ instanceTypes: ["g6.xlarge"], sharing: { mode: "none" } });
+    // 50 rps needs one 100-rps replica; the spec keeps three, on three whole GPUs.
+    const m = spec("m", { gpu: { pool: "inference", share: 1 }, replicas: { min: 3, max: 6 } });
+    const r = simulate(config, [m], traffic(["m"], Array(10).fill(50))).strategies.static;
+    expect(r.gpuHours).toBeCloseTo((3 * 10) / 60, 9);
+  });
 });
 
 describe("Karpenter consolidation follows the NodePool's disruption budgets", () => {
