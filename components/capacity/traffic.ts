@@ -109,6 +109,10 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   // LF, CRLF, and the lone CR of spreadsheets' "CSV (Macintosh)".
   const lines = text.split(/\r\n?|\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
+  if (lines.length === 0 || (lines.length === 1 && lines[0].replace(/^\uFEFF/, "").trim() === ""))
+    throw new TrafficError(file, [
+      `${file}: is empty; expected the header ${JSON.stringify(TRAFFIC_HEADER)} and one row per model per minute`,
+    ]);
   const problems: string[] = [];
   const header = (lines[0] ?? "").replace(/^\uFEFF/, "").trim();
   // The first data line: 1 after a header, 0 when the header is missing and line 1 is a row.

@@ -90,6 +90,15 @@ describe("traffic CSV", () => {
     expect(() => readTrafficText(`${file}.missing`, "; hint")).toThrow("not found; hint");
   });
 
+  test("an empty file, or one of blank lines or a byte-order mark alone, is one problem naming it", () => {
+    for (const text of ["", "\n\n", "  \r\n", "\uFEFF\n"])
+      expect(() => parseTrafficCsv(text, "t.csv", ["a"])).toThrow(
+        new TrafficError("t.csv", [
+          't.csv: is empty; expected the header "timestamp,model,rps" and one row per model per minute',
+        ]),
+      );
+  });
+
   test("a valid file parses into per-model series", () => {
     const t = parseTrafficCsv([HEADER, ...ok].join("\n") + "\n", "t.csv", ["a", "b"]);
     expect(t.models).toEqual(["a", "b"]);
