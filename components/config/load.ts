@@ -307,6 +307,48 @@ const SELF_CONTAINED_YAML_ERRORS: ReadonlySet<string> = new Set<ErrorCode>([
 ]);
 
 /**
+ * A parsed YAML document as plain data, or the one reason it cannot be: the yaml library's guard
+ * against alias bombs ("Excessive alias count ..."), a merge key of a scalar (which yaml words as
+ * "Merge sources must be maps or map aliases"), or an alias inside the node it names (`a: &x [*x]`),
+ * which yaml resolves into a circular object that every later step (the schema, JSON) would loop on
+ * or throw at.
+ */
+export function yamlDocumentData(doc: YAML.Document): { data: unknown } | { reason: string } {
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (err) {
+    const message = (err as Error).message;
+    const reason = message.startsWith("Merge sources")
+      ? "a merge key (<<) must name a map or a list of maps (<<: *anchor)"
+      : message;
+    return { reason: `cannot read: ${reason}` };
+  }
+  const loop = circularPath(data);
+  if (loop !== undefined)
+    return {
+      reason: `cannot read: ${loop} is an alias of a value that contains it (a recursive anchor); write the value out instead`,
+    };
+  return { data };
+}
+
+/** The path (`a.b[0]`) of the first value that contains itself, or undefined when none does. */
+function circularPath(value: unknown, at = "", open = new Set<object>()): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  if (open.has(value)) return at;
+  open.add(value);
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [`${at}[${i}]`, v] as const)
+    : Object.entries(value).map(([k, v]) => [at ? `${at}.${k}` : k, v] as const);
+  for (const [p, v] of entries) {
+    const found = circularPath(v, p, open);
+    if (found !== undefined) return found;
+  }
+  open.delete(value);
+  return undefined;
+}
+
+/**
  * A file's YAML parser errors, one reason each, in file order: every self-contained one, and of the
  * others only the first, with a count of those after it. One slip (a tab, a missing `]`) brings a
  * dozen later errors, some far below, which would hide the one line to fix.
@@ -385,19 +427,12 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
       for (const reason of yamlErrorsReasons(doc.errors, "model")) problems.push({ file, path: "", reason });
       continue;
     }
-    let data: unknown;
-    try {
-      data = doc.toJS();
-    } catch (err) {
-      // e.g. the yaml library's guard against alias bombs ("Excessive alias count ..."), or a merge
-      // key of a scalar, which yaml words as "Merge sources must be maps or map aliases".
-      const message = (err as Error).message;
-      const reason = message.startsWith("Merge sources")
-        ? "a merge key (<<) must name a map or a list of maps (<<: *anchor)"
-        : message;
-      problems.push({ file, path: "", reason: `cannot read: ${reason}` });
+    const read = yamlDocumentData(doc);
+    if ("reason" in read) {
+      problems.push({ file, path: "", reason: read.reason });
       continue;
     }
+    const data = read.data;
     if (data === null || data === undefined) {
       // Empty or comments only: "expected object, received null" would not say which.
       problems.push({

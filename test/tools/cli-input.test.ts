@@ -157,6 +157,17 @@ describe("model files the YAML library cannot turn into data", () => {
       "multi.yaml: holds more than one YAML document (---); one model per file",
     ]);
   });
+
+  test("an alias inside the value it names is named with its path, not a crash", () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "a.yaml"), "name: a\nteam: &t\n  members: [x, *t]\n");
+    fs.writeFileSync(path.join(dir, "b.yaml"), "&all\nname: b\nself: *all\n");
+    const { problems } = readModelSources(dir);
+    expect(problems.map((p) => `${path.basename(p.file)}: ${p.reason}`)).toEqual([
+      "a.yaml: cannot read: team.members[1] is an alias of a value that contains it (a recursive anchor); write the value out instead",
+      "b.yaml: cannot read: self is an alias of a value that contains it (a recursive anchor); write the value out instead",
+    ]);
+  });
 });
 
 describe("YAML merge keys in a model spec", () => {

@@ -277,6 +277,20 @@ describe("stack files: YAML merge keys are read as the Pulumi CLI reads them", (
   });
 });
 
+describe("stack files: a recursive alias", () => {
+  test("a value that is an alias of a value containing it is named, not a crash", () => {
+    const root = tempDir();
+    const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+    fs.writeFileSync(
+      path.join(root, "Pulumi.prod.yaml"),
+      prod.replace(/^config:\n/m, "config:\n  mlops-platform:loop: &loop { again: [*loop] }\n"),
+    );
+    expect(errorOf(() => loadStackConfig("prod", root))).toBe(
+      `${stackFileIn(root, "prod")}: cannot read: config.mlops-platform:loop.again[0] is an alias of a value that contains it (a recursive anchor); write the value out instead`,
+    );
+  });
+});
+
 describe("stack files: keys", () => {
   test("a misspelt top-level config: is named, with the keys a stack file has", () => {
     const root = tempDir();

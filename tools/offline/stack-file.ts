@@ -7,7 +7,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { projectStacks, stackFileLabel, yamlErrorsReasons } from "../../components/config/load";
+import {
+  projectStacks,
+  stackFileLabel,
+  yamlDocumentData,
+  yamlErrorsReasons,
+} from "../../components/config/load";
 import { editDistance } from "../../components/config/model-schema";
 import { SECRET_KEY_NAME } from "../../components/config/stack-schema";
 
@@ -59,13 +64,9 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
         : [`${label}: ${reasons.length} YAML problems:`, ...reasons.map((r) => `  - ${r}`)].join("\n"),
     );
   }
-  let data: { config?: Record<string, unknown> };
-  try {
-    data = (doc.toJS() ?? {}) as typeof data;
-  } catch (err) {
-    // e.g. the yaml library's guard against alias bombs ("Excessive alias count ...").
-    throw new StackFileError(`${label}: cannot read: ${(err as Error).message}`);
-  }
+  const read = yamlDocumentData(doc);
+  if ("reason" in read) throw new StackFileError(`${label}: ${read.reason}`);
+  const data = (read.data ?? {}) as { config?: Record<string, unknown> };
   if (
     typeof data !== "object" ||
     Array.isArray(data) ||
