@@ -5,6 +5,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { gpuInstanceType } from "../capacity/instance-catalog";
+import { slotsPerGpu } from "../capacity/packing";
 import { GPU_POOL_LABELS, GPU_TAINT } from "../addons/addons-context";
 import { gpuSharingNodeLabels } from "../addons/gpu-operator-values";
 import { GpuPool } from "../config/stack-schema";
@@ -115,9 +116,51 @@ export function nodePoolSpec(pool: GpuPool, inputs: NodePoolInputs = {}): Record
         expireAfter: "720h",
       },
     },
-    limits: { "nvidia.com/gpu": pool.maxGpus },
+    // In the unit the nodes report: Karpenter counts a pool against its limits by its nodes'
+    // capacity, and a time-sliced or MIG node reports each slice as one `nvidia.com/gpu` (eight per
+    // L4 at eight replicas). A limit of `maxGpus` would stop a shared pool at an eighth of its GPUs.
+    limits: { "nvidia.com/gpu": gpuLimitUnits(pool) },
     disruption: inputs.disruption ?? disruption(pool),
   };
+}
+
+/**
+ * `maxGpus` in schedulable units (`unitsPerGpu`): what the NodePool's `nvidia.com/gpu` limit counts.
+ * With the fewest units per GPU of the pool's types, so no mix of its types exceeds `maxGpus`.
+ */
+export function gpuLimitUnits(pool: GpuPool): number {
+  return pool.maxGpus * unitsPerGpu(pool);
+}
+
+/** Kubernetes name of the NodeOverlay of a pool's instance type (`gpu-inference-g6-12xlarge`). */
+export function nodeOverlayName(pool: Pick<GpuPool, "name">, instanceType: string): string {
+  return `${gpuPoolObjectName(pool)}-${instanceType.replace(/\./g, "-")}`;
+}
+
+/**
+ * The `karpenter.sh/v1alpha1` NodeOverlays of a shared pool, one per instance type: each tells
+ * Karpenter's scheduling simulation that the type offers its GPUs x units per GPU of
+ * `nvidia.com/gpu`, as the device plugin will advertise them. Without them Karpenter sizes nodes from
+ * physical GPUs (kubernetes-sigs/karpenter#729): eight pending 1/8-GPU pods would launch eight L4
+ * nodes where one holds them all, the surplus only removed by consolidation minutes later, and
+ * consolidation would think a node's pods cannot fit where they do. The capacity overlay replaces
+ * the instance type's `nvidia.com/gpu` (Karpenter's `ApplyCapacityOverlay` assigns over it; the
+ * CRD forbids only cpu, memory, ephemeral-storage and pods). Scoped by `karpenter.sh/nodepool`, so
+ * another pool of the same type keeps its own count. Needs the `nodeOverlay` feature gate (alpha
+ * since Karpenter 1.7; `karpenterValues` turns it on). None for a pool of whole GPUs.
+ */
+export function nodeOverlaySpecs(pool: GpuPool): { name: string; spec: Record<string, unknown> }[] {
+  if (pool.sharing.mode === "none") return [];
+  return pool.instanceTypes.map((type) => ({
+    name: nodeOverlayName(pool, type),
+    spec: {
+      requirements: [
+        { key: "karpenter.sh/nodepool", operator: "In", values: [gpuPoolObjectName(pool)] },
+        { key: "node.kubernetes.io/instance-type", operator: "In", values: [type] },
+      ],
+      capacity: { "nvidia.com/gpu": String((gpuInstanceType(type)?.gpus ?? 1) * slotsPerGpu(pool, type)) },
+    },
+  }));
 }
 
 /**
@@ -143,14 +186,11 @@ export function disruption(pool: GpuPool): Record<string, unknown> {
 
 /**
  * Schedulable GPU units one physical GPU of the pool advertises: time-slicing replicas, MIG instances
- * of the profile, or 1. (MIG assumes the device plugin's `single` strategy, where MIG devices are
- * advertised as `nvidia.com/gpu`.)
+ * of the profile, or 1; the fewest of the pool's instance types. (MIG assumes the device plugin's
+ * `single` strategy, where MIG devices are advertised as `nvidia.com/gpu`.)
  */
 export function unitsPerGpu(pool: GpuPool): number {
-  const s = pool.sharing;
-  if (s.mode === "time-slicing") return s.replicas;
-  if (s.mode === "mig") return gpuInstanceType(pool.instanceTypes[0])?.gpu.migProfiles[s.profile] ?? 1;
-  return 1;
+  return Math.min(...pool.instanceTypes.map((type) => slotsPerGpu(pool, type)));
 }
 
 /**
@@ -158,9 +198,8 @@ export function unitsPerGpu(pool: GpuPool): number {
  * requesting `nvidia.com/gpu: 1`, so `minGpus` physical GPUs are filled once the pods are packed.
  * Zero when `minGpus` is 0 (the pool scales to zero).
  *
- * Karpenter sizes nodes from whole GPUs and does not know about time-slicing, so on first start it may
- * launch up to `minGpus x unitsPerGpu` GPUs; once the device plugin advertises the slices, the pods
- * pack onto `minGpus` GPUs and consolidation removes the now-empty nodes.
+ * Karpenter knows how many of them a node holds from the pool's NodeOverlays (`nodeOverlaySpecs`),
+ * so it launches `minGpus` GPUs for them, not one GPU per pod.
  */
 export function warmCapacityPods(pool: GpuPool): number {
   return pool.minGpus * unitsPerGpu(pool);

@@ -17,6 +17,7 @@ import {
   WARM_CAPACITY_PRIORITY_CLASS,
   ec2NodeClassSpec,
   gpuPoolObjectName,
+  nodeOverlaySpecs,
   nodePoolSpec,
   warmCapacityDeployment,
   warmCapacityPods,
@@ -52,6 +53,8 @@ export interface GpuNodePoolsArgs {
 export interface GpuPoolObjects {
   readonly nodeClass: k8s.apiextensions.CustomResource;
   readonly nodePool: k8s.apiextensions.CustomResource;
+  /** A shared pool's NodeOverlays, one per instance type (none for whole GPUs). */
+  readonly nodeOverlays: k8s.apiextensions.CustomResource[];
   readonly warmCapacity?: k8s.apps.v1.Deployment;
 }
 
@@ -137,6 +140,19 @@ export function createGpuNodePools(
       },
       { parent, dependsOn: [nodeClass, ...dependsOn] },
     );
+    const nodeOverlays = nodeOverlaySpecs(pool).map(
+      (o) =>
+        new k8s.apiextensions.CustomResource(
+          `${name}-${o.name}-overlay`,
+          {
+            apiVersion: "karpenter.sh/v1alpha1",
+            kind: "NodeOverlay",
+            metadata: { name: o.name },
+            spec: o.spec,
+          },
+          { parent, dependsOn },
+        ),
+    );
     let warmCapacity: k8s.apps.v1.Deployment | undefined;
     if (warmCapacityPods(pool) > 0) {
       const d = warmCapacityDeployment(pool, { namespace: WARM_CAPACITY_NAMESPACE });
@@ -148,10 +164,11 @@ export function createGpuNodePools(
           metadata: { ...d.metadata, annotations: { "pulumi.com/skipAwait": "true" } },
           spec: d.spec,
         },
-        { parent, dependsOn: [nodePool, ...warmDeps] },
+        // After the overlays, so Karpenter sizes the pause pods' nodes by slices from the start.
+        { parent, dependsOn: [nodePool, ...nodeOverlays, ...warmDeps] },
       );
     }
-    out[pool.name] = { nodeClass, nodePool, warmCapacity };
+    out[pool.name] = { nodeClass, nodePool, nodeOverlays, warmCapacity };
   }
   return out;
 }

@@ -1,7 +1,8 @@
 /**
  * Helm values of the Karpenter chart (oci://public.ecr.aws/karpenter/karpenter), pure so the plan and
  * tests read them. Keys verified against the chart's values.yaml / README (aws/karpenter-provider-aws
- * charts/karpenter): `settings.clusterName`, `settings.interruptionQueue`, `serviceAccount.{create,name}`,
+ * charts/karpenter): `settings.clusterName`, `settings.interruptionQueue`, `settings.featureGates.nodeOverlay`,
+ * `serviceAccount.{create,name}`,
  * `controller.resources`, `replicas`, `nodeSelector`, `tolerations`, `logLevel`.
  */
 
@@ -29,7 +30,14 @@ export interface KarpenterValuesInputs {
 /** Values of the Karpenter release. No secrets: AWS credentials come from EKS Pod Identity. */
 export function karpenterValues(inputs: KarpenterValuesInputs): Record<string, unknown> {
   return {
-    settings: { clusterName: inputs.clusterName, interruptionQueue: inputs.interruptionQueue },
+    settings: {
+      clusterName: inputs.clusterName,
+      interruptionQueue: inputs.interruptionQueue,
+      // The GPU pools' NodeOverlays (gpu-node-pool-specs.ts `nodeOverlaySpecs`) tell Karpenter how many
+      // time-sliced or MIG units a node holds; without the gate it ignores them and launches one GPU
+      // per pending slice. Alpha since 1.7 (chart key `settings.featureGates.nodeOverlay`).
+      featureGates: { nodeOverlay: true },
+    },
     serviceAccount: { create: true, name: KARPENTER_SERVICE_ACCOUNT },
     replicas: inputs.replicas ?? 2,
     nodeSelector: { "kubernetes.io/os": "linux", ...inputs.nodeSelector },

@@ -2,6 +2,7 @@ import {
   DEFAULT_GPU_AMI_ALIAS,
   WARM_CAPACITY_PRIORITY_CLASS,
   ec2NodeClassSpec,
+  nodeOverlaySpecs,
   nodePoolSpec,
   warmCapacityDeployment,
   warmCapacityPods,
@@ -53,8 +54,12 @@ describe("nodePoolSpec", () => {
     });
   });
 
-  test("the pool is limited to maxGpus GPUs", () => {
-    expect(spec.limits).toEqual({ "nvidia.com/gpu": inference.maxGpus });
+  test("the pool is limited to maxGpus GPUs, counted in the slices its nodes report", () => {
+    // Time-slicing at 8 replicas: each L4 reports nvidia.com/gpu 8, and Karpenter sums node capacity.
+    expect(spec.limits).toEqual({ "nvidia.com/gpu": inference.maxGpus * 8 });
+    expect((nodePoolSpec(training) as any).limits).toEqual({ "nvidia.com/gpu": training.maxGpus });
+    // MIG 1g.10gb: seven instances per A100-80GB.
+    expect((nodePoolSpec(migPool) as any).limits).toEqual({ "nvidia.com/gpu": migPool.maxGpus * 7 });
   });
 
   test("consolidation removes empty and underused nodes after the pool's consolidateAfter", () => {
@@ -130,6 +135,40 @@ describe("ec2NodeClassSpec", () => {
   });
 });
 
+describe("nodeOverlaySpecs", () => {
+  test("a time-sliced pool tells Karpenter each type's GPUs x replicas, scoped to its NodePool", () => {
+    const overlays = nodeOverlaySpecs({ ...inference, instanceTypes: ["g6.xlarge", "g6.12xlarge"] });
+    expect(overlays).toEqual([
+      {
+        name: "gpu-inference-g6-xlarge",
+        spec: {
+          requirements: [
+            { key: "karpenter.sh/nodepool", operator: "In", values: ["gpu-inference"] },
+            { key: "node.kubernetes.io/instance-type", operator: "In", values: ["g6.xlarge"] },
+          ],
+          capacity: { "nvidia.com/gpu": "8" },
+        },
+      },
+      {
+        name: "gpu-inference-g6-12xlarge",
+        spec: {
+          requirements: [
+            { key: "karpenter.sh/nodepool", operator: "In", values: ["gpu-inference"] },
+            { key: "node.kubernetes.io/instance-type", operator: "In", values: ["g6.12xlarge"] },
+          ],
+          capacity: { "nvidia.com/gpu": "32" }, // four L4s
+        },
+      },
+    ]);
+  });
+
+  test("a MIG pool counts the profile's instances per GPU; a pool of whole GPUs needs none", () => {
+    // p4de.24xlarge: eight A100-80GB, seven 1g.10gb instances each.
+    expect(nodeOverlaySpecs(migPool).map((o) => o.spec.capacity)).toEqual([{ "nvidia.com/gpu": "56" }]);
+    expect(nodeOverlaySpecs(training)).toEqual([]);
+  });
+});
+
 describe("warm capacity", () => {
   test("a pool with minGpus 0 gets no pause pods", () => {
     expect(warmCapacityPods(training)).toBe(0);
@@ -185,7 +224,8 @@ describe.each(["staging", "prod"])("GPU node pools of the committed %s config", 
         effect: "NoSchedule",
       });
       expect(spec.template.metadata.labels[GPU_POOL_LABELS.pool]).toBe(p.name);
-      expect(spec.limits["nvidia.com/gpu"]).toBe(p.maxGpus);
+      const units = p.sharing.mode === "time-slicing" ? p.sharing.replicas : 1;
+      expect(spec.limits["nvidia.com/gpu"]).toBe(p.maxGpus * units);
       expect(spec.disruption.consolidationPolicy).toBe("WhenEmptyOrUnderutilized");
       expect(spec.template.spec.requirements).toContainEqual({
         key: "karpenter.sh/capacity-type",
@@ -193,6 +233,17 @@ describe.each(["staging", "prod"])("GPU node pools of the committed %s config", 
         values: [p.capacityType],
       });
     }
+  });
+
+  test("each shared pool's instance types get a NodeOverlay; pools of whole GPUs none", () => {
+    const overlays = ofType(built, "kubernetes:karpenter.sh/v1alpha1:NodeOverlay").map(
+      (r) => (r.inputs.metadata as any).name,
+    );
+    const expected = config.gpuPools
+      .filter((p) => p.sharing.mode !== "none")
+      .flatMap((p) => p.instanceTypes.map((t) => `gpu-${p.name}-${t.replace(/\./g, "-")}`));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(overlays.sort()).toEqual(expected.sort());
   });
 
   test("every EC2NodeClass uses the Karpenter node role", () => {

@@ -28,7 +28,12 @@ describe("Karpenter under the mock runtime", () => {
   test("values name the cluster and the interruption queue and pin the controller to system nodes", () => {
     const queue = named(b, "aws:sqs/queue:Queue", "karpenter-interruption");
     expect(controller().inputs.values).toMatchObject({
-      settings: { clusterName: "mlops-prod", interruptionQueue: queue.state.name },
+      // The gate the GPU pools' NodeOverlays need (slices per node in Karpenter's simulation).
+      settings: {
+        clusterName: "mlops-prod",
+        interruptionQueue: queue.state.name,
+        featureGates: { nodeOverlay: true },
+      },
       serviceAccount: { name: "karpenter" },
       nodeSelector: { "mlops.io/node-role": "system" },
       controller: { resources: { requests: { cpu: "1", memory: "1Gi" } } },

@@ -55,10 +55,14 @@ describe.each(["staging", "prod"])("the %s stack", (stack) => {
     expect((cluster.inputs.encryptionConfig as any).resources).toEqual(["secrets"]);
   });
 
-  test("creates one Karpenter NodePool per GPU pool, tainted and limited to maxGpus", () => {
+  test("creates one Karpenter NodePool per GPU pool, tainted and limited to maxGpus in the units its nodes report", () => {
     const pools = ofType(runs[stack], NODE_POOL);
     const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
-    const configured = doc.config["mlops-platform:gpuPools"] as { name: string; maxGpus: number }[];
+    const configured = doc.config["mlops-platform:gpuPools"] as {
+      name: string;
+      maxGpus: number;
+      sharing?: { mode: string; replicas?: number };
+    }[];
     expect(pools).toHaveLength(configured.length);
     for (const p of configured) {
       const pool = pools.find((r) => (r.inputs.metadata as any).name.includes(p.name))!;
@@ -68,7 +72,9 @@ describe.each(["staging", "prod"])("the %s stack", (stack) => {
         value: "true",
         effect: "NoSchedule",
       });
-      expect(String(spec.limits["nvidia.com/gpu"])).toBe(String(p.maxGpus));
+      // A time-sliced node reports each replica as one nvidia.com/gpu, and Karpenter counts that.
+      const units = p.sharing?.mode === "time-slicing" ? p.sharing.replicas! : 1;
+      expect(String(spec.limits["nvidia.com/gpu"])).toBe(String(p.maxGpus * units));
     }
   });
 

@@ -82,6 +82,7 @@ const CLUSTER_SCOPED_KINDS = new Set([
   "NodePool",
   "EC2NodeClass",
   "NodeClaim",
+  "NodeOverlay",
   "GatewayClass",
   "ClusterIssuer",
   "ClusterPolicy",
