@@ -201,6 +201,9 @@ function presentReason(
   if (issue.code === "invalid_type") {
     const want = EXPECTED_WORDS[issue.expected];
     if (!want) return issue.message;
+    // YAML's .nan and .inf are numbers to JavaScript, which zod refuses as not finite.
+    if (typeof value === "number" && !Number.isFinite(value))
+      return `must be a finite number, not ${Number.isNaN(value) ? ".nan" : value > 0 ? ".inf" : "-.inf"}`;
     // A fraction where a whole number is wanted is a number, but not the right one.
     if (issue.expected === "int" && typeof value === "number") return "must be a whole number";
     return `must be ${mapWords(schema, path) ?? want}, not ${kindOf(value)}`;

@@ -564,6 +564,23 @@ test("a wrong type, option or bound is said in the words of the other problems, 
   expect(msg).not.toMatch(/Invalid (input|option)|Too (small|big)/);
 });
 
+test("YAML's .nan and .inf are named as such, not as 'a number, not a number'", () => {
+  const msg = problemsOfEdited("nonfinite", (y) =>
+    y
+      .replace(
+        "rpsPerReplica: 300",
+        "rpsPerReplica: 300\n  coldStartSeconds: .inf\n  targetUtilization: .nan",
+      )
+      .replace("trafficPercent: 10", "trafficPercent: -.inf"),
+  );
+  for (const line of [
+    "serving.coldStartSeconds = Infinity: must be a finite number, not .inf",
+    "serving.targetUtilization = NaN: must be a finite number, not .nan",
+    "canary.trafficPercent = -Infinity: must be a finite number, not -.inf",
+  ])
+    expect(msg).toContain(`models/nonfinite.yaml: ${line}`);
+});
+
 test("a rejected slo or canary share silences only the checks that read it", () => {
   const msg = problemsOfEdited("split", (y) =>
     y
