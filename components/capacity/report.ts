@@ -34,13 +34,14 @@ export function formatSimulationTable(result: SimulationResult): string {
     ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const models = result.modelMinutes / Math.max(1, result.minutes);
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   return [
     line(head),
     widths.map((w) => "-".repeat(w)).join("  "),
     ...rows.map(line),
-    `${result.minutes} minutes x ${result.modelMinutes / Math.max(1, result.minutes)} models`,
+    `${result.minutes} minute${result.minutes === 1 ? "" : "s"} x ${models} model${models === 1 ? "" : "s"}`,
     ...modelWarnings(result),
   ].join("\n");
 }

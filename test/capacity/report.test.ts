@@ -39,6 +39,19 @@ test("the strategy table has one aligned row per strategy in report order", () =
   ]);
 });
 
+test("one minute of one model is said in the singular", () => {
+  const one = row(0.5, 1, 7, 0);
+  const result: SimulationResult = {
+    currency: "CNY",
+    minutes: 1,
+    modelMinutes: 1,
+    strategies: { static: one, reactive: one, platform: one, oracle: one },
+    models: [],
+    pools: [{ name: "p", maxGpus: 10 }],
+  };
+  expect(formatSimulationTable(result).split("\n").at(-1)).toBe("1 minute x 1 model");
+});
+
 test("models the totals hide are named under the table", () => {
   const misses = (platform: number) => ({ static: 0, reactive: 9, platform, oracle: 0 });
   const result: SimulationResult = {
