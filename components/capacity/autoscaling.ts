@@ -145,13 +145,19 @@ export interface ForecastTriggerOptions {
   readonly replicas?: Readonly<{ min: number; max: number }>;
 }
 
+/** A model whose history's last this many minutes are all 0 is off: no sale pre-scales it. */
+const STOPPED_AFTER_MINUTES = 1440;
+
 /**
  * A model's usual rate at an event's opening, from history: for each day of `series`, the mean rate
  * over the same local clock window as the event's cron hold ([start, `cronEndMs`) shifted by whole
  * days), leaving out minutes inside any declared event; the median day counts, so one odd day (an
  * undeclared past sale, an outage) cannot set the floor. Only minutes before `untilMs` count
  * (the simulator passes the pre-scale time, so its replay stays causal); days with less than half
- * the window are skipped. `undefined` without such a day. Fixed-offset zones (see `utcOffsetMinutes`).
+ * the window are skipped. `undefined` without such a day. 0 when the history's last day (its last
+ * 1440 minutes before `untilMs`) served no request at all: the model is off - retired, or its
+ * traffic moved to another model - and a sale does not bring its traffic back, so its days before
+ * that must not pre-scale it. Fixed-offset zones (see `utcOffsetMinutes`).
  */
 export function eventBaselineRps(
   series: Float64Array,
@@ -167,6 +173,12 @@ export function eventBaselineRps(
   if (length <= 0 || length > day) return undefined;
   // Local clock of the event's start, as ms since local midnight.
   const startOfDay = (((event.startMs + offset) % day) + day) % day;
+  const seen = Math.min(series.length, Math.max(0, Math.ceil((untilMs - startMs) / 60_000)));
+  if (
+    seen >= STOPPED_AFTER_MINUTES &&
+    series.subarray(seen - STOPPED_AFTER_MINUTES, seen).every((r) => r === 0)
+  )
+    return 0;
   const sums = new Map<number, { sum: number; n: number }>();
   for (let i = 0; i < series.length; i++) {
     const ms = startMs + i * 60_000;

@@ -207,6 +207,28 @@ describe("autoscaling parameters", () => {
     ).toBe(undefined);
   });
 
+  test("a model that served nothing in its history's last day is not pre-scaled from its days before", () => {
+    const start = Date.parse("2026-12-09T00:00:00+08:00");
+    const sale = {
+      name: "sale",
+      startMs: Date.parse("2026-12-13T00:00:00+08:00"),
+      endMs: Date.parse("2026-12-13T03:00:00+08:00"),
+      multiplier: 8,
+    };
+    // Three days at 100 rps, then a day of nothing: stopped.
+    const stopped = Float64Array.from({ length: 4 * 1440 }, (_, i) => (i < 3 * 1440 ? 100 : 0));
+    expect(eventBaselineRps(stopped, start, sale, [sale], "Asia/Shanghai")).toBe(0);
+    // Still serving a single request/s in its last day: the median day of the history counts.
+    const quiet = Float64Array.from(stopped, (r, i) => (i === 4 * 1440 - 1 ? 1 : r));
+    expect(eventBaselineRps(quiet, start, sale, [sale], "Asia/Shanghai")).toBe(100);
+    // Causal: before the stop, the replay still sees a serving model.
+    const untilStop = Date.parse("2026-12-12T00:00:00+08:00");
+    expect(eventBaselineRps(stopped, start, sale, [sale], "Asia/Shanghai", untilStop)).toBe(100);
+    // A day that starts with 0 rows (a model launched later) is not a stop.
+    const launched = Float64Array.from({ length: 3 * 1440 }, (_, i) => (i < 1440 ? 0 : 50));
+    expect(eventBaselineRps(launched, start, sale, [sale], "Asia/Shanghai")).toBe(50);
+  });
+
   test("event replicas follow the baseline when given, within the replica bounds", () => {
     const m = spec("m", { rpsPerReplica: 100, targetUtilization: 0.8, replicas: { min: 2, max: 30 } });
     expect(eventReplicas(m, 8, eventBaseline(m, "sale"))).toBe(16);
