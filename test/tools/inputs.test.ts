@@ -291,6 +291,23 @@ describe("stack files: a recursive alias", () => {
   });
 });
 
+describe("stack files: YAML's .nan and .inf", () => {
+  test("are named with their paths, not read as null", () => {
+    const root = tempDir();
+    const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+    const edited = prod.replace("maxGpus: 600", "maxGpus: .inf").replace("maxGpus: 8", "maxGpus: .nan");
+    expect(edited).not.toBe(prod);
+    fs.writeFileSync(path.join(root, "Pulumi.prod.yaml"), edited);
+    const file = stackFileIn(root, "prod");
+    expect(errorOf(() => loadStackConfig("prod", root))).toBe(
+      [
+        `${file}: mlops-platform:gpuPools[0].maxGpus = .inf: must be a finite number (config values pass to the program as JSON)`,
+        `${file}: mlops-platform:gpuPools[1].maxGpus = .nan: must be a finite number (config values pass to the program as JSON)`,
+      ].join("\n"),
+    );
+  });
+});
+
 describe("stack files: keys", () => {
   test("a misspelt top-level config: is named, with the keys a stack file has", () => {
     const root = tempDir();

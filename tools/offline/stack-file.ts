@@ -85,6 +85,18 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
         })
         .join("\n"),
     );
+  // YAML's .nan and .inf have no JSON form: the Pulumi CLI cannot hand them to the program, and
+  // JSON.stringify would turn them into null, which the schema would then name as "empty".
+  const nonFinite = nonFinitePaths(data.config ?? {});
+  if (nonFinite.length > 0)
+    throw new StackFileError(
+      nonFinite
+        .map(
+          (p) =>
+            `${label}: ${p.path} = ${p.text}: must be a finite number (config values pass to the program as JSON)`,
+        )
+        .join("\n"),
+    );
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(data.config ?? {})) {
@@ -106,6 +118,19 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
     }
   }
   return { file: label, config, secretKeys, unsetSecrets };
+}
+
+/** Every `.nan` / `.inf` under `value`, with its path (`mlops-platform:gpuPools[0].maxGpus`). */
+function nonFinitePaths(value: unknown, at = ""): { path: string; text: string }[] {
+  if (typeof value === "number")
+    return Number.isFinite(value)
+      ? []
+      : [{ path: at, text: Number.isNaN(value) ? ".nan" : value > 0 ? ".inf" : "-.inf" }];
+  if (typeof value !== "object" || value === null) return [];
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [`${at}[${i}]`, v] as const)
+    : Object.entries(value).map(([k, v]) => [at ? `${at}.${k}` : k, v] as const);
+  return entries.flatMap(([p, v]) => nonFinitePaths(v, p));
 }
 
 function isSecure(value: unknown): boolean {
