@@ -46,7 +46,10 @@ export interface PackedNode {
   readonly type: string;
   readonly gpus: number;
   readonly slots: number;
+  /** Slots the models' replicas use. */
   readonly usedSlots: number;
+  /** Slots the pool's warm-capacity pause pods hold (`warmSlots`). */
+  readonly warmSlots: number;
   readonly hourly: number;
 }
 
@@ -88,6 +91,14 @@ export function slotsPerGpu(pool: Pick<GpuPool, "sharing">, instanceType: string
   if (sharing.mode === "none") return 1;
   if (sharing.mode === "time-slicing") return sharing.replicas;
   return gpuInstanceType(instanceType)?.gpu.migProfiles[sharing.profile] ?? 1;
+}
+
+/**
+ * Slots the pool's warm capacity holds: `minGpus` GPUs of one-slot pause pods, at the fewest slots
+ * per GPU of the pool's types (gpu-node-pool-specs.ts `warmCapacityPods` deploys as many).
+ */
+export function warmSlots(pool: Pick<GpuPool, "sharing" | "instanceTypes" | "minGpus">): number {
+  return pool.minGpus * Math.min(...pool.instanceTypes.map((t) => slotsPerGpu(pool, t)));
 }
 
 /** Hourly price of an instance type for the pool's capacity type; throws when the config lacks it. */
@@ -209,8 +220,11 @@ export function firstFitDecreasing(
 /**
  * Packs the replica demands of one pool into the cheapest nodes. Each model's replicas spread
  * round-robin over `zones` (the topology spread the serving pods carry, maxSkew 1), and each zone is
- * packed on its own, because a pod cannot use free slots in another zone. The pool's `minGpus` floor
- * is kept by adding the cheapest nodes.
+ * packed on its own, because a pod cannot use free slots in another zone. The pool's warm capacity
+ * (`warmSlots`: `minGpus` GPUs of pause pods) is headroom on top: a replica that finds no free slot
+ * preempts a pause pod, which then waits for a node of its own, so the pause pods are always there.
+ * They take the slots the replicas leave free first (they have no zone spread), then the cheapest
+ * new nodes.
  */
 export function packPool(
   pool: PackingPool,
@@ -242,6 +256,7 @@ export function packPool(
             gpus: o.gpus,
             slots: o.slots,
             usedSlots: used[i],
+            warmSlots: 0,
             hourly: o.hourly,
           }),
         );
@@ -250,14 +265,20 @@ export function packPool(
       need += 1; // fragmentation: ask for one more slot and try again
     }
   });
-  let gpus = nodes.reduce((a, n) => a + n.gpus, 0);
-  if (gpus < pool.minGpus) {
-    const perGpu = Math.max(1, slotsPerGpu(pool, options[0].type));
-    for (const o of cheapestMix(options, (pool.minGpus - gpus) * perGpu) ?? []) {
-      nodes.push({ zone: nodes.length % Math.max(1, zones), ...o, usedSlots: 0 });
+  let warm = warmSlots(pool);
+  const packed = nodes.map((n) => {
+    const take = Math.min(warm, n.slots - n.usedSlots);
+    warm -= take;
+    return { ...n, warmSlots: take };
+  });
+  nodes.splice(0, nodes.length, ...packed);
+  if (warm > 0)
+    for (const o of cheapestMix(options, warm) ?? []) {
+      const take = Math.min(warm, o.slots);
+      warm -= take;
+      nodes.push({ zone: nodes.length % Math.max(1, zones), ...o, usedSlots: 0, warmSlots: take });
     }
-    gpus = nodes.reduce((a, n) => a + n.gpus, 0);
-  }
+  const gpus = nodes.reduce((a, n) => a + n.gpus, 0);
   const hourlyCost = nodes.reduce((a, n) => a + n.hourly, 0);
   return {
     pool: pool.name,

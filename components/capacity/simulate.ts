@@ -25,9 +25,11 @@
  *   pods pending in that minute); a replica counts from the first whole minute it is ready;
  * - pods fill the oldest node with free GPU devices (a bin-packing placement); zone spread is not
  *   modelled here (see `packPool`); scale-down deletes the newest pods first; empty nodes are
- *   removed after the pool's `consolidateAfter`, never below `minGpus` (modelled as a floor; the
- *   cluster holds `minGpus` as warm pause-pod headroom on top of the load, so the two agree only
- *   for `minGpus: 0`, the prod serving pool);
+ *   removed after the pool's `consolidateAfter`;
+ * - warm capacity (`minGpus > 0`): `warmSlots(pool)` one-slot pause pods, as deployed. A replica
+ *   that finds no free slot on a ready node preempts pause pods on one (it starts at once, ready
+ *   after its cold start, with no node to wait for); the preempted pause pods take free slots
+ *   elsewhere or a node of their own, so the headroom is always there, on top of the load;
  * - Karpenter consolidation follows `karpenterDisruption(pool, config.timeZone, config.events)`, the
  *   NodePool's `spec.disruption`: where its budgets allow reason `Underutilized` (serving pools,
  *   22:00-10:00 local, outside the declared sales' freezes), one underused node a minute whose pods fit on the other ready nodes for
@@ -80,6 +82,7 @@ import {
   staticFleet,
   staticGpus,
   staticReplicas,
+  warmSlots,
 } from "./packing";
 import type { Traffic } from "./traffic";
 
@@ -511,9 +514,9 @@ function runStatic(
 
 /**
  * Per-minute provisioning without any control delay: each minute every model gets
- * `ceil(replicasWanted(model, minute))` replicas (at least `replicas.min`), packed into the cheapest
- * nodes for that minute alone and billed for it. `oracle` wants exactly its demand; the
- * level-foresight bound its smoothed level plus a noise margin.
+ * `ceil(replicasWanted(model, minute))` replicas (at least `replicas.min`), packed with the pool's
+ * pause pods into the cheapest nodes for that minute alone and billed for it. `oracle` wants exactly
+ * its demand; the level-foresight bound its smoothed level plus a noise margin.
  */
 function runOracle(
   pool: GpuPool,
@@ -526,7 +529,8 @@ function runOracle(
 ) {
   const options = instanceOptions(pool, config);
   const smallest = smallestSlots(options);
-  const minSlots = pool.minGpus * Math.max(1, options[0].slots / options[0].gpus);
+  // The pool's pause pods hold their slots whatever the strategy: headroom on top of the replicas.
+  const warm = warmSlots(pool);
   const cache = new Map<string, { gpus: number; hourly: number }>();
   for (let t = 0; t < minutes; t++) {
     // Slots of pods only the bigger types hold, and the largest of them; slots of the others.
@@ -541,7 +545,7 @@ function runOracle(
       } else small += r * c.devices;
       acc.serve(c.series[t], r, c.spec, t);
     }
-    small = Math.max(small, minSlots - big);
+    small += warm;
     const key = `${big}/${largestBig}/${small}`;
     let mix = cache.get(key);
     if (!mix) {
@@ -563,6 +567,8 @@ interface SimNode {
   movableSince: number;
   /** Being drained by consolidation: tainted, removed once this second has passed. */
   drainedAtSec?: number;
+  /** Warm-capacity pause pods on the node (one slot each, counted in `used`). */
+  warm: number;
 }
 
 /** What `runAutoscaled` may vary beyond the strategy. */
@@ -630,12 +636,47 @@ function runAutoscaled(
     const bigSlots = big.reduce((a, d) => a + d, 0);
     const small = pods.reduce((a, d) => a + d, 0) - bigSlots + extraSlots;
     for (const option of cheapestSplitMix(options, bigSlots, Math.max(0, ...big), small) ?? [])
-      nodes.push({ option, readySec, used: 0, emptySince: t, movableSince: Infinity });
+      nodes.push({ option, readySec, used: 0, emptySince: t, movableSince: Infinity, warm: 0 });
+  };
+  const warmTotal = warmSlots(pool);
+  /** Pause pods preempted by replicas and not yet placed again. */
+  let warmPending = 0;
+  /** Places the pending pause pods in free slots, launching nodes for those that find none. */
+  const placeWarm = (t: number) => {
+    const into = () => {
+      for (const n of nodes) {
+        if (warmPending === 0) return;
+        if (n.drainedAtSec !== undefined) continue;
+        const take = Math.min(warmPending, n.option.slots - n.used);
+        n.used += take;
+        n.warm += take;
+        warmPending -= take;
+      }
+    };
+    into();
+    if (warmPending > 0) {
+      launch(Array<number>(warmPending).fill(1), t, t * 60 + provSec);
+      into();
+    }
   };
   const gpus = () => nodes.reduce((a, n) => a + n.option.gpus, 0);
   const place = (m: number, t: number): boolean => {
     const d = models[m].devices;
-    const i = nodes.findIndex((n) => n.drainedAtSec === undefined && n.option.slots - n.used >= d);
+    let i = nodes.findIndex((n) => n.drainedAtSec === undefined && n.option.slots - n.used >= d);
+    // No free slot on a ready node: the scheduler preempts pause pods on one at once, before any
+    // node Karpenter is still starting.
+    if (warmTotal > 0 && (i < 0 || nodes[i].readySec > t * 60)) {
+      const j = nodes.findIndex(
+        (n) => n.drainedAtSec === undefined && n.readySec <= t * 60 && n.option.slots - n.used + n.warm >= d,
+      );
+      if (j >= 0) {
+        const evict = Math.max(0, d - (nodes[j].option.slots - nodes[j].used));
+        nodes[j].warm -= evict;
+        nodes[j].used -= evict;
+        warmPending += evict;
+        i = j;
+      }
+    }
     if (i < 0) return false;
     nodes[i].used += d;
     podNode[m].push(i);
@@ -685,7 +726,21 @@ function runAutoscaled(
         room[to] -= c.devices;
         moves.push({ m, p, to });
       }
+    // The node's pause pods move too (no disruption budget holds them), one slot each.
+    const warmMoves: number[] = [];
+    for (let w = 0; w < nodes[pick].warm; w++) {
+      const to = room.findIndex((r) => r >= 1);
+      if (to < 0) return;
+      room[to] -= 1;
+      warmMoves.push(to);
+    }
     const from = nodes[pick];
+    for (const to of warmMoves) {
+      nodes[to].used += 1;
+      nodes[to].warm += 1;
+      from.used -= 1;
+      from.warm -= 1;
+    }
     let lastLeaves = t * 60;
     const evicted = models.map(() => 0); // per model: the PDB lets one pod go per cold start
     for (const { m, p, to } of moves) {
@@ -707,9 +762,7 @@ function runAutoscaled(
   // Warm start: the replicas minute 0 needs, on ready nodes, all ready.
   const initial = models.map((c) => clampReplicas(c.spec, Math.ceil(c.series[0] / c.target - 1e-9)));
   const initPods = initial.flatMap((r, m) => Array<number>(r).fill(models[m].devices));
-  const initSlots = initPods.reduce((a, d) => a + d, 0);
-  const floorSlots = pool.minGpus * (options[0].slots / options[0].gpus);
-  launch(initPods, 0, -Infinity, Math.max(0, floorSlots - initSlots));
+  launch(initPods, 0, -Infinity, warmTotal);
   // Pods only a bigger type holds go first, onto the nodes launched for them (as Karpenter nominates
   // them), before smaller pods take those nodes' slots; the others in model order.
   const bigFirst = (ms: readonly number[]) => [
@@ -717,6 +770,8 @@ function runAutoscaled(
     ...ms.filter((m) => models[m].devices <= smallest),
   ];
   for (const m of bigFirst(models.map((_c, m) => m))) for (let r = 0; r < initial[m]; r++) place(m, 0);
+  warmPending = warmTotal;
+  placeWarm(0);
   models.forEach((_c, m) => {
     podReady[m].fill(-Infinity);
     recs[m].fill(initial[m]);
@@ -763,10 +818,12 @@ function runAutoscaled(
       );
       for (const m of bigFirst(pending)) place(m, t);
     }
+    if (warmPending > 0) placeWarm(t);
     // Empty nodes go first, as Karpenter's disruption loop tries emptiness before consolidating
     // nodes with pods: a node emptied by a scale-down is deleted, not refilled by draining a full
     // one onto it (which would restart every pod of the full node for no saving).
-    // Consolidation: remove nodes empty for consolidateAfter, newest first, keeping minGpus.
+    // Consolidation: remove nodes empty for consolidateAfter, newest first (a node holding pause
+    // pods is not empty).
     let total = gpus();
     for (let i = nodes.length - 1; i >= 0; i--) {
       const n = nodes[i];
@@ -779,7 +836,7 @@ function runAutoscaled(
         n.emptySince = t + 1;
         continue;
       }
-      if (t - n.emptySince >= consolidateMin && total - n.option.gpus >= pool.minGpus) {
+      if (t - n.emptySince >= consolidateMin) {
         total -= n.option.gpus;
         nodes.splice(i, 1);
         for (const list of podNode) for (let p = 0; p < list.length; p++) if (list[p] > i) list[p]--;

@@ -5,7 +5,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { gpuInstanceType } from "../capacity/instance-catalog";
-import { slotsPerGpu } from "../capacity/packing";
+import { slotsPerGpu, warmSlots } from "../capacity/packing";
 import { GPU_POOL_LABELS, GPU_TAINT } from "../addons/addons-context";
 import { gpuSharingNodeLabels } from "../addons/gpu-operator-values";
 import { GpuPool } from "../config/stack-schema";
@@ -202,7 +202,7 @@ export function unitsPerGpu(pool: GpuPool): number {
  * so it launches `minGpus` GPUs for them, not one GPU per pod.
  */
 export function warmCapacityPods(pool: GpuPool): number {
-  return pool.minGpus * unitsPerGpu(pool);
+  return warmSlots(pool);
 }
 
 /** Inputs of `warmCapacityDeployment`. */

@@ -503,6 +503,18 @@ function poolSizeProblems(pool: GpuPool, file: string, p: string): Problem[] {
       reason: `must be >= minGpus (${pool.minGpus})`,
     });
   }
+  // Warm capacity is pause pods that real pods preempt; training pods run at a PriorityClass that
+  // never preempts (`preemptionPolicy: Never`, so a job cannot evict serving), so they could not
+  // use it: the GPUs would be paid for and every job would still wait for a node of its own.
+  if (pool.purpose === "training" && pool.minGpus > 0) {
+    problems.push({
+      file,
+      path: `${p}.minGpus`,
+      value: pool.minGpus,
+      reason:
+        "must be 0 on a training pool: warm capacity is pause pods that serving pods preempt, and training pods never preempt",
+    });
+  }
   // A training job asks for `training.gpu.count` whole GPUs: slices of one time-shared GPU or MIG
   // devices cannot be combined into them (the device plugin would hand a "2 GPU" job two slices).
   if (pool.purpose === "training" && pool.sharing.mode !== "none") {

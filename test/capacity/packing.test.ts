@@ -40,6 +40,31 @@ describe("packing", () => {
     );
   });
 
+  test("warm capacity is headroom on top of the replicas, in the slots they leave free first", () => {
+    const warmPool = { ...pool, minGpus: 2 };
+    fc.assert(
+      fc.property(demandArb, fc.integer({ min: 1, max: 3 }), (demands, zones) => {
+        const p = packPool(warmPool, config, demands, zones);
+        const demand = demands.reduce((a, d) => a + d.devices * d.replicas, 0);
+        const warm = p.nodes.reduce((a, n) => a + n.warmSlots, 0);
+        expect(p.usedSlots).toBe(demand);
+        expect(warm).toBe(2 * 8); // two GPUs of 8-way time-slices
+        for (const n of p.nodes) expect(n.usedSlots + n.warmSlots).toBeLessThanOrEqual(n.slots);
+        // No more nodes than the replicas' own packing plus the cheapest nodes for what did not fit.
+        const without = packPool({ ...pool, minGpus: 0 }, config, demands, zones);
+        const free = without.slots - without.usedSlots;
+        const extra = packPool(
+          { ...pool, minGpus: 0 },
+          config,
+          [{ model: "w", devices: 1, replicas: Math.max(0, 16 - free) }],
+          1,
+        );
+        expect(p.gpus).toBe(without.gpus + extra.gpus);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   test("cost is monotone in demand: one more replica never costs less", () => {
     fc.assert(
       fc.property(demandArb, fc.integer({ min: 0, max: 5 }), (demands, k) => {
@@ -131,7 +156,7 @@ describe("packing", () => {
     );
   });
 
-  test("the pool's minGpus floor is kept with empty nodes", () => {
+  test("with no replicas the pool holds its warm capacity alone: minGpus GPUs", () => {
     const p = packPool({ ...pool, minGpus: 4 }, config, [], 3);
     expect(p.gpus).toBe(4);
     expect(p.monthlyCost).toBeCloseTo(p.hourlyCost * HOURS_PER_MONTH, 6);

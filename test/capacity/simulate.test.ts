@@ -76,6 +76,32 @@ describe("simulator on a tiny case computed by hand", () => {
   });
 });
 
+describe("warm capacity: pause pods that replicas preempt, headroom on top of the load", () => {
+  // The tiny case's pool with minGpus 1: four one-slot pause pods. Demand jumps from 80 to 400 rps.
+  const config = tinyConfig({ minGpus: 1 });
+  const m = spec("m");
+  const seen: { strategy: StrategyName; ready: number }[] = [];
+  const r = simulate(config, [m], traffic(["m"], [80, 400, 400, 400, 400, 400, 400]), {
+    trace: (strategy, _m, _t, _d, ready) => seen.push({ strategy, ready }),
+  });
+
+  test("a replica that finds no free slot preempts a pause pod and skips the node start", () => {
+    // t=0: one replica and four pause pods on two nodes (1+3 | 1). t=2: five replicas wanted; three
+    // take node 1's free slots, the fourth preempts a pause pod on node 0: all four ready at 180 s
+    // (t=3), where without warm capacity one waited for a new node (ready at t=4).
+    expect(readyTrace(seen, "reactive")).toEqual([1, 1, 1, 5, 5, 5, 5]);
+    expect(r.strategies.reactive.sloMissMinutes).toBe(2);
+    // The preempted pause pod gets a node of its own at t=2: 2 GPUs for two minutes, then 3.
+    expect(r.strategies.reactive.gpuHours).toBeCloseTo((2 * 2 + 3 * 5) / 60, 9);
+  });
+
+  test("oracle packs the pause pods beside each minute's replicas", () => {
+    // 1 + 4 slots, then 4 + 4: two g6.xlarge throughout.
+    expect(readyTrace(seen, "oracle")).toEqual([1, 4, 4, 4, 4, 4, 4]);
+    expect(r.strategies.oracle.gpuHours).toBeCloseTo((2 * 7) / 60, 9);
+  });
+});
+
 describe("a pool of one- and four-GPU types, whole GPUs per replica", () => {
   // g6.xlarge (1 GPU, 7.0/h) and g6.12xlarge (4 GPUs, 40.3/h): a holds 1 GPU per replica, b 2.
   const config = tinyConfig({ instanceTypes: ["g6.xlarge", "g6.12xlarge"], sharing: { mode: "none" } });

@@ -343,6 +343,15 @@ describe("values the platform's consumers would refuse, and credentials in the s
     );
   });
 
+  test("a training pool has no warm capacity: training pods never preempt its pause pods", () => {
+    const raw = stackValues("staging");
+    const training = raw.gpuPools.findIndex((p: { purpose: string }) => p.purpose === "training");
+    raw.gpuPools[training].minGpus = 1;
+    expect(problemsOf(raw)).toContain(
+      `mlops-platform:gpuPools[${training}].minGpus = 1: must be 0 on a training pool: warm capacity is pause pods that serving pods preempt, and training pods never preempt`,
+    );
+  });
+
   test("a training pool gives jobs whole GPUs: no time-slicing or MIG", () => {
     const raw = stackValues("staging");
     const training = raw.gpuPools.findIndex((p: { purpose: string }) => p.purpose === "training");

@@ -20,7 +20,7 @@ function stack(maxServingGpus = 8): StackConfig {
           instanceTypes: ["g6.12xlarge", "g6.xlarge"],
           capacityType: "on-demand",
           sharing: { mode: "time-slicing", replicas: 4 },
-          minGpus: 1,
+          minGpus: 0,
           maxGpus: maxServingGpus,
           provisioningSeconds: 150,
         },
@@ -107,13 +107,15 @@ describe("simpleCapacityEstimate", () => {
     expect(simpleCapacityEstimate(cfg, models).pools[0].monthlyCost.max).toBe(24 * HOURS_PER_MONTH);
   });
 
-  it("keeps the pool minimum when models need less", () => {
+  it("adds a serving pool's warm capacity on top of its replicas", () => {
     const cfg = stack();
     const models = validateModelSpecs([model("a", 0.25, 1, 1)], "staging", cfg);
-    // A quarter of a GPU needed; the pool keeps its minGpus of 1 (and 2 when it asks for 2).
+    // A quarter of a GPU needed: one GPU; with minGpus 2 of pause pods beside it, 2.25 -> 3.
     expect(simpleCapacityEstimate(cfg, models).pools[0].gpus.min).toBe(1);
     cfg.gpuPools[0] = { ...cfg.gpuPools[0], minGpus: 2 };
-    expect(simpleCapacityEstimate(cfg, models).pools[0].gpus.min).toBe(2);
+    expect(simpleCapacityEstimate(cfg, models).pools[0].gpus.min).toBe(3);
+    // No model: the warm capacity alone.
+    expect(simpleCapacityEstimate(cfg, []).pools[0].gpus).toEqual({ min: 2, expected: 2, max: 2 });
   });
 
   it("caps at maxGpus and warns when the models need more", () => {

@@ -274,9 +274,10 @@ describe("mlops-model-gpu-demand-fits-pool", () => {
     expect(await messages(p, [], { ...f.capacity(), models: alone })).toEqual([
       "GPU pool inference needs 50 GPUs at maximum scale (other 60x0.5, m-canary 80x0.25) but maxGpus is 48; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.",
     ]);
-    // And a budget without history prices the same peak: 40.5 GPUs, packed onto 41 whole ones.
+    // And a budget without history prices the same peak: 40.5 GPUs, packed onto 41 whole ones, and
+    // the pool's warm capacity on top (minGpus 4 = 16 slots: 2 left free, 14 on four more g6.xlarge).
     const { byPool } = expectedMonthlyCost(f.capacity(), models);
-    expect(byPool[0]).toMatchObject({ pool: "inference", gpus: 41 });
+    expect(byPool[0]).toMatchObject({ pool: "inference", gpus: 45 });
   });
   it("fails on a model using an unknown pool", async () => {
     const models = [{ name: "a", pool: "gpu-xl", share: 1, maxReplicas: 1 }];
@@ -318,15 +319,16 @@ describe("mlops-model-gpu-demand-fits-pool", () => {
 
 describe("mlops-gpu-cost-fits-budget", () => {
   const p = mlopsGpuCostFitsBudget;
-  it("without traffic history prices each pool at max: 10 inference GPUs on-demand + 8 training GPUs spot", () => {
+  it("without traffic history prices each pool at max: 10 + 4 warm inference GPUs on-demand + 8 training GPUs spot", () => {
     const { total, byPool } = expectedMonthlyCost(f.capacity(), [
       { name: "a", pool: "inference", share: 0.25, maxReplicas: 40 },
     ]);
     expect(byPool).toEqual([
-      { pool: "inference", gpus: 10, cost: 10 * 7.0 * 730, withoutHistory: ["a"] },
+      // 40 x 0.25 fills 10 GPUs; the warm capacity (minGpus 4) is headroom on top.
+      { pool: "inference", gpus: 14, cost: 14 * 7.0 * 730, withoutHistory: ["a"] },
       { pool: "training", gpus: 8, cost: 8 * (113 / 8) * 730, withoutHistory: [] },
     ]);
-    expect(total).toBeCloseTo(51100 + 82490);
+    expect(total).toBeCloseTo(71540 + 82490);
   });
   it("a serving pool no model uses costs its warm minGpus, not maxGpus; training still counts at max", async () => {
     const { byPool } = expectedMonthlyCost(f.capacity(), []);
@@ -345,8 +347,13 @@ describe("mlops-gpu-cost-fits-budget", () => {
       { ...demand, name: "feed-canary", model: "feed", stable: false, maxReplicas: 200 }, // min 2
       { ...demand, name: "fresh", model: "fresh", stable: true, maxReplicas: 20 }, // no history: 20
     ]);
-    // (12 + 2 + 20) x 0.25 = 8.5 -> 9 GPUs
-    expect(byPool[0]).toEqual({ pool: "inference", gpus: 9, cost: 9 * 7.0 * 730, withoutHistory: ["fresh"] });
+    // (12 + 2 + 20) x 0.25 = 8.5 -> 9 GPUs, 2 slots free; the 16 warm slots take them and 4 GPUs more.
+    expect(byPool[0]).toEqual({
+      pool: "inference",
+      gpus: 13,
+      cost: 13 * 7.0 * 730,
+      withoutHistory: ["fresh"],
+    });
   });
   it("packs each zone's replicas onto whole nodes, as the plan's packing does", () => {
     const cfg = f.capacity();
@@ -397,7 +404,7 @@ describe("mlops-gpu-cost-fits-budget", () => {
   it("fails above the budget, saying what the estimate rests on", async () => {
     const cfg = { ...f.capacity(), budget: { monthlyGpuCost: 100000 } };
     expect(await messages(p, [f.inferenceService(), f.scaledObject(40)], cfg)).toEqual([
-      "Expected GPU cost is 133590 CNY/month (inference 10 GPUs 51100, training 8 GPUs 82490; no traffic history: every model at replicas.max), above the budget of 100000 CNY; lower model replicas or share, pool maxGpus for pools without known demand, use cheaper instance types or spot, or raise budget.monthlyGpuCost.",
+      "Expected GPU cost is 154030 CNY/month (inference 14 GPUs 71540, training 8 GPUs 82490; no traffic history: every model at replicas.max), above the budget of 100000 CNY; lower model replicas or share, pool maxGpus for pools without known demand, use cheaper instance types or spot, or raise budget.monthlyGpuCost.",
     ]);
   });
   it("reports pools without any price", async () => {

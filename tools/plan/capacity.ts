@@ -3,8 +3,8 @@
  * (`components/capacity/` packing and cost) lands; the lead swaps `simpleCapacityEstimate` for it in
  * `tools/plan/run-plan.ts`. Pure.
  *
- * Serving pools: GPUs = replicas × share summed over the pool's models, rounded up to whole GPUs per
- * pool and clamped to the pool's [minGpus, maxGpus]; "expected" is the midpoint between minimum and
+ * Serving pools: GPUs = replicas × share summed over the pool's models plus the pool's warm capacity
+ * (`minGpus` of pause pods, headroom on top), rounded up to whole GPUs per pool, at most `maxGpus`; "expected" is the midpoint between minimum and
  * maximum replicas (no traffic forecast here). Training pools: the pool minimum, the largest set of
  * runs that may overlap (every model's GPUs), and a time average of scheduled runs lasting at most
  * `timeoutHours`. Cost = the cheapest whole instances holding those GPUs (spot price for spot pools)
@@ -201,11 +201,14 @@ export function simpleCapacityEstimate(config: StackConfig, models: readonly Mod
     const training = serving ? undefined : trainingPool(pool, users, config);
     const { demand, warnings } = training ?? servingPool(pool, users);
     const { price } = cheapestGpuPrice(pool, config);
-    // Training "expected" is a time average of whole GPUs busy, so it is not rounded up.
+    // Training "expected" is a time average of whole GPUs busy, so it is not rounded up. A serving
+    // pool's warm capacity (`minGpus` of pause pods) is headroom on top of its replicas.
     const gpus = range((k) =>
-      serving || k !== "expected"
-        ? clamp(ceilGpus(demand[k]), pool.minGpus, pool.maxGpus)
-        : round2(clamp(pool.minGpus + demand.expected, pool.minGpus, pool.maxGpus)),
+      serving
+        ? clamp(ceilGpus(demand[k] + pool.minGpus), pool.minGpus, pool.maxGpus)
+        : k !== "expected"
+          ? clamp(ceilGpus(demand[k]), pool.minGpus, pool.maxGpus)
+          : round2(clamp(demand.expected, pool.minGpus, pool.maxGpus)),
     );
     const maxHourly = wholeInstancePrice(gpus.max, pool, config).hourly;
     // Runs cannot cost more than the pool at maxGpus the whole month: Karpenter's limit queues the rest.
