@@ -50,6 +50,14 @@ describe("parseFlags", () => {
     expect(errorOf(() => parseFlags(["--stak", "prod"], ["stack"]))).toBe(
       "unknown argument --stak; allowed: --stack",
     );
+    // A mistyped URL flag or a stray URL never prints its password.
+    expect(errorOf(() => parseFlags(["--prometeus=http://admin:S3cret@prom:9090"], ["prometheus"]))).toBe(
+      "unknown argument --prometeus=http://prom:9090/; allowed: --prometheus",
+    );
+    expect(errorOf(() => parseFlags(["http://admin:S3cret@prom:9090"], ["prometheus"]))).toBe(
+      "unknown argument http://prom:9090/; allowed: --prometheus",
+    );
+    expect(errorOf(() => parseFlags(["admin:S3cret@prom"], ["prometheus"]))).not.toContain("S3cret");
     expect(errorOf(() => parseFlags(["--stack"], ["stack"]))).toBe("--stack needs a value");
     expect(errorOf(() => parseFlags(["--stack="], ["stack"]))).toBe("--stack needs a value");
     expect(errorOf(() => parseFlags(["--stack", "--json"], ["stack", "json"]))).toBe("--stack needs a value");
@@ -63,6 +71,13 @@ describe("flag values", () => {
       "--prometheus not a url: not an http(s) URL (e.g. http://localhost:9090)",
     );
     expect(errorOf(() => httpUrlFlag("ftp://x", "prometheus"))).toContain("not an http(s) URL");
+    // A bare % in the password: named, without the password, instead of "URI malformed" later.
+    expect(errorOf(() => httpUrlFlag("http://admin:50%off@prom:9090", "prometheus"))).toBe(
+      "--prometheus http://prom:9090/: the password holds a % that is not a %XX escape; write % as %25",
+    );
+    expect(httpUrlFlag("http://admin:50%25off@prom:9090", "prometheus")).toBe(
+      "http://admin:50%25off@prom:9090",
+    );
   });
 
   test("whole numbers within bounds", () => {

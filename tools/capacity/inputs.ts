@@ -199,8 +199,11 @@ export function parseFlags(
       out.set(name, "true");
       continue;
     }
+    // A mistyped `--prometeus=http://user:password@host` or a stray URL may carry credentials.
     if (!flag.startsWith("--") || !allowed.includes(name))
-      throw new InputError(`unknown argument ${argv[i]}; allowed: ${known}`);
+      throw new InputError(
+        `unknown argument ${eq > 0 ? `${flag}=${displayUrl(argv[i].slice(eq + 1))}` : displayUrl(argv[i])}; allowed: ${known}`,
+      );
     const value = eq > 0 ? argv[i].slice(eq + 1) : argv[i + 1];
     if (value === undefined || value === "" || (eq < 0 && value.startsWith("--")))
       throw new InputError(`${flag} needs a value`);
@@ -245,6 +248,19 @@ export function httpUrlFlag(value: string, flag: string, suffix = ""): string {
     throw new InputError(
       `--${flag} ${displayUrl(value)}: not an http(s) URL (e.g. http://localhost:9090)${suffix}`,
     );
+  // Credentials are sent decoded (basic auth): a % that starts no %XX escape cannot be.
+  for (const [part, text] of [
+    ["user name", url.username],
+    ["password", url.password],
+  ] as const) {
+    try {
+      decodeURIComponent(text);
+    } catch {
+      throw new InputError(
+        `--${flag} ${displayUrl(value)}: the ${part} holds a % that is not a %XX escape; write % as %25${suffix}`,
+      );
+    }
+  }
   return value;
 }
 
