@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { durationSeconds } from "../components/config/duration";
+import { DEFAULT_CANARY_STEPS } from "../components/config/model-schema";
 import { startCanary } from "../components/delivery/spec-writer";
 import { specFilePath, writeSpecFile } from "../components/delivery/spec-file";
 import { knownStacks } from "../components/config/load";
@@ -31,7 +32,8 @@ const USAGE = `Usage: npm run promote-to-prod -- --model <name> [--hours 24] [--
 Once the version staging serves as stable has been healthy there for --hours (served throughout, no
 alert, errors within the SLO, asked of staging's Prometheus), writes the change that starts it as the
 prod canary into models/<model>.yaml, ready for a pull request.
-Exit 0: written; 3: not ready yet; 1: bad input or a failure (Prometheus, files).
+Exit 0: written; 3: not ready yet (or a canary still in progress in staging or prod); 1: bad input
+or a failure (Prometheus, files).
 
 Options:
   --model <name>       model to promote                                     required
@@ -83,6 +85,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(`${model}: prod already serves or canaries ${uri}; nothing to do`);
     return 0;
   }
+  // A prod canary still being analysed is not replaced under it: its steps would resume on another
+  // version (promote keeps the traffic level per model) or skip its analysis altogether.
+  if (prod.canary) {
+    console.log(
+      `${model}: prod has a canary in progress (${prod.canary.modelUri}); promote or roll it back there first (npm run promote -- --stack prod --model ${model})`,
+    );
+    return 3;
+  }
   const verdict = await checkStagingHealth(prometheus, staging, hours);
   for (const r of verdict.reasons) console.log(`  ${r}`);
   if (!verdict.ready) {
@@ -90,7 +100,8 @@ async function main(argv: string[]): Promise<number> {
     return 3;
   }
   const file = specFilePath(modelsDir, model);
-  const firstStep = prod.canary?.analysis.steps[0] ?? 10;
+  // Prod has no canary here: the new one starts at the first default step.
+  const firstStep = DEFAULT_CANARY_STEPS[0];
   // In stacks.prod when staging would otherwise inherit it.
   const others = knownStacks(PROJECT_ROOT, modelsDir).filter((s) => s !== "prod");
   await writeSpecFile(file, startCanary(fs.readFileSync(file, "utf8"), uri, firstStep, "prod", others));

@@ -182,6 +182,9 @@ const serving = strictObject({
  */
 export const DEFAULT_MAX_ERROR_RATIO = 1.5;
 
+/** Traffic steps of a canary that declares none (percent; the last is the promotion). */
+export const DEFAULT_CANARY_STEPS = [10, 25, 50, 100] as const;
+
 const canary = strictObject({
   modelUri,
   // 100 passes here so that the traffic-split check can say why it is refused (promote instead).
@@ -195,8 +198,15 @@ const canary = strictObject({
     maxErrorRatio: z.number().min(1).default(DEFAULT_MAX_ERROR_RATIO),
     maxLatencyP99Ms: z.number().positive().optional(),
     intervalMinutes: z.number().int().min(1).max(1440).default(5),
-    steps: z.array(z.number().int().min(1).max(100)).min(1).default([10, 25, 50, 100]),
-  }).default({ maxErrorRatio: DEFAULT_MAX_ERROR_RATIO, intervalMinutes: 5, steps: [10, 25, 50, 100] }),
+    steps: z
+      .array(z.number().int().min(1).max(100))
+      .min(1)
+      .default([...DEFAULT_CANARY_STEPS]),
+  }).default({
+    maxErrorRatio: DEFAULT_MAX_ERROR_RATIO,
+    intervalMinutes: 5,
+    steps: [...DEFAULT_CANARY_STEPS],
+  }),
 });
 
 const experiment = strictObject({

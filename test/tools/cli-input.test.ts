@@ -376,6 +376,40 @@ describe("promote-to-prod --hours", () => {
     expect(r.out.split("/nonexistent: models folder not found")).toHaveLength(2);
   });
 
+  test("a prod canary still in progress is not replaced: exit 3, the spec unchanged", () => {
+    const dir = tempDir();
+    for (const f of fs.readdirSync(path.join(ROOT, "models")).filter((f) => f.endsWith(".yaml")))
+      fs.copyFileSync(path.join(ROOT, "models", f), path.join(dir, f));
+    // Staging serves v43 as stable with no canary; prod still canaries a hotfix.
+    const file = path.join(dir, "homepage-feed.yaml");
+    const text = fs
+      .readFileSync(file, "utf8")
+      .replace(/^canary:\n(  .*\n)+/m, "")
+      .replace(
+        /^stacks:\n/m,
+        "stacks:\n  prod:\n    canary: { modelUri: s3://<artifacts>/homepage-feed/v42-hotfix, trafficPercent: 25 }\n",
+      )
+      .replace(
+        "    serving: { replicas: { min: 1, max: 1 } }",
+        "    serving: { replicas: { min: 1, max: 1 }, modelUri: s3://<artifacts>/homepage-feed/v43 }",
+      );
+    expect(text).toContain("homepage-feed/v43 }");
+    fs.writeFileSync(file, text);
+    const r = run("tools/promote-to-prod.ts", [
+      "--model",
+      "homepage-feed",
+      "--models",
+      dir,
+      "--prometheus",
+      "http://127.0.0.1:1",
+    ]);
+    expect(r.out).toContain(
+      "homepage-feed: prod has a canary in progress (s3://<artifacts>/homepage-feed/v42-hotfix); promote or roll it back there first",
+    );
+    expect(r.status).toBe(3);
+    expect(fs.readFileSync(file, "utf8")).toBe(text);
+  });
+
   test("whole hours only: PromQL has no 1.5h", () => {
     const r = promoteToProd("1.5");
     expect(r.status).toBe(1);
