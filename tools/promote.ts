@@ -109,7 +109,7 @@ async function promoteOne(
     : [];
   if (uri && rejecting.length > 0) {
     log(
-      `${model}: ${uri} was rolled back in ${rejecting.join(", ")} (canary: null there); it is not promoted in ${stack}`,
+      `${model}: ${uri} was rolled back in ${rejecting.join(", ")} (its rolledBack list there); it is not promoted in ${stack}`,
     );
     if (flags.has("dry-run")) return 0;
     log(`${model}: rolling the canary back in ${stack} too`);

@@ -276,6 +276,12 @@ export const modelSpecSchema = strictObject({
   experiments: z.array(experiment).default([]),
   training: training.optional(),
   monitoring: monitoring.default({ features: [] }),
+  /**
+   * Canary versions this stack rolled back (written by `promote` under `stacks.<stack>` when the
+   * canary was the base's, shared with other stacks): another stack must not promote them. Deploys
+   * nothing.
+   */
+  rolledBack: z.array(modelUri).default([]),
   stacks: z.record(z.string().regex(DNS_LABEL, "must be a stack name"), z.unknown()).optional(),
 });
 

@@ -93,10 +93,10 @@ function inheritedElsewhere(doc: YAML.Document, path: string[], otherStacks: rea
 function clearStaleCanaryNulls(doc: YAML.Document): void {
   if (doc.hasIn(["canary"])) return;
   for (const name of stackNames(doc)) {
-    if (!inheritsBaseCanary(doc, name)) {
-      doc.deleteIn(["stacks", name, "canary"]);
-      pruneEmpty(doc, name);
-    }
+    // The record of a rolled-back base canary goes with it: no stack can promote it any more.
+    deletePath(doc, ["stacks", name, "rolledBack"]);
+    if (!inheritsBaseCanary(doc, name)) doc.deleteIn(["stacks", name, "canary"]);
+    pruneEmpty(doc, name);
   }
 }
 
@@ -128,6 +128,15 @@ function dropCanary(doc: YAML.Document, stack: string, otherStacks: readonly str
 /** Removes the canary of `stack` (rollback). */
 export function removeCanary(text: string, stack: string, otherStacks: readonly string[] = []): string {
   const doc = parse(text);
+  // A base canary the other stacks still run: this stack's verdict is recorded with the version, so
+  // that another stack refuses to promote it (`rejectedBy`) whatever this stack serves later.
+  const base = doc.getIn(["canary", "modelUri"]);
+  if (
+    typeof base === "string" &&
+    inheritsBaseCanary(doc, stack) &&
+    inheritedElsewhere(doc, ["canary"], otherStacks)
+  )
+    setPath(doc, ["stacks", stack, "rolledBack"], doc.createNode([base], { flow: true }));
   dropCanary(doc, stack, otherStacks);
   clearStaleCanaryNulls(doc);
   pruneEmpty(doc, stack);
@@ -228,17 +237,18 @@ function pruneEmpty(doc: YAML.Document, stack: string): void {
 }
 
 /**
- * Stacks that rolled back the canary `uri` another stack is about to promote: they switched the
- * base's canary of that version off (`canary: null`) without taking the version on (their own
- * `serving.modelUri`, or the base's, is another). A canary in the base of the spec runs in every
- * stack at once; once one of them judged it degraded, another must not make it stable.
+ * Stacks that rolled back the base canary `uri` another stack is about to promote: `promote`
+ * recorded it in their `stacks.<stack>.rolledBack` when it switched the base's canary off there. A
+ * canary in the base of the spec runs in every stack at once; once one of them judged it degraded,
+ * another must not make it stable. A stack that promoted the version and serves a later one since
+ * switched the base canary off too, without the record: it did not reject it.
  */
 export function rejectedBy(text: string, uri: string, otherStacks: readonly string[]): string[] {
   const doc = parse(text);
   if (doc.getIn(["canary", "modelUri"]) !== uri) return [];
   return otherStacks.filter((t) => {
-    if (inheritsBaseCanary(doc, t) || !doc.hasIn(["stacks", t])) return false;
-    const served = doc.getIn(["stacks", t, "serving", "modelUri"]) ?? doc.getIn(["serving", "modelUri"]);
-    return served !== uri;
+    if (inheritsBaseCanary(doc, t)) return false;
+    const rolledBack = doc.getIn(["stacks", t, "rolledBack"]);
+    return YAML.isSeq(rolledBack) && rolledBack.items.some((i) => YAML.isScalar(i) && i.value === uri);
   });
 }

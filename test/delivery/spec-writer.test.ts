@@ -203,10 +203,28 @@ stacks:
     expect(
       rejectedBy(removeCanary(shared, "staging", ["prod"]), "s3://<artifacts>/m/v3", ["staging"]),
     ).toEqual([]);
+    // Staging's verdict is written with the version, and the spec stays valid for both stacks.
+    const rolled = removeCanary(shared, "staging", ["prod"]);
+    expect(YAML.parse(rolled).stacks.staging.rolledBack).toEqual([v2]);
+    expect(effective(rolled, "prod")).toEqual(effective(shared, "prod"));
     // Rolling it back in prod then leaves a spec with no canary and no stale null.
     const both = removeCanary(removeCanary(shared, "staging", ["prod"]), "prod", ["staging"]);
     expect(YAML.parse(both).canary).toBeUndefined();
     expect(YAML.parse(both).stacks.staging).toEqual({ serving: { replicas: { min: 1, max: 1 } } });
+  });
+
+  test("a shared canary staging promoted and then replaced by a later version is not rejected", () => {
+    const v2 = "s3://<artifacts>/m/v2";
+    // Staging promotes the base canary v2 (prod still canaries it), then a canary v3 of its own.
+    const promoted = promoteCanary(shared, "staging", ["prod"]);
+    const later = promoteCanary(
+      startCanary(promoted, "s3://<artifacts>/m/v3", 10, "staging", ["prod"]),
+      "staging",
+      ["prod"],
+    );
+    expect(effective(later, "staging")).toEqual({ uri: "s3://<artifacts>/m/v3", canary: undefined });
+    expect(effective(later, "prod").canary).toBe(v2);
+    expect(rejectedBy(later, v2, ["staging"])).toEqual([]);
   });
 
   test("a prod canary goes into stacks.prod when the spec has one there, whatever staging does", () => {
