@@ -90,7 +90,12 @@ const sharing = z.discriminatedUnion("mode", [
 ]);
 
 const gpuPool = strictObject({
-  name: dnsLabel,
+  // The NodePool and EC2NodeClass are `gpu-<name>`, which Karpenter puts in label values
+  // (`karpenter.sh/nodepool`, `karpenter.k8s.aws/ec2nodeclass`): at most 63 characters.
+  name: dnsLabel.max(
+    59,
+    "must be at most 59 characters: the pool's NodePool is gpu-<name>, a label value of at most 63",
+  ),
   purpose: z.enum(["serving", "training"]),
   instanceTypes: z.array(z.string()).min(1, "needs at least one instance type"),
   capacityType: z.enum(["on-demand", "spot"]).default("on-demand"),

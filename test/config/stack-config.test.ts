@@ -343,6 +343,14 @@ describe("values the platform's consumers would refuse, and credentials in the s
     );
   });
 
+  test("a pool name leaves room for the gpu- prefix Karpenter's label values carry", () => {
+    const raw = stackValues("staging");
+    raw.gpuPools[0].name = `p${"x".repeat(59)}`; // 60 characters: gpu-<name> would be 64
+    expect(problemsOf(raw)).toContain(
+      `mlops-platform:gpuPools[0].name = "p${"x".repeat(59)}": must be at most 59 characters: the pool's NodePool is gpu-<name>, a label value of at most 63`,
+    );
+  });
+
   test("a training pool has no warm capacity: training pods never preempt its pause pods", () => {
     const raw = stackValues("staging");
     const training = raw.gpuPools.findIndex((p: { purpose: string }) => p.purpose === "training");
