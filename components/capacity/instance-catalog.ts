@@ -31,12 +31,12 @@ const V100: GpuModel = { name: "V100", memoryGiB: 16, migProfiles: {} };
 const A100_40: GpuModel = {
   name: "A100-40GB",
   memoryGiB: 40,
-  migProfiles: { "1g.5gb": 7, "2g.10gb": 3, "3g.20gb": 2, "4g.20gb": 1, "7g.40gb": 1 },
+  migProfiles: { "1g.5gb": 7, "1g.10gb": 4, "2g.10gb": 3, "3g.20gb": 2, "4g.20gb": 1, "7g.40gb": 1 },
 };
 const A100_80: GpuModel = {
   name: "A100-80GB",
   memoryGiB: 80,
-  migProfiles: { "1g.10gb": 7, "2g.20gb": 3, "3g.40gb": 2, "4g.40gb": 1, "7g.80gb": 1 },
+  migProfiles: { "1g.10gb": 7, "1g.20gb": 4, "2g.20gb": 3, "3g.40gb": 2, "4g.40gb": 1, "7g.80gb": 1 },
 };
 const H100_80: GpuModel = {
   name: "H100-80GB",

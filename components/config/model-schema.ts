@@ -790,7 +790,7 @@ function poolProblems(
  * Why `share` does not fit the pool's GPU sharing, or `undefined` when it does.
  * - none: whole GPUs only (1, 2, ...);
  * - time-slicing with r replicas: a multiple of 1/r up to one GPU (more slices do not add compute);
- * - MIG: a multiple of the profile's slice fraction, up to one GPU.
+ * - MIG: a multiple of the profile's slice fraction, up to the devices one GPU holds.
  */
 export function shareProblem(share: number, pool: GpuPool): string | undefined {
   const sharing = pool.sharing;
@@ -811,12 +811,19 @@ export function shareProblem(share: number, pool: GpuPool): string | undefined {
   }
   const fraction = migSliceFraction(sharing.profile) ?? 1;
   const devices = share / fraction;
-  if (share <= 1 && isNearInteger(devices, 0.05)) return undefined;
+  // At most the devices of the profile one GPU holds (a 1g.20gb is a seventh of an H100's compute,
+  // but only four fit one): more would spread a replica over two GPUs' devices.
+  const perGpu = Math.min(
+    ...pool.instanceTypes.map((t) => gpuInstanceType(t)?.gpu.migProfiles[sharing.profile] ?? 1),
+  );
+  const most = perGpu * fraction;
+  if (share <= most + 0.5e-4 && isNearInteger(devices, 0.05)) return undefined;
   const more =
     share > 1
       ? " (a MIG device is part of one GPU: more than a GPU per replica needs a pool with sharing none)"
       : "";
-  return `pool ${pool.name} uses MIG ${sharing.profile}: use a multiple of ${fraction.toFixed(4)} (one MIG device) up to 1${more}`;
+  const upTo = perGpu === 1 ? "one device" : `the ${perGpu} devices of one GPU`;
+  return `pool ${pool.name} uses MIG ${sharing.profile}: use a multiple of ${fraction.toFixed(4)} (one MIG device) up to ${Number(most.toFixed(4))} (${upTo})${more}`;
 }
 
 /**

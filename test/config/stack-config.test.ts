@@ -112,9 +112,10 @@ describe("stack config", () => {
 
   test("MIG profile the GPU does not offer", () => {
     const raw = stackValues("prod");
-    raw.gpuPools[1].sharing = { mode: "mig", profile: "1g.10gb" };
+    // 1g.20gb is an 80 GB GPU's profile (four per A100-80GB or H100), not an A100-40GB's.
+    raw.gpuPools[1].sharing = { mode: "mig", profile: "1g.20gb" };
     expect(problemsOf(raw)).toContain(
-      "instance type p4d.24xlarge (A100-40GB) supports MIG profiles 1g.5gb, 2g.10gb, 3g.20gb, 4g.20gb, 7g.40gb",
+      "instance type p4d.24xlarge (A100-40GB) supports MIG profiles 1g.5gb, 1g.10gb, 2g.10gb, 3g.20gb, 4g.20gb, 7g.40gb",
     );
   });
 

@@ -137,7 +137,7 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "share not a MIG device on a MIG pool",
     "a4",
     (y) => y.replace("{ pool: inference, share: 0.25 }", "{ pool: mig, share: 0.25 }"),
-    "models/a4.yaml: serving.gpu.share = 0.25: pool mig uses MIG 3g.20gb: use a multiple of 0.4286 (one MIG device) up to 1",
+    "models/a4.yaml: serving.gpu.share = 0.25: pool mig uses MIG 3g.20gb: use a multiple of 0.4286 (one MIG device) up to 0.8571 (the 2 devices of one GPU)",
   ],
   [
     "non-integer share on a whole-GPU pool",
@@ -562,6 +562,24 @@ test("a wrong type, option or bound is said in the words of the other problems, 
   ])
     expect(msg).toContain(`models/words.yaml: ${line}`);
   expect(msg).not.toMatch(/Invalid (input|option)|Too (small|big)/);
+});
+
+test("a MIG share is at most the devices of the profile one GPU holds", () => {
+  const pool = (profile: string, instanceTypes = ["p5.48xlarge"]) => ({
+    ...cfg.gpuPools.find((p) => p.name === "mig")!,
+    instanceTypes,
+    sharing: { mode: "mig" as const, profile },
+  });
+  // 1g.20gb: a seventh of an H100's compute each, four per GPU: 4/7 is one GPU's worth.
+  expect(shareProblem(4 / 7, pool("1g.20gb"))).toBeUndefined();
+  expect(shareProblem(1, pool("1g.20gb"))).toBe(
+    "pool mig uses MIG 1g.20gb: use a multiple of 0.1429 (one MIG device) up to 0.5714 (the 4 devices of one GPU)",
+  );
+  // 1g.10gb: seven per H100, so a whole GPU is seven devices.
+  expect(shareProblem(1, pool("1g.10gb"))).toBeUndefined();
+  // 7g.80gb: one device, the whole GPU.
+  expect(shareProblem(1, pool("7g.80gb"))).toBeUndefined();
+  expect(shareProblem(2, pool("7g.80gb"))).toContain("up to 1 (one device)");
 });
 
 test("YAML's .nan and .inf are named as such, not as 'a number, not a number'", () => {
