@@ -157,7 +157,7 @@ const STOPPED_AFTER_MINUTES = 1440;
  * the window are skipped. `undefined` without such a day. 0 when the history's last day (its last
  * 1440 minutes before `untilMs`) served no request at all: the model is off - retired, or its
  * traffic moved to another model - and a sale does not bring its traffic back, so its days before
- * that must not pre-scale it. Fixed-offset zones (see `utcOffsetMinutes`).
+ * that must not pre-scale it. Local clock times follow the zone's daylight-saving changes.
  */
 export function eventBaselineRps(
   series: Float64Array,
@@ -167,12 +167,21 @@ export function eventBaselineRps(
   timeZone: string,
   untilMs = Infinity,
 ): number | undefined {
-  const offset = utcOffsetMinutes(timeZone, event.startMs) * 60_000;
   const day = 86_400_000;
   const length = cronEndMs(event) - event.startMs;
   if (length <= 0 || length > day) return undefined;
+  // Each minute at its own UTC offset: a July sale's 09:00 EDT is 09:00 EST in a November history.
+  // Offsets change on a quarter hour at the finest (Newfoundland's 02:00 is 05:30 UTC), so each is
+  // looked up once per UTC quarter hour.
+  const offsets = new Map<number, number>();
+  const offsetAt = (ms: number) => {
+    const quarter = Math.floor(ms / 900_000);
+    let o = offsets.get(quarter);
+    if (o === undefined) offsets.set(quarter, (o = utcOffsetMinutes(timeZone, quarter * 900_000) * 60_000));
+    return o;
+  };
   // Local clock of the event's start, as ms since local midnight.
-  const startOfDay = (((event.startMs + offset) % day) + day) % day;
+  const startOfDay = (((event.startMs + offsetAt(event.startMs)) % day) + day) % day;
   const seen = Math.min(series.length, Math.max(0, Math.ceil((untilMs - startMs) / 60_000)));
   if (
     seen >= STOPPED_AFTER_MINUTES &&
@@ -184,9 +193,10 @@ export function eventBaselineRps(
     const ms = startMs + i * 60_000;
     if (ms >= untilMs) break;
     if (events.some((e) => ms >= e.startMs && ms < e.endMs)) continue;
-    const sinceStart = (((ms + offset - startOfDay) % day) + day) % day;
+    const local = ms + offsetAt(ms);
+    const sinceStart = (((local - startOfDay) % day) + day) % day;
     if (sinceStart >= length) continue;
-    const k = Math.floor((ms + offset - startOfDay) / day);
+    const k = Math.floor((local - startOfDay) / day);
     const acc = sums.get(k) ?? { sum: 0, n: 0 };
     acc.sum += series[i];
     acc.n++;

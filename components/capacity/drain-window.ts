@@ -46,20 +46,28 @@ export function drainsUnderused(pool: GpuPool): boolean {
   return pool.purpose === "serving";
 }
 
+/** One formatter per zone: building an `Intl.DateTimeFormat` costs far more than using one. */
+const ZONED_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
 /** The wall clock of `timeZone` at `atMs`: year, month (1-12), day, hour (0-23) and minute. */
 export function zonedClock(
   timeZone: string,
   atMs: number,
 ): { year: number; month: number; day: number; hour: number; minute: number } {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-  }).formatToParts(new Date(atMs));
+  let format = ZONED_FORMATS.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+    });
+    ZONED_FORMATS.set(timeZone, format);
+  }
+  const parts = format.formatToParts(new Date(atMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return {
     year: get("year"),

@@ -207,6 +207,27 @@ describe("autoscaling parameters", () => {
     ).toBe(undefined);
   });
 
+  test("the opening rate reads the event's local clock on every history day, across daylight saving", () => {
+    // A November week of history in New York (EST, -05:00) for a July sale at 09:00 EDT (-04:00):
+    // 09:00-09:30 local runs at 246 rps, 08:00-08:30 local at 199.
+    const start = Date.parse("2026-11-09T00:00:00-05:00");
+    const series = Float64Array.from({ length: 7 * 1440 }, (_, i) => {
+      const localMinute = i % 1440;
+      return localMinute >= 9 * 60 && localMinute < 9 * 60 + 30
+        ? 246
+        : localMinute >= 8 * 60 && localMinute < 8 * 60 + 30
+          ? 199
+          : 100;
+    });
+    const sale = {
+      name: "prime-day",
+      startMs: Date.parse("2027-07-14T09:00:00-04:00"),
+      endMs: Date.parse("2027-07-14T12:00:00-04:00"),
+      multiplier: 3,
+    };
+    expect(eventBaselineRps(series, start, sale, [sale], "America/New_York")).toBe(246);
+  });
+
   test("a model that served nothing in its history's last day is not pre-scaled from its days before", () => {
     const start = Date.parse("2026-12-09T00:00:00+08:00");
     const sale = {
