@@ -498,6 +498,20 @@ function duplicateProblems(
   });
 }
 
+/** The largest total up to `limit` that whole nodes of the given GPU counts make up. */
+function largestSum(sizes: readonly number[], limit: number): number {
+  // Past the largest size squared every multiple of their gcd is a sum of them (Frobenius).
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const g = sizes.reduce(gcd);
+  if (limit > Math.max(...sizes) ** 2) return Math.floor(limit / g) * g;
+  const can = new Uint8Array(limit + 1);
+  can[0] = 1;
+  for (let n = 1; n <= limit; n++) can[n] = sizes.some((s) => s <= n && can[n - s]) ? 1 : 0;
+  let best = limit;
+  while (best > 0 && !can[best]) best--;
+  return best;
+}
+
 function poolSizeProblems(pool: GpuPool, file: string, p: string): Problem[] {
   const problems: Problem[] = [];
   if (pool.maxGpus < pool.minGpus) {
@@ -506,6 +520,18 @@ function poolSizeProblems(pool: GpuPool, file: string, p: string): Problem[] {
       path: `${p}.maxGpus`,
       value: pool.maxGpus,
       reason: `must be >= minGpus (${pool.minGpus})`,
+    });
+  }
+  // Karpenter launches no node that would take the pool past its limit: with eight-GPU nodes only,
+  // a maxGpus of 12 stops at 8, while the plan and the budget would count 12.
+  const sizes = [...new Set(pool.instanceTypes.map((t) => gpuInstanceType(t)?.gpus ?? 1))];
+  const reachable = largestSum(sizes, pool.maxGpus);
+  if (reachable < pool.maxGpus) {
+    problems.push({
+      file,
+      path: `${p}.maxGpus`,
+      value: pool.maxGpus,
+      reason: `cannot be reached with nodes of ${sizes.sort((a, b) => a - b).join(" or ")} GPUs (${pool.instanceTypes.join(", ")}): Karpenter stops at ${reachable}; use a total the nodes make up`,
     });
   }
   // Warm capacity is pause pods that real pods preempt; training pods run at a PriorityClass that

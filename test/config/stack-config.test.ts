@@ -344,6 +344,19 @@ describe("values the platform's consumers would refuse, and credentials in the s
     );
   });
 
+  test("maxGpus is a total whole nodes of the pool make up: Karpenter stops short of it otherwise", () => {
+    const raw = stackValues("prod");
+    const training = raw.gpuPools.findIndex((p: { purpose: string }) => p.purpose === "training");
+    raw.gpuPools[training].maxGpus = 12; // p4d.24xlarge only: 8 GPUs a node
+    expect(problemsOf(raw)).toContain(
+      `mlops-platform:gpuPools[${training}].maxGpus = 12: cannot be reached with nodes of 8 GPUs (p4d.24xlarge): Karpenter stops at 8; use a total the nodes make up`,
+    );
+    raw.gpuPools[training].maxGpus = 16_000_004; // large: by the gcd, without a table that size
+    expect(problemsOf(raw)).toContain("Karpenter stops at 16000000;");
+    raw.gpuPools[training].maxGpus = 16;
+    expect(validateStackConfig(raw, "Pulumi.test.yaml").gpuPools[training].maxGpus).toBe(16);
+  });
+
   test("a pool name leaves room for the gpu- prefix Karpenter's label values carry", () => {
     const raw = stackValues("staging");
     raw.gpuPools[0].name = `p${"x".repeat(59)}`; // 60 characters: gpu-<name> would be 64
