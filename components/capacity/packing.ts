@@ -64,6 +64,11 @@ export interface PoolPacking {
   readonly monthlyCost: number;
   /** True when the packing needs more GPUs than the pool's `maxGpus`. */
   readonly overMaxGpus: boolean;
+  /**
+   * GPUs the same pods need packed without the zone spread (which the serving pods only prefer,
+   * `ScheduleAnyway`); set by `planCapacity` at peak when the spread packing is over `maxGpus`.
+   */
+  readonly gpusWithoutSpread?: number;
 }
 
 /** Replica demand of one model on a pool: `replicas` pods of `devices` slots each. */
@@ -371,19 +376,23 @@ export function planCapacity(
       const variants = specs
         .filter((s) => s.serving.gpu.pool === pool.name)
         .flatMap((spec) => variantsOf(spec).map((variant) => ({ spec, variant })));
-      const at = (level: LoadLevel) =>
-        packPool(
-          pool,
-          config,
-          variants.map(({ spec, variant }) => ({
-            model: variant.isvcName,
-            devices: replicaDevices(spec.serving.gpu.share, pool),
-            replicas: replicas(spec, variant, level),
-          })),
-        );
+      const demands = (level: LoadLevel) =>
+        variants.map(({ spec, variant }) => ({
+          model: variant.isvcName,
+          devices: replicaDevices(spec.serving.gpu.share, pool),
+          replicas: replicas(spec, variant, level),
+        }));
+      const at = (level: LoadLevel) => packPool(pool, config, demands(level));
+      const peak = at("peak");
       return {
         name: pool.name,
-        levels: { minimum: at("minimum"), expected: at("expected"), peak: at("peak") },
+        levels: {
+          minimum: at("minimum"),
+          expected: at("expected"),
+          peak: peak.overMaxGpus
+            ? { ...peak, gpusWithoutSpread: packPool(pool, config, demands("peak"), 1).gpus }
+            : peak,
+        },
       };
     });
   const total = (level: LoadLevel) => pools.reduce((a, p) => a + p.levels[level].monthlyCost, 0);

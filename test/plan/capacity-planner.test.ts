@@ -8,6 +8,7 @@ import { trafficLoad } from "../../components/capacity/traffic";
 import { capacityConfigFromStack, expectedRpsFromTraffic } from "../../policies/lib/capacity";
 import { expectedMonthlyCost } from "../../policies/mlops/mlops-gpu-cost-fits-budget";
 import { fixtureSpecs, prodConfig, spec } from "../capacity/helpers";
+import { stackValues } from "../helpers/stack";
 
 const config = validateStackConfig(
   {
@@ -93,6 +94,38 @@ describe("planCapacitySummary", () => {
     expect(summary.pools[1]).toEqual(simpleCapacityEstimate(config, models).pools[1]);
     expect(summary.monthlyCost.max).toBe(4 * 10 * 730);
     expect(summary.estimator).toMatch(/planCapacity/);
+  });
+
+  it("a peak over maxGpus only for the zone spread says the replicas fit, unspread", () => {
+    const planner: Planner = () => ({
+      pools: [
+        {
+          name: "inference",
+          levels: {
+            minimum: packing(1),
+            expected: packing(2),
+            peak: { ...packing(5, true), gpusWithoutSpread: 4 },
+          },
+        },
+      ],
+    });
+    expect(planCapacitySummary(config, models, planner).pools[0].warnings).toEqual([
+      "spread over the zones the peak packs onto 5 GPUs, above maxGpus 4: at peak the replicas all fit (4 GPUs) but not all spread over the zones",
+    ]);
+  });
+
+  it("planCapacity packs an over-limit peak again without the spread", () => {
+    // Three one-slot replicas over three zones need three g6.xlarge; in one zone one holds them.
+    const tiny = validateStackConfig(
+      {
+        ...stackValues("prod"),
+        gpuPools: [{ ...stackValues("prod").gpuPools[0], instanceTypes: ["g6.xlarge"], maxGpus: 2 }],
+      },
+      "Pulumi.test.yaml",
+    );
+    const one = spec("one", { gpu: { pool: "inference", share: 0.125 }, replicas: { min: 1, max: 3 } });
+    const peak = planCapacity(tiny, [one]).pools[0].levels.peak;
+    expect(peak).toMatchObject({ gpus: 3, overMaxGpus: true, gpusWithoutSpread: 1 });
   });
 
   it("checks the budget as the policy does: serving at expected, training pools at maxGpus", () => {

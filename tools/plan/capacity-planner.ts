@@ -25,6 +25,7 @@ interface Packing {
   readonly hourlyCost: number;
   readonly overMaxGpus: boolean;
   readonly nodes: readonly { readonly type: string }[];
+  readonly gpusWithoutSpread?: number;
 }
 
 /** The part of `planCapacity`'s result the plan reads. */
@@ -52,6 +53,17 @@ export type Planner = (
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+/**
+ * Why the peak packing is above `maxGpus`: the pods need more GPUs than that even packed without
+ * the zone spread, or they fit but not spread over the zones, a spread the serving pods only
+ * prefer (`ScheduleAnyway`): then they all run, some beside others of their zone.
+ */
+function peakWarning(peak: Packing, maxGpus: number): string {
+  return peak.gpusWithoutSpread !== undefined && peak.gpusWithoutSpread <= maxGpus
+    ? `spread over the zones the peak packs onto ${peak.gpus} GPUs, above maxGpus ${maxGpus}: at peak the replicas all fit (${peak.gpusWithoutSpread} GPUs) but not all spread over the zones`
+    : `packing needs ${peak.gpus} GPUs at peak but maxGpus is below that: models cannot all reach max`;
+}
+
 function fromPacking(
   simple: PoolCapacity,
   levels: PlannerResult["pools"][number]["levels"],
@@ -65,11 +77,7 @@ function fromPacking(
   // Karpenter stops at maxGpus: the bill too (the warning below says the replicas do not all fit).
   const billed = (p: Packing) => billedAtLimit(p, maxGpus);
   const types = [...new Set(levels.peak.nodes.map((n) => n.type))].sort();
-  const warnings = levels.peak.overMaxGpus
-    ? [
-        `packing needs ${levels.peak.gpus} GPUs at peak but maxGpus is below that: models cannot all reach max`,
-      ]
-    : [];
+  const warnings = levels.peak.overMaxGpus ? [peakWarning(levels.peak, maxGpus)] : [];
   return {
     ...simple,
     instanceType: types.length > 0 ? types.join("+") : simple.instanceType,
