@@ -500,7 +500,9 @@ function leapDayMinutes(fromMs: number, toMs: number): number {
  *   Underutilized, Empty, Drifted), so the window is converted with the zone's UTC offset in
  *   January (a zone with daylight saving shifts it by an hour in summer). Each declared sales event
  *   adds a freeze (`eventDisruptionBudgets`): the most restrictive active budget wins;
- * - training pools: `WhenEmpty`: evicting a training pod loses the work since its last checkpoint.
+ * - training pools: `WhenEmpty`: evicting a training pod loses the work since its last checkpoint;
+ * - a serving pool of one-pod nodes of one type (`drainsUnderused` false): `WhenEmpty`, the sales'
+ *   freezes kept for drift.
  */
 export function karpenterDisruption(
   pool: GpuPool,
@@ -511,7 +513,8 @@ export function karpenterDisruption(
     return {
       consolidationPolicy: "WhenEmpty",
       consolidateAfter: pool.consolidateAfter,
-      budgets: [{ nodes: "10%" }],
+      // A serving pool of one-pod nodes still keeps drift replacements out of its sales.
+      budgets: [{ nodes: "10%" }, ...(pool.purpose === "serving" ? eventDisruptionBudgets(events) : [])],
     };
   }
   const { blockFromUtcMin, blockedMinutes } = underutilizedBlockUtc(timeZone);

@@ -5,6 +5,7 @@
  * replica in those hours (`forecast-rules.ts`) and the simulator. Pure: no Pulumi imports.
  */
 import type { GpuPool } from "../config/stack-schema";
+import { gpuInstanceType } from "./instance-catalog";
 
 /**
  * Local hours [start, end) in which a serving pool may drain underused nodes (Karpenter
@@ -40,10 +41,14 @@ export function underutilizedBlockUtc(timeZone: string): { blockFromUtcMin: numb
 /**
  * Whether `pool`'s nodes may be drained while they hold pods: serving pools, whose NodePool
  * `karpenterDisruption` gives `WhenEmptyOrUnderutilized` within the daily window; training pools
- * only lose empty nodes.
+ * only lose empty nodes. Nor a serving pool of one instance type whose node holds one pod (a
+ * one-GPU type, no sharing): a node with a pod is full, no other node has room for it, and no
+ * cheaper type can replace it, so draining would never happen and the drain spare would only cost.
  */
 export function drainsUnderused(pool: GpuPool): boolean {
-  return pool.purpose === "serving";
+  if (pool.purpose !== "serving") return false;
+  const [only, ...others] = pool.instanceTypes;
+  return others.length > 0 || pool.sharing.mode !== "none" || (gpuInstanceType(only)?.gpus ?? 1) > 1;
 }
 
 /** One formatter per zone: building an `Intl.DateTimeFormat` costs far more than using one. */

@@ -5,6 +5,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import {
   cronAt,
+  drainSpareTrigger,
   eventBaseline,
   eventReplicas,
   FORECAST_TARGET_FACTOR,
@@ -19,7 +20,7 @@ import {
   pinnedVariantTriggers,
   underutilizedConsolidationAllowed,
 } from "../../components/capacity/autoscaling";
-import { utcOffsetMinutes } from "../../components/capacity/drain-window";
+import { drainsUnderused, utcOffsetMinutes } from "../../components/capacity/drain-window";
 import { forecastRecordingRules } from "../../components/capacity/forecast-rules";
 import {
   eventWindows,
@@ -314,6 +315,29 @@ describe("autoscaling parameters", () => {
       at("12:00"),
       at("18:00"),
     ]).toEqual([false, true, true, true, false, false, false]);
+  });
+
+  test("a serving pool of one-pod nodes of one type never drains a node with pods: no spare, WhenEmpty", () => {
+    const event = {
+      name: "sale",
+      start: "2026-12-12T00:00:00+08:00",
+      end: "2026-12-12T03:00:00+08:00",
+      trafficMultiplier: 4,
+    };
+    const onePod = tinyConfig({ instanceTypes: ["g6.xlarge"], sharing: { mode: "none" } }).gpuPools[0];
+    expect(drainsUnderused(onePod)).toBe(false);
+    const m = spec("m", { gpu: { pool: "inference", share: 1 } });
+    expect(drainSpareTrigger(m, onePod, "level")).toBeUndefined();
+    const d = karpenterDisruption(onePod, "Asia/Shanghai", [event]);
+    expect(d.consolidationPolicy).toBe("WhenEmpty");
+    // Drift replacements stay out of the sale.
+    expect((d.budgets as { nodes: string; reasons?: string[] }[]).slice(1)).toEqual([
+      expect.objectContaining({ nodes: "0", reasons: expect.arrayContaining(["Drifted"]) }),
+    ]);
+    // Time-slicing, a node of several GPUs, or a second type (a cheaper replacement) can drain.
+    expect(drainsUnderused({ ...onePod, sharing: { mode: "time-slicing", replicas: 4 } })).toBe(true);
+    expect(drainsUnderused({ ...onePod, instanceTypes: ["g6.12xlarge"] })).toBe(true);
+    expect(drainsUnderused({ ...onePod, instanceTypes: ["g6.xlarge", "g5.xlarge"] })).toBe(true);
   });
 
   describe("declared sales freeze the draining of underused and drifted nodes", () => {
