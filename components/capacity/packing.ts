@@ -99,11 +99,20 @@ export function slotsPerGpu(pool: Pick<GpuPool, "sharing">, instanceType: string
 }
 
 /**
+ * Slots one GPU of the pool offers at the least: the fewest of its instance types. Counting GPUs in
+ * these units never exceeds a GPU total whatever mix of types Karpenter launches (the NodePool limit,
+ * the warm capacity, a replica's GPUs).
+ */
+export function fewestSlotsPerGpu(pool: Pick<GpuPool, "sharing" | "instanceTypes">): number {
+  return Math.min(...pool.instanceTypes.map((t) => slotsPerGpu(pool, t)));
+}
+
+/**
  * Slots the pool's warm capacity holds: `minGpus` GPUs of one-slot pause pods, at the fewest slots
  * per GPU of the pool's types (gpu-node-pool-specs.ts `warmCapacityPods` deploys as many).
  */
 export function warmSlots(pool: Pick<GpuPool, "sharing" | "instanceTypes" | "minGpus">): number {
-  return pool.minGpus * Math.min(...pool.instanceTypes.map((t) => slotsPerGpu(pool, t)));
+  return pool.minGpus * fewestSlotsPerGpu(pool);
 }
 
 /** Hourly price of an instance type for the pool's capacity type; throws when the config lacks it. */
@@ -243,6 +252,7 @@ export function packPool(
     for (let r = 0; r < d.replicas; r++) podsByZone[(r + k) % podsByZone.length].push(d.devices);
   });
   const nodes: PackedNode[] = [];
+  let warm = warmSlots(pool);
   podsByZone.forEach((pods, zone) => {
     const largest = pods.length === 0 ? 1 : Math.max(...pods);
     let need = pods.reduce((a, b) => a + b, 0);
@@ -254,29 +264,24 @@ export function packPool(
         mix.map((o) => o.slots),
       );
       if (used) {
-        mix.forEach((o, i) =>
+        mix.forEach((o, i) => {
+          const take = Math.min(warm, o.slots - used[i]);
+          warm -= take;
           nodes.push({
             zone,
             type: o.type,
             gpus: o.gpus,
             slots: o.slots,
             usedSlots: used[i],
-            warmSlots: 0,
+            warmSlots: take,
             hourly: o.hourly,
-          }),
-        );
+          });
+        });
         break;
       }
       need += 1; // fragmentation: ask for one more slot and try again
     }
   });
-  let warm = warmSlots(pool);
-  const packed = nodes.map((n) => {
-    const take = Math.min(warm, n.slots - n.usedSlots);
-    warm -= take;
-    return { ...n, warmSlots: take };
-  });
-  nodes.splice(0, nodes.length, ...packed);
   if (warm > 0)
     for (const o of cheapestMix(options, warm) ?? []) {
       const take = Math.min(warm, o.slots);
@@ -451,7 +456,7 @@ export function staticBaseline(
 export function replicaGpus(share: number, pool: Pick<GpuPool, "sharing" | "instanceTypes">): number {
   const devices = replicaDevices(share, pool);
   if (pool.sharing.mode === "none") return devices;
-  return devices / Math.min(...pool.instanceTypes.map((t) => slotsPerGpu(pool, t)));
+  return devices / fewestSlotsPerGpu(pool);
 }
 
 /**

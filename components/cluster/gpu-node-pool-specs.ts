@@ -5,7 +5,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { gpuInstanceType } from "../capacity/instance-catalog";
-import { slotsPerGpu, warmSlots } from "../capacity/packing";
+import { fewestSlotsPerGpu, slotsPerGpu, warmSlots } from "../capacity/packing";
 import { GPU_POOL_LABELS, GPU_TAINT } from "../addons/addons-context";
 import { gpuSharingNodeLabels } from "../addons/gpu-operator-values";
 import { GpuPool } from "../config/stack-schema";
@@ -125,11 +125,13 @@ export function nodePoolSpec(pool: GpuPool, inputs: NodePoolInputs = {}): Record
 }
 
 /**
- * `maxGpus` in schedulable units (`unitsPerGpu`): what the NodePool's `nvidia.com/gpu` limit counts.
- * With the fewest units per GPU of the pool's types, so no mix of its types exceeds `maxGpus`.
+ * `maxGpus` in schedulable units: what the NodePool's `nvidia.com/gpu` limit counts (time-slicing
+ * replicas or MIG instances per GPU; MIG assumes the device plugin's `single` strategy, where MIG
+ * devices are advertised as `nvidia.com/gpu`). With the fewest units per GPU of the pool's types
+ * (`fewestSlotsPerGpu`), so no mix of its types exceeds `maxGpus`.
  */
 export function gpuLimitUnits(pool: GpuPool): number {
-  return pool.maxGpus * unitsPerGpu(pool);
+  return pool.maxGpus * fewestSlotsPerGpu(pool);
 }
 
 /** Kubernetes name of the NodeOverlay of a pool's instance type (`gpu-inference-g6-12xlarge`). */
@@ -182,15 +184,6 @@ export function disruption(pool: GpuPool): Record<string, unknown> {
     consolidateAfter: pool.consolidateAfter,
     budgets,
   };
-}
-
-/**
- * Schedulable GPU units one physical GPU of the pool advertises: time-slicing replicas, MIG instances
- * of the profile, or 1; the fewest of the pool's instance types. (MIG assumes the device plugin's
- * `single` strategy, where MIG devices are advertised as `nvidia.com/gpu`.)
- */
-export function unitsPerGpu(pool: GpuPool): number {
-  return Math.min(...pool.instanceTypes.map((type) => slotsPerGpu(pool, type)));
 }
 
 /**

@@ -34,6 +34,11 @@ import type { StackConfig } from "../../components/config/stack-schema";
 
 const PROMTOOL = "/usr/bin/promtool";
 
+/** A declared sales event from local ISO times. */
+function event(name: string, start: string, end: string, multiplier: number) {
+  return { name, startMs: Date.parse(start), endMs: Date.parse(end), multiplier };
+}
+
 /** promtool must exist under CI; locally a missing promtool skips the promtool tests. */
 function havePromtool(): boolean {
   if (fs.existsSync(PROMTOOL)) return true;
@@ -184,18 +189,8 @@ describe("autoscaling parameters", () => {
     // 00:00-00:30 runs at 100, 300 and 200 rps; day 2 also has a declared event at that hour.
     const start = Date.parse("2026-12-09T00:00:00+08:00");
     const series = Float64Array.from({ length: 3 * 1440 }, (_, i) => [100, 300, 200][Math.floor(i / 1440)]);
-    const sale = {
-      name: "sale",
-      startMs: Date.parse("2026-12-12T00:00:00+08:00"),
-      endMs: Date.parse("2026-12-12T03:00:00+08:00"),
-      multiplier: 8,
-    };
-    const earlier = {
-      name: "earlier",
-      startMs: Date.parse("2026-12-10T00:00:00+08:00"),
-      endMs: Date.parse("2026-12-10T01:00:00+08:00"),
-      multiplier: 2,
-    };
+    const sale = event("sale", "2026-12-12T00:00:00+08:00", "2026-12-12T03:00:00+08:00", 8);
+    const earlier = event("earlier", "2026-12-10T00:00:00+08:00", "2026-12-10T01:00:00+08:00", 2);
     expect(eventBaselineRps(series, start, sale, [sale], "Asia/Shanghai")).toBe(200);
     // Day 2's opening is inside the earlier event: left out, the median of 100 and 200 remains.
     expect(eventBaselineRps(series, start, sale, [sale, earlier], "Asia/Shanghai")).toBe(150);
@@ -220,23 +215,13 @@ describe("autoscaling parameters", () => {
           ? 199
           : 100;
     });
-    const sale = {
-      name: "prime-day",
-      startMs: Date.parse("2027-07-14T09:00:00-04:00"),
-      endMs: Date.parse("2027-07-14T12:00:00-04:00"),
-      multiplier: 3,
-    };
+    const sale = event("prime-day", "2027-07-14T09:00:00-04:00", "2027-07-14T12:00:00-04:00", 3);
     expect(eventBaselineRps(series, start, sale, [sale], "America/New_York")).toBe(246);
   });
 
   test("a model that served nothing in its history's last day is not pre-scaled from its days before", () => {
     const start = Date.parse("2026-12-09T00:00:00+08:00");
-    const sale = {
-      name: "sale",
-      startMs: Date.parse("2026-12-13T00:00:00+08:00"),
-      endMs: Date.parse("2026-12-13T03:00:00+08:00"),
-      multiplier: 8,
-    };
+    const sale = event("sale", "2026-12-13T00:00:00+08:00", "2026-12-13T03:00:00+08:00", 8);
     // Three days at 100 rps, then a day of nothing: stopped.
     const stopped = Float64Array.from({ length: 4 * 1440 }, (_, i) => (i < 3 * 1440 ? 100 : 0));
     expect(eventBaselineRps(stopped, start, sale, [sale], "Asia/Shanghai")).toBe(0);
