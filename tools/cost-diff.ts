@@ -75,6 +75,12 @@ function main(argv: string[]): number {
       throw new InputError(
         `--${flag} ${dir}: is a file; give the plan output folder (holding <stack>/plan.json)`,
       );
+    else if (dir !== undefined && fs.existsSync(path.join(dir, "plan.json")))
+      // One stack's folder (out/staging) given for the output folder (out): every stack would read
+      // as a failed plan or no baseline.
+      throw new InputError(
+        `--${flag} ${dir}: holds plan.json itself, so it is one stack's folder; give the folder above it (${path.dirname(dir)}), which holds <stack>/plan.json`,
+      );
     else if (dir !== undefined && !fs.existsSync(dir))
       process.stderr.write(
         `cost-diff: --${flag} ${dir}: folder not found; every stack is shown as ${shown}\n`,

@@ -455,6 +455,19 @@ describe("cost-diff", () => {
     expect(empty).toMatchObject({ status: 1 });
     expect(empty.out).toContain('--stacks: unknown stack "", ""; stacks: prod, staging');
   });
+
+  test("one stack's folder for --head or --base names the folder above it", () => {
+    const out = headFolder("prod");
+    const stackFolder = path.join(out, "prod");
+    const head = costDiff("--head", stackFolder, "--stacks", "prod");
+    expect(head.status).toBe(1);
+    expect(head.out).toContain(
+      `--head ${stackFolder}: holds plan.json itself, so it is one stack's folder; give the folder above it (${out})`,
+    );
+    const base = costDiff("--head", out, "--base", stackFolder, "--stacks", "prod");
+    expect(base.status).toBe(1);
+    expect(base.out).toContain(`--base ${stackFolder}: holds plan.json itself`);
+  });
 });
 
 describe("outputs never replace the command's inputs", () => {
