@@ -113,7 +113,7 @@ async function promoteOne(
     );
     if (flags.has("dry-run")) return 0;
     log(`${model}: rolling the canary back in ${stack} too`);
-    await deployer.rollback(model);
+    await deployer.rollback(model, uri);
     log(`${model}: rolled-back`);
     return 3;
   }

@@ -9,7 +9,14 @@ import * as YAML from "yaml";
 import type { ErrorCode, YAMLError } from "yaml";
 import { ConfigValidationError, Problem } from "./errors";
 import { editDistance, ModelSpec, SpecContext, SpecSource, validateModelSpecs } from "./model-schema";
-import { checkStackConfig, CONFIG_NAMESPACE, StackConfig, StackParts } from "./stack-schema";
+import {
+  checkStackConfig,
+  CONFIG_NAMESPACE,
+  HeldCanary,
+  heldForCanary,
+  StackConfig,
+  StackParts,
+} from "./stack-schema";
 import { decodeConfigValue } from "./config-value";
 import {
   formatMiB,
@@ -201,8 +208,11 @@ export function readTrafficText(file: string, hint = ""): string {
  * Applies the promotion tool's canary traffic override: a percent replaces the spec's, 0 removes the
  * canary (a rollback). Without an override the spec is returned unchanged.
  */
-export function applyCanaryTraffic(spec: ModelSpec, percent: number | undefined): ModelSpec {
-  if (percent === undefined || !spec.canary) return spec;
+export function applyCanaryTraffic(spec: ModelSpec, held: HeldCanary | undefined): ModelSpec {
+  // A level held for another version is that version's: a canary the spec replaced since (a hand
+  // edit mid-promotion) starts at its own trafficPercent and is analysed from the first step.
+  if (held === undefined || !spec.canary || !heldForCanary(held, spec.canary.modelUri)) return spec;
+  const percent = held.percent;
   if (percent === 0) {
     const { canary: _removed, ...rest } = spec;
     return rest;

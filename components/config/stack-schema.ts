@@ -89,6 +89,23 @@ const sharing = z.discriminatedUnion("mode", [
   }),
 ]);
 
+/**
+ * A canary's traffic held by `npm run promote` (`mlops-platform:canaryTraffic.<model>`): the percent,
+ * and the canary version it holds it for. A bare number (written before the version was recorded)
+ * holds the level for whatever canary the spec has.
+ */
+const heldPercent = z.number().int().min(0).max(100);
+const heldCanary = z.union(
+  [
+    heldPercent.transform((percent): { percent: number; modelUri?: string } => ({ percent })),
+    strictObject({ percent: heldPercent, modelUri: z.string().min(1).optional() }),
+  ],
+  {
+    error:
+      "must be a whole percentage from 0 to 100, or a map with percent, modelUri (written by npm run promote)",
+  },
+);
+
 const gpuPool = strictObject({
   // The NodePool and EC2NodeClass are `gpu-<name>`, which Karpenter puts in label values
   // (`karpenter.sh/nodepool`, `karpenter.k8s.aws/ec2nodeclass`): at most 63 characters.
@@ -331,13 +348,21 @@ export const stackConfigSchema = strictObject({
   alerting: alerting.default({ platformTeam: "ml-platform", receivers: {}, retrainCooldown: "6h" }),
   /**
    * Canary traffic per model set by `npm run promote` through the Automation API while a promotion is
-   * in progress; overrides the spec's `canary.trafficPercent` (0 removes the canary). Not hand-edited.
+   * in progress; overrides the spec's `canary.trafficPercent` (0 removes the canary) while the spec's
+   * canary is the version it was set for. Not hand-edited.
    */
-  canaryTraffic: z.record(z.string(), z.number().int().min(0).max(100)).default({}),
+  canaryTraffic: z.record(z.string(), heldCanary).default({}),
 });
 
 /** Validated stack config. */
 export type StackConfig = z.infer<typeof stackConfigSchema>;
+/** A canary traffic level held by `npm run promote`, as validated. */
+export type HeldCanary = z.infer<typeof heldCanary>;
+
+/** Whether a held level is for the canary `modelUri` (a level without a version holds for any). */
+export function heldForCanary(held: HeldCanary, modelUri: string): boolean {
+  return held.modelUri === undefined || held.modelUri === modelUri;
+}
 /** One GPU pool of the stack. */
 export type GpuPool = StackConfig["gpuPools"][number];
 /** GPU sharing settings of a pool. */

@@ -11,11 +11,27 @@ import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { knownStacks, MODELS_DIR_ENV } from "../config/load";
+import type { HeldCanary } from "../config/stack-schema";
 import { CanaryDeployer } from "./promote";
 import { specFilePath, writeSpecFile } from "./spec-file";
 import { promoteCanary, removeCanary } from "./spec-writer";
 
 const KEY = "mlops-platform:canaryTraffic";
+
+/**
+ * The held levels of `canaryTraffic` (the config key or the stack output), each as
+ * `{ percent, modelUri }`: a bare percent, as stacks deployed before the version was recorded hold
+ * it, becomes `{ percent }`.
+ */
+export function heldLevels(value: unknown): Record<string, HeldCanary> {
+  if (typeof value !== "object" || value === null) return {};
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([model, v]) => [
+      model,
+      typeof v === "number" ? { percent: v } : (v as HeldCanary),
+    ]),
+  );
+}
 
 /** Options of the Automation API deployer. */
 export interface AutomationDeployerArgs {
@@ -60,12 +76,12 @@ export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer
     await writeSpecFile(file, edit(fs.readFileSync(file, "utf8")));
   };
 
-  const readOverrides = async (): Promise<Record<string, number>> => {
+  const readOverrides = async (): Promise<Record<string, HeldCanary>> => {
     const all = await (await stack()).getAllConfig();
     const raw = all[KEY]?.value;
-    return raw ? (JSON.parse(raw) as Record<string, number>) : {};
+    return raw ? heldLevels(JSON.parse(raw)) : {};
   };
-  const writeOverrides = async (map: Record<string, number>) => {
+  const writeOverrides = async (map: Record<string, HeldCanary>) => {
     const s = await stack();
     if (Object.keys(map).length === 0) await s.removeConfig(KEY);
     else await s.setConfig(KEY, { value: JSON.stringify(map) });
@@ -88,17 +104,16 @@ export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer
   return {
     async deployedTraffic(model) {
       const outputs = await (await stack()).outputs();
-      const map = outputs.canaryTraffic?.value as Record<string, number> | undefined;
-      return map?.[model];
+      return heldLevels(outputs.canaryTraffic?.value)[model];
     },
-    async setTraffic(model, percent) {
-      await writeOverrides({ ...(await readOverrides()), [model]: percent });
+    async setTraffic(model, percent, modelUri) {
+      await writeOverrides({ ...(await readOverrides()), [model]: { percent, modelUri } });
       await up(`promote ${model}: canary ${percent}%`);
     },
-    async rollback(model) {
+    async rollback(model, modelUri) {
       const overrides = await readOverrides();
-      const before = overrides[model];
-      await writeOverrides({ ...overrides, [model]: 0 });
+      const before = overrides[model]?.percent;
+      await writeOverrides({ ...overrides, [model]: { percent: 0, modelUri } });
       try {
         await up(`promote ${model}: rollback`);
       } catch (err) {

@@ -9,15 +9,19 @@
  * local Prometheus-speaking server and a fake deployer.
  */
 import type { ModelSpec } from "../config/model-schema";
+import { HeldCanary, heldForCanary } from "../config/stack-schema";
 
 /** How the promotion changes and reads the deployed stack (Automation API in production). */
 export interface CanaryDeployer {
-  /** Canary traffic percent deployed now for the model, or `undefined` when no promotion is in progress. */
-  deployedTraffic(model: string): Promise<number | undefined>;
-  /** Sets the canary's traffic and deploys. */
-  setTraffic(model: string, percent: number): Promise<void>;
-  /** Traffic 0 and canary removed, in the stack and in the model spec; deploys. */
-  rollback(model: string): Promise<void>;
+  /**
+   * Canary traffic held in the stack for the model (the percent and the canary version it was set
+   * for), or `undefined` when no promotion is in progress.
+   */
+  deployedTraffic(model: string): Promise<HeldCanary | undefined>;
+  /** Sets the traffic of the canary `modelUri` and deploys. */
+  setTraffic(model: string, percent: number, modelUri: string): Promise<void>;
+  /** Traffic 0 and the canary `modelUri` removed, in the stack and in the model spec; deploys. */
+  rollback(model: string, modelUri: string): Promise<void>;
   /** The canary becomes stable (written back to the model spec), the canary is removed; deploys. */
   promote(model: string): Promise<void>;
 }
@@ -86,9 +90,18 @@ export async function runPromotion(args: PromotionArgs): Promise<PromotionResult
     return { outcome: "nothing-to-do", stepsRun: [], details: [] };
   }
   const { steps, intervalMinutes } = spec.canary.analysis;
+  const uri = spec.canary.modelUri;
   let deployed: number | undefined;
   try {
-    deployed = await deployer.deployedTraffic(spec.name);
+    const held = await deployer.deployedTraffic(spec.name);
+    // A level held for another version (the canary was replaced in the spec mid-promotion) is not
+    // this canary's progress: the program deploys this one at its own trafficPercent, and its
+    // analysis starts from the first step.
+    if (held && !heldForCanary(held, uri))
+      log(
+        `${spec.name}: the stack held ${held.modelUri} at ${held.percent}%, but the canary is now ${uri}: starting from the first step`,
+      );
+    else deployed = held?.percent;
   } catch (err) {
     // A dry run is for reviewing the plan; it may run where the stack cannot be read (no Pulumi CLI).
     if (!args.dryRun) throw err;
@@ -115,7 +128,7 @@ export async function runPromotion(args: PromotionArgs): Promise<PromotionResult
         log(`${spec.name}: canary already at ${step}% in the stack, analysing again`);
       } else {
         log(`${spec.name}: canary -> ${step}%`);
-        await deployer.setTraffic(spec.name, step);
+        await deployer.setTraffic(spec.name, step, uri);
       }
       stepsRun.push(step);
       log(`${spec.name}: waiting ${intervalMinutes} min before analysis`);
@@ -135,7 +148,7 @@ export async function runPromotion(args: PromotionArgs): Promise<PromotionResult
       if (!analysis.healthy) {
         // Degraded, or no data to judge it by (the details above say which): either way not promoted.
         log(`${spec.name}: canary failed its analysis at ${step}%, rolling back`);
-        await deployer.rollback(spec.name);
+        await deployer.rollback(spec.name, uri);
         return { outcome: "rolled-back", stepsRun, failedStep: step, details: analysis.details };
       }
     }

@@ -3,6 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { stackConfigSchema, validateStackConfig } from "../../components/config/stack-schema";
 import { ROOT } from "../helpers/program";
+import { applyCanaryTraffic } from "../../components/config/load";
+import type { ModelSpec } from "../../components/config/model-schema";
 import { stackValues } from "../helpers/stack";
 import { eventWindows } from "../../components/capacity/forecast";
 import { eventMultiplierExpr } from "../../components/model/anomaly-rules";
@@ -415,6 +417,40 @@ describe("values the platform's consumers would refuse, and credentials in the s
       raw.cluster.vpcCidr = cidr;
       expect(problemsOf(raw)).toContain(`mlops-platform:cluster.vpcCidr = "${cidr}": ${reason}`);
     }
+  });
+});
+
+describe("canary traffic held by promote", () => {
+  const spec = {
+    name: "m",
+    canary: { modelUri: "s3://b/m/v2", trafficPercent: 10 },
+  } as unknown as ModelSpec;
+  const held = (value: unknown) =>
+    validateStackConfig({ ...stackValues("staging"), canaryTraffic: { m: value } }, "Pulumi.test.yaml")
+      .canaryTraffic.m;
+
+  test("a percent with the canary version it holds it for, or a bare percent from before", () => {
+    expect(held({ percent: 50, modelUri: "s3://b/m/v2" })).toEqual({ percent: 50, modelUri: "s3://b/m/v2" });
+    expect(held(25)).toEqual({ percent: 25 });
+    expect(
+      problemsOf({ ...stackValues("staging"), canaryTraffic: { m: 101, n: { percent: 5, uri: "x" } } }),
+    ).toEqual(
+      expect.stringContaining(
+        "mlops-platform:canaryTraffic.m = 101: must be a whole percentage from 0 to 100, or a map with percent, modelUri",
+      ),
+    );
+  });
+
+  test("applies to the version it was held for only", () => {
+    expect(applyCanaryTraffic(spec, { percent: 50, modelUri: "s3://b/m/v2" }).canary?.trafficPercent).toBe(
+      50,
+    );
+    expect(applyCanaryTraffic(spec, { percent: 0, modelUri: "s3://b/m/v2" }).canary).toBeUndefined();
+    expect(applyCanaryTraffic(spec, { percent: 50 }).canary?.trafficPercent).toBe(50);
+    // Held for v1, the spec now canaries v2: v2 starts at its own 10%, and a rollback of v1 (0%)
+    // does not remove it.
+    expect(applyCanaryTraffic(spec, { percent: 50, modelUri: "s3://b/m/v1" })).toBe(spec);
+    expect(applyCanaryTraffic(spec, { percent: 0, modelUri: "s3://b/m/v1" })).toBe(spec);
   });
 });
 

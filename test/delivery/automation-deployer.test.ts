@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import {
   automationDeployer,
+  heldLevels,
   policyPackOptions,
   upFailure,
   withoutCliNoise,
@@ -54,5 +55,15 @@ describe("a failed pulumi up", () => {
     expect(upFailure("prod", new Error("spawn pulumi EACCES"))).toBe(
       "pulumi up of stack prod failed (its output is above): spawn pulumi EACCES",
     );
+  });
+});
+
+describe("the held canary levels read back from the stack", () => {
+  test("carry the canary version; a bare percent of a stack deployed before holds for any version", () => {
+    expect(heldLevels({ a: { percent: 25, modelUri: "s3://b/a/v2" }, b: 50 })).toEqual({
+      a: { percent: 25, modelUri: "s3://b/a/v2" },
+      b: { percent: 50 },
+    });
+    expect(heldLevels(undefined)).toEqual({});
   });
 });

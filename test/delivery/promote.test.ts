@@ -22,15 +22,19 @@ const [trafficExpr, errorsExpr, latencyExpr] = checks.map((c) => c.expr);
 /** In-memory stand-in for the stack: what the Automation API deployer would read and write. */
 class FakeStack implements CanaryDeployer {
   traffic: number | undefined;
+  /** The canary version the held level is for (undefined: a level written without one). */
+  heldUri: string | undefined;
   events: string[] = [];
-  constructor(initial?: number) {
+  constructor(initial?: number, heldUri?: string) {
     this.traffic = initial;
+    this.heldUri = heldUri;
   }
   async deployedTraffic() {
-    return this.traffic;
+    return this.traffic === undefined ? undefined : { percent: this.traffic, modelUri: this.heldUri };
   }
-  async setTraffic(_model: string, percent: number) {
+  async setTraffic(_model: string, percent: number, modelUri: string) {
     this.traffic = percent;
+    this.heldUri = modelUri;
     this.events.push(`deploy ${percent}`);
   }
   async rollback() {
@@ -104,6 +108,23 @@ describe("promote (against a local Prometheus-speaking server)", () => {
     expect(result.stepsRun).toEqual([25, 50, 100]);
     expect(stack.events).toEqual(["deploy 50", "promote"]);
     expect(lines.join("\n")).toContain("canary already at 25% in the stack, analysing again");
+  });
+
+  test("a level held for this canary's version resumes; one held for another version starts over", async () => {
+    const uri = spec.canary!.modelUri;
+    const same = await run(new FakeStack(50, uri), () => 1.0);
+    expect(same.result.stepsRun).toEqual([50, 100]);
+    await prom?.close();
+    // The spec's canary was replaced while the stack held the old one at 50%: the new version is not
+    // analysed from 50% on, it goes through every step.
+    const replaced = new FakeStack(50, "s3://artifacts/homepage-feed/v1");
+    const { result, lines } = await run(replaced, () => 1.0);
+    expect(result.stepsRun).toEqual([10, 25, 50, 100]);
+    expect(replaced.events).toEqual(["deploy 10", "deploy 25", "deploy 50", "promote"]);
+    expect(lines).toContain(
+      `homepage-feed: the stack held s3://artifacts/homepage-feed/v1 at 50%, but the canary is now ${uri}: starting from the first step`,
+    );
+    expect(replaced.heldUri).toBe(uri);
   });
 
   test("the analysis queries the exact ModelCanaryDegraded expressions", () => {
