@@ -87,23 +87,23 @@ export const MAX_BURN_THRESHOLD = 0.5;
 /** Raw latency-quantile expression (seconds) of the model's runtime, by the given labels (`le` added). */
 export function latencyExpr(spec: ModelSpec, quantile: number, window: string, by: string): string {
   const m: [string, "=", string] = ["model", "=", spec.name];
+  // The model's own latency (no `variant` in `by`) is stable's: a canary or experiment has its own,
+  // looser, check (`maxLatencyP99Ms`) and carries a fraction of the traffic, so a canary within its
+  // limit must not page for the whole model.
+  const variant: [string, "=", string][] = by.includes("variant") ? [] : [["variant", "=", "stable"]];
   switch (spec.serving.runtime) {
-    case "triton": {
+    case "triton":
       // Triton has no latency histogram; with `--metrics-config summary_latencies=true` (set by
       // inference-service.ts) it exports summaries (`nv_inference_request_summary_us`,
       // microseconds) whose quantiles are computed over Triton's own sliding window. Quantiles
-      // cannot be averaged across pods: take the worst. The model's own p99 (no `variant` in `by`)
-      // is stable's: a canary or experiment has its own, looser, check and carries a fraction of
-      // the traffic, so its worst pod must not page for the whole model.
-      const variant: [string, "=", string][] = by.includes("variant") ? [] : [["variant", "=", "stable"]];
+      // cannot be averaged across pods: take the worst.
       return `max by (${by}) (${selector("nv_inference_request_summary_us", [m, ...variant, ["quantile", "=", String(quantile)]])}) / 1e6`;
-    }
     case "mlserver":
-      // MLServer's REST server histogram `rest_server_requests_duration_seconds` (prefix from
-      // `metrics_rest_server_prefix`), restricted to inference calls.
-      return `histogram_quantile(${quantile}, sum by (${by}, le) (rate(${selector("rest_server_requests_duration_seconds_bucket", [m, ["path", "=~", ".*/infer"]])}[${window}])))`;
+      // MLServer's REST server histogram (starlette_exporter's `<prefix>_request_duration_seconds`,
+      // prefix `metrics_rest_server_prefix`, default rest_server), restricted to inference calls.
+      return `histogram_quantile(${quantile}, sum by (${by}, le) (rate(${selector("rest_server_request_duration_seconds_bucket", [m, ...variant, ["path", "=~", ".*/infer"]])}[${window}])))`;
     default:
-      return `histogram_quantile(${quantile}, sum by (${by}, le) (rate(${selector("mlops_model_request_duration_seconds_bucket", [m])}[${window}])))`;
+      return `histogram_quantile(${quantile}, sum by (${by}, le) (rate(${selector("mlops_model_request_duration_seconds_bucket", [m, ...variant])}[${window}])))`;
   }
 }
 

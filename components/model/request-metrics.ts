@@ -44,12 +44,13 @@ export function requestExprs(
   switch (spec.serving.runtime) {
     // Triton counts successes and failures separately (docs: user_guide/metrics.md, "Counts").
     case "triton":
-    // MLServer's default metrics (docs.seldon.ai/mlserver/user-guide/metrics).
+    // MLServer's default metrics (docs.seldon.ai/mlserver/user-guide/metrics): prometheus_client
+    // Counters, which it exposes with the `_total` suffix.
     case "mlserver": {
       const [ok, failed] =
         spec.serving.runtime === "triton"
           ? ["nv_inference_request_success", "nv_inference_request_failure"]
-          : ["model_infer_request_success", "model_infer_request_failure"];
+          : ["model_infer_request_success_total", "model_infer_request_failure_total"];
       const success = sumOf(ok);
       const errors = `(${sumOf(failed)} or 0 * ${success})`;
       return { requests: `(${success} + ${errors})`, errors };

@@ -509,7 +509,7 @@ describe("forecast recording rules", () => {
   test.each([
     // Uninstrumented Triton: its own success counter; an instrumented server: the contract counter.
     ["triton", 'nv_inference_request_success{model="m",variant="stable"}'],
-    ["mlserver", 'model_infer_request_success{model="m",variant="stable"}'],
+    ["mlserver", 'model_infer_request_success_total{model="m",variant="stable"}'],
     ["custom", 'mlops_model_requests_total{model="m",variant="stable",outcome="success"}'],
   ])(
     "promtool test rules (%s): the forecast equals the rate, and 8x from one lead time before an event",

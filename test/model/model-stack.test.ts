@@ -150,7 +150,7 @@ describe.each(["staging", "prod"])("ModelStack for every committed model of %s",
         // The runtime's own counters where it has them (uninstrumented Triton and MLServer).
         const counter = {
           triton: "nv_inference_request_success",
-          mlserver: "model_infer_request_success",
+          mlserver: "model_infer_request_success_total",
         }[m.serving.runtime as string];
         expect(so.spec.triggers[0].metadata.query).toBe(requestRateQuery(m, v.name));
         expect(so.spec.triggers[0].metadata.query).toContain(

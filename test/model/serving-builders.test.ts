@@ -302,7 +302,7 @@ describe("ScaledObject", () => {
     const ok = 'sum(rate(nv_inference_request_success{model="m1",variant="stable"}[1m]))';
     const failed = 'sum(rate(nv_inference_request_failure{model="m1",variant="stable"}[1m]))';
     expect(query("triton")).toBe(`(${ok} + (${failed} or 0 * ${ok}))`);
-    expect(query("mlserver")).toContain('model_infer_request_success{model="m1",variant="stable"}');
+    expect(query("mlserver")).toContain('model_infer_request_success_total{model="m1",variant="stable"}');
     expect(query("mlserver")).not.toContain("mlops_model_requests_total");
   });
 

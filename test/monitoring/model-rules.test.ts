@@ -227,6 +227,49 @@ describe("model rules", () => {
     },
   );
 
+  itPromtool("an MLServer canary slower than the SLO pages only through its own check, as on Triton", () => {
+    // coupon-targeting (committed: MLServer, 20% canary, SLO p99 100 ms). MLServer's latency is a
+    // histogram summed over pods: the model's p99 must be stable's alone, or a canary at 250 ms on a
+    // fifth of the traffic would page for the model while its own check passes.
+    const spec = modelsFor("prod").find((m) => m.name === "coupon-targeting")!;
+    expect(spec.serving.runtime).toBe("mlserver");
+    const withLimit: ModelSpec = {
+      ...spec,
+      canary: { ...spec.canary!, analysis: { ...spec.canary!.analysis, maxLatencyP99Ms: 400 } },
+    };
+    const buckets = ["0.05", "0.1", "0.25", "0.5", "+Inf"];
+    /** Requests per 15 s scrape, all of them in the first bucket at or above `seconds`. */
+    const series = (variant: string, seconds: string, perScrape: number) => [
+      {
+        series: `model_infer_request_success_total{model="coupon-targeting",variant="${variant}"}`,
+        values: `0+${perScrape}x160`,
+      },
+      ...buckets.map((le) => ({
+        series: `rest_server_request_duration_seconds_bucket{model="coupon-targeting",variant="${variant}",path="/v2/models/coupon-targeting/infer",le="${le}"}`,
+        values: le === "+Inf" || Number(le) >= Number(seconds) ? `0+${perScrape}x160` : "0x160",
+      })),
+    ];
+    const test = (stable: string, canary: string, exp_alerts: object[]) => ({
+      interval: "15s",
+      input_series: [...series("stable", stable, 6000), ...series("canary", canary, 1500)],
+      alert_rule_test: [
+        { eval_time: "30m", alertname: "ModelLatencyHigh", exp_alerts },
+        { eval_time: "30m", alertname: "ModelCanaryDegraded", exp_alerts: [] },
+      ],
+    });
+    const page = {
+      exp_labels: { model: "coupon-targeting", team: "growth", severity: "page" },
+      exp_annotations: {
+        description: "p99 over 1m is 248.5ms.",
+        summary: "coupon-targeting p99 latency above its 100 ms SLO",
+      },
+    };
+    expectRuleTestsPass(modelRules(withLimit, stackConfig("prod")), "15s", [
+      test("0.05", "0.25", []),
+      test("0.25", "0.05", [page]),
+    ]);
+  });
+
   itPromtool(
     "a declared sale that loses 70% of its traffic pages within 5 minutes; one that ends does not",
     () => {

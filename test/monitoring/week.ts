@@ -156,10 +156,10 @@ export function weekSeries(
           put(gauges, `nv_inference_request_summary_us{${l},quantile="0.99"}`, s, Math.round(v.p99 * 1e6));
           break;
         case "mlserver":
-          put(counters, `model_infer_request_success{${l}}`, s, n * (1 - v.errorRatio));
-          put(counters, `model_infer_request_failure{${l}}`, s, n * v.errorRatio);
+          put(counters, `model_infer_request_success_total{${l}}`, s, n * (1 - v.errorRatio));
+          put(counters, `model_infer_request_failure_total{${l}}`, s, n * v.errorRatio);
           histogram(
-            "rest_server_requests_duration_seconds",
+            "rest_server_request_duration_seconds",
             `${l},path="/v2/models/${spec.name}/infer"`,
             s,
             n,
