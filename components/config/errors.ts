@@ -421,7 +421,11 @@ export function problemsBeyondSchema<T>(
   const known = [...reported.map((p) => p.path), ...repaired.dropped];
   const found = checks.flatMap((check) => {
     try {
-      return check(repaired.value);
+      const problems = check(repaired.value);
+      // A problem's value may hold a fenced field (a list whose other item the schema rejected):
+      // read it here, so a fenced read drops this check's problems instead of crashing the report.
+      JSON.stringify(problems);
+      return problems;
     } catch {
       return [];
     }

@@ -713,7 +713,6 @@ function trainingProblems(spec: ModelSpec, file: string): Problem[] {
     {
       file,
       path: "training.retrainOn",
-      value: spec.training.retrainOn,
       reason: "quality needs monitoring.quality to be set",
     },
   ];

@@ -120,6 +120,18 @@ describe("problemsBeyondSchema", () => {
   });
 });
 
+test("a problem whose value holds a rejected item is dropped, not a crash when it is printed", () => {
+  // The check reads item 0 only, but hands the whole list on as the problem's value.
+  const firstItem = (v: Value) =>
+    v.items[0].size === 2 ? [{ file: "f", path: "items", value: v.items, reason: "starts at 2" }] : [];
+  const nameLength = (v: Value) =>
+    v.name.length > 3 ? [{ file: "f", path: "name", reason: "longer than 3" }] : [];
+  const input = { name: "abcd", items: [{ size: 2 }, { size: 0 }] };
+  const reported = [{ file: "f", path: "items[1].size", reason: "too small" }];
+  const found = problemsBeyondSchema(schema, input, reported, [firstItem, nameLength]);
+  expect(JSON.stringify(found)).toBe('[{"file":"f","path":"name","reason":"longer than 3"}]');
+});
+
 describe("formatProblems", () => {
   test("a reason of several lines is nested under the problem it belongs to", () => {
     const reason = "2 problems in traffic file t.csv:\n  - t.csv:3: bad\n  - t.csv:4: worse";

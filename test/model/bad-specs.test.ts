@@ -537,6 +537,21 @@ test("croniter's L (last day of the month) and weekday#n (the n-th weekday) are 
   }
 });
 
+test("an unknown retraining trigger beside quality without monitoring.quality: both problems", () => {
+  const msg = problemsOfEdited("retrain", (y) =>
+    y.replace(
+      "  gpu: { pool: training, count: 1 }",
+      "  gpu: { pool: training, count: 1 }\n  retrainOn: [quality, accuracy]",
+    ),
+  );
+  expect(msg).toContain(
+    'models/retrain.yaml: training.retrainOn[1] = "accuracy": must be one of drift, quality',
+  );
+  expect(msg).toContain(
+    "models/retrain.yaml: training.retrainOn: quality needs monitoring.quality to be set",
+  );
+});
+
 test("a wrong type, option or bound is said in the words of the other problems, not zod's", () => {
   const msg = problemsOfEdited("words", (y) =>
     y
