@@ -7,7 +7,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import type { ErrorCode, YAMLError } from "yaml";
-import { ConfigValidationError, Problem } from "./errors";
+import { ConfigValidationError, pathInside, Problem } from "./errors";
 import { editDistance, ModelSpec, SpecContext, SpecSource, validateModelSpecs } from "./model-schema";
 import {
   checkStackConfig,
@@ -15,6 +15,7 @@ import {
   HeldCanary,
   heldForCanary,
   StackConfig,
+  stackConfigSchema,
   StackParts,
 } from "./stack-schema";
 import { decodeConfigValue } from "./config-value";
@@ -73,12 +74,20 @@ export function loadPlatformInputs(programDir: string): PlatformInputs {
   // A rejected stack file does not hide the specs' problems: they are checked against the parts of
   // it that still parse, and the next run has nothing new to say.
   const { config, parts, problems: stackProblems } = checkStackConfig(raw, stackFile);
-  const problems = [...misspeltNamespaceProblems(stackFile), ...stackProblems];
+  const secrets = secretKeyProblems(parts, stackFile);
+  const problems = [
+    ...misspeltNamespaceProblems(stackFile),
+    // A secret key set in plain text is not an unknown setting: it is said how to set it instead;
+    // a setting left out because it is secret has no other problem than that.
+    ...stackProblems.filter(
+      (p) => !secrets.plainKeys.has(p.path) && !secrets.secretSettings.some((k) => pathInside(p.path, k)),
+    ),
+    ...secrets.problems,
+  ];
   const modelsDir = process.env[MODELS_DIR_ENV] ?? path.join(projectRoot, "models");
   const checked = checkModelSpecs(modelsDir, stack, parts, knownStacks(projectRoot, modelsDir));
   problems.push(...checked.problems);
   let models = checked.specs;
-  problems.push(...missingSecretProblems(parts, stackFile));
   const history = readTrafficHistory(projectRoot, parts, stackFile, problems);
   if (!config) throw new ConfigValidationError(problems);
   // A spec that was rejected is still a model: its file name is its name (checked), so a rejected
@@ -250,17 +259,45 @@ function splitKey(key: string): [string, string] {
   return i < 0 ? ["", key] : [key.slice(0, i), key.slice(i + 1)];
 }
 
-/** Secret keys the config refers to must exist, or `pulumi up` would fail half-way. */
-function missingSecretProblems(config: StackParts, file: string): Problem[] {
+/**
+ * Secret keys the config refers to must exist, or `pulumi up` would fail half-way, and be secret: one
+ * set in plain text is stored unencrypted in the stack file (its full key is in `plainKeys`). A
+ * setting of the schema may not be secret: the program leaves secret keys out of what it validates
+ * and prints, so `alerting` with one value set with `--secret` (the CLI then marks the whole key)
+ * would silently become the default, with no receivers.
+ */
+function secretKeyProblems(
+  config: StackParts,
+  file: string,
+): { problems: Problem[]; plainKeys: Set<string>; secretSettings: string[] } {
   const all = pulumi.runtime.allConfig();
   const problems: Problem[] = [];
+  const plainKeys = new Set<string>();
+  const secretSettings = Object.keys(all).filter((key) => {
+    const [ns, name] = splitKey(key);
+    return ns === CONFIG_NAMESPACE && isSecretKey(key) && name in stackConfigSchema.shape;
+  });
+  for (const key of secretSettings)
+    problems.push({
+      file,
+      path: key,
+      reason: `is a secret (a value in it was set with --secret), but it is a setting the program must read: set it in plain text, and a credential as a secret key of its own (receivers name theirs with urlSecret)`,
+    });
   const need = (key: string, path: string) => {
-    if (all[`${CONFIG_NAMESPACE}:${key}`] === undefined) {
+    const full = `${CONFIG_NAMESPACE}:${key}`;
+    if (all[full] === undefined) {
       problems.push({
         file,
         path: `${CONFIG_NAMESPACE}:${path}`,
         value: key,
-        reason: `secret config key ${CONFIG_NAMESPACE}:${key} is not set; run: pulumi config set --secret ${key} <value>`,
+        reason: `secret config key ${full} is not set; run: pulumi config set --secret ${key} <value>`,
+      });
+    } else if (!isSecretKey(full)) {
+      plainKeys.add(full);
+      problems.push({
+        file,
+        path: full,
+        reason: `is the secret ${path} names, but it is set in plain text (stored unencrypted in the stack file); run: pulumi config rm ${key} && pulumi config set --secret ${key} <value>`,
       });
     }
   };
@@ -269,7 +306,7 @@ function missingSecretProblems(config: StackParts, file: string): Problem[] {
   for (const [team, r] of Object.entries(config.alerting?.receivers ?? {})) {
     if (r.urlSecret) need(r.urlSecret, `alerting.receivers.${team}.urlSecret`);
   }
-  return problems;
+  return { problems, plainKeys, secretSettings };
 }
 
 /** The project's stacks: the names of its `Pulumi.<stack>.yaml` files, sorted. */

@@ -489,6 +489,7 @@ export function crossFieldChecks(file: string): Check<StackConfig>[] {
     (cfg) => clusterProblems(cfg.cluster, file, at),
     (cfg) => endpointProblems(cfg.cluster, file, at),
     (cfg) => platformTeamProblems(cfg.alerting, file, at),
+    (cfg) => prodReceiverProblems(cfg, file, at),
     (cfg) =>
       perElement(Object.entries(cfg.alerting.receivers), ([team, r]) =>
         receiverProblems(cfg.alerting, team, r, file, at(`alerting.receivers.${team}`)),
@@ -735,6 +736,25 @@ function platformTeamProblems(
       path: at("alerting.platformTeam"),
       value: alerting.platformTeam,
       reason: `has no receiver: platform alerts and every team without its own receiver would go nowhere; receivers: ${teams.join(", ")}`,
+    },
+  ];
+}
+
+/**
+ * Prod must page someone: without any receiver Alertmanager's only route has nothing to send to, and
+ * every alert is dropped. (Elsewhere it is allowed, a stack being tried out; `plan` says so.)
+ */
+function prodReceiverProblems(
+  cfg: Pick<StackConfig, "environment" | "alerting">,
+  file: string,
+  at: (path: string) => string,
+): Problem[] {
+  if (cfg.environment !== "prod" || Object.keys(cfg.alerting.receivers).length > 0) return [];
+  return [
+    {
+      file,
+      path: at("alerting.receivers"),
+      reason: `prod needs at least the platform team's receiver (alerting.receivers.${cfg.alerting.platformTeam}: kind, urlSecret or to): without one every alert is dropped`,
     },
   ];
 }

@@ -310,6 +310,17 @@ describe("values the platform's consumers would refuse, and credentials in the s
     expect(msg).toMatch(/^3 configuration problems/);
   });
 
+  test("prod without any alert receiver is refused: every alert would be dropped", () => {
+    const raw = stackValues("prod");
+    delete raw.alerting;
+    expect(problemsOf(raw)).toContain(
+      "Pulumi.test.yaml: mlops-platform:alerting.receivers: prod needs at least the platform team's receiver (alerting.receivers.ml-platform: kind, urlSecret or to): without one every alert is dropped",
+    );
+    const staging = stackValues("staging");
+    delete staging.alerting;
+    expect(validateStackConfig(staging, "Pulumi.test.yaml").alerting.receivers).toEqual({});
+  });
+
   test("duplicate event names (one KEDA trigger name each) and a platform team without a receiver", () => {
     const raw = stackValues("prod");
     raw.events[1].name = raw.events[0].name;

@@ -23,6 +23,7 @@ const config = validateStackConfig(
     ],
     pricing: { currency: "CNY", instances: { "g6.xlarge": { onDemand: 7 } } },
     budget: { monthlyGpuCost: 1000 },
+    alerting: { receivers: { "ml-platform": { kind: "webhook", urlSecret: "alertWebhookPlatform" } } },
   },
   "Pulumi.test.yaml",
 );

@@ -6,6 +6,7 @@ import {
   quietDriftModels,
   table,
   unroutedTeams,
+  alertRoutingLines,
 } from "../../tools/plan/summary";
 import type { ModelSpec } from "../../components/config/model-schema";
 import { DRIFT_MIN_RPS } from "../../components/model/anomaly-rules";
@@ -57,6 +58,18 @@ describe("unroutedTeams", () => {
     expect(
       unroutedTeams([{ name: "p", team: "ml-platform" }], { platformTeam: "ml-platform", receivers: {} }),
     ).toEqual([]);
+  });
+});
+
+describe("alertRoutingLines", () => {
+  test("a stack without receivers says every alert is dropped, not that teams go to the platform team", () => {
+    const unrouted = [{ team: "cart", models: ["cart-cross-sell"], to: "ml-platform" }];
+    expect(alertRoutingLines(false, unrouted)).toEqual([
+      "Alerts of team cart (cart-cross-sell) go to the platform team ml-platform: add alerting.receivers.cart to page the team itself",
+    ]);
+    expect(alertRoutingLines(true, unrouted)).toEqual([
+      "No alert receivers (alerting.receivers is empty): every alert of this stack is dropped; prod refuses this",
+    ]);
   });
 });
 

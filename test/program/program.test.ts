@@ -283,3 +283,41 @@ describe("sales-event pre-scaling from the traffic history", () => {
     expect(sink.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
   });
 });
+
+describe("secrets in the stack file", () => {
+  async function problemsOf(edit: (config: Record<string, unknown>) => void): Promise<string> {
+    const { tempStack } = await import("../helpers/program");
+    const dir = tempStack("staging", edit, "staging");
+    const run = runStack("staging", { projectRoot: dir, modelsDir: path.join(ROOT, "models") });
+    await expect(run).rejects.toBeInstanceOf(ConfigValidationError);
+    return run.then(
+      () => "",
+      (err: Error) => err.message,
+    );
+  }
+
+  test("a secret key set in plain text says how to set it, without its value", async () => {
+    const message = await problemsOf((config) => {
+      config["mlops-platform:alertWebhookPlatform"] = "https://hooks.example.com/services/T0/secretTOKEN";
+    });
+    expect(message).toContain(
+      "mlops-platform:alertWebhookPlatform: is the secret alerting.receivers.ml-platform.urlSecret names, but it is set in plain text (stored unencrypted in the stack file); run: pulumi config rm alertWebhookPlatform && pulumi config set --secret alertWebhookPlatform <value>",
+    );
+    expect(message).not.toContain("unknown key");
+    expect(message).not.toContain("secretTOKEN");
+  });
+
+  test("a setting with a value set with --secret inside is refused, not dropped for its default", async () => {
+    // The CLI marks the whole key secret, and the program leaves secret keys out: without this
+    // problem the stack would deploy with no alert receivers at all.
+    const message = await problemsOf((config) => {
+      const alerting = config["mlops-platform:alerting"] as Record<string, unknown>;
+      alerting.email = { smarthost: { secure: "AAABAKxyz" }, from: "alerts@example.com" };
+    });
+    expect(message).toMatch(/^1 configuration problem:/);
+    expect(message).toContain(
+      "Pulumi.staging.yaml: mlops-platform:alerting: is a secret (a value in it was set with --secret), but it is a setting the program must read",
+    );
+    expect(message).not.toContain("alerting.");
+  });
+});

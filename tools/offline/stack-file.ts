@@ -101,7 +101,8 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(data.config ?? {})) {
     const full = key.includes(":") ? key : `${namespace}:${key}`;
-    if (isSecure(value)) {
+    // A structured value with a `secure:` inside is secret as a whole, as the CLI marks it.
+    if (holdsSecure(value)) {
       config[full] = OFFLINE_SECRET;
       secretKeys.push(full);
     } else {
@@ -133,8 +134,9 @@ function nonFinitePaths(value: unknown, at = ""): { path: string; text: string }
   return entries.flatMap(([p, v]) => nonFinitePaths(v, p));
 }
 
-function isSecure(value: unknown): boolean {
-  return typeof value === "object" && value !== null && "secure" in value;
+function holdsSecure(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  return "secure" in value || Object.values(value).some(holdsSecure);
 }
 
 /** Secret config keys the stack config points at (webhook URLs, an existing cluster's kubeconfig). */

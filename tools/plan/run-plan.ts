@@ -242,6 +242,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
     warnings: plan.warnings as { resource: string; message: string }[],
     unsetSecrets: run.stackConfig.unsetSecrets,
     unroutedTeams: unroutedTeams(models, config.alerting),
+    noReceivers: Object.keys(config.alerting.receivers).length === 0,
     quietDrift: quietDriftModels(models),
   });
   files.set("plan.json", `${JSON.stringify(plan, null, 2)}\n`);

@@ -35,6 +35,8 @@ export interface SummaryInputs {
   readonly unsetSecrets: readonly string[];
   /** Teams of the models with no receiver of their own, whose alerts go to the platform team. */
   readonly unroutedTeams?: readonly UnroutedTeam[];
+  /** The stack has no alert receiver at all: every alert is dropped. */
+  readonly noReceivers?: boolean;
   /** Models too small for their drift alerts ever to evaluate. */
   readonly quietDrift?: readonly QuietDriftModel[];
 }
@@ -89,6 +91,19 @@ export function unroutedTeams(
   return [...byTeam.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([team, names]) => ({ team, models: names.sort(), to: alerting.platformTeam }));
+}
+
+/** What the summary says about where alerts go: nowhere, or teams paged through the platform team. */
+export function alertRoutingLines(noReceivers: boolean, unrouted: readonly UnroutedTeam[]): string[] {
+  if (noReceivers)
+    return [
+      "No alert receivers (alerting.receivers is empty): every alert of this stack is dropped; prod refuses this",
+    ];
+  return unrouted.map(
+    (t) =>
+      `Alerts of team ${t.team} (${t.models.join(", ")}) go to the platform team ${t.to}: ` +
+      `add alerting.receivers.${t.team} to page the team itself`,
+  );
 }
 
 /** Markdown table of the policy results (policy-report.md). */
@@ -189,11 +204,7 @@ export function summaryText(s: SummaryInputs): string {
   }
   if (s.unsetSecrets.length > 0)
     out.push(`Secrets not set in the stack file (pulumi up needs them): ${s.unsetSecrets.join(", ")}`);
-  for (const t of s.unroutedTeams ?? [])
-    out.push(
-      `Alerts of team ${t.team} (${t.models.join(", ")}) go to the platform team ${t.to}: ` +
-        `add alerting.receivers.${t.team} to page the team itself`,
-    );
+  out.push(...alertRoutingLines(s.noReceivers ?? false, s.unroutedTeams ?? []));
   for (const m of s.quietDrift ?? [])
     out.push(
       `Drift alerts of ${m.name} cannot fire: they need ${DRIFT_MIN_RPS.toFixed(1)} requests/s (500 predictions in 2 minutes), ` +
