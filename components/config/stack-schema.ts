@@ -18,6 +18,7 @@ import {
 } from "./errors";
 import { parseZonedTime } from "./iso-time";
 import { subnetCidrs } from "../cluster/subnet-cidrs";
+import { MIN_IPV4_PREFIX, openToTheInternet } from "./open-cidr";
 import { AIRFLOW_DAG_LABEL } from "../addons/addons-context";
 
 /** The Pulumi config namespace of this project. */
@@ -712,14 +713,15 @@ function endpointProblems(
       reason: "the API endpoint needs private access or at least one public CIDR",
     });
   }
-  if (cluster.endpoint.publicAccessCidrs.includes("0.0.0.0/0")) {
-    problems.push({
-      file,
-      path: at("cluster.endpoint.publicAccessCidrs"),
-      value: "0.0.0.0/0",
-      reason: "the API endpoint must not be open to the internet; list your office/VPN CIDRs",
-    });
-  }
+  cluster.endpoint.publicAccessCidrs.forEach((c, i) => {
+    if (openToTheInternet(c))
+      problems.push({
+        file,
+        path: at(`cluster.endpoint.publicAccessCidrs[${i}]`),
+        value: c,
+        reason: `the API endpoint must not be open to the internet (a prefix shorter than /${MIN_IPV4_PREFIX}); list your office/VPN CIDRs`,
+      });
+  });
   return problems;
 }
 

@@ -1,5 +1,6 @@
 /** Internet-wide ingress only to the load-balancer ports; everything else comes from inside the VPC. */
 import { ALWAYS_MANDATORY, PlatformPolicy, configWithDefaults, forTypes } from "../lib/platform-policy";
+import { openToTheInternet } from "../../components/config/open-cidr";
 import { Obj, arr, num, obj, str } from "../lib/values";
 
 /** Tunables. */
@@ -9,7 +10,6 @@ export interface WorldIngressConfig {
 }
 
 const DEFAULTS: WorldIngressConfig = { allowedPorts: [80, 443] };
-const WORLD = ["0.0.0.0/0", "::/0"];
 
 interface Rule {
   readonly where: string;
@@ -63,7 +63,8 @@ function rulesOf(type: string, props: Obj): Rule[] {
 
 /** No security-group ingress from 0.0.0.0/0 or ::/0 except on the allowed (load-balancer) ports. */
 export const awsSecurityGroupNoWorldIngress: PlatformPolicy = {
-  checks: "security groups allow 0.0.0.0/0 ingress only on load-balancer ports (default 80, 443)",
+  checks:
+    "security groups allow internet ingress (0.0.0.0/0, any prefix under /8) only on load-balancer ports (default 80, 443)",
   enforcement: ALWAYS_MANDATORY,
   policy: {
     name: "aws-security-group-no-world-ingress",
@@ -83,7 +84,8 @@ export const awsSecurityGroupNoWorldIngress: PlatformPolicy = {
       (props, args, report) => {
         const { allowedPorts } = configWithDefaults(args, DEFAULTS);
         for (const rule of rulesOf(args.type, props)) {
-          const open = rule.cidrs.filter((c) => WORLD.includes(c));
+          // 0.0.0.0/0, its halves, or any range wider than /8 (`openToTheInternet`).
+          const open = rule.cidrs.filter(openToTheInternet);
           if (open.length === 0) continue;
           const allProtocols = rule.protocol === "-1" || rule.protocol === "all";
           const singleAllowedPort =

@@ -146,6 +146,14 @@ describe("stack config", () => {
     const raw = stackValues("staging");
     raw.cluster.endpoint.publicAccessCidrs = ["0.0.0.0/0"];
     expect(problemsOf(raw)).toContain("must not be open to the internet");
+    // Its two halves are the internet too; a /8 is the widest range taken for an office or VPN.
+    raw.cluster.endpoint.publicAccessCidrs = ["10.0.0.0/8", "0.0.0.0/1", "128.0.0.0/1"];
+    const msg = problemsOf(raw);
+    expect(msg).toContain(
+      'Pulumi.test.yaml: mlops-platform:cluster.endpoint.publicAccessCidrs[1] = "0.0.0.0/1": the API endpoint must not be open to the internet (a prefix shorter than /8)',
+    );
+    expect(msg).toContain("publicAccessCidrs[2]");
+    expect(msg).not.toContain("publicAccessCidrs[0]");
   });
 
   test("an event written with a +HH offset is read as +HH:00 everywhere, not as an invalid date", () => {

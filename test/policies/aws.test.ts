@@ -190,6 +190,18 @@ describe("aws EKS policies", () => {
       "EKS public endpoint is open to 0.0.0.0/0; set vpcConfig.endpointPublicAccess: false or list office/VPN CIDRs in vpcConfig.publicAccessCidrs (cluster.endpoint.publicAccessCidrs in the stack config).",
     ]);
   });
+  it("endpoint fails when open to the internet in halves or wide ranges, not on a /8 or narrower", async () => {
+    expect(
+      await messages(awsEksEndpointNotOpenToWorld, [
+        set(f.eks(), "vpcConfig.publicAccessCidrs", [
+          "0.0.0.0/1",
+          "128.0.0.0/1",
+          "10.0.0.0/8",
+          "203.0.113.0/24",
+        ]),
+      ]),
+    ).toEqual([expect.stringContaining("EKS public endpoint is open to 0.0.0.0/1, 128.0.0.0/1;")]);
+  });
   it("endpoint fails when public with no CIDRs (AWS defaults to the internet)", async () => {
     expect(
       await messages(awsEksEndpointNotOpenToWorld, [set(f.eks(), "vpcConfig.publicAccessCidrs", undefined)]),
@@ -276,6 +288,14 @@ describe("aws-security-group-no-world-ingress", () => {
     set(r, "ingress[1].toPort", 22);
     expect(await messages(p, [r])).toEqual([
       "ingress[1] opens ports 22-22 to 0.0.0.0/0; only ports 80, 443 may face the internet. Restrict the CIDR to the VPC or a load balancer's security group.",
+    ]);
+  });
+  it("fails on an inline ingress opening 22 to a /4, which is no office range", async () => {
+    const r = set(f.securityGroup(), "ingress[1].cidrBlocks", ["64.0.0.0/4"]);
+    set(r, "ingress[1].fromPort", 22);
+    set(r, "ingress[1].toPort", 22);
+    expect(await messages(p, [r])).toEqual([
+      expect.stringContaining("ingress[1] opens ports 22-22 to 64.0.0.0/4;"),
     ]);
   });
   it("fails on a vpc ingress rule with all protocols from ::/0", async () => {
