@@ -77,8 +77,14 @@ export function createAirflow(name: string, args: AirflowArgs, parent: pulumi.Re
     { parent },
   );
 
-  // Fernet keys are 32 random bytes in URL-safe base64 (cryptography's Fernet.generate_key()).
-  const fernetBytes = new random.RandomBytes(`${name}-fernet`, { length: 32 }, { parent });
+  // Fernet keys are 32 random bytes in URL-safe base64 (cryptography's Fernet.generate_key()). A new
+  // key makes every connection and variable encrypted in the metadata database unreadable: prod
+  // protects it like the database.
+  const fernetBytes = new random.RandomBytes(
+    `${name}-fernet`,
+    { length: 32 },
+    { parent, protect: args.config.environment === "prod" },
+  );
   const fernetKey = fernetBytes.base64.apply((b) => b.replace(/\+/g, "-").replace(/\//g, "_"));
   const apiSecretKey = new random.RandomPassword(
     `${name}-api-secret-key`,

@@ -53,7 +53,11 @@ export function createKubeflowPipelines(
 ): KubeflowPipelinesResources {
   if (!args.config.addons.kubeflowPipelines.enabled) return {};
   const version = args.version ?? KFP_VERSION;
-  const opts = { parent, provider: args.cluster.kubeProvider };
+  // Prod protects both: the cluster-scoped target holds the CRDs (deleting them deletes every
+  // pipeline run), the platform target KFP's MySQL and SeaweedFS volumes (runs, metadata,
+  // artifacts). The provider's children inherit `protect` from the component; disabling KFP in prod
+  // then stops at preview instead of deleting them.
+  const opts = { parent, provider: args.cluster.kubeProvider, protect: args.config.environment === "prod" };
   const clusterScoped = new k8s.kustomize.v2.Directory(
     `${name}-cluster-scoped`,
     { directory: kfpManifestUrl("cluster-scoped-resources", version) },

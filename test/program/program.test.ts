@@ -130,7 +130,11 @@ describe("prod protects its stateful resources", () => {
     "aws:s3/bucket:Bucket",
     "aws:eks/cluster:Cluster",
     "aws:kms/key:Key",
+    // Kubeflow Pipelines' CRDs and its MySQL and SeaweedFS volumes; Airflow's fernet key.
+    "kubernetes:kustomize/v2:Directory",
+    "random:index/randomBytes:RandomBytes",
   ])("%s is protected", (type) => {
+    expect(ofType(runs.prod, type).length).toBeGreaterThan(0);
     const run = runs.prod;
     for (const r of ofType(run, type))
       expect(run.options.get(resourceKey(r.type, r.name))?.protect).toBe(true);
