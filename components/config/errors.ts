@@ -457,3 +457,13 @@ export function perElement<E>(
     }
   });
 }
+
+/** Each item of a list that repeats an earlier one, at its index (`at[i]`), naming the first. */
+export function listedTwice(items: readonly string[], file: string, at: string): Problem[] {
+  return items.flatMap((item, i): Problem[] => {
+    const first = items.indexOf(item);
+    return first < i
+      ? [{ file, path: `${at}[${i}]`, value: item, reason: `listed twice (also ${at}[${first}])` }]
+      : [];
+  });
+}

@@ -10,6 +10,7 @@ import { deepMerge, isPlainObject } from "./deep-merge";
 import {
   Check,
   ConfigValidationError,
+  listedTwice,
   perElement,
   Problem,
   problemsBeyondSchema,
@@ -117,15 +118,24 @@ const memoryQuantity = z.preprocess(
     .refine((q) => !(parseQuantity(q, "memory") <= 0), "must be more than 0 bytes"),
 );
 
+/**
+ * An image reference: `[registry[:port]/]path[:tag][@sha256:digest]`, pinned by a tag or a digest
+ * (or both). A registry port is not a tag (`harbor.internal:5000/recs/srv:1.2.3`).
+ */
+const IMAGE_REFERENCE =
+  /^(?:[A-Za-z0-9.-]+(?::\d{1,5})?\/)?[a-z0-9._/-]+?(?<tag>:[\w][\w.-]{0,127})?(?<digest>@sha256:[a-f0-9]{64})?$/;
+
+function pinnedImage(message: string) {
+  return z.string().refine((image) => {
+    const m = IMAGE_REFERENCE.exec(image);
+    return m !== null && (m.groups?.tag !== undefined || m.groups?.digest !== undefined);
+  }, message);
+}
+
 const serving = strictObject({
   runtime: z.enum(["triton", "mlserver", "torchserve", "custom"]),
   /** Container image; required for `custom`, optional pin for the others. Must carry a tag or digest. */
-  image: z
-    .string()
-    .regex(
-      /^[^\s:@]+(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/,
-      "must be an image with a tag or digest, e.g. registry/recs/server:1.2.3",
-    )
+  image: pinnedImage("must be an image with a tag or digest, e.g. registry/recs/server:1.2.3")
     .refine((i) => !i.endsWith(":latest"), "must not use the mutable tag latest")
     .optional(),
   /** Runtime image tag overriding the platform's pinned one (KServe `runtimeVersion`). */
@@ -227,10 +237,10 @@ export const RETRAIN_TRIGGERS = ["drift", "quality"] as const;
 
 const training = strictObject({
   schedule: cron,
-  image: z
-    .string()
-    .regex(/^[^\s:@]+(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, "must be an image with a tag or digest")
-    .refine((i) => !i.endsWith(":latest"), "must not use the mutable tag latest"),
+  image: pinnedImage("must be an image with a tag or digest").refine(
+    (i) => !i.endsWith(":latest"),
+    "must not use the mutable tag latest",
+  ),
   gpu: strictObject({ pool: z.string(), count: z.number().int().min(1).max(64).default(1) }),
   retrainOn: z.array(z.enum(RETRAIN_TRIGGERS)).default([]),
   timeoutHours: z.number().positive().max(72).default(6),
@@ -519,14 +529,7 @@ function listedTwiceProblems(spec: ModelSpec, file: string): Problem[] {
     ["monitoring.features", spec.monitoring.features],
     ["training.retrainOn", spec.training?.retrainOn ?? []],
   ];
-  return lists.flatMap(([at, items]) =>
-    items.flatMap((item, i): Problem[] => {
-      const first = items.indexOf(item);
-      return first < i
-        ? [{ file, path: `${at}[${i}]`, value: item, reason: `listed twice (also ${at}[${first}])` }]
-        : [];
-    }),
-  );
+  return lists.flatMap(([at, items]) => listedTwice(items, file, at));
 }
 
 function reservedNameProblems(spec: ModelSpec, file: string): Problem[] {

@@ -8,6 +8,7 @@ import { GPU_INSTANCE_TYPES, gpuInstanceType, supportsMigProfile } from "../capa
 import {
   Check,
   ConfigValidationError,
+  listedTwice,
   perElement,
   Problem,
   problemsBeyondSchema,
@@ -485,6 +486,13 @@ export function crossFieldChecks(file: string): Check<StackConfig>[] {
     (cfg) => perElement(cfg.gpuPools, (pool, i) => poolSizeProblems(pool, file, at(`gpuPools[${i}]`))),
     (cfg) =>
       perElement(cfg.gpuPools, (pool, i) => instanceTypeProblems(cfg, pool, file, at(`gpuPools[${i}]`))),
+    // A type listed twice would declare its NodeOverlay twice: pulumi up refuses the duplicate URN.
+    (cfg) =>
+      perElement(cfg.gpuPools, (pool, i) =>
+        listedTwice(pool.instanceTypes, file, at(`gpuPools[${i}].instanceTypes`)),
+      ),
+    (cfg) =>
+      listedTwice(cfg.cluster.systemNodes.instanceTypes, file, at("cluster.systemNodes.instanceTypes")),
     (cfg) => duplicateProblems(cfg.events, file, at("events"), "event"),
     (cfg) => perElement(cfg.events, (e, i) => eventWindowProblems(e, file, at(`events[${i}]`))),
     (cfg) => clusterProblems(cfg.cluster, file, at),

@@ -378,6 +378,17 @@ describe("values the platform's consumers would refuse, and credentials in the s
     expect(validateStackConfig(raw, "Pulumi.test.yaml").gpuPools[training].maxGpus).toBe(16);
   });
 
+  test("an instance type listed twice (its NodeOverlay would be declared twice)", () => {
+    const raw = stackValues("prod");
+    raw.gpuPools[0].instanceTypes = ["g6.xlarge", "g6.xlarge", "g5.xlarge"];
+    raw.cluster.systemNodes = { ...raw.cluster.systemNodes, instanceTypes: ["m6i.xlarge", "m6i.xlarge"] };
+    const msg = problemsOf(raw);
+    expect(msg).toContain(
+      'Pulumi.test.yaml: mlops-platform:gpuPools[0].instanceTypes[1] = "g6.xlarge": listed twice (also mlops-platform:gpuPools[0].instanceTypes[0])',
+    );
+    expect(msg).toContain("mlops-platform:cluster.systemNodes.instanceTypes[1]");
+  });
+
   test("a pool name leaves room for the gpu- prefix Karpenter's label values carry", () => {
     const raw = stackValues("staging");
     raw.gpuPools[0].name = `p${"x".repeat(59)}`; // 60 characters: gpu-<name> would be 64

@@ -529,6 +529,27 @@ test("a required field of the wrong type hides only the checks that need it", ()
   expect(msg).toContain("models/req.yaml: serving.gpu.share = 0.3: pool inference time-slices each GPU");
 });
 
+test("an image may name a registry port and carry a tag and a digest; a port is not a tag", () => {
+  const digest = `@sha256:${"a".repeat(64)}`;
+  for (const image of [
+    "harbor.internal:5000/recs/trainer:1.2.3",
+    `registry.example.com/recs/trainer:1.2.3${digest}`,
+    `recs/trainer${digest}`,
+  ]) {
+    const yaml = spec("ok", (y) =>
+      y.replace("image: registry.example.com/recs/trainer:1.4.2", `image: ${image}`),
+    );
+    const [ok] = validateModelSpecs([source("models/ok.yaml", yaml)], "staging", cfg);
+    expect(ok.training?.image).toBe(image);
+  }
+  const msg = problemsOfEdited("port", (y) =>
+    y.replace("image: registry.example.com/recs/trainer:1.4.2", "image: harbor.internal:5000/recs/trainer"),
+  );
+  expect(msg).toContain(
+    'training.image = "harbor.internal:5000/recs/trainer": must be an image with a tag or digest',
+  );
+});
+
 test("croniter's L (last day of the month) and weekday#n (the n-th weekday) are valid schedules", () => {
   for (const schedule of ["0 3 L * *", "0 3 * * 5#2", "0 3 * * fri#1"]) {
     const yaml = spec("ok", (y) => y.replace('schedule: "0 3 * * *"', `schedule: "${schedule}"`));
