@@ -21,6 +21,7 @@ import type { GpuPool } from "../config/stack-schema";
 import { GPU_POOL_LABELS, GPU_TAINT, NAMESPACES, PRIORITY_CLASSES } from "../addons/addons-context";
 import { trainingDagId } from "./dag-id";
 import { gpuRequest } from "./gpu-resources";
+import { gpuInstanceType } from "../capacity/instance-catalog";
 
 // The id lives in dag-id.ts, shared with the retraining watcher that triggers runs by it.
 export { trainingDagId };
@@ -40,6 +41,30 @@ export interface TrainingDagInputs {
   readonly serviceAccountName: string;
 }
 
+/**
+ * Share of a GPU node's vCPUs and memory a training pod requests per GPU it asks for: the rest is
+ * left to the kubelet's reservation and the node's daemons (GPU operator, exporters, CNI).
+ */
+export const TRAIN_HOST_SHARE = 0.75;
+
+/**
+ * CPU and memory of the train pod: `TRAIN_HOST_SHARE` of the vCPUs and memory per GPU of the pool's
+ * smallest instance type (per GPU), times the GPUs it asks for. Without them the pod asked for GPUs
+ * only: the scheduler placed it as if it needed no CPU, and the kubelet evicts a pod without a
+ * memory request first under memory pressure.
+ */
+export function trainHostResources(
+  gpus: number,
+  pool: Pick<GpuPool, "instanceTypes">,
+): { cpu: string; memory: string } {
+  const types = pool.instanceTypes.map((t) => gpuInstanceType(t)).filter((t) => t !== undefined);
+  const perGpu = (f: (t: NonNullable<(typeof types)[number]>) => number) =>
+    types.length === 0 ? 0 : Math.min(...types.map((t) => f(t) / t.gpus));
+  const cpu = Math.max(1, Math.floor(perGpu((t) => t.vcpus) * gpus * TRAIN_HOST_SHARE));
+  const memoryGi = Math.max(2, Math.floor(perGpu((t) => t.memoryGiB) * gpus * TRAIN_HOST_SHARE));
+  return { cpu: String(cpu), memory: `${memoryGi}Gi` };
+}
+
 /** Python string literal (JSON strings are valid Python literals). */
 const py = (s: string): string => JSON.stringify(s);
 
@@ -48,6 +73,7 @@ export function buildTrainingDag(inp: TrainingDagInputs): string {
   const { spec, pool } = inp;
   const t = spec.training;
   const gpu = gpuRequest(t.gpu.count, pool);
+  const host = trainHostResources(t.gpu.count, pool);
   const dagId = trainingDagId(spec.name);
   const tags = [spec.team, spec.name, "training", `pool:${pool.name}`];
   return `"""Training pipeline of model ${spec.name} (team ${spec.team}).
@@ -84,6 +110,13 @@ ENV = {
     "RETRAIN_REASON": "{{ params.reason }}",
 }
 RUN_ID = "{{ ti.xcom_pull(task_ids='train')['run_id'] }}"
+# The trainer image is the team's, so its user is not forced; what any image can run without is.
+# AWS credentials come from the pod identity webhook's own token volume, not the service account token.
+CONTAINER_SECURITY = k8s.V1SecurityContext(
+    allow_privilege_escalation=False,
+    capabilities=k8s.V1Capabilities(drop=["ALL"]),
+    seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
+)
 
 
 def register_model(**context):
@@ -154,9 +187,11 @@ with DAG(
         cmds=["train"],
         env_vars=ENV,
         container_resources=k8s.V1ResourceRequirements(
-            requests={${py(gpu.resource)}: ${py(String(gpu.count))}},
-            limits={${py(gpu.resource)}: ${py(String(gpu.count))}},
+            requests={${py(gpu.resource)}: ${py(String(gpu.count))}, "cpu": ${py(host.cpu)}, "memory": ${py(host.memory)}},
+            limits={${py(gpu.resource)}: ${py(String(gpu.count))}, "memory": ${py(host.memory)}},
         ),
+        container_security_context=CONTAINER_SECURITY,
+        automount_service_account_token=False,
         tolerations=[
             k8s.V1Toleration(key=${py(GPU_TAINT.key)}, operator="Equal", value=${py(GPU_TAINT.value)}, effect=${py(GPU_TAINT.effect)}),
             k8s.V1Toleration(key=${py(SPOT_TOLERATION.key)}, operator="Equal", value=${py(SPOT_TOLERATION.value)}, effect=${py(SPOT_TOLERATION.effect)}),
@@ -179,6 +214,9 @@ with DAG(
         # Spot nodes may start slowly (and training pools scale from zero): wait for provisioning.
         startup_timeout_seconds=${Math.max(600, pool.provisioningSeconds * 3)},
         execution_timeout=timedelta(hours=${t.timeoutHours}),
+        # Kubernetes itself stops the run after timeoutHours: a pod left behind by the task (one that
+        # started after its startup timeout failed the task) cannot hold GPUs for longer.
+        active_deadline_seconds=${Math.round(t.timeoutHours * 3600)},
         do_xcom_push=True,
         get_logs=True,
         on_finish_action="delete_succeeded_pod",
@@ -194,6 +232,9 @@ with DAG(
         arguments=["--run-id", RUN_ID],
         env_vars=ENV,
         container_resources=k8s.V1ResourceRequirements(requests={"cpu": ${py(t.evaluate.cpu)}, "memory": ${py(t.evaluate.memory)}}, limits={"memory": ${py(t.evaluate.memory)}}),
+        container_security_context=CONTAINER_SECURITY,
+        automount_service_account_token=False,
+        active_deadline_seconds=3600,
         priority_class_name=${py(PRIORITY_CLASSES.training)},
         labels={"mlops.io/model": MODEL_NAME, "mlops.io/team": ${py(spec.team)}, "mlops.io/task": "evaluate"},
         execution_timeout=timedelta(hours=1),

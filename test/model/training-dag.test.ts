@@ -7,7 +7,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildTrainingDag, trainingDagId } from "../../components/model/training-dag";
+import { buildTrainingDag, trainHostResources, trainingDagId } from "../../components/model/training-dag";
 import { committedModels, specFromYaml, stackConfig } from "./harness";
 
 const cfg = stackConfig("prod");
@@ -93,7 +93,13 @@ describe("training DAG", () => {
     expect(dag).toContain(
       "from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator",
     );
-    expect(dag).toContain('requests={"nvidia.com/gpu": "4"}');
+    // p4d.24xlarge: 12 vCPUs and 144 GiB per GPU, three quarters of them per GPU asked for.
+    expect(dag).toContain('requests={"nvidia.com/gpu": "4", "cpu": "36", "memory": "432Gi"}');
+    expect(dag).toContain('limits={"nvidia.com/gpu": "4", "memory": "432Gi"}');
+    // Kubernetes stops the run at the timeout even if the task no longer watches it.
+    expect(dag).toContain("active_deadline_seconds=18000");
+    expect(dag).toContain("automount_service_account_token=False");
+    expect(dag).toContain('capabilities=k8s.V1Capabilities(drop=["ALL"])');
     expect(dag).toContain('values=["training"]');
     expect(dag).toContain('key="nvidia.com/gpu", operator="Equal", value="true", effect="NoSchedule"');
     expect(dag).toContain('value="spot"');
@@ -101,6 +107,19 @@ describe("training DAG", () => {
     expect(dag).toContain("service_account_name=SERVICE_ACCOUNT");
     expect(dag).toContain("execution_timeout=timedelta(hours=5)");
     expect(dag).toContain('MLFLOW_TRACKING_URI = "http://mlflow.mlflow.svc:5000"');
+  });
+
+  test("the train pod's CPU and memory follow the pool's smallest instance per GPU", () => {
+    expect(trainHostResources(1, { instanceTypes: ["g6.xlarge", "g5.xlarge"] })).toEqual({
+      cpu: "3",
+      memory: "12Gi",
+    });
+    // g5.12xlarge: 48 vCPUs and 192 GiB for 4 GPUs; beside a g5.xlarge the smaller share per GPU wins.
+    expect(trainHostResources(2, { instanceTypes: ["g5.12xlarge"] })).toEqual({ cpu: "18", memory: "72Gi" });
+    expect(trainHostResources(2, { instanceTypes: ["g5.12xlarge", "g5.xlarge"] })).toEqual({
+      cpu: "6",
+      memory: "24Gi",
+    });
   });
 
   test("the evaluate step fits the smallest system node by default; a spec may size it", () => {
