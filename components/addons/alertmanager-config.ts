@@ -65,8 +65,8 @@ function receiverFor(team: string, cfg: StackConfig): Record<string, unknown> {
 }
 
 /**
- * Renders the config: alerts route by `team` (unknown teams fall through to the platform team),
- * then by `severity`; grouped by alertname and model; a firing `page` for a model inhibits that
+ * Renders the config: alerts route by `team` (unknown teams fall through to the platform team's
+ * receiver, with the same timing), then by `severity`; grouped by alertname and model; a firing `page` for a model inhibits that
  * model's `ticket`s. Retraining needs no route: the retrain watcher reads `ALERTS` from Prometheus,
  * so inhibition and silences never block a retraining run.
  */
@@ -91,11 +91,16 @@ export function renderAlertmanagerConfig(cfg: StackConfig): AlertmanagerConfig {
       group_wait: "30s",
       group_interval: "5m",
       repeat_interval: "4h",
-      routes: teams.map((team) => ({
-        receiver: receiverName(team),
-        matchers: [`team="${team}"`],
-        routes: severityRoutes,
-      })),
+      routes: [
+        ...teams.map((team) => ({
+          receiver: receiverName(team),
+          matchers: [`team="${team}"`],
+          routes: severityRoutes,
+        })),
+        // A team without a receiver (a new model team) goes to the platform team with the same
+        // per-severity timing: at the root's it would wait 30 s and repeat a page only every 4 h.
+        { receiver: receiverName(platform), routes: severityRoutes },
+      ],
     },
     inhibit_rules: [
       {

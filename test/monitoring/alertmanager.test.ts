@@ -64,6 +64,33 @@ describe("Alertmanager config", () => {
     expect(route(writeConfig("prod"), "team=unknown", "severity=page")).toBe("team-ml-platform");
   });
 
+  itAmtool("a page of a team without a receiver gets the platform team's page timing, not the root's", () => {
+    const tree = execFileSync(
+      "amtool",
+      [
+        "config",
+        "routes",
+        "test",
+        "--tree",
+        `--config.file=${writeConfig("prod")}`,
+        "team=growth-intl",
+        "severity=page",
+      ],
+      { encoding: "utf8", stdio: "pipe" },
+    );
+    expect(tree).toContain('{severity="page"}  receiver: team-ml-platform');
+    const config = renderAlertmanagerConfig(stackConfig("prod"));
+    const fallback = (config.route as { routes: { matchers?: string[]; routes?: object[] }[] }).routes.at(
+      -1,
+    )!;
+    expect(fallback.matchers).toBeUndefined();
+    expect(fallback.routes).toContainEqual({
+      matchers: ['severity="page"'],
+      group_wait: "10s",
+      repeat_interval: "1h",
+    });
+  });
+
   itAmtool("platform alerts go to the platform team", () => {
     expect(
       route(writeConfig("staging"), "alertname=GpuPoolSaturated", "team=ml-platform", "severity=page"),
