@@ -29,9 +29,6 @@ export const DATABASE_SECRET_KEYS = {
   connection: "connection",
 } as const;
 
-/** Minimum automated-backup retention, in days (the policy pack enforces the same floor). */
-export const MIN_BACKUP_RETENTION_DAYS = 7;
-
 /** Add-ons that own a database block in the stack config. */
 export type DatabaseAddon = "mlflow" | "airflow";
 
@@ -54,16 +51,6 @@ export interface PostgresDatabaseArgs {
 /** Checks the arguments and the add-on's database settings; every problem at once. */
 export function databaseArgsProblems(args: PostgresDatabaseArgs, file: string): Problem[] {
   const problems: Problem[] = [];
-  const db = args.config.addons[args.addon].database;
-  const at = (p: string) => `${CONFIG_NAMESPACE}:addons.${args.addon}.database.${p}`;
-  if (db.backupRetentionDays < MIN_BACKUP_RETENTION_DAYS) {
-    problems.push({
-      file,
-      path: at("backupRetentionDays"),
-      value: db.backupRetentionDays,
-      reason: `must be >= ${MIN_BACKUP_RETENTION_DAYS}: point-in-time recovery needs a week of automated backups`,
-    });
-  }
   if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(args.dbName)) {
     problems.push({
       file,

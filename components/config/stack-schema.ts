@@ -193,14 +193,25 @@ const cluster = strictObject({
   existing: existingCluster.optional(),
 });
 
+/** Minimum automated-backup retention, in days (the policy pack enforces the same floor). */
+export const MIN_BACKUP_RETENTION_DAYS = 7;
+
 const addonDatabase = strictObject({
   instanceClass: z
     .string()
     .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.medium")
     .default("db.t4g.medium"),
   allocatedStorageGiB: z.number().int().min(20).default(50),
-  /** Days of automated backups; the policy pack requires >= 7. */
-  backupRetentionDays: z.number().int().min(0).max(35).default(7),
+  /** Days of automated backups (RDS allows 0-35); the policy pack requires >= 7 as well. */
+  backupRetentionDays: z
+    .number()
+    .int()
+    .min(
+      MIN_BACKUP_RETENTION_DAYS,
+      `must be >= ${MIN_BACKUP_RETENTION_DAYS}: point-in-time recovery needs a week of automated backups`,
+    )
+    .max(35, "must be <= 35 (RDS's longest automated-backup retention)")
+    .default(MIN_BACKUP_RETENTION_DAYS),
   multiAz: z.boolean().default(false),
 });
 const dbDefaults = {

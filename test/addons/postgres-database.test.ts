@@ -107,16 +107,6 @@ describe("PostgresDatabase", () => {
     expect(data.connection).toBe(`postgresql://mlflow:${password}@${data.host}:5432/mlflow?sslmode=require`);
   });
 
-  test("a backup retention below 7 days is rejected naming the config path", async () => {
-    const err = await build("staging", (raw) => {
-      raw.addons.mlflow.database.backupRetentionDays = 3;
-    }).catch((e) => e);
-    expect(err).toBeInstanceOf(ConfigValidationError);
-    expect(err.message).toContain(
-      "mlops-platform:addons.mlflow.database.backupRetentionDays = 3: must be >= 7",
-    );
-  });
-
   test("a cluster without VPC facts is rejected instead of creating a public database", async () => {
     const err = await build("staging", undefined, false).catch((e) => e);
     expect(err).toBeInstanceOf(ConfigValidationError);

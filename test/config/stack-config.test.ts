@@ -378,6 +378,18 @@ describe("values the platform's consumers would refuse, and credentials in the s
     expect(validateStackConfig(raw, "Pulumi.test.yaml").gpuPools[training].maxGpus).toBe(16);
   });
 
+  test("a backup retention under a week is a stack-file problem, beside the file's others", () => {
+    const raw = stackValues("prod");
+    raw.addons.mlflow.database.backupRetentionDays = 3;
+    raw.addons.airflow.database.backupRetentionDays = 2;
+    raw.timeZone = "Asia/Shanghia";
+    const msg = problemsOf(raw);
+    for (const addon of ["mlflow", "airflow"])
+      expect(msg).toContain(`mlops-platform:addons.${addon}.database.backupRetentionDays = `);
+    expect(msg).toContain("must be >= 7: point-in-time recovery needs a week of automated backups");
+    expect(msg).toContain("mlops-platform:timeZone");
+  });
+
   test("an instance type listed twice (its NodeOverlay would be declared twice)", () => {
     const raw = stackValues("prod");
     raw.gpuPools[0].instanceTypes = ["g6.xlarge", "g6.xlarge", "g5.xlarge"];
