@@ -692,11 +692,11 @@ function clusterProblems(
   }
   const sys = cluster.systemNodes;
   if (!(sys.minSize <= sys.desiredSize && sys.desiredSize <= sys.maxSize)) {
+    // The sizes only: the whole block would print its instance types too.
     problems.push({
       file,
       path: at("cluster.systemNodes"),
-      value: sys,
-      reason: "needs minSize <= desiredSize <= maxSize",
+      reason: `needs minSize <= desiredSize <= maxSize; has minSize ${sys.minSize}, desiredSize ${sys.desiredSize}, maxSize ${sys.maxSize}`,
     });
   }
   if (cluster.mode === "eks") {

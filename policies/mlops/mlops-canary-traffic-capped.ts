@@ -91,7 +91,7 @@ export const mlopsCanaryTrafficCapped: PlatformPolicy = {
       for (const s of shares) {
         if (s.percent <= maxPercent) continue;
         report(
-          `Canary gets ${Number(s.percent.toFixed(2))}% of traffic (${s.where}), above the ${maxPercent}% cap; lower canary.trafficPercent and let the promote tool take it to 100% after analysis.`,
+          `Canary gets ${Number(s.percent.toFixed(2))}% of traffic (${s.where}), above the ${maxPercent}% cap; lower canary.trafficPercent in the spec (or the level promote holds in the stack config, mlops-platform:canaryTraffic) and let the promote tool take it to 100% after analysis.`,
         );
       }
       // A step above the cap would be refused only when promote reaches it, with the canary live.

@@ -390,6 +390,14 @@ describe("values the platform's consumers would refuse, and credentials in the s
     expect(msg).toContain("mlops-platform:timeZone");
   });
 
+  test("system node sizes out of order name the three sizes, not the whole block", () => {
+    const raw = stackValues("staging");
+    raw.cluster.systemNodes = { ...raw.cluster.systemNodes, minSize: 3, desiredSize: 2, maxSize: 4 };
+    expect(problemsOf(raw)).toContain(
+      "Pulumi.test.yaml: mlops-platform:cluster.systemNodes: needs minSize <= desiredSize <= maxSize; has minSize 3, desiredSize 2, maxSize 4",
+    );
+  });
+
   test("an instance type listed twice (its NodeOverlay would be declared twice)", () => {
     const raw = stackValues("prod");
     raw.gpuPools[0].instanceTypes = ["g6.xlarge", "g6.xlarge", "g5.xlarge"];

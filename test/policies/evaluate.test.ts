@@ -74,7 +74,7 @@ describe("evaluatePolicies", () => {
         resource: "homepage-feed-isvc",
         type: "kubernetes:serving.kserve.io/v1beta1:InferenceService",
         message:
-          "Canary gets 80% of traffic (spec.predictor.canaryTrafficPercent), above the 50% cap; lower canary.trafficPercent and let the promote tool take it to 100% after analysis.",
+          "Canary gets 80% of traffic (spec.predictor.canaryTrafficPercent), above the 50% cap; lower canary.trafficPercent in the spec (or the level promote holds in the stack config, mlops-platform:canaryTraffic) and let the promote tool take it to 100% after analysis.",
         enforcement: "mandatory",
       },
     ]);

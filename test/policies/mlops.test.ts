@@ -148,7 +148,7 @@ describe("mlops-canary-traffic-capped", () => {
   });
   it("fails when spec.canary shares sum above the cap", async () => {
     expect(await messages(p, [withCanaries(40, 20)])).toEqual([
-      "Canary gets 60% of traffic (spec.canary[].trafficPercent), above the 50% cap; lower canary.trafficPercent and let the promote tool take it to 100% after analysis.",
+      "Canary gets 60% of traffic (spec.canary[].trafficPercent), above the 50% cap; lower canary.trafficPercent in the spec (or the level promote holds in the stack config, mlops-platform:canaryTraffic) and let the promote tool take it to 100% after analysis.",
     ]);
   });
   it("fails on the legacy canaryTrafficPercent", async () => {
