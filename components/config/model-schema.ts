@@ -511,7 +511,8 @@ export function specChecks(file: string, cfg: SpecContext): Check<ModelSpec>[] {
     (spec) => reservedNameProblems(spec, file),
     (spec) => (alerting ? teamProblems(spec, file, alerting) : []),
     (spec) => derivedNameProblems(spec, file),
-    (spec) => (gpuPools ? poolProblems(spec, file, gpuPools, cfg.poolsWithProblems ?? []) : []),
+    (spec) => (gpuPools ? servingPoolProblems(spec, file, gpuPools, cfg.poolsWithProblems ?? []) : []),
+    (spec) => (gpuPools ? trainingPoolProblems(spec, file, gpuPools, cfg.poolsWithProblems ?? []) : []),
     (spec) => replicaProblems(spec, file),
     (spec) => imageProblems(spec, file),
     (spec) => canaryProblems(spec, file),
@@ -746,46 +747,71 @@ function teamProblems(
 }
 
 /** The serving and training pools a spec names: known, of the right purpose, and able to hold it. */
-function poolProblems(
+/**
+ * The pool `name` at `path` of a spec, when it exists and is for `purpose`; otherwise a problem says
+ * why (none while the pool itself has problems, `waiting`: the stack file's are listed).
+ */
+function poolNamed(
+  name: string,
+  purpose: GpuPool["purpose"],
+  path: string,
+  file: string,
+  gpuPools: readonly GpuPool[],
+  waiting: readonly string[],
+): { pool?: GpuPool; problems: Problem[] } {
+  if (waiting.includes(name)) return { problems: [] };
+  const found = gpuPools.find((p) => p.name === name);
+  if (found?.purpose === purpose) return { pool: found, problems: [] };
+  const reason = found
+    ? `pool ${name} is for ${found.purpose}; ${purpose} needs a pool with purpose ${purpose}`
+    : `unknown GPU pool; this stack has: ${[...gpuPools.map((p) => p.name), ...waiting].join(", ")}`;
+  return { problems: [{ file, path, value: name, reason }] };
+}
+
+/** Serving's pool, and its share and resources on that pool. */
+function servingPoolProblems(
   spec: ModelSpec,
   file: string,
   gpuPools: readonly GpuPool[],
   waiting: readonly string[],
 ): Problem[] {
-  const problems: Problem[] = [];
-  // The pool `name` at `path`, when it exists and is for `purpose`; otherwise a problem says why
-  // (none while the pool itself has problems: the stack file's are listed).
-  const pool = (name: string, purpose: GpuPool["purpose"], path: string) => {
-    if (waiting.includes(name)) return undefined;
-    const found = gpuPools.find((p) => p.name === name);
-    if (found?.purpose === purpose) return found;
-    problems.push({
-      file,
-      path,
-      value: name,
-      reason: found
-        ? `pool ${name} is for ${found.purpose}; ${purpose} needs a pool with purpose ${purpose}`
-        : `unknown GPU pool; this stack has: ${[...gpuPools.map((p) => p.name), ...waiting].join(", ")}`,
-    });
-    return undefined;
-  };
-  const serving = pool(spec.serving.gpu.pool, "serving", "serving.gpu.pool");
-  if (serving) {
-    const reason =
-      shareProblem(spec.serving.gpu.share, serving) ?? nodeFitProblem(spec.serving.gpu.share, serving);
-    if (reason) problems.push({ file, path: "serving.gpu.share", value: spec.serving.gpu.share, reason });
-    else problems.push(...resourceProblems(spec, serving, file));
-  }
-  const training = spec.training && pool(spec.training.gpu.pool, "training", "training.gpu.pool");
-  if (spec.training && training) {
-    const count = spec.training.gpu.count;
-    const reason =
-      count > training.maxGpus
-        ? `pool ${training.name} has at most ${training.maxGpus} GPUs`
-        : nodeFitProblem(count, training);
-    if (reason) problems.push({ file, path: "training.gpu.count", value: count, reason });
-  }
-  return problems;
+  const { pool, problems } = poolNamed(
+    spec.serving.gpu.pool,
+    "serving",
+    "serving.gpu.pool",
+    file,
+    gpuPools,
+    waiting,
+  );
+  if (!pool) return problems;
+  const share = spec.serving.gpu.share;
+  const reason = shareProblem(share, pool) ?? nodeFitProblem(share, pool);
+  return reason
+    ? [{ file, path: "serving.gpu.share", value: share, reason }]
+    : resourceProblems(spec, pool, file);
+}
+
+/** Training's pool and GPU count: a check of its own, so a problem of one side hides none of the other's. */
+function trainingPoolProblems(
+  spec: ModelSpec,
+  file: string,
+  gpuPools: readonly GpuPool[],
+  waiting: readonly string[],
+): Problem[] {
+  if (!spec.training) return [];
+  const { pool, problems } = poolNamed(
+    spec.training.gpu.pool,
+    "training",
+    "training.gpu.pool",
+    file,
+    gpuPools,
+    waiting,
+  );
+  if (!pool) return problems;
+  const count = spec.training.gpu.count;
+  const reason =
+    count > pool.maxGpus ? `pool ${pool.name} has at most ${pool.maxGpus} GPUs` : nodeFitProblem(count, pool);
+  return reason ? [{ file, path: "training.gpu.count", value: count, reason }] : [];
 }
 
 /**

@@ -558,6 +558,24 @@ test("croniter's L (last day of the month) and weekday#n (the n-th weekday) are 
   }
 });
 
+test("a serving problem and a training pool problem are both reported in one run", () => {
+  const msg = problemsOfEdited("pools", (y) =>
+    y
+      .replace(/share: [\d.]+/, 'share: "0.125"')
+      .replace("  gpu: { pool: training, count: 1 }", "  gpu: { pool: inference, count: 99 }"),
+  );
+  expect(msg).toContain('models/pools.yaml: serving.gpu.share = "0.125": must be a number, not a string');
+  expect(msg).toContain("models/pools.yaml: training.gpu.count = 99: must be <= 64");
+  const other = problemsOfEdited("pools2", (y) =>
+    y
+      .replace(/share: [\d.]+/, 'share: "0.125"')
+      .replace("  gpu: { pool: training, count: 1 }", "  gpu: { pool: inference }"),
+  );
+  expect(other).toContain(
+    'models/pools2.yaml: training.gpu.pool = "inference": pool inference is for serving',
+  );
+});
+
 test("an unknown retraining trigger beside quality without monitoring.quality: both problems", () => {
   const msg = problemsOfEdited("retrain", (y) =>
     y.replace(
