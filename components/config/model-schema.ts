@@ -429,8 +429,8 @@ function nameProblems(name: string, file: string, firstFileByName: Map<string, s
 /**
  * The schema's problems inside the overrides of the other stacks of a spec (`stacks.prod.serving.
  * replicass` while staging is planned): they would otherwise wait until that stack is planned, and
- * a local plan of staging would pass a file that breaks prod. Only what lies in those overrides, and
- * only the schema: the checks against a stack's pools need that stack's config.
+ * a local plan of staging would pass a file that breaks prod. Only what lies in those overrides: the
+ * schema, and the checks that need no stack config (those against its pools and teams do).
  */
 function otherOverrideProblems(file: string, data: unknown, stack: string): Problem[] {
   if (!isPlainObject(data) || !isPlainObject(data.stacks)) return [];
@@ -439,8 +439,12 @@ function otherOverrideProblems(file: string, data: unknown, stack: string): Prob
     if (other === stack || !isPlainObject(override)) continue;
     const merged = applyStackOverride(data, other);
     const parsed = modelSpecSchema.safeParse(merged);
-    if (parsed.success) continue;
-    for (const p of zodProblems(file, merged, parsed.error.issues, "", modelSpecSchema)) {
+    // A valid merge still gets the checks that need no stack config (a feature listed twice, a
+    // canary's steps, the traffic split): the pools and teams are that stack's to check.
+    const found = parsed.success
+      ? runChecks(parsed.data, specChecks(file, {}))
+      : zodProblems(file, merged, parsed.error.issues, "", modelSpecSchema);
+    for (const p of found) {
       const placed = inOverride(p, override, other);
       if (placed.path.startsWith(`stacks.${other}.`)) out.push(placed);
     }

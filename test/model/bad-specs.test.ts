@@ -804,6 +804,20 @@ describe("stack overrides", () => {
     ]);
   });
 
+  test("another stack's override gets the checks that need no stack config: a feature listed twice", () => {
+    const src = source(
+      "models/ov3.yaml",
+      spec(
+        "ov3",
+        (y) =>
+          `${y}monitoring:\n  features: [price]\nstacks:\n  prod: { monitoring: { features: [price, price] } }\n`,
+      ),
+    );
+    expect(problemsOf(src)).toContain(
+      'models/ov3.yaml: stacks.prod.monitoring.features[1] = "price": listed twice (also monitoring.features[0])',
+    );
+  });
+
   test("an empty override changes nothing", () => {
     // `staging:` with nothing under it (its lines commented out) parses to null.
     const [spec] = validateModelSpecs([overridden("  staging:\n  # serving: {}\n")], "staging", cfg);
