@@ -127,6 +127,9 @@ function unknownKeyReason(key: string, message: string): string {
   if (!message.startsWith(UNKNOWN_KEY)) return message;
   const allowed = message.slice(UNKNOWN_KEY.length).split(", ");
   const lower = key.toLowerCase();
+  // A zone of its own where the platform has one: say which, instead of a list without it.
+  if (/^(timezone|time_zone|tz)$/.test(lower))
+    return `unknown key: schedules and events run in the stack's time zone (mlops-platform:timeZone in the stack file); allowed keys: ${allowed.join(", ")}`;
   const near = closest(
     lower,
     allowed.map((k) => k.toLowerCase()),

@@ -67,6 +67,9 @@ export function isValidCron(expr: string): boolean {
  */
 function cronProblem(expr: string): string | undefined {
   if (CRON_PRESETS.includes(expr)) return undefined;
+  // A zone of its own (cron-parser and some crons read CRON_TZ/TZ): the DAG runs in the stack's.
+  if (/^\s*(CRON_)?TZ=/.test(expr))
+    return "must not name a time zone (CRON_TZ=...): schedules run in the stack's timeZone (the stack file's mlops-platform:timeZone)";
   const fields = expr.trim().split(/\s+/);
   if (fields.length !== 5) return CRON_HELP;
   const names = /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat/gi;

@@ -576,6 +576,21 @@ test("a serving problem and a training pool problem are both reported in one run
   );
 });
 
+test("a time zone in the training block or the cron says schedules run in the stack's", () => {
+  const msg = problemsOfEdited("tz", (y) =>
+    y.replace(
+      'schedule: "0 3 * * *"',
+      'schedule: "CRON_TZ=Europe/Berlin 0 3 * * *"\n  timezone: Europe/Berlin',
+    ),
+  );
+  expect(msg).toContain(
+    "models/tz.yaml: training.timezone: unknown key: schedules and events run in the stack's time zone (mlops-platform:timeZone in the stack file)",
+  );
+  expect(msg).toContain(
+    'models/tz.yaml: training.schedule = "CRON_TZ=Europe/Berlin 0 3 * * *": must not name a time zone (CRON_TZ=...)',
+  );
+});
+
 test("an unknown retraining trigger beside quality without monitoring.quality: both problems", () => {
   const msg = problemsOfEdited("retrain", (y) =>
     y.replace(
