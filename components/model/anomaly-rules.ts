@@ -6,6 +6,7 @@ import type { ModelSpec } from "../config/model-schema";
 import type { SalesEvent } from "../config/stack-schema";
 import { zonedTimeMs } from "../config/iso-time";
 import { DRIFT_BUCKETS, PromRule, SERIES, leRegex, round, selector } from "./promql";
+import { modelNamespace, predictorName } from "./variants";
 
 /** Label set on alerts that may start a retraining run; the retrain watcher queries it. */
 export const RETRAIN_LABEL = { key: "retrain", value: "true" } as const;
@@ -146,6 +147,20 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       annotations: {
         summary: `${spec.name} reports no requests at all (pods gone or not scraped) while traffic is expected`,
         description: "No request metrics for 2 minutes: check the model's pods, their node and the scrape.",
+      },
+    },
+    {
+      // Stable has no ready replica (crash loop, image pull failure, lost nodes), seen at once in
+      // kube-state-metrics' Deployment status: a full outage pages within 2 minutes (DESIGN section
+      // 5), where the no-data rule above waits for the request rates to vanish. Only while traffic is
+      // expected, as above: a model's first deployment waits for its node and cold start with none.
+      alert: "ModelTrafficAnomaly",
+      expr: `label_replace(kube_deployment_status_replicas_available{namespace="${modelNamespace(spec)}",deployment="${predictorName(spec.name)}"} == 0, "model", "${spec.name}", "", "") and on(model) (max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > ${TRAFFIC_MIN_RPS} or ${SERIES.expectedLow}${m} > ${TRAFFIC_MIN_RPS})`,
+      for: "1m",
+      labels: { ...alertLabels(spec, "page"), direction: "down", reason: "no-ready-replicas" },
+      annotations: {
+        summary: `${spec.name} has no ready replica while traffic is expected`,
+        description: `Deployment ${predictorName(spec.name)} has 0 available replicas: check its pods' events, image and node.`,
       },
     },
     ...saleDropRules(spec, events),

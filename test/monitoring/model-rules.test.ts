@@ -433,6 +433,12 @@ describe("model rules", () => {
     expectDetected("pods gone (no metrics)", "ModelTrafficAnomaly", t, 300);
   });
 
+  itPromtool("every pod gone pages within 2 minutes through the Deployment's ready replicas", () => {
+    const f = runScenario({ scrape: "gone" });
+    const t = detection(f, "ModelTrafficAnomaly", 'reason="no-ready-replicas"');
+    expectDetected("pods gone (no ready replica)", "ModelTrafficAnomaly", t, 120);
+  });
+
   itPromtool("a scrape gap of 3 minutes pages nothing", () => {
     expect(runScenario((k) => (k >= 0 && k < 12 ? { scrape: "gap" } : {}))).toEqual([]);
   });

@@ -155,7 +155,28 @@ export function modelSeries(
     for (const [f, dist] of Object.entries(p.features))
       histogram("mlops_model_feature", `model="${model}",feature="${f}"`, total, dist);
   }
-  return [...out.entries()].map(([series, inc]) => ({ series, values: counterNotation(inc, omitted) }));
+  // kube-state-metrics' view of the stable Deployment (another target: a scrape gap of the model's
+  // pods does not touch it): three ready replicas, none once the pods are gone.
+  const available = Array.from({ length: steps }, (_, s) => (at(s).scrape === "gone" ? 0 : 3));
+  return [
+    ...[...out.entries()].map(([series, inc]) => ({ series, values: counterNotation(inc, omitted) })),
+    {
+      series: `kube_deployment_status_replicas_available{namespace="${model}",deployment="${model}-predictor"}`,
+      values: gaugeNotation(available),
+    },
+  ];
+}
+
+/** A gauge's samples in promtool's notation: each run of equal values as `vxN`. */
+export function gaugeNotation(values: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < values.length;) {
+    let j = i;
+    while (j + 1 < values.length && values[j + 1] === values[i]) j++;
+    parts.push(`${values[i]}x${j - i}`);
+    i = j + 1;
+  }
+  return parts.join(" ");
 }
 
 /** Go-style duration promtool accepts, e.g. 1d0h2m15s -> "26h2m15s". */
