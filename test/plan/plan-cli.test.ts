@@ -67,6 +67,8 @@ describe.each(["staging", "prod"])("plan of the real program on %s", (stack) => 
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`Plan for stack ${stack}`);
     expect(result.stderr).toMatch(/\[1\/6\] evaluating program done in \d+\.\d\ds/);
+    // The crons' zone beside them: the cron text alone does not say it.
+    expect(result.stdout).toContain("training schedule (Asia/Shanghai)");
   });
 
   it("writes plan.json with the contract's sections", () => {

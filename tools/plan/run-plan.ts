@@ -243,6 +243,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
     unsetSecrets: run.stackConfig.unsetSecrets,
     unroutedTeams: unroutedTeams(models, config.alerting),
     noReceivers: Object.keys(config.alerting.receivers).length === 0,
+    timeZone: config.timeZone,
     quietDrift: quietDriftModels(models),
   });
   files.set("plan.json", `${JSON.stringify(plan, null, 2)}\n`);

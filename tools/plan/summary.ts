@@ -35,6 +35,8 @@ export interface SummaryInputs {
   readonly unsetSecrets: readonly string[];
   /** Teams of the models with no receiver of their own, whose alerts go to the platform team. */
   readonly unroutedTeams?: readonly UnroutedTeam[];
+  /** The stack's `timeZone`, in which the training schedules run. */
+  readonly timeZone?: string;
   /** The stack has no alert receiver at all: every alert is dropped. */
   readonly noReceivers?: boolean;
   /** Models too small for their drift alerts ever to evaluate. */
@@ -147,7 +149,17 @@ export function summaryText(s: SummaryInputs): string {
   else
     out.push(
       table(
-        ["model", "team", "pool", "GPU share", "replicas", "canary %", "training schedule", "alerts"],
+        [
+          "model",
+          "team",
+          "pool",
+          "GPU share",
+          "replicas",
+          "canary %",
+          // The crons run in the stack's zone, which the cron text does not say.
+          s.timeZone ? `training schedule (${s.timeZone})` : "training schedule",
+          "alerts",
+        ],
         s.models.map((m) => [
           m.name,
           m.team,
