@@ -10,7 +10,10 @@
  * standard provider's PythonOperator with a fallback to `airflow.operators.python`, and
  * `airflow.providers.cncf.kubernetes.operators.pod.KubernetesPodOperator` (cncf.kubernetes provider;
  * `container_resources`, `tolerations`, `affinity`, `priority_class_name`, `service_account_name`,
- * `do_xcom_push` are its documented arguments).
+ * `do_xcom_push`, `active_deadline_seconds`, `automount_service_account_token` and
+ * `container_security_context` are its documented arguments). `schedule_timeout_seconds` needs
+ * cncf.kubernetes 10.5 or later (apache/airflow#49784), as the Airflow 3.2 image the platform pins
+ * ships.
  *
  * Trainer image contract: `train` logs to MLflow (MLFLOW_TRACKING_URI, MLFLOW_EXPERIMENT_NAME) and
  * writes `{"run_id": "<id>"}` to /airflow/xcom/return.json; `evaluate --run-id <id>` exits non-zero
@@ -65,6 +68,23 @@ export function trainHostResources(
   return { cpu: String(cpu), memory: `${memoryGi}Gi` };
 }
 
+/**
+ * The train task's time limits, in seconds: a run may take `timeoutHours` once running
+ * (`activeDeadlineSeconds`) and may wait as long for GPUs before it is scheduled; starting it (image
+ * pull) gets three node provisioning times, at least ten minutes.
+ */
+export function trainTiming(
+  timeoutHours: number,
+  pool: Pick<GpuPool, "provisioningSeconds">,
+): { queueSeconds: number; startupSeconds: number; runSeconds: number } {
+  const runSeconds = Math.round(timeoutHours * 3600);
+  return {
+    queueSeconds: runSeconds,
+    startupSeconds: Math.max(600, pool.provisioningSeconds * 3),
+    runSeconds,
+  };
+}
+
 /** Python string literal (JSON strings are valid Python literals). */
 const py = (s: string): string => JSON.stringify(s);
 
@@ -74,6 +94,7 @@ export function buildTrainingDag(inp: TrainingDagInputs): string {
   const t = spec.training;
   const gpu = gpuRequest(t.gpu.count, pool);
   const host = trainHostResources(t.gpu.count, pool);
+  const timing = trainTiming(t.timeoutHours, pool);
   const dagId = trainingDagId(spec.name);
   const tags = [spec.team, spec.name, "training", `pool:${pool.name}`];
   return `"""Training pipeline of model ${spec.name} (team ${spec.team}).
@@ -211,12 +232,17 @@ with DAG(
         ),
         priority_class_name=${py(PRIORITY_CLASSES.training)},
         labels={"mlops.io/model": MODEL_NAME, "mlops.io/team": ${py(spec.team)}, "mlops.io/task": "train"},
-        # Spot nodes may start slowly (and training pools scale from zero): wait for provisioning.
-        startup_timeout_seconds=${Math.max(600, pool.provisioningSeconds * 3)},
-        execution_timeout=timedelta(hours=${t.timeoutHours}),
-        # Kubernetes itself stops the run after timeoutHours: a pod left behind by the task (one that
-        # started after its startup timeout failed the task) cannot hold GPUs for longer.
-        active_deadline_seconds=${Math.round(t.timeoutHours * 3600)},
+        # Until scheduled the pod waits for GPUs: a node to be provisioned, or other models' runs
+        # to finish when the pool is at maxGpus (the nightly runs overlap). It queues as long as a
+        # run may take, instead of failing the task after minutes while its pod stays Pending and
+        # starts later with nothing watching it.
+        schedule_timeout_seconds=${timing.queueSeconds},
+        # Once scheduled: pulling the trainer image and starting it.
+        startup_timeout_seconds=${timing.startupSeconds},
+        # Kubernetes itself ends the run after timeoutHours of running.
+        active_deadline_seconds=${timing.runSeconds},
+        # Queue, start and run; at this timeout Airflow kills the task, which deletes its pod.
+        execution_timeout=timedelta(seconds=${timing.queueSeconds + timing.startupSeconds + timing.runSeconds}),
         do_xcom_push=True,
         get_logs=True,
         on_finish_action="delete_succeeded_pod",

@@ -105,7 +105,9 @@ describe("training DAG", () => {
     expect(dag).toContain('value="spot"');
     expect(dag).toContain('priority_class_name="mlops-training"');
     expect(dag).toContain("service_account_name=SERVICE_ACCOUNT");
-    expect(dag).toContain("execution_timeout=timedelta(hours=5)");
+    // timeoutHours 5: up to 5 h waiting for GPUs, 3 x 420 s to start, 5 h running.
+    expect(dag).toContain("schedule_timeout_seconds=18000");
+    expect(dag).toContain("execution_timeout=timedelta(seconds=37260)");
     expect(dag).toContain('MLFLOW_TRACKING_URI = "http://mlflow.mlflow.svc:5000"');
   });
 
