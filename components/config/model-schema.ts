@@ -437,19 +437,36 @@ function nameProblems(name: string, file: string, firstFileByName: Map<string, s
  */
 function otherOverrideProblems(file: string, data: unknown, stack: string): Problem[] {
   if (!isPlainObject(data) || !isPlainObject(data.stacks)) return [];
+  const { stacks: _overrides, ...base } = data;
+  // The checks that need no stack config (a feature listed twice, min above max, a custom runtime
+  // without its image): the pools and teams are that stack's to check. Beside schema problems too.
+  const checks = specChecks(file, {});
+  const crossField = (input: unknown): Problem[] => {
+    const parsed = modelSpecSchema.safeParse(input);
+    if (parsed.success) return runChecks(parsed.data, checks);
+    const schemaProblems = zodProblems(file, input, parsed.error.issues, "", modelSpecSchema);
+    return problemsBeyondSchema(modelSpecSchema, input, schemaProblems, checks);
+  };
+  const key = (p: Problem) => `${p.path}\u0000${p.reason}`;
+  const ofBase = new Set(crossField(base).map(key));
   const out: Problem[] = [];
   for (const [other, override] of Object.entries(data.stacks)) {
     if (other === stack || !isPlainObject(override)) continue;
     const merged = applyStackOverride(data, other);
     const parsed = modelSpecSchema.safeParse(merged);
-    // A valid merge still gets the checks that need no stack config (a feature listed twice, a
-    // canary's steps, the traffic split): the pools and teams are that stack's to check.
-    const found = parsed.success
-      ? runChecks(parsed.data, specChecks(file, {}))
-      : zodProblems(file, merged, parsed.error.issues, "", modelSpecSchema);
-    for (const p of found) {
+    if (!parsed.success)
+      for (const p of zodProblems(file, merged, parsed.error.issues, "", modelSpecSchema)) {
+        const placed = inOverride(p, override, other);
+        if (placed.path.startsWith(`stacks.${other}.`)) out.push(placed);
+      }
+    // What the override brings about: a problem the base alone does not have, reported under the
+    // override even where it names a field the base sets (prod's max below the base's min).
+    for (const p of crossField(merged)) {
+      if (ofBase.has(key(p))) continue;
       const placed = inOverride(p, override, other);
-      if (placed.path.startsWith(`stacks.${other}.`)) out.push(placed);
+      out.push(
+        placed.path.startsWith(`stacks.${other}.`) ? placed : { ...p, path: `stacks.${other}.${p.path}` },
+      );
     }
   }
   return out;

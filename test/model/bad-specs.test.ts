@@ -833,6 +833,27 @@ describe("stack overrides", () => {
     );
   });
 
+  test("a problem another stack's override brings about is reported there, even at a field the base sets", () => {
+    // The base's min is 1; prod's max of 0... a max below the base's min, and a custom runtime
+    // without the image the base never needed; beside a schema typo in the same override.
+    const src = source(
+      "models/ov4.yaml",
+      spec(
+        "ov4",
+        (y) =>
+          `${y.replace("replicas: { min: 1, max: 4 }", "replicas: { min: 3, max: 4 }")}stacks:\n  prod: { serving: { replicas: { max: 2 }, runtime: custom, coldStartSecond: 5 } }\n`,
+      ),
+    );
+    const msg = problemsOf(src);
+    expect(msg).toContain(
+      "models/ov4.yaml: stacks.prod.serving.replicas.min = 3: must be <= replicas.max (2)",
+    );
+    expect(msg).toContain("models/ov4.yaml: stacks.prod.serving.image");
+    expect(msg).toContain("models/ov4.yaml: stacks.prod.serving.coldStartSecond: unknown key");
+    // Staging itself is fine: nothing about the base.
+    expect(msg).not.toMatch(/ov4\.yaml: serving\./);
+  });
+
   test("an empty override changes nothing", () => {
     // `staging:` with nothing under it (its lines commented out) parses to null.
     const [spec] = validateModelSpecs([overridden("  staging:\n  # serving: {}\n")], "staging", cfg);
