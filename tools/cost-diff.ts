@@ -42,6 +42,12 @@ function readPlan(dir: string | undefined, stack: string, side: "base" | "head")
   return undefined;
 }
 
+/** The folder above `dir`, written as `dir` is: absolute, or relative to the working folder. */
+function parentFolder(dir: string): string {
+  const parent = path.dirname(path.resolve(dir));
+  return path.isAbsolute(dir) ? parent : path.relative(process.cwd(), parent) || ".";
+}
+
 const USAGE = `Usage: npm run cost-diff -- --base <dir> --head <dir> [--stacks staging,prod] [--commit <sha>]
 
 Prints the pull-request comment (markdown) comparing <dir>/<stack>/plan.json of the base branch and
@@ -79,7 +85,7 @@ function main(argv: string[]): number {
       // One stack's folder (out/staging) given for the output folder (out): every stack would read
       // as a failed plan or no baseline.
       throw new InputError(
-        `--${flag} ${dir}: holds plan.json itself, so it is one stack's folder; give the folder above it (${path.dirname(dir)}), which holds <stack>/plan.json`,
+        `--${flag} ${dir}: holds plan.json itself, so it is one stack's folder; give the folder above it (${parentFolder(dir)}), which holds <stack>/plan.json`,
       );
     else if (dir !== undefined && !fs.existsSync(dir))
       process.stderr.write(

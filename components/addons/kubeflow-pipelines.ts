@@ -55,8 +55,10 @@ export function createKubeflowPipelines(
   const version = args.version ?? KFP_VERSION;
   // Prod protects both: the cluster-scoped target holds the CRDs (deleting them deletes every
   // pipeline run), the platform target KFP's MySQL and SeaweedFS volumes (runs, metadata,
-  // artifacts). The provider's children inherit `protect` from the component; disabling KFP in prod
-  // then stops at preview instead of deleting them.
+  // artifacts). The provider's children inherit `protect` from the component, all of them: disabling
+  // KFP in prod stops at preview instead of deleting them, and so does an upgrade that replaces or
+  // drops an object (the README's upgrade step unprotects those). Protecting only the volumes and
+  // CRDs would need a resource transform, which the offline plan's mock runtime cannot run.
   const opts = { parent, provider: args.cluster.kubeProvider, protect: args.config.environment === "prod" };
   const clusterScoped = new k8s.kustomize.v2.Directory(
     `${name}-cluster-scoped`,

@@ -129,7 +129,7 @@ function unknownKeyReason(key: string, message: string): string {
   const lower = key.toLowerCase();
   // A zone of its own where the platform has one: say which, instead of a list without it.
   if (/^(timezone|time_zone|tz)$/.test(lower))
-    return `unknown key: schedules and events run in the stack's time zone (mlops-platform:timeZone in the stack file); allowed keys: ${allowed.join(", ")}`;
+    return `unknown key: training schedules run in the stack's time zone (mlops-platform:timeZone in the stack file), and event times carry their own offset; allowed keys: ${allowed.join(", ")}`;
   const near = closest(
     lower,
     allowed.map((k) => k.toLowerCase()),

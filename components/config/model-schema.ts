@@ -122,17 +122,32 @@ const memoryQuantity = z.preprocess(
 );
 
 /**
- * An image reference: `[registry[:port]/]path[:tag][@sha256:digest]`, pinned by a tag or a digest
- * (or both). A registry port is not a tag (`harbor.internal:5000/recs/srv:1.2.3`).
+ * An image reference (the distribution grammar): `[registry/]path[:tag][@sha256:digest]`, where a
+ * registry is a host with a dot or a port, or `localhost` (`harbor.internal:5000`, whose port is no
+ * tag), and the path is lowercase components (`[a-z0-9]` runs joined by `.`, `_`, `__` or dashes)
+ * separated by single slashes. Pinned by a tag or a digest (or both).
  */
-const IMAGE_REFERENCE =
-  /^(?:[A-Za-z0-9.-]+(?::\d{1,5})?\/)?[a-z0-9._/-]+?(?<tag>:[\w][\w.-]{0,127})?(?<digest>@sha256:[a-f0-9]{64})?$/;
+const IMAGE_REFERENCE = new RegExp(
+  "^(?:(?:[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+|localhost)(?::\\d{1,5})?/|[A-Za-z0-9-]+:\\d{1,5}/)?" +
+    "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*" +
+    "(?<tag>:[\\w][\\w.-]{0,127})?(?<digest>@sha256:[a-f0-9]{64})?$",
+);
 
 function pinnedImage(message: string) {
-  return z.string().refine((image) => {
+  return z.string().superRefine((image, ctx) => {
     const m = IMAGE_REFERENCE.exec(image);
-    return m !== null && (m.groups?.tag !== undefined || m.groups?.digest !== undefined);
-  }, message);
+    if (m && (m.groups?.tag !== undefined || m.groups?.digest !== undefined)) return;
+    // A path in capitals is the likelier slip than a missing tag: say that one.
+    const lowered = image.replace(
+      /^([^/]*[.:][^/]*\/|localhost\/)?([^:@]*)/,
+      (_all, host = "", path: string) => host + path.toLowerCase(),
+    );
+    const upper = lowered !== image && IMAGE_REFERENCE.test(lowered);
+    ctx.addIssue({
+      code: "custom",
+      message: upper ? "must have a lowercase repository path (registries refuse capitals there)" : message,
+    });
+  });
 }
 
 const serving = strictObject({

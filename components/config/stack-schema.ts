@@ -19,7 +19,7 @@ import {
 } from "./errors";
 import { parseZonedTime } from "./iso-time";
 import { subnetCidrs } from "../cluster/subnet-cidrs";
-import { MIN_IPV4_PREFIX, openToTheInternet } from "./open-cidr";
+import { MIN_IPV4_PREFIX, MIN_IPV6_PREFIX, openToTheInternet } from "./open-cidr";
 import { AIRFLOW_DAG_LABEL } from "../addons/addons-context";
 
 /** The Pulumi config namespace of this project. */
@@ -738,7 +738,7 @@ function endpointProblems(
         file,
         path: at(`cluster.endpoint.publicAccessCidrs[${i}]`),
         value: c,
-        reason: `the API endpoint must not be open to the internet (a prefix shorter than /${MIN_IPV4_PREFIX}); list your office/VPN CIDRs`,
+        reason: `the API endpoint must not be open to the internet (a prefix shorter than /${MIN_IPV4_PREFIX}, /${MIN_IPV6_PREFIX} for IPv6); list your office/VPN CIDRs`,
       });
   });
   return problems;

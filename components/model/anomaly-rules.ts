@@ -155,7 +155,8 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       // 5), where the no-data rule above waits for the request rates to vanish. Only while traffic is
       // expected, as above: a model's first deployment waits for its node and cold start with none.
       alert: "ModelTrafficAnomaly",
-      expr: `label_replace(kube_deployment_status_replicas_available{namespace="${modelNamespace(spec)}",deployment="${predictorName(spec.name)}"} == 0, "model", "${spec.name}", "", "") and on(model) (max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > ${TRAFFIC_MIN_RPS} or ${SERIES.expectedLow}${m} > ${TRAFFIC_MIN_RPS})`,
+      // `max by` drops kube-state-metrics' own target labels (pod, instance) and its replicas' copies.
+      expr: `label_replace(max by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="${modelNamespace(spec)}",deployment="${predictorName(spec.name)}"}) == 0, "model", "${spec.name}", "", "") and on(model) (max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > ${TRAFFIC_MIN_RPS} or ${SERIES.expectedLow}${m} > ${TRAFFIC_MIN_RPS})`,
       for: "1m",
       labels: { ...alertLabels(spec, "page"), direction: "down", reason: "no-ready-replicas" },
       annotations: {

@@ -239,8 +239,9 @@ with DAG(
         schedule_timeout_seconds=${timing.queueSeconds},
         # Once scheduled: pulling the trainer image and starting it.
         startup_timeout_seconds=${timing.startupSeconds},
-        # Kubernetes itself ends the run after timeoutHours of running.
-        active_deadline_seconds=${timing.runSeconds},
+        # Kubernetes itself ends the run: its deadline counts from the kubelet accepting the pod,
+        # before the image is pulled, so it holds the start-up allowance and timeoutHours of running.
+        active_deadline_seconds=${timing.startupSeconds + timing.runSeconds},
         # Queue, start and run; at this timeout Airflow kills the task, which deletes its pod.
         execution_timeout=timedelta(seconds=${timing.queueSeconds + timing.startupSeconds + timing.runSeconds}),
         do_xcom_push=True,

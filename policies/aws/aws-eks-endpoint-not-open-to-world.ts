@@ -9,7 +9,7 @@ import { arr, at, str } from "../lib/values";
  */
 export const awsEksEndpointNotOpenToWorld: PlatformPolicy = {
   checks:
-    "EKS API endpoint is private or its public CIDRs exclude the internet (0.0.0.0/0, any prefix under /8)",
+    "EKS API endpoint is private or its public CIDRs exclude the internet (0.0.0.0/0, any prefix under /8, IPv6 /16)",
   enforcement: ALWAYS_MANDATORY,
   policy: {
     name: "aws-eks-endpoint-not-open-to-world",

@@ -64,7 +64,7 @@ function rulesOf(type: string, props: Obj): Rule[] {
 /** No security-group ingress from 0.0.0.0/0 or ::/0 except on the allowed (load-balancer) ports. */
 export const awsSecurityGroupNoWorldIngress: PlatformPolicy = {
   checks:
-    "security groups allow internet ingress (0.0.0.0/0, any prefix under /8) only on load-balancer ports (default 80, 443)",
+    "security groups allow internet ingress (0.0.0.0/0, any prefix under /8, IPv6 /16) only on load-balancer ports (default 80, 443)",
   enforcement: ALWAYS_MANDATORY,
   policy: {
     name: "aws-security-group-no-world-ingress",

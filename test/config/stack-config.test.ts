@@ -150,7 +150,7 @@ describe("stack config", () => {
     raw.cluster.endpoint.publicAccessCidrs = ["10.0.0.0/8", "0.0.0.0/1", "128.0.0.0/1"];
     const msg = problemsOf(raw);
     expect(msg).toContain(
-      'Pulumi.test.yaml: mlops-platform:cluster.endpoint.publicAccessCidrs[1] = "0.0.0.0/1": the API endpoint must not be open to the internet (a prefix shorter than /8)',
+      'Pulumi.test.yaml: mlops-platform:cluster.endpoint.publicAccessCidrs[1] = "0.0.0.0/1": the API endpoint must not be open to the internet (a prefix shorter than /8, /16 for IPv6)',
     );
     expect(msg).toContain("publicAccessCidrs[2]");
     expect(msg).not.toContain("publicAccessCidrs[0]");

@@ -548,6 +548,19 @@ test("an image may name a registry port and carry a tag and a digest; a port is 
   expect(msg).toContain(
     'training.image = "harbor.internal:5000/recs/trainer": must be an image with a tag or digest',
   );
+  // Capitals in the path are named as such (the tag is there); malformed paths are refused.
+  const upper = problemsOfEdited("upper", (y) =>
+    y.replace("image: registry.example.com/recs/trainer:1.4.2", "image: ghcr.io/MyOrg/trainer:1.0"),
+  );
+  expect(upper).toContain(
+    'training.image = "ghcr.io/MyOrg/trainer:1.0": must have a lowercase repository path',
+  );
+  for (const bad of ["/x:1", "x//y:1", "-x:1"]) {
+    const m = problemsOfEdited("bad", (y) =>
+      y.replace("image: registry.example.com/recs/trainer:1.4.2", `image: "${bad}"`),
+    );
+    expect(m).toContain(`training.image = "${bad}": must be an image with a tag or digest`);
+  }
 });
 
 test("croniter's L (last day of the month) and weekday#n (the n-th weekday) are valid schedules", () => {
@@ -584,7 +597,7 @@ test("a time zone in the training block or the cron says schedules run in the st
     ),
   );
   expect(msg).toContain(
-    "models/tz.yaml: training.timezone: unknown key: schedules and events run in the stack's time zone (mlops-platform:timeZone in the stack file)",
+    "models/tz.yaml: training.timezone: unknown key: training schedules run in the stack's time zone (mlops-platform:timeZone in the stack file), and event times carry their own offset",
   );
   expect(msg).toContain(
     'models/tz.yaml: training.schedule = "CRON_TZ=Europe/Berlin 0 3 * * *": must not name a time zone (CRON_TZ=...)',

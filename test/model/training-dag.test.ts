@@ -97,7 +97,7 @@ describe("training DAG", () => {
     expect(dag).toContain('requests={"nvidia.com/gpu": "4", "cpu": "36", "memory": "432Gi"}');
     expect(dag).toContain('limits={"nvidia.com/gpu": "4", "memory": "432Gi"}');
     // Kubernetes stops the run at the timeout even if the task no longer watches it.
-    expect(dag).toContain("active_deadline_seconds=18000");
+    expect(dag).toContain("active_deadline_seconds=19260");
     expect(dag).toContain("automount_service_account_token=False");
     expect(dag).toContain('capabilities=k8s.V1Capabilities(drop=["ALL"])');
     expect(dag).toContain('values=["training"]');
