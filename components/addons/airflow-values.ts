@@ -122,7 +122,13 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
       { name: "AWS_DEFAULT_REGION", value: input.region },
     ],
     config: {
-      core: { load_examples: "False", dags_folder: AIRFLOW_DAGS_FOLDER },
+      // Airflow pauses new DAGs by default: the platform's DAGs (a model's training, the retraining
+      // watcher) are deployed to run, by the stack that declares them. Each also says so itself.
+      core: {
+        load_examples: "False",
+        dags_folder: AIRFLOW_DAGS_FOLDER,
+        dags_are_paused_at_creation: "False",
+      },
       logging: {
         remote_logging: "True",
         remote_base_log_folder: `s3://${input.logsBucket}/${logsPrefix}`,

@@ -135,6 +135,7 @@ with DAG(
     schedule="* * * * *",
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,
+    is_paused_upon_creation=False,
     max_active_runs=1,
     dagrun_timeout=timedelta(minutes=5),
     tags=["mlops", "retraining"],
@@ -169,11 +170,16 @@ with DAG(
         """Start each triggered model's cooldown, only once its run really exists."""
         now = data_interval_end or logical_date or datetime.now(timezone.utc)
         models = {w["dag_id"]: m for m, w in WATCHED.items()}
+        missing = []
         for item in plan:
             if run_exists(ti, item["trigger_dag_id"], item["trigger_run_id"]):
                 Variable.set(VARIABLE_PREFIX + models[item["trigger_dag_id"]], now.isoformat())
             else:
-                print("%s: run %s was not created" % (item["trigger_dag_id"], item["trigger_run_id"]))
+                missing.append("%s (run %s)" % (item["trigger_dag_id"], item["trigger_run_id"]))
+        # A planned run that does not exist fails the watcher's run, where the Airflow UI and the
+        # task logs show it, instead of a line printed every minute into a successful run.
+        if missing:
+            raise RuntimeError("retraining runs not created: %s" % ", ".join(missing))
 
     plan = decide()
     # TriggerDagRunOperator arguments as in apache/airflow

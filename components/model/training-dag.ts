@@ -194,6 +194,8 @@ with DAG(
     schedule=${py(t.schedule)},
     start_date=pendulum.datetime(2026, 1, 1, tz=${py(inp.timeZone)}),
     catchup=False,
+    # Airflow pauses new DAGs by default; this one is deployed to run (nightly and on drift).
+    is_paused_upon_creation=False,
     max_active_runs=1,
     tags=${pyList(tags)},
     params={"reason": Param("schedule", type="string", description="why this run started: schedule, drift, quality, manual")},

@@ -93,6 +93,11 @@ describe("Airflow", () => {
     expect(formatFindings(scanHelmReleases(run.resources))).toBe("");
   });
 
+  test("new DAGs start unpaused: the training and retraining DAGs are deployed to run", async () => {
+    const { values } = await build();
+    expect(values.config.core.dags_are_paused_at_creation).toBe("False");
+  });
+
   test("task logs go to s3://<bucket>/airflow/logs through a key-less connection", async () => {
     const { values, bucket } = await build();
     expect(values.config.logging).toEqual({

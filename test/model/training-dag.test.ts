@@ -80,6 +80,8 @@ describe("training DAG", () => {
     expect(dag).toContain('pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai")');
     expect(dag).toContain("catchup=False");
     expect(dag).toContain("max_active_runs=1");
+    // Airflow pauses a new DAG by default: this one is deployed to run.
+    expect(dag).toContain("is_paused_upon_creation=False");
   });
 
   test("accepts a reason in conf for on-demand runs (drift, quality, manual)", () => {

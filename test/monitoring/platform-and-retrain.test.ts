@@ -205,6 +205,9 @@ describe("retrain watcher", () => {
     expect(dag).toContain('schedule="* * * * *"');
     expect(dag).toContain("max_active_runs=1");
     expect(dag).toContain("catchup=False");
+    expect(dag).toContain("is_paused_upon_creation=False");
+    // A planned run that was not created fails the watcher's run instead of a printed line.
+    expect(dag).toContain('raise RuntimeError("retraining runs not created: %s"');
     expect(dag).toContain("COOLDOWN = timedelta(seconds=21600)");
     expect(render(models, "90m")).toContain("COOLDOWN = timedelta(seconds=5400)");
   });
@@ -380,11 +383,16 @@ out["after"] = [p["trigger_dag_id"] for p in w.decide.fn(data_interval_end=T0)]`
       `FIRING = [("cart-cross-sell", "ModelQualityDrop"), ("homepage-feed", "ModelPredictionDrift")]
 plan = w.decide.fn(data_interval_end=T0)
 created = {(p["trigger_dag_id"], p["trigger_run_id"]) for p in plan if p["trigger_dag_id"] == "train_homepage_feed"}
-w.record.fn(plan, data_interval_end=T0, ti=TI(created))
+try:
+    w.record.fn(plan, data_interval_end=T0, ti=TI(created))
+except RuntimeError as err:
+    out["error"] = str(err)
 out["vars"] = dict(sdk.VARS)
 out["next"] = [p["trigger_dag_id"] for p in w.decide.fn(data_interval_end=T0 + timedelta(minutes=1))]`,
     );
     expect(out.vars).toEqual({ "mlops_retrain_last__homepage-feed": "2026-11-28T12:00:00+00:00" });
+    // The run that was not created fails the watcher's run, after the others are recorded.
+    expect(out.error).toMatch(/^retraining runs not created: train_cart_cross_sell \(run /);
     // The failed trigger is retried next minute; the recorded one waits for its cooldown.
     expect(out.next).toEqual(["train_cart_cross_sell"]);
   });
