@@ -12,6 +12,8 @@ import { GPU_POOL_LABELS } from "./addons-context";
 export const PLATFORM_SERIES = {
   /** One series per GPU node: `node`, `pool`, `purpose`. */
   nodePool: "node:mlops_gpu_pool:info",
+  /** One series per physical GPU (`node`, `gpu`), whatever pod dcgm-exporter last saw on it. */
+  gpuUtilization: "gpu:mlops_gpu_utilization:max",
   /** Mean GPU utilization (0-100) per pool over 5 minutes. */
   poolUtilization: "pool:mlops_gpu_utilization:avg5m",
   /** GPUs present per pool (DCGM devices). */
@@ -92,8 +94,11 @@ export function platformRules(config: Pick<StackConfig, "gpuPools" | "alerting">
   const team = config.alerting.platformTeam;
   const poolLabel = ksmLabel(GPU_POOL_LABELS.pool);
   const purposeLabel = ksmLabel(GPU_POOL_LABELS.purpose);
-  // dcgm-exporter sets `Hostname` to the Kubernetes node name (NODE_NAME) when run by the GPU Operator.
-  const dcgm = `label_replace(avg_over_time(DCGM_FI_DEV_GPU_UTIL[5m]), "node", "$1", "Hostname", "(.*)")`;
+  // dcgm-exporter sets `Hostname` to the Kubernetes node name (NODE_NAME) when run by the GPU
+  // Operator, and labels each GPU with the pod it last saw using it: under time-slicing that label
+  // changes as pods come and go, and a range over the raw series would count the GPU once per pod
+  // for 5 minutes. One series per physical GPU first (`gpuUtilization`), then the range.
+  const perGpu = `max by (node, gpu) (label_replace(DCGM_FI_DEV_GPU_UTIL, "node", "$1", "Hostname", "(.*)"))`;
   const join = `on(node) group_left(pool, purpose) ${PLATFORM_SERIES.nodePool}`;
   return {
     groups: [
@@ -105,8 +110,16 @@ export function platformRules(config: Pick<StackConfig, "gpuPools" | "alerting">
             record: PLATFORM_SERIES.nodePool,
             expr: `max by (node, pool, purpose) (label_replace(label_replace(kube_node_labels{${poolLabel}!=""}, "pool", "$1", "${poolLabel}", "(.*)"), "purpose", "$1", "${purposeLabel}", "(.*)"))`,
           },
-          { record: PLATFORM_SERIES.poolUtilization, expr: `avg by (pool) (${dcgm} * ${join})` },
-          { record: PLATFORM_SERIES.poolGpus, expr: `count by (pool) (${dcgm} * ${join})` },
+          { record: PLATFORM_SERIES.gpuUtilization, expr: perGpu },
+          {
+            record: PLATFORM_SERIES.poolUtilization,
+            expr: `avg by (pool) (avg_over_time(${PLATFORM_SERIES.gpuUtilization}[5m]) * ${join})`,
+          },
+          // GPUs present now: no range, so a removed node stops counting at once.
+          {
+            record: PLATFORM_SERIES.poolGpus,
+            expr: `count by (pool) (${PLATFORM_SERIES.gpuUtilization} * ${join})`,
+          },
           ...config.gpuPools.flatMap((pool) => poolRules(pool, team)),
           {
             alert: PLATFORM_ALERTS.atMax,

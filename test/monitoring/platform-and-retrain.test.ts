@@ -94,6 +94,51 @@ describe("platform rules", () => {
     ]);
   }
 
+  itPromtool("a time-sliced GPU whose pod label changes counts once, and a removed node at once", () => {
+    // dcgm-exporter labels a GPU with the pod it last saw: n1's GPU moves from pod a to pod b at
+    // minute 10; n2 is removed at minute 10.
+    const rulesFile = tmp(
+      "platform.yaml",
+      YAML.stringify(platformRules(stackConfig("prod")), { lineWidth: 0 }),
+    );
+    const node = (n: string) => ({
+      series: `kube_node_labels{node="${n}",label_mlops_io_gpu_pool="inference",label_mlops_io_gpu_purpose="serving"}`,
+      values: n === "n2" ? "1x20 stale" : "1x40",
+    });
+    const dcgm = (labels: string, values: string) => ({ series: `DCGM_FI_DEV_GPU_UTIL{${labels}}`, values });
+    const test = {
+      rule_files: [path.basename(rulesFile)],
+      evaluation_interval: "30s",
+      tests: [
+        {
+          interval: "30s",
+          input_series: [
+            node("n1"),
+            node("n2"),
+            dcgm('Hostname="n1",gpu="0",pod="a"', "80x20 stale"),
+            dcgm('Hostname="n1",gpu="0",pod="b"', "_x20 60x20"),
+            dcgm('Hostname="n2",gpu="0",pod="c"', "50x20 stale"),
+          ],
+          promql_expr_test: [
+            {
+              expr: 'pool:mlops_gpus:count{pool="inference"}',
+              eval_time: "5m",
+              exp_samples: [{ labels: 'pool:mlops_gpus:count{pool="inference"}', value: 2 }],
+            },
+            {
+              expr: 'pool:mlops_gpus:count{pool="inference"}',
+              eval_time: "12m",
+              exp_samples: [{ labels: 'pool:mlops_gpus:count{pool="inference"}', value: 1 }],
+            },
+          ],
+        },
+      ],
+    };
+    const testFile = path.join(path.dirname(rulesFile), "test.yaml");
+    fs.writeFileSync(testFile, YAML.stringify(test));
+    expect(execFileSync("promtool", ["test", "rules", testFile], { encoding: "utf8" })).toContain("SUCCESS");
+  });
+
   itPromtool("GpuPoolSaturated fires for a busy pool at its GPU limit (staging: 4 of 4)", () => {
     saturation("staging", [{ pool: "inference", team: "ml-platform", severity: "page" }]);
   });
