@@ -7,6 +7,7 @@ import type { ModelSpec } from "../config/model-schema";
 import type { StackConfig } from "../config/stack-schema";
 import { Dashboard, panels } from "../model/dashboards";
 import { SERIES, round } from "../model/promql";
+import { modelNamespace } from "../model/variants";
 import { PLATFORM_SERIES } from "./platform-rules";
 
 /**
@@ -33,7 +34,9 @@ export function gpuHourPrice(
  */
 export function gpusNeededExpr(spec: ModelSpec): string {
   const perReplica = round(spec.serving.rpsPerReplica * spec.serving.targetUtilization);
-  return `clamp_min(ceil(sum(${SERIES.modelRequests("5m")}{model="${spec.name}"}) / ${perReplica}), ${spec.serving.replicas.min}) * ${spec.serving.gpu.share}`;
+  // `or vector(0)`: a model without traffic (new, or down) still runs replicas.min, and one empty
+  // term would empty the whole sum of models.
+  return `clamp_min(ceil((sum(${SERIES.modelRequests("5m")}{model="${spec.name}"}) or vector(0)) / ${perReplica}), ${spec.serving.replicas.min}) * ${spec.serving.gpu.share}`;
 }
 
 /** The platform dashboard. */
@@ -41,9 +44,15 @@ export function platformDashboard(
   cfg: Pick<StackConfig, "gpuPools" | "pricing">,
   models: readonly ModelSpec[],
 ): Dashboard {
+  // A pool with no GPU now (training between runs) has no series: `or vector(0)` keeps its term, or
+  // the sum of pools would be empty.
   const cost = cfg.gpuPools
-    .map((p) => `sum(${PLATFORM_SERIES.poolGpus}{pool="${p.name}"}) * ${gpuHourPrice(p, cfg)} * 24`)
+    .map(
+      (p) =>
+        `(sum(${PLATFORM_SERIES.poolGpus}{pool="${p.name}"}) or vector(0)) * ${gpuHourPrice(p, cfg)} * 24`,
+    )
     .join(" + ");
+  const serving = cfg.gpuPools.filter((p) => p.purpose === "serving").map((p) => p.name);
   const defs: { title: string; unit?: string; targets: [string, string][] }[] = [
     {
       title: "GPU utilization per pool",
@@ -53,7 +62,11 @@ export function platformDashboard(
     {
       title: "GPUs provisioned against needed",
       targets: [
-        [`sum(${PLATFORM_SERIES.poolGpus})`, "provisioned"],
+        // Serving pools only: "needed" is the models' serving demand.
+        [
+          `sum(${PLATFORM_SERIES.poolGpus}{pool=~"${serving.join("|")}"}) or vector(0)`,
+          "provisioned (serving)",
+        ],
         [
           models.length === 0 ? "vector(0)" : models.map((m) => `(${gpusNeededExpr(m)})`).join(" + "),
           "needed by traffic",
@@ -64,7 +77,7 @@ export function platformDashboard(
     {
       title: "GPU-hours per model (last 24 h)",
       targets: models.map((m): [string, string] => [
-        `avg_over_time(sum(kube_horizontalpodautoscaler_status_current_replicas{horizontalpodautoscaler=~"keda-hpa-${m.name}.*"})[1d:5m]) * ${m.serving.gpu.share} * 24`,
+        `avg_over_time(sum(kube_horizontalpodautoscaler_status_current_replicas{namespace="${modelNamespace(m)}",horizontalpodautoscaler=~"keda-hpa-.+"})[1d:5m]) * ${m.serving.gpu.share} * 24`,
         m.name,
       ]),
     },

@@ -8,6 +8,7 @@ import { createHash } from "crypto";
 import type { ModelSpec } from "../config/model-schema";
 import { PSI_THRESHOLD } from "./anomaly-rules";
 import { SERIES, round } from "./promql";
+import { modelNamespace } from "./variants";
 
 /** One Grafana panel with Prometheus targets. */
 export interface Panel {
@@ -60,7 +61,9 @@ export function panels(
  */
 export function modelDashboard(spec: ModelSpec): Dashboard {
   const m = `model="${spec.name}"`;
-  const hpa = `horizontalpodautoscaler=~"keda-hpa-${spec.name}.*"`;
+  // Every HPA in the model's namespace is one of its variants' (a name prefix would also match a
+  // model whose name starts with this one's).
+  const hpa = `namespace="${modelNamespace(spec)}",horizontalpodautoscaler=~"keda-hpa-.+"`;
   const defs: { title: string; unit?: string; targets: [string, string][] }[] = [
     {
       title: "Traffic by variant",
@@ -118,22 +121,34 @@ export function modelDashboard(spec: ModelSpec): Dashboard {
         [`vector(${PSI_THRESHOLD})`, "alert threshold"],
       ],
     },
-    {
-      title: "CTR against baseline",
-      unit: "percentunit",
-      targets: [
-        [`${SERIES.ctr}{${m}}`, "CTR"],
-        [`${SERIES.ctrBaseline}{${m}}`, "baseline"],
-      ],
-    },
-    {
-      title: "Canary against stable",
-      unit: "percentunit",
-      targets: [
-        [`${SERIES.variantErrorRatio("5m")}{${m},variant=~"canary|stable"}`, "errors {{variant}}"],
-        [`${SERIES.variantLatency("p99", "5m")}{${m},variant=~"canary|stable"}`, "p99 {{variant}}"],
-      ],
-    },
+    // Only what the model's rules record: CTR with a quality check, variants beside stable with a
+    // canary or an experiment; errors and latency apart, each in its own unit.
+    ...(spec.monitoring.quality
+      ? [
+          {
+            title: "CTR against baseline",
+            unit: "percentunit",
+            targets: [
+              [`${SERIES.ctr}{${m}}`, "CTR"],
+              [`${SERIES.ctrBaseline}{${m}}`, "baseline"],
+            ] as [string, string][],
+          },
+        ]
+      : []),
+    ...(spec.canary || spec.experiments.length > 0
+      ? [
+          {
+            title: "Variants against stable: error ratio",
+            unit: "percentunit",
+            targets: [[`${SERIES.variantErrorRatio("5m")}{${m}}`, "{{variant}}"]] as [string, string][],
+          },
+          {
+            title: "Variants against stable: p99 latency",
+            unit: "s",
+            targets: [[`${SERIES.variantLatency("p99", "5m")}{${m}}`, "{{variant}}"]] as [string, string][],
+          },
+        ]
+      : []),
   ];
   return {
     uid: dashboardUid(spec.name),
