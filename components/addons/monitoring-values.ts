@@ -108,7 +108,8 @@ export function monitoringValues(
           enabled: true,
           label: GRAFANA_DASHBOARD_LABEL.key,
           labelValue: GRAFANA_DASHBOARD_LABEL.value,
-          // Model stacks write their dashboards into their team namespaces.
+          // Model stacks write their dashboard ConfigMaps into the monitoring namespace; ALL keeps a
+          // dashboard found wherever a stack puts it (the sidecar's RBAC then spans namespaces).
           searchNamespace: "ALL",
         },
       },

@@ -198,7 +198,7 @@ with DAG(
     is_paused_upon_creation=False,
     max_active_runs=1,
     tags=${pyList(tags)},
-    params={"reason": Param("schedule", type="string", description="why this run started: schedule, drift, quality, manual")},
+    params={"reason": Param("schedule", type="string", description="why this run started: schedule, manual, or the alert that started it (ModelPredictionDrift, ModelFeatureDrift, ModelQualityDrop)")},
     default_args={"owner": ${py(spec.team)}, "retries": 1, "retry_delay": timedelta(minutes=10)},
 ) as dag:
     train = KubernetesPodOperator(
