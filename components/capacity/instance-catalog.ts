@@ -97,3 +97,14 @@ export function migSliceFraction(profile: string): number | undefined {
   if (!m) return undefined;
   return Number(m[1]) / 7;
 }
+
+/**
+ * One GPU's part of each known instance type's vCPUs and memory (GiB), in the order of
+ * `instanceTypes` (unknown types left out): what a pod asking for one GPU may take of a node.
+ */
+export function hostPerGpu(instanceTypes: readonly string[]): { vcpus: number; memoryGiB: number }[] {
+  return instanceTypes
+    .map(gpuInstanceType)
+    .filter((t) => t !== undefined)
+    .map((t) => ({ vcpus: t.vcpus / t.gpus, memoryGiB: t.memoryGiB / t.gpus }));
+}

@@ -388,14 +388,15 @@ export function planCapacity(
           replicas: replicas(spec, variant, level),
         }));
       const at = (level: LoadLevel) => packPool(pool, config, demands(level));
-      const peak = at("peak");
+      const peakDemands = demands("peak");
+      const peak = packPool(pool, config, peakDemands);
       return {
         name: pool.name,
         levels: {
           minimum: at("minimum"),
           expected: at("expected"),
           peak: peak.overMaxGpus
-            ? { ...peak, gpusWithoutSpread: packPool(pool, config, demands("peak"), 1).gpus }
+            ? { ...peak, gpusWithoutSpread: packPool(pool, config, peakDemands, 1).gpus }
             : peak,
         },
       };

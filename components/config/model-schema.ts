@@ -5,7 +5,8 @@
 import { distance } from "fastest-levenshtein";
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
-import { gpuInstanceType, migSliceFraction } from "../capacity/instance-catalog";
+import { gpuInstanceType, hostPerGpu, migSliceFraction } from "../capacity/instance-catalog";
+import { fewestSlotsPerGpu } from "../capacity/packing";
 import { deepMerge, isPlainObject } from "./deep-merge";
 import {
   Check,
@@ -785,7 +786,6 @@ function teamProblems(
   ];
 }
 
-/** The serving and training pools a spec names: known, of the right purpose, and able to hold it. */
 /**
  * The pool `name` at `path` of a spec, when it exists and is for `purpose`; otherwise a problem says
  * why (none while the pool itself has problems, `waiting`: the stack file's are listed).
@@ -880,9 +880,7 @@ export function shareProblem(share: number, pool: GpuPool): string | undefined {
   const devices = share / fraction;
   // At most the devices of the profile one GPU holds (a 1g.20gb is a seventh of an H100's compute,
   // but only four fit one): more would spread a replica over two GPUs' devices.
-  const perGpu = Math.min(
-    ...pool.instanceTypes.map((t) => gpuInstanceType(t)?.gpu.migProfiles[sharing.profile] ?? 1),
-  );
+  const perGpu = fewestSlotsPerGpu(pool);
   const most = perGpu * fraction;
   if (share <= most + 0.5e-4 && isNearInteger(devices, 0.05)) return undefined;
   const more =
@@ -947,13 +945,12 @@ export function parseQuantity(q: string, kind: "cpu" | "memory"): number {
  * on cannot all be used, because the node runs out of CPU or memory first.
  */
 export function resourceProblems(spec: ModelSpec, pool: GpuPool, file: string): Problem[] {
-  const types = pool.instanceTypes.map(gpuInstanceType).filter((t) => t !== undefined);
-  if (types.length === 0) return [];
-  const best = (f: (t: (typeof types)[number]) => number) => Math.max(...types.map(f));
+  const hosts = hostPerGpu(pool.instanceTypes);
+  if (hosts.length === 0) return [];
   const share = spec.serving.gpu.share;
   const limits = {
-    cpu: share * best((t) => t.vcpus / t.gpus) * (1 - NODE_RESERVE),
-    memory: share * best((t) => t.memoryGiB / t.gpus) * (1 - NODE_RESERVE),
+    cpu: share * Math.max(...hosts.map((h) => h.vcpus)) * (1 - NODE_RESERVE),
+    memory: share * Math.max(...hosts.map((h) => h.memoryGiB)) * (1 - NODE_RESERVE),
   };
   const problems: Problem[] = [];
   for (const kind of ["cpu", "memory"] as const) {

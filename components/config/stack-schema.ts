@@ -108,6 +108,9 @@ const heldCanary = z.union(
   },
 );
 
+/** `canaryTraffic`: the held level per model (also how `npm run promote` reads it back). */
+export const canaryTrafficLevels = z.record(z.string(), heldCanary);
+
 const gpuPool = strictObject({
   // The NodePool and EC2NodeClass are `gpu-<name>`, which Karpenter puts in label values
   // (`karpenter.sh/nodepool`, `karpenter.k8s.aws/ec2nodeclass`): at most 63 characters.
@@ -364,7 +367,7 @@ export const stackConfigSchema = strictObject({
    * in progress; overrides the spec's `canary.trafficPercent` (0 removes the canary) while the spec's
    * canary is the version it was set for. Not hand-edited.
    */
-  canaryTraffic: z.record(z.string(), heldCanary).default({}),
+  canaryTraffic: canaryTrafficLevels.default({}),
 });
 
 /** Validated stack config. */

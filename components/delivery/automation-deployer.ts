@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { knownStacks, MODELS_DIR_ENV } from "../config/load";
-import type { HeldCanary } from "../config/stack-schema";
+import { canaryTrafficLevels, HeldCanary } from "../config/stack-schema";
 import { CanaryDeployer } from "./promote";
 import { specFilePath, writeSpecFile } from "./spec-file";
 import { promoteCanary, removeCanary } from "./spec-writer";
@@ -24,13 +24,8 @@ const KEY = "mlops-platform:canaryTraffic";
  * it, becomes `{ percent }`.
  */
 export function heldLevels(value: unknown): Record<string, HeldCanary> {
-  if (typeof value !== "object" || value === null) return {};
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([model, v]) => [
-      model,
-      typeof v === "number" ? { percent: v } : (v as HeldCanary),
-    ]),
-  );
+  // The stack config's own schema reads both forms, as the program does.
+  return typeof value === "object" && value !== null ? canaryTrafficLevels.parse(value) : {};
 }
 
 /** Options of the Automation API deployer. */

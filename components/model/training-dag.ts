@@ -24,7 +24,7 @@ import type { GpuPool } from "../config/stack-schema";
 import { GPU_POOL_LABELS, GPU_TAINT, NAMESPACES, PRIORITY_CLASSES } from "../addons/addons-context";
 import { trainingDagId } from "./dag-id";
 import { gpuRequest } from "./gpu-resources";
-import { gpuInstanceType } from "../capacity/instance-catalog";
+import { hostPerGpu } from "../capacity/instance-catalog";
 
 // The id lives in dag-id.ts, shared with the retraining watcher that triggers runs by it.
 export { trainingDagId };
@@ -60,11 +60,11 @@ export function trainHostResources(
   gpus: number,
   pool: Pick<GpuPool, "instanceTypes">,
 ): { cpu: string; memory: string } {
-  const types = pool.instanceTypes.map((t) => gpuInstanceType(t)).filter((t) => t !== undefined);
-  const perGpu = (f: (t: NonNullable<(typeof types)[number]>) => number) =>
-    types.length === 0 ? 0 : Math.min(...types.map((t) => f(t) / t.gpus));
-  const cpu = Math.max(1, Math.floor(perGpu((t) => t.vcpus) * gpus * TRAIN_HOST_SHARE));
-  const memoryGi = Math.max(2, Math.floor(perGpu((t) => t.memoryGiB) * gpus * TRAIN_HOST_SHARE));
+  const hosts = hostPerGpu(pool.instanceTypes);
+  const smallest = (f: (h: (typeof hosts)[number]) => number) =>
+    hosts.length === 0 ? 0 : Math.min(...hosts.map(f));
+  const cpu = Math.max(1, Math.floor(smallest((h) => h.vcpus) * gpus * TRAIN_HOST_SHARE));
+  const memoryGi = Math.max(2, Math.floor(smallest((h) => h.memoryGiB) * gpus * TRAIN_HOST_SHARE));
   return { cpu: String(cpu), memory: `${memoryGi}Gi` };
 }
 
