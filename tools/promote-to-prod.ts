@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { durationSeconds } from "../components/config/duration";
-import { DEFAULT_CANARY_STEPS } from "../components/config/model-schema";
+import { analysisForNewCanary, CanaryAnalysis, ModelSpec } from "../components/config/model-schema";
 import { startCanary } from "../components/delivery/spec-writer";
 import { specFilePath, writeSpecFile } from "../components/delivery/spec-file";
 import { knownStacks } from "../components/config/load";
@@ -100,16 +100,28 @@ async function main(argv: string[]): Promise<number> {
     return 3;
   }
   const file = specFilePath(modelsDir, model);
-  // Prod has no canary here: the new one starts at the first default step.
-  const firstStep = DEFAULT_CANARY_STEPS[0];
+  // Prod has no canary here: the new one is analysed as the model's canaryAnalysis says (over the
+  // defaults) and starts at its first step.
+  const analysis = analysisForNewCanary(prod);
+  const firstStep = analysis.steps[0];
   // In stacks.prod when staging would otherwise inherit it.
   const others = knownStacks(PROJECT_ROOT, modelsDir).filter((s) => s !== "prod");
   await writeSpecFile(file, startCanary(fs.readFileSync(file, "utf8"), uri, firstStep, "prod", others));
   console.log(`${model}: wrote prod canary ${uri} at ${firstStep}% to ${path.relative(process.cwd(), file)}`);
+  console.log(`  prod will analyse it: ${describeAnalysis(analysis, prod)}`);
   console.log(
     `next: git checkout -b promote/${model} && git commit -am "prod canary ${model} ${uri}" && open a pull request`,
   );
   return 0;
+}
+
+/** The analysis in one line, and where it comes from: a reviewer sees what will gate prod. */
+function describeAnalysis(a: CanaryAnalysis, spec: ModelSpec): string {
+  const latency = a.maxLatencyP99Ms ?? spec.slo.latencyP99Ms;
+  const from = spec.canaryAnalysis
+    ? "canaryAnalysis in the spec, defaults for the rest"
+    : "the defaults; set canaryAnalysis in the spec to change them";
+  return `steps ${a.steps.join(", ")}% every ${a.intervalMinutes} min, errors at most ${a.maxErrorRatio}x stable's, p99 at most ${latency} ms (${from})`;
 }
 
 main(process.argv.slice(2)).then(

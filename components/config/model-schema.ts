@@ -214,6 +214,32 @@ export const DEFAULT_MAX_ERROR_RATIO = 1.5;
 /** Traffic steps of a canary that declares none (percent; the last is the promotion). */
 export const DEFAULT_CANARY_STEPS = [10, 25, 50, 100] as const;
 
+/** The fields of a canary's analysis, shared by `canary.analysis` and the model's `canaryAnalysis`. */
+const analysisFields = {
+  /** Canary error ratio may be at most this multiple of stable's. */
+  maxErrorRatio: z.number().min(1),
+  maxLatencyP99Ms: z.number().positive(),
+  intervalMinutes: z.number().int().min(1).max(1440),
+  steps: z.array(z.number().int().min(1).max(100)).min(1),
+};
+
+/** What a canary's analysis is when neither it nor the model's `canaryAnalysis` sets a field. */
+const ANALYSIS_DEFAULTS = {
+  maxErrorRatio: DEFAULT_MAX_ERROR_RATIO,
+  intervalMinutes: 5,
+  steps: [...DEFAULT_CANARY_STEPS],
+};
+
+const canaryAnalysisSchema = strictObject({
+  maxErrorRatio: analysisFields.maxErrorRatio.default(ANALYSIS_DEFAULTS.maxErrorRatio),
+  maxLatencyP99Ms: analysisFields.maxLatencyP99Ms.optional(),
+  intervalMinutes: analysisFields.intervalMinutes.default(ANALYSIS_DEFAULTS.intervalMinutes),
+  steps: analysisFields.steps.default(ANALYSIS_DEFAULTS.steps),
+}).default(ANALYSIS_DEFAULTS);
+
+/** A canary's analysis with every default filled in. */
+export type CanaryAnalysis = z.infer<typeof canaryAnalysisSchema>;
+
 const canary = strictObject({
   modelUri,
   // 100 passes here so that the traffic-split check can say why it is refused (promote instead).
@@ -222,20 +248,7 @@ const canary = strictObject({
     .int()
     .min(0, "must be a percentage from 0 to 99")
     .max(100, "must be a percentage from 0 to 99"),
-  analysis: strictObject({
-    /** Canary error ratio may be at most this multiple of stable's. */
-    maxErrorRatio: z.number().min(1).default(DEFAULT_MAX_ERROR_RATIO),
-    maxLatencyP99Ms: z.number().positive().optional(),
-    intervalMinutes: z.number().int().min(1).max(1440).default(5),
-    steps: z
-      .array(z.number().int().min(1).max(100))
-      .min(1)
-      .default([...DEFAULT_CANARY_STEPS]),
-  }).default({
-    maxErrorRatio: DEFAULT_MAX_ERROR_RATIO,
-    intervalMinutes: 5,
-    steps: [...DEFAULT_CANARY_STEPS],
-  }),
+  analysis: canaryAnalysisSchema,
 });
 
 const experiment = strictObject({
@@ -302,6 +315,12 @@ export const modelSpecSchema = strictObject({
     availability: z.number().min(90).max(99.999),
   }),
   canary: canary.optional(),
+  /**
+   * The analysis of every canary of this model, in every stack, where the canary's own `analysis`
+   * does not set a field. A canary's own block goes with it when it is promoted or rolled back; this
+   * one stays, so the prod canary `promote-to-prod` writes is analysed as staging's was.
+   */
+  canaryAnalysis: strictObject(analysisFields).partial().optional(),
   experiments: z.array(experiment).default([]),
   training: training.optional(),
   monitoring: monitoring.default({ features: [] }),
@@ -325,12 +344,44 @@ export interface SpecSource {
   readonly data: unknown;
 }
 
-/** Applies the per-stack override of `stack` over the spec, dropping the `stacks` block. */
+/**
+ * Applies the per-stack override of `stack` over the spec, dropping the `stacks` block, and gives
+ * the canary the model's `canaryAnalysis` where its own analysis is silent.
+ */
 export function applyStackOverride(data: unknown, stack: string): unknown {
   if (!isPlainObject(data)) return data;
   const { stacks, ...rest } = data;
   const override = isPlainObject(stacks) ? stacks[stack] : undefined;
-  return override === undefined ? rest : deepMerge(rest, override);
+  return inheritCanaryAnalysis(override === undefined ? rest : deepMerge(rest, override));
+}
+
+/**
+ * Copies each field of `canaryAnalysis` the canary's `analysis` does not set into it. Only fields
+ * that are valid on their own: a rejected one is reported once, at `canaryAnalysis`, not again at
+ * `canary.analysis` where the user did not write it.
+ */
+export function inheritCanaryAnalysis(data: unknown): unknown {
+  if (!isPlainObject(data) || !isPlainObject(data.canary) || !isPlainObject(data.canaryAnalysis)) return data;
+  const own = data.canary.analysis;
+  if (own !== undefined && !isPlainObject(own)) return data;
+  const inherited = Object.entries(data.canaryAnalysis).filter(
+    ([key, value]) =>
+      Object.hasOwn(analysisFields, key) &&
+      analysisFields[key as keyof typeof analysisFields].safeParse(value).success,
+  );
+  if (inherited.length === 0) return data;
+  return {
+    ...data,
+    canary: { ...data.canary, analysis: { ...Object.fromEntries(inherited), ...own } },
+  };
+}
+
+/**
+ * The analysis a canary started now would run: the model's `canaryAnalysis` over the defaults (for
+ * `promote-to-prod`, which writes only the canary's version and first step).
+ */
+export function analysisForNewCanary(spec: ModelSpec): CanaryAnalysis {
+  return canaryAnalysisSchema.parse(spec.canaryAnalysis ?? {});
 }
 
 /**
@@ -464,7 +515,7 @@ function otherOverrideProblems(file: string, data: unknown, stack: string): Prob
     return problemsBeyondSchema(modelSpecSchema, input, schemaProblems, checks);
   };
   const key = (p: Problem) => `${p.path}\u0000${p.reason}`;
-  const ofBase = new Set(crossField(base).map(key));
+  const ofBase = new Set(crossField(inheritCanaryAnalysis(base)).map(key));
   const out: Problem[] = [];
   for (const [other, override] of Object.entries(data.stacks)) {
     if (other === stack || !isPlainObject(override)) continue;
@@ -631,47 +682,50 @@ function imageProblems(spec: ModelSpec, file: string): Problem[] {
 }
 
 function canaryProblems(spec: ModelSpec, file: string): Problem[] {
-  if (!spec.canary) return [];
+  const ofModel = spec.canaryAnalysis?.steps;
+  const problems = ofModel ? stepsProblems(ofModel, "canaryAnalysis.steps", file) : [];
+  // Steps the canary took from `canaryAnalysis` (or repeats) are reported there, once.
+  const steps = spec.canary?.analysis.steps;
+  if (steps && !sameList(steps, ofModel))
+    problems.push(...stepsProblems(steps, "canary.analysis.steps", file));
+  return problems;
+}
+
+function stepsProblems(steps: readonly number[], path: string, file: string): Problem[] {
   const problems: Problem[] = [];
-  const steps = spec.canary.analysis.steps;
   const ascending = steps.every((s, i) => i === 0 || s > steps[i - 1]);
-  if (!ascending)
-    problems.push({
-      file,
-      path: "canary.analysis.steps",
-      value: steps,
-      reason: "must be strictly ascending",
-    });
+  if (!ascending) problems.push({ file, path, value: steps, reason: "must be strictly ascending" });
   if (steps[steps.length - 1] !== 100)
-    problems.push({
-      file,
-      path: "canary.analysis.steps",
-      value: steps,
-      reason: "must end at 100 (full promotion)",
-    });
+    problems.push({ file, path, value: steps, reason: "must end at 100 (full promotion)" });
   // The canary is analysed at each step before the last: with none, `promote` would make it stable
   // without a single check.
   if (steps.every((s) => s >= 100))
     problems.push({
       file,
-      path: "canary.analysis.steps",
+      path,
       value: steps,
       reason: "needs at least one step below 100: the canary is analysed at each step before 100",
     });
   return problems;
 }
 
+function sameList(a: readonly number[], b: readonly number[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /** Its own check: it reads `slo`, which must not silence the steps' problems when `slo` is rejected. */
 function canaryLatencyProblems(spec: ModelSpec, file: string): Problem[] {
-  const limit = spec.canary?.analysis.maxLatencyP99Ms;
-  if (limit === undefined || limit >= spec.slo.latencyP99Ms) return [];
+  const slo = spec.slo.latencyP99Ms;
+  const belowSlo = (path: string, limit: number | undefined): Problem[] =>
+    limit !== undefined && limit < slo
+      ? [{ file, path, value: limit, reason: `must be >= slo.latencyP99Ms (${slo})` }]
+      : [];
+  const ofModel = spec.canaryAnalysis?.maxLatencyP99Ms;
+  const own = spec.canary?.analysis.maxLatencyP99Ms;
+  // A limit the canary took from `canaryAnalysis` (or repeats) is reported there, once.
   return [
-    {
-      file,
-      path: "canary.analysis.maxLatencyP99Ms",
-      value: limit,
-      reason: `must be >= slo.latencyP99Ms (${spec.slo.latencyP99Ms})`,
-    },
+    ...belowSlo("canaryAnalysis.maxLatencyP99Ms", ofModel),
+    ...(own === ofModel ? [] : belowSlo("canary.analysis.maxLatencyP99Ms", own)),
   ];
 }
 

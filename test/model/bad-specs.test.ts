@@ -933,3 +933,73 @@ describe("shares on a time-sliced pool", () => {
     expect(shareProblem(1.3333, threeWay)).toMatch(/up to 1 \(more slices of one GPU add no compute/);
   });
 });
+
+describe("canaryAnalysis: the model's analysis for every canary", () => {
+  /** The spec with the canary's own analysis replaced by `analysis` and `canaryAnalysis` added. */
+  const withModelAnalysis =
+    (modelAnalysis: string, own = "") =>
+    (y: string) =>
+      `${y.replace("  analysis: { steps: [10, 50, 100] }\n", own)}canaryAnalysis: ${modelAnalysis}\n`;
+
+  test("a canary takes each field its own analysis does not set", () => {
+    const yaml = spec(
+      "ca",
+      withModelAnalysis(
+        "{ maxLatencyP99Ms: 60, steps: [5, 20, 100], intervalMinutes: 8 }",
+        "  analysis: { intervalMinutes: 3 }\n",
+      ),
+    );
+    const [parsed] = validateModelSpecs([source("models/ca.yaml", yaml)], "staging", cfg);
+    expect(parsed.canary?.analysis).toEqual({
+      maxErrorRatio: 1.5,
+      maxLatencyP99Ms: 60,
+      intervalMinutes: 3,
+      steps: [5, 20, 100],
+    });
+  });
+
+  test("a stack's override of canaryAnalysis reaches that stack's canary only", () => {
+    const yaml = `${spec("cb", withModelAnalysis("{ steps: [10, 100] }"))}stacks:\n  prod: { canaryAnalysis: { steps: [5, 25, 50, 100] } }\n`;
+    const src = source("models/cb.yaml", yaml);
+    expect(validateModelSpecs([src], "staging", cfg)[0].canary?.analysis.steps).toEqual([10, 100]);
+    expect(validateModelSpecs([src], "prod", cfg)[0].canary?.analysis.steps).toEqual([5, 25, 50, 100]);
+    // Planning staging names prod's bad override too, at its place.
+    const bad = source("models/cb.yaml", yaml.replace("[5, 25, 50, 100]", "[5, 25, 50]"));
+    expect(problemsOf(bad)).toContain(
+      "models/cb.yaml: stacks.prod.canaryAnalysis.steps = [5,25,50]: must end at 100",
+    );
+  });
+
+  test("bad fields are reported once, at canaryAnalysis, with or without a canary", () => {
+    const msg = problemsOf(
+      source("models/cc.yaml", spec("cc", withModelAnalysis("{ steps: [50, 10], maxLatencyP99Ms: 20 }"))),
+      source(
+        "models/cd.yaml",
+        spec("cd", (y) =>
+          withModelAnalysis("{ intervalMinutes: 0, maxErrorRatio: 0.5, step: [10] }")(
+            y.replace(/canary:\n(  .*\n)+/, ""),
+          ),
+        ),
+      ),
+    );
+    expect(msg).toContain("models/cc.yaml: canaryAnalysis.steps = [50,10]: must be strictly ascending");
+    expect(msg).toContain("models/cc.yaml: canaryAnalysis.steps = [50,10]: must end at 100");
+    expect(msg).toContain(
+      "models/cc.yaml: canaryAnalysis.maxLatencyP99Ms = 20: must be >= slo.latencyP99Ms (50)",
+    );
+    expect(msg).not.toContain("models/cc.yaml: canary.analysis");
+    expect(msg).toContain("models/cd.yaml: canaryAnalysis.intervalMinutes = 0");
+    expect(msg).toContain("models/cd.yaml: canaryAnalysis.maxErrorRatio = 0.5");
+    expect(msg).toContain("models/cd.yaml: canaryAnalysis.step");
+    expect(msg).not.toContain("models/cd.yaml: canary.");
+  });
+
+  test("the canary's own bad steps are reported at the canary beside good model steps", () => {
+    const msg = problemsOfEdited(
+      "ce",
+      withModelAnalysis("{ steps: [10, 100] }", "  analysis: { steps: [60, 30, 100] }\n"),
+    );
+    expect(msg).toContain("models/ce.yaml: canary.analysis.steps = [60,30,100]: must be strictly ascending");
+    expect(msg).not.toContain("canaryAnalysis");
+  });
+});

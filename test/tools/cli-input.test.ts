@@ -1,7 +1,7 @@
 /**
  * Command lines run as child processes: bad flags stop them with one message and nothing changed.
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
@@ -9,6 +9,8 @@ import * as path from "path";
 import { PrometheusQueryError, queryInstant } from "../../components/delivery/prometheus-client";
 import * as YAML from "yaml";
 import { readModelSources, yamlErrorsReasons } from "../../components/config/load";
+import { validateModelSpecs } from "../../components/config/model-schema";
+import { startFakePrometheus } from "../helpers/fake-prometheus";
 import {
   checkFlags,
   HelpRequested,
@@ -36,6 +38,20 @@ function spawnTool(tool: string, args: string[]) {
   return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", tool, ...args], {
     cwd: ROOT,
     encoding: "utf8",
+  });
+}
+
+/** `run` without blocking this process, so that a server in it (a fake Prometheus) can answer. */
+function runAsync(tool: string, args: string[]): Promise<{ status: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", tool, ...args], {
+      cwd: ROOT,
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, out }));
   });
 }
 
@@ -408,6 +424,49 @@ describe("promote-to-prod --hours", () => {
     );
     expect(r.status).toBe(3);
     expect(fs.readFileSync(file, "utf8")).toBe(text);
+  });
+
+  test("the prod canary is analysed as the model's canaryAnalysis says, and starts at its first step", async () => {
+    const dir = tempDir();
+    for (const f of fs.readdirSync(path.join(ROOT, "models")).filter((f) => f.endsWith(".yaml")))
+      fs.copyFileSync(path.join(ROOT, "models", f), path.join(dir, f));
+    // Staging promoted v43 (its canary block went with it); the model's canaryAnalysis stays.
+    const file = path.join(dir, "homepage-feed.yaml");
+    const text = fs
+      .readFileSync(file, "utf8")
+      .replace(/^canary:\n(  .*\n)+/m, "canaryAnalysis: { maxLatencyP99Ms: 60, steps: [5, 50, 100] }\n")
+      .replace(
+        "    serving: { replicas: { min: 1, max: 1 } }",
+        "    serving: { replicas: { min: 1, max: 1 }, modelUri: s3://<artifacts>/homepage-feed/v43 }",
+      );
+    expect(text).toContain("canaryAnalysis:");
+    fs.writeFileSync(file, text);
+    // Served in every 5-minute step of the day, no error, no alert.
+    const prom = await startFakePrometheus((q) =>
+      q.startsWith("count_over_time") ? 288 : q.includes("/") ? 0 : undefined,
+    );
+    try {
+      const r = await runAsync("tools/promote-to-prod.ts", [
+        ...["--model", "homepage-feed", "--models", dir, "--prometheus", prom.url],
+      ]);
+      expect(r.out).toContain("homepage-feed: wrote prod canary s3://<artifacts>/homepage-feed/v43 at 5%");
+      expect(r.out).toContain(
+        "prod will analyse it: steps 5, 50, 100% every 5 min, errors at most 1.5x stable's, p99 at most 60 ms (canaryAnalysis in the spec, defaults for the rest)",
+      );
+      expect(r.status).toBe(0);
+      const prodSpec = validateModelSpecs(
+        [{ file: "homepage-feed.yaml", data: YAML.parse(fs.readFileSync(file, "utf8")) }],
+        "prod",
+        { gpuPools: prodConfig().gpuPools },
+      )[0];
+      expect(prodSpec.canary).toEqual({
+        modelUri: "s3://<artifacts>/homepage-feed/v43",
+        trafficPercent: 5,
+        analysis: { maxErrorRatio: 1.5, maxLatencyP99Ms: 60, intervalMinutes: 5, steps: [5, 50, 100] },
+      });
+    } finally {
+      await prom.close();
+    }
   });
 
   test("whole hours only: PromQL has no 1.5h", () => {
