@@ -138,6 +138,94 @@ describe("packing", () => {
     expect(mix.reduce((a, o) => a + o.hourly, 0)).toBe(62_500 * 25 + 7);
   });
 
+  describe("a whole-GPU pool of a one-GPU and a four-GPU type", () => {
+    const mixed = {
+      ...pool,
+      instanceTypes: ["g6.xlarge", "g6.12xlarge"],
+      sharing: { mode: "none" as const },
+      minGpus: 0,
+    };
+    const priced = {
+      ...config,
+      pricing: {
+        ...config.pricing,
+        instances: {
+          ...config.pricing.instances,
+          "g6.xlarge": { onDemand: 7 },
+          "g6.12xlarge": { onDemand: 40.3 },
+        },
+      },
+    };
+
+    test("one-GPU replicas are not put on the four-GPU type because another replica needs two GPUs", () => {
+      const p = packPool(
+        mixed,
+        priced,
+        [
+          { model: "one", devices: 1, replicas: 5 },
+          { model: "two", devices: 2, replicas: 1 },
+        ],
+        1,
+      );
+      // The two-GPU replica and two one-GPU replicas on a g6.12xlarge, three g6.xlarge: 61.3/h, where
+      // four-GPU nodes alone cost 80.6.
+      expect(p.hourlyCost).toBeCloseTo(40.3 + 3 * 7, 6);
+      expect(p.nodes.map((n) => n.type).sort()).toEqual([
+        "g6.12xlarge",
+        "g6.xlarge",
+        "g6.xlarge",
+        "g6.xlarge",
+      ]);
+      expect(p.usedSlots).toBe(7);
+    });
+
+    test("never dearer than one mix of the types that hold the largest replica, and every pod placed", () => {
+      const mixedDemands = fc.array(
+        fc.record({
+          model: fc.constantFrom("a", "b", "c"),
+          devices: fc.integer({ min: 1, max: 4 }),
+          replicas: fc.integer({ min: 0, max: 9 }),
+        }),
+        { maxLength: 5 },
+      );
+      fc.assert(
+        fc.property(mixedDemands, fc.integer({ min: 1, max: 3 }), (demands, zones) => {
+          const p = packPool(mixed, priced, demands, zones);
+          expect(p.usedSlots).toBe(demands.reduce((a, d) => a + d.devices * d.replicas, 0));
+          for (const n of p.nodes) expect(n.usedSlots).toBeLessThanOrEqual(n.slots);
+          // The one-mix packing, zone by zone (what packPool did alone before).
+          const options = [
+            { type: "g6.xlarge", gpus: 1, slots: 1, hourly: 7 },
+            { type: "g6.12xlarge", gpus: 4, slots: 4, hourly: 40.3 },
+          ];
+          let oneMix = 0;
+          for (let z = 0; z < zones; z++) {
+            const pods = demands.flatMap((d, k) =>
+              Array.from({ length: d.replicas }, (_, r) => r)
+                .filter((r) => (r + k) % zones === z)
+                .map(() => d.devices),
+            );
+            const largest = Math.max(1, ...pods);
+            for (let need = pods.reduce((a, b) => a + b, 0); ; need++) {
+              const mix = cheapestMix(options, need, largest)!;
+              if (
+                firstFitDecreasing(
+                  pods,
+                  mix.map((o) => o.slots),
+                )
+              ) {
+                oneMix += mix.reduce((a, o) => a + o.hourly, 0);
+                break;
+              }
+            }
+          }
+          expect(p.hourlyCost).toBeLessThanOrEqual(oneMix + 1e-9);
+        }),
+        { numRuns: 150 },
+      );
+    });
+  });
+
   test("a pod larger than every node type is reported, not silently dropped", () => {
     const options: InstanceOption[] = [{ type: "a", gpus: 1, slots: 4, hourly: 7 }];
     expect(cheapestMix(options, 8, 8)).toBeUndefined();
