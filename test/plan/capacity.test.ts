@@ -103,7 +103,11 @@ describe("simpleCapacityEstimate", () => {
     const cfg = stack();
     const models = validateModelSpecs([model("a", 1, 4, 4)], "staging", cfg);
     // 4 GPUs: one g6.12xlarge (24) beats four g6.xlarge (28).
-    expect(wholeInstancePrice(4, cfg.gpuPools[0], cfg)).toEqual({ instanceType: "g6.12xlarge", hourly: 24 });
+    expect(wholeInstancePrice(4, cfg.gpuPools[0], cfg)).toEqual({
+      instanceType: "g6.12xlarge",
+      hourly: 24,
+      wholeGpus: 4,
+    });
     expect(simpleCapacityEstimate(cfg, models).pools[0].monthlyCost.max).toBe(24 * HOURS_PER_MONTH);
   });
 
@@ -151,6 +155,43 @@ describe("simpleCapacityEstimate", () => {
   });
 });
 
+describe("training pool figures agree with each other", () => {
+  it("prices on the type a run takes, at that type's own GPU-hour", () => {
+    const cfg = stack();
+    // Spot: g5.xlarge 3.5 a GPU-hour; a four-GPU type cheaper per GPU (2.25) that a 1-GPU run does not take.
+    cfg.gpuPools[1] = { ...cfg.gpuPools[1], instanceTypes: ["g5.xlarge", "g6.12xlarge"] };
+    cfg.pricing.instances["g6.12xlarge"] = { onDemand: 24, spot: 9 };
+    const models = validateModelSpecs([model("a", 0.25, 1, 1, "0 3 * * *")], "staging", cfg);
+    const pool = simpleCapacityEstimate(cfg, models).pools[1];
+    expect(pool.instanceType).toBe("g5.xlarge");
+    expect(pool.pricePerGpuHour).toBe(3.5);
+    expect(pool.monthlyCost.expected).toBeCloseTo((2 / 24) * 3.5 * HOURS_PER_MONTH, 1);
+  });
+
+  it("expected GPUs are those of the whole instances the runs hold, so GPUs x price = cost", () => {
+    const cfg = stack();
+    // One 4-GPU type; a 1-GPU run holds all four for its two hours a day.
+    cfg.gpuPools[1] = { ...cfg.gpuPools[1], instanceTypes: ["g6.12xlarge"], maxGpus: 4 };
+    cfg.pricing.instances["g6.12xlarge"] = { onDemand: 24, spot: 9 };
+    const models = validateModelSpecs([model("a", 0.25, 1, 1, "0 3 * * *")], "staging", cfg);
+    const pool = simpleCapacityEstimate(cfg, models).pools[1];
+    expect(pool.demand.expected).toBeCloseTo(2 / 24, 2);
+    expect(pool.gpus.expected).toBeCloseTo((4 * 2) / 24, 2);
+    expect(pool.pricePerGpuHour).toBe(2.25);
+    expect(pool.monthlyCost.expected).toBeCloseTo(((4 * 2) / 24) * 2.25 * HOURS_PER_MONTH, 1);
+  });
+
+  it("runs that need more GPU-hours than the pool has all month are said to", () => {
+    const cfg = stack();
+    const hourly = (name: string) => model(name, 0.25, 1, 1, "0 * * * *");
+    const models = validateModelSpecs([hourly("a"), hourly("b"), hourly("c")], "staging", cfg);
+    const pool = simpleCapacityEstimate(cfg, models).pools[1];
+    expect(pool.warnings).toContain(
+      `runs lasting their timeoutHours would keep 3 GPUs busy on average, above maxGpus ${cfg.gpuPools[1].maxGpus}: at that length they could not all run`,
+    );
+  });
+});
+
 describe("runsPerMonth", () => {
   it("counts a daily cron as about 30.4 runs", () => {
     expect(runsPerMonth("0 3 * * *", "Asia/Shanghai")).toBeCloseTo(365 / 12, 5);
@@ -159,5 +200,15 @@ describe("runsPerMonth", () => {
   it("counts a weekly cron and presets", () => {
     expect(runsPerMonth("30 2 * * 1", "UTC")).toBeCloseTo(365 / 12 / 7, 5);
     expect(runsPerMonth("@hourly", "UTC")).toBe(HOURS_PER_MONTH);
+  });
+
+  it("counts a schedule by day of the month or month, which a week may not hold, over years", () => {
+    // Each of these never ran in the week the count used to cover: a monthly training cost nothing.
+    expect(runsPerMonth("0 1 1 * *", "Asia/Shanghai")).toBeCloseTo(1, 2);
+    expect(runsPerMonth("0 3 1,15 * *", "UTC")).toBeCloseTo(2, 2);
+    expect(runsPerMonth("0 3 L * *", "UTC")).toBeCloseTo(1, 2);
+    expect(runsPerMonth("0 3 * 6 *", "UTC")).toBeCloseTo(30 / 12, 2);
+    // Once in four years.
+    expect(runsPerMonth("0 0 29 2 *", "UTC")).toBeCloseTo(1 / 48, 3);
   });
 });

@@ -1,5 +1,6 @@
 import {
   baselineLine,
+  budgetVerdict,
   canaryCell,
   policyReport,
   pricedOn,
@@ -127,5 +128,14 @@ describe("the static baseline line", () => {
     expect(baselineLine({ pools: [], currency: "CNY", staticBaseline: baseline(0, 0) })).toBe(
       "  static baseline (before): 0 GPUs, 0 CNY/month",
     );
+  });
+});
+
+describe("the budget verdict beside the totals", () => {
+  test("over the budget, it names the figure that is over: the expected total or the budget check", () => {
+    expect(budgetVerdict({ withinBudget: true }, true)).toBe("");
+    expect(budgetVerdict({ withinBudget: false }, false)).toBe(", EXCEEDED at expected load");
+    // Training billed at maxGpus all month can put the check above every total printed.
+    expect(budgetVerdict({ withinBudget: false }, true)).toBe(", EXCEEDED by the budget check below");
   });
 });

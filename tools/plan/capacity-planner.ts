@@ -13,6 +13,7 @@ import {
   HOURS_PER_MONTH,
   PoolCapacity,
   Range,
+  round4,
   simpleCapacityEstimate,
 } from "./capacity";
 
@@ -82,7 +83,7 @@ function fromPacking(
     ...simple,
     instanceType: types.length > 0 ? types.join("+") : simple.instanceType,
     pricePerGpuHour:
-      levels.peak.gpus > 0 ? round2(levels.peak.hourlyCost / levels.peak.gpus) : simple.pricePerGpuHour,
+      levels.peak.gpus > 0 ? round4(levels.peak.hourlyCost / levels.peak.gpus) : simple.pricePerGpuHour,
     // GPUs the replicas occupy (slots in use as GPUs), the counterpart of the simple estimate's.
     demand: pick((p) => (p.slots > 0 ? (p.usedSlots * p.gpus) / p.slots : 0)),
     gpus: pick((p) => billed(p).gpus),

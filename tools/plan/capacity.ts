@@ -1,14 +1,14 @@
 /**
- * A simple GPU capacity and cost estimate for the plan summary, used until the capacity planner
- * (`components/capacity/` packing and cost) lands; the lead swaps `simpleCapacityEstimate` for it in
- * `tools/plan/run-plan.ts`. Pure.
+ * The simple GPU capacity and cost estimate: plan.json's figures for training pools, and the
+ * fallback beside the capacity planner (`tools/plan/capacity-planner.ts`, which replaces the serving
+ * pools' figures with `planCapacity`'s packing). Pure.
  *
  * Serving pools: GPUs = replicas × share summed over the pool's models plus the pool's warm capacity
- * (`minGpus` of pause pods, headroom on top), rounded up to whole GPUs per pool, at most `maxGpus`; "expected" is the midpoint between minimum and
- * maximum replicas (no traffic forecast here). Training pools: the pool minimum, the largest set of
- * runs that may overlap (every model's GPUs), and a time average of scheduled runs lasting at most
- * `timeoutHours`. Cost = the cheapest whole instances holding those GPUs (spot price for spot pools)
- * × 730 hours a month; a training run pays for whole instances while it runs.
+ * (`minGpus` of pause pods, headroom on top), rounded up to whole GPUs per pool, at most `maxGpus`;
+ * "expected" is the midpoint between minimum and maximum replicas (no traffic forecast here).
+ * Training pools: the pool minimum, the largest set of runs that may overlap (every model's GPUs),
+ * and a time average of scheduled runs lasting `timeoutHours`, each on whole instances. Cost = the
+ * cheapest whole instances holding those GPUs (spot price for spot pools) × 730 hours a month.
  */
 import { CronExpressionParser } from "cron-parser";
 import { gpuInstanceType } from "../../components/capacity/instance-catalog";
@@ -30,13 +30,19 @@ export interface PoolCapacity {
   readonly name: string;
   readonly purpose: GpuPool["purpose"];
   readonly capacityType: GpuPool["capacityType"];
-  /** Instance type the maximum-scale cost is priced on. */
+  /** Instance type the maximum-scale cost is priced on (`a+b` for a mix). */
   readonly instanceType: string;
-  /** Cheapest per-GPU hourly price among the pool's types (for comparison across pools). */
+  /** Hourly price of one GPU of `instanceType` (of a mix: its hourly cost per GPU), to 4 decimals. */
   readonly pricePerGpuHour: number;
-  /** GPUs the models ask for (fractional for shared serving GPUs), before rounding and clamping. */
+  /**
+   * GPUs the models ask for (fractional for shared serving GPUs), before rounding and clamping; a
+   * training pool's expected is the time average of GPUs its runs keep busy.
+   */
   readonly demand: Range;
-  /** Whole GPUs provisioned. */
+  /**
+   * GPUs provisioned, the figures the cost is for: whole GPUs, except a training pool's expected, the
+   * time average of the GPUs of the whole instances its runs hold (a run of 4 GPUs on a p4d holds 8).
+   */
   readonly gpus: Range;
   readonly monthlyCost: Range;
   readonly models: string[];
@@ -68,6 +74,8 @@ export interface CapacitySummary {
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+/** Prices per GPU-hour keep 4 decimals: 0.8048 USD is not 0.8, nor 113 / 8 = 14.125 CNY 14.13. */
+export const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 /** Rounds up, ignoring float noise such as 0.25 × 12 = 3.0000000000000004. */
 const ceilGpus = (x: number) => Math.ceil(x - 1e-9);
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
@@ -96,17 +104,19 @@ export function wholeInstancePrice(
   gpus: number,
   pool: GpuPool,
   config: StackConfig,
-): { instanceType: string; hourly: number } {
-  let best = { instanceType: pool.instanceTypes[0], hourly: Number.POSITIVE_INFINITY };
-  if (gpus <= 0) return { instanceType: best.instanceType, hourly: 0 };
+): { instanceType: string; hourly: number; wholeGpus: number } {
+  let best = { instanceType: pool.instanceTypes[0], hourly: Number.POSITIVE_INFINITY, wholeGpus: 0 };
+  if (gpus <= 0) return { ...best, hourly: 0 };
   for (const type of pool.instanceTypes) {
     const price = config.pricing.instances[type];
     if (!price) continue;
     const perInstance = pool.capacityType === "spot" ? (price.spot ?? price.onDemand) : price.onDemand;
-    const hourly = Math.ceil(gpus / (gpuInstanceType(type)?.gpus ?? 1)) * perInstance;
-    if (hourly < best.hourly) best = { instanceType: type, hourly };
+    const perType = gpuInstanceType(type)?.gpus ?? 1;
+    const count = Math.ceil(gpus / perType);
+    if (count * perInstance < best.hourly)
+      best = { instanceType: type, hourly: count * perInstance, wholeGpus: count * perType };
   }
-  return Number.isFinite(best.hourly) ? best : { instanceType: best.instanceType, hourly: 0 };
+  return Number.isFinite(best.hourly) ? best : { ...best, hourly: 0, wholeGpus: 0 };
 }
 
 const PRESET_RUNS_PER_MONTH: Record<string, number> = {
@@ -120,7 +130,11 @@ const PRESET_RUNS_PER_MONTH: Record<string, number> = {
 /** Models usually share a handful of schedules; time-zone-aware cron iteration is the costly part. */
 const runsCache = new Map<string, number>();
 
-/** Runs a schedule starts in an average month, counted over one week in the stack's time zone. */
+/**
+ * Runs a schedule starts in an average month, in the stack's time zone: counted over one week when
+ * only the time of day and the weekday are set (the pattern repeats weekly), else over four years
+ * (a leap day among them) - a run on the 1st of the month never falls in any one week.
+ */
 export function runsPerMonth(schedule: string, timeZone: string): number {
   if (schedule in PRESET_RUNS_PER_MONTH) return PRESET_RUNS_PER_MONTH[schedule];
   const key = `${timeZone} ${schedule}`;
@@ -131,18 +145,26 @@ export function runsPerMonth(schedule: string, timeZone: string): number {
   return runs;
 }
 
+const DAY_MS = 24 * 3600 * 1000;
+
 function countRunsPerMonth(schedule: string, timeZone: string): number {
+  const [, , dayOfMonth, month] = schedule.trim().split(/\s+/);
+  const weekly = [dayOfMonth, month].every((f) => f === "*" || f === "?");
   const start = new Date("2026-01-05T00:00:00Z");
-  const end = new Date(start.getTime() + 7 * 24 * 3600 * 1000);
+  const days = weekly ? 7 : 4 * 365 + 1;
+  const end = new Date(start.getTime() + days * DAY_MS);
   const it = CronExpressionParser.parse(schedule, { currentDate: start, endDate: end, tz: timeZone });
-  // A per-minute schedule starts 10,080 runs a week; past this cap runs overlap their timeout anyway.
-  const cap = 2000;
+  // A per-minute schedule starts 10,080 runs a week; past this cap runs overlap their timeout anyway,
+  // and the count so far is scaled to the whole span.
+  const cap = 20_000;
   let runs = 0;
+  let last = start.getTime();
   while (runs < cap && it.hasNext()) {
-    it.next();
+    last = it.next().getTime();
     runs++;
   }
-  return (runs * 365) / 12 / 7;
+  const counted = runs < cap ? days : Math.max(1, (last - start.getTime()) / DAY_MS);
+  return (runs * 365) / 12 / counted;
 }
 
 function range(f: (k: keyof Range) => number): Range {
@@ -171,11 +193,13 @@ function trainingPool(
   pool: GpuPool,
   models: readonly ModelSpec[],
   config: StackConfig,
-): { demand: Range; warnings: string[]; expectedHourly: number } {
+): { demand: Range; warnings: string[]; expectedHourly: number; expectedGpus: number } {
   let peak = 0;
   let average = 0;
   // Each run is priced on its own whole instances while it lasts (spot nodes scale to zero between runs).
-  let expectedHourly = wholeInstancePrice(pool.minGpus, pool, config).hourly;
+  const floor = wholeInstancePrice(pool.minGpus, pool, config);
+  let expectedHourly = floor.hourly;
+  let expectedGpus = floor.wholeGpus;
   for (const m of models) {
     if (!m.training) continue;
     peak += m.training.gpu.count;
@@ -184,13 +208,20 @@ function trainingPool(
       (runsPerMonth(m.training.schedule, config.timeZone) * m.training.timeoutHours) / HOURS_PER_MONTH,
     );
     average += m.training.gpu.count * busy;
-    expectedHourly += busy * wholeInstancePrice(m.training.gpu.count, pool, config).hourly;
+    const whole = wholeInstancePrice(m.training.gpu.count, pool, config);
+    expectedHourly += busy * whole.hourly;
+    expectedGpus += busy * whole.wholeGpus;
   }
   const warnings =
     peak > pool.maxGpus
       ? [`overlapping runs may ask for ${peak} GPUs; maxGpus ${pool.maxGpus} queues the rest`]
       : [];
-  return { demand: { min: 0, expected: average, max: peak }, warnings, expectedHourly };
+  // More GPU-hours of runs than the pool has all month: the queue only grows.
+  if (average > pool.maxGpus)
+    warnings.push(
+      `runs lasting their timeoutHours would keep ${round2(average)} GPUs busy on average, above maxGpus ${pool.maxGpus}: at that length they could not all run`,
+    );
+  return { demand: { min: 0, expected: average, max: peak }, warnings, expectedHourly, expectedGpus };
 }
 
 /** The stand-in capacity estimate described in the file comment. */
@@ -200,29 +231,31 @@ export function simpleCapacityEstimate(config: StackConfig, models: readonly Mod
     const users = models.filter((m) => (serving ? m.serving.gpu.pool : m.training?.gpu.pool) === pool.name);
     const training = serving ? undefined : trainingPool(pool, users, config);
     const { demand, warnings } = training ?? servingPool(pool, users);
-    const { price } = cheapestGpuPrice(pool, config);
-    // Training "expected" is a time average of whole GPUs busy, so it is not rounded up. A serving
-    // pool's warm capacity (`minGpus` of pause pods) is headroom on top of its replicas.
-    const gpus = range((k) =>
+    // A serving pool's warm capacity (`minGpus` of pause pods) is headroom on top of its replicas.
+    const whole = range((k) =>
       serving
         ? clamp(ceilGpus(demand[k] + pool.minGpus), pool.minGpus, pool.maxGpus)
-        : k !== "expected"
-          ? clamp(ceilGpus(demand[k]), pool.minGpus, pool.maxGpus)
-          : round2(clamp(demand.expected, pool.minGpus, pool.maxGpus)),
+        : clamp(ceilGpus(demand[k]), pool.minGpus, pool.maxGpus),
     );
-    const maxHourly = wholeInstancePrice(gpus.max, pool, config).hourly;
-    // Runs cannot cost more than the pool at maxGpus the whole month: Karpenter's limit queues the rest.
+    const atMax = wholeInstancePrice(whole.max, pool, config);
+    // Runs cannot cost more than the pool at its peak the whole month: Karpenter's limit queues the
+    // rest. Training "expected" is a time average of the whole instances' GPUs, so not rounded up.
+    const gpus = training
+      ? { ...whole, expected: round2(Math.min(training.expectedGpus, atMax.wholeGpus)) }
+      : whole;
     const hourly = range((k) =>
       training && k === "expected"
-        ? Math.min(training.expectedHourly, maxHourly)
+        ? Math.min(training.expectedHourly, atMax.hourly)
         : wholeInstancePrice(gpus[k], pool, config).hourly,
     );
+    // The type priced on and its own GPU-hour (the cheapest type per GPU may be another).
+    const shown = wholeInstancePrice(Math.max(1, whole.max), pool, config);
     return {
       name: pool.name,
       purpose: pool.purpose,
       capacityType: pool.capacityType,
-      instanceType: wholeInstancePrice(Math.max(1, gpus.max), pool, config).instanceType,
-      pricePerGpuHour: round2(price),
+      instanceType: shown.instanceType,
+      pricePerGpuHour: shown.wholeGpus > 0 ? round4(shown.hourly / shown.wholeGpus) : 0,
       demand: range((k) => round2(demand[k])),
       gpus,
       monthlyCost: range((k) => round2(hourly[k] * HOURS_PER_MONTH)),

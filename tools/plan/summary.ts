@@ -174,6 +174,8 @@ export function summaryText(s: SummaryInputs): string {
       "",
     );
   const c = s.capacity;
+  // The budget policy's figure differs from the expected total when a training pool's maxGpus does.
+  const checkedApart = Math.abs(c.budgetCheck - c.monthlyCost.expected) >= 0.5;
   out.push(
     table(
       ["pool", "purpose", "GPUs min/exp/max", `monthly ${c.currency} min`, "expected", "max", "priced on"],
@@ -190,8 +192,8 @@ export function summaryText(s: SummaryInputs): string {
   );
   out.push(
     `total monthly GPU cost ${c.currency}: min ${money(c.monthlyCost.min)}, expected ${money(c.monthlyCost.expected)}, ` +
-      `max ${money(c.monthlyCost.max)} (budget ${money(c.budget)}${c.withinBudget ? "" : ", EXCEEDED at expected load"})`,
-    ...(Math.abs(c.budgetCheck - c.monthlyCost.expected) >= 0.5
+      `max ${money(c.monthlyCost.max)} (budget ${money(c.budget)}${budgetVerdict(c, checkedApart)})`,
+    ...(checkedApart
       ? [
           `  budget checked at ${money(c.budgetCheck)} (policy mlops-gpu-cost-fits-budget: serving at expected load, training pools at maxGpus all month)`,
         ]
@@ -199,6 +201,12 @@ export function summaryText(s: SummaryInputs): string {
     `  estimator: ${c.estimator}`,
   );
   if (c.staticBaseline) out.push(baselineLine(c));
+  for (const p of c.pools)
+    // Busy above billed is the pool's warning (runs beyond maxGpus) instead.
+    if (p.purpose === "training" && p.demand.expected > 0 && p.demand.expected < p.gpus.expected)
+      out.push(
+        `  pool ${p.name}: runs keep ${p.demand.expected} GPUs busy on average, billed for ${p.gpus.expected} (whole instances, within maxGpus)`,
+      );
   for (const p of c.pools) for (const w of p.warnings) out.push(`  ! pool ${p.name}: ${w}`);
   out.push("");
   const nc = s.schema.notCovered.map((k) => `${k.apiVersion}/${k.kind} (${k.count})`);
@@ -229,6 +237,16 @@ export function summaryText(s: SummaryInputs): string {
     if (s.warnings.length > 20) out.push(`  ... ${s.warnings.length - 20} more in plan.json`);
   }
   return out.join("\n");
+}
+
+/**
+ * Beside the budget: nothing within it; over it, the figure that is over (the expected total, or the
+ * budget check on the next line, which may be above every total printed: it bills training pools
+ * at `maxGpus` all month).
+ */
+export function budgetVerdict(c: Pick<CapacitySummary, "withinBudget">, checkedApart: boolean): string {
+  if (c.withinBudget) return "";
+  return checkedApart ? ", EXCEEDED by the budget check below" : ", EXCEEDED at expected load";
 }
 
 /**
