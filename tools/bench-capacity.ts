@@ -19,7 +19,7 @@ import {
   cliFlags,
   runCommand,
   loadStackAndSpecs,
-  loadTraffic,
+  loadReplayTraffic,
   PROJECT_ROOT,
   projectFolders,
 } from "./capacity/inputs";
@@ -48,10 +48,7 @@ function main(argv: string[]): void {
     () => checkTrafficFlag(trafficFile),
   );
   const traffic = progress(`reading ${path.relative(process.cwd(), trafficFile)}`, () =>
-    loadTraffic(
-      trafficFile,
-      specs.map((s) => s.name),
-    ),
+    loadReplayTraffic(trafficFile, specs),
   );
   const started = process.hrtime.bigint();
   const result = progress("replaying the four strategies", () => simulate(config, specs, traffic));

@@ -13,6 +13,7 @@ import {
   InputError,
   runCommand,
   loadStackAndSpecs,
+  loadReplayTraffic,
   loadTraffic,
   cliFlags,
   projectFolders,
@@ -64,10 +65,7 @@ function main(argv: string[]): void {
   process.stderr.write(`reading ${trafficFile} ...`);
   let traffic: Traffic;
   try {
-    traffic = loadTraffic(
-      trafficFile,
-      specs.map((s) => s.name),
-    );
+    traffic = loadReplayTraffic(trafficFile, specs);
   } catch (err) {
     process.stderr.write(" failed\n"); // the problems start on a line of their own
     throw err;

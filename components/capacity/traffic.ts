@@ -410,3 +410,34 @@ export function trafficLoad(traffic: Traffic): Map<string, { expectedRps: number
   });
   return out;
 }
+
+/**
+ * A model's peak over this many times the replicas its `replicas.max` allows is taken for a unit
+ * slip (a rate in the wrong unit, a wrong `rpsPerReplica`), not a what-if: no autoscaler goes past
+ * `replicas.max`, and the static and oracle fleets would be sized for it - at 0.1 requests/s per
+ * replica millions of replicas, a replay of hours and gigabytes. A smaller overshoot is replayed
+ * and warned of (`modelWarnings`).
+ */
+export const IMPLAUSIBLE_PEAK_FACTOR = 100;
+
+/** One problem per model whose traffic peaks beyond `IMPLAUSIBLE_PEAK_FACTOR` × its `replicas.max`. */
+export function implausiblePeaks(
+  traffic: Traffic,
+  specs: readonly { name: string; serving: { rpsPerReplica: number; replicas: { max: number } } }[],
+): string[] {
+  const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+  const out: string[] = [];
+  for (const [model, { peakRps }] of trafficLoad(traffic)) {
+    const spec = specs.find((s) => s.name === model);
+    if (!spec) continue;
+    const { rpsPerReplica, replicas } = spec.serving;
+    const needed = peakRps / rpsPerReplica;
+    if (needed > IMPLAUSIBLE_PEAK_FACTOR * replicas.max)
+      out.push(
+        `model ${model} peaks at ${fmt(peakRps)} requests/s: ${fmt(needed)} replicas at rpsPerReplica ${rpsPerReplica}, ` +
+          `over ${IMPLAUSIBLE_PEAK_FACTOR} times its replicas.max (${replicas.max}). Rates must be requests per second ` +
+          `(not per minute), and rpsPerReplica what one replica serves`,
+      );
+  }
+  return out;
+}

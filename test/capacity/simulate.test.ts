@@ -138,6 +138,22 @@ describe("static: whole GPUs of whole nodes, at what a replica holds on its pool
     expect(r.cost).toBeCloseTo((283 * 10) / 60, 2);
   });
 
+  test("busy and ready GPU time count the slice a replica holds, not a share a little above it", () => {
+    const config = tinyConfig({
+      instanceTypes: ["p4d.24xlarge"],
+      sharing: { mode: "mig", profile: "1g.5gb" },
+    });
+    // 0.1495 passes as one 1g.5gb slice (1/7 of an A100, within 5%); 56 replicas fill one p4d's
+    // 8 x 7 slices exactly. Counted at 0.1495 a GPU each they were 104.7% of the node busy.
+    const m = spec("m", { gpu: { pool: "inference", share: 0.1495 }, replicas: { min: 1, max: 100 } });
+    const r = simulate(config, [m], traffic(["m"], Array(30).fill(5600)));
+    for (const name of ["static", "oracle"] as const) {
+      expect(r.strategies[name].gpuUtilization).toBeLessThanOrEqual(1);
+      expect(r.strategies[name].readyFraction).toBeLessThanOrEqual(1);
+    }
+    expect(r.strategies.oracle.gpuUtilization).toBeCloseTo(1, 6);
+  });
+
   test("a replica of two whole GPUs is priced on the type that holds it", () => {
     const config = tinyConfig({ instanceTypes: ["g6.xlarge", "g6.12xlarge"], sharing: { mode: "none" } });
     const m = spec("m", { gpu: { pool: "inference", share: 2 } });

@@ -114,6 +114,40 @@ describe("flags", () => {
     expect(r.stdout).toMatch(/^strategy +GPU util/);
   });
 
+  test("a rate far beyond what replicas.max serves is refused as a unit slip, before the replay", () => {
+    const config = prodConfig();
+    const csv = path.join(tempDir(), "day.csv");
+    fs.writeFileSync(csv, trafficToCsv(generateTraffic(fixtureSpecs(config), config, { seed: 2, days: 1 })));
+    // Two specs whose rpsPerReplica lost three digits: 0.4 and 0.3 requests/s a replica.
+    const models = tempDir();
+    for (const f of fs.readdirSync(FIXTURE_MODELS).filter((f) => f.endsWith(".yaml")))
+      fs.writeFileSync(
+        path.join(models, f),
+        fs
+          .readFileSync(path.join(FIXTURE_MODELS, f), "utf8")
+          .replace(/rpsPerReplica: (400|300)\n/, (_m, n) =>
+            ["ads-ctr.yaml", "cart-cross-sell.yaml"].includes(f)
+              ? `rpsPerReplica: ${Number(n) / 1000}\n`
+              : _m,
+          ),
+      );
+    const json = path.join(tempDir(), "out.json");
+    const started = Date.now();
+    const r = run("tools/simulate.ts", [
+      ...["--stack", "prod", "--traffic", csv, "--models", models, "--json", json],
+    ]);
+    expectRefused(
+      r,
+      `2 problems in traffic file ${csv}:`,
+      "  - model ads-ctr peaks at ",
+      "replicas at rpsPerReplica 0.4, over 100 times its replicas.max (192)",
+      "  - model cart-cross-sell peaks at ",
+    );
+    expect(r.out).not.toContain("    at ");
+    expect(fs.existsSync(json)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
   test("generate-traffic refuses at once a file larger than simulate and plan read, and writes nothing", () => {
     // 36 models x 366 days: 19 million rows, more than 500 MiB even at the shortest rate "0.000".
     const dir = tempDir();

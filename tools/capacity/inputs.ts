@@ -21,7 +21,7 @@ import {
   StackConfig,
   validateStackConfig,
 } from "../../components/config/stack-schema";
-import { parseTrafficCsv, Traffic, TrafficError } from "../../components/capacity/traffic";
+import { implausiblePeaks, parseTrafficCsv, Traffic, TrafficError } from "../../components/capacity/traffic";
 import { readStackFile, StackFileError } from "../offline/stack-file";
 import { displayUrl } from "../../components/delivery/prometheus-client";
 import { createFolders, missingFolders } from "../output-paths";
@@ -140,6 +140,21 @@ export function loadTraffic(file: string, models?: readonly string[]): Traffic {
   } catch (err) {
     throw asInputError(err);
   }
+}
+
+/**
+ * The traffic a replay reads: `loadTraffic` for the specs' models, and refused when a model peaks
+ * far beyond what its `replicas.max` could serve (`implausiblePeaks`), which would take the replay
+ * hours and gigabytes.
+ */
+export function loadReplayTraffic(file: string, specs: readonly ModelSpec[]): Traffic {
+  const traffic = loadTraffic(
+    file,
+    specs.map((s) => s.name),
+  );
+  const problems = implausiblePeaks(traffic, specs);
+  if (problems.length > 0) throw new InputError(new TrafficError(file, problems).message);
+  return traffic;
 }
 
 /**
