@@ -22,6 +22,7 @@ import {
   loadReplayTraffic,
   PROJECT_ROOT,
   projectFolders,
+  count,
 } from "./capacity/inputs";
 
 const USAGE = `Usage: npm run bench:capacity -- [--stack prod] [--traffic <csv>] [--models <dir>] [--project-root <dir>]
@@ -59,7 +60,9 @@ function main(argv: string[]): void {
     referenceLines(config, specs, traffic, result.strategies.oracle.gpuUtilization),
   );
   const { platform, reactive, oracle, static: before } = result.strategies;
-  console.log(`${path.relative(process.cwd(), trafficFile)} on stack ${stack}, ${specs.length} models\n`);
+  console.log(
+    `${path.relative(process.cwd(), trafficFile)} on stack ${stack}, ${count(specs.length, "model")}\n`,
+  );
   console.log(formatSimulationTable(result));
   const rows: [string, string, boolean][] = [
     ["platform GPU utilization >= 82%", pct(platform.gpuUtilization), platform.gpuUtilization >= 0.82],

@@ -28,6 +28,7 @@ import {
   checkFlags,
   checkOutputFile,
   writeOutputFile,
+  count,
 } from "./capacity/inputs";
 
 const USAGE = `Usage: npm run generate-traffic -- --out <csv> [--stack prod] [--models <dir>] [--project-root <dir>] [--seed 7] [--days 7] [--start <time>] [--noise 0.03]
@@ -99,7 +100,7 @@ function main(argv: string[]): void {
   const bytes = trafficCsvBytes(traffic);
   if (bytes > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(formatMiB(bytes));
   writeOutputFile(out, trafficToCsv(traffic), "out");
-  console.log(`wrote ${out}: ${traffic.models.length} models x ${traffic.minutes} minutes`);
+  console.log(`wrote ${out}: ${count(traffic.models.length, "model")} x ${count(traffic.minutes, "minute")}`);
 }
 
 /**

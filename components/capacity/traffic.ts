@@ -191,9 +191,10 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
     if (cells.length !== 3) {
       // One problem for the row; it still counts for gaps and duplicates when its minute and model
       // can be read, as a rate written "1,000" is not a missing minute.
+      // The fields after the model all digits: a rate written with a thousands separator.
       const comma =
-        cells.length > 3 && line.includes('"')
-          ? ' (a quoted rate with a comma? write 1000.5, not "1,000.5")'
+        cells.length > 3 && (line.includes('"') || cells.slice(2).every((c) => /^\s*\d+(\.\d*)?\s*$/.test(c)))
+          ? ' (a rate with a thousands separator? write 1000.5, not "1,000.5")'
           : "";
       problems.push(`${at}: ${cells.length} fields; expected 3 (timestamp,model,rps)${comma}`);
       if (ok && (!known || known.has(model)) && model !== "")
@@ -221,7 +222,11 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
     // is rejected: the rate is the problem, not a missing minute.
     const keyOk = ok;
     const rate = NUMBER.test(rateText) ? Number(rateText) : NaN;
-    if (!Number.isFinite(rate)) {
+    if (rate === Number.POSITIVE_INFINITY) {
+      // A number too large for a double (1e400): say what it is, not "not a number".
+      problems.push(`${at}: rps ${brief(rateText)} is out of range; expected requests/s >= 0`);
+      ok = false;
+    } else if (!Number.isFinite(rate)) {
       problems.push(`${at}: rps ${showValue(rateText)} is not a number; expected requests/s >= 0`);
       ok = false;
     } else if (rate < 0) {

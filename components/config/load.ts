@@ -197,19 +197,45 @@ export function readTrafficHistoryFile(
  * fail inside V8 with a stack trace). `hint` is appended to a missing or unreadable file's problem.
  */
 export function readTrafficText(file: string, hint = ""): string {
+  const tooLarge = (bytes: number) =>
+    new TrafficError(file, [
+      `is ${formatMiB(bytes)}; at most ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} (about 12 million rows) is read: split it by time, or replay fewer models`,
+    ]);
   try {
     const stat = fs.statSync(file);
-    if (!stat.isFile()) throw new TrafficError(file, [`is not a file (a folder?)${hint}`]);
-    if (stat.size > MAX_TRAFFIC_FILE_BYTES)
-      throw new TrafficError(file, [
-        `is ${formatMiB(stat.size)}; at most ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} (about 12 million rows) is read: split it by time, or replay fewer models`,
-      ]);
-    return fs.readFileSync(file, "utf8");
+    if (stat.isDirectory()) throw new TrafficError(file, [`is a folder, not a file${hint}`]);
+    // A pipe (`--traffic /dev/stdin`, `<(...)`) has no size until it is read.
+    if (stat.size > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(stat.size);
+    const bytes = fs.readFileSync(file);
+    if (bytes.length > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(bytes.length);
+    return decodeText(bytes, file, hint);
   } catch (err) {
     if (err instanceof TrafficError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "not found" : `cannot be read (${code ?? String(err)})`;
     throw new TrafficError(file, [`${why}${hint}`]);
+  }
+}
+
+/**
+ * The file's text, or one problem saying what it is instead: a spreadsheet's "Unicode text" export
+ * (UTF-16) or a compressed file would otherwise come out as a screen of NUL-filled rows.
+ */
+function decodeText(bytes: Buffer, file: string, hint: string): string {
+  const starts = (...b: number[]) => b.every((x, i) => bytes[i] === x);
+  const problem =
+    starts(0xff, 0xfe) || starts(0xfe, 0xff)
+      ? "is UTF-16 text (a spreadsheet's Unicode text export): save it as CSV in UTF-8"
+      : starts(0x1f, 0x8b)
+        ? "is gzip-compressed: decompress it first (gunzip)"
+        : bytes.subarray(0, 4096).includes(0)
+          ? "is not a text file (it holds NUL bytes): a CSV in UTF-8 is expected"
+          : undefined;
+  if (problem) throw new TrafficError(file, [`${problem}${hint}`]);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new TrafficError(file, [`is not UTF-8 text: save it as CSV in UTF-8${hint}`]);
   }
 }
 

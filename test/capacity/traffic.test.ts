@@ -3,6 +3,9 @@ import { eventWindows } from "../../components/capacity/forecast";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as zlib from "zlib";
+import { spawnSync } from "child_process";
+import { ROOT } from "../helpers/program";
 import {
   MAX_RPS,
   MAX_TRAFFIC_FILE_BYTES,
@@ -86,8 +89,42 @@ describe("traffic CSV", () => {
     );
     fs.truncateSync(file, 0);
     expect(readTrafficText(file)).toBe("");
-    expect(() => readTrafficText(path.dirname(file))).toThrow("is not a file (a folder?)");
+    expect(() => readTrafficText(path.dirname(file))).toThrow("is a folder, not a file");
     expect(() => readTrafficText(`${file}.missing`, "; hint")).toThrow("not found; hint");
+  });
+
+  test("a UTF-16, compressed or binary file is one problem saying what it is, not rows of NULs", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "traffic-"));
+    const write = (name: string, bytes: Buffer) => {
+      fs.writeFileSync(path.join(dir, name), bytes);
+      return path.join(dir, name);
+    };
+    const csv = `${HEADER}\n2026-11-01T00:00:00Z,a,5\n`;
+    const utf16 = write("u16.csv", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, "utf16le")]));
+    expect(() => readTrafficText(utf16)).toThrow(
+      new TrafficError(utf16, [
+        "is UTF-16 text (a spreadsheet's Unicode text export): save it as CSV in UTF-8",
+      ]),
+    );
+    const gz = write("t.csv.gz", zlib.gzipSync(csv));
+    expect(() => readTrafficText(gz)).toThrow("is gzip-compressed: decompress it first (gunzip)");
+    const nul = write("nul.csv", Buffer.from(`${csv}\0\0`));
+    expect(() => readTrafficText(nul)).toThrow("is not a text file (it holds NUL bytes)");
+    const latin1 = write("l1.csv", Buffer.from(`${HEADER}\n# caf\xe9\n`, "latin1"));
+    expect(() => readTrafficText(latin1)).toThrow("is not UTF-8 text: save it as CSV in UTF-8");
+    // UTF-8, with or without a byte-order mark, reads as before.
+    expect(readTrafficText(write("ok.csv", Buffer.from(`\uFEFF${csv}`)))).toContain("a,5");
+  });
+
+  test("a pipe is read like a file (--traffic /dev/stdin, <(...))", () => {
+    const read = `process.stdout.write(require("./components/config/load").readTrafficText(process.argv[1]))`;
+    const r = spawnSync(
+      "bash",
+      ["-c", `node -r ts-node/register/transpile-only -e '${read}' <(printf '${HEADER}\\n')`],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(`${HEADER}\n`);
   });
 
   test("an empty file, or one of blank lines or a byte-order mark alone, is one problem naming it", () => {
@@ -308,7 +345,21 @@ describe("traffic CSV", () => {
   test("a rate written with a thousands comma is one problem with a hint, not also a gap", () => {
     const msg = errorOf([...ok.slice(0, 3), '2026-12-07T00:01:00Z,b,"1,021"']);
     expect(msg).toMatch(/^1 problem in traffic file/);
-    expect(msg).toContain("t.csv:5: 4 fields; expected 3 (timestamp,model,rps) (a quoted rate with a comma?");
+    expect(msg).toContain(
+      "t.csv:5: 4 fields; expected 3 (timestamp,model,rps) (a rate with a thousands separator?",
+    );
+    // Unquoted too, the hint comes; a fourth field of text is another slip.
+    const unquoted = errorOf([...ok.slice(0, 3), "2026-12-07T00:01:00Z,b,1,021"]);
+    expect(unquoted).toContain(
+      "t.csv:5: 4 fields; expected 3 (timestamp,model,rps) (a rate with a thousands",
+    );
+    const note = errorOf([...ok.slice(0, 3), "2026-12-07T00:01:00Z,b,21,peak"]);
+    expect(note).not.toContain("thousands");
+  });
+
+  test("a rate too large for a number is out of range, not 'not a number'", () => {
+    const msg = errorOf([...ok.slice(0, 3), "2026-12-07T00:01:00Z,b,1e400"]);
+    expect(msg).toContain("t.csv:5: rps 1e400 is out of range; expected requests/s >= 0");
   });
 
   test("all problems are reported at once, the listing capped at 20 with a count", () => {

@@ -436,3 +436,8 @@ export function checkFlags<T extends unknown[]>(...checks: { [K in keyof T]: () 
   if (errors.length > 0) throw new InputError([...new Set(errors)].join("\n"));
   return values as T;
 }
+
+/** `n thing` or `n things`, with thousands separators. */
+export function count(n: number, thing: string): string {
+  return `${n.toLocaleString("en-US")} ${thing}${n === 1 ? "" : "s"}`;
+}
