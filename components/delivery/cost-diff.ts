@@ -83,7 +83,7 @@ function money(n: number): string {
 
 function delta(n: number): string {
   if (Math.round(n) === 0) return "±0";
-  return `${n > 0 ? "+" : "−"}${money(Math.abs(n))}`;
+  return `${n > 0 ? "+" : "-"}${money(Math.abs(n))}`;
 }
 
 function pct(base: number, head: number): string {
@@ -161,7 +161,7 @@ export function stackSection(plans: StackPlans): string {
     lines.push(
       "",
       `Budget ${money(head.capacity.budget)} ${inline(cur)}/month: the expected cost the budget policy checks, ` +
-        `${money(checked)}, ${over ? "**exceeds** it" : "fits"}. At peak all month (every model at its traffic history's peak, replicas.max without history, within each pool's maxGpus): ${money(head.capacity.monthlyCost.max)}.`,
+        `${money(checked)}, ${over ? "**exceeds** it" : "fits"}. At peak all month (serving: every model at its traffic history's peak, replicas.max without history; training: every run at once; within each pool's maxGpus): ${money(head.capacity.monthlyCost.max)}.`,
     );
   }
   const modelChanges = diffModels(p.base?.models ?? [], head.models);
@@ -209,7 +209,7 @@ export function renderPrComment(stacks: readonly StackPlans[], commit?: string):
   return [
     `## mlops-platform plan${commit ? ` for ${inline(commit.slice(0, 7))}` : ""}`,
     "",
-    "Offline plan (`npm run plan`) of every stack; GPU cost from the capacity planner at minimum, expected and maximum scale.",
+    "Offline plan (`npm run plan`) of every stack; monthly GPU cost at minimum, expected and peak load (serving pools packed by the capacity planner, training pools from their schedules).",
     "",
     ...stacks.map(stackSection).flatMap((s) => [s, ""]),
   ].join("\n");

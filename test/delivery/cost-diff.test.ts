@@ -17,6 +17,13 @@ describe("PR comment from two plan files", () => {
     expect(comment).toContain(`+${Math.round(diff).toLocaleString("en-US")}`);
   });
 
+  test("a cost that falls is written with the same ASCII minus as its percent", () => {
+    const diff = base.capacity.monthlyCost.expected - head.capacity.monthlyCost.expected;
+    const reverse = renderPrComment([{ stack: "prod", base: head, head: base }]);
+    expect(reverse).toMatch(new RegExp(` -${Math.round(-diff).toLocaleString("en-US")} \\(-\\d+\\.\\d%\\)`));
+    expect(reverse).not.toContain("\u2212");
+  });
+
   test("every pool of either plan has a row", () => {
     for (const pool of head.capacity.pools) expect(comment).toContain(`| pool ${pool.name}, expected |`);
   });
@@ -58,7 +65,7 @@ describe("what the comment says of the budget and of text from the plans", () =>
       },
     };
     expect(renderPrComment([{ stack: "prod", base, head: withBudget }])).toContain(
-      "Budget 400,000 CNY/month: the expected cost the budget policy checks, 373,760, fits. At peak all month (every model at its traffic history's peak, replicas.max without history, within each pool's maxGpus): 2,412,650.",
+      "Budget 400,000 CNY/month: the expected cost the budget policy checks, 373,760, fits. At peak all month (serving: every model at its traffic history's peak, replicas.max without history; training: every run at once; within each pool's maxGpus): 2,412,650.",
     );
     const over = { ...withBudget, capacity: { ...withBudget.capacity, budgetCheck: 400_001 } };
     expect(renderPrComment([{ stack: "prod", base, head: over }])).toContain("400,001, **exceeds** it.");
@@ -70,7 +77,7 @@ describe("what the comment says of the budget and of text from the plans", () =>
     expect(comment).toContain(
       "The base plan's costs are in CNY, this pull request's in USD: no difference is computed.",
     );
-    expect(comment).not.toMatch(/−[\d,]+ \(-\d/); // no fake saving
+    expect(comment).not.toMatch(/ -[\d,]+ \(-\d/); // no fake saving
   });
 
   test("a pipe, a line break or HTML in a name or message cannot break the table or hide the comment", () => {

@@ -114,6 +114,23 @@ describe("planCapacitySummary", () => {
     ]);
   });
 
+  it("an expected load over maxGpus says the expected cost is capped, beside the peak's warning", () => {
+    const planner: Planner = () => ({
+      pools: [
+        {
+          name: "inference",
+          levels: { minimum: packing(1), expected: packing(6, true), peak: packing(9, true) },
+        },
+      ],
+    });
+    const pool = planCapacitySummary(config, models, planner).pools[0];
+    expect(pool.monthlyCost.expected).toBe(4 * 10 * 730);
+    expect(pool.warnings).toEqual([
+      expect.stringMatching(/packing needs 9 GPUs at peak/),
+      "at the expected load the packing needs 6 GPUs, above maxGpus 4: the expected cost is billed at the limit and the replicas beyond it wait",
+    ]);
+  });
+
   it("planCapacity packs an over-limit peak again without the spread", () => {
     // Three one-slot replicas over three zones need three g6.xlarge; in one zone one holds them.
     const tiny = validateStackConfig(

@@ -79,6 +79,11 @@ function fromPacking(
   const billed = (p: Packing) => billedAtLimit(p, maxGpus);
   const types = [...new Set(levels.peak.nodes.map((n) => n.type))].sort();
   const warnings = levels.peak.overMaxGpus ? [peakWarning(levels.peak, maxGpus)] : [];
+  // Beyond the peak's: the expected cost itself is capped, so it understates what the models need.
+  if (levels.expected.overMaxGpus)
+    warnings.push(
+      `at the expected load the packing needs ${levels.expected.gpus} GPUs, above maxGpus ${maxGpus}: the expected cost is billed at the limit and the replicas beyond it wait`,
+    );
   return {
     ...simple,
     instanceType: types.length > 0 ? types.join("+") : simple.instanceType,
