@@ -44,17 +44,26 @@ function main(argv: string[]): void {
   const { root, modelsDir } = projectFolders(flags);
   // Everything that can be checked before the traffic is read, at once.
   let loaded: ReturnType<typeof loadStackAndSpecs>;
+  let specsFailed = false;
   try {
     [, loaded] = checkFlags(
       () => checkTrafficFlag(trafficFile),
-      () => loadStackAndSpecs(stack, modelsDir, root),
+      () => {
+        try {
+          return loadStackAndSpecs(stack, modelsDir, root);
+        } catch (err) {
+          specsFailed = true;
+          throw err;
+        }
+      },
       () =>
         flags.has("json")
           ? checkOutputFile(flags.get("json") as string, "json", { files: [trafficFile], modelsDir })
           : undefined,
     );
   } catch (err) {
-    if (!(err instanceof InputError) || !fs.existsSync(trafficFile)) throw err;
+    // Only a bad --json (or --traffic): nothing more to say about the CSV yet.
+    if (!(err instanceof InputError) || !specsFailed || !fs.existsSync(trafficFile)) throw err;
     // The stack or the specs are broken: the CSV's own problems (rows, timestamps, rates) are listed
     // too, so that both are fixed in one round; its model names wait for specs that load.
     process.stderr.write(`checking ${trafficFile} as well ...\n`);
