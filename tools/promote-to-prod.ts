@@ -118,9 +118,13 @@ async function main(argv: string[]): Promise<number> {
 /** The analysis in one line, and where it comes from: a reviewer sees what will gate prod. */
 function describeAnalysis(a: CanaryAnalysis, spec: ModelSpec): string {
   const latency = a.maxLatencyP99Ms ?? spec.slo.latencyP99Ms;
-  const from = spec.canaryAnalysis
-    ? "canaryAnalysis in the spec, defaults for the rest"
-    : "the defaults; set canaryAnalysis in the spec to change them";
+  const set = Object.keys(spec.canaryAnalysis ?? {});
+  const from =
+    set.length === 0
+      ? "the defaults; set canaryAnalysis in the spec to change them"
+      : set.length === 4
+        ? "canaryAnalysis in the spec"
+        : `${set.map((k) => `canaryAnalysis.${k}`).join(", ")} from the spec, defaults for the rest`;
   return `steps ${a.steps.join(", ")}% every ${a.intervalMinutes} min, errors at most ${a.maxErrorRatio}x stable's, p99 at most ${latency} ms (${from})`;
 }
 

@@ -251,32 +251,39 @@ export function packPool(
   demands.forEach((d, k) => {
     for (let r = 0; r < d.replicas; r++) podsByZone[(r + k) % podsByZone.length].push(d.devices);
   });
-  const nodes: PackedNode[] = [];
-  let warm = warmSlots(pool);
-  podsByZone.forEach((pods, zone) => {
-    const { mix, used } = zoneNodes(pool.name, options, pods);
-    mix.forEach((o, i) => {
-      const take = Math.min(warm, o.slots - used[i]);
-      warm -= take;
-      nodes.push({
-        zone,
-        type: o.type,
-        gpus: o.gpus,
-        slots: o.slots,
-        usedSlots: used[i],
-        warmSlots: take,
-        hourly: o.hourly,
+  // The split mix can leave fewer free slots for the warm capacity than one mix of the bigger type
+  // would: the two are compared whole, pause pods included, so the result is never above one mix.
+  const packings = [true, false].map((split) => {
+    const nodes: PackedNode[] = [];
+    let warm = warmSlots(pool);
+    podsByZone.forEach((pods, zone) => {
+      const { mix, used } = zoneNodes(pool.name, options, pods, split);
+      mix.forEach((o, i) => {
+        const take = Math.min(warm, o.slots - used[i]);
+        warm -= take;
+        nodes.push({
+          zone,
+          type: o.type,
+          gpus: o.gpus,
+          slots: o.slots,
+          usedSlots: used[i],
+          warmSlots: take,
+          hourly: o.hourly,
+        });
       });
     });
+    if (warm > 0)
+      for (const o of cheapestMix(options, warm) ?? []) {
+        const take = Math.min(warm, o.slots);
+        warm -= take;
+        nodes.push({ zone: nodes.length % Math.max(1, zones), ...o, usedSlots: 0, warmSlots: take });
+      }
+    return nodes;
   });
-  if (warm > 0)
-    for (const o of cheapestMix(options, warm) ?? []) {
-      const take = Math.min(warm, o.slots);
-      warm -= take;
-      nodes.push({ zone: nodes.length % Math.max(1, zones), ...o, usedSlots: 0, warmSlots: take });
-    }
+  const hourlyOf = (nodes: PackedNode[]) => nodes.reduce((a, n) => a + n.hourly, 0);
+  const nodes = hourlyOf(packings[0]) < hourlyOf(packings[1]) - 1e-9 ? packings[0] : packings[1];
   const gpus = nodes.reduce((a, n) => a + n.gpus, 0);
-  const hourlyCost = nodes.reduce((a, n) => a + n.hourly, 0);
+  const hourlyCost = hourlyOf(nodes);
   return {
     pool: pool.name,
     nodes,
@@ -290,17 +297,19 @@ export function packPool(
 }
 
 /**
- * The cheapest nodes found for one zone's pods and the slots each node's pods use. Two candidates:
- * the split mix (pods only a bigger type holds on such types, the rest on any type, as the
- * simulator and the static fleet launch them) and one mix of types that all hold the largest pod;
- * each grown a slot at a time until first-fit places every pod (fragmentation). The split mix alone
- * can fragment where pods of several big sizes meet; one mix alone put a pool's one-GPU replicas on
- * its four-GPU type only because another model's replica needs two GPUs (31% more in a review's case).
+ * The cheapest nodes found for one zone's pods and the slots each node's pods use: one mix of types
+ * that all hold the largest pod and, with `trySplit`, the split mix (pods only a bigger type holds
+ * on such types, the rest on any type, as the simulator and the static fleet launch them), the
+ * cheaper for the pods; each grown a slot at a time until first-fit places every pod
+ * (fragmentation). The split mix alone can fragment where pods of several big sizes meet; one mix
+ * alone put a pool's one-GPU replicas on its four-GPU type only because another model's replica
+ * needs two GPUs (31% more in a review's case).
  */
 function zoneNodes(
   poolName: string,
   options: readonly InstanceOption[],
   pods: readonly number[],
+  trySplit: boolean,
 ): { mix: InstanceOption[]; used: number[] } {
   const total = pods.reduce((a, b) => a + b, 0);
   const largest = pods.length === 0 ? 1 : Math.max(...pods);
@@ -325,7 +334,7 @@ function zoneNodes(
   }
   // The split mix only differs with pods some type cannot hold; a few extra slots settle most
   // fragmentation, past the largest node's slots the single mix is as good.
-  if (bigSlots === 0) return single;
+  if (!trySplit || bigSlots === 0) return single;
   const biggest = Math.max(...options.map((o) => o.slots));
   for (let extra = 0; extra <= biggest; extra++) {
     const split = fits(cheapestSplitMix(options, bigSlots, Math.max(...big), total - bigSlots + extra));

@@ -222,7 +222,7 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
     // is rejected: the rate is the problem, not a missing minute.
     const keyOk = ok;
     const rate = NUMBER.test(rateText) ? Number(rateText) : NaN;
-    if (rate === Number.POSITIVE_INFINITY) {
+    if (rate === Number.POSITIVE_INFINITY || rate === Number.NEGATIVE_INFINITY) {
       // A number too large for a double (1e400): say what it is, not "not a number".
       problems.push(`${at}: rps ${brief(rateText)} is out of range; expected requests/s >= 0`);
       ok = false;

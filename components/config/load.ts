@@ -193,8 +193,9 @@ export function readTrafficHistoryFile(
 
 /**
  * The text of a traffic CSV, or one `TrafficError` naming the file when it is missing, not a file,
- * unreadable or larger than `MAX_TRAFFIC_FILE_BYTES` (checked first: reading a larger file would
- * fail inside V8 with a stack trace). `hint` is appended to a missing or unreadable file's problem.
+ * unreadable or larger than `MAX_TRAFFIC_FILE_BYTES` (a file's size is checked first, a pipe's while
+ * it is read: reading more would fail inside V8 with a stack trace, or never end on `<(yes)`).
+ * `hint` is appended to a missing or unreadable file's problem.
  */
 export function readTrafficText(file: string, hint = ""): string {
   const tooLarge = (bytes: number) =>
@@ -204,16 +205,43 @@ export function readTrafficText(file: string, hint = ""): string {
   try {
     const stat = fs.statSync(file);
     if (stat.isDirectory()) throw new TrafficError(file, [`is a folder, not a file${hint}`]);
-    // A pipe (`--traffic /dev/stdin`, `<(...)`) has no size until it is read.
+    // A terminal or /dev/zero: nothing a CSV comes from.
+    if (stat.isCharacterDevice() || stat.isBlockDevice())
+      throw new TrafficError(file, [`is a device, not a file or a pipe${hint}`]);
     if (stat.size > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(stat.size);
-    const bytes = fs.readFileSync(file);
-    if (bytes.length > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(bytes.length);
+    // A pipe (`--traffic /dev/stdin`, `<(...)`) has no size until it is read: read to one byte past
+    // the limit at most.
+    const bytes = readAtMost(file, MAX_TRAFFIC_FILE_BYTES + 1);
+    if (bytes.length > MAX_TRAFFIC_FILE_BYTES)
+      throw new TrafficError(file, [
+        `holds more than ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} (about 12 million rows), the most that is read: split it by time, or replay fewer models`,
+      ]);
     return decodeText(bytes, file, hint);
   } catch (err) {
     if (err instanceof TrafficError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "not found" : `cannot be read (${code ?? String(err)})`;
     throw new TrafficError(file, [`${why}${hint}`]);
+  }
+}
+
+/** Up to `limit` bytes of a file or pipe, read in chunks so a pipe that never ends is cut off. */
+function readAtMost(file: string, limit: number): Buffer {
+  const fd = fs.openSync(file, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit - total));
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total >= limit) break;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -3,6 +3,8 @@
  * cross-field checks zod cannot express. Pure: `validateStackConfig` takes the raw key/value map, so
  * the offline tools and the tests use it without a Pulumi runtime.
  */
+import { Region as AwsRegion } from "@pulumi/aws/types/enums";
+import { distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { GPU_INSTANCE_TYPES, gpuInstanceType, supportsMigProfile } from "../capacity/instance-catalog";
 import {
@@ -316,13 +318,31 @@ const alerting = strictObject({
     .default("6h"),
 });
 
+/** AWS regions as the pinned `@pulumi/aws` knows them (its `Region` enum, kept with the provider). */
+export const AWS_REGIONS: readonly string[] = Object.values(AwsRegion);
+
+/**
+ * Why `region` is not one AWS knows, naming the nearest when it looks like a typo: a misspelt region
+ * (`ap-southeast-l`) would otherwise fail only at `pulumi up`, from the provider.
+ */
+export function regionProblem(region: string): string | undefined {
+  if (AWS_REGIONS.includes(region)) return undefined;
+  const nearest = [...AWS_REGIONS].sort((a, b) => distance(a, region) - distance(b, region))[0];
+  return distance(nearest, region) <= 2
+    ? `is not an AWS region (did you mean ${nearest}?)`
+    : `must be an AWS region such as ap-southeast-1 (one of the ${AWS_REGIONS.length} that @pulumi/aws knows)`;
+}
+
 /** Most declared events a stack may have (`events`). */
 export const MAX_EVENTS = 48;
 
 /** The whole stack config after defaults. */
 export const stackConfigSchema = strictObject({
   environment: z.enum(["dev", "staging", "prod"]),
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as ap-southeast-1"),
+  region: z.string().superRefine((r, ctx) => {
+    const problem = regionProblem(r);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   timeZone: timeZone.default("Asia/Shanghai"),
   cluster: cluster.default({
     mode: "eks",

@@ -45,7 +45,7 @@ export const mlopsModelGpuDemandFitsPool: PlatformPolicy = {
           .map((d) => `${d.name} ${d.replicas}x${d.share}`)
           .join(", ");
         report(
-          `GPU pool ${pool.name} needs ${Number(total.toFixed(2))} GPUs with every variant at replicas.max (${parts}) but maxGpus is ${pool.maxGpus}; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.`,
+          `GPU pool ${pool.name} needs ${Number(total.toFixed(2))} GPUs at full scale-out (${parts}) but maxGpus is ${pool.maxGpus}; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.`,
         );
       }
     },

@@ -179,6 +179,33 @@ describe("packing", () => {
       expect(p.usedSlots).toBe(7);
     });
 
+    test("warm capacity counts: a split mix that leaves it no free slot is not taken", () => {
+      // Four-GPU nodes cheaper per GPU (3.0 against 1.0 each): 2+1+1+1 GPUs of replicas and 3 GPUs of
+      // pause pods fit two g6.12xlarge (6.0/h); the split mix (one of each, 4.0) then needs three
+      // g6.xlarge more for the pause pods (7.0).
+      const cheapBig = {
+        ...priced,
+        pricing: {
+          ...priced.pricing,
+          instances: {
+            ...priced.pricing.instances,
+            "g6.xlarge": { onDemand: 1 },
+            "g6.12xlarge": { onDemand: 3 },
+          },
+        },
+      };
+      const p = packPool(
+        { ...mixed, minGpus: 3 },
+        cheapBig,
+        [
+          { model: "two", devices: 2, replicas: 1 },
+          { model: "one", devices: 1, replicas: 3 },
+        ],
+        1,
+      );
+      expect(p.hourlyCost).toBeCloseTo(6, 9);
+    });
+
     test("never dearer than one mix of the types that hold the largest replica, and every pod placed", () => {
       const mixedDemands = fc.array(
         fc.record({

@@ -125,6 +125,8 @@ describe("traffic CSV", () => {
     );
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe(`${HEADER}\n`);
+    // A device is no CSV: /dev/zero would be read without end.
+    expect(() => readTrafficText("/dev/zero")).toThrow("is a device, not a file or a pipe");
   });
 
   test("an empty file, or one of blank lines or a byte-order mark alone, is one problem naming it", () => {

@@ -48,6 +48,21 @@ describe("stack config", () => {
     expect(problemsOf(raw)).toContain("Pulumi.test.yaml: mlops-platform:region: required");
   });
 
+  test("a region AWS does not have: a typo names the nearest, anything else what is allowed", () => {
+    const raw = stackValues("staging");
+    raw.region = "ap-southeast-l";
+    expect(problemsOf(raw)).toContain(
+      'Pulumi.test.yaml: mlops-platform:region = "ap-southeast-l": is not an AWS region (did you mean ap-southeast-1?)',
+    );
+    raw.region = "ap-middle-9";
+    expect(problemsOf(raw)).toContain("must be an AWS region such as ap-southeast-1 (one of the");
+    // Regions of every partition pass: China, GovCloud.
+    for (const region of ["cn-northwest-1", "us-gov-west-1", "eu-central-2"]) {
+      raw.region = region;
+      expect(() => validateStackConfig(raw, "Pulumi.test.yaml")).not.toThrow();
+    }
+  });
+
   test("bad CIDR in the endpoint allow-list and the VPC", () => {
     const raw = stackValues("staging");
     raw.cluster.endpoint.publicAccessCidrs = ["10.0.0.0/33"];

@@ -210,5 +210,17 @@ describe("runsPerMonth", () => {
     expect(runsPerMonth("0 3 * 6 *", "UTC")).toBeCloseTo(30 / 12, 2);
     // Once in four years.
     expect(runsPerMonth("0 0 29 2 *", "UTC")).toBeCloseTo(1 / 48, 3);
+    // The n-th or last weekday of the month: once a month, in any zone.
+    for (const tz of ["Asia/Shanghai", "America/New_York"]) {
+      expect(runsPerMonth("0 3 * * 1#1", tz)).toBeCloseTo(1, 2);
+      expect(runsPerMonth("0 0 * * 0#2", tz)).toBeCloseTo(1, 2);
+      expect(runsPerMonth("0 0 * * 5L", tz)).toBeCloseTo(1, 2);
+    }
+  });
+
+  it("counts dense schedules by days times runs a day, exactly and without iterating each run", () => {
+    // Every minute in January: 31 x 1,440 a year.
+    expect(runsPerMonth("* * * 1 *", "UTC")).toBeCloseTo((31 * 1440) / 12, -1);
+    expect(runsPerMonth("* * * * *", "Europe/Berlin")).toBeCloseTo(HOURS_PER_MONTH * 60, 6);
   });
 });

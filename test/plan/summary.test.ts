@@ -133,9 +133,14 @@ describe("the static baseline line", () => {
 
 describe("the budget verdict beside the totals", () => {
   test("over the budget, it names the figure that is over: the expected total or the budget check", () => {
-    expect(budgetVerdict({ withinBudget: true }, true)).toBe("");
-    expect(budgetVerdict({ withinBudget: false }, false)).toBe(", EXCEEDED at expected load");
+    const totals = (expected: number) => ({ budget: 400, monthlyCost: { min: 0, expected, max: expected } });
+    expect(budgetVerdict({ withinBudget: true, ...totals(300) }, true)).toBe("");
+    expect(budgetVerdict({ withinBudget: false, ...totals(420) }, false)).toBe(", EXCEEDED at expected load");
     // Training billed at maxGpus all month can put the check above every total printed.
-    expect(budgetVerdict({ withinBudget: false }, true)).toBe(", EXCEEDED by the budget check below");
+    expect(budgetVerdict({ withinBudget: false, ...totals(380) }, true)).toBe(
+      ", EXCEEDED by the budget check below",
+    );
+    // The expected total over the budget on its own is said as such, whatever the check adds.
+    expect(budgetVerdict({ withinBudget: false, ...totals(420) }, true)).toBe(", EXCEEDED at expected load");
   });
 });

@@ -244,7 +244,7 @@ describe("mlops-model-gpu-demand-fits-pool", () => {
   });
   it("fails when the ScaledObject's maxReplicaCount exceeds the pool", async () => {
     expect(await messages(p, [f.inferenceService(), f.scaledObject(200)], f.capacity())).toEqual([
-      "GPU pool inference needs 50 GPUs with every variant at replicas.max (homepage-feed 200x0.25) but maxGpus is 48; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.",
+      "GPU pool inference needs 50 GPUs at full scale-out (homepage-feed 200x0.25) but maxGpus is 48; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.",
     ]);
   });
   it("sums several models from explicit config demands", async () => {
@@ -253,7 +253,7 @@ describe("mlops-model-gpu-demand-fits-pool", () => {
       { name: "b", pool: "inference", share: 0.25, maxReplicas: 80 },
     ];
     expect(await messages(p, [], { ...f.capacity(), models })).toEqual([
-      "GPU pool inference needs 50 GPUs with every variant at replicas.max (a 60x0.5, b 80x0.25) but maxGpus is 48; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.",
+      "GPU pool inference needs 50 GPUs at full scale-out (a 60x0.5, b 80x0.25) but maxGpus is 48; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.",
     ]);
   });
   it("a canary or experiment splits its model's traffic: one replica over stable's max, not its own max", async () => {
@@ -267,12 +267,12 @@ describe("mlops-model-gpu-demand-fits-pool", () => {
     // A header-pinned experiment's cohort is still in stable's forecast: counted at its max.
     const pinned = [models[0], { ...models[2], pinned: true, maxReplicas: 40 }];
     expect(await messages(p, [], { ...f.capacity(), models: pinned })).toEqual([
-      expect.stringContaining("needs 50 GPUs with every variant at replicas.max (m 160x0.25, m-exp 40x0.25)"),
+      expect.stringContaining("needs 50 GPUs at full scale-out (m 160x0.25, m-exp 40x0.25)"),
     ]);
     // Without its stable variant a variant is all there is of its model: counted at its max.
     const alone = [{ ...models[1] }, { name: "other", pool: "inference", share: 0.5, maxReplicas: 60 }];
     expect(await messages(p, [], { ...f.capacity(), models: alone })).toEqual([
-      "GPU pool inference needs 50 GPUs with every variant at replicas.max (other 60x0.5, m-canary 80x0.25) but maxGpus is 48; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.",
+      "GPU pool inference needs 50 GPUs at full scale-out (other 60x0.5, m-canary 80x0.25) but maxGpus is 48; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.",
     ]);
     // And a budget without history prices the same peak: 40.5 GPUs, packed onto 41 whole ones, and
     // the pool's warm capacity on top (minGpus 4 = 16 slots: 2 left free, 14 on four more g6.xlarge).

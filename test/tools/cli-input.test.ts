@@ -485,7 +485,7 @@ describe("promote-to-prod --hours", () => {
       ]);
       expect(r.out).toContain("homepage-feed: wrote prod canary s3://<artifacts>/homepage-feed/v43 at 5%");
       expect(r.out).toContain(
-        "prod will analyse it: steps 5, 50, 100% every 5 min, errors at most 1.5x stable's, p99 at most 60 ms (canaryAnalysis in the spec, defaults for the rest)",
+        "prod will analyse it: steps 5, 50, 100% every 5 min, errors at most 1.5x stable's, p99 at most 60 ms (canaryAnalysis.maxLatencyP99Ms, canaryAnalysis.steps from the spec, defaults for the rest)",
       );
       expect(r.status).toBe(0);
       const prodSpec = validateModelSpecs(

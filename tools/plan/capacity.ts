@@ -131,9 +131,10 @@ const PRESET_RUNS_PER_MONTH: Record<string, number> = {
 const runsCache = new Map<string, number>();
 
 /**
- * Runs a schedule starts in an average month, in the stack's time zone: counted over one week when
- * only the time of day and the weekday are set (the pattern repeats weekly), else over four years
- * (a leap day among them) - a run on the 1st of the month never falls in any one week.
+ * Runs a schedule starts in an average month, in the stack's time zone: the days it runs on (over
+ * one week when only the weekday picks them, as the pattern repeats weekly; else over four years, a
+ * leap day among them - a run on the 1st, or on the second Sunday, never falls in any one week)
+ * times its runs in a day.
  */
 export function runsPerMonth(schedule: string, timeZone: string): number {
   if (schedule in PRESET_RUNS_PER_MONTH) return PRESET_RUNS_PER_MONTH[schedule];
@@ -147,24 +148,41 @@ export function runsPerMonth(schedule: string, timeZone: string): number {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-function countRunsPerMonth(schedule: string, timeZone: string): number {
-  const [, , dayOfMonth, month] = schedule.trim().split(/\s+/);
-  const weekly = [dayOfMonth, month].every((f) => f === "*" || f === "?");
-  const start = new Date("2026-01-05T00:00:00Z");
-  const days = weekly ? 7 : 4 * 365 + 1;
+/** Times a cron matches from `start` over `days` days (each `next()` costs, so fields are split). */
+function countMatches(expr: string, start: Date, days: number, tz: string): number {
   const end = new Date(start.getTime() + days * DAY_MS);
-  const it = CronExpressionParser.parse(schedule, { currentDate: start, endDate: end, tz: timeZone });
-  // A per-minute schedule starts 10,080 runs a week; past this cap runs overlap their timeout anyway,
-  // and the count so far is scaled to the whole span.
-  const cap = 20_000;
-  let runs = 0;
-  let last = start.getTime();
-  while (runs < cap && it.hasNext()) {
-    last = it.next().getTime();
-    runs++;
+  const it = CronExpressionParser.parse(expr, { currentDate: start, endDate: end, tz });
+  let n = 0;
+  while (it.hasNext()) {
+    it.next();
+    n++;
   }
-  const counted = runs < cap ? days : Math.max(1, (last - start.getTime()) / DAY_MS);
-  return (runs * 365) / 12 / counted;
+  return n;
+}
+
+function countRunsPerMonth(schedule: string, timeZone: string): number {
+  const [minute, hour, dayOfMonth, month, weekday] = schedule.trim().split(/\s+/);
+  const weekly = [dayOfMonth, month].every((f) => f === "*" || f === "?") && !/[#L]/i.test(weekday);
+  // Counted apart, a run every minute on the 1st is 48 days of 1,440 runs, not 69,000 iterations.
+  const days = weekly ? 7 : 4 * 365 + 1;
+  // From the minute before a local midnight (Monday 5 January 2026), so the span holds whole days
+  // of the zone and a day's first minute counts.
+  const midnight = CronExpressionParser.parse("0 0 * * *", {
+    currentDate: new Date("2026-01-04T12:00:00Z"),
+    tz: timeZone,
+  })
+    .next()
+    .getTime();
+  const matchingDays = countMatches(
+    `0 0 ${dayOfMonth} ${month} ${weekday}`,
+    new Date(midnight - 60_000),
+    days,
+    timeZone,
+  );
+  // A day's runs, on a day without a clock change.
+  const utcMidnight = new Date(Date.UTC(2026, 0, 5) - 60_000);
+  const perDay = countMatches(`${minute} ${hour} * * *`, utcMidnight, 1, "UTC");
+  return (matchingDays * perDay * 365) / 12 / days;
 }
 
 function range(f: (k: keyof Range) => number): Range {

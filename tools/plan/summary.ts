@@ -244,9 +244,14 @@ export function summaryText(s: SummaryInputs): string {
  * budget check on the next line, which may be above every total printed: it bills training pools
  * at `maxGpus` all month).
  */
-export function budgetVerdict(c: Pick<CapacitySummary, "withinBudget">, checkedApart: boolean): string {
+export function budgetVerdict(
+  c: Pick<CapacitySummary, "withinBudget" | "budget" | "monthlyCost">,
+  checkedApart: boolean,
+): string {
   if (c.withinBudget) return "";
-  return checkedApart ? ", EXCEEDED by the budget check below" : ", EXCEEDED at expected load";
+  return checkedApart && c.monthlyCost.expected <= c.budget
+    ? ", EXCEEDED by the budget check below"
+    : ", EXCEEDED at expected load";
 }
 
 /**
