@@ -1,20 +1,36 @@
 /** Requests let the scheduler pack GPU nodes; limits stop one model starving its neighbours. */
-import { ALWAYS_MANDATORY, PlatformPolicy } from "../lib/platform-policy";
+import { ALWAYS_MANDATORY, PlatformPolicy, configWithDefaults } from "../lib/platform-policy";
 import { at, obj, str } from "../lib/values";
-import { podTemplates } from "../lib/workloads";
+import { podTemplates, UPSTREAM_MANIFEST_NAMESPACES } from "../lib/workloads";
+
+/** Tunables. */
+export interface ExemptConfig {
+  /** Namespaces whose workloads are exempt. @default ["kubeflow"] (upstream manifests) */
+  readonly exemptNamespaces: string[];
+}
+
+const DEFAULTS: ExemptConfig = { exemptNamespaces: [...UPSTREAM_MANIFEST_NAMESPACES] };
 
 const KEYS = ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory"] as const;
 
 /** Every container sets CPU and memory requests and limits. */
 export const kubernetesContainerResourcesSet: PlatformPolicy = {
-  checks: "every container sets CPU and memory requests and limits",
+  checks: "every container sets CPU and memory requests and limits (upstream kubeflow manifests exempt)",
   enforcement: ALWAYS_MANDATORY,
   policy: {
     name: "kubernetes-container-resources-set",
     description: "Containers must set CPU and memory requests and limits.",
     enforcementLevel: "mandatory",
+    configSchema: {
+      properties: {
+        exemptNamespaces: { type: "array", items: { type: "string" }, default: DEFAULTS.exemptNamespaces },
+      },
+    },
     validateResource: (args, report) => {
+      const { exemptNamespaces } = configWithDefaults(args, DEFAULTS);
       for (const t of podTemplates(args.type, args.props ?? {})) {
+        // Upstream manifests (Kubeflow Pipelines) set no limits; the platform does not author them.
+        if (t.namespace !== undefined && exemptNamespaces.includes(t.namespace)) continue;
         for (const c of t.containers) {
           const resources = obj(c.container.resources);
           const missing = KEYS.filter((k) => at(resources, k) === undefined);

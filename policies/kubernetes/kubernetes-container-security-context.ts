@@ -1,20 +1,23 @@
 /**
  * Restricted pod security (Kubernetes Pod Security Standards "restricted"): non-root, no privilege
  * escalation, all capabilities dropped, read-only root filesystem. The GPU Operator's namespace is
- * exempt by default: its driver and toolkit daemonsets must run privileged to load kernel modules.
+ * exempt by default: its driver and toolkit daemonsets must run privileged to load kernel modules;
+ * so are Kubeflow Pipelines' upstream manifests (`UPSTREAM_MANIFEST_NAMESPACES`).
  */
 import { ALWAYS_MANDATORY, PlatformPolicy, configWithDefaults } from "../lib/platform-policy";
 import { NAMESPACES } from "../../components/addons/addons-context";
 import { arr, obj, str } from "../lib/values";
-import { podTemplates } from "../lib/workloads";
+import { podTemplates, UPSTREAM_MANIFEST_NAMESPACES } from "../lib/workloads";
 
 /** Tunables. */
 export interface SecurityContextConfig {
-  /** Namespaces whose workloads are exempt. @default ["gpu-operator"] */
+  /** Namespaces whose workloads are exempt. @default ["gpu-operator", "kubeflow"] */
   readonly exemptNamespaces: string[];
 }
 
-const DEFAULTS: SecurityContextConfig = { exemptNamespaces: [NAMESPACES.gpuOperator] };
+const DEFAULTS: SecurityContextConfig = {
+  exemptNamespaces: [NAMESPACES.gpuOperator, ...UPSTREAM_MANIFEST_NAMESPACES],
+};
 
 /** What a container's effective security context lacks (container settings override the pod's). */
 export function securityContextProblems(
@@ -38,7 +41,7 @@ export function securityContextProblems(
 /** Containers run non-root, without privilege escalation, with capabilities dropped and a read-only root. */
 export const kubernetesContainerSecurityContext: PlatformPolicy = {
   checks:
-    "containers run non-root, no privilege escalation, drop ALL capabilities, read-only root FS (gpu-operator exempt)",
+    "containers run non-root, no privilege escalation, drop ALL capabilities, read-only root FS (gpu-operator and upstream kubeflow manifests exempt)",
   enforcement: ALWAYS_MANDATORY,
   policy: {
     name: "kubernetes-container-security-context",

@@ -4,7 +4,7 @@
  * and InferenceServices (predictor, transformer, explainer and the v0.20 `spec.canary[]` predictors).
  * Policies check containers through this so a new workload kind is taught here once.
  */
-import { GPU_POOL_LABELS, GPU_TAINT } from "../../components/addons/addons-context";
+import { GPU_POOL_LABELS, GPU_TAINT, NAMESPACES } from "../../components/addons/addons-context";
 import { Obj, arr, at, isObj, labelsOf, obj, str } from "./values";
 
 /** Label that ties platform objects (namespaces, workloads, rules, monitors) to one model. */
@@ -246,3 +246,14 @@ export function targetGpuPool(t: PodTemplate): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Namespaces of workloads applied from upstream manifests as they are: Kubeflow Pipelines' kustomize
+ * targets (`components/addons/kubeflow-pipelines.ts`). Unlike the Helm releases, whose rendered
+ * objects a real preview sees as one Release, their Deployments reach the resource policies one by
+ * one - MySQL, MinIO/SeaweedFS, Argo and the KFP servers as upstream writes them, without limits or a
+ * read-only root, and with `MYSQL_ALLOW_EMPTY_PASSWORD` as a literal - and the platform does not
+ * author their pod specs. The pod-hardening policies exempt them by default; what the platform
+ * configures in them (images pinned, no GPU pool) is still checked.
+ */
+export const UPSTREAM_MANIFEST_NAMESPACES: readonly string[] = [NAMESPACES.kubeflow];

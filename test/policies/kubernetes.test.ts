@@ -247,3 +247,48 @@ describe("kubernetes-service-account-token-not-automounted", () => {
     expect(await messages(p, [set(r, "metadata.namespace", "keda")])).toEqual([]);
   });
 });
+
+describe("Kubeflow Pipelines' upstream manifests (namespace kubeflow)", () => {
+  // The upstream mysql Deployment as KFP's platform-agnostic kustomize target writes it: no limits,
+  // no restricted security context, MYSQL_ALLOW_EMPTY_PASSWORD as a literal. A real preview sees it
+  // (the kustomize Directory's children), the offline plan does not.
+  const mysql = (namespace: string) => ({
+    type: "kubernetes:apps/v1:Deployment",
+    name: `${namespace}/mysql`,
+    props: {
+      kind: "Deployment",
+      metadata: { name: "mysql", namespace },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: "mysql",
+                image: "gcr.io/ml-pipeline/mysql:8.0.26",
+                env: [{ name: "MYSQL_ALLOW_EMPTY_PASSWORD", value: "true" }],
+                resources: { requests: { cpu: "100m", memory: "800Mi" } },
+              },
+            ],
+          },
+        },
+      },
+    },
+  });
+
+  it("pass the pod-hardening policies, which the platform's own workloads must meet", async () => {
+    for (const p of [
+      kubernetesContainerResourcesSet,
+      kubernetesContainerSecurityContext,
+      kubernetesNoLiteralSecretEnv,
+    ]) {
+      expect(await messages(p, [mysql("kubeflow")])).toEqual([]);
+      // The same Deployment anywhere else is refused.
+      expect(await messages(p, [mysql("mlflow")])).not.toEqual([]);
+    }
+  });
+
+  it("still have their images checked: a platform-wide rule upstream meets", async () => {
+    const latest = set(mysql("kubeflow"), "spec.template.spec.containers[0].image", "mysql:latest");
+    expect(await messages(kubernetesImagePinned, [latest])).toHaveLength(1);
+  });
+});
