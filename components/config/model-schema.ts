@@ -514,7 +514,8 @@ function otherOverrideProblems(file: string, data: unknown, stack: string): Prob
     const schemaProblems = zodProblems(file, input, parsed.error.issues, "", modelSpecSchema);
     return problemsBeyondSchema(modelSpecSchema, input, schemaProblems, checks);
   };
-  const key = (p: Problem) => `${p.path}\u0000${p.reason}`;
+  // With the value: an override that replaces a bad value with another bad one is its own problem.
+  const key = (p: Problem) => `${p.path}\u0000${p.reason}\u0000${JSON.stringify(p.value)}`;
   const ofBase = new Set(crossField(inheritCanaryAnalysis(base)).map(key));
   const out: Problem[] = [];
   for (const [other, override] of Object.entries(data.stacks)) {

@@ -994,6 +994,15 @@ describe("canaryAnalysis: the model's analysis for every canary", () => {
     expect(msg).not.toContain("models/cd.yaml: canary.");
   });
 
+  test("another stack's override with other bad steps than the base's is reported too", () => {
+    const yaml = `${spec("cf", withModelAnalysis("{ steps: [50, 10, 100] }"))}stacks:\n  prod: { canaryAnalysis: { steps: [60, 20, 100] } }\n`;
+    const msg = problemsOf(source("models/cf.yaml", yaml));
+    expect(msg).toContain("models/cf.yaml: canaryAnalysis.steps = [50,10,100]: must be strictly ascending");
+    expect(msg).toContain(
+      "models/cf.yaml: stacks.prod.canaryAnalysis.steps = [60,20,100]: must be strictly ascending",
+    );
+  });
+
   test("the canary's own bad steps are reported at the canary beside good model steps", () => {
     const msg = problemsOfEdited(
       "ce",
