@@ -253,7 +253,10 @@ export function packPool(
   });
   // The split mix can leave fewer free slots for the warm capacity than one mix of the bigger type
   // would: the two are compared whole, pause pods included, so the result is never above one mix.
-  const packings = [true, false].map((split) => {
+  // Without a replica some type cannot hold, both are the one mix: packed once. The split one must
+  // be cheaper to be taken.
+  const anyBig = demands.some((d) => d.replicas > 0 && d.devices > smallestSlots(options));
+  const packings = (anyBig ? [false, true] : [false]).map((split) => {
     const nodes: PackedNode[] = [];
     let warm = warmSlots(pool);
     podsByZone.forEach((pods, zone) => {
@@ -281,7 +284,7 @@ export function packPool(
     return nodes;
   });
   const hourlyOf = (nodes: PackedNode[]) => nodes.reduce((a, n) => a + n.hourly, 0);
-  const nodes = hourlyOf(packings[0]) < hourlyOf(packings[1]) - 1e-9 ? packings[0] : packings[1];
+  const nodes = packings.reduce((best, p) => (hourlyOf(p) < hourlyOf(best) - 1e-9 ? p : best));
   const gpus = nodes.reduce((a, n) => a + n.gpus, 0);
   const hourlyCost = hourlyOf(nodes);
   return {
