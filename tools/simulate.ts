@@ -16,6 +16,7 @@ import {
   loadReplayTraffic,
   loadTraffic,
   cliFlags,
+  count,
   projectFolders,
   checkFlags,
   checkOutputFile,
@@ -80,7 +81,7 @@ function main(argv: string[]): void {
     throw err;
   }
   process.stderr.write(
-    ` ${traffic.models.length} model${traffic.models.length === 1 ? "" : "s"} x ${traffic.minutes} minute${traffic.minutes === 1 ? "" : "s"} in ${((Date.now() - reading) / 1000).toFixed(2)} s\n`,
+    ` ${count(traffic.models.length, "model")} x ${count(traffic.minutes, "minute")} in ${((Date.now() - reading) / 1000).toFixed(2)} s\n`,
   );
   const started = Date.now();
   // On a terminal one line counts up; in a log (CI) a line per finished strategy instead of a run of

@@ -255,7 +255,8 @@ export function packPool(
   // would: the two are compared whole, pause pods included, so the result is never above one mix.
   // Without a replica some type cannot hold, both are the one mix: packed once. The split one must
   // be cheaper to be taken.
-  const anyBig = demands.some((d) => d.replicas > 0 && d.devices > smallestSlots(options));
+  const smallest = smallestSlots(options);
+  const anyBig = demands.some((d) => d.replicas > 0 && d.devices > smallest);
   const packings = (anyBig ? [false, true] : [false]).map((split) => {
     const nodes: PackedNode[] = [];
     let warm = warmSlots(pool);

@@ -198,9 +198,9 @@ export function readTrafficHistoryFile(
  * `hint` is appended to a missing or unreadable file's problem.
  */
 export function readTrafficText(file: string, hint = ""): string {
-  const tooLarge = (bytes: number) =>
+  const tooLarge = (what: string) =>
     new TrafficError(file, [
-      `is ${formatMiB(bytes)}; at most ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} (about 12 million rows) is read: split it by time, or replay fewer models`,
+      `${what}; at most ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} (about 12 million rows) is read: split it by time, or replay fewer models`,
     ]);
   try {
     const stat = fs.statSync(file);
@@ -208,14 +208,12 @@ export function readTrafficText(file: string, hint = ""): string {
     // A terminal or /dev/zero: nothing a CSV comes from.
     if (stat.isCharacterDevice() || stat.isBlockDevice())
       throw new TrafficError(file, [`is a device, not a file or a pipe${hint}`]);
-    if (stat.size > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(stat.size);
+    if (stat.size > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(`is ${formatMiB(stat.size)}`);
     // A pipe (`--traffic /dev/stdin`, `<(...)`) has no size until it is read: read to one byte past
     // the limit at most.
     const bytes = readAtMost(file, MAX_TRAFFIC_FILE_BYTES + 1);
     if (bytes.length > MAX_TRAFFIC_FILE_BYTES)
-      throw new TrafficError(file, [
-        `holds more than ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} (about 12 million rows), the most that is read: split it by time, or replay fewer models`,
-      ]);
+      throw tooLarge(`holds more than ${formatMiB(MAX_TRAFFIC_FILE_BYTES)}`);
     return decodeText(bytes, file, hint);
   } catch (err) {
     if (err instanceof TrafficError) throw err;

@@ -1,15 +1,16 @@
 /** Requests let the scheduler pack GPU nodes; limits stop one model starving its neighbours. */
-import { ALWAYS_MANDATORY, PlatformPolicy, configWithDefaults } from "../lib/platform-policy";
+import {
+  ALWAYS_MANDATORY,
+  PlatformPolicy,
+  configWithDefaults,
+  exemptNamespacesSchema,
+  ExemptNamespacesConfig,
+} from "../lib/platform-policy";
 import { at, obj, str } from "../lib/values";
 import { podTemplates, UPSTREAM_MANIFEST_NAMESPACES } from "../lib/workloads";
 
-/** Tunables. */
-export interface ExemptConfig {
-  /** Namespaces whose workloads are exempt. @default ["kubeflow"] (upstream manifests) */
-  readonly exemptNamespaces: string[];
-}
-
-const DEFAULTS: ExemptConfig = { exemptNamespaces: [...UPSTREAM_MANIFEST_NAMESPACES] };
+/** Upstream manifests (Kubeflow Pipelines) are exempt by default. */
+const DEFAULTS: ExemptNamespacesConfig = { exemptNamespaces: [...UPSTREAM_MANIFEST_NAMESPACES] };
 
 const KEYS = ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory"] as const;
 
@@ -21,11 +22,7 @@ export const kubernetesContainerResourcesSet: PlatformPolicy = {
     name: "kubernetes-container-resources-set",
     description: "Containers must set CPU and memory requests and limits.",
     enforcementLevel: "mandatory",
-    configSchema: {
-      properties: {
-        exemptNamespaces: { type: "array", items: { type: "string" }, default: DEFAULTS.exemptNamespaces },
-      },
-    },
+    configSchema: exemptNamespacesSchema(DEFAULTS.exemptNamespaces),
     validateResource: (args, report) => {
       const { exemptNamespaces } = configWithDefaults(args, DEFAULTS);
       for (const t of podTemplates(args.type, args.props ?? {})) {

@@ -4,7 +4,12 @@
  * exempt by default: its driver and toolkit daemonsets must run privileged to load kernel modules;
  * so are Kubeflow Pipelines' upstream manifests (`UPSTREAM_MANIFEST_NAMESPACES`).
  */
-import { ALWAYS_MANDATORY, PlatformPolicy, configWithDefaults } from "../lib/platform-policy";
+import {
+  ALWAYS_MANDATORY,
+  PlatformPolicy,
+  configWithDefaults,
+  exemptNamespacesSchema,
+} from "../lib/platform-policy";
 import { NAMESPACES } from "../../components/addons/addons-context";
 import { arr, obj, str } from "../lib/values";
 import { podTemplates, UPSTREAM_MANIFEST_NAMESPACES } from "../lib/workloads";
@@ -48,11 +53,7 @@ export const kubernetesContainerSecurityContext: PlatformPolicy = {
     description:
       "Containers must run as non-root, disallow privilege escalation, drop all capabilities and use a read-only root filesystem.",
     enforcementLevel: "mandatory",
-    configSchema: {
-      properties: {
-        exemptNamespaces: { type: "array", items: { type: "string" }, default: DEFAULTS.exemptNamespaces },
-      },
-    },
+    configSchema: exemptNamespacesSchema(DEFAULTS.exemptNamespaces),
     validateResource: (args, report) => {
       const { exemptNamespaces } = configWithDefaults(args, DEFAULTS);
       for (const t of podTemplates(args.type, args.props ?? {})) {

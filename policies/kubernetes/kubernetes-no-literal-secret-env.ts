@@ -1,15 +1,16 @@
 /** Literal env values are stored in Pulumi state and visible to anyone who can read the pod spec. */
-import { ALWAYS_MANDATORY, PlatformPolicy, configWithDefaults } from "../lib/platform-policy";
+import {
+  ALWAYS_MANDATORY,
+  PlatformPolicy,
+  configWithDefaults,
+  exemptNamespacesSchema,
+  ExemptNamespacesConfig,
+} from "../lib/platform-policy";
 import { arr, obj, str } from "../lib/values";
 import { podTemplates, UPSTREAM_MANIFEST_NAMESPACES } from "../lib/workloads";
 
-/** Tunables. */
-export interface ExemptConfig {
-  /** Namespaces whose workloads are exempt. @default ["kubeflow"] (upstream manifests) */
-  readonly exemptNamespaces: string[];
-}
-
-const DEFAULTS: ExemptConfig = { exemptNamespaces: [...UPSTREAM_MANIFEST_NAMESPACES] };
+/** Upstream manifests (Kubeflow Pipelines) are exempt by default. */
+const DEFAULTS: ExemptNamespacesConfig = { exemptNamespaces: [...UPSTREAM_MANIFEST_NAMESPACES] };
 
 /** Env var names that look like credentials. */
 export const SECRET_ENV_NAME = /PASSWORD|PASSWD|TOKEN|SECRET|KEY|CREDENTIAL/i;
@@ -24,11 +25,7 @@ export const kubernetesNoLiteralSecretEnv: PlatformPolicy = {
     description:
       "Credential-like environment variables must come from a Secret (valueFrom), not a literal value.",
     enforcementLevel: "mandatory",
-    configSchema: {
-      properties: {
-        exemptNamespaces: { type: "array", items: { type: "string" }, default: DEFAULTS.exemptNamespaces },
-      },
-    },
+    configSchema: exemptNamespacesSchema(DEFAULTS.exemptNamespaces),
     validateResource: (args, report) => {
       const { exemptNamespaces } = configWithDefaults(args, DEFAULTS);
       for (const t of podTemplates(args.type, args.props ?? {})) {

@@ -3,7 +3,12 @@
  * the add-ons that are controllers (and workloads annotated as needing the API) keep it.
  */
 import { NAMESPACES } from "../../components/addons/addons-context";
-import { ALWAYS_MANDATORY, PlatformPolicy, configWithDefaults } from "../lib/platform-policy";
+import {
+  ALWAYS_MANDATORY,
+  PlatformPolicy,
+  configWithDefaults,
+  exemptNamespacesSchema,
+} from "../lib/platform-policy";
 import { at, obj } from "../lib/values";
 import { podTemplates } from "../lib/workloads";
 
@@ -39,11 +44,7 @@ export const kubernetesServiceAccountTokenNotAutomounted: PlatformPolicy = {
     name: "kubernetes-service-account-token-not-automounted",
     description: "Pods that do not call the Kubernetes API must not mount a service-account token.",
     enforcementLevel: "mandatory",
-    configSchema: {
-      properties: {
-        exemptNamespaces: { type: "array", items: { type: "string" }, default: DEFAULTS.exemptNamespaces },
-      },
-    },
+    configSchema: exemptNamespacesSchema(DEFAULTS.exemptNamespaces),
     validateResource: (args, report) => {
       const { exemptNamespaces } = configWithDefaults(args, DEFAULTS);
       const props = args.props ?? {};

@@ -71,3 +71,21 @@ export function forTypes(
     validate(args.props ?? {}, args, report);
   };
 }
+
+/** Config of a policy that leaves some namespaces' workloads alone. */
+export interface ExemptNamespacesConfig {
+  readonly exemptNamespaces: string[];
+}
+
+/** The `configSchema` of `exemptNamespaces`, defaulting to `defaults`. */
+export function exemptNamespacesSchema(defaults: readonly string[]) {
+  return {
+    properties: {
+      exemptNamespaces: {
+        type: "array" as const,
+        items: { type: "string" as const },
+        default: [...defaults],
+      },
+    },
+  };
+}

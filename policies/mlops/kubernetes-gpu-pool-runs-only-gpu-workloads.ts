@@ -3,7 +3,12 @@
  * node alive (Karpenter cannot consolidate it) while using none of its GPUs.
  */
 import { GPU_POOL_LABELS, NAMESPACES } from "../../components/addons/addons-context";
-import { ALWAYS_MANDATORY, PlatformPolicy, configWithDefaults } from "../lib/platform-policy";
+import {
+  ALWAYS_MANDATORY,
+  PlatformPolicy,
+  configWithDefaults,
+  exemptNamespacesSchema,
+} from "../lib/platform-policy";
 import { podTemplates, requestsGpu, targetGpuPool } from "../lib/workloads";
 
 /** Tunables. */
@@ -22,11 +27,7 @@ export const kubernetesGpuPoolRunsOnlyGpuWorkloads: PlatformPolicy = {
     name: "kubernetes-gpu-pool-runs-only-gpu-workloads",
     description: "Only workloads that request a GPU may select a GPU node pool.",
     enforcementLevel: "mandatory",
-    configSchema: {
-      properties: {
-        exemptNamespaces: { type: "array", items: { type: "string" }, default: DEFAULTS.exemptNamespaces },
-      },
-    },
+    configSchema: exemptNamespacesSchema(DEFAULTS.exemptNamespaces),
     validateResource: (args, report) => {
       const { exemptNamespaces } = configWithDefaults(args, DEFAULTS);
       for (const t of podTemplates(args.type, args.props ?? {})) {

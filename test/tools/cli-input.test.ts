@@ -404,6 +404,19 @@ describe("promote", () => {
   });
 });
 
+/** The repository's model specs, copied into a folder of their own for a test to edit. */
+function modelsCopy(): string {
+  const dir = tempDir();
+  for (const f of fs.readdirSync(path.join(ROOT, "models")).filter((f) => f.endsWith(".yaml")))
+    fs.copyFileSync(path.join(ROOT, "models", f), path.join(dir, f));
+  return dir;
+}
+
+/** homepage-feed's staging override, and the same once staging promoted v43 to stable. */
+const STAGING_SERVING = "    serving: { replicas: { min: 1, max: 1 } }";
+const STAGING_SERVES_V43 =
+  "    serving: { replicas: { min: 1, max: 1 }, modelUri: s3://<artifacts>/homepage-feed/v43 }";
+
 describe("promote-to-prod --hours", () => {
   const promoteToProd = (hours: string) =>
     run("tools/promote-to-prod.ts", [
@@ -427,9 +440,7 @@ describe("promote-to-prod --hours", () => {
   });
 
   test("a prod canary still in progress is not replaced: exit 3, the spec unchanged", () => {
-    const dir = tempDir();
-    for (const f of fs.readdirSync(path.join(ROOT, "models")).filter((f) => f.endsWith(".yaml")))
-      fs.copyFileSync(path.join(ROOT, "models", f), path.join(dir, f));
+    const dir = modelsCopy();
     // Staging serves v43 as stable with no canary; prod still canaries a hotfix.
     const file = path.join(dir, "homepage-feed.yaml");
     const text = fs
@@ -439,10 +450,7 @@ describe("promote-to-prod --hours", () => {
         /^stacks:\n/m,
         "stacks:\n  prod:\n    canary: { modelUri: s3://<artifacts>/homepage-feed/v42-hotfix, trafficPercent: 25 }\n",
       )
-      .replace(
-        "    serving: { replicas: { min: 1, max: 1 } }",
-        "    serving: { replicas: { min: 1, max: 1 }, modelUri: s3://<artifacts>/homepage-feed/v43 }",
-      );
+      .replace(STAGING_SERVING, STAGING_SERVES_V43);
     expect(text).toContain("homepage-feed/v43 }");
     fs.writeFileSync(file, text);
     const r = run("tools/promote-to-prod.ts", [
@@ -461,18 +469,13 @@ describe("promote-to-prod --hours", () => {
   });
 
   test("the prod canary is analysed as the model's canaryAnalysis says, and starts at its first step", async () => {
-    const dir = tempDir();
-    for (const f of fs.readdirSync(path.join(ROOT, "models")).filter((f) => f.endsWith(".yaml")))
-      fs.copyFileSync(path.join(ROOT, "models", f), path.join(dir, f));
+    const dir = modelsCopy();
     // Staging promoted v43 (its canary block went with it); the model's canaryAnalysis stays.
     const file = path.join(dir, "homepage-feed.yaml");
     const text = fs
       .readFileSync(file, "utf8")
       .replace(/^canary:\n(  .*\n)+/m, "canaryAnalysis: { maxLatencyP99Ms: 60, steps: [5, 50, 100] }\n")
-      .replace(
-        "    serving: { replicas: { min: 1, max: 1 } }",
-        "    serving: { replicas: { min: 1, max: 1 }, modelUri: s3://<artifacts>/homepage-feed/v43 }",
-      );
+      .replace(STAGING_SERVING, STAGING_SERVES_V43);
     expect(text).toContain("canaryAnalysis:");
     fs.writeFileSync(file, text);
     // Served in every 5-minute step of the day, no error, no alert.
