@@ -8,7 +8,8 @@
  */
 import * as path from "path";
 import { formatSimulationTable } from "../components/capacity/report";
-import { levelForesightBound, simulate } from "../components/capacity/simulate";
+import { levelForesightBound } from "../components/capacity/level-foresight";
+import { simulate } from "../components/capacity/simulate";
 import { hpaTolerance } from "../components/capacity/autoscaling";
 import type { Traffic } from "../components/capacity/traffic";
 import type { ModelSpec } from "../components/config/model-schema";

@@ -1,44 +1,30 @@
 /**
- * GPU packing and cost: how each serving pool's replica GPU shares pack onto nodes, the cheapest
- * instance mix for a demand, and the monthly cost at minimum, expected and peak load, beside the
- * static "before" baseline (whole GPUs for the peak, one model per GPU). Pure: no Pulumi imports.
+ * GPU packing and cost: how each serving pool's replica GPU shares pack onto nodes (`packPool`), and
+ * the monthly cost at minimum, expected and peak load (`planCapacity`), beside the static "before"
+ * baseline (whole GPUs for the peak, one model per GPU). Pure: no Pulumi imports.
+ * Its parts in their own files: the slot arithmetic (the units, below) in gpu-slots.ts, the
+ * instance types, their prices and the cheapest instance mix for a demand in instance-mix.ts, the
+ * static baseline in static-baseline.ts.
  *
  * Units: a *slot* is the schedulable GPU device the NVIDIA device plugin advertises on a node of the
  * pool: one time-slice (time-slicing), one MIG device (MIG) or one whole GPU (no sharing). A replica
  * requests `deviceCount(share, pool)` slots and must fit on one node.
  */
 import type { ModelSpec } from "../config/model-schema";
-import type { GpuPool, StackConfig } from "../config/stack-schema";
-import { gpuInstanceType, migSliceFraction } from "./instance-catalog";
+import type { StackConfig } from "../config/stack-schema";
+import { replicaDevices, warmSlots } from "./gpu-slots";
+import {
+  cheapestMix,
+  cheapestSplitMix,
+  HOURS_PER_MONTH,
+  InstanceOption,
+  instanceOptions,
+  PackingConfig,
+  PackingPool,
+  smallestSlots,
+} from "./instance-mix";
+import { staticBaseline, StaticBaseline } from "./static-baseline";
 import { STABLE_VARIANT, Variant, variantsOf } from "../model/variants";
-
-/**
- * What packing reads of a pool: the stack config's `gpuPools[]` entry, or the policy pack's copy of
- * it, so the plan and the budget policy cost the same nodes.
- */
-export type PackingPool = Pick<
-  GpuPool,
-  "name" | "instanceTypes" | "capacityType" | "sharing" | "minGpus" | "maxGpus"
->;
-
-/** What packing reads of the stack config: instance prices and the zones pods spread over. */
-export interface PackingConfig {
-  readonly pricing: Pick<StackConfig["pricing"], "instances">;
-  readonly cluster: Pick<StackConfig["cluster"], "availabilityZones">;
-}
-
-/** Average hours in a month (8,760 h / 12), the convention of the AWS pricing calculator. */
-export const HOURS_PER_MONTH = 730;
-
-/** One instance type a pool may launch, with what it offers and costs. */
-export interface InstanceOption {
-  readonly type: string;
-  readonly gpus: number;
-  /** Schedulable GPU devices (slots) per node. */
-  readonly slots: number;
-  /** Hourly price at the pool's capacity type (spot or on-demand). */
-  readonly hourly: number;
-}
 
 /** One node of a packing. */
 export interface PackedNode {
@@ -76,139 +62,6 @@ export interface ReplicaDemand {
   readonly model: string;
   readonly devices: number;
   readonly replicas: number;
-}
-
-/**
- * GPU devices (slots) one replica of `share` requests on the pool: the same rule as the config's
- * `deviceCount` (components/config/model-schema.ts), restated here because that module's imports
- * reach the Pulumi SDK and capacity code stays Pulumi-free.
- */
-export function replicaDevices(share: number, pool: Pick<GpuPool, "sharing">): number {
-  const sharing = pool.sharing;
-  if (sharing.mode === "none") return Math.max(1, Math.round(share));
-  if (sharing.mode === "time-slicing") return Math.max(1, Math.round(share * sharing.replicas));
-  return Math.max(1, Math.round(share / (migSliceFraction(sharing.profile) ?? 1)));
-}
-
-/** Slots one GPU of `instanceType` offers under the pool's sharing. */
-export function slotsPerGpu(pool: Pick<GpuPool, "sharing">, instanceType: string): number {
-  const sharing = pool.sharing;
-  if (sharing.mode === "none") return 1;
-  if (sharing.mode === "time-slicing") return sharing.replicas;
-  return gpuInstanceType(instanceType)?.gpu.migProfiles[sharing.profile] ?? 1;
-}
-
-/**
- * Slots one GPU of the pool offers at the least: the fewest of its instance types. Counting GPUs in
- * these units never exceeds a GPU total whatever mix of types Karpenter launches (the NodePool limit,
- * the warm capacity, a replica's GPUs).
- */
-export function fewestSlotsPerGpu(pool: Pick<GpuPool, "sharing" | "instanceTypes">): number {
-  return Math.min(...pool.instanceTypes.map((t) => slotsPerGpu(pool, t)));
-}
-
-/**
- * Slots the pool's warm capacity holds: `minGpus` GPUs of one-slot pause pods, at the fewest slots
- * per GPU of the pool's types (gpu-node-pool-specs.ts `warmCapacityPods` deploys as many).
- */
-export function warmSlots(pool: Pick<GpuPool, "sharing" | "instanceTypes" | "minGpus">): number {
-  return pool.minGpus * fewestSlotsPerGpu(pool);
-}
-
-/** Hourly price of an instance type for the pool's capacity type; throws when the config lacks it. */
-export function hourlyPrice(pool: PackingPool, type: string, config: Pick<PackingConfig, "pricing">): number {
-  const price = config.pricing.instances[type];
-  const hourly = pool.capacityType === "spot" ? price?.spot : price?.onDemand;
-  if (hourly === undefined) throw new Error(`no ${pool.capacityType} price for ${type} (pool ${pool.name})`);
-  return hourly;
-}
-
-/** The instance types a pool may launch, cheapest GPU first. */
-export function instanceOptions(pool: PackingPool, config: Pick<PackingConfig, "pricing">): InstanceOption[] {
-  return pool.instanceTypes
-    .map((type) => {
-      const gpus = gpuInstanceType(type)?.gpus ?? 1;
-      return { type, gpus, slots: gpus * slotsPerGpu(pool, type), hourly: hourlyPrice(pool, type, config) };
-    })
-    .sort((a, b) => a.hourly / a.slots - b.hourly / b.slots || a.slots - b.slots);
-}
-
-/**
- * Cheapest nodes for `big` slots of pods larger than the pool's smallest type (the largest of them
- * `largestBig` slots) and `small` slots of pods any type holds: the big pods get nodes that hold
- * them (`cheapestMix` sized by the largest), the small ones fill what those leave free and then the
- * cheapest mix of any type. One mix for every pod, sized by the largest, would put a pool's one-GPU
- * replicas on its four-GPU type only because another model needs two GPUs. `undefined` when no
- * type holds the largest pod.
- */
-export function cheapestSplitMix(
-  options: readonly InstanceOption[],
-  big: number,
-  largestBig: number,
-  small: number,
-): InstanceOption[] | undefined {
-  // Sized in pods of the largest size, not in slots: 12 slots of 3-slot pods do not fit an 8-slot
-  // and a 4-slot node (two and one), whatever their slots add up to.
-  const units = options
-    .filter((o) => o.slots >= largestBig)
-    .map((o) => ({ ...o, slots: Math.floor(o.slots / Math.max(1, largestBig)) }));
-  const bigUnits = big > 0 ? cheapestMix(units, Math.ceil(big / Math.max(1, largestBig))) : [];
-  if (bigUnits === undefined) return undefined;
-  const bigNodes = bigUnits.map((u) => options.find((o) => o.type === u.type)!);
-  const spare = bigNodes.reduce((a, o) => a + o.slots, 0) - big;
-  const smallNodes = cheapestMix(options, Math.max(0, small - spare));
-  return smallNodes && [...bigNodes, ...smallNodes];
-}
-
-/** Slots of a pool's smallest type: pods above it need a bigger type (`cheapestSplitMix`). */
-export function smallestSlots(options: readonly InstanceOption[]): number {
-  return Math.min(...options.map((o) => o.slots));
-}
-
-/**
- * Cheapest multiset of instances offering at least `slots` slots, using only types whose nodes hold
- * a pod of `largestPod` slots (unbounded knapsack by dynamic programming over slots). Returns the
- * chosen options, or `undefined` when no type can hold the largest pod.
- */
-export function cheapestMix(
-  options: readonly InstanceOption[],
-  slots: number,
-  largestPod = 1,
-): InstanceOption[] | undefined {
-  const usable = options.filter((o) => o.slots >= largestPod);
-  if (usable.length === 0) return undefined;
-  if (slots <= 0) return [];
-  const biggest = Math.max(...usable.map((o) => o.slots));
-  // Some cheapest mix uses each other type fewer than `cheapest.slots` times: that many nodes of
-  // another type cost at least as much as (their slots / cheapest.slots) nodes of the type cheapest
-  // per slot, for the same slots. So all but `reserve` slots can be covered by the cheapest type up
-  // front and only the rest searched - exact, and the search stays small at any load (10 M rps would
-  // be a million slots, seconds per minute of a replay).
-  const cheapest = usable.reduce((a, o) => (o.hourly / o.slots < a.hourly / a.slots ? o : a));
-  const reserve = usable.length * cheapest.slots * biggest;
-  const bulk = slots > 2 * reserve ? Math.floor((slots - reserve) / cheapest.slots) : 0;
-  if (bulk > 0) {
-    const rest = cheapestMix(usable, slots - bulk * cheapest.slots) ?? [];
-    return [...rest, ...Array<InstanceOption>(bulk).fill(cheapest)].sort((a, b) => b.slots - a.slots);
-  }
-  const limit = slots + biggest;
-  const cost = new Float64Array(limit + 1).fill(Infinity);
-  const pick = new Int32Array(limit + 1).fill(-1);
-  cost[0] = 0;
-  for (let s = 1; s <= limit; s++) {
-    usable.forEach((o, i) => {
-      const prev = s - o.slots;
-      if (prev >= 0 && cost[prev] + o.hourly < cost[s] - 1e-9) {
-        cost[s] = cost[prev] + o.hourly;
-        pick[s] = i;
-      }
-    });
-  }
-  let best = slots;
-  for (let s = slots; s <= limit; s++) if (cost[s] < cost[best] - 1e-9) best = s;
-  const mix: InstanceOption[] = [];
-  for (let s = best; s > 0; s -= usable[pick[s]].slots) mix.push(usable[pick[s]]);
-  return mix.sort((a, b) => b.slots - a.slots);
 }
 
 /** First-fit decreasing of pod sizes into node capacities; the used slots per node, or undefined. */
@@ -379,14 +232,6 @@ export interface CapacityPlan {
   readonly staticBaseline: StaticBaseline;
 }
 
-/** The "before": every model on its own whole GPUs, sized for its peak, running all month. */
-export interface StaticBaseline {
-  readonly gpusByModel: Readonly<Record<string, number>>;
-  readonly gpus: number;
-  readonly hourlyCost: number;
-  readonly monthlyCost: number;
-}
-
 /** Replicas that serve `rps` at the model's target utilization, within its replica bounds. */
 export function replicasForRps(spec: ModelSpec, rps: number): number {
   const perReplica = spec.serving.rpsPerReplica * spec.serving.targetUtilization;
@@ -460,98 +305,4 @@ export function planCapacity(
     monthlyCost: { minimum: total("minimum"), expected: total("expected"), peak: total("peak") },
     staticBaseline: staticBaseline(config, specs, peakRps),
   };
-}
-
-/**
- * Whole GPUs per model for its peak with no sharing between models (the pre-platform setup): the
- * replicas that cover the peak at full `rpsPerReplica`, times the GPUs each holds on its pool,
- * rounded up to whole GPUs, on the cheapest whole on-demand instances of the pool that hold them
- * (`staticFleet`), around the clock.
- */
-export function staticBaseline(
-  config: StackConfig,
-  specs: readonly ModelSpec[],
-  peakRps: ReadonlyMap<string, number>,
-): StaticBaseline {
-  const gpusByModel: Record<string, number> = {};
-  let gpus = 0;
-  let hourlyCost = 0;
-  for (const pool of config.gpuPools) {
-    const onPool = specs.filter((s) => s.serving.gpu.pool === pool.name);
-    if (onPool.length === 0) continue;
-    for (const spec of onPool) gpusByModel[spec.name] = staticGpus(spec, peakRps.get(spec.name) ?? 0, pool);
-    const fleet = staticFleet(
-      pool,
-      config,
-      onPool.map((spec) => ({
-        gpus: gpusByModel[spec.name],
-        replicaGpus: replicaGpus(spec.serving.gpu.share, pool),
-      })),
-    );
-    gpus += fleet.gpus;
-    hourlyCost += fleet.hourly;
-  }
-  return { gpusByModel, gpus, hourlyCost, monthlyCost: hourlyCost * HOURS_PER_MONTH };
-}
-
-/**
- * GPUs one replica of `share` holds on the pool: its devices over the devices per GPU of the pool's
- * type with the fewest (a 1g.20gb MIG slice is a quarter of an H100, though a seventh of its
- * compute), as the nodes it runs on are counted.
- */
-export function replicaGpus(share: number, pool: Pick<GpuPool, "sharing" | "instanceTypes">): number {
-  const devices = replicaDevices(share, pool);
-  if (pool.sharing.mode === "none") return devices;
-  return devices / fewestSlotsPerGpu(pool);
-}
-
-/**
- * Replicas the static fleet runs a model at: enough for `peakRps` at full `rpsPerReplica`, and at
- * least the spec's `replicas.min` (at least one), as every other strategy keeps it: a model that
- * asks for three replicas for availability had them before the platform too.
- */
-export function staticReplicas(spec: ModelSpec, peakRps: number): number {
-  const forPeak = Math.ceil(peakRps / spec.serving.rpsPerReplica - 1e-9);
-  return Math.max(1, spec.serving.replicas.min, forPeak);
-}
-
-/** Whole GPUs one model needs for `peakRps` without sharing a GPU with other models (at least 1). */
-export function staticGpus(
-  spec: ModelSpec,
-  peakRps: number,
-  pool: Pick<GpuPool, "sharing" | "instanceTypes">,
-): number {
-  const replicas = staticReplicas(spec, peakRps);
-  return Math.max(1, Math.ceil(replicas * replicaGpus(spec.serving.gpu.share, pool) - 1e-9));
-}
-
-/**
- * The static fleet of one pool: the cheapest whole on-demand instances (the fleet was on-demand)
- * holding each model's whole GPUs, a model whose replica holds more GPUs than the pool's smallest
- * type on types that hold one. Billed whole: ten GPUs of eight-GPU nodes are two nodes.
- */
-export function staticFleet(
-  pool: GpuPool,
-  config: Pick<PackingConfig, "pricing">,
-  models: readonly { gpus: number; replicaGpus: number }[],
-): { gpus: number; hourly: number } {
-  const priced = pool.instanceTypes.filter((t) => config.pricing.instances[t]?.onDemand !== undefined);
-  const options = instanceOptions(
-    { ...pool, instanceTypes: priced, capacityType: "on-demand", sharing: { mode: "none" } },
-    config,
-  );
-  if (options.length === 0) return { gpus: 0, hourly: 0 };
-  const smallest = smallestSlots(options);
-  let big = 0;
-  let largestBig = 0;
-  let small = 0;
-  for (const m of models) {
-    const perReplica = Math.ceil(m.replicaGpus - 1e-9);
-    if (perReplica > smallest) {
-      big += m.gpus;
-      largestBig = Math.max(largestBig, perReplica);
-    } else small += m.gpus;
-  }
-  const nodes = cheapestSplitMix(options, big, largestBig, small) ?? [];
-  return { gpus: nodes.reduce((a, n) => a + n.gpus, 0), hourly: nodes.reduce((a, n) => a + n.hourly, 0) };
 }

@@ -5,7 +5,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { gpuInstanceType } from "../capacity/instance-catalog";
-import { fewestSlotsPerGpu, slotsPerGpu, warmSlots } from "../capacity/packing";
+import { fewestSlotsPerGpu, slotsPerGpu, warmSlots } from "../capacity/gpu-slots";
 import { GPU_POOL_LABELS, GPU_TAINT } from "../addons/addons-context";
 import { gpuSharingNodeLabels } from "../addons/gpu-operator-values";
 import { GpuPool } from "../config/stack-schema";

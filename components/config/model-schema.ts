@@ -6,7 +6,7 @@ import { distance } from "fastest-levenshtein";
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { gpuInstanceType, hostPerGpu, migSliceFraction } from "../capacity/instance-catalog";
-import { fewestSlotsPerGpu } from "../capacity/packing";
+import { fewestSlotsPerGpu } from "../capacity/gpu-slots";
 import { deepMerge, isPlainObject } from "./deep-merge";
 import {
   Check,

@@ -8,7 +8,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { gpuInstanceType, migSliceFraction } from "../../components/capacity/instance-catalog";
 import type { ModelSpec } from "../../components/config/model-schema";
 import { STABLE_VARIANT, variantsOf } from "../../components/model/variants";
-import { replicaDevices } from "../../components/capacity/packing";
+import { replicaDevices } from "../../components/capacity/gpu-slots";
 import type { StackConfig } from "../../components/config/stack-schema";
 import { trafficLoad, Traffic } from "../../components/capacity/traffic";
 import { at, k8sName, namespaceOf, num, obj, str } from "./values";

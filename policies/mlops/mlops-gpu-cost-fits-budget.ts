@@ -15,7 +15,9 @@
  * `mlops-model-gpu-demand-fits-pool`), and `npm run simulate` gives the replayed cost.
  */
 import { gpuInstanceType } from "../../components/capacity/instance-catalog";
-import { billedAtLimit, packPool, PackingPool, replicaDevices } from "../../components/capacity/packing";
+import { replicaDevices } from "../../components/capacity/gpu-slots";
+import { PackingPool } from "../../components/capacity/instance-mix";
+import { billedAtLimit, packPool } from "../../components/capacity/packing";
 import { ADVISORY_IN_STAGING, PlatformPolicy, configWithDefaults } from "../lib/platform-policy";
 import {
   CAPACITY_CONFIG_SCHEMA,

@@ -1,4 +1,5 @@
-import { levelAndNoise, levelForesightBound, simulate } from "../../components/capacity/simulate";
+import { levelAndNoise, levelForesightBound } from "../../components/capacity/level-foresight";
+import { simulate } from "../../components/capacity/simulate";
 import { generateTraffic } from "../../components/capacity/traffic-generator";
 import type { Traffic } from "../../components/capacity/traffic";
 import { fixtureSpecs, prodConfig, spec, tinyConfig } from "./helpers";

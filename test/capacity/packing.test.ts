@@ -1,15 +1,13 @@
 import fc from "fast-check";
+import { replicaDevices } from "../../components/capacity/gpu-slots";
 import {
   cheapestMix,
   cheapestSplitMix,
-  firstFitDecreasing,
   HOURS_PER_MONTH,
   InstanceOption,
-  packPool,
-  planCapacity,
-  replicaDevices,
-  staticBaseline,
-} from "../../components/capacity/packing";
+} from "../../components/capacity/instance-mix";
+import { firstFitDecreasing, packPool, planCapacity } from "../../components/capacity/packing";
+import { staticBaseline } from "../../components/capacity/static-baseline";
 import { prodConfig, fixtureSpecs, tinyConfig } from "./helpers";
 import type { ModelSpec } from "../../components/config/model-schema";
 import { variantsOf } from "../../components/model/variants";

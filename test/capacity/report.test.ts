@@ -1,5 +1,6 @@
 import { formatSimulationTable } from "../../components/capacity/report";
-import type { SimulationResult, StrategyResult } from "../../components/capacity/simulate";
+import type { SimulationResult } from "../../components/capacity/simulate";
+import type { StrategyResult } from "../../components/capacity/strategy-result";
 
 function row(gpuUtilization: number, readyFraction: number, cost: number, miss: number): StrategyResult {
   return {

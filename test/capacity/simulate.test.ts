@@ -1,4 +1,5 @@
-import { propose, simulate, StrategyName } from "../../components/capacity/simulate";
+import { propose } from "../../components/capacity/hpa-proposal";
+import { simulate, StrategyName } from "../../components/capacity/simulate";
 import { HPA_DEFAULT_TOLERANCE, PLATFORM_HPA_TOLERANCE } from "../../components/capacity/autoscaling";
 import { generateTraffic } from "../../components/capacity/traffic-generator";
 import type { Traffic } from "../../components/capacity/traffic";

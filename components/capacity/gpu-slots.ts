@@ -1,0 +1,57 @@
+/**
+ * Slot arithmetic of a GPU pool: the slots a replica requests, one GPU offers and the pool's warm
+ * capacity holds, and the GPUs a replica holds. Pure: no Pulumi imports.
+ *
+ * Units: a *slot* is the schedulable GPU device the NVIDIA device plugin advertises on a node of the
+ * pool (see packing.ts).
+ */
+import type { GpuPool } from "../config/stack-schema";
+import { gpuInstanceType, migSliceFraction } from "./instance-catalog";
+
+/**
+ * GPU devices (slots) one replica of `share` requests on the pool: the same rule as the config's
+ * `deviceCount` (components/config/model-schema.ts), restated here because that module's imports
+ * reach the Pulumi SDK and capacity code stays Pulumi-free.
+ */
+export function replicaDevices(share: number, pool: Pick<GpuPool, "sharing">): number {
+  const sharing = pool.sharing;
+  if (sharing.mode === "none") return Math.max(1, Math.round(share));
+  if (sharing.mode === "time-slicing") return Math.max(1, Math.round(share * sharing.replicas));
+  return Math.max(1, Math.round(share / (migSliceFraction(sharing.profile) ?? 1)));
+}
+
+/** Slots one GPU of `instanceType` offers under the pool's sharing. */
+export function slotsPerGpu(pool: Pick<GpuPool, "sharing">, instanceType: string): number {
+  const sharing = pool.sharing;
+  if (sharing.mode === "none") return 1;
+  if (sharing.mode === "time-slicing") return sharing.replicas;
+  return gpuInstanceType(instanceType)?.gpu.migProfiles[sharing.profile] ?? 1;
+}
+
+/**
+ * Slots one GPU of the pool offers at the least: the fewest of its instance types. Counting GPUs in
+ * these units never exceeds a GPU total whatever mix of types Karpenter launches (the NodePool limit,
+ * the warm capacity, a replica's GPUs).
+ */
+export function fewestSlotsPerGpu(pool: Pick<GpuPool, "sharing" | "instanceTypes">): number {
+  return Math.min(...pool.instanceTypes.map((t) => slotsPerGpu(pool, t)));
+}
+
+/**
+ * Slots the pool's warm capacity holds: `minGpus` GPUs of one-slot pause pods, at the fewest slots
+ * per GPU of the pool's types (gpu-node-pool-specs.ts `warmCapacityPods` deploys as many).
+ */
+export function warmSlots(pool: Pick<GpuPool, "sharing" | "instanceTypes" | "minGpus">): number {
+  return pool.minGpus * fewestSlotsPerGpu(pool);
+}
+
+/**
+ * GPUs one replica of `share` holds on the pool: its devices over the devices per GPU of the pool's
+ * type with the fewest (a 1g.20gb MIG slice is a quarter of an H100, though a seventh of its
+ * compute), as the nodes it runs on are counted.
+ */
+export function replicaGpus(share: number, pool: Pick<GpuPool, "sharing" | "instanceTypes">): number {
+  const devices = replicaDevices(share, pool);
+  if (pool.sharing.mode === "none") return devices;
+  return devices / fewestSlotsPerGpu(pool);
+}
