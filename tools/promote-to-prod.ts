@@ -9,7 +9,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { durationSeconds } from "../components/config/duration";
-import { analysisForNewCanary, CanaryAnalysis, ModelSpec } from "../components/config/model-schema";
+import { analysisForNewCanary, ModelSpec } from "../components/config/model-schema";
+import { CanaryAnalysis } from "../components/config/canary-schema";
 import { startCanary } from "../components/delivery/spec-writer";
 import { specFilePath, writeSpecFile } from "../components/delivery/spec-file";
 import { knownStacks } from "../components/config/load";

@@ -10,8 +10,8 @@ import { gpuInstanceType, migSliceFraction } from "./instance-catalog";
 
 /**
  * GPU devices (slots) one replica of `share` requests on the pool: the same rule as the config's
- * `deviceCount` (components/config/model-schema.ts), restated here because that module's imports
- * reach the Pulumi SDK and capacity code stays Pulumi-free.
+ * `deviceCount` (components/config/model-pool-checks.ts), restated here because that module imports
+ * this one (`fewestSlotsPerGpu`).
  */
 export function replicaDevices(share: number, pool: Pick<GpuPool, "sharing">): number {
   const sharing = pool.sharing;

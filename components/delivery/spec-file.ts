@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isSpecFileName, specModelName } from "../config/load";
+import { isSpecFileName, specModelName } from "../config/model-sources";
 
 /** The spec file of `model` in `modelsDir`: `<model>.yaml` or `.yml`, in any case of the extension. */
 export function specFilePath(modelsDir: string, model: string): string {

@@ -10,7 +10,7 @@
  *   which Karpenter does not know an instance type to offer, so it would never provision for them.)
  * (NVIDIA GPU Operator docs, "Time-Slicing GPUs in Kubernetes" and "GPU Operator with MIG".)
  */
-import { deviceCount } from "../config/model-schema";
+import { deviceCount } from "../config/model-pool-checks";
 import type { GpuPool } from "../config/stack-schema";
 import { GPU_POOL_LABELS, GPU_TAINT } from "../addons/addons-context";
 

@@ -4,7 +4,8 @@
  * Traffic, drift and quality rules live in `anomaly-rules.ts`. Pure: the result is the
  * PrometheusRule `spec`, which is also a promtool rule file.
  */
-import { DEFAULT_MAX_ERROR_RATIO, type ModelSpec } from "../config/model-schema";
+import { DEFAULT_MAX_ERROR_RATIO } from "../config/canary-schema";
+import type { ModelSpec } from "../config/model-schema";
 import type { SalesEvent, StackConfig } from "../config/stack-schema";
 import { anomalyRules, retrainAlertNames, weeklyDriftRules } from "./anomaly-rules";
 import { trainingDagId } from "./dag-id";

@@ -4,7 +4,8 @@
  * selectors and the canary gate expressions. Pure: no Pulumi imports.
  */
 import { durationSeconds } from "../config/duration";
-import { DEFAULT_MAX_ERROR_RATIO, type ModelSpec } from "../config/model-schema";
+import { DEFAULT_MAX_ERROR_RATIO } from "../config/canary-schema";
+import type { ModelSpec } from "../config/model-schema";
 
 /** One rule of a Prometheus rule group (promtool's rule-file format). */
 export interface PromRule {

@@ -15,7 +15,7 @@ import {
   trafficCsvBytes,
   trafficToCsv,
 } from "../../components/capacity/traffic";
-import { readTrafficText } from "../../components/config/load";
+import { readTrafficText } from "../../components/config/traffic-history";
 import { fixtureSpecs, prodConfig } from "./helpers";
 
 const HEADER = "timestamp,model,rps";
@@ -117,7 +117,7 @@ describe("traffic CSV", () => {
   });
 
   test("a pipe is read like a file (--traffic /dev/stdin, <(...))", () => {
-    const read = `process.stdout.write(require("./components/config/load").readTrafficText(process.argv[1]))`;
+    const read = `process.stdout.write(require("./components/config/traffic-history").readTrafficText(process.argv[1]))`;
     const r = spawnSync(
       "bash",
       ["-c", `node -r ts-node/register/transpile-only -e '${read}' <(printf '${HEADER}\\n')`],

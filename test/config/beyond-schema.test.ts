@@ -1,12 +1,11 @@
 import { z } from "zod";
+import { formatProblems, pathInside } from "../../components/config/errors";
 import {
-  formatProblems,
   parseWithout,
-  pathInside,
   perElement,
   problemsBeyondSchema,
   RejectedFieldRead,
-} from "../../components/config/errors";
+} from "../../components/config/beyond-schema";
 
 const schema = z.strictObject({
   name: z.string(),

@@ -1,7 +1,8 @@
 import { ConfigValidationError } from "../../components/config/errors";
 import * as fs from "fs";
 import * as path from "path";
-import { stackConfigSchema, validateStackConfig } from "../../components/config/stack-schema";
+import { stackConfigSchema } from "../../components/config/stack-schema";
+import { validateStackConfig } from "../../components/config/validate-stack-config";
 import { ROOT } from "../helpers/program";
 import { applyCanaryTraffic } from "../../components/config/load";
 import type { ModelSpec } from "../../components/config/model-schema";

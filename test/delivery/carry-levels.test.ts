@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { levelsToCarry } from "../../components/delivery/carry-levels";
-import { validateStackConfig } from "../../components/config/stack-schema";
+import { validateStackConfig } from "../../components/config/validate-stack-config";
 import { decodeConfigValue } from "../../components/config/config-value";
 import { ROOT } from "../helpers/program";
 import { stackValues } from "../helpers/stack";

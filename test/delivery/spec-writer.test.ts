@@ -1,5 +1,5 @@
 import * as YAML from "yaml";
-import { validateModelSpecs } from "../../components/config/model-schema";
+import { validateModelSpecs } from "../../components/config/validate-model-specs";
 import { promoteCanary, rejectedBy, removeCanary, startCanary } from "../../components/delivery/spec-writer";
 
 const base = `name: homepage-feed

@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { StackConfig, validateStackConfig } from "../../components/config/stack-schema";
+import { StackConfig } from "../../components/config/stack-schema";
+import { validateStackConfig } from "../../components/config/validate-stack-config";
 import { RecordedResource, recordingMocks } from "../../tools/offline/mock-cloud";
 
 const ROOT = path.resolve(__dirname, "..", "..");

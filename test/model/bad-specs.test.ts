@@ -4,13 +4,11 @@
  */
 import * as YAML from "yaml";
 import { ConfigValidationError } from "../../components/config/errors";
-import {
-  editDistance,
-  parseQuantity,
-  shareProblem,
-  SpecSource,
-  validateModelSpecs,
-} from "../../components/config/model-schema";
+import { editDistance } from "../../components/config/edit-distance";
+import { parseQuantity } from "../../components/config/model-fields";
+import { shareProblem } from "../../components/config/model-pool-checks";
+import { SpecSource } from "../../components/config/model-schema";
+import { validateModelSpecs } from "../../components/config/validate-model-specs";
 import { stackConfig } from "./harness";
 
 /** Staging plus a MIG serving pool and a whole-GPU serving pool. */

@@ -3,7 +3,8 @@
  * policies, identity, serving variants, routing, autoscaling, scraping and training DAG exist with
  * the inputs the spec asks for.
  */
-import { ModelSpec, deviceCount } from "../../components/config/model-schema";
+import { ModelSpec } from "../../components/config/model-schema";
+import { deviceCount } from "../../components/config/model-pool-checks";
 import { StackConfig } from "../../components/config/stack-schema";
 import {
   GPU_POOL_LABELS,

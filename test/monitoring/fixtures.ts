@@ -4,8 +4,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { readModelSources } from "../../components/config/load";
-import { ModelSpec, validateModelSpecs } from "../../components/config/model-schema";
+import { readModelSources } from "../../components/config/model-sources";
+import { ModelSpec } from "../../components/config/model-schema";
+import { validateModelSpecs } from "../../components/config/validate-model-specs";
 import { PromRule, SERIES } from "../../components/model/promql";
 import { ROOT } from "../helpers/program";
 import { stackConfig } from "../helpers/stack";

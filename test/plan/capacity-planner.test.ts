@@ -1,5 +1,5 @@
-import { validateModelSpecs } from "../../components/config/model-schema";
-import { validateStackConfig } from "../../components/config/stack-schema";
+import { validateModelSpecs } from "../../components/config/validate-model-specs";
+import { validateStackConfig } from "../../components/config/validate-stack-config";
 import { planCapacitySummary, Planner } from "../../tools/plan/capacity-planner";
 import { cheapestGpuPrice, simpleCapacityEstimate } from "../../tools/plan/capacity";
 import { planCapacity } from "../../components/capacity/packing";

@@ -1,5 +1,6 @@
-import { validateModelSpecs } from "../../components/config/model-schema";
-import { StackConfig, validateStackConfig } from "../../components/config/stack-schema";
+import { validateModelSpecs } from "../../components/config/validate-model-specs";
+import { StackConfig } from "../../components/config/stack-schema";
+import { validateStackConfig } from "../../components/config/validate-stack-config";
 import {
   cheapestGpuPrice,
   HOURS_PER_MONTH,

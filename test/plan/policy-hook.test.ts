@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { validateStackConfig } from "../../components/config/stack-schema";
+import { validateStackConfig } from "../../components/config/validate-stack-config";
 import { loadEvaluator, policyResources, runPolicies } from "../../tools/plan/policy-hook";
 import { tempDirs } from "../helpers/temp-dir";
 

@@ -8,8 +8,9 @@ import { AddressInfo } from "net";
 import * as path from "path";
 import { PrometheusQueryError, queryInstant } from "../../components/delivery/prometheus-client";
 import * as YAML from "yaml";
-import { readModelSources, yamlErrorsReasons } from "../../components/config/load";
-import { validateModelSpecs } from "../../components/config/model-schema";
+import { readModelSources } from "../../components/config/model-sources";
+import { yamlErrorsReasons } from "../../components/config/yaml-document";
+import { validateModelSpecs } from "../../components/config/validate-model-specs";
 import { startFakePrometheus } from "../helpers/fake-prometheus";
 import {
   checkFlags,

@@ -11,7 +11,7 @@ import {
   positiveIntFlag,
   writeOutputFile,
 } from "../../tools/capacity/inputs";
-import { readModelSources } from "../../components/config/load";
+import { readModelSources } from "../../components/config/model-sources";
 import { ROOT } from "../helpers/program";
 import { tempDirs } from "../helpers/temp-dir";
 

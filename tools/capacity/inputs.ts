@@ -7,20 +7,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigValidationError, Problem } from "../../components/config/errors";
-import {
-  checkModelSpecs,
-  knownStacks,
-  orphanedCanaryTraffic,
-  readTrafficHistoryFile,
-  readTrafficText,
-} from "../../components/config/load";
+import { checkModelSpecs } from "../../components/config/model-sources";
+import { knownStacks, orphanedCanaryTraffic } from "../../components/config/load";
+import { readTrafficHistoryFile, readTrafficText } from "../../components/config/traffic-history";
 import type { ModelSpec, SpecContext } from "../../components/config/model-schema";
-import {
-  checkStackConfig,
-  CONFIG_NAMESPACE,
-  StackConfig,
-  validateStackConfig,
-} from "../../components/config/stack-schema";
+import { checkStackConfig, validateStackConfig } from "../../components/config/validate-stack-config";
+import { CONFIG_NAMESPACE, StackConfig } from "../../components/config/stack-schema";
 import { implausiblePeaks, parseTrafficCsv, Traffic, TrafficError } from "../../components/capacity/traffic";
 import { readStackFile, StackFileError } from "../offline/stack-file";
 import { displayUrl } from "../../components/delivery/prometheus-client";

@@ -7,13 +7,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import {
-  projectStacks,
-  stackFileLabel,
-  yamlDocumentData,
-  yamlErrorsReasons,
-} from "../../components/config/load";
-import { editDistance } from "../../components/config/model-schema";
+import { projectStacks, stackFileLabel } from "../../components/config/load";
+import { yamlDocumentData, yamlErrorsReasons } from "../../components/config/yaml-document";
+import { editDistance } from "../../components/config/edit-distance";
 import { SECRET_KEY_NAME } from "../../components/config/stack-schema";
 
 /** Config ready for `pulumi.runtime.setAllConfig`, plus what was filled in offline. */

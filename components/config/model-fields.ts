@@ -1,0 +1,113 @@
+/**
+ * Value schemas the sections of a model spec share: DNS-label names, model URIs, CPU and memory
+ * quantities, pinned images. Separate so the schema of each section (model-schema.ts,
+ * canary-schema.ts, training-schema.ts) reads as its fields.
+ */
+import { z } from "zod";
+
+/** A DNS-1123 label: a model's namespace, team and experiment names. */
+export const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** `DNS_LABEL` as a field. */
+export const dnsLabel = z
+  .string()
+  .regex(DNS_LABEL, "must be a DNS-1123 label: lower-case letters, digits and '-', at most 63");
+
+/**
+ * `s3://<bucket>/<path>`: an S3 bucket name (or the `<artifacts>` placeholder for the platform's
+ * artifact bucket) and a non-empty path, so read access can be scoped to that path.
+ */
+const S3_MODEL_URI = /^s3:\/\/(<artifacts>|[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/[^/\s]+(\/[^\s]*)?$/;
+
+/** Model URI schemes KServe's storage initializer and our MLflow integration can load. */
+export const MODEL_URI_SCHEMES = ["s3://", "models:/"] as const;
+/** A model's artifact: a `MODEL_URI_SCHEMES` URI, an S3 one with a path inside its bucket. */
+export const modelUri = z
+  .string()
+  .refine(
+    (u) => MODEL_URI_SCHEMES.some((s) => u.startsWith(s) && u.length > s.length),
+    `must start with ${MODEL_URI_SCHEMES.join(" or ")} (an S3 artifact path or an MLflow registry reference models:/<name>/<version>)`,
+  )
+  .refine(
+    (u) => !u.startsWith("s3://") || S3_MODEL_URI.test(u),
+    "must be s3://<bucket>/<path> with a path inside the bucket (the model's pod role may read only that path); " +
+      "use the bucket <artifacts> for the platform's artifact bucket",
+  );
+
+/** A quantity written as a YAML number (`cpu: 2`), as Kubernetes takes it, read as its text. */
+const quantityText = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? String(v) : v);
+/**
+ * CPU in cores (`2`, `0.5`) or millicores (`500m`); memory in bytes with a binary (`Ki`..`Ti`) or
+ * decimal (`k`, `M`, `G`, `T`) suffix. Both must be above zero (a malformed value, NaN, gets only
+ * the format's message). Kubernetes also takes `500m` of memory, but that is half a byte - always a
+ * slip for `500Mi` - so it is refused here.
+ */
+export const cpuQuantity = z.preprocess(
+  quantityText,
+  z
+    .string()
+    .regex(/^(\d+(\.\d+)?|\d+m)$/, "must be CPU cores such as 2, 0.5 or 500m")
+    .refine((q) => !(parseQuantity(q, "cpu") <= 0), "must be more than 0 cores"),
+);
+/** A memory quantity (see `cpuQuantity`). */
+export const memoryQuantity = z.preprocess(
+  quantityText,
+  z
+    .string()
+    .regex(
+      /^\d+(\.\d+)?([kMGT]|[KMGT]i)?$/,
+      "must be memory such as 1536Mi, 8Gi or 2G (binary Ki, Mi, Gi, Ti or decimal k, M, G, T; m would be thousandths of a byte)",
+    )
+    .refine((q) => !(parseQuantity(q, "memory") <= 0), "must be more than 0 bytes"),
+);
+
+/** Bytes per memory suffix: binary (Ki..Ti) and decimal (k..T). */
+const MEMORY_UNITS: Record<string, number> = {
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** A CPU quantity in cores (`500m` -> 0.5) or a memory quantity in GiB (`1536Mi` -> 1.5); NaN otherwise. */
+export function parseQuantity(q: string, kind: "cpu" | "memory"): number {
+  const m = /^(\d+(?:\.\d+)?)([a-zA-Z]*)$/.exec(q);
+  if (!m) return Number.NaN;
+  const n = Number(m[1]);
+  if (kind === "cpu") return m[2] === "m" ? n / 1000 : m[2] === "" ? n : Number.NaN;
+  return Object.hasOwn(MEMORY_UNITS, m[2]) ? (n * MEMORY_UNITS[m[2]]) / 2 ** 30 : Number.NaN;
+}
+
+/**
+ * An image reference (the distribution grammar): `[registry/]path[:tag][@sha256:digest]`, where a
+ * registry is a host with a dot or a port, or `localhost` (`harbor.internal:5000`, whose port is no
+ * tag), and the path is lowercase components (`[a-z0-9]` runs joined by `.`, `_`, `__` or dashes)
+ * separated by single slashes. Pinned by a tag or a digest (or both).
+ */
+const IMAGE_REFERENCE = new RegExp(
+  "^(?:(?:[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+|localhost)(?::\\d{1,5})?/|[A-Za-z0-9-]+:\\d{1,5}/)?" +
+    "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*" +
+    "(?<tag>:[\\w][\\w.-]{0,127})?(?<digest>@sha256:[a-f0-9]{64})?$",
+);
+
+/** An image reference pinned by a tag or digest; `message` says what is wanted when it is not. */
+export function pinnedImage(message: string) {
+  return z.string().superRefine((image, ctx) => {
+    const m = IMAGE_REFERENCE.exec(image);
+    if (m && (m.groups?.tag !== undefined || m.groups?.digest !== undefined)) return;
+    // A path in capitals is the likelier slip than a missing tag: say that one.
+    const lowered = image.replace(
+      /^([^/]*[.:][^/]*\/|localhost\/)?([^:@]*)/,
+      (_all, host = "", path: string) => host + path.toLowerCase(),
+    );
+    const upper = lowered !== image && IMAGE_REFERENCE.test(lowered);
+    ctx.addIssue({
+      code: "custom",
+      message: upper ? "must have a lowercase repository path (registries refuse capitals there)" : message,
+    });
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * A model spec against the stack's GPU pools: the pool exists and is for serving or training, the
+ * share fits the pool's sharing, a pod fits one node, a replica's CPU and memory fit its share.
+ * Separate from model-spec-checks.ts: it is the GPU arithmetic, and the model components read
+ * `deviceCount` too.
+ */
+import { gpuInstanceType, hostPerGpu, migSliceFraction } from "../capacity/instance-catalog";
+import { fewestSlotsPerGpu } from "../capacity/gpu-slots";
+import type { Problem } from "./errors";
+import { parseQuantity } from "./model-fields";
+import type { ModelSpec } from "./model-schema";
+import type { GpuPool } from "./stack-schema";
+
+/**
+ * The pool `name` at `path` of a spec, when it exists and is for `purpose`; otherwise a problem says
+ * why (none while the pool itself has problems, `waiting`: the stack file's are listed).
+ */
+function poolNamed(
+  name: string,
+  purpose: GpuPool["purpose"],
+  path: string,
+  file: string,
+  gpuPools: readonly GpuPool[],
+  waiting: readonly string[],
+): { pool?: GpuPool; problems: Problem[] } {
+  if (waiting.includes(name)) return { problems: [] };
+  const found = gpuPools.find((p) => p.name === name);
+  if (found?.purpose === purpose) return { pool: found, problems: [] };
+  const reason = found
+    ? `pool ${name} is for ${found.purpose}; ${purpose} needs a pool with purpose ${purpose}`
+    : `unknown GPU pool; this stack has: ${[...gpuPools.map((p) => p.name), ...waiting].join(", ")}`;
+  return { problems: [{ file, path, value: name, reason }] };
+}
+
+/** Serving's pool, and its share and resources on that pool. */
+export function servingPoolProblems(
+  spec: ModelSpec,
+  file: string,
+  gpuPools: readonly GpuPool[],
+  waiting: readonly string[],
+): Problem[] {
+  const { pool, problems } = poolNamed(
+    spec.serving.gpu.pool,
+    "serving",
+    "serving.gpu.pool",
+    file,
+    gpuPools,
+    waiting,
+  );
+  if (!pool) return problems;
+  const share = spec.serving.gpu.share;
+  const reason = shareProblem(share, pool) ?? nodeFitProblem(share, pool);
+  return reason
+    ? [{ file, path: "serving.gpu.share", value: share, reason }]
+    : resourceProblems(spec, pool, file);
+}
+
+/** Training's pool and GPU count: a check of its own, so a problem of one side hides none of the other's. */
+export function trainingPoolProblems(
+  spec: ModelSpec,
+  file: string,
+  gpuPools: readonly GpuPool[],
+  waiting: readonly string[],
+): Problem[] {
+  if (!spec.training) return [];
+  const { pool, problems } = poolNamed(
+    spec.training.gpu.pool,
+    "training",
+    "training.gpu.pool",
+    file,
+    gpuPools,
+    waiting,
+  );
+  if (!pool) return problems;
+  const count = spec.training.gpu.count;
+  const reason =
+    count > pool.maxGpus ? `pool ${pool.name} has at most ${pool.maxGpus} GPUs` : nodeFitProblem(count, pool);
+  return reason ? [{ file, path: "training.gpu.count", value: count, reason }] : [];
+}
+
+/**
+ * Why `share` does not fit the pool's GPU sharing, or `undefined` when it does.
+ * - none: whole GPUs only (1, 2, ...);
+ * - time-slicing with r replicas: a multiple of 1/r up to one GPU (more slices do not add compute);
+ * - MIG: a multiple of the profile's slice fraction, up to the devices one GPU holds.
+ */
+export function shareProblem(share: number, pool: GpuPool): string | undefined {
+  const sharing = pool.sharing;
+  if (sharing.mode === "none") {
+    return Number.isInteger(share)
+      ? undefined
+      : `pool ${pool.name} has no GPU sharing: use whole GPUs (1, 2, ...)`;
+  }
+  if (sharing.mode === "time-slicing") {
+    // To the 4 decimals the message prints: 0.3333 is a third of a GPU.
+    const slices = Math.round(share * sharing.replicas);
+    if (share <= 1 && slices >= 1 && Math.abs(share - slices / sharing.replicas) <= 0.5e-4) return undefined;
+    const more =
+      share > 1
+        ? " (more slices of one GPU add no compute: a model needing more than a GPU per replica belongs on a pool with sharing none)"
+        : "";
+    return `pool ${pool.name} time-slices each GPU ${sharing.replicas} ways: use a multiple of 1/${sharing.replicas} (${(1 / sharing.replicas).toFixed(4)}) up to 1${more}`;
+  }
+  const fraction = migSliceFraction(sharing.profile) ?? 1;
+  const devices = share / fraction;
+  // At most the devices of the profile one GPU holds (a 1g.20gb is a seventh of an H100's compute,
+  // but only four fit one): more would spread a replica over two GPUs' devices.
+  const perGpu = fewestSlotsPerGpu(pool);
+  const most = perGpu * fraction;
+  if (share <= most + 0.5e-4 && isNearInteger(devices, 0.05)) return undefined;
+  const more =
+    share > 1
+      ? " (a MIG device is part of one GPU: more than a GPU per replica needs a pool with sharing none)"
+      : "";
+  const upTo = perGpu === 1 ? "one device" : `the ${perGpu} devices of one GPU`;
+  return `pool ${pool.name} uses MIG ${sharing.profile}: use a multiple of ${fraction.toFixed(4)} (one MIG device) up to ${Number(most.toFixed(4))} (${upTo})${more}`;
+}
+
+/**
+ * Why a pod asking for `gpus` whole GPUs fits no instance type of the pool (one pod runs on one
+ * node), or `undefined` when one holds it. Types the catalog does not know are the stack's problem.
+ */
+function nodeFitProblem(gpus: number, pool: GpuPool): string | undefined {
+  const known = pool.instanceTypes.map(gpuInstanceType).filter((t) => t !== undefined);
+  if (gpus <= 1 || known.length === 0) return undefined;
+  const most = Math.max(...known.map((t) => t.gpus));
+  if (gpus <= most) return undefined;
+  return `no instance type of pool ${pool.name} has ${gpus} GPUs (one pod runs on one node; the largest, ${known.find((t) => t.gpus === most)!.name}, has ${most}): use at most ${most} or add a larger type to the pool`;
+}
+
+function isNearInteger(x: number, tolerance = 1e-6): boolean {
+  return Math.round(x) >= 1 && Math.abs(x - Math.round(x)) <= tolerance * Math.max(1, Math.round(x));
+}
+
+/** Number of GPU devices (time-slices or MIG devices, or whole GPUs) one replica requests. */
+export function deviceCount(share: number, pool: GpuPool): number {
+  if (pool.sharing.mode === "none") return Math.round(share);
+  if (pool.sharing.mode === "time-slicing") return Math.round(share * pool.sharing.replicas);
+  return Math.round(share / (migSliceFraction(pool.sharing.profile) ?? 1));
+}
+
+/** Share of a node's CPU and memory left for its daemons (kubelet reserve, CNI, GPU operator, exporters). */
+export const NODE_RESERVE = 0.1;
+
+/**
+ * A replica holding `share` of a GPU must also fit its CPU and memory in `share` of one GPU's part of
+ * the roomiest instance type of the pool (less `NODE_RESERVE`): otherwise the GPU slices packing counts
+ * on cannot all be used, because the node runs out of CPU or memory first.
+ */
+export function resourceProblems(spec: ModelSpec, pool: GpuPool, file: string): Problem[] {
+  const hosts = hostPerGpu(pool.instanceTypes);
+  if (hosts.length === 0) return [];
+  const share = spec.serving.gpu.share;
+  const limits = {
+    cpu: share * Math.max(...hosts.map((h) => h.vcpus)) * (1 - NODE_RESERVE),
+    memory: share * Math.max(...hosts.map((h) => h.memoryGiB)) * (1 - NODE_RESERVE),
+  };
+  const problems: Problem[] = [];
+  for (const kind of ["cpu", "memory"] as const) {
+    const value = spec.serving.resources[kind];
+    const amount = parseQuantity(value, kind);
+    if (amount > limits[kind] + 1e-9) {
+      const unit = kind === "cpu" ? "vCPU" : "GiB";
+      problems.push({
+        file,
+        path: `serving.resources.${kind}`,
+        value,
+        reason: `with share ${share} a replica may request at most ${limits[kind].toFixed(2)} ${unit} (its share of one GPU's ${unit} on the roomiest instance type of pool ${pool.name}, less ${NODE_RESERVE * 100}% for node daemons); lower it or use a larger share`,
+      });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,283 @@
+/**
+ * The checks of one model spec that span fields or need the stack config: names, replicas, the
+ * canary's steps and latency, experiments, the traffic split, training, teams, and (from
+ * model-pool-checks.ts) the GPU pools. Separate from model-schema.ts: zod cannot express them, and
+ * they run beside its problems (`problemsBeyondSchema`).
+ */
+import { Check, listedTwice, perElement, runChecks } from "./beyond-schema";
+import type { Problem } from "./errors";
+import type { ModelSpec, SpecContext } from "./model-schema";
+import { servingPoolProblems, trainingPoolProblems } from "./model-pool-checks";
+import { editDistance } from "./edit-distance";
+import { NAMESPACES } from "../addons/addons-context";
+
+/**
+ * Names a model may not take, because its namespace would collide with a platform add-on's or a
+ * system namespace (NAMESPACES in components/addons/addons-context.ts, plus Kubernetes' own).
+ */
+export const RESERVED_MODEL_NAMES: ReadonlySet<string> = new Set([
+  ...Object.values(NAMESPACES),
+  "default",
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+  "karpenter",
+]);
+
+/** Longest IAM role name AWS accepts. */
+const IAM_ROLE_NAME_MAX = 64;
+/** Characters Pulumi appends to an auto-named resource: "-" and 7 random ones. */
+const PULUMI_AUTONAME_SUFFIX = 8;
+
+/** Checks of one spec that need the stack config or span several fields. */
+export function specProblems(spec: ModelSpec, file: string, cfg: SpecContext): Problem[] {
+  return runChecks(spec, specChecks(file, cfg));
+}
+
+/**
+ * The same checks one by one: beside a schema error (`problemsBeyondSchema`) each runs on its own, so
+ * one that needs a rejected field does not silence the others.
+ */
+export function specChecks(file: string, cfg: SpecContext): Check<ModelSpec>[] {
+  const { alerting, gpuPools } = cfg;
+  return [
+    (spec) => reservedNameProblems(spec, file),
+    (spec) => (alerting ? teamProblems(spec, file, alerting) : []),
+    (spec) => derivedNameProblems(spec, file),
+    (spec) => (gpuPools ? servingPoolProblems(spec, file, gpuPools, cfg.poolsWithProblems ?? []) : []),
+    (spec) => (gpuPools ? trainingPoolProblems(spec, file, gpuPools, cfg.poolsWithProblems ?? []) : []),
+    (spec) => replicaProblems(spec, file),
+    (spec) => imageProblems(spec, file),
+    (spec) => canaryProblems(spec, file),
+    (spec) => canaryLatencyProblems(spec, file),
+    (spec) => experimentProblems(spec, file),
+    (spec) => trafficSplitProblems(spec, file),
+    (spec) => trainingProblems(spec, file),
+    (spec) => listedTwiceProblems(spec, file),
+  ];
+}
+
+/** A feature or a retraining trigger listed twice is a copy-paste slip: its second entry does nothing. */
+function listedTwiceProblems(spec: ModelSpec, file: string): Problem[] {
+  const lists: [string, readonly string[]][] = [
+    ["monitoring.features", spec.monitoring.features],
+    ["training.retrainOn", spec.training?.retrainOn ?? []],
+  ];
+  return lists.flatMap(([at, items]) => listedTwice(items, file, at));
+}
+
+function reservedNameProblems(spec: ModelSpec, file: string): Problem[] {
+  if (!RESERVED_MODEL_NAMES.has(spec.name)) return [];
+  return [
+    {
+      file,
+      path: "name",
+      value: spec.name,
+      reason: `is reserved: each model gets a namespace of its name, and ${spec.name} is a platform or system namespace`,
+    },
+  ];
+}
+
+/** Names built from the model's (its IAM role, its variants' Services) must fit AWS's and Kubernetes' limits. */
+function derivedNameProblems(spec: ModelSpec, file: string): Problem[] {
+  const problems: Problem[] = [];
+  // The model's pod role (ModelStack `<model>-pod-role`, podRole `<name>-role`) is auto-named by
+  // Pulumi with a "-" and 7 random characters, and IAM role names have at most 64: a longer model
+  // name would pass here and fail at `pulumi up`.
+  const roleName = `${spec.name}-pod-role-role`;
+  const maxName = IAM_ROLE_NAME_MAX - PULUMI_AUTONAME_SUFFIX - (roleName.length - spec.name.length);
+  if (spec.name.length > maxName) {
+    problems.push({
+      file,
+      path: "name",
+      value: spec.name,
+      reason: `is ${spec.name.length} characters; at most ${maxName} (its IAM role name ${roleName} plus Pulumi's ${PULUMI_AUTONAME_SUFFIX}-character suffix must fit AWS's ${IAM_ROLE_NAME_MAX})`,
+    });
+  }
+  // KServe names the predictor Service `<model>[-<variant>]-predictor`; Services are DNS-1035 labels.
+  for (const [path, variant] of [
+    ["name", spec.name],
+    ...(spec.canary ? [["canary", `${spec.name}-canary`]] : []),
+    ...spec.experiments.map((e, i) => [`experiments[${i}].name`, `${spec.name}-${e.name}`]),
+  ] as [string, string][]) {
+    if (`${variant}-predictor`.length > 63) {
+      problems.push({
+        file,
+        path,
+        value: variant,
+        reason: `makes the Service name ${variant}-predictor longer than 63 characters; shorten the model or variant name`,
+      });
+    }
+  }
+  return problems;
+}
+
+function replicaProblems(spec: ModelSpec, file: string): Problem[] {
+  const { min, max } = spec.serving.replicas;
+  if (min <= max) return [];
+  return [{ file, path: "serving.replicas.min", value: min, reason: `must be <= replicas.max (${max})` }];
+}
+
+function imageProblems(spec: ModelSpec, file: string): Problem[] {
+  if (spec.serving.runtime !== "custom" || spec.serving.image) return [];
+  return [{ file, path: "serving.image", reason: "runtime custom needs an image (with a tag or digest)" }];
+}
+
+function canaryProblems(spec: ModelSpec, file: string): Problem[] {
+  const ofModel = spec.canaryAnalysis?.steps;
+  const problems = ofModel ? stepsProblems(ofModel, "canaryAnalysis.steps", file) : [];
+  // Steps the canary took from `canaryAnalysis` (or repeats) are reported there, once.
+  const steps = spec.canary?.analysis.steps;
+  if (steps && !sameList(steps, ofModel))
+    problems.push(...stepsProblems(steps, "canary.analysis.steps", file));
+  return problems;
+}
+
+function stepsProblems(steps: readonly number[], path: string, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const ascending = steps.every((s, i) => i === 0 || s > steps[i - 1]);
+  if (!ascending) problems.push({ file, path, value: steps, reason: "must be strictly ascending" });
+  if (steps[steps.length - 1] !== 100)
+    problems.push({ file, path, value: steps, reason: "must end at 100 (full promotion)" });
+  // The canary is analysed at each step before the last: with none, `promote` would make it stable
+  // without a single check.
+  if (steps.every((s) => s >= 100))
+    problems.push({
+      file,
+      path,
+      value: steps,
+      reason: "needs at least one step below 100: the canary is analysed at each step before 100",
+    });
+  return problems;
+}
+
+function sameList(a: readonly number[], b: readonly number[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Its own check: it reads `slo`, which must not silence the steps' problems when `slo` is rejected. */
+function canaryLatencyProblems(spec: ModelSpec, file: string): Problem[] {
+  const slo = spec.slo.latencyP99Ms;
+  const belowSlo = (path: string, limit: number | undefined): Problem[] =>
+    limit !== undefined && limit < slo
+      ? [{ file, path, value: limit, reason: `must be >= slo.latencyP99Ms (${slo})` }]
+      : [];
+  const ofModel = spec.canaryAnalysis?.maxLatencyP99Ms;
+  const own = spec.canary?.analysis.maxLatencyP99Ms;
+  // A limit the canary took from `canaryAnalysis` (or repeats) is reported there, once.
+  return [
+    ...belowSlo("canaryAnalysis.maxLatencyP99Ms", ofModel),
+    ...(own === ofModel ? [] : belowSlo("canary.analysis.maxLatencyP99Ms", own)),
+  ];
+}
+
+/**
+ * Three passes, each per element: an experiment with a rejected field (a reserved name, a bad
+ * `modelUri`) sits out only the passes that read it, and the others' problems still come.
+ */
+function experimentProblems(spec: ModelSpec, file: string): Problem[] {
+  const names = new Set<string>();
+  const duplicates = perElement(spec.experiments, (e, i): Problem[] => {
+    const seen = names.has(e.name);
+    names.add(e.name);
+    return seen
+      ? [{ file, path: `experiments[${i}].name`, value: e.name, reason: "duplicate experiment name" }]
+      : [];
+  });
+  const routing = perElement(spec.experiments, (e, i): Problem[] =>
+    (e.weight === undefined) === (e.header === undefined)
+      ? [
+          {
+            file,
+            path: `experiments[${i}]`,
+            reason: "needs exactly one of weight (percent of traffic) or header {name, value}",
+          },
+        ]
+      : [],
+  );
+  // Two variants pinned by the same header value would make the route's choice arbitrary.
+  const headers = new Map<string, string>();
+  const clashes = perElement(spec.experiments, (e, i): Problem[] => {
+    if (!e.header) return [];
+    const key = `${e.header.name.toLowerCase()}=${e.header.value}`;
+    const first = headers.get(key);
+    if (first === undefined) {
+      headers.set(key, e.name);
+      return [];
+    }
+    return [
+      {
+        file,
+        path: `experiments[${i}].header`,
+        value: e.header,
+        reason: `header ${e.header.name}: ${e.header.value} already pins experiment ${first}`,
+      },
+    ];
+  });
+  // In the file's order, as one pass would have found them.
+  const index = (p: Problem) => Number(/^experiments\[(\d+)\]/.exec(p.path)?.[1]);
+  return [...duplicates, ...routing, ...clashes].sort((a, b) => index(a) - index(b));
+}
+
+/** Its own check: it reads the canary's and every experiment's share, any of which may be rejected. */
+function trafficSplitProblems(spec: ModelSpec, file: string): Problem[] {
+  const weightSum = spec.experiments.reduce(
+    (sum, e) => sum + (e.weight ?? 0),
+    spec.canary?.trafficPercent ?? 0,
+  );
+  if (weightSum < 100) return [];
+  // Without weighted experiments the canary's percent alone is at fault: say so at its field.
+  if (!spec.experiments.some((e) => e.weight !== undefined))
+    return [
+      {
+        file,
+        path: "canary.trafficPercent",
+        value: weightSum,
+        reason:
+          "must stay below 100 so stable keeps traffic; a canary ready for all of it is promoted instead (npm run promote makes it stable)",
+      },
+    ];
+  return [
+    {
+      file,
+      path: "experiments",
+      value: weightSum,
+      reason: "canary trafficPercent plus experiment weights must stay below 100 so stable keeps traffic",
+    },
+  ];
+}
+
+function trainingProblems(spec: ModelSpec, file: string): Problem[] {
+  if (!spec.training?.retrainOn.includes("quality") || spec.monitoring.quality) return [];
+  return [
+    {
+      file,
+      path: "training.retrainOn",
+      reason: "quality needs monitoring.quality to be set",
+    },
+  ];
+}
+
+/**
+ * A team without a receiver pages the platform team, on purpose (a new team); one a letter or two
+ * from a team that has a receiver is a typo that would silently send its pages to the wrong people.
+ */
+function teamProblems(
+  spec: ModelSpec,
+  file: string,
+  alerting: NonNullable<SpecContext["alerting"]>,
+): Problem[] {
+  const receiverTeams = Object.keys(alerting.receivers);
+  // Short names are a letter or two from many others (ads, pdp): allow one edit per three letters.
+  const near = Math.min(2, Math.floor(spec.team.length / 3));
+  const nearTeam = receiverTeams.find((t) => t !== spec.team && editDistance(t, spec.team) <= near);
+  if (receiverTeams.includes(spec.team) || !nearTeam) return [];
+  return [
+    {
+      file,
+      path: "team",
+      value: spec.team,
+      reason: `has no receiver in alerting.receivers; did you mean ${nearTeam}? (a team without one is paged through the platform team ${alerting.platformTeam})`,
+    },
+  ];
+}

@@ -1,0 +1,188 @@
+/**
+ * `validateModelSpecs`: every spec of a models folder for one stack, with each problem placed where
+ * the user fixes it (a stack's override, another stack's override). Separate from model-schema.ts,
+ * whose types the components read: this is the one pass over all the files of a folder.
+ */
+import { isPlainObject } from "./deep-merge";
+import { ConfigValidationError, Problem } from "./errors";
+import { problemsBeyondSchema, runChecks } from "./beyond-schema";
+import { zodProblems } from "./zod-problems";
+import { editDistance } from "./edit-distance";
+import { DNS_LABEL } from "./model-fields";
+import { inheritCanaryAnalysis } from "./canary-schema";
+import { applyStackOverride, ModelSpec, modelSpecSchema, SpecContext, SpecSource } from "./model-schema";
+import { specChecks, specProblems } from "./model-spec-checks";
+
+/**
+ * Validates every spec for `stack` against the stack config. Returns the specs sorted by name, or
+ * throws one `ConfigValidationError` with every problem of every file. With `knownStacks` (the
+ * project's `Pulumi.<stack>.yaml` names), an override under a near miss of one of them is a problem.
+ */
+export function validateModelSpecs(
+  sources: readonly SpecSource[],
+  stack: string,
+  cfg: SpecContext,
+  knownStacks?: readonly string[],
+): ModelSpec[] {
+  const problems: Problem[] = [];
+  const specs: ModelSpec[] = [];
+  const firstFileByName = new Map<string, string>();
+  for (const src of sources) {
+    let data = src.data;
+    if (isPlainObject(data) && data.stacks !== undefined && !isPlainObject(data.stacks)) {
+      problems.push({
+        file: src.file,
+        path: "stacks",
+        value: data.stacks,
+        reason: "must map stack names to overrides",
+      });
+      // The rest of the file is still checked, so its other problems come in the same round trip.
+      const { stacks: _unusable, ...rest } = data;
+      data = rest;
+    }
+    // An override that is not a map (`prod: 5`) would replace the whole spec: said at its place,
+    // and left out so the rest of the file is still checked.
+    if (isPlainObject(data) && isPlainObject(data.stacks)) {
+      const bad = Object.entries(data.stacks).filter(([, v]) => v !== null && !isPlainObject(v));
+      for (const [key, value] of bad)
+        problems.push({
+          file: src.file,
+          path: `stacks.${key}`,
+          value,
+          reason: "must be a map of the fields to override for that stack (or empty)",
+        });
+      if (bad.length > 0)
+        data = {
+          ...data,
+          stacks: Object.fromEntries(
+            Object.entries(data.stacks).filter(([k]) => !bad.some(([b]) => b === k)),
+          ),
+        };
+    }
+    // An override under a mistyped stack name would be silently ignored (`prdo:`), leaving the
+    // stack at the defaults. A name one or two edits from a stack of the project is taken for a
+    // typo; other names may be stacks whose file is not in this checkout, and are left alone.
+    if (knownStacks && isPlainObject(data) && isPlainObject(data.stacks))
+      for (const key of Object.keys(data.stacks)) {
+        const near = knownStacks.find((k) => k !== key && editDistance(k, key) <= 2);
+        if (near && !knownStacks.includes(key))
+          problems.push({
+            file: src.file,
+            path: `stacks.${key}`,
+            reason: `no stack ${key} in this project (did you mean ${near}?); stacks: ${knownStacks.join(", ")}`,
+          });
+      }
+    const merged = applyStackOverride(data, stack);
+    const parsed = modelSpecSchema.safeParse(merged);
+    let found: Problem[];
+    if (parsed.success) {
+      found = specProblems(parsed.data, src.file, cfg);
+      specs.push(parsed.data);
+    } else {
+      found = zodProblems(src.file, merged, parsed.error.issues, "", modelSpecSchema);
+      found.push(...problemsBeyondSchema(modelSpecSchema, merged, found, specChecks(src.file, cfg)));
+    }
+    // The name is checked whenever it is a name at all, so a type error elsewhere does not hide a
+    // file/name mismatch or a duplicate until the next run.
+    const name = isPlainObject(merged) ? merged.name : undefined;
+    if (typeof name === "string" && DNS_LABEL.test(name))
+      found.push(...nameProblems(name, src.file, firstFileByName));
+    const override = isPlainObject(data) && isPlainObject(data.stacks) ? data.stacks[stack] : undefined;
+    problems.push(...found.map((p) => inOverride(p, override, stack)));
+    problems.push(...otherOverrideProblems(src.file, data, stack));
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return specs.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The file-name and uniqueness checks of a model name; records the first file of each name. */
+function nameProblems(name: string, file: string, firstFileByName: Map<string, string>): Problem[] {
+  const problems: Problem[] = [];
+  const expected = baseName(file);
+  if (name !== expected)
+    problems.push({ file, path: "name", value: name, reason: `must equal the file name (${expected})` });
+  const other = firstFileByName.get(name);
+  if (other)
+    problems.push({
+      file,
+      path: "name",
+      value: name,
+      reason: `duplicate model name, already used by ${other}`,
+    });
+  else firstFileByName.set(name, file);
+  return problems;
+}
+
+/**
+ * The schema's problems inside the overrides of the other stacks of a spec (`stacks.prod.serving.
+ * replicass` while staging is planned): they would otherwise wait until that stack is planned, and
+ * a local plan of staging would pass a file that breaks prod. Only what lies in those overrides: the
+ * schema, and the checks that need no stack config (those against its pools and teams do).
+ */
+function otherOverrideProblems(file: string, data: unknown, stack: string): Problem[] {
+  if (!isPlainObject(data) || !isPlainObject(data.stacks)) return [];
+  const { stacks: _overrides, ...base } = data;
+  // The checks that need no stack config (a feature listed twice, min above max, a custom runtime
+  // without its image): the pools and teams are that stack's to check. Beside schema problems too.
+  const checks = specChecks(file, {});
+  const crossField = (input: unknown): Problem[] => {
+    const parsed = modelSpecSchema.safeParse(input);
+    if (parsed.success) return runChecks(parsed.data, checks);
+    const schemaProblems = zodProblems(file, input, parsed.error.issues, "", modelSpecSchema);
+    return problemsBeyondSchema(modelSpecSchema, input, schemaProblems, checks);
+  };
+  // With the value: an override that replaces a bad value with another bad one is its own problem.
+  const key = (p: Problem) => `${p.path}\u0000${p.reason}\u0000${JSON.stringify(p.value)}`;
+  const ofBase = new Set(crossField(inheritCanaryAnalysis(base)).map(key));
+  const out: Problem[] = [];
+  for (const [other, override] of Object.entries(data.stacks)) {
+    if (other === stack || !isPlainObject(override)) continue;
+    const merged = applyStackOverride(data, other);
+    const parsed = modelSpecSchema.safeParse(merged);
+    if (!parsed.success)
+      for (const p of zodProblems(file, merged, parsed.error.issues, "", modelSpecSchema)) {
+        const placed = inOverride(p, override, other);
+        if (placed.path.startsWith(`stacks.${other}.`)) out.push(placed);
+      }
+    // What the override brings about: a problem the base alone does not have, reported under the
+    // override even where it names a field the base sets (prod's max below the base's min).
+    for (const p of crossField(merged)) {
+      if (ofBase.has(key(p))) continue;
+      const placed = inOverride(p, override, other);
+      out.push(
+        placed.path.startsWith(`stacks.${other}.`) ? placed : { ...p, path: `stacks.${other}.${p.path}` },
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * A problem with a field the stack's override sets is reported at its place in the override
+ * (`stacks.prod.serving.replicas.max`), where the user has to fix it. Lists are replaced whole by an
+ * override, so anything inside one the override sets is the override's.
+ */
+export function inOverride(problem: Problem, override: unknown, stack: string): Problem {
+  if (override === undefined || problem.path === "") return problem;
+  let cur: unknown = override;
+  for (const part of problem.path.split(/\.|(?=\[)/)) {
+    if (!isPlainObject(cur)) break;
+    const key = part.startsWith("[") ? part.slice(1, -1) : part;
+    cur = cur[key];
+    if (cur === undefined) return problem;
+  }
+  const path = `stacks.${stack}.${problem.path}`;
+  // `serving: null` removes a required field: say so, rather than leave "required" next to a line
+  // that visibly sets it.
+  if (cur === null && problem.reason.startsWith("required"))
+    return {
+      ...problem,
+      path,
+      reason: `${problem.reason}; null in an override removes a field, and only optional ones can be removed`,
+    };
+  return { ...problem, path };
+}
+
+function baseName(file: string): string {
+  return file.replace(/^.*[\\/]/, "").replace(/\.ya?ml$/i, "");
+}

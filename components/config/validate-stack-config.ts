@@ -1,0 +1,109 @@
+/**
+ * `validateStackConfig` and `checkStackConfig`: the schema and the cross-field checks over one
+ * stack's raw values, every problem at once, credentials left out. Pure: it takes the raw key/value
+ * map, so the offline tools and the tests use it without a Pulumi runtime. Separate from
+ * stack-schema.ts, which the components read for the config's types.
+ */
+import { ConfigValidationError, Problem } from "./errors";
+import { problemsBeyondSchema } from "./beyond-schema";
+import { zodProblems } from "./zod-problems";
+import { CONFIG_NAMESPACE, StackConfig, stackConfigSchema } from "./stack-schema";
+import { crossFieldChecks, crossFieldProblems } from "./stack-config-checks";
+
+/**
+ * Validates the raw `mlops-platform:*` values of one stack (prefix stripped) and returns the typed
+ * config with defaults, or throws one `ConfigValidationError` listing every problem.
+ */
+export function validateStackConfig(raw: Record<string, unknown>, file: string): StackConfig {
+  try {
+    return validateStackConfigValues(raw, file);
+  } catch (err) {
+    if (!(err instanceof ConfigValidationError)) throw err;
+    throw new ConfigValidationError(err.problems.map(withoutCredentials));
+  }
+}
+
+/**
+ * What the model-spec and file checks read of the stack config. A part is there when it parses on
+ * its own, so a stack file rejected for something else still has its model specs, secrets and
+ * traffic history checked in the same round trip.
+ */
+export interface StackParts {
+  /** The pools without problems of their own. */
+  readonly gpuPools?: StackConfig["gpuPools"];
+  /**
+   * Pools with problems of their own (a MIG profile their GPUs lack, a duplicate name): the specs'
+   * checks against them wait, rather than repeat the pool's mistake once per model.
+   */
+  readonly poolsWithProblems?: readonly string[];
+  readonly alerting?: StackConfig["alerting"];
+  readonly cluster?: StackConfig["cluster"];
+  /** The declared path; `undefined` also when the key itself is wrong. */
+  readonly trafficHistory?: string;
+}
+
+/**
+ * The parts of a raw stack config (`validateStackConfig`'s input) that parse on their own; of the
+ * pools, those that `problems` do not name.
+ */
+function readableStackParts(raw: Record<string, unknown>, problems: readonly Problem[]): StackParts {
+  const part = <K extends keyof StackParts & keyof typeof stackConfigSchema.shape>(key: K) => {
+    const parsed = stackConfigSchema.shape[key].safeParse(raw[key]);
+    return parsed.success ? (parsed.data as StackParts[K]) : undefined;
+  };
+  const pools = part("gpuPools");
+  const faulty = new Set(
+    problems.flatMap((p) => {
+      const m = /(?:^|:)gpuPools\[(\d+)\]/.exec(p.path ?? "");
+      return m ? [Number(m[1])] : [];
+    }),
+  );
+  return {
+    gpuPools: pools?.filter((_, i) => !faulty.has(i)),
+    poolsWithProblems: pools?.filter((_, i) => faulty.has(i)).map((p) => p.name),
+    alerting: part("alerting"),
+    cluster: part("cluster"),
+    trafficHistory: part("trafficHistory"),
+  };
+}
+
+/**
+ * `validateStackConfig` that reports instead of throwing: the config when it is valid, else its
+ * problems; `parts` (the config, or what of it parses on its own) is what the model-spec and file
+ * checks that follow run against, so a rejected stack file does not hide their problems.
+ */
+export function checkStackConfig(
+  raw: Record<string, unknown>,
+  file: string,
+): { config?: StackConfig; parts: StackParts; problems: Problem[] } {
+  try {
+    const config = validateStackConfig(raw, file);
+    return { config, parts: config, problems: [] };
+  } catch (err) {
+    if (!(err instanceof ConfigValidationError)) throw err;
+    return { parts: readableStackParts(raw, err.problems), problems: [...err.problems] };
+  }
+}
+
+/** Fields whose rejected value may be a credential (a webhook URL, a token in a git URL, SMTP auth). */
+const CREDENTIAL_PATHS = /(urlSecret|kubeconfigSecret|dagsGitRepo|smarthost)$/;
+
+/** A problem about a field that may hold a credential, without its value (it reaches CI logs). */
+function withoutCredentials(p: Problem): Problem {
+  if (!("value" in p) || !CREDENTIAL_PATHS.test(p.path)) return p;
+  const { value: _hidden, ...rest } = p;
+  return { ...rest, reason: `${p.reason} (value not shown: it may hold a credential)` };
+}
+
+function validateStackConfigValues(raw: Record<string, unknown>, file: string): StackConfig {
+  const parsed = stackConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    const problems = zodProblems(file, raw, parsed.error.issues, prefix, stackConfigSchema);
+    problems.push(...problemsBeyondSchema(stackConfigSchema, raw, problems, crossFieldChecks(file), prefix));
+    throw new ConfigValidationError(problems);
+  }
+  const problems = crossFieldProblems(parsed.data, file);
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return parsed.data;
+}
