@@ -7,11 +7,8 @@ import * as YAML from "yaml";
 import { RECEIVER_SECRET_NAME, renderAlertmanagerConfig } from "./components/addons/alertmanager-config";
 import { PlatformAddons } from "./components/addons/platform-addons";
 import { PlatformMonitoring } from "./components/addons/platform-monitoring";
-import {
-  eventBaselinesFromHistory,
-  forecastTriggers,
-  pinnedVariantTriggers,
-} from "./components/capacity/autoscaling";
+import { forecastTriggers, pinnedVariantTriggers } from "./components/capacity/autoscaling";
+import { eventBaselinesFromHistory } from "./components/capacity/event-prescale";
 import { forecastRecordingRules } from "./components/capacity/forecast-rules";
 import { Cluster } from "./components/cluster/cluster";
 import { loadPlatformInputs } from "./components/config/load";

@@ -10,21 +10,12 @@ import * as path from "path";
 import { formatSimulationTable } from "../components/capacity/report";
 import { levelForesightBound } from "../components/capacity/level-foresight";
 import { simulate } from "../components/capacity/simulate";
-import { hpaTolerance } from "../components/capacity/autoscaling";
+import { hpaTolerance } from "../components/capacity/hpa-behavior";
 import type { Traffic } from "../components/capacity/traffic";
 import type { ModelSpec } from "../components/config/model-schema";
 import type { StackConfig } from "../components/config/stack-schema";
-import {
-  checkFlags,
-  checkTrafficFlag,
-  cliFlags,
-  runCommand,
-  loadStackAndSpecs,
-  loadReplayTraffic,
-  PROJECT_ROOT,
-  projectFolders,
-  count,
-} from "./capacity/inputs";
+import { runCommand, loadStackAndSpecs, loadReplayTraffic, PROJECT_ROOT, count } from "./capacity/inputs";
+import { checkFlags, checkTrafficFlag, cliFlags, projectFolders } from "./capacity/cli-flags";
 
 const USAGE = `Usage: npm run bench:capacity -- [--stack prod] [--traffic <csv>] [--models <dir>] [--project-root <dir>]
 

@@ -11,14 +11,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import {
-  checkFlags,
-  InputError,
-  loadStackConfig,
-  cliFlags,
-  positiveIntFlag,
-  runCommand,
-} from "./capacity/inputs";
+import { InputError, loadStackConfig, runCommand } from "./capacity/inputs";
+import { checkFlags, cliFlags, positiveIntFlag } from "./capacity/cli-flags";
 
 const ROOT = path.resolve(__dirname, "..");
 const TARGET_100_SECONDS = 20;

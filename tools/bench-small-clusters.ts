@@ -11,15 +11,8 @@
 import { simulate } from "../components/capacity/simulate";
 import { generateTraffic, mulberry32 } from "../components/capacity/traffic-generator";
 import type { ModelSpec } from "../components/config/model-schema";
-import {
-  checkFlags,
-  cliFlags,
-  InputError,
-  runCommand,
-  loadStackAndSpecs,
-  positiveIntFlag,
-  projectFolders,
-} from "./capacity/inputs";
+import { InputError, runCommand, loadStackAndSpecs } from "./capacity/inputs";
+import { checkFlags, cliFlags, positiveIntFlag, projectFolders } from "./capacity/cli-flags";
 
 const USAGE = `Usage: npm run bench:small-clusters -- [--cases 40] [--stack prod] [--models <dir>] [--project-root <dir>]
 

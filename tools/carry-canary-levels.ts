@@ -9,7 +9,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { levelsToCarry } from "../components/delivery/carry-levels";
-import { cliFlags, InputError, loadStackAndSpecs, PROJECT_ROOT, runCommand } from "./capacity/inputs";
+import { InputError, loadStackAndSpecs, PROJECT_ROOT, runCommand } from "./capacity/inputs";
+import { cliFlags } from "./capacity/cli-flags";
 
 const USAGE = `Usage: pulumi stack output canaryTraffic --json --stack <s> | npm run --silent carry-canary-levels -- --stack <name> [--models <dir>]
 

@@ -9,7 +9,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { PlanJson, planJsonProblems, renderPrComment, StackPlans } from "../components/delivery/cost-diff";
 import { projectStacks } from "../components/config/load";
-import { InputError, cliFlags, PROJECT_ROOT, runCommand } from "./capacity/inputs";
+import { InputError, PROJECT_ROOT, runCommand } from "./capacity/inputs";
+import { cliFlags } from "./capacity/cli-flags";
 
 /**
  * `<dir>/<stack>/plan.json`, or `undefined` if the plan was not written (the plan failed, or the

@@ -10,26 +10,12 @@ import {
   DEFAULT_TRAFFIC_START_MS,
   generateTraffic,
 } from "../components/capacity/traffic-generator";
-import {
-  formatMiB,
-  MAX_TRAFFIC_FILE_BYTES,
-  minTrafficCsvBytes,
-  trafficCsvBytes,
-  trafficToCsv,
-} from "../components/capacity/traffic";
+import { formatMiB, MAX_TRAFFIC_FILE_BYTES } from "../components/capacity/traffic";
+import { minTrafficCsvBytes, trafficCsvBytes, trafficToCsv } from "../components/capacity/traffic-csv-writer";
 import { parseZonedTime } from "../components/config/iso-time";
-import {
-  InputError,
-  runCommand,
-  loadStackAndSpecs,
-  cliFlags,
-  positiveIntFlag,
-  projectFolders,
-  checkFlags,
-  checkOutputFile,
-  writeOutputFile,
-  count,
-} from "./capacity/inputs";
+import { InputError, runCommand, loadStackAndSpecs, count } from "./capacity/inputs";
+import { cliFlags, positiveIntFlag, projectFolders, checkFlags } from "./capacity/cli-flags";
+import { checkOutputFile, writeOutputFile } from "./capacity/output-file";
 
 const USAGE = `Usage: npm run generate-traffic -- --out <csv> [--stack prod] [--models <dir>] [--project-root <dir>] [--seed 7] [--days 7] [--start <time>] [--noise 0.03]
 

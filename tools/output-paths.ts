@@ -1,7 +1,7 @@
 /**
  * Where an output path meets the file system: which of its folders are missing, and creating them.
  * Shared by `plan --out` (tools/plan/output.ts) and the single-file outputs of the other tools
- * (tools/capacity/inputs.ts `writeOutputFile`).
+ * (tools/capacity/output-file.ts `writeOutputFile`).
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -15,15 +15,8 @@ import { startCanary } from "../components/delivery/spec-writer";
 import { specFilePath, writeSpecFile } from "../components/delivery/spec-file";
 import { knownStacks } from "../components/config/load";
 import { checkStagingHealth } from "../components/delivery/staging-health";
-import {
-  checkFlags,
-  httpUrlFlag,
-  InputError,
-  loadStackAndSpecs,
-  positiveIntFlag,
-  cliFlags,
-  PROJECT_ROOT,
-} from "./capacity/inputs";
+import { InputError, loadStackAndSpecs, PROJECT_ROOT } from "./capacity/inputs";
+import { checkFlags, httpUrlFlag, positiveIntFlag, cliFlags } from "./capacity/cli-flags";
 
 /** Longest bake window: Prometheus's retention bounds it further (checked per stack). */
 const MAX_HOURS = 24 * 30;

@@ -21,14 +21,8 @@ import { rejectedBy } from "../components/delivery/spec-writer";
 import { canaryChecks, prometheusAnalyzer } from "../components/delivery/prometheus-analyzer";
 import { runPromotion } from "../components/delivery/promote";
 import { displayUrl, PrometheusQueryError, queryInstant } from "../components/delivery/prometheus-client";
-import {
-  checkFlags,
-  httpUrlFlag,
-  InputError,
-  loadStackAndSpecs,
-  cliFlags,
-  PROJECT_ROOT,
-} from "./capacity/inputs";
+import { InputError, loadStackAndSpecs, PROJECT_ROOT } from "./capacity/inputs";
+import { checkFlags, httpUrlFlag, cliFlags } from "./capacity/cli-flags";
 
 const USAGE = `Usage: npm run promote -- --stack <name> (--model <name> | --all) [--dry-run] [--prometheus <url>] [--models <dir>]
 

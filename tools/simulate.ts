@@ -15,14 +15,10 @@ import {
   loadStackAndSpecs,
   loadReplayTraffic,
   loadTraffic,
-  cliFlags,
   count,
-  projectFolders,
-  checkFlags,
-  checkOutputFile,
-  checkTrafficFlag,
-  writeOutputFile,
 } from "./capacity/inputs";
+import { cliFlags, projectFolders, checkFlags, checkTrafficFlag } from "./capacity/cli-flags";
+import { checkOutputFile, writeOutputFile } from "./capacity/output-file";
 
 const USAGE = `Usage: npm run simulate -- --stack <name> --traffic <csv> [--models <dir>] [--project-root <dir>] [--json <file>]
 

@@ -25,7 +25,7 @@
 import { durationSeconds } from "../config/duration";
 import type { ModelSpec } from "../config/model-schema";
 import { trainingDagId } from "../model/dag-id";
-import { RETRAIN_LABEL, retrainAlertNames } from "../model/anomaly-rules";
+import { RETRAIN_LABEL, retrainAlertNames } from "../model/alert-labels";
 
 /** DAG id of the watcher. */
 export const RETRAIN_WATCHER_DAG_ID = "mlops_retrain_watcher";

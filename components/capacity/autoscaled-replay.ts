@@ -6,16 +6,15 @@
  */
 import { durationSeconds } from "../config/duration";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
+import { DRAIN_SPARE_REPLICAS } from "./autoscaling";
+import { cronFloorAt } from "./event-prescale";
 import {
   HPA_DEFAULT_TOLERANCE,
   HpaTolerance,
   hpaTolerance,
-  karpenterDisruption,
-  cronFloorAt,
-  DRAIN_SPARE_REPLICAS,
   SCALE_DOWN_STABILIZATION_SECONDS,
-  underutilizedConsolidationAllowed,
-} from "./autoscaling";
+} from "./hpa-behavior";
+import { karpenterDisruption, underutilizedConsolidationAllowed } from "./karpenter-disruption";
 import { pinsItsNodes } from "./drain-window";
 import { eventWindows } from "./forecast";
 import { warmSlots } from "./gpu-slots";

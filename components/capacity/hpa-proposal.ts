@@ -4,7 +4,7 @@
  * (`platformForecast`). Pure: no Pulumi imports.
  */
 import type { ModelSpec } from "../config/model-schema";
-import { HPA_DEFAULT_TOLERANCE, HpaTolerance } from "./autoscaling";
+import { HPA_DEFAULT_TOLERANCE, HpaTolerance } from "./hpa-behavior";
 import { EventWindow, forecastLevelAndBand } from "./forecast";
 import type { ModelCtx } from "./replay-context";
 

@@ -5,12 +5,8 @@
  */
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
-import {
-  cronStartMs,
-  eventBaselinesFromHistory,
-  forecastTargetPerReplica,
-  kedaTargetPerReplica,
-} from "./autoscaling";
+import { cronStartMs, eventBaselinesFromHistory } from "./event-prescale";
+import { forecastTargetPerReplica, kedaTargetPerReplica } from "./hpa-behavior";
 import { leadMinutes } from "./forecast";
 import { replicaDevices, replicaGpus } from "./gpu-slots";
 import type { Traffic } from "./traffic";

@@ -61,7 +61,7 @@
  */
 import type { ModelSpec } from "../config/model-schema";
 import type { StackConfig } from "../config/stack-schema";
-import { HpaTolerance } from "./autoscaling";
+import { HpaTolerance } from "./hpa-behavior";
 import { ConsolidationPolicy, runAutoscaled } from "./autoscaled-replay";
 import { runOracle } from "./oracle-replay";
 import { ModelCtx, poolContexts } from "./replay-context";

@@ -2,10 +2,13 @@
  * Per-minute traffic: the CSV contract of DESIGN section 6 (`timestamp,model,rps`, one row per model
  * per minute, ISO-8601 UTC timestamps on the minute) and its in-memory form, one Float64Array per
  * model. The parser reports every problem at once (capped), naming the file, the line and what is
- * allowed. Pure: no Pulumi imports, no file access (callers pass the text).
+ * allowed. Pure: no Pulumi imports, no file access (callers pass the text). Beside it: rows dated
+ * apart from the rest (traffic-stray-rows.ts), rendering traffic as CSV (traffic-csv-writer.ts) and
+ * per-model load statistics (traffic-load.ts).
  */
 import { showValue } from "../config/errors";
 import { NO_ZONE, NOT_ISO, parseZonedTime } from "../config/iso-time";
+import { strayRows } from "./traffic-stray-rows";
 
 /** Traffic of several models over the same minutes. */
 export interface Traffic {
@@ -312,137 +315,7 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   return { models, startMs: minMs, minutes, rps };
 }
 
-/** Rows further than this from every other row's minute start a separate group (`strayRows`). */
-const STRAY_GAP_MS = 86_400_000;
-/** A group of rows is stray when it holds less than this fraction of all rows (or one minute's rows). */
-const STRAY_MAX_FRACTION = 0.01;
-
-/**
- * Rows that sit apart from the file's data: grouped by time (a new group where consecutive minutes
- * are more than a day apart), the rows of every group but the largest that holds under 1% of the
- * rows or fewer rows than one minute of every model (`models`); 1 marks a stray row. Such a row is
- * nearly always a typo in its date (2027 for 2026), which would otherwise show up as a gap of months
- * in every model instead of one line to fix. Undefined when there are none.
- */
-export function strayRows(minutes: Float64Array, models: number): Uint8Array | undefined {
-  const sorted = Float64Array.from(minutes).sort();
-  const groups: { from: number; to: number; count: number }[] = [];
-  for (let i = 0; i < sorted.length; i++) {
-    const last = groups[groups.length - 1];
-    if (last && sorted[i] - last.to <= STRAY_GAP_MS) {
-      last.to = sorted[i];
-      last.count++;
-    } else groups.push({ from: sorted[i], to: sorted[i], count: 1 });
-  }
-  if (groups.length < 2) return undefined;
-  const main = groups.reduce((a, g) => (g.count > a.count ? g : a));
-  const small = Math.max(STRAY_MAX_FRACTION * minutes.length, models);
-  const strays = groups.filter((g) => g !== main && g.count < small);
-  if (strays.length === 0) return undefined;
-  const rows = new Uint8Array(minutes.length);
-  minutes.forEach((ms, r) => {
-    if (strays.some((g) => ms >= g.from && ms <= g.to)) rows[r] = 1;
-  });
-  return rows;
-}
-
 /** A minute as the CSV writes it: ISO-8601 UTC without milliseconds, e.g. 2026-12-07T00:00:00Z. */
-function csvMinute(ms: number): string {
+export function csvMinute(ms: number): string {
   return new Date(ms).toISOString().replace(".000Z", "Z");
-}
-
-/** A rate as the CSV writes it: requests/s with 3 decimals. */
-function csvRate(rps: number): string {
-  return rps.toFixed(3);
-}
-
-/**
- * Bytes of `trafficToCsv` (UTF-8) for `models` over `minutes` from `startMs`, without building the
- * text: each row is `<minute>,<model>,<rate>\n`. `rateChars(m, i)` is the length of model m's rate
- * in minute i.
- */
-function csvBytes(
-  models: readonly string[],
-  startMs: number,
-  minutes: number,
-  rateChars: (m: number, i: number) => number,
-): number {
-  let bytes = TRAFFIC_HEADER.length + 1;
-  const names = models.map((m) => Buffer.byteLength(m, "utf8"));
-  for (let i = 0; i < minutes; i++) {
-    const ts = csvMinute(startMs + i * 60_000).length;
-    names.forEach((name, m) => (bytes += ts + name + rateChars(m, i) + 3));
-  }
-  return bytes;
-}
-
-/** Bytes of `trafficToCsv(traffic)`. */
-export function trafficCsvBytes(traffic: Traffic): number {
-  return csvBytes(
-    traffic.models,
-    traffic.startMs,
-    traffic.minutes,
-    (m, i) => csvRate(traffic.rps[m][i]).length,
-  );
-}
-
-/** The fewest bytes any traffic of `models` over `minutes` can take (every rate "0.000"). */
-export function minTrafficCsvBytes(models: readonly string[], startMs: number, minutes: number): number {
-  return csvBytes(models, startMs, minutes, () => csvRate(0).length);
-}
-
-/** Renders traffic as CSV (minute-major, models in order), rates with 3 decimals. */
-export function trafficToCsv(traffic: Traffic): string {
-  const out: string[] = [TRAFFIC_HEADER];
-  for (let i = 0; i < traffic.minutes; i++) {
-    const ts = csvMinute(traffic.startMs + i * 60_000);
-    traffic.models.forEach((model, m) => out.push(`${ts},${model},${csvRate(traffic.rps[m][i])}`));
-  }
-  return out.join("\n") + "\n";
-}
-
-/** Per-model weekly statistics the capacity plan sizes for. */
-export function trafficLoad(traffic: Traffic): Map<string, { expectedRps: number; peakRps: number }> {
-  const out = new Map<string, { expectedRps: number; peakRps: number }>();
-  traffic.models.forEach((model, m) => {
-    let sum = 0;
-    let peak = 0;
-    for (const v of traffic.rps[m]) {
-      sum += v;
-      if (v > peak) peak = v;
-    }
-    out.set(model, { expectedRps: sum / Math.max(1, traffic.minutes), peakRps: peak });
-  });
-  return out;
-}
-
-/**
- * A model's peak over this many times the replicas its `replicas.max` allows is taken for a unit
- * slip (a rate in the wrong unit, a wrong `rpsPerReplica`), not a what-if: no autoscaler goes past
- * `replicas.max`, and the static and oracle fleets would be sized for it - at 0.1 requests/s per
- * replica millions of replicas, a replay of hours and gigabytes. A smaller overshoot is replayed
- * and warned of (`modelWarnings`).
- */
-export const IMPLAUSIBLE_PEAK_FACTOR = 100;
-
-/** One problem per model whose traffic peaks beyond `IMPLAUSIBLE_PEAK_FACTOR` × its `replicas.max`. */
-export function implausiblePeaks(
-  traffic: Traffic,
-  specs: readonly { name: string; serving: { rpsPerReplica: number; replicas: { max: number } } }[],
-): string[] {
-  const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-  const out: string[] = [];
-  for (const [model, { peakRps }] of trafficLoad(traffic)) {
-    const spec = specs.find((s) => s.name === model);
-    if (!spec) continue;
-    const { rpsPerReplica, replicas } = spec.serving;
-    const needed = peakRps / rpsPerReplica;
-    if (needed > IMPLAUSIBLE_PEAK_FACTOR * replicas.max)
-      out.push(
-        `model ${model} peaks at ${fmt(peakRps)} requests/s: ${fmt(needed)} replicas at rpsPerReplica ${rpsPerReplica}, ` +
-          `over ${IMPLAUSIBLE_PEAK_FACTOR} times its replicas.max (${replicas.max}). Rates must be requests per second ` +
-          `(not per minute), and rpsPerReplica what one replica serves`,
-      );
-  }
-  return out;
 }

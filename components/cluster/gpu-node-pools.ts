@@ -10,7 +10,7 @@
  * GPUs) works on every Karpenter version with the ordinary, consolidating pool.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { karpenterDisruption } from "../capacity/autoscaling";
+import { karpenterDisruption } from "../capacity/karpenter-disruption";
 import * as pulumi from "@pulumi/pulumi";
 import { GpuPool, SalesEvent } from "../config/stack-schema";
 import {
@@ -36,7 +36,7 @@ export interface GpuNodePoolsArgs {
   readonly amiAlias?: string;
   /**
    * Platform time zone: serving pools drain underused nodes only from 22:00 to 10:00 in this zone
-   * (components/capacity/autoscaling.ts `karpenterDisruption`, the policy the simulator measured).
+   * (components/capacity/karpenter-disruption.ts `karpenterDisruption`, the policy the simulator measured).
    * @default "UTC"
    */
   readonly timeZone?: string;

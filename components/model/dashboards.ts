@@ -6,7 +6,7 @@
  */
 import { createHash } from "crypto";
 import type { ModelSpec } from "../config/model-schema";
-import { PSI_THRESHOLD } from "./anomaly-rules";
+import { PSI_THRESHOLD } from "./drift-rules";
 import { SERIES, round } from "./promql";
 import { modelNamespace } from "./variants";
 

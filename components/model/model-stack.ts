@@ -24,7 +24,7 @@ import { buildInferenceService, RUNTIME_PROFILES } from "./inference-service";
 import { buildNetworkPolicies } from "./network-policies";
 import { buildPodDisruptionBudget, buildPodMonitor } from "./pod-monitor";
 import { buildScaledObject } from "./scaled-object";
-import { hpaTolerance } from "../capacity/autoscaling";
+import { hpaTolerance } from "../capacity/hpa-behavior";
 import { ModelMonitoring } from "./model-monitoring";
 import { buildTrainingDag, trainingDagId } from "./training-dag";
 import { modelLabels, modelNamespace, resolveModelUri, Variant, variantLabels, variantsOf } from "./variants";

@@ -1,14 +1,16 @@
 /**
  * The Prometheus rules of one model, generated from its spec (DESIGN sections 4 and 5): recording
  * rules that put every runtime onto the same recorded series, and the SLO, latency and canary alerts.
- * Traffic, drift and quality rules live in `anomaly-rules.ts`. Pure: the result is the
- * PrometheusRule `spec`, which is also a promtool rule file.
+ * Traffic and quality rules live in `anomaly-rules.ts`, drift rules in `drift-rules.ts`. Pure: the
+ * result is the PrometheusRule `spec`, which is also a promtool rule file.
  */
 import { DEFAULT_MAX_ERROR_RATIO } from "../config/canary-schema";
 import type { ModelSpec } from "../config/model-schema";
 import type { SalesEvent, StackConfig } from "../config/stack-schema";
-import { anomalyRules, retrainAlertNames, weeklyDriftRules } from "./anomaly-rules";
+import { retrainAlertNames } from "./alert-labels";
+import { anomalyRules } from "./anomaly-rules";
 import { trainingDagId } from "./dag-id";
+import { weeklyDriftRules } from "./drift-rules";
 import { requestExprs } from "./request-metrics";
 import {
   PromRule,

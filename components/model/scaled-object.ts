@@ -10,7 +10,7 @@
  * are those of what is deployed (Kubernetes HPA docs, "Configurable scaling behavior").
  */
 import { NAMESPACES } from "../addons/addons-context";
-import { HpaTolerance, scalingBehavior } from "../capacity/autoscaling";
+import { HpaTolerance, scalingBehavior } from "../capacity/hpa-behavior";
 import type { ModelSpec } from "../config/model-schema";
 import { requestRateQuery } from "./request-metrics";
 import { predictorName } from "./variants";

@@ -10,7 +10,8 @@ import type { ModelSpec } from "../../components/config/model-schema";
 import { STABLE_VARIANT, variantsOf } from "../../components/model/variants";
 import { replicaDevices } from "../../components/capacity/gpu-slots";
 import type { StackConfig } from "../../components/config/stack-schema";
-import { trafficLoad, Traffic } from "../../components/capacity/traffic";
+import type { Traffic } from "../../components/capacity/traffic";
+import { trafficLoad } from "../../components/capacity/traffic-load";
 import { at, k8sName, namespaceOf, num, obj, str } from "./values";
 import { isGpuResource, kindOf, podTemplates, targetGpuPool } from "./workloads";
 

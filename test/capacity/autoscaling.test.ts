@@ -4,22 +4,28 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import {
-  cronAt,
   drainSpareTrigger,
+  forecastTriggers,
+  pinnedVariantTriggers,
+} from "../../components/capacity/autoscaling";
+import {
+  cronAt,
   eventBaseline,
   eventReplicas,
+  eventBaselineRps,
+} from "../../components/capacity/event-prescale";
+import {
   FORECAST_TARGET_FACTOR,
-  forecastTriggers,
-  karpenterDisruption,
   kedaTargetPerReplica,
   scalingBehavior,
-  eventBaselineRps,
   hpaTolerance,
   HPA_DEFAULT_TOLERANCE,
   PLATFORM_HPA_TOLERANCE,
-  pinnedVariantTriggers,
+} from "../../components/capacity/hpa-behavior";
+import {
+  karpenterDisruption,
   underutilizedConsolidationAllowed,
-} from "../../components/capacity/autoscaling";
+} from "../../components/capacity/karpenter-disruption";
 import { drainsUnderused, utcOffsetMinutes } from "../../components/capacity/drain-window";
 import { forecastRecordingRules } from "../../components/capacity/forecast-rules";
 import {

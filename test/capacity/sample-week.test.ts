@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { generateTraffic } from "../../components/capacity/traffic-generator";
-import { trafficToCsv } from "../../components/capacity/traffic";
+import { trafficToCsv } from "../../components/capacity/traffic-csv-writer";
 import { loadModelSpecs, loadTraffic } from "../../tools/capacity/inputs";
 import { ROOT } from "../helpers/program";
 import { prodConfig } from "./helpers";

@@ -1,6 +1,6 @@
 import { propose } from "../../components/capacity/hpa-proposal";
 import { simulate, StrategyName } from "../../components/capacity/simulate";
-import { HPA_DEFAULT_TOLERANCE, PLATFORM_HPA_TOLERANCE } from "../../components/capacity/autoscaling";
+import { HPA_DEFAULT_TOLERANCE, PLATFORM_HPA_TOLERANCE } from "../../components/capacity/hpa-behavior";
 import { generateTraffic } from "../../components/capacity/traffic-generator";
 import type { Traffic } from "../../components/capacity/traffic";
 import { fixtureSpecs, prodConfig, spec, tinyConfig } from "./helpers";

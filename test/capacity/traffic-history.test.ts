@@ -7,7 +7,7 @@ import * as path from "path";
 import { planCapacity } from "../../components/capacity/packing";
 import { expectedRpsFromTraffic } from "../../policies/lib/capacity";
 import { InputError, loadModelSpecs, loadTrafficHistory } from "../../tools/capacity/inputs";
-import { trafficLoad } from "../../components/capacity/traffic";
+import { trafficLoad } from "../../components/capacity/traffic-load";
 import { ROOT } from "../helpers/program";
 import { prodConfig } from "./helpers";
 

@@ -9,12 +9,14 @@ import { ROOT } from "../helpers/program";
 import {
   MAX_RPS,
   MAX_TRAFFIC_FILE_BYTES,
-  minTrafficCsvBytes,
   parseTrafficCsv,
   TrafficError,
+} from "../../components/capacity/traffic";
+import {
+  minTrafficCsvBytes,
   trafficCsvBytes,
   trafficToCsv,
-} from "../../components/capacity/traffic";
+} from "../../components/capacity/traffic-csv-writer";
 import { readTrafficText } from "../../components/config/traffic-history";
 import { fixtureSpecs, prodConfig } from "./helpers";
 

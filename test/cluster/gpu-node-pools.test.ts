@@ -9,7 +9,7 @@ import {
 } from "../../components/cluster/gpu-node-pool-specs";
 import { devicePluginConfigName } from "../../components/addons/gpu-operator-values";
 import { GpuPool } from "../../components/config/stack-schema";
-import { eventDisruptionBudgets } from "../../components/capacity/autoscaling";
+import { eventDisruptionBudgets } from "../../components/capacity/karpenter-disruption";
 import { GPU_POOL_LABELS, GPU_TAINT } from "../../components/addons/addons-context";
 import { Built, buildCluster, named, ofType, stackConfig } from "./harness";
 
@@ -275,7 +275,7 @@ describe.each(["staging", "prod"])("GPU node pools of the committed %s config", 
 
 describe("serving pool consolidation", () => {
   test("underused serving nodes are drained only outside the day peak (UTC budget from the platform time zone)", async () => {
-    const { karpenterDisruption } = await import("../../components/capacity/autoscaling");
+    const { karpenterDisruption } = await import("../../components/capacity/karpenter-disruption");
     const { nodePoolSpec } = await import("../../components/cluster/gpu-node-pool-specs");
     const pool = {
       name: "inference",

@@ -1,6 +1,6 @@
 import * as http from "http";
 import type { AddressInfo } from "net";
-import { httpUrlFlag } from "../../tools/capacity/inputs";
+import { httpUrlFlag } from "../../tools/capacity/cli-flags";
 import {
   displayUrl,
   MAX_RESPONSE_BYTES,

@@ -2,7 +2,7 @@
  * Pure serving builders: GPU share -> device request per pool sharing mode, variants and their
  * routing (canary weights, A/B weights and header pinning), autoscaling, IAM scoping, scraping.
  */
-import { scalingBehavior } from "../../components/capacity/autoscaling";
+import { scalingBehavior } from "../../components/capacity/hpa-behavior";
 import { ModelSpec } from "../../components/config/model-schema";
 import { GpuPool, StackConfig } from "../../components/config/stack-schema";
 import { artifactReadPolicy } from "../../components/model/artifact-policy";

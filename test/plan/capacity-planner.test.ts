@@ -4,7 +4,7 @@ import { planCapacitySummary, Planner } from "../../tools/plan/capacity-planner"
 import { cheapestGpuPrice, simpleCapacityEstimate } from "../../tools/plan/capacity";
 import { planCapacity } from "../../components/capacity/packing";
 import { generateTraffic } from "../../components/capacity/traffic-generator";
-import { trafficLoad } from "../../components/capacity/traffic";
+import { trafficLoad } from "../../components/capacity/traffic-load";
 import { capacityConfigFromStack, expectedRpsFromTraffic } from "../../policies/lib/capacity";
 import { expectedMonthlyCost } from "../../policies/mlops/mlops-gpu-cost-fits-budget";
 import { fixtureSpecs, prodConfig, spec } from "../capacity/helpers";

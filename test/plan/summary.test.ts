@@ -10,7 +10,7 @@ import {
   alertRoutingLines,
 } from "../../tools/plan/summary";
 import type { ModelSpec } from "../../components/config/model-schema";
-import { DRIFT_MIN_RPS } from "../../components/model/anomaly-rules";
+import { DRIFT_MIN_RPS } from "../../components/model/drift-rules";
 import type { CapacitySummary } from "../../tools/plan/capacity";
 
 describe("table", () => {

@@ -11,7 +11,7 @@ import { RecordedResource } from "../../tools/offline/mock-cloud";
 import { resourceKey } from "../../tools/offline/run-program";
 import { ofType, ProgramRun, ROOT, runStack } from "../helpers/program";
 import { formatFindings, scanHelmReleases } from "../helpers/secret-scan";
-import { eventBaselinesFromHistory, eventReplicas } from "../../components/capacity/autoscaling";
+import { eventBaselinesFromHistory, eventReplicas } from "../../components/capacity/event-prescale";
 import { parseTrafficCsv } from "../../components/capacity/traffic";
 import { loadModelSpecs, loadStackConfig } from "../../tools/capacity/inputs";
 import { policyResources } from "../../tools/plan/policy-hook";

@@ -12,16 +12,11 @@ import { readModelSources } from "../../components/config/model-sources";
 import { yamlErrorsReasons } from "../../components/config/yaml-document";
 import { validateModelSpecs } from "../../components/config/validate-model-specs";
 import { startFakePrometheus } from "../helpers/fake-prometheus";
-import {
-  checkFlags,
-  HelpRequested,
-  InputError,
-  parseFlags,
-  positiveIntFlag,
-} from "../../tools/capacity/inputs";
+import { InputError } from "../../tools/capacity/inputs";
+import { checkFlags, HelpRequested, parseFlags, positiveIntFlag } from "../../tools/capacity/cli-flags";
 import { ArgsError, parsePlanArgs } from "../../tools/plan/args";
 import { generateTraffic } from "../../components/capacity/traffic-generator";
-import { trafficToCsv } from "../../components/capacity/traffic";
+import { trafficToCsv } from "../../components/capacity/traffic-csv-writer";
 import { ROOT } from "../helpers/program";
 import { fixtureSpecs, FIXTURE_MODELS, prodConfig } from "../capacity/helpers";
 import { tempDirs } from "../helpers/temp-dir";

@@ -1,16 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import {
-  checkOutputFile,
-  httpUrlFlag,
-  InputError,
-  loadModelSpecs,
-  loadStackAndSpecs,
-  loadStackConfig,
-  parseFlags,
-  positiveIntFlag,
-  writeOutputFile,
-} from "../../tools/capacity/inputs";
+import { InputError, loadModelSpecs, loadStackAndSpecs, loadStackConfig } from "../../tools/capacity/inputs";
+import { httpUrlFlag, parseFlags, positiveIntFlag } from "../../tools/capacity/cli-flags";
+import { checkOutputFile, writeOutputFile } from "../../tools/capacity/output-file";
 import { readModelSources } from "../../components/config/model-sources";
 import { ROOT } from "../helpers/program";
 import { tempDirs } from "../helpers/temp-dir";

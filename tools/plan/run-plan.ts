@@ -15,7 +15,7 @@ import type { ModelSpec } from "../../components/config/model-schema";
 import type { StackConfig } from "../../components/config/stack-schema";
 import { expectedRpsFromTraffic } from "../../policies/lib/capacity";
 import { InputError, loadTrafficHistory } from "../capacity/inputs";
-import { trafficLoad } from "../../components/capacity/traffic";
+import { trafficLoad } from "../../components/capacity/traffic-load";
 import { outputFolderProblem, PLAN_OUTPUT_ENTRIES, writeOutputAtomically } from "./output";
 import { buildPlanJson, countBy, planModel } from "./plan-json";
 import { policyResources, runPolicies } from "./policy-hook";

@@ -4,7 +4,7 @@
  */
 import { gpuInstanceType } from "../../components/capacity/instance-catalog";
 import type { ModelSpec } from "../../components/config/model-schema";
-import { DRIFT_MIN_RPS } from "../../components/model/anomaly-rules";
+import { DRIFT_MIN_RPS } from "../../components/model/drift-rules";
 import type { CapacitySummary, PoolCapacity } from "./capacity";
 import type { PlanModel } from "./plan-json";
 import type { PolicyResult } from "./policy-hook";
