@@ -504,6 +504,43 @@ describe("bad model specs", () => {
     );
     expect(msg).toContain('models/fat.yaml: serving.resources.memory = "12Gi"');
   });
+
+  test("a replica must fit the pool's type with the least CPU and memory per GPU, which packing may pick", () => {
+    // g6.xlarge has 4 vCPU / 16 GiB for its GPU, g6.12xlarge 12 / 48 per GPU: an 8-vCPU whole-GPU
+    // replica runs on the second only, while packing and cost place it on the cheaper first.
+    const mixed = stackConfig("staging", (raw) => {
+      raw.gpuPools.push({
+        name: "whole",
+        purpose: "serving",
+        instanceTypes: ["g6.xlarge", "g6.12xlarge"],
+        sharing: { mode: "none" },
+        maxGpus: 8,
+      });
+      raw.pricing.instances["g6.12xlarge"] = { onDemand: 40.3 };
+    });
+    const fat = spec("fat", (y) =>
+      y
+        .replace("gpu: { pool: inference, share: 0.25 }", "gpu: { pool: whole, share: 1 }")
+        .replace(
+          "  replicas: { min: 1, max: 4 }",
+          '  replicas: { min: 1, max: 4 }\n  resources: { cpu: "8", memory: 32Gi }',
+        ),
+    );
+    let message = "";
+    try {
+      validateModelSpecs([source("models/fat.yaml", fat)], "staging", mixed);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain(
+      'models/fat.yaml: serving.resources.cpu = "8": with share 1 a replica may request at most 3.60 vCPU: its share of one GPU\'s vCPU on g6.xlarge, the type of pool whole with the least per GPU',
+    );
+    expect(message).toContain(
+      'models/fat.yaml: serving.resources.memory = "32Gi": with share 1 a replica may request at most 14.40 GiB',
+    );
+    const fits = fat.replace('cpu: "8", memory: 32Gi', 'cpu: "3", memory: 12Gi');
+    expect(validateModelSpecs([source("models/fat.yaml", fits)], "staging", mixed)).toHaveLength(1);
+  });
 });
 
 test("a type error does not hide the checks against the stack in the same file", () => {
