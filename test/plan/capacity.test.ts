@@ -182,6 +182,20 @@ describe("training pool figures agree with each other", () => {
     expect(pool.monthlyCost.expected).toBeCloseTo(((4 * 2) / 24) * 2.25 * HOURS_PER_MONTH, 1);
   });
 
+  it("min and max GPUs are whole instances too, so GPUs x price = cost in every column", () => {
+    const cfg = stack();
+    // A 1-GPU run on the one 4-GPU type: its peak holds the whole node, as its max cost says.
+    cfg.gpuPools[1] = { ...cfg.gpuPools[1], instanceTypes: ["g6.12xlarge"], maxGpus: 4 };
+    cfg.pricing.instances["g6.12xlarge"] = { onDemand: 24, spot: 9 };
+    const models = validateModelSpecs([model("a", 0.25, 1, 1, "0 3 * * *")], "staging", cfg);
+    const pool = simpleCapacityEstimate(cfg, models).pools[1];
+    expect(pool.gpus.max).toBe(4);
+    expect(pool.gpus.min).toBe(0);
+    // (expected: the test above; its GPUs are rounded to two decimals.)
+    for (const k of ["min", "max"] as const)
+      expect(pool.monthlyCost[k]).toBeCloseTo(pool.gpus[k] * pool.pricePerGpuHour * HOURS_PER_MONTH, 0);
+  });
+
   it("runs that need more GPU-hours than the pool has all month are said to", () => {
     const cfg = stack();
     const hourly = (name: string) => model(name, 0.25, 1, 1, "0 * * * *");

@@ -257,9 +257,15 @@ export function simpleCapacityEstimate(config: StackConfig, models: readonly Mod
     );
     const atMax = wholeInstancePrice(whole.max, pool, config);
     // Runs cannot cost more than the pool at its peak the whole month: Karpenter's limit queues the
-    // rest. Training "expected" is a time average of the whole instances' GPUs, so not rounded up.
+    // rest. A training pool's GPUs are those of the whole instances its runs hold (a one-GPU run on
+    // a p4d is billed for 8), so GPUs x price = cost in every column; "expected" is their time
+    // average, so not rounded up.
     const gpus = training
-      ? { ...whole, expected: round2(Math.min(training.expectedGpus, atMax.wholeGpus)) }
+      ? {
+          min: wholeInstancePrice(whole.min, pool, config).wholeGpus,
+          expected: round2(Math.min(training.expectedGpus, atMax.wholeGpus)),
+          max: atMax.wholeGpus,
+        }
       : whole;
     const hourly = range((k) =>
       training && k === "expected"
