@@ -51,7 +51,10 @@ export function specChecks(file: string, cfg: SpecContext): Check<ModelSpec>[] {
     (spec) => canaryProblems(spec, file),
     (spec) => canaryLatencyProblems(spec, file),
     (spec) => experimentProblems(spec, file),
-    (spec) => trafficSplitProblems(spec, file),
+    (spec) => {
+      const split = trafficSplitProblems(spec, file);
+      return split.length > 0 ? split : stepSplitProblems(spec, file);
+    },
     (spec) => trainingProblems(spec, file),
     (spec) => listedTwiceProblems(spec, file),
   ];
@@ -243,6 +246,31 @@ function trafficSplitProblems(spec: ModelSpec, file: string): Problem[] {
       path: "experiments",
       value: weightSum,
       reason: "canary trafficPercent plus experiment weights must stay below 100 so stable keeps traffic",
+    },
+  ];
+}
+
+/**
+ * During each analysis step below 100 the canary takes the step's percent beside the experiments'
+ * weights: their sum must leave stable traffic too, or the route gives stable none (Gateway weights
+ * are relative: canary 50 + experiment 60 is 45% and 55%), the canary's error check has no stable
+ * ratio to compare with and the experiment silently gets less than declared. The steps are the
+ * canary's (its own or the model's `canaryAnalysis`), or the model's `canaryAnalysis.steps` for the
+ * next canary when none runs.
+ */
+function stepSplitProblems(spec: ModelSpec, file: string): Problem[] {
+  const weights = spec.experiments.reduce((sum, e) => sum + (e.weight ?? 0), 0);
+  const steps = spec.canary?.analysis.steps ?? spec.canaryAnalysis?.steps;
+  if (weights === 0 || !steps) return [];
+  const highest = Math.max(0, ...steps.filter((s) => s < 100));
+  if (highest + weights < 100) return [];
+  const source = spec.canary ? "the canary's analysis" : "canaryAnalysis";
+  return [
+    {
+      file,
+      path: "experiments",
+      value: weights,
+      reason: `experiment weights plus the ${highest}% step of ${source} (steps ${steps.join(", ")}) must stay below 100 so stable keeps traffic during that step; lower the weights to at most ${99 - highest} or the steps below 100 to at most ${99 - weights}`,
     },
   ];
 }

@@ -758,6 +758,33 @@ test("one rejected experiment does not hide the other experiments' checks or the
   ]);
 });
 
+describe("experiment weights beside the canary's analysis steps", () => {
+  const weighted = (weight: number) => (y: string) =>
+    y.replace(
+      /^experiments:\n.*\n/m,
+      `experiments:\n  - { name: exp-b, modelUri: "s3://<artifacts>/w/b", weight: ${weight} }\n`,
+    );
+  const valid = (yaml: string) => validateModelSpecs([source("models/w.yaml", yaml)], "staging", cfg);
+
+  test("a step that would leave stable no traffic is rejected, naming the step and both ways out", () => {
+    // Steps 10, 50, 100: at the 50% step a 50% experiment leaves stable nothing.
+    expect(problemsOfEdited("w", weighted(50))).toContain(
+      "models/w.yaml: experiments = 50: experiment weights plus the 50% step of the canary's analysis (steps 10, 50, 100) must stay below 100 so stable keeps traffic during that step; lower the weights to at most 49 or the steps below 100 to at most 49",
+    );
+    expect(valid(spec("w", weighted(49)))).toHaveLength(1);
+  });
+
+  test("without a canary the model's canaryAnalysis steps count, and the defaults do not", () => {
+    const noCanary = (y: string) => y.replace(/^canary:\n(?: {2}.*\n)+/m, "");
+    const declared = (y: string) => `${noCanary(weighted(40)(y))}canaryAnalysis: { steps: [30, 70, 100] }\n`;
+    expect(problemsOfEdited("w", declared)).toContain(
+      "models/w.yaml: experiments = 40: experiment weights plus the 70% step of canaryAnalysis (steps 30, 70, 100)",
+    );
+    // A 60% A/B test with no canary and no declared steps is a model's own choice.
+    expect(valid(spec("w", (y) => noCanary(weighted(60)(y))))).toHaveLength(1);
+  });
+});
+
 test("a check that needs a rejected field stays silent rather than judge a stand-in", () => {
   const msg = problemsOfEdited("max", (y) =>
     y.replace("replicas: { min: 1, max: 4 }", 'replicas: { min: 6, max: "four" }'),
