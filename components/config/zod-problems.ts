@@ -21,15 +21,18 @@ export function zodProblems(
   schema?: z.ZodType,
 ): Problem[] {
   const problems: Problem[] = [];
+  // Fields a misspelt key was meant to be: `replica:` is one mistake, reported once, at the typo
+  // (which names the fix), not also as `replicas: required`.
+  const meantFields = new Set<string>();
+  const missing: Problem[] = [];
   for (const issue of issues) {
     const path = issue.path as PropertyKey[];
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
-        problems.push({
-          file,
-          path: formatPath([...path, key], pathPrefix),
-          reason: unknownKeyReason(key, issue.message),
-        });
+        const reason = unknownKeyReason(key, issue.message);
+        const meant = /^unknown key; did you mean ([^?]+)\?/.exec(reason)?.[1];
+        if (meant) meantFields.add(formatPath([...path, meant], pathPrefix));
+        problems.push({ file, path: formatPath([...path, key], pathPrefix), reason });
       }
       continue;
     }
@@ -43,9 +46,10 @@ export function zodProblems(
             value,
             reason: presentReason(issue, value, schema, path),
           };
+    if (value === undefined) missing.push(problem);
     problems.push(problem);
   }
-  return problems;
+  return problems.filter((p) => !(missing.includes(p) && meantFields.has(p.path)));
 }
 
 /** Start of `strictObject`'s unknown-key message; the allowed keys follow, comma-separated. */

@@ -392,6 +392,20 @@ describe("bad model specs", () => {
     expect(problemsOfEdited(name, edit)).toContain(message);
   });
 
+  test("a misspelt required key is one problem, at the typo, not also the field it meant as missing", () => {
+    const msg = problemsOfEdited("b4", (y) => y.replace("replicas: { min", "replica: { min"));
+    expect(msg.split("\n")).toEqual([
+      "1 configuration problem:",
+      expect.stringMatching(
+        /^ {2}- models\/b4\.yaml: serving\.replica: unknown key; did you mean replicas\?/,
+      ),
+    ]);
+    // A key far from any field leaves the missing one reported: nothing names it.
+    expect(problemsOfEdited("b4", (y) => y.replace("replicas: { min", "scaling: { min"))).toContain(
+      "models/b4.yaml: serving.replicas: required",
+    );
+  });
+
   test("the valid base spec passes, so each case fails for its own edit only", () => {
     expect(validateModelSpecs([source("models/ok.yaml", spec("ok"))], "staging", cfg)[0].name).toBe("ok");
   });
