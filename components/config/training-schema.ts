@@ -51,10 +51,31 @@ function cronProblem(expr: string): string | undefined {
     return undefined;
   } catch (err) {
     // e.g. 31 February: a schedule that never fires is a slip, not a plan.
-    if (/explicit day of month/i.test((err as Error).message))
+    const message = (err as Error).message;
+    if (/explicit day of month/i.test(message))
       return `never fires: day ${day} does not exist in month ${month}`;
-    return CRON_HELP;
+    return fieldProblem(message) ?? CRON_HELP;
   }
+}
+
+/** cron-parser's range of each field, to name the field its "expected range" message is about. */
+const FIELD_RANGES: Record<string, string> = {
+  "0-59": "minute",
+  "0-23": "hour",
+  "1-31": "day of the month",
+  "1-12": "month",
+  "0-7": "weekday",
+};
+
+/** The field and rule behind a cron-parser error (`61 * * * *`: minute 61 is outside 0-59). */
+function fieldProblem(message: string): string | undefined {
+  const range = /got value (\S+) expected range (\d+-\d+)/.exec(message);
+  if (range && FIELD_RANGES[range[2]])
+    return `${FIELD_RANGES[range[2]]} ${range[1]} is outside ${range[2]} (fields: minute hour day month weekday)`;
+  if (/cannot repeat at every 0/i.test(message)) return "a step of 0 (*/0) never moves on: use 1 or more";
+  const backwards = /Invalid range: (\S+), min\((\d+)\) > max\((\d+)\)/.exec(message);
+  if (backwards) return `range ${backwards[1]} runs backwards: write the smaller bound first`;
+  return undefined;
 }
 
 /** Alerts that may start a retraining run (DESIGN section 5). */

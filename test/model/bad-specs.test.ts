@@ -144,10 +144,34 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "models/a5.yaml: serving.gpu.share = 1.5: pool whole has no GPU sharing: use whole GPUs (1, 2, ...)",
   ],
   [
-    "bad cron",
+    "bad cron: a field out of its range is named with the range",
     "a6",
     (y) => y.replace('"0 3 * * *"', '"0 25 * * *"'),
-    'models/a6.yaml: training.schedule = "0 25 * * *": must be a five-field cron expression',
+    'models/a6.yaml: training.schedule = "0 25 * * *": hour 25 is outside 0-23 (fields: minute hour day month weekday)',
+  ],
+  [
+    "bad cron: minute out of range",
+    "a6m",
+    (y) => y.replace('"0 3 * * *"', '"61 * * * *"'),
+    'models/a6m.yaml: training.schedule = "61 * * * *": minute 61 is outside 0-59',
+  ],
+  [
+    "bad cron: weekday out of range",
+    "a6w",
+    (y) => y.replace('"0 3 * * *"', '"0 3 * * 8"'),
+    'models/a6w.yaml: training.schedule = "0 3 * * 8": weekday 8 is outside 0-7',
+  ],
+  [
+    "bad cron: a step of 0",
+    "a6s",
+    (y) => y.replace('"0 3 * * *"', '"*/0 3 * * *"'),
+    'models/a6s.yaml: training.schedule = "*/0 3 * * *": a step of 0 (*/0) never moves on: use 1 or more',
+  ],
+  [
+    "bad cron: a range written backwards",
+    "a6r",
+    (y) => y.replace('"0 3 * * *"', '"0 5-2 * * *"'),
+    'models/a6r.yaml: training.schedule = "0 5-2 * * *": range 5-2 runs backwards: write the smaller bound first',
   ],
   [
     "bad modelUri scheme",
