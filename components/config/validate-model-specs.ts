@@ -97,20 +97,18 @@ export function validateModelSpecs(
 
 /** The file-name and uniqueness checks of a model name; records the first file of each name. */
 function nameProblems(name: string, file: string, firstFileByName: Map<string, string>): Problem[] {
-  const problems: Problem[] = [];
   const expected = baseName(file);
+  // A name that is not its file's is that one slip: it neither claims the name nor is reported as a
+  // duplicate of it (a new homepage-feed-v2.yaml still named homepage-feed blamed the untouched
+  // homepage-feed.yaml, whichever file came first).
   if (name !== expected)
-    problems.push({ file, path: "name", value: name, reason: `must equal the file name (${expected})` });
+    return [{ file, path: "name", value: name, reason: `must equal the file name (${expected})` }];
   const other = firstFileByName.get(name);
-  if (other)
-    problems.push({
-      file,
-      path: "name",
-      value: name,
-      reason: `duplicate model name, already used by ${other}`,
-    });
-  else firstFileByName.set(name, file);
-  return problems;
+  if (!other) {
+    firstFileByName.set(name, file);
+    return [];
+  }
+  return [{ file, path: "name", value: name, reason: `duplicate model name, already used by ${other}` }];
 }
 
 /**

@@ -836,12 +836,26 @@ test("a type error does not hide a name that differs from the file or repeats an
   const msg = problemsOf(
     source("models/one.yaml", spec("one", broken)),
     source("models/two.yaml", spec("one", broken)),
+    source("other/one.yaml", spec("one", broken)),
   );
   expect(msg).toContain('models/one.yaml: canary.trafficPercent = "ten"');
   expect(msg).toContain('models/two.yaml: name = "one": must equal the file name (two)');
   expect(msg).toContain(
-    'models/two.yaml: name = "one": duplicate model name, already used by models/one.yaml',
+    'other/one.yaml: name = "one": duplicate model name, already used by models/one.yaml',
   );
+});
+
+test("a name that differs from its file is that one problem, not also a duplicate on the file it copies", () => {
+  // A team copies homepage-feed.yaml to homepage-feed-v2.yaml and forgets the name: the new file
+  // sorts first, and the untouched file was blamed as the duplicate.
+  const msg = problemsOf(
+    source("models/homepage-feed-v2.yaml", spec("homepage-feed")),
+    source("models/homepage-feed.yaml", spec("homepage-feed")),
+  );
+  expect(msg.split("\n")).toEqual([
+    "1 configuration problem:",
+    '  - models/homepage-feed-v2.yaml: name = "homepage-feed": must equal the file name (homepage-feed-v2)',
+  ]);
 });
 
 describe("stack overrides", () => {
