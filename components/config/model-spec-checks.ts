@@ -133,6 +133,15 @@ function canaryProblems(spec: ModelSpec, file: string): Problem[] {
   const steps = spec.canary?.analysis.steps;
   if (steps && !sameList(steps, ofModel))
     problems.push(...stepsProblems(steps, "canary.analysis.steps", file));
+  // A copied block whose version was not bumped: the analysis would compare stable with itself and
+  // promote would roll out nothing new.
+  if (spec.canary && spec.canary.modelUri === spec.serving.modelUri)
+    problems.push({
+      file,
+      path: "canary.modelUri",
+      value: spec.canary.modelUri,
+      reason: "is the version stable serves (serving.modelUri): point the canary at the new version",
+    });
   return problems;
 }
 

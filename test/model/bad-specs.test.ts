@@ -144,6 +144,12 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "models/a5.yaml: serving.gpu.share = 1.5: pool whole has no GPU sharing: use whole GPUs (1, 2, ...)",
   ],
   [
+    "a canary of the version stable serves",
+    "cs",
+    (y) => y.replace("modelUri: s3://<artifacts>/cs/v2", "modelUri: s3://<artifacts>/cs/v1"),
+    'models/cs.yaml: canary.modelUri = "s3://<artifacts>/cs/v1": is the version stable serves (serving.modelUri): point the canary at the new version',
+  ],
+  [
     "bad cron: a field out of its range is named with the range",
     "a6",
     (y) => y.replace('"0 3 * * *"', '"0 25 * * *"'),
