@@ -5,7 +5,7 @@
  * `deviceCount` too.
  */
 import { gpuInstanceType, hostPerGpu, migSliceFraction } from "../capacity/instance-catalog";
-import { fewestSlotsPerGpu } from "../capacity/gpu-slots";
+import { fewestSlotsPerGpu, replicaDevices, slotsPerGpu } from "../capacity/gpu-slots";
 import type { Problem } from "./errors";
 import { parseQuantity } from "./model-fields";
 import type { ModelSpec } from "./model-schema";
@@ -144,14 +144,19 @@ export const NODE_RESERVE = 0.1;
 
 /**
  * A replica holding `share` of a GPU must also fit its CPU and memory in `share` of one GPU's part of
- * every instance type of the pool (less `NODE_RESERVE`), so the type with the least per GPU sets the
- * limit: packing, the plan's cost, the budget policy and the simulator count GPU slots only and place
- * a replica on any type of its pool. A replica that fits only the roomier types would be costed on
- * nodes that cannot run it (a review's 8-vCPU replica on g6.xlarge + g6.12xlarge: 5,110 CNY/month
- * planned, 29,419 at least needed); the training DAG sizes its pods by the same type.
+ * every instance type of the pool that holds its GPU devices (less `NODE_RESERVE`), so the one with
+ * the least per GPU sets the limit: packing, the plan's cost, the budget policy and the simulator
+ * count GPU slots only and place a replica on any type of its pool with room for its devices. A
+ * replica that fits only the roomier types would be costed on nodes that cannot run it (a review's
+ * 8-vCPU replica on g6.xlarge + g6.12xlarge: 5,110 CNY/month planned, 29,419 at least needed); a
+ * two-GPU replica is never placed on a one-GPU type, so that type sets it no limit.
  */
 export function resourceProblems(spec: ModelSpec, pool: GpuPool, file: string): Problem[] {
-  const known = pool.instanceTypes.filter((t) => gpuInstanceType(t) !== undefined);
+  const devices = replicaDevices(spec.serving.gpu.share, pool);
+  const known = pool.instanceTypes.filter((t) => {
+    const type = gpuInstanceType(t);
+    return type !== undefined && type.gpus * slotsPerGpu(pool, t) >= devices;
+  });
   if (known.length === 0) return [];
   const hosts = hostPerGpu(known);
   const share = spec.serving.gpu.share;
@@ -166,12 +171,14 @@ export function resourceProblems(spec: ModelSpec, pool: GpuPool, file: string): 
     if (amount > limit + 1e-9) {
       const unit = kind === "cpu" ? "vCPU" : "GiB";
       const others =
-        known.length > 1 ? `, the type of pool ${pool.name} with the least per GPU` : ` (pool ${pool.name})`;
+        known.length > 1
+          ? `, the type of pool ${pool.name} with the least per GPU of those that hold the replica`
+          : ` (pool ${pool.name})`;
       problems.push({
         file,
         path: `serving.resources.${kind}`,
         value,
-        reason: `with share ${share} a replica may request at most ${limit.toFixed(2)} ${unit}: its share of one GPU's ${unit} on ${type}${others}, less ${NODE_RESERVE * 100}% for node daemons, since a replica may be placed on any type of its pool; lower it, use a larger share, or ask the platform team for a pool of roomier types`,
+        reason: `with share ${share} a replica may request at most ${limit.toFixed(2)} ${unit}: its share of one GPU's ${unit} on ${type}${others}, less ${NODE_RESERVE * 100}% for node daemons, since a replica may be placed on any type of its pool with room for its GPUs; lower it, use a larger share, or ask the platform team for a pool of roomier types`,
       });
     }
   }

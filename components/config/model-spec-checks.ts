@@ -6,7 +6,7 @@
  */
 import { Check, listedTwice, perElement, runChecks } from "./beyond-schema";
 import type { Problem } from "./errors";
-import type { ModelSpec, SpecContext } from "./model-schema";
+import { analysisForNewCanary, type ModelSpec, type SpecContext } from "./model-schema";
 import { servingPoolProblems, trainingPoolProblems } from "./model-pool-checks";
 import { editDistance } from "./edit-distance";
 import { NAMESPACES } from "../addons/addons-context";
@@ -264,22 +264,30 @@ function trafficSplitProblems(spec: ModelSpec, file: string): Problem[] {
  * weights: their sum must leave stable traffic too, or the route gives stable none (Gateway weights
  * are relative: canary 50 + experiment 60 is 45% and 55%), the canary's error check has no stable
  * ratio to compare with and the experiment silently gets less than declared. The steps are the
- * canary's (its own or the model's `canaryAnalysis`), or the model's `canaryAnalysis.steps` for the
- * next canary when none runs.
+ * running canary's, or those the next canary will run (the model's `canaryAnalysis` over the
+ * defaults, as `promote-to-prod` starts it): a 60% experiment with the default steps would pass
+ * here and fail the prod pull request `promote-to-prod` opens.
  */
 function stepSplitProblems(spec: ModelSpec, file: string): Problem[] {
   const weights = spec.experiments.reduce((sum, e) => sum + (e.weight ?? 0), 0);
-  const steps = spec.canary?.analysis.steps ?? spec.canaryAnalysis?.steps;
-  if (weights === 0 || !steps) return [];
+  if (weights === 0) return [];
+  const steps = spec.canary?.analysis.steps ?? analysisForNewCanary(spec).steps;
   const highest = Math.max(0, ...steps.filter((s) => s < 100));
   if (highest + weights < 100) return [];
-  const source = spec.canary ? "the canary's analysis" : "canaryAnalysis";
+  const source = spec.canary
+    ? "the canary's analysis"
+    : spec.canaryAnalysis?.steps
+      ? "canaryAnalysis"
+      : "the default canary analysis, which the next canary runs";
+  const stepsField = spec.canary ? "canary.analysis.steps or canaryAnalysis.steps" : "canaryAnalysis.steps";
+  const lowerSteps =
+    99 - weights >= 1 ? ` or set ${stepsField} with no step below 100 above ${99 - weights}` : "";
   return [
     {
       file,
       path: "experiments",
       value: weights,
-      reason: `experiment weights plus the ${highest}% step of ${source} (steps ${steps.join(", ")}) must stay below 100 so stable keeps traffic during that step; lower the weights to at most ${99 - highest} or the steps below 100 to at most ${99 - weights}`,
+      reason: `experiment weights plus the ${highest}% step of ${source} (steps ${steps.join(", ")}) must stay below 100 so stable keeps traffic during that step; lower the weights to at most ${99 - highest}${lowerSteps}`,
     },
   ];
 }

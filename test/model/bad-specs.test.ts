@@ -577,13 +577,18 @@ describe("bad model specs", () => {
       message = (err as Error).message;
     }
     expect(message).toContain(
-      'models/fat.yaml: serving.resources.cpu = "8": with share 1 a replica may request at most 3.60 vCPU: its share of one GPU\'s vCPU on g6.xlarge, the type of pool whole with the least per GPU',
+      'models/fat.yaml: serving.resources.cpu = "8": with share 1 a replica may request at most 3.60 vCPU: its share of one GPU\'s vCPU on g6.xlarge, the type of pool whole with the least per GPU of those that hold the replica',
     );
     expect(message).toContain(
       'models/fat.yaml: serving.resources.memory = "32Gi": with share 1 a replica may request at most 14.40 GiB',
     );
     const fits = fat.replace('cpu: "8", memory: 32Gi', 'cpu: "3", memory: 12Gi');
     expect(validateModelSpecs([source("models/fat.yaml", fits)], "staging", mixed)).toHaveLength(1);
+    // A two-GPU replica only goes on g6.12xlarge: g6.xlarge's one GPU sets it no limit (2 x 12 x 0.9).
+    const twoGpus = fat
+      .replace("share: 1 }", "share: 2 }")
+      .replace('cpu: "8", memory: 32Gi', 'cpu: "16", memory: 64Gi');
+    expect(validateModelSpecs([source("models/fat.yaml", twoGpus)], "staging", mixed)).toHaveLength(1);
   });
 });
 
@@ -813,19 +818,31 @@ describe("experiment weights beside the canary's analysis steps", () => {
   test("a step that would leave stable no traffic is rejected, naming the step and both ways out", () => {
     // Steps 10, 50, 100: at the 50% step a 50% experiment leaves stable nothing.
     expect(problemsOfEdited("w", weighted(50))).toContain(
-      "models/w.yaml: experiments = 50: experiment weights plus the 50% step of the canary's analysis (steps 10, 50, 100) must stay below 100 so stable keeps traffic during that step; lower the weights to at most 49 or the steps below 100 to at most 49",
+      "models/w.yaml: experiments = 50: experiment weights plus the 50% step of the canary's analysis (steps 10, 50, 100) must stay below 100 so stable keeps traffic during that step; lower the weights to at most 49 or set canary.analysis.steps or canaryAnalysis.steps with no step below 100 above 49",
     );
     expect(valid(spec("w", weighted(49)))).toHaveLength(1);
   });
 
-  test("without a canary the model's canaryAnalysis steps count, and the defaults do not", () => {
+  test("without a canary the steps the next canary runs count: the model's canaryAnalysis, or the defaults", () => {
     const noCanary = (y: string) => y.replace(/^canary:\n(?: {2}.*\n)+/m, "");
-    const declared = (y: string) => `${noCanary(weighted(40)(y))}canaryAnalysis: { steps: [30, 70, 100] }\n`;
-    expect(problemsOfEdited("w", declared)).toContain(
-      "models/w.yaml: experiments = 40: experiment weights plus the 70% step of canaryAnalysis (steps 30, 70, 100)",
+    const declared = (steps: string) => (y: string) =>
+      `${noCanary(weighted(40)(y))}canaryAnalysis: { steps: [${steps}] }\n`;
+    expect(problemsOfEdited("w", declared("30, 70, 100"))).toContain(
+      "models/w.yaml: experiments = 40: experiment weights plus the 70% step of canaryAnalysis (steps 30, 70, 100) must stay below 100 so stable keeps traffic during that step; lower the weights to at most 29 or set canaryAnalysis.steps with no step below 100 above 59",
     );
-    // A 60% A/B test with no canary and no declared steps is a model's own choice.
-    expect(valid(spec("w", (y) => noCanary(weighted(60)(y))))).toHaveLength(1);
+    expect(valid(spec("w", declared("30, 59, 100")))).toHaveLength(1);
+    // promote-to-prod starts a canary at the defaults (10, 25, 50, 100): a 60% experiment beside
+    // them would fail the prod pull request it opens, so it fails here first.
+    expect(problemsOfEdited("w", (y) => noCanary(weighted(60)(y)))).toContain(
+      "models/w.yaml: experiments = 60: experiment weights plus the 50% step of the default canary analysis, which the next canary runs (steps 10, 25, 50, 100)",
+    );
+    expect(valid(spec("w", (y) => noCanary(weighted(49)(y))))).toHaveLength(1);
+  });
+
+  test("weights that leave no room for any step only say to lower the weights", () => {
+    const noCanary = (y: string) => y.replace(/^canary:\n(?: {2}.*\n)+/m, "");
+    const msg = problemsOfEdited("w", (y) => noCanary(weighted(99)(y)));
+    expect(msg).toMatch(/lower the weights to at most 49$/);
   });
 });
 
