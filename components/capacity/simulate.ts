@@ -6,8 +6,8 @@
  * - `platform` what this project deploys: `reactive` plus the forecast trigger, the drain-spare
  *              trigger (in the daily drain window, one replica over the larger of the forecast level
  *              and the current rate at full `rpsPerReplica`) and the event cron triggers of
- *              `autoscaling.ts`, with the same targets and formula, and the HPA tolerance of
- *              `hpaTolerance(config.cluster.kubernetesVersion)`;
+ *              `autoscaling.ts` and `event-prescale.ts`, with the targets of `hpa-behavior.ts` and
+ *              the same formula, and the HPA tolerance of `hpaTolerance(config.cluster.kubernetesVersion)`;
  * - `oracle`   perfect foresight and instant start: exactly the replicas each minute needs, packed
  *              into the cheapest nodes, billed per minute (the limit).
  * `levelForesightBound` is not a strategy but a reference between the two: what a controller that
