@@ -43,6 +43,9 @@ function cronProblem(expr: string): string | undefined {
     return `${CRON_HELP}; of the extensions only L (last day of the month) and weekday#n (the n-th weekday, 5#2) are read by Airflow's croniter`;
   // croniter finds no date for an n-th weekday beside a day of the month (`0 0 1 * 5#2`).
   if (nth && day !== "*") return `weekday ${weekday} needs * as the day of the month (got ${day})`;
+  const outOfRange = fields.map((f, i) => (i === 4 && nth ? undefined : fieldProblem(f, CRON_FIELDS[i])));
+  const found = outOfRange.find((p) => p !== undefined);
+  if (found) return found;
   try {
     // The day against the month alone: 31 February never comes, whatever the weekday (croniter
     // gives up on it, though cron's OR of day and weekday would fire on the weekday).
@@ -54,27 +57,71 @@ function cronProblem(expr: string): string | undefined {
     const message = (err as Error).message;
     if (/explicit day of month/i.test(message))
       return `never fires: day ${day} does not exist in month ${month}`;
-    return fieldProblem(message) ?? CRON_HELP;
+    return CRON_HELP;
   }
 }
 
-/** cron-parser's range of each field, to name the field its "expected range" message is about. */
-const FIELD_RANGES: Record<string, string> = {
-  "0-59": "minute",
-  "0-23": "hour",
-  "1-31": "day of the month",
-  "1-12": "month",
-  "0-7": "weekday",
-};
+/** A cron field's name, its values and the names it may use for them (index = value - first). */
+interface CronField {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  /** The last value a range that wraps round should end at (Saturday, not 7 = Sunday again). */
+  readonly wrapAt: number;
+  readonly names?: readonly string[];
+}
 
-/** The field and rule behind a cron-parser error (`61 * * * *`: minute 61 is outside 0-59). */
-function fieldProblem(message: string): string | undefined {
-  const range = /got value (\S+) expected range (\d+-\d+)/.exec(message);
-  if (range && FIELD_RANGES[range[2]])
-    return `${FIELD_RANGES[range[2]]} ${range[1]} is outside ${range[2]} (fields: minute hour day month weekday)`;
-  if (/cannot repeat at every 0/i.test(message)) return "a step of 0 (*/0) never moves on: use 1 or more";
-  const backwards = /Invalid range: (\S+), min\((\d+)\) > max\((\d+)\)/.exec(message);
-  if (backwards) return `range ${backwards[1]} runs backwards: write the smaller bound first`;
+const CRON_FIELDS: readonly CronField[] = [
+  { name: "minute", min: 0, max: 59, wrapAt: 59 },
+  { name: "hour", min: 0, max: 23, wrapAt: 23 },
+  { name: "day of the month", min: 1, max: 31, wrapAt: 31 },
+  {
+    name: "month",
+    min: 1,
+    max: 12,
+    wrapAt: 12,
+    names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+  },
+  { name: "weekday", min: 0, max: 7, wrapAt: 6, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] },
+];
+
+/**
+ * A value out of its field's range, a step of 0 or a range written backwards, in the user's words:
+ * cron-parser's own messages name neither the field nor the value as written (`NOV-FEB` is "11-2").
+ * A backwards range is what a range that wraps round looks like (`FRI-MON`, `22-2`), which cron does
+ * not read: the fix offered is the two ranges it means, not the bounds swapped (`MON-FRI` would be
+ * the other days). Anything else is left to the parser.
+ */
+function fieldProblem(text: string, field: CronField): string | undefined {
+  const value = (token: string): number | undefined => {
+    if (/^\d+$/.test(token)) return Number(token);
+    const named = field.names?.indexOf(token.toLowerCase()) ?? -1;
+    return named >= 0 ? named + field.min : undefined;
+  };
+  for (const part of text.split(",")) {
+    const [range, step, ...rest] = part.split("/");
+    if (rest.length > 0) return undefined;
+    if (step !== undefined && /^\d+$/.test(step) && Number(step) === 0)
+      return `${field.name} step 0 (${part}) never moves on: use 1 or more`;
+    if (range === "*") continue;
+    const bounds = range.split("-");
+    if (bounds.length > 2) return undefined;
+    const values = bounds.map(value);
+    for (const [i, v] of values.entries())
+      if (v !== undefined && (v < field.min || v > field.max))
+        return `${field.name} ${bounds[i]} is outside ${field.min}-${field.max} (fields: minute hour day month weekday)`;
+    const [from, to] = values;
+    if (bounds.length === 2 && from !== undefined && to !== undefined && from > to) {
+      const spell = (v: number) =>
+        field.names && /[a-z]/i.test(range) ? field.names[v - field.min].toUpperCase() : String(v);
+      // 7-2 is Sunday to Tuesday: 0-2.
+      const meant =
+        field.name === "weekday" && from === 7
+          ? `${spell(0)}-${bounds[1]}`
+          : `${from === field.wrapAt ? bounds[0] : `${bounds[0]}-${spell(field.wrapAt)}`},${to === field.min ? bounds[1] : `${spell(field.min)}-${bounds[1]}`}`;
+      return `${field.name} range ${range} runs backwards, and cron ranges do not wrap round: write ${meant} for the values it means`;
+    }
+  }
   return undefined;
 }
 
