@@ -11,7 +11,7 @@ import { gpuInstanceType, migSliceFraction } from "./instance-catalog";
 /**
  * GPU devices (slots) one replica of `share` requests on the pool: the same rule as the config's
  * `deviceCount` (components/config/model-pool-checks.ts), restated here because that module imports
- * this one (`fewestSlotsPerGpu`).
+ * this one (`replicaDevices`, `slotsPerGpu`).
  */
 export function replicaDevices(share: number, pool: Pick<GpuPool, "sharing">): number {
   const sharing = pool.sharing;

@@ -5,7 +5,7 @@
  * `deviceCount` too.
  */
 import { gpuInstanceType, hostPerGpu, migSliceFraction } from "../capacity/instance-catalog";
-import { fewestSlotsPerGpu, replicaDevices, slotsPerGpu } from "../capacity/gpu-slots";
+import { replicaDevices, slotsPerGpu } from "../capacity/gpu-slots";
 import type { Problem } from "./errors";
 import { parseQuantity } from "./model-fields";
 import type { ModelSpec } from "./model-schema";
@@ -82,7 +82,7 @@ export function trainingPoolProblems(
  * Why `share` does not fit the pool's GPU sharing, or `undefined` when it does.
  * - none: whole GPUs only (1, 2, ...);
  * - time-slicing with r replicas: a multiple of 1/r up to one GPU (more slices do not add compute);
- * - MIG: a multiple of the profile's slice fraction, up to the devices one GPU holds.
+ * - MIG: exactly the profile's slice fraction, one device.
  */
 export function shareProblem(share: number, pool: GpuPool): string | undefined {
   const sharing = pool.sharing;
@@ -102,18 +102,11 @@ export function shareProblem(share: number, pool: GpuPool): string | undefined {
     return `pool ${pool.name} time-slices each GPU ${sharing.replicas} ways: use a multiple of 1/${sharing.replicas} (${(1 / sharing.replicas).toFixed(4)}) up to 1${more}`;
   }
   const fraction = migSliceFraction(sharing.profile) ?? 1;
-  const devices = share / fraction;
-  // At most the devices of the profile one GPU holds (a 1g.20gb is a seventh of an H100's compute,
-  // but only four fit one): more would spread a replica over two GPUs' devices.
-  const perGpu = fewestSlotsPerGpu(pool);
-  const most = perGpu * fraction;
-  if (share <= most + 0.5e-4 && isNearInteger(devices, 0.05)) return undefined;
-  const more =
-    share > 1
-      ? " (a MIG device is part of one GPU: more than a GPU per replica needs a pool with sharing none)"
-      : "";
-  const upTo = perGpu === 1 ? "one device" : `the ${perGpu} devices of one GPU`;
-  return `pool ${pool.name} uses MIG ${sharing.profile}: use a multiple of ${fraction.toFixed(4)} (one MIG device) up to ${Number(most.toFixed(4))} (${upTo})${more}`;
+  // Exactly one device: a CUDA process enumerates a single MIG device (MIG user guide,
+  // CUDA_VISIBLE_DEVICES; Triton discussion #6468), so a replica given three would serve on one and
+  // hold two idle, billed.
+  if (Math.abs(share - fraction) <= 0.5e-4) return undefined;
+  return `pool ${pool.name} uses MIG ${sharing.profile}: use ${fraction.toFixed(4)}, one MIG device (a CUDA process uses a single MIG device, so a replica given more would hold idle ones); a model needing more compute per replica belongs on a pool with a larger profile or with sharing none`;
 }
 
 /**
@@ -126,10 +119,6 @@ function nodeFitProblem(gpus: number, pool: GpuPool): string | undefined {
   const most = Math.max(...known.map((t) => t.gpus));
   if (gpus <= most) return undefined;
   return `no instance type of pool ${pool.name} has ${gpus} GPUs (one pod runs on one node; the largest, ${known.find((t) => t.gpus === most)!.name}, has ${most}): use at most ${most} or add a larger type to the pool`;
-}
-
-function isNearInteger(x: number, tolerance = 1e-6): boolean {
-  return Math.round(x) >= 1 && Math.abs(x - Math.round(x)) <= tolerance * Math.max(1, Math.round(x));
 }
 
 /** Number of GPU devices (time-slices or MIG devices, or whole GPUs) one replica requests. */

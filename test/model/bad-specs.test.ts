@@ -135,7 +135,7 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "share not a MIG device on a MIG pool",
     "a4",
     (y) => y.replace("{ pool: inference, share: 0.25 }", "{ pool: mig, share: 0.25 }"),
-    "models/a4.yaml: serving.gpu.share = 0.25: pool mig uses MIG 3g.20gb: use a multiple of 0.4286 (one MIG device) up to 0.8571 (the 2 devices of one GPU)",
+    "models/a4.yaml: serving.gpu.share = 0.25: pool mig uses MIG 3g.20gb: use 0.4286, one MIG device (a CUDA process uses a single MIG device, so a replica given more would hold idle ones); a model needing more compute per replica belongs on a pool with a larger profile or with sharing none",
   ],
   [
     "non-integer share on a whole-GPU pool",
@@ -742,22 +742,23 @@ test("a wrong type, option or bound is said in the words of the other problems, 
   expect(msg).not.toMatch(/Invalid (input|option)|Too (small|big)/);
 });
 
-test("a MIG share is at most the devices of the profile one GPU holds", () => {
+test("a MIG share is exactly one device of the profile: a CUDA process uses one MIG device", () => {
   const pool = (profile: string, instanceTypes = ["p5.48xlarge"]) => ({
     ...cfg.gpuPools.find((p) => p.name === "mig")!,
     instanceTypes,
     sharing: { mode: "mig" as const, profile },
   });
-  // 1g.20gb: a seventh of an H100's compute each, four per GPU: 4/7 is one GPU's worth.
-  expect(shareProblem(4 / 7, pool("1g.20gb"))).toBeUndefined();
-  expect(shareProblem(1, pool("1g.20gb"))).toBe(
-    "pool mig uses MIG 1g.20gb: use a multiple of 0.1429 (one MIG device) up to 0.5714 (the 4 devices of one GPU)",
-  );
-  // 1g.10gb: seven per H100, so a whole GPU is seven devices.
-  expect(shareProblem(1, pool("1g.10gb"))).toBeUndefined();
-  // 7g.80gb: one device, the whole GPU.
+  // 1g.20gb: a seventh of an H100's compute; 3g.40gb three sevenths; 7g.80gb the whole GPU.
+  expect(shareProblem(1 / 7, pool("1g.20gb"))).toBeUndefined();
+  expect(shareProblem(0.1429, pool("1g.20gb"))).toBeUndefined();
+  expect(shareProblem(0.4286, pool("3g.40gb"))).toBeUndefined();
   expect(shareProblem(1, pool("7g.80gb"))).toBeUndefined();
-  expect(shareProblem(2, pool("7g.80gb"))).toContain("up to 1 (one device)");
+  // Three 1g devices would be three CUDA devices of which the server uses one.
+  expect(shareProblem(3 / 7, pool("1g.10gb"))).toBe(
+    "pool mig uses MIG 1g.10gb: use 0.1429, one MIG device (a CUDA process uses a single MIG device, so a replica given more would hold idle ones); a model needing more compute per replica belongs on a pool with a larger profile or with sharing none",
+  );
+  expect(shareProblem(1, pool("1g.10gb"))).toContain("use 0.1429, one MIG device");
+  expect(shareProblem(2, pool("7g.80gb"))).toContain("use 1.0000, one MIG device");
 });
 
 test("YAML's .nan and .inf are named as such, not as 'a number, not a number'", () => {
