@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import * as YAML from "yaml";
 import { InputError, loadModelSpecs, loadStackAndSpecs, loadStackConfig } from "../../tools/capacity/inputs";
 import { httpUrlFlag, parseFlags, positiveIntFlag } from "../../tools/capacity/cli-flags";
 import { checkOutputFile, writeOutputFile } from "../../tools/capacity/output-file";
@@ -316,6 +317,26 @@ describe("stack files: YAML's .nan and .inf", () => {
 });
 
 describe("stack files: keys", () => {
+  test("a key Pulumi.yaml declares without a default must be set, as the Pulumi CLI refuses the stack", () => {
+    const root = tempDir();
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+    const doc = YAML.parseDocument(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"));
+    for (const key of ["cluster", "addons", "timeZone"]) doc.deleteIn(["config", `mlops-platform:${key}`]);
+    fs.writeFileSync(path.join(root, "Pulumi.prod.yaml"), doc.toString());
+    const file = stackFileIn(root, "prod");
+    // timeZone has a default in Pulumi.yaml: the CLI fills it in.
+    expect(errorOf(() => loadStackConfig("prod", root))).toBe(
+      [
+        `${file}: mlops-platform:cluster: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it (cluster: {} takes every default)`,
+        `${file}: mlops-platform:addons: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it (addons: {} takes every default)`,
+      ].join("\n"),
+    );
+    doc.setIn(["config", "mlops-platform:cluster"], {});
+    doc.setIn(["config", "mlops-platform:addons"], {});
+    fs.writeFileSync(path.join(root, "Pulumi.prod.yaml"), doc.toString());
+    expect(() => loadStackConfig("prod", root)).not.toThrow();
+  });
+
   test("a misspelt top-level config: is named, with the keys a stack file has", () => {
     const root = tempDir();
     const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");

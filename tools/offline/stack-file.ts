@@ -10,6 +10,7 @@ import * as YAML from "yaml";
 import { projectStacks, stackFileLabel } from "../../components/config/load";
 import { yamlDocumentData, yamlErrorsReasons } from "../../components/config/yaml-document";
 import { editDistance } from "../../components/config/edit-distance";
+import { isPlainObject } from "../../components/config/deep-merge";
 import { SECRET_KEY_NAME } from "../../components/config/stack-schema";
 
 /** Config ready for `pulumi.runtime.setAllConfig`, plus what was filled in offline. */
@@ -105,6 +106,16 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
       config[full] = typeof value === "string" ? value : JSON.stringify(value);
     }
   }
+  const missing = requiredProjectKeys(projectRoot, namespace).filter((key) => config[key] === undefined);
+  if (missing.length > 0)
+    throw new StackFileError(
+      missing
+        .map(
+          (key) =>
+            `${label}: ${key}: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it${OBJECT_KEYS.includes(key.split(":")[1]) ? ` (${key.split(":")[1]}: {} takes every default)` : ""}`,
+        )
+        .join("\n"),
+    );
   const unsetSecrets: string[] = [];
   for (const key of referencedSecrets(data.config ?? {}, namespace)) {
     const full = `${namespace}:${key}`;
@@ -115,6 +126,34 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
     }
   }
   return { file: label, config, secretKeys, unsetSecrets };
+}
+
+/** Declared keys whose every field has a default, so `{}` is a complete value. */
+const OBJECT_KEYS = ["cluster", "addons"];
+
+/**
+ * The keys `Pulumi.yaml` declares without a default, namespaced: the Pulumi CLI refuses to run a
+ * stack that does not set one ("missing required configuration"), before the program starts, so
+ * the offline plan must refuse it too. Nothing when the project file is absent or unreadable (the
+ * CLI needs it anyway, and the stack file's own problems come first).
+ */
+function requiredProjectKeys(projectRoot: string, namespace: string): string[] {
+  const file = path.join(projectRoot, "Pulumi.yaml");
+  if (!fs.existsSync(file)) return [];
+  let project: unknown;
+  try {
+    project = YAML.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return [];
+  }
+  const declared = (project as { config?: unknown } | null)?.config;
+  if (typeof declared !== "object" || declared === null || Array.isArray(declared)) return [];
+  return (
+    Object.entries(declared as Record<string, unknown>)
+      // A plain value is the shorthand for a default; a declaration with `default` or `value` is set.
+      .filter(([, spec]) => isPlainObject(spec) && !("default" in spec) && !("value" in spec))
+      .map(([key]) => (key.includes(":") ? key : `${namespace}:${key}`))
+  );
 }
 
 /** Every `.nan` / `.inf` under `value`, with its path (`mlops-platform:gpuPools[0].maxGpus`). */
