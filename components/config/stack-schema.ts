@@ -148,7 +148,13 @@ export const existingCluster = strictObject({
 const cluster = strictObject({
   mode: z.enum(["eks", "existing"]).default("eks"),
   kubernetesVersion: z
-    .string()
+    // Unquoted, YAML reads 1.30 as the number 1.3: say so rather than print 1.3.
+    .string({
+      error: (issue) =>
+        typeof issue.input === "number"
+          ? `must be quoted, such as "1.35": YAML reads an unquoted version as a number (1.30 becomes 1.3)`
+          : undefined,
+    })
     .regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.35")
     .default("1.35"),
   vpcCidr: cidr.default("10.40.0.0/16"),

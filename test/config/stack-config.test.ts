@@ -27,6 +27,14 @@ describe("stack config", () => {
     expect(cfg.gpuPools.map((p) => p.purpose).sort()).toEqual(["serving", "training"]);
   });
 
+  test("an unquoted Kubernetes version, which YAML reads as a number, is told to be quoted", () => {
+    const raw = stackValues("staging");
+    raw.cluster = { ...raw.cluster, kubernetesVersion: 1.3 };
+    expect(problemsOf(raw)).toContain(
+      'mlops-platform:cluster.kubernetesVersion = 1.3: must be quoted, such as "1.35": YAML reads an unquoted version as a number (1.30 becomes 1.3)',
+    );
+  });
+
   test("defaults are applied", () => {
     const cfg = validateStackConfig(stackValues("staging"), "Pulumi.staging.yaml");
     expect(cfg.cluster.kubernetesVersion).toBe("1.35");
