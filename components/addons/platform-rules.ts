@@ -98,7 +98,14 @@ export function platformRules(config: Pick<StackConfig, "gpuPools" | "alerting">
   // Operator, and labels each GPU with the pod it last saw using it: under time-slicing that label
   // changes as pods come and go, and a range over the raw series would count the GPU once per pod
   // for 5 minutes. One series per physical GPU first (`gpuUtilization`), then the range.
-  const perGpu = `max by (node, gpu) (label_replace(DCGM_FI_DEV_GPU_UTIL, "node", "$1", "Hostname", "(.*)"))`;
+  // A GPU in MIG mode has no DCGM_FI_DEV_GPU_UTIL (dcgm-exporter issues 105, 216, 430): its MIG
+  // devices report DCGM_FI_PROF_GR_ENGINE_ACTIVE (a 0-1 ratio, in dcgm-exporter's default counters),
+  // labelled GPU_I_ID, one series per device. A MIG pool has one profile, so its devices weigh alike
+  // in the pool's average; GPUs are counted once each.
+  const toNode = (metric: string) => `label_replace(${metric}, "node", "$1", "Hostname", "(.*)")`;
+  const perGpu =
+    `max by (node, gpu) (${toNode("DCGM_FI_DEV_GPU_UTIL")})` +
+    ` or max by (node, gpu, GPU_I_ID) (${toNode('DCGM_FI_PROF_GR_ENGINE_ACTIVE{GPU_I_ID!=""}')} * 100)`;
   const join = `on(node) group_left(pool, purpose) ${PLATFORM_SERIES.nodePool}`;
   return {
     groups: [
@@ -118,7 +125,7 @@ export function platformRules(config: Pick<StackConfig, "gpuPools" | "alerting">
           // GPUs present now: no range, so a removed node stops counting at once.
           {
             record: PLATFORM_SERIES.poolGpus,
-            expr: `count by (pool) (${PLATFORM_SERIES.gpuUtilization} * ${join})`,
+            expr: `count by (pool) (max by (node, gpu) (${PLATFORM_SERIES.gpuUtilization}) * ${join})`,
           },
           ...config.gpuPools.flatMap((pool) => poolRules(pool, team)),
           {

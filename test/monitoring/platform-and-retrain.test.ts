@@ -139,6 +139,59 @@ describe("platform rules", () => {
     expect(execFileSync("promtool", ["test", "rules", testFile], { encoding: "utf8" })).toContain("SUCCESS");
   });
 
+  itPromtool(
+    "a MIG GPU, which has no DCGM_FI_DEV_GPU_UTIL, is read from its devices' engine activity",
+    () => {
+      // m1: one A100 in MIG mode with two devices at 90% and 50%; n1: a whole GPU at 80%, whose own
+      // engine-activity series (no GPU_I_ID) must not count twice.
+      const rulesFile = tmp(
+        "platform.yaml",
+        YAML.stringify(platformRules(stackConfig("prod")), { lineWidth: 0 }),
+      );
+      const node = (n: string, pool: string) => ({
+        series: `kube_node_labels{node="${n}",label_mlops_io_gpu_pool="${pool}",label_mlops_io_gpu_purpose="serving"}`,
+        values: "1x40",
+      });
+      const engine = (labels: string, value: number) => ({
+        series: `DCGM_FI_PROF_GR_ENGINE_ACTIVE{${labels}}`,
+        values: `${value}x40`,
+      });
+      const sample = (series: string, value: number) => ({
+        expr: series,
+        eval_time: "10m",
+        exp_samples: [{ labels: series, value }],
+      });
+      const test = {
+        rule_files: [path.basename(rulesFile)],
+        evaluation_interval: "30s",
+        tests: [
+          {
+            interval: "30s",
+            input_series: [
+              node("m1", "mig"),
+              node("n1", "inference"),
+              engine('Hostname="m1",gpu="0",GPU_I_ID="1",GPU_I_PROFILE="3g.20gb"', 0.9),
+              engine('Hostname="m1",gpu="0",GPU_I_ID="2",GPU_I_PROFILE="3g.20gb"', 0.5),
+              engine('Hostname="n1",gpu="0"', 0.8),
+              { series: 'DCGM_FI_DEV_GPU_UTIL{Hostname="n1",gpu="0"}', values: "80x40" },
+            ],
+            promql_expr_test: [
+              sample('pool:mlops_gpus:count{pool="mig"}', 1),
+              sample('pool:mlops_gpu_utilization:avg5m{pool="mig"}', 70),
+              sample('pool:mlops_gpus:count{pool="inference"}', 1),
+              sample('pool:mlops_gpu_utilization:avg5m{pool="inference"}', 80),
+            ],
+          },
+        ],
+      };
+      const testFile = path.join(path.dirname(rulesFile), "test.yaml");
+      fs.writeFileSync(testFile, YAML.stringify(test));
+      expect(execFileSync("promtool", ["test", "rules", testFile], { encoding: "utf8" })).toContain(
+        "SUCCESS",
+      );
+    },
+  );
+
   itPromtool("GpuPoolSaturated fires for a busy pool at its GPU limit (staging: 4 of 4)", () => {
     saturation("staging", [{ pool: "inference", team: "ml-platform", severity: "page" }]);
   });
