@@ -75,6 +75,33 @@ const packing = (gpus: number, over = false) => ({
 });
 
 describe("planCapacitySummary", () => {
+  it("warns of a pool no model uses, with its billed warm capacity, whichever estimate costs it", () => {
+    const withSpare = {
+      ...config,
+      gpuPools: [...config.gpuPools, { ...config.gpuPools[0], name: "spare", minGpus: 2 }],
+    };
+    const planner: Planner = () => ({
+      pools: ["inference", "spare"].map((name) => ({
+        name,
+        levels: { minimum: packing(1), expected: packing(1), peak: packing(2) },
+      })),
+    });
+    for (const summary of [
+      planCapacitySummary(withSpare, models, undefined),
+      planCapacitySummary(withSpare, models, planner),
+    ]) {
+      const byName = new Map(summary.pools.map((p) => [p.name, p.warnings]));
+      expect(byName.get("spare")).toEqual([
+        "no model of this stack uses it: its NodePool and its 2 warm GPUs (minGpus, billed) are declared anyway; remove the pool or point a model at it",
+      ]);
+      // The training pool has no model with training either: no warm capacity there.
+      expect(byName.get("training")).toEqual([
+        "no model of this stack uses it: its NodePool is declared anyway; remove the pool or point a model at it",
+      ]);
+      expect(byName.get("inference")).toEqual([]);
+    }
+  });
+
   it("is the simple estimate without a planner", () => {
     expect(planCapacitySummary(config, models, undefined)).toEqual(simpleCapacityEstimate(config, models));
   });

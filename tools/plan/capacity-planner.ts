@@ -15,6 +15,7 @@ import {
   Range,
   round4,
   simpleCapacityEstimate,
+  unusedPoolWarnings,
 } from "./capacity";
 
 /** The part of one pool packing the plan reads. */
@@ -69,6 +70,7 @@ function fromPacking(
   simple: PoolCapacity,
   levels: PlannerResult["pools"][number]["levels"],
   maxGpus: number,
+  unused: readonly string[],
 ): PoolCapacity {
   const pick = (f: (p: Packing) => number): Range => ({
     min: round2(f(levels.minimum)),
@@ -78,7 +80,8 @@ function fromPacking(
   // Karpenter stops at maxGpus: the bill too (the warning below says the replicas do not all fit).
   const billed = (p: Packing) => billedAtLimit(p, maxGpus);
   const types = [...new Set(levels.peak.nodes.map((n) => n.type))].sort();
-  const warnings = levels.peak.overMaxGpus ? [peakWarning(levels.peak, maxGpus)] : [];
+  // The packing's warnings replace the simple estimate's load warnings; an unused pool's stays.
+  const warnings = [...unused, ...(levels.peak.overMaxGpus ? [peakWarning(levels.peak, maxGpus)] : [])];
   // Beyond the peak's: the expected cost itself is capped, so it understates what the models need.
   if (levels.expected.overMaxGpus)
     warnings.push(
@@ -113,8 +116,14 @@ export function planCapacitySummary(
   const byName = new Map(planned.pools.map((p) => [p.name, p.levels]));
   const pools = simple.pools.map((p) => {
     const levels = byName.get(p.name);
-    const maxGpus = config.gpuPools.find((g) => g.name === p.name)?.maxGpus ?? Infinity;
-    return levels ? fromPacking(p, levels, maxGpus) : p;
+    const pool = config.gpuPools.find((g) => g.name === p.name);
+    const unused = pool
+      ? unusedPoolWarnings(
+          pool,
+          models.filter((m) => p.models.includes(m.name)),
+        )
+      : [];
+    return levels ? fromPacking(p, levels, pool?.maxGpus ?? Infinity, unused) : p;
   });
   const total = (k: keyof Range) => round2(pools.reduce((sum, p) => sum + p.monthlyCost[k], 0));
   const monthlyCost = { min: total("min"), expected: total("expected"), max: total("max") };

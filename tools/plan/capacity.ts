@@ -242,13 +242,29 @@ function trainingPool(
   return { demand: { min: 0, expected: average, max: peak }, warnings, expectedHourly, expectedGpus };
 }
 
+/**
+ * A pool no model of the stack uses still declares its NodePool, and a serving pool its warm
+ * capacity, which is billed: a pool left behind by a move, or a model pointed at the wrong one.
+ */
+export function unusedPoolWarnings(pool: GpuPool, users: readonly ModelSpec[]): string[] {
+  if (users.length > 0) return [];
+  const warm =
+    pool.purpose === "serving" && pool.minGpus > 0
+      ? ` and its ${pool.minGpus} warm GPUs (minGpus, billed)`
+      : "";
+  return [
+    `no model of this stack uses it: its NodePool${warm} ${warm ? "are" : "is"} declared anyway; remove the pool or point a model at it`,
+  ];
+}
+
 /** The stand-in capacity estimate described in the file comment. */
 export function simpleCapacityEstimate(config: StackConfig, models: readonly ModelSpec[]): CapacitySummary {
   const pools = config.gpuPools.map((pool): PoolCapacity => {
     const serving = pool.purpose === "serving";
     const users = models.filter((m) => (serving ? m.serving.gpu.pool : m.training?.gpu.pool) === pool.name);
     const training = serving ? undefined : trainingPool(pool, users, config);
-    const { demand, warnings } = training ?? servingPool(pool, users);
+    const { demand, warnings: loadWarnings } = training ?? servingPool(pool, users);
+    const warnings = [...unusedPoolWarnings(pool, users), ...loadWarnings];
     // A serving pool's warm capacity (`minGpus` of pause pods) is headroom on top of its replicas.
     const whole = range((k) =>
       serving
