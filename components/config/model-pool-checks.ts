@@ -28,7 +28,8 @@ function poolNamed(
   if (found?.purpose === purpose) return { pool: found, problems: [] };
   const reason = found
     ? `pool ${name} is for ${found.purpose}; ${purpose} needs a pool with purpose ${purpose}`
-    : `unknown GPU pool; this stack has: ${[...gpuPools.map((p) => p.name), ...waiting].join(", ")}`;
+    : // Once each: a pool named twice is the stack file's own problem, reported there.
+      `unknown GPU pool; this stack has: ${[...new Set([...gpuPools.map((p) => p.name), ...waiting])].join(", ")}`;
   return { problems: [{ file, path, value: name, reason }] };
 }
 

@@ -742,6 +742,27 @@ test("a wrong type, option or bound is said in the words of the other problems, 
   expect(msg).not.toMatch(/Invalid (input|option)|Too (small|big)/);
 });
 
+test("an unknown pool lists the stack's pools once each, even when the stack file names one twice", () => {
+  // The duplicate itself is the stack file's problem, reported by its own check.
+  const twice = { ...cfg, gpuPools: [...cfg.gpuPools, cfg.gpuPools[0]] };
+  let message = "";
+  try {
+    validateModelSpecs(
+      [
+        source(
+          "models/p.yaml",
+          spec("p", (y) => y.replace("pool: inference", "pool: inferense")),
+        ),
+      ],
+      "staging",
+      twice,
+    );
+  } catch (err) {
+    message = (err as Error).message;
+  }
+  expect(message).toMatch(/unknown GPU pool; this stack has: inference, training, mig, whole$/);
+});
+
 test("a MIG share is exactly one device of the profile: a CUDA process uses one MIG device", () => {
   const pool = (profile: string, instanceTypes = ["p5.48xlarge"]) => ({
     ...cfg.gpuPools.find((p) => p.name === "mig")!,
