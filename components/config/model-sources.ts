@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { isPlainObject } from "./deep-merge";
 import { ConfigValidationError, Problem } from "./errors";
 import type { ModelSpec, SpecContext, SpecSource } from "./model-schema";
 import { validateModelSpecs } from "./validate-model-specs";
@@ -53,6 +54,34 @@ export function checkModelSpecs(
 }
 
 /**
+ * A model spec saved as JSON (a valid spec, and valid YAML, but not a `.yaml` file) would be skipped
+ * without a word and its model never deployed: a `.json` file holding a map with `name` and `serving`
+ * is named. Other JSON files (an editor's schema) are left alone.
+ */
+function jsonSpecProblems(dir: string, rel: (f: string) => string): Problem[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.json$/i.test(f) && !f.startsWith("."))
+    .sort()
+    .flatMap((f): Problem[] => {
+      let data: unknown;
+      try {
+        data = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
+      } catch {
+        return [];
+      }
+      if (!isPlainObject(data) || !("name" in data) || !("serving" in data)) return [];
+      return [
+        {
+          file: rel(f),
+          path: "",
+          reason: `looks like a model spec but is not read: specs are .yaml or .yml files; rename it ${f.replace(/\.json$/i, ".yaml")} (JSON is valid YAML)`,
+        },
+      ];
+    });
+}
+
+/**
  * Reads every `*.yaml` in `dir` (sorted, so output is stable). YAML syntax errors become problems
  * with their line, so one broken file does not hide the problems of the others.
  */
@@ -70,6 +99,7 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
     return { sources, problems };
   }
   const rel = (f: string) => path.relative(process.cwd(), path.join(dir, f)) || f;
+  problems.push(...jsonSpecProblems(dir, rel));
   for (const f of fs.readdirSync(dir).filter(isSpecFileName).sort()) {
     const file = rel(f);
     let text: string;

@@ -149,6 +149,19 @@ describe("model folders", () => {
   });
 });
 
+describe("model folders: a spec saved as JSON", () => {
+  test("is named instead of skipped; other JSON files are left alone", () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "ads-ctr.json"), JSON.stringify({ name: "ads-ctr", serving: {} }));
+    fs.writeFileSync(path.join(dir, "schema.json"), JSON.stringify({ $schema: "x", type: "object" }));
+    fs.writeFileSync(path.join(dir, "broken.json"), "{");
+    const { problems } = readModelSources(dir);
+    expect(problems.map((p) => `${path.basename(p.file)}: ${p.reason}`)).toEqual([
+      "ads-ctr.json: looks like a model spec but is not read: specs are .yaml or .yml files; rename it ads-ctr.yaml (JSON is valid YAML)",
+    ]);
+  });
+});
+
 describe("loadModelSpecs (simulate, generate-traffic, promote)", () => {
   test("a file that cannot be read does not hide the problems of the others", () => {
     const dir = tempDir();
