@@ -60,7 +60,7 @@ export function devicePluginConfig(pool: Pick<GpuPool, "sharing">): Record<strin
             // Keep the resource name `nvidia.com/gpu`: model pods request it whatever the pool shares.
             renameByDefault: false,
             // A replica whose GPU share is larger than one slice asks for several slices
-            // (`deviceCount` in model-pool-checks.ts), so requests above one must stay allowed.
+            // (`replicaDevices` in capacity/gpu-slots.ts), so requests above one must stay allowed.
             failRequestsGreaterThanOne: false,
             resources: [{ name: "nvidia.com/gpu", replicas: sharing.replicas }],
           },

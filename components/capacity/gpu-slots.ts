@@ -9,9 +9,8 @@ import type { GpuPool } from "../config/stack-schema";
 import { gpuInstanceType, migSliceFraction } from "./instance-catalog";
 
 /**
- * GPU devices (slots) one replica of `share` requests on the pool: the same rule as the config's
- * `deviceCount` (components/config/model-pool-checks.ts), restated here because that module imports
- * this one (`replicaDevices`, `slotsPerGpu`).
+ * GPU devices (slots) one replica of `share` requests on the pool: what its pods ask for
+ * (components/model/gpu-resources.ts), what packing places and what the config checks count.
  */
 export function replicaDevices(share: number, pool: Pick<GpuPool, "sharing">): number {
   const sharing = pool.sharing;

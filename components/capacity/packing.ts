@@ -8,7 +8,7 @@
  *
  * Units: a *slot* is the schedulable GPU device the NVIDIA device plugin advertises on a node of the
  * pool: one time-slice (time-slicing), one MIG device (MIG) or one whole GPU (no sharing). A replica
- * requests `deviceCount(share, pool)` slots and must fit on one node.
+ * requests `replicaDevices(share, pool)` slots (gpu-slots.ts) and must fit on one node.
  */
 import type { ModelSpec } from "../config/model-schema";
 import type { StackConfig } from "../config/stack-schema";

@@ -1,8 +1,8 @@
 /**
  * A model spec against the stack's GPU pools: the pool exists and is for serving or training, the
  * share fits the pool's sharing, a pod fits one node, a replica's CPU and memory fit its share.
- * Separate from model-spec-checks.ts: it is the GPU arithmetic, and the model components read
- * `deviceCount` too.
+ * Separate from model-spec-checks.ts: it is the GPU arithmetic. The devices a share asks for are
+ * `replicaDevices` (components/capacity/gpu-slots.ts), as packing and the rendered requests count them.
  */
 import { gpuInstanceType, hostPerGpu, migSliceFraction } from "../capacity/instance-catalog";
 import { replicaDevices, slotsPerGpu } from "../capacity/gpu-slots";
@@ -120,13 +120,6 @@ function nodeFitProblem(gpus: number, pool: GpuPool): string | undefined {
   const most = Math.max(...known.map((t) => t.gpus));
   if (gpus <= most) return undefined;
   return `no instance type of pool ${pool.name} has ${gpus} GPUs (one pod runs on one node; the largest, ${known.find((t) => t.gpus === most)!.name}, has ${most}): use at most ${most} or add a larger type to the pool`;
-}
-
-/** Number of GPU devices (time-slices or MIG devices, or whole GPUs) one replica requests. */
-export function deviceCount(share: number, pool: GpuPool): number {
-  if (pool.sharing.mode === "none") return Math.round(share);
-  if (pool.sharing.mode === "time-slicing") return Math.round(share * pool.sharing.replicas);
-  return Math.round(share / (migSliceFraction(pool.sharing.profile) ?? 1));
 }
 
 /** Share of a node's CPU and memory left for its daemons (kubelet reserve, CNI, GPU operator, exporters). */

@@ -58,9 +58,8 @@ export function checkModelSpecs(
  * without a word and its model never deployed: a `.json` file holding a map with `name` and `serving`
  * is named. Other JSON files (an editor's schema) are left alone.
  */
-function jsonSpecProblems(dir: string, rel: (f: string) => string): Problem[] {
-  return fs
-    .readdirSync(dir)
+function jsonSpecProblems(dir: string, names: readonly string[], rel: (f: string) => string): Problem[] {
+  return names
     .filter((f) => /\.json$/i.test(f) && !f.startsWith("."))
     .sort()
     .flatMap((f): Problem[] => {
@@ -99,8 +98,9 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
     return { sources, problems };
   }
   const rel = (f: string) => path.relative(process.cwd(), path.join(dir, f)) || f;
-  problems.push(...jsonSpecProblems(dir, rel));
-  for (const f of fs.readdirSync(dir).filter(isSpecFileName).sort()) {
+  const names = fs.readdirSync(dir);
+  problems.push(...jsonSpecProblems(dir, names, rel));
+  for (const f of names.filter(isSpecFileName).sort()) {
     const file = rel(f);
     let text: string;
     try {

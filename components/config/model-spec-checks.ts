@@ -10,6 +10,7 @@ import { analysisForNewCanary, type ModelSpec, type SpecContext } from "./model-
 import { servingPoolProblems, trainingPoolProblems } from "./model-pool-checks";
 import { editDistance } from "./edit-distance";
 import { NAMESPACES } from "../addons/addons-context";
+import { experimentWeight, nonStableWeight } from "../model/variants";
 
 /**
  * Names a model may not take, because its namespace would collide with a platform add-on's or a
@@ -233,10 +234,7 @@ function experimentProblems(spec: ModelSpec, file: string): Problem[] {
 
 /** Its own check: it reads the canary's and every experiment's share, any of which may be rejected. */
 function trafficSplitProblems(spec: ModelSpec, file: string): Problem[] {
-  const weightSum = spec.experiments.reduce(
-    (sum, e) => sum + (e.weight ?? 0),
-    spec.canary?.trafficPercent ?? 0,
-  );
+  const weightSum = nonStableWeight(spec);
   if (weightSum < 100) return [];
   // Without weighted experiments the canary's percent alone is at fault: say so at its field.
   if (!spec.experiments.some((e) => e.weight !== undefined))
@@ -269,7 +267,7 @@ function trafficSplitProblems(spec: ModelSpec, file: string): Problem[] {
  * here and fail the prod pull request `promote-to-prod` opens.
  */
 function stepSplitProblems(spec: ModelSpec, file: string): Problem[] {
-  const weights = spec.experiments.reduce((sum, e) => sum + (e.weight ?? 0), 0);
+  const weights = experimentWeight(spec);
   if (weights === 0) return [];
   const steps = spec.canary?.analysis.steps ?? analysisForNewCanary(spec).steps;
   const highest = Math.max(0, ...steps.filter((s) => s < 100));

@@ -34,11 +34,10 @@ function cronProblem(expr: string): string | undefined {
     return "must not name a time zone (CRON_TZ=...): schedules run in the stack's timeZone (the stack file's mlops-platform:timeZone)";
   const fields = expr.trim().split(/\s+/);
   if (fields.length !== 5) return CRON_HELP;
-  const names = /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat/gi;
-  const plain = (f: string) => /^[\d*,/-]+$/.test(f.replace(names, "0"));
+  const plain = (f: string) => /^[\d*,/-]+$/.test(f.replace(CRON_NAMES, "0"));
   const [minute, hour, day, month, weekday] = fields;
   // One n-th weekday alone: croniter refuses it mixed with plain days, cron-parser in a list.
-  const nth = /^[0-7]#[1-5]$/.test(weekday.replace(names, "0"));
+  const nth = /^[0-7]#[1-5]$/.test(weekday.replace(CRON_NAMES, "0"));
   if (![minute, hour, month].every(plain) || !(plain(day) || day === "L") || !(plain(weekday) || nth))
     return `${CRON_HELP}; of the extensions only L (last day of the month) and weekday#n (the n-th weekday, 5#2) are read by Airflow's croniter`;
   // croniter finds no date for an n-th weekday beside a day of the month (`0 0 1 * 5#2`).
@@ -84,6 +83,9 @@ const CRON_FIELDS: readonly CronField[] = [
   },
   { name: "weekday", min: 0, max: 7, wrapAt: 6, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] },
 ];
+
+/** Every month and weekday name a cron field may use, any case (replaced before the form check). */
+const CRON_NAMES = new RegExp(CRON_FIELDS.flatMap((f) => f.names ?? []).join("|"), "gi");
 
 /**
  * A value out of its field's range, a step of 0 or a range written backwards, in the user's words:

@@ -10,7 +10,7 @@
  *   which Karpenter does not know an instance type to offer, so it would never provision for them.)
  * (NVIDIA GPU Operator docs, "Time-Slicing GPUs in Kubernetes" and "GPU Operator with MIG".)
  */
-import { deviceCount } from "../config/model-pool-checks";
+import { replicaDevices } from "../capacity/gpu-slots";
 import type { GpuPool } from "../config/stack-schema";
 import { GPU_POOL_LABELS, GPU_TAINT } from "../addons/addons-context";
 
@@ -22,7 +22,7 @@ export interface GpuRequest {
 
 /** The device request for `share` of one GPU (or `share` whole GPUs) on `pool`. */
 export function gpuRequest(share: number, pool: GpuPool): GpuRequest {
-  return { resource: "nvidia.com/gpu", count: deviceCount(share, pool) };
+  return { resource: "nvidia.com/gpu", count: replicaDevices(share, pool) };
 }
 
 /** Toleration of the GPU taint every GPU pool carries. */

@@ -105,9 +105,14 @@ export function trafficShare(variants: readonly Variant[], variant: Variant): nu
   return total > 0 ? variant.weight / total : 1;
 }
 
+/** Percent of traffic the weighted experiments take from stable. */
+export function experimentWeight(spec: Pick<ModelSpec, "experiments">): number {
+  return spec.experiments.reduce((s, e) => s + (e.weight ?? 0), 0);
+}
+
 /** Percent of traffic the canary and the weighted experiments take from stable. */
 export function nonStableWeight(spec: ModelSpec): number {
-  return (spec.canary?.trafficPercent ?? 0) + spec.experiments.reduce((s, e) => s + (e.weight ?? 0), 0);
+  return (spec.canary?.trafficPercent ?? 0) + experimentWeight(spec);
 }
 
 /** InferenceService name of a variant. */

@@ -61,7 +61,7 @@ describe("device-plugin ConfigMap data", () => {
     expect(cfg.version).toBe("v1");
     expect(cfg.sharing.timeSlicing.resources).toEqual([{ name: "nvidia.com/gpu", replicas: 4 }]);
     expect(cfg.sharing.timeSlicing.renameByDefault).toBe(false);
-    // Replicas with a larger share request several slices (deviceCount), which must not be refused.
+    // Replicas with a larger share request several slices (replicaDevices), which must not be refused.
     expect(cfg.sharing.timeSlicing.failRequestsGreaterThanOne).toBe(false);
   });
 

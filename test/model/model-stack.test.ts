@@ -4,7 +4,7 @@
  * the inputs the spec asks for.
  */
 import { ModelSpec } from "../../components/config/model-schema";
-import { deviceCount } from "../../components/config/model-pool-checks";
+import { replicaDevices } from "../../components/capacity/gpu-slots";
 import { StackConfig } from "../../components/config/stack-schema";
 import {
   GPU_POOL_LABELS,
@@ -125,10 +125,10 @@ describe.each(["staging", "prod"])("ModelStack for every committed model of %s",
           expect(container.env).toContainEqual({ name: "STORAGE_URI", value: uri });
         else expect(p.model.storageUri).toBe(uri);
         expect(container.resources.requests["nvidia.com/gpu"]).toBe(
-          String(deviceCount(m.serving.gpu.share, pool)),
+          String(replicaDevices(m.serving.gpu.share, pool)),
         );
         expect(container.resources.limits["nvidia.com/gpu"]).toBe(
-          String(deviceCount(m.serving.gpu.share, pool)),
+          String(replicaDevices(m.serving.gpu.share, pool)),
         );
       }
     }

@@ -33,21 +33,31 @@ function tmp(name: string, text: string): string {
   return path.join(dir, name);
 }
 
-/** Runs `promtool test rules` on `rulesFile` with `series` sampled every `interval`, expecting `alerts`. */
+/** Runs `promtool test rules` on `rulesFile` with `series` sampled every `interval`, expecting `checks`. */
+function expectPromtoolTestPasses(
+  rulesFile: string,
+  interval: string,
+  series: unknown[],
+  checks: { alert_rule_test?: unknown[]; promql_expr_test?: unknown[] },
+): void {
+  const test = {
+    rule_files: [path.basename(rulesFile)],
+    evaluation_interval: interval,
+    tests: [{ interval, input_series: series, ...checks }],
+  };
+  const testFile = path.join(path.dirname(rulesFile), "test.yaml");
+  fs.writeFileSync(testFile, YAML.stringify(test));
+  expect(execFileSync("promtool", ["test", "rules", testFile], { encoding: "utf8" })).toContain("SUCCESS");
+}
+
+/** `expectPromtoolTestPasses` with alert expectations only. */
 function expectAlertTestPasses(
   rulesFile: string,
   interval: string,
   series: unknown[],
   alerts: unknown[],
 ): void {
-  const test = {
-    rule_files: [path.basename(rulesFile)],
-    evaluation_interval: interval,
-    tests: [{ interval, input_series: series, alert_rule_test: alerts }],
-  };
-  const testFile = path.join(path.dirname(rulesFile), "test.yaml");
-  fs.writeFileSync(testFile, YAML.stringify(test));
-  expect(execFileSync("promtool", ["test", "rules", testFile], { encoding: "utf8" })).toContain("SUCCESS");
+  expectPromtoolTestPasses(rulesFile, interval, series, { alert_rule_test: alerts });
 }
 
 describe("platform rules", () => {
@@ -106,37 +116,27 @@ describe("platform rules", () => {
       values: n === "n2" ? "1x20 stale" : "1x40",
     });
     const dcgm = (labels: string, values: string) => ({ series: `DCGM_FI_DEV_GPU_UTIL{${labels}}`, values });
-    const test = {
-      rule_files: [path.basename(rulesFile)],
-      evaluation_interval: "30s",
-      tests: [
+    const series = [
+      node("n1"),
+      node("n2"),
+      dcgm('Hostname="n1",gpu="0",pod="a"', "80x20 stale"),
+      dcgm('Hostname="n1",gpu="0",pod="b"', "_x20 60x20"),
+      dcgm('Hostname="n2",gpu="0",pod="c"', "50x20 stale"),
+    ];
+    expectPromtoolTestPasses(rulesFile, "30s", series, {
+      promql_expr_test: [
         {
-          interval: "30s",
-          input_series: [
-            node("n1"),
-            node("n2"),
-            dcgm('Hostname="n1",gpu="0",pod="a"', "80x20 stale"),
-            dcgm('Hostname="n1",gpu="0",pod="b"', "_x20 60x20"),
-            dcgm('Hostname="n2",gpu="0",pod="c"', "50x20 stale"),
-          ],
-          promql_expr_test: [
-            {
-              expr: 'pool:mlops_gpus:count{pool="inference"}',
-              eval_time: "5m",
-              exp_samples: [{ labels: 'pool:mlops_gpus:count{pool="inference"}', value: 2 }],
-            },
-            {
-              expr: 'pool:mlops_gpus:count{pool="inference"}',
-              eval_time: "12m",
-              exp_samples: [{ labels: 'pool:mlops_gpus:count{pool="inference"}', value: 1 }],
-            },
-          ],
+          expr: 'pool:mlops_gpus:count{pool="inference"}',
+          eval_time: "5m",
+          exp_samples: [{ labels: 'pool:mlops_gpus:count{pool="inference"}', value: 2 }],
+        },
+        {
+          expr: 'pool:mlops_gpus:count{pool="inference"}',
+          eval_time: "12m",
+          exp_samples: [{ labels: 'pool:mlops_gpus:count{pool="inference"}', value: 1 }],
         },
       ],
-    };
-    const testFile = path.join(path.dirname(rulesFile), "test.yaml");
-    fs.writeFileSync(testFile, YAML.stringify(test));
-    expect(execFileSync("promtool", ["test", "rules", testFile], { encoding: "utf8" })).toContain("SUCCESS");
+    });
   });
 
   itPromtool(
@@ -161,34 +161,22 @@ describe("platform rules", () => {
         eval_time: "10m",
         exp_samples: [{ labels: series, value }],
       });
-      const test = {
-        rule_files: [path.basename(rulesFile)],
-        evaluation_interval: "30s",
-        tests: [
-          {
-            interval: "30s",
-            input_series: [
-              node("m1", "mig"),
-              node("n1", "inference"),
-              engine('Hostname="m1",gpu="0",GPU_I_ID="1",GPU_I_PROFILE="3g.20gb"', 0.9),
-              engine('Hostname="m1",gpu="0",GPU_I_ID="2",GPU_I_PROFILE="3g.20gb"', 0.5),
-              engine('Hostname="n1",gpu="0"', 0.8),
-              { series: 'DCGM_FI_DEV_GPU_UTIL{Hostname="n1",gpu="0"}', values: "80x40" },
-            ],
-            promql_expr_test: [
-              sample('pool:mlops_gpus:count{pool="mig"}', 1),
-              sample('pool:mlops_gpu_utilization:avg5m{pool="mig"}', 70),
-              sample('pool:mlops_gpus:count{pool="inference"}', 1),
-              sample('pool:mlops_gpu_utilization:avg5m{pool="inference"}', 80),
-            ],
-          },
+      const series = [
+        node("m1", "mig"),
+        node("n1", "inference"),
+        engine('Hostname="m1",gpu="0",GPU_I_ID="1",GPU_I_PROFILE="3g.20gb"', 0.9),
+        engine('Hostname="m1",gpu="0",GPU_I_ID="2",GPU_I_PROFILE="3g.20gb"', 0.5),
+        engine('Hostname="n1",gpu="0"', 0.8),
+        { series: 'DCGM_FI_DEV_GPU_UTIL{Hostname="n1",gpu="0"}', values: "80x40" },
+      ];
+      expectPromtoolTestPasses(rulesFile, "30s", series, {
+        promql_expr_test: [
+          sample('pool:mlops_gpus:count{pool="mig"}', 1),
+          sample('pool:mlops_gpu_utilization:avg5m{pool="mig"}', 70),
+          sample('pool:mlops_gpus:count{pool="inference"}', 1),
+          sample('pool:mlops_gpu_utilization:avg5m{pool="inference"}', 80),
         ],
-      };
-      const testFile = path.join(path.dirname(rulesFile), "test.yaml");
-      fs.writeFileSync(testFile, YAML.stringify(test));
-      expect(execFileSync("promtool", ["test", "rules", testFile], { encoding: "utf8" })).toContain(
-        "SUCCESS",
-      );
+      });
     },
   );
 

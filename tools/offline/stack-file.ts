@@ -11,7 +11,7 @@ import { projectStacks, stackFileLabel } from "../../components/config/load";
 import { yamlDocumentData, yamlErrorsReasons } from "../../components/config/yaml-document";
 import { editDistance } from "../../components/config/edit-distance";
 import { isPlainObject } from "../../components/config/deep-merge";
-import { SECRET_KEY_NAME } from "../../components/config/stack-schema";
+import { SECRET_KEY_NAME, stackConfigSchema } from "../../components/config/stack-schema";
 
 /** Config ready for `pulumi.runtime.setAllConfig`, plus what was filled in offline. */
 export interface OfflineStackConfig {
@@ -112,7 +112,7 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
       missing
         .map(
           (key) =>
-            `${label}: ${key}: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it${OBJECT_KEYS.includes(key.split(":")[1]) ? ` (${key.split(":")[1]}: {} takes every default)` : ""}`,
+            `${label}: ${key}: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it${takesEveryDefault(key.split(":")[1]) ? ` (${key.split(":")[1]}: {} takes every default)` : ""}`,
         )
         .join("\n"),
     );
@@ -128,8 +128,13 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
   return { file: label, config, secretKeys, unsetSecrets };
 }
 
-/** Declared keys whose every field has a default, so `{}` is a complete value. */
-const OBJECT_KEYS = ["cluster", "addons"];
+/** Whether `{}` is a complete value of the key: the schema has a default for each of its fields. */
+function takesEveryDefault(name: string): boolean {
+  const field = (stackConfigSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>)[
+    name
+  ];
+  return field?.safeParse({}).success ?? false;
+}
 
 /**
  * The keys `Pulumi.yaml` declares without a default, namespaced: the Pulumi CLI refuses to run a

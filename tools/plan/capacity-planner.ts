@@ -117,12 +117,7 @@ export function planCapacitySummary(
   const pools = simple.pools.map((p) => {
     const levels = byName.get(p.name);
     const pool = config.gpuPools.find((g) => g.name === p.name);
-    const unused = pool
-      ? unusedPoolWarnings(
-          pool,
-          models.filter((m) => p.models.includes(m.name)),
-        )
-      : [];
+    const unused = pool ? unusedPoolWarnings(pool, p.models) : [];
     return levels ? fromPacking(p, levels, pool?.maxGpus ?? Infinity, unused) : p;
   });
   const total = (k: keyof Range) => round2(pools.reduce((sum, p) => sum + p.monthlyCost[k], 0));

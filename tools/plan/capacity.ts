@@ -246,7 +246,7 @@ function trainingPool(
  * A pool no model of the stack uses still declares its NodePool, and a serving pool its warm
  * capacity, which is billed: a pool left behind by a move, or a model pointed at the wrong one.
  */
-export function unusedPoolWarnings(pool: GpuPool, users: readonly ModelSpec[]): string[] {
+export function unusedPoolWarnings(pool: GpuPool, users: readonly string[]): string[] {
   if (users.length > 0) return [];
   const warm =
     pool.purpose === "serving" && pool.minGpus > 0
@@ -264,7 +264,13 @@ export function simpleCapacityEstimate(config: StackConfig, models: readonly Mod
     const users = models.filter((m) => (serving ? m.serving.gpu.pool : m.training?.gpu.pool) === pool.name);
     const training = serving ? undefined : trainingPool(pool, users, config);
     const { demand, warnings: loadWarnings } = training ?? servingPool(pool, users);
-    const warnings = [...unusedPoolWarnings(pool, users), ...loadWarnings];
+    const warnings = [
+      ...unusedPoolWarnings(
+        pool,
+        users.map((m) => m.name),
+      ),
+      ...loadWarnings,
+    ];
     // A serving pool's warm capacity (`minGpus` of pause pods) is headroom on top of its replicas.
     const whole = range((k) =>
       serving
