@@ -47,15 +47,18 @@ export function eventDisruptionBudgets(events: readonly SalesEvent[]): Record<st
 
 /**
  * The day a yearly freeze from `fromMs` to `toMs` (UTC) must add to reach the same date in a leap
- * year: its schedule fires on the same day of the year, so a freeze dated in a common year across
- * the end of February (28 February to 1 March) would end a day early where 29 February exists. A
- * freeze dated in a leap year already counts that day (one day longer in common years: safe side).
+ * year: its schedule fires on the same day of the year, so a freeze dated across the end of a
+ * common year's February (28 February to 1 March, or a freeze from December into March of the next
+ * year) would end a day early where 29 February exists. A freeze whose dates already hold 29
+ * February counts that day (one day longer in common years: safe side).
  */
 function leapDayMinutes(fromMs: number, toMs: number): number {
-  const year = new Date(fromMs).getUTCFullYear();
-  const marchFirst = Date.UTC(year, 2, 1);
-  const leap = new Date(Date.UTC(year, 1, 29)).getUTCMonth() === 1;
-  return !leap && fromMs < marchFirst && toMs > marchFirst ? 1440 : 0;
+  for (let year = new Date(fromMs).getUTCFullYear(); year <= new Date(toMs).getUTCFullYear(); year++) {
+    const marchFirst = Date.UTC(year, 2, 1);
+    const leap = new Date(Date.UTC(year, 1, 29)).getUTCMonth() === 1;
+    if (!leap && fromMs < marchFirst && toMs > marchFirst) return 1440;
+  }
+  return 0;
 }
 
 /**

@@ -399,6 +399,12 @@ describe("autoscaling parameters", () => {
       // One that does not reach March keeps its length.
       const feb = [{ ...march[0], start: "2027-02-10T00:00:00Z", end: "2027-02-10T03:00:00Z" }];
       expect((karpenterDisruption(pool, "UTC", feb).budgets as any[])[2].duration).toBe("3h30m");
+      // One dated from December into March of the next year: the February it crosses is 2027's, a
+      // common year's, so the leap day is added as well (in 2027-28 it holds 29 February).
+      const winter = [{ ...march[0], start: "2026-12-20T00:00:00Z", end: "2027-03-01T03:00:00Z" }];
+      const w = karpenterDisruption(pool, "UTC", winter);
+      expect((w.budgets as any[])[2]).toMatchObject({ schedule: "30 23 19 12 *", duration: "1731h30m" });
+      expect(underutilizedConsolidationAllowed(w, Date.parse("2028-03-01T02:59:00Z"))).toBe(false);
     });
 
     test("a yearly schedule on 29 February fires only in leap years, as cron does", () => {
