@@ -17,6 +17,12 @@ export interface Problem {
   readonly value?: unknown;
   /** What is wrong and what is allowed. */
   readonly reason: string;
+  /**
+   * The same problem said at the other field it compares (`serving.replicas.max` for a min above the
+   * max): where a stack's override sets only that field, the problem is reported there, the line
+   * the user changed, instead of at a field the override does not hold.
+   */
+  readonly alsoAt?: { readonly path: string; readonly value?: unknown; readonly reason: string };
 }
 
 /** Thrown when any config or spec is invalid; `message` lists every problem, one per line. */

@@ -119,7 +119,15 @@ function derivedNameProblems(spec: ModelSpec, file: string): Problem[] {
 function replicaProblems(spec: ModelSpec, file: string): Problem[] {
   const { min, max } = spec.serving.replicas;
   if (min <= max) return [];
-  return [{ file, path: "serving.replicas.min", value: min, reason: `must be <= replicas.max (${max})` }];
+  return [
+    {
+      file,
+      path: "serving.replicas.min",
+      value: min,
+      reason: `must be <= replicas.max (${max})`,
+      alsoAt: { path: "serving.replicas.max", value: max, reason: `must be >= replicas.min (${min})` },
+    },
+  ];
 }
 
 function imageProblems(spec: ModelSpec, file: string): Problem[] {
@@ -142,6 +150,12 @@ function canaryProblems(spec: ModelSpec, file: string): Problem[] {
       path: "canary.modelUri",
       value: spec.canary.modelUri,
       reason: "is the version stable serves (serving.modelUri): point the canary at the new version",
+      alsoAt: {
+        path: "serving.modelUri",
+        value: spec.serving.modelUri,
+        reason:
+          "is the version the canary deploys (canary.modelUri): stable and canary must serve different versions",
+      },
     });
   return problems;
 }
@@ -173,7 +187,15 @@ function canaryLatencyProblems(spec: ModelSpec, file: string): Problem[] {
   const slo = spec.slo.latencyP99Ms;
   const belowSlo = (path: string, limit: number | undefined): Problem[] =>
     limit !== undefined && limit < slo
-      ? [{ file, path, value: limit, reason: `must be >= slo.latencyP99Ms (${slo})` }]
+      ? [
+          {
+            file,
+            path,
+            value: limit,
+            reason: `must be >= slo.latencyP99Ms (${slo})`,
+            alsoAt: { path: "slo.latencyP99Ms", value: slo, reason: `must be <= ${path} (${limit})` },
+          },
+        ]
       : [];
   const ofModel = spec.canaryAnalysis?.maxLatencyP99Ms;
   const own = spec.canary?.analysis.maxLatencyP99Ms;

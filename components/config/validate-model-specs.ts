@@ -148,7 +148,9 @@ function otherOverrideProblems(file: string, data: unknown, stack: string): Prob
       if (ofBase.has(key(p))) continue;
       const placed = inOverride(p, override, other);
       out.push(
-        placed.path.startsWith(`stacks.${other}.`) ? placed : { ...p, path: `stacks.${other}.${p.path}` },
+        placed.path.startsWith(`stacks.${other}.`)
+          ? placed
+          : { ...placed, path: `stacks.${other}.${p.path}` },
       );
     }
   }
@@ -158,27 +160,40 @@ function otherOverrideProblems(file: string, data: unknown, stack: string): Prob
 /**
  * A problem with a field the stack's override sets is reported at its place in the override
  * (`stacks.prod.serving.replicas.max`), where the user has to fix it. Lists are replaced whole by an
- * override, so anything inside one the override sets is the override's.
+ * override, so anything inside one the override sets is the override's. A problem comparing two
+ * fields (`alsoAt`) of which the override sets only the other is said at that one.
  */
 export function inOverride(problem: Problem, override: unknown, stack: string): Problem {
-  if (override === undefined || problem.path === "") return problem;
-  let cur: unknown = override;
-  for (const part of problem.path.split(/\.|(?=\[)/)) {
-    if (!isPlainObject(cur)) break;
-    const key = part.startsWith("[") ? part.slice(1, -1) : part;
-    cur = cur[key];
-    if (cur === undefined) return problem;
+  const { alsoAt, ...own } = problem;
+  if (override === undefined || problem.path === "") return own;
+  const cur = overrideValue(override, problem.path);
+  if (cur === undefined) {
+    if (alsoAt && overrideValue(override, alsoAt.path) !== undefined)
+      return { file: problem.file, ...alsoAt, path: `stacks.${stack}.${alsoAt.path}` };
+    return own;
   }
   const path = `stacks.${stack}.${problem.path}`;
   // `serving: null` removes a required field: say so, rather than leave "required" next to a line
   // that visibly sets it.
   if (cur === null && problem.reason.startsWith("required"))
     return {
-      ...problem,
+      ...own,
       path,
       reason: `${problem.reason}; null in an override removes a field, and only optional ones can be removed`,
     };
-  return { ...problem, path };
+  return { ...own, path };
+}
+
+/** What the override sets at `path` (`serving.replicas.max`, `experiments[0].name`); undefined if nothing. */
+function overrideValue(override: unknown, path: string): unknown {
+  let cur: unknown = override;
+  for (const part of path.split(/\.|(?=\[)/)) {
+    if (!isPlainObject(cur)) break;
+    const key = part.startsWith("[") ? part.slice(1, -1) : part;
+    cur = cur[key];
+    if (cur === undefined) return undefined;
+  }
+  return cur;
 }
 
 function baseName(file: string): string {

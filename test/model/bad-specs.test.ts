@@ -61,8 +61,13 @@ const source = (file: string, yaml: string): SpecSource => ({ file, data: YAML.p
 
 /** Validates the sources and returns the error message (fails when they are valid). */
 function problemsOf(...sources: SpecSource[]): string {
+  return problemsIn("staging", ...sources);
+}
+
+/** The error message of the sources planned for `stack` (fails when they are valid). */
+function problemsIn(stack: string, ...sources: SpecSource[]): string {
   try {
-    validateModelSpecs(sources, "staging", cfg);
+    validateModelSpecs(sources, stack, cfg);
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigValidationError);
     return (err as Error).message;
@@ -1029,13 +1034,41 @@ describe("stack overrides", () => {
       ),
     );
     const msg = problemsOf(src);
+    // At the line prod changed: the file holds no stacks.prod.serving.replicas.min.
     expect(msg).toContain(
-      "models/ov4.yaml: stacks.prod.serving.replicas.min = 3: must be <= replicas.max (2)",
+      "models/ov4.yaml: stacks.prod.serving.replicas.max = 2: must be >= replicas.min (3)",
     );
     expect(msg).toContain("models/ov4.yaml: stacks.prod.serving.image");
     expect(msg).toContain("models/ov4.yaml: stacks.prod.serving.coldStartSecond: unknown key");
     // Staging itself is fine: nothing about the base.
     expect(msg).not.toMatch(/ov4\.yaml: serving\./);
+  });
+
+  test("a problem comparing two fields is said at the one the planned stack's override sets", () => {
+    // Prod pins stable at the canary's version and raises the latency SLO above the canary's
+    // limit: both are prod's lines, though each check names the canary's field first.
+    const src = overridden(
+      '  prod:\n    serving: { modelUri: "s3://<artifacts>/ov/v2" }\n    slo: { latencyP99Ms: 900 }\n',
+    );
+    const base = src.data as { canary: Record<string, unknown> };
+    const withLimit = { ...base, canary: { ...base.canary, analysis: { maxLatencyP99Ms: 500 } } };
+    const msg = problemsIn("prod", { ...src, data: withLimit });
+    expect(msg).toContain(
+      'models/ov.yaml: stacks.prod.serving.modelUri = "s3://<artifacts>/ov/v2": is the version the canary deploys (canary.modelUri)',
+    );
+    expect(msg).toContain(
+      "models/ov.yaml: stacks.prod.slo.latencyP99Ms = 900: must be <= canary.analysis.maxLatencyP99Ms (500)",
+    );
+    expect(msg).not.toMatch(/ov\.yaml: (stacks\.prod\.)?canary\./);
+    // Planning staging, prod's override is still where they are said.
+    expect(problemsOf({ ...src, data: withLimit })).toContain(
+      "models/ov.yaml: stacks.prod.slo.latencyP99Ms = 900",
+    );
+    // Where the override sets the compared field itself, the problem stays there.
+    const own = overridden('  prod:\n    canary: { modelUri: "s3://<artifacts>/ov/v1" }\n');
+    expect(problemsIn("prod", own)).toContain(
+      'models/ov.yaml: stacks.prod.canary.modelUri = "s3://<artifacts>/ov/v1": is the version stable serves',
+    );
   });
 
   test("an empty override changes nothing", () => {
