@@ -70,13 +70,23 @@ function unknownKeyReason(key: string, message: string): string {
     lower,
     allowed.map((k) => k.toLowerCase()),
   );
-  const meant =
-    distance(lower, near) <= 2
-      ? allowed.find((k) => k.toLowerCase() === near)
-      : lower.length >= 4
-        ? allowed.find((k) => k.toLowerCase().startsWith(lower))
-        : undefined;
+  const meant = nearMiss(lower, near)
+    ? allowed.find((k) => k.toLowerCase() === near)
+    : lower.length >= 4
+      ? allowed.find((k) => k.toLowerCase().startsWith(lower))
+      : undefined;
   return meant ? `unknown key; did you mean ${meant}? allowed keys: ${allowed.join(", ")}` : message;
+}
+
+/**
+ * Whether `key` is a slip of `allowed`: one edit, or two in a word of five letters or more, or two
+ * letters swapped. Two edits of a short word reach unrelated ones (`base` is two from `name`), while
+ * a swap (`tema` for `team`) is the common slip.
+ */
+function nearMiss(key: string, allowed: string): boolean {
+  const d = distance(key, allowed);
+  const sorted = (w: string) => [...w].sort().join("");
+  return d <= 1 || (d === 2 && (key.length >= 5 || sorted(key) === sorted(allowed)));
 }
 
 /** Words for the types zod names in `expected`. */

@@ -287,6 +287,18 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "models/c5.yaml: serving.coldStart: unknown key; did you mean coldStartSeconds? allowed keys:",
   ],
   [
+    "two letters swapped in a short key are still taken for a slip",
+    "c5a",
+    (y) => y.replace("team: homepage", "tema: homepage"),
+    "models/c5a.yaml: tema: unknown key; did you mean team? allowed keys:",
+  ],
+  [
+    "a short key two edits from another is not guessed at (base is not name)",
+    "c5b",
+    (y) => y.replace("team: homepage", "team: homepage\nbase: homepage-feed"),
+    "models/c5b.yaml: base: unknown key; allowed keys: name,",
+  ],
+  [
     "a key far from every allowed key gets no guess",
     "c6",
     (y) => y.replace("  rpsPerReplica: 300\n", "  rpsPerReplica: 300\n  shards: 3\n"),
