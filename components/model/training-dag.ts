@@ -10,8 +10,10 @@
  * standard provider's PythonOperator with a fallback to `airflow.operators.python`, and
  * `airflow.providers.cncf.kubernetes.operators.pod.KubernetesPodOperator` (cncf.kubernetes provider;
  * `container_resources`, `tolerations`, `affinity`, `priority_class_name`, `service_account_name`,
- * `do_xcom_push`, `active_deadline_seconds`, `automount_service_account_token` and
- * `container_security_context` are its documented arguments). `schedule_timeout_seconds` needs
+ * `do_xcom_push`, `active_deadline_seconds`, `automount_service_account_token`,
+ * `container_security_context` and `callbacks` are its documented arguments). A
+ * `KubernetesPodOperatorCallback` deletes a pod the task gave up on before it finished (schedule or
+ * start-up timeout): `delete_succeeded_pod` alone leaves it Pending, to train later unwatched. `schedule_timeout_seconds` needs
  * cncf.kubernetes 10.5 or later (apache/airflow#49784), as the Airflow 3.2 image the platform pins
  * ships.
  *
@@ -117,6 +119,7 @@ try:  # Airflow 3.x: operators moved to the standard provider
     from airflow.providers.standard.operators.python import PythonOperator
 except ImportError:  # Airflow 2.10
     from airflow.operators.python import PythonOperator
+from airflow.providers.cncf.kubernetes.callbacks import KubernetesPodOperatorCallback
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 
 MODEL_NAME = ${py(spec.name)}
@@ -138,6 +141,32 @@ CONTAINER_SECURITY = k8s.V1SecurityContext(
     capabilities=k8s.V1Capabilities(drop=["ALL"]),
     seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
 )
+
+
+class DeleteUnfinishedPod(KubernetesPodOperatorCallback):
+    """Deletes the task's pod when the task ends before the pod did.
+
+    on_finish_action="delete_succeeded_pod" keeps a failed pod (logs, ModelTrainingFailed) but also
+    one that never finished: after schedule_timeout_seconds or startup_timeout_seconds the task
+    fails while its pod stays Pending (or pulling its image), marked already_checked, so the retry
+    starts a second pod and the first one later takes its GPUs and trains with nothing watching it.
+    """
+
+    @staticmethod
+    def on_pod_cleanup(*, pod, client, **kwargs):
+        import logging
+
+        log = logging.getLogger(__name__)
+        try:
+            name, namespace = pod.metadata.name, pod.metadata.namespace
+            remote = client.read_namespaced_pod(name, namespace)
+            phase = remote.status.phase if remote.status else None
+            if phase in ("Pending", "Running", "Unknown"):
+                log.warning("Deleting pod %s, still %s when its task ended", name, phase)
+                client.delete_namespaced_pod(name, namespace)
+        except Exception as err:  # 404: already deleted (succeeded, or the task was killed)
+            if getattr(err, "status", None) != 404:
+                log.warning("Could not check or delete the task's pod: %s", err)
 
 
 def register_model(**context):
@@ -249,6 +278,7 @@ with DAG(
         do_xcom_push=True,
         get_logs=True,
         on_finish_action="delete_succeeded_pod",
+        callbacks=DeleteUnfinishedPod,
     )
 
     evaluate = KubernetesPodOperator(
@@ -269,6 +299,7 @@ with DAG(
         execution_timeout=timedelta(hours=1),
         get_logs=True,
         on_finish_action="delete_succeeded_pod",
+        callbacks=DeleteUnfinishedPod,
     )
 
     register = PythonOperator(

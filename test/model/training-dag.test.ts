@@ -145,6 +145,38 @@ describe("training DAG", () => {
     pyCompile(dag);
   });
 
+  test("a pod the task gave up on (schedule or start-up timeout) is deleted, a failed one kept", () => {
+    const dag = dagFor();
+    // Both pod tasks carry the callback.
+    expect(dag.match(/callbacks=DeleteUnfinishedPod,/g)).toHaveLength(2);
+    // Run the callback's own Python against a stub client: Pending and Running pods go, a Failed
+    // pod stays for its logs and ModelTrainingFailed, a pod already gone is no error.
+    const cls = dag.slice(dag.indexOf("class DeleteUnfinishedPod"), dag.indexOf("def register_model"));
+    const script = [
+      "class KubernetesPodOperatorCallback: pass",
+      cls,
+      "class NotFound(Exception):",
+      "    status = 404",
+      "class Obj:",
+      "    def __init__(self, **kw): self.__dict__.update(kw)",
+      "class Client:",
+      "    def __init__(self, phase): self.phase, self.deleted = phase, []",
+      "    def read_namespaced_pod(self, name, namespace):",
+      "        if self.phase is None: raise NotFound()",
+      "        return Obj(status=Obj(phase=self.phase))",
+      "    def delete_namespaced_pod(self, name, namespace): self.deleted.append((namespace, name))",
+      "pod = Obj(metadata=Obj(name='m-train-abc', namespace='m'))",
+      "out = []",
+      "for phase in ['Pending', 'Running', 'Failed', 'Succeeded', None]:",
+      "    c = Client(phase)",
+      "    DeleteUnfinishedPod.on_pod_cleanup(pod=pod, client=c, mode='sync', operator=None, context={})",
+      "    out.append('%s:%d' % (phase, len(c.deleted)))",
+      "print(' '.join(out))",
+    ].join("\n");
+    const result = execFileSync("python3", ["-c", script], { encoding: "utf8", stdio: "pipe" }).trim();
+    expect(result).toBe("Pending:1 Running:1 Failed:0 Succeeded:0 None:0");
+  });
+
   test("registers the trained run as a new MLflow model version under the model's name", () => {
     const dag = dagFor();
     expect(dag).toContain('MODEL_NAME = "homepage-feed"');
