@@ -109,6 +109,18 @@ export async function runPromotion(args: PromotionArgs): Promise<PromotionResult
       `${spec.name}: stack state unavailable (${(err as Error).message.split("\n")[0]}); assuming no promotion in progress`,
     );
   }
+  // 0% held for this canary is a rollback (the program removes the canary at 0): the run that rolled
+  // it back was interrupted before its spec edit, or its pull request has not merged yet and the
+  // deploy carried the level. Promoting it again from the first step would bring back a version
+  // that failed its analysis; the rollback is finished instead (traffic stays at 0).
+  if (deployed === 0) {
+    log(
+      `${spec.name}: the stack holds ${uri} at 0% (rolled back by an earlier run); finishing the rollback instead of promoting it again (to analyse it again, remove mlops-platform:canaryTraffic.${spec.name} from the stack config and run pulumi up)`,
+    );
+    if (args.dryRun) return { outcome: "dry-run", stepsRun: [], details: [] };
+    await deployer.rollback(spec.name, uri);
+    return { outcome: "rolled-back", stepsRun: [], details: [] };
+  }
   const todo = remainingSteps(steps, deployed);
   if (deployed !== undefined && deployed > 0)
     log(`${spec.name}: resuming, canary at ${deployed}% in the stack`);

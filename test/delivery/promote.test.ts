@@ -127,6 +127,39 @@ describe("promote (against a local Prometheus-speaking server)", () => {
     expect(replaced.heldUri).toBe(uri);
   });
 
+  test("a canary held at 0% (rolled back, its spec not yet rewritten) is not promoted again", async () => {
+    const uri = spec.canary!.modelUri;
+    for (const heldUri of [uri, undefined]) {
+      const stack = new FakeStack(0, heldUri);
+      const { result, lines } = await run(stack, () => 1.0);
+      expect(result).toMatchObject({ outcome: "rolled-back", stepsRun: [] });
+      // No traffic moved, no analysis: the rollback is finished (spec rewritten), nothing else.
+      expect(stack.events).toEqual(["rollback"]);
+      expect(prom!.queries).toEqual([]);
+      expect(lines[0]).toBe(
+        `homepage-feed: the stack holds ${uri} at 0% (rolled back by an earlier run); finishing the rollback instead of promoting it again (to analyse it again, remove mlops-platform:canaryTraffic.homepage-feed from the stack config and run pulumi up)`,
+      );
+      await prom?.close();
+      prom = undefined;
+    }
+    // A dry run says so and changes nothing.
+    const dry = new FakeStack(0, uri);
+    const result = await runPromotion({
+      spec,
+      checks,
+      deployer: dry,
+      analyze: async () => ({ healthy: true, details: [] }),
+      sleep: async () => undefined,
+      log: () => undefined,
+      dryRun: true,
+    });
+    expect(result.outcome).toBe("dry-run");
+    expect(dry.events).toEqual([]);
+    // 0% held for another version is that version's rollback: this canary starts from the first step.
+    const other = new FakeStack(0, "s3://artifacts/homepage-feed/v1");
+    expect((await run(other, () => 1.0)).result.stepsRun).toEqual([10, 25, 50, 100]);
+  });
+
   test("the analysis queries the exact ModelCanaryDegraded expressions", () => {
     expect(errorsExpr).toBe(canaryErrorDegradedExpr(spec));
     expect(latencyExpr).toBe(canaryLatencyDegradedExpr(spec));
