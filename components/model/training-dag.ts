@@ -17,9 +17,19 @@
  * cncf.kubernetes 10.5 or later (apache/airflow#49784), as the Airflow 3.2 image the platform pins
  * ships.
  *
- * Trainer image contract: `train` logs to MLflow (MLFLOW_TRACKING_URI, MLFLOW_EXPERIMENT_NAME) and
- * writes `{"run_id": "<id>"}` to /airflow/xcom/return.json; `evaluate --run-id <id>` exits non-zero
- * when the candidate is worse than the registered version, which skips registration.
+ * Trainer image contract: `train` logs to MLflow (MLFLOW_TRACKING_URI, MLFLOW_EXPERIMENT_NAME) the
+ * model named `model` and writes `{"run_id": "<id>"}` to /airflow/xcom/return.json, with
+ * `"model_id": "<id>"` too where it logs a LoggedModel of another name (MLflow 3); `evaluate --run-id
+ * <id>` exits non-zero when the candidate is worse than the registered version, which skips
+ * registration.
+ *
+ * Registration finds the model where the MLflow version that logged it keeps it: MLflow 3 stores a
+ * logged model under the experiment's `models/<model_id>/artifacts`, no longer under the run's
+ * artifacts ("Model artifacts are no longer stored as run artifacts", MLflow 3 migration guide), so
+ * a version registered at `<run artifact_uri>/model` pointed at an empty folder and the canary's
+ * `models:/` download found nothing. `mlflow.register_model("runs:/<run>/model")` resolves either;
+ * the REST fallback (workers without the mlflow package) reads the run's `outputs.model_outputs`
+ * and the logged model's `artifact_uri`, and keeps `<run artifact_uri>/model` for MLflow 2 runs.
  */
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool } from "../config/stack-schema";
@@ -171,18 +181,20 @@ class DeleteUnfinishedPod(KubernetesPodOperatorCallback):
 
 def register_model(**context):
     """Registers the run's model as a new version of MODEL_NAME in the MLflow registry."""
-    run_id = context["ti"].xcom_pull(task_ids="train")["run_id"]
+    trained = context["ti"].xcom_pull(task_ids="train")
+    run_id, model_id = trained["run_id"], trained.get("model_id")
     tags = {"reason": str(context["params"].get("reason")), "dag_run": context["run_id"]}
     try:
         import mlflow
     except ImportError:
-        return _register_over_rest(run_id, tags)
+        return _register_over_rest(run_id, model_id, tags)
     mlflow.set_tracking_uri(MLFLOW_TRACKING_URI)
-    version = mlflow.register_model(f"runs:/{run_id}/model", MODEL_NAME, tags=tags)
+    uri = f"models:/{model_id}" if model_id else f"runs:/{run_id}/model"
+    version = mlflow.register_model(uri, MODEL_NAME, tags=tags)
     return {"name": version.name, "version": str(version.version), "run_id": run_id}
 
 
-def _register_over_rest(run_id, tags):
+def _register_over_rest(run_id, model_id, tags):
     """Same as mlflow.register_model, over MLflow's REST API (workers without the mlflow package)."""
     import json
     import urllib.error
@@ -204,16 +216,21 @@ def _register_over_rest(run_id, tags):
         if err.code != 400:  # 400 RESOURCE_ALREADY_EXISTS: the model is registered already
             raise
     run = call("GET", f"runs/get?run_id={run_id}")["run"]
-    version = call(
-        "POST",
-        "model-versions/create",
-        {
-            "name": MODEL_NAME,
-            "source": f"{run['info']['artifact_uri']}/model",
-            "run_id": run_id,
-            "tags": [{"key": k, "value": v} for k, v in tags.items()],
-        },
-    )["model_version"]
+    body = {
+        "name": MODEL_NAME,
+        "source": f"{run['info']['artifact_uri']}/model",  # MLflow 2: the model is a run artifact
+        "run_id": run_id,
+        "tags": [{"key": k, "value": v} for k, v in tags.items()],
+    }
+    # MLflow 3: the run's outputs list its logged models; the one the trainer named, or "model".
+    outputs = run.get("outputs", {}).get("model_outputs", [])
+    candidates = [model_id] if model_id else [o["model_id"] for o in outputs if o.get("model_id")]
+    for candidate in candidates:
+        logged = call("GET", f"logged-models/{candidate}")["model"]["info"]
+        if model_id or logged.get("name") == "model":
+            body.update(source=logged["artifact_uri"], model_id=logged["model_id"])
+            break
+    version = call("POST", "model-versions/create", body)["model_version"]
     return {"name": MODEL_NAME, "version": version["version"], "run_id": run_id}
 
 

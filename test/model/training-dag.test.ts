@@ -177,10 +177,61 @@ describe("training DAG", () => {
     expect(result).toBe("Pending:1 Running:1 Failed:0 Succeeded:0 None:0");
   });
 
+  test("registration over REST finds the model where MLflow 2 and MLflow 3 keep it", () => {
+    // The REST fallback against a local stand-in for the tracking server: an MLflow 2 run keeps its
+    // model under the run's artifacts; an MLflow 3 run lists logged models in its outputs (the one
+    // named "model" is registered, at its own artifact location); a trainer may name the model id.
+    const dag = dagFor();
+    const fn = dag.slice(dag.indexOf("def _register_over_rest"), dag.indexOf("with DAG("));
+    const script = [
+      "import json, threading",
+      "from http.server import BaseHTTPRequestHandler, HTTPServer",
+      "RUNS = {",
+      "  'r2': {'info': {'artifact_uri': 's3://b/1/r2/artifacts'}},",
+      "  'r3': {'info': {'artifact_uri': 's3://b/1/r3/artifacts'}, 'outputs': {'model_outputs': [{'model_id': 'm-a', 'step': 0}, {'model_id': 'm-b', 'step': 0}]}},",
+      "}",
+      "LOGGED = {'m-a': 'preprocessor', 'm-b': 'model'}",
+      "created = []",
+      "class H(BaseHTTPRequestHandler):",
+      "    def log_message(self, *a): pass",
+      "    def reply(self, body, code=200):",
+      "        data = json.dumps(body).encode()",
+      "        self.send_response(code); self.send_header('Content-Length', str(len(data))); self.end_headers(); self.wfile.write(data)",
+      "    def do_GET(self):",
+      "        path = self.path.split('/api/2.0/mlflow/')[1]",
+      "        if path.startswith('runs/get?run_id='): return self.reply({'run': RUNS[path.split('=')[1]]})",
+      "        mid = path.split('logged-models/')[1]",
+      "        self.reply({'model': {'info': {'model_id': mid, 'name': LOGGED[mid], 'artifact_uri': 's3://b/1/models/%s/artifacts' % mid}}})",
+      "    def do_POST(self):",
+      "        body = json.loads(self.rfile.read(int(self.headers['Content-Length'])))",
+      "        if self.path.endswith('registered-models/create'): return self.reply({'error_code': 'RESOURCE_ALREADY_EXISTS'}, 400)",
+      "        created.append(body); self.reply({'model_version': {'version': str(len(created))}})",
+      "srv = HTTPServer(('127.0.0.1', 0), H)",
+      "threading.Thread(target=srv.serve_forever, daemon=True).start()",
+      "MODEL_NAME = 'homepage-feed'",
+      "MLFLOW_TRACKING_URI = 'http://127.0.0.1:%d' % srv.server_port",
+      fn,
+      "for run, mid in [('r2', None), ('r3', None), ('r3', 'm-a')]:",
+      "    out = _register_over_rest(run, mid, {'reason': 'schedule'})",
+      "    b = created[-1]",
+      "    print(out['version'], b['name'], b['source'], b.get('model_id'))",
+      "srv.shutdown()",
+    ].join("\n");
+    const lines = execFileSync("python3", ["-c", script], { encoding: "utf8", stdio: "pipe" })
+      .trim()
+      .split("\n");
+    expect(lines).toEqual([
+      "1 homepage-feed s3://b/1/r2/artifacts/model None",
+      "2 homepage-feed s3://b/1/models/m-b/artifacts m-b",
+      "3 homepage-feed s3://b/1/models/m-a/artifacts m-a",
+    ]);
+  });
+
   test("registers the trained run as a new MLflow model version under the model's name", () => {
     const dag = dagFor();
     expect(dag).toContain('MODEL_NAME = "homepage-feed"');
-    expect(dag).toContain('mlflow.register_model(f"runs:/{run_id}/model", MODEL_NAME, tags=tags)');
+    expect(dag).toContain('uri = f"models:/{model_id}" if model_id else f"runs:/{run_id}/model"');
+    expect(dag).toContain("mlflow.register_model(uri, MODEL_NAME, tags=tags)");
     expect(dag).toContain('"model-versions/create"');
     expect(dag).toContain("train >> evaluate >> register");
   });
