@@ -82,19 +82,18 @@ export function trainHostResources(
 
 /**
  * The train task's time limits, in seconds: a run may take `timeoutHours` once running
- * (`activeDeadlineSeconds`) and may wait as long for GPUs before it is scheduled; starting it (image
- * pull) gets three node provisioning times, at least ten minutes.
+ * (`activeDeadlineSeconds`) and may wait as long for GPUs before it is scheduled, and never less
+ * than starting it gets: three node provisioning times, at least ten minutes (image pull). A pool
+ * scaled to zero must launch a node before the pod is scheduled, so a short `timeoutHours` (0.01 h
+ * beside a 420 s launch) would otherwise time every run out while its node starts.
  */
 export function trainTiming(
   timeoutHours: number,
   pool: Pick<GpuPool, "provisioningSeconds">,
 ): { queueSeconds: number; startupSeconds: number; runSeconds: number } {
   const runSeconds = Math.round(timeoutHours * 3600);
-  return {
-    queueSeconds: runSeconds,
-    startupSeconds: Math.max(600, pool.provisioningSeconds * 3),
-    runSeconds,
-  };
+  const startupSeconds = Math.max(600, pool.provisioningSeconds * 3);
+  return { queueSeconds: Math.max(runSeconds, startupSeconds), startupSeconds, runSeconds };
 }
 
 /** Python string literal (JSON strings are valid Python literals). */

@@ -7,7 +7,12 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildTrainingDag, trainHostResources, trainingDagId } from "../../components/model/training-dag";
+import {
+  buildTrainingDag,
+  trainHostResources,
+  trainingDagId,
+  trainTiming,
+} from "../../components/model/training-dag";
 import { committedModels, specFromYaml, stackConfig } from "./harness";
 
 const cfg = stackConfig("prod");
@@ -111,6 +116,16 @@ describe("training DAG", () => {
     expect(dag).toContain("schedule_timeout_seconds=18000");
     expect(dag).toContain("execution_timeout=timedelta(seconds=37260)");
     expect(dag).toContain('MLFLOW_TRACKING_URI = "http://mlflow.mlflow.svc:5000"');
+  });
+
+  test("a short timeout still waits for a node of a pool scaled to zero", () => {
+    // 36 s of waiting beside a 420 s node launch timed every run out: at least the start-up allowance.
+    expect(trainTiming(0.01, { provisioningSeconds: 420 })).toEqual({
+      queueSeconds: 1260,
+      startupSeconds: 1260,
+      runSeconds: 36,
+    });
+    expect(trainTiming(5, { provisioningSeconds: 420 }).queueSeconds).toBe(18000);
   });
 
   test("the train pod's CPU and memory follow the pool's smallest instance per GPU", () => {
