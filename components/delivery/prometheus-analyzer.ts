@@ -4,7 +4,14 @@
  * disagree about what "degraded" means.
  */
 import type { ModelSpec } from "../config/model-schema";
-import { canaryErrorDegradedExpr, canaryErrorRatioExpr, canaryLatencyDegradedExpr } from "../model/promql";
+import {
+  CANARY_MIN_REQUESTS,
+  CANARY_WINDOW,
+  canaryEnoughRequestsExpr,
+  canaryErrorDegradedExpr,
+  canaryErrorRatioExpr,
+  canaryLatencyDegradedExpr,
+} from "../model/promql";
 import { Analysis, Analyzer, CanaryCheck } from "./promote";
 import { queryInstant } from "./prometheus-client";
 
@@ -12,6 +19,13 @@ import { queryInstant } from "./prometheus-client";
 export function canaryChecks(spec: ModelSpec): CanaryCheck[] {
   return [
     { name: "canary serves traffic", expr: canaryErrorRatioExpr(spec), kind: "must-have-data" },
+    {
+      name: `canary requests in ${CANARY_WINDOW}`,
+      expr: canaryEnoughRequestsExpr(spec),
+      kind: "must-have-data",
+      found: "enough",
+      missing: `fewer than ${CANARY_MIN_REQUESTS}: too little traffic to judge it (promote when the model has more traffic, or with a higher first step)`,
+    },
     {
       name: "canary error ratio vs stable",
       expr: canaryErrorDegradedExpr(spec),
@@ -39,8 +53,8 @@ export function prometheusAnalyzer(baseUrl: string): Analyzer {
       const what =
         check.kind === "must-have-data"
           ? present
-            ? "has data"
-            : "no data (is the canary receiving traffic and being scraped?)"
+            ? (check.found ?? "has data")
+            : (check.missing ?? "no data (is the canary receiving traffic and being scraped?)")
           : present
             ? "DEGRADED"
             : "ok";

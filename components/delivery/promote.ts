@@ -37,6 +37,9 @@ export interface CanaryCheck {
   readonly name: string;
   readonly expr: string;
   readonly kind: "degraded-when-present" | "must-have-data";
+  /** What a `must-have-data` check's result means, where it is not "has data" / "no data". */
+  readonly found?: string;
+  readonly missing?: string;
 }
 
 /** Result of one analysis. */

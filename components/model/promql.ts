@@ -147,6 +147,19 @@ export function canaryErrorRatioExpr(spec: ModelSpec, window = CANARY_WINDOW): s
   return variantSeries(SERIES.variantErrorRatio(window), spec, "canary");
 }
 
+/**
+ * Requests a canary must serve in one analysis window before a step can pass: below it a canary
+ * can fail most of its requests and still show fewer errors than `VARIANT_MIN_ERRORS` (2 of 6
+ * requests passed a step), so the step is judged on too little traffic and not promoted.
+ */
+export const CANARY_MIN_REQUESTS = 100;
+
+/** Non-empty when the canary served at least `CANARY_MIN_REQUESTS` requests over `window`; the value is the count. */
+export function canaryEnoughRequestsExpr(spec: ModelSpec, window = CANARY_WINDOW): string {
+  const requests = variantSeries(SERIES.variantRequests(window), spec, "canary");
+  return `${requests} * ${durationSeconds(window)} >= ${CANARY_MIN_REQUESTS}`;
+}
+
 /** The stable variant's error ratio over `window`. */
 export function stableErrorRatioExpr(spec: ModelSpec, window = CANARY_WINDOW): string {
   return variantSeries(SERIES.variantErrorRatio(window), spec, "stable");

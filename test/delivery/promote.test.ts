@@ -17,7 +17,7 @@ const spec = {
 } as unknown as ModelSpec;
 
 const checks: CanaryCheck[] = canaryChecks(spec);
-const [trafficExpr, errorsExpr, latencyExpr] = checks.map((c) => c.expr);
+const [trafficExpr, requestsExpr, errorsExpr, latencyExpr] = checks.map((c) => c.expr);
 
 /** In-memory stand-in for the stack: what the Automation API deployer would read and write. */
 class FakeStack implements CanaryDeployer {
@@ -52,9 +52,10 @@ class FakeStack implements CanaryDeployer {
  * expression returns a series only when the scripted ratio (canary/stable) exceeds the spec's 1.5,
  * latency is always fine (empty).
  */
-function scripted(stack: FakeStack, ratioAt: (step: number) => number) {
+function scripted(stack: FakeStack, ratioAt: (step: number) => number, requests = 3000) {
   return (q: string) => {
     if (q === trafficExpr) return 0.001;
+    if (q === requestsExpr) return requests >= 100 ? requests : undefined;
     if (q === errorsExpr) {
       const ratio = ratioAt(stack.traffic ?? 0);
       return ratio > 1.5 ? ratio * 0.001 : undefined;
@@ -68,8 +69,8 @@ describe("promote (against a local Prometheus-speaking server)", () => {
   let prom: FakePrometheus | undefined;
   afterEach(async () => prom?.close());
 
-  async function run(stack: FakeStack, ratioAt: (step: number) => number) {
-    prom = await startFakePrometheus(scripted(stack, ratioAt));
+  async function run(stack: FakeStack, ratioAt: (step: number) => number, requests?: number) {
+    prom = await startFakePrometheus(scripted(stack, ratioAt, requests));
     const waits: number[] = [];
     const lines: string[] = [];
     const result = await runPromotion({
@@ -89,7 +90,19 @@ describe("promote (against a local Prometheus-speaking server)", () => {
     expect(result.outcome).toBe("promoted");
     expect(stack.events).toEqual(["deploy 10", "deploy 25", "deploy 50", "promote"]);
     expect(waits).toEqual([300_000, 300_000, 300_000]);
-    expect(prom!.queries).toHaveLength(9);
+    expect(prom!.queries).toHaveLength(12);
+  });
+
+  test("a canary that served too few requests to judge is not promoted", async () => {
+    // 6 requests in 5 minutes, 2 of them errors: under the 3 errors the error check needs, so only
+    // the request count stops it.
+    const stack = new FakeStack();
+    const { result, lines } = await run(stack, () => 1.0, 6);
+    expect(result).toMatchObject({ outcome: "rolled-back", failedStep: 10 });
+    expect(stack.events).toEqual(["deploy 10", "rollback"]);
+    expect(lines.join("\n")).toContain(
+      "canary requests in 5m: fewer than 100: too little traffic to judge it (promote when the model has more traffic, or with a higher first step)",
+    );
   });
 
   test("a canary that degrades at 50% is rolled back there", async () => {

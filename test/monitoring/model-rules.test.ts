@@ -10,6 +10,7 @@ import {
   retrainAlertNames,
 } from "../../components/model/monitoring-rules";
 import {
+  canaryEnoughRequestsExpr,
   canaryErrorDegradedExpr,
   canaryLatencyDegradedExpr,
   errorBudget,
@@ -397,6 +398,34 @@ describe("model rules", () => {
       ]);
     },
   );
+
+  itPromtool("promote's request count: 300 requests in 5 minutes are enough to judge, 6 are not", () => {
+    const spec = fixtureModels("prod").find((m) => m.canary)!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-canary-"));
+    fs.writeFileSync(path.join(dir, "rules.yaml"), "groups: []\n");
+    const series = (variant: string) =>
+      `model_variant:mlops_model_requests:rate5m{model="${spec.name}",variant="${variant}"}`;
+    const at = (canaryRps: number) => ({
+      interval: "1m",
+      input_series: [
+        { series: series("canary"), values: `${canaryRps}x10` },
+        { series: series("stable"), values: "50x10" },
+      ],
+      promql_expr_test: [
+        {
+          expr: canaryEnoughRequestsExpr(spec),
+          eval_time: "5m",
+          exp_samples:
+            canaryRps * 300 >= 100
+              ? [{ labels: `{model="${spec.name}",variant="canary"}`, value: canaryRps * 300 }]
+              : [],
+        },
+      ],
+    });
+    const testFile = path.join(dir, "test.yaml");
+    fs.writeFileSync(testFile, YAML.stringify({ rule_files: ["rules.yaml"], tests: [at(1), at(0.02)] }));
+    expect(execFileSync("promtool", ["test", "rules", testFile], { encoding: "utf8" })).toContain("SUCCESS");
+  });
 
   itPromtool("no alert fires on steady normal traffic", () => {
     expect(runScenario({})).toEqual([]);
