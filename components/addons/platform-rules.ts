@@ -60,6 +60,12 @@ export function ksmLabel(nodeLabel: string): string {
   return `label_${nodeLabel.replace(/[^a-zA-Z0-9]/g, "_")}`;
 }
 
+/**
+ * Pod names of training runs (`<model>-train-<suffix>`, the DAG's pod name): they wait Pending by
+ * design while a training pool is at `maxGpus` (nightly runs queue), which is no provisioning failure.
+ */
+export const TRAINING_POD_PATTERN = ".+-train-.+";
+
 function poolRules(pool: GpuPool, team: string): PromRule[] {
   const p = `{pool="${pool.name}"}`;
   const labels = (severity: string) => ({ team, severity, pool: pool.name });
@@ -68,7 +74,9 @@ function poolRules(pool: GpuPool, team: string): PromRule[] {
       alert: PLATFORM_ALERTS.saturated,
       expr: `${PLATFORM_SERIES.poolUtilization}${p} > ${SATURATED_UTILIZATION} and on(pool) ${PLATFORM_SERIES.poolGpus}${p} >= ${pool.maxGpus}`,
       for: "15m",
-      labels: labels("page"),
+      // A training pool busy at its limit is its nightly normal (runs queue for GPUs by design): a
+      // capacity ticket, not a page; a serving pool there cannot scale for traffic and pages.
+      labels: labels(pool.purpose === "training" ? "ticket" : "page"),
       annotations: {
         summary: `GPU pool ${pool.name} is at its ${pool.maxGpus}-GPU limit and over ${SATURATED_UTILIZATION}% busy`,
         description:
@@ -142,8 +150,9 @@ export function platformRules(config: Pick<StackConfig, "gpuPools" | "alerting">
           },
           {
             alert: PLATFORM_ALERTS.unschedulable,
-            // Pending pods that request GPUs: Karpenter failed (or is slow) to provision a node.
-            expr: `sum by (namespace) (max by (namespace, pod) (kube_pod_status_phase{phase="Pending"}) * on(namespace, pod) group_left() (max by (namespace, pod) (kube_pod_container_resource_requests{resource="nvidia_com_gpu"}) > bool 0)) > 0`,
+            // Pending pods that request GPUs: Karpenter failed (or is slow) to provision a node. A training
+            // run's pod is left out: it queues Pending by design while its pool is at maxGpus.
+            expr: `sum by (namespace) (max by (namespace, pod) (kube_pod_status_phase{phase="Pending",pod!~"${TRAINING_POD_PATTERN}"}) * on(namespace, pod) group_left() (max by (namespace, pod) (kube_pod_container_resource_requests{resource="nvidia_com_gpu"}) > bool 0)) > 0`,
             for: `${Math.max(...config.gpuPools.map((p) => p.provisioningSeconds)) + 300}s`,
             labels: { team, severity: "page" },
             annotations: {

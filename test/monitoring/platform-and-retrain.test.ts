@@ -188,6 +188,69 @@ describe("platform rules", () => {
     saturation("prod", []);
   });
 
+  itPromtool(
+    "a nightly training queue (the training pool full and busy, a run Pending for it) pages nobody",
+    () => {
+      // prod: search-ranking's 8-GPU run fills the one-p4d training pool (maxGpus 8) at 95%, and
+      // pdp-similar-items' 2-GPU run waits Pending for it, as the DAGs' schedule_timeout intends. A
+      // serving pod Pending as long still pages.
+      const rules = platformRules(stackConfig("prod"));
+      const ann = (alert: string, pool?: string) =>
+        rules.groups[0].rules.find((r) => r.alert === alert && (!pool || r.labels?.pool === pool))!
+          .annotations;
+      const rulesFile = tmp("platform.yaml", YAML.stringify(rules, { lineWidth: 0 }));
+      const pod = (ns: string, name: string, phase: string, gpus: number) => [
+        {
+          series: `kube_pod_status_phase{namespace="${ns}",pod="${name}",phase="${phase}"}`,
+          values: "1x100",
+        },
+        {
+          series: `kube_pod_container_resource_requests{namespace="${ns}",pod="${name}",container="base",resource="nvidia_com_gpu"}`,
+          values: `${gpus}x100`,
+        },
+      ];
+      const series = [
+        {
+          series:
+            'kube_node_labels{node="p1",label_mlops_io_gpu_pool="training",label_mlops_io_gpu_purpose="training"}',
+          values: "1x100",
+        },
+        ...Array.from({ length: 8 }, (_, g) => ({
+          series: `DCGM_FI_DEV_GPU_UTIL{Hostname="p1",gpu="${g}"}`,
+          values: "95x100",
+        })),
+        ...pod("search-ranking", "search-ranking-train-a1b2", "Running", 8),
+        ...pod("pdp-similar-items", "pdp-similar-items-train-c3d4", "Pending", 2),
+        ...pod("cart-cross-sell", "cart-cross-sell-predictor-5f7d9-x2x9z", "Pending", 1),
+      ];
+      expectAlertTestPasses(rulesFile, "30s", series, [
+        {
+          eval_time: "40m",
+          alertname: "GpuPoolSaturated",
+          exp_alerts: [
+            {
+              exp_labels: { pool: "training", team: "ml-platform", severity: "ticket" },
+              exp_annotations: ann("GpuPoolSaturated", "training"),
+            },
+          ],
+        },
+        {
+          eval_time: "40m",
+          alertname: "GpuPodsUnschedulable",
+          exp_alerts: [
+            {
+              exp_labels: { namespace: "cart-cross-sell", team: "ml-platform", severity: "page" },
+              exp_annotations: {
+                ...ann("GpuPodsUnschedulable"),
+                summary: "GPU pods in cart-cross-sell pending longer than node provisioning takes",
+              },
+            },
+          ],
+        },
+      ]);
+    },
+  );
+
   itPromtool("ModelReplicasAtMax fires only for an autoscaler at max that wants more", () => {
     const cfg = stackConfig("prod");
     const rules = platformRules(cfg);
