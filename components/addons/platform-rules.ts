@@ -61,10 +61,12 @@ export function ksmLabel(nodeLabel: string): string {
 }
 
 /**
- * Pod names of training runs (`<model>-train-<suffix>`, the DAG's pod name): they wait Pending by
- * design while a training pool is at `maxGpus` (nightly runs queue), which is no provisioning failure.
+ * Pod names of training runs (`<model>-train-<suffix>`: the DAG's pod name and the operator's random
+ * suffix, letters and digits): they wait Pending by design while a training pool is at `maxGpus`
+ * (nightly runs queue), which is no provisioning failure. The suffix has no hyphen, so a serving pod
+ * of a model whose name holds `-train-` (`pre-train-ranker-predictor-<hash>-<hash>`) still counts.
  */
-export const TRAINING_POD_PATTERN = ".+-train-.+";
+export const TRAINING_POD_PATTERN = ".+-train-[a-z0-9]+";
 
 function poolRules(pool: GpuPool, team: string): PromRule[] {
   const p = `{pool="${pool.name}"}`;

@@ -222,6 +222,8 @@ describe("platform rules", () => {
         ...pod("search-ranking", "search-ranking-train-a1b2", "Running", 8),
         ...pod("pdp-similar-items", "pdp-similar-items-train-c3d4", "Pending", 2),
         ...pod("cart-cross-sell", "cart-cross-sell-predictor-5f7d9-x2x9z", "Pending", 1),
+        // A serving pod of a model whose name holds "-train-" is no training run.
+        ...pod("pre-train-ranker", "pre-train-ranker-predictor-6c8b4-k7m2p", "Pending", 1),
       ];
       expectAlertTestPasses(rulesFile, "30s", series, [
         {
@@ -243,6 +245,13 @@ describe("platform rules", () => {
               exp_annotations: {
                 ...ann("GpuPodsUnschedulable"),
                 summary: "GPU pods in cart-cross-sell pending longer than node provisioning takes",
+              },
+            },
+            {
+              exp_labels: { namespace: "pre-train-ranker", team: "ml-platform", severity: "page" },
+              exp_annotations: {
+                ...ann("GpuPodsUnschedulable"),
+                summary: "GPU pods in pre-train-ranker pending longer than node provisioning takes",
               },
             },
           ],
