@@ -91,6 +91,23 @@ describe("Alertmanager config", () => {
     });
   });
 
+  itAmtool(
+    "kube-prometheus-stack's Watchdog, InfoInhibitor and info alerts notify nobody; its warnings do",
+    () => {
+      const file = writeConfig("prod");
+      expect(route(file, "alertname=Watchdog", "severity=none")).toBe("null");
+      expect(route(file, "alertname=InfoInhibitor", "severity=none")).toBe("null");
+      expect(route(file, "alertname=CPUThrottlingHigh", "severity=info", "namespace=homepage-feed")).toBe(
+        "null",
+      );
+      expect(route(file, "alertname=KubePodCrashLooping", "severity=warning")).toBe("team-ml-platform");
+      // A model team's alerts are untouched.
+      expect(route(file, "alertname=ModelLatencyHigh", "team=homepage", "severity=page")).toBe(
+        "team-homepage",
+      );
+    },
+  );
+
   itAmtool("platform alerts go to the platform team", () => {
     expect(
       route(writeConfig("staging"), "alertname=GpuPoolSaturated", "team=ml-platform", "severity=page"),
