@@ -20,8 +20,10 @@
  * Trainer image contract: `train` logs to MLflow (MLFLOW_TRACKING_URI, MLFLOW_EXPERIMENT_NAME) the
  * model named `model` and writes `{"run_id": "<id>"}` to /airflow/xcom/return.json, with
  * `"model_id": "<id>"` too where it logs a LoggedModel of another name (MLflow 3); `evaluate --run-id
- * <id>` exits non-zero when the candidate is worse than the registered version, which skips
- * registration.
+ * <id>` exits 99 (`EVALUATE_WORSE_EXIT_CODE`, Airflow's usual skip code) when the candidate is worse
+ * than the registered version: the task is skipped (`skip_on_exit_code`), registration with it, and
+ * its pod deleted, so the run ends without a failure or a `ModelTrainingFailed` ticket; any other
+ * non-zero exit is a failure (retried, then the pod is kept for its logs and the ticket).
  *
  * Registration finds the model where the MLflow version that logged it keeps it: MLflow 3 stores a
  * logged model under the experiment's `models/<model_id>/artifacts`, no longer under the run's
@@ -143,6 +145,9 @@ ENV = {
     "RETRAIN_REASON": "{{ params.reason }}",
 }
 RUN_ID = "{{ ti.xcom_pull(task_ids='train')['run_id'] }}"
+# evaluate's exit code for "the candidate is worse than the registered version": not registered,
+# and the run ends without a failure (any other non-zero exit fails and is retried).
+EVALUATE_WORSE_EXIT_CODE = 99
 # The trainer image is the team's, so its user is not forced; what any image can run without is.
 # AWS credentials come from the pod identity webhook's own token volume, not the service account token.
 CONTAINER_SECURITY = k8s.V1SecurityContext(
@@ -176,6 +181,33 @@ class DeleteUnfinishedPod(KubernetesPodOperatorCallback):
         except Exception as err:  # 404: already deleted (succeeded, or the task was killed)
             if getattr(err, "status", None) != 404:
                 log.warning("Could not check or delete the task's pod: %s", err)
+
+
+class DeleteRejectedCandidatePod(DeleteUnfinishedPod):
+    """Also deletes an evaluate pod that exited EVALUATE_WORSE_EXIT_CODE.
+
+    The candidate lost to the registered version: the task is skipped (skip_on_exit_code), which is
+    no failure, so its pod must not stay Failed for ModelTrainingFailed to report. Runs when the pod
+    completes, before the operator's cleanup, which reads the exit code from the pod it already has.
+    """
+
+    @staticmethod
+    def on_pod_completion(*, pod, client, **kwargs):
+        import logging
+
+        log = logging.getLogger(__name__)
+        try:
+            name, namespace = pod.metadata.name, pod.metadata.namespace
+            remote = client.read_namespaced_pod(name, namespace)
+            statuses = (remote.status.container_statuses if remote.status else None) or []
+            base = next((c for c in statuses if c.name == "base"), None)
+            ended = base.state.terminated if base is not None and base.state is not None else None
+            if ended is not None and ended.exit_code == EVALUATE_WORSE_EXIT_CODE:
+                log.info("Candidate worse than the registered version; deleting pod %s", name)
+                client.delete_namespaced_pod(name, namespace)
+        except Exception as err:
+            if getattr(err, "status", None) != 404:
+                log.warning("Could not check or delete the evaluate pod: %s", err)
 
 
 def register_model(**context):
@@ -315,7 +347,8 @@ with DAG(
         execution_timeout=timedelta(hours=1),
         get_logs=True,
         on_finish_action="delete_succeeded_pod",
-        callbacks=DeleteUnfinishedPod,
+        skip_on_exit_code=EVALUATE_WORSE_EXIT_CODE,
+        callbacks=DeleteRejectedCandidatePod,
     )
 
     register = PythonOperator(

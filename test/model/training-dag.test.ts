@@ -163,7 +163,8 @@ describe("training DAG", () => {
   test("a pod the task gave up on (schedule or start-up timeout) is deleted, a failed one kept", () => {
     const dag = dagFor();
     // Both pod tasks carry the callback.
-    expect(dag.match(/callbacks=DeleteUnfinishedPod,/g)).toHaveLength(2);
+    expect(dag.match(/callbacks=DeleteUnfinishedPod,/g)).toHaveLength(1);
+    expect(dag.match(/callbacks=DeleteRejectedCandidatePod,/g)).toHaveLength(1);
     // Run the callback's own Python against a stub client: Pending and Running pods go, a Failed
     // pod stays for its logs and ModelTrainingFailed, a pod already gone is no error.
     const cls = dag.slice(dag.indexOf("class DeleteUnfinishedPod"), dag.indexOf("def register_model"));
@@ -240,6 +241,45 @@ describe("training DAG", () => {
       "2 homepage-feed s3://b/1/models/m-b/artifacts m-b",
       "3 homepage-feed s3://b/1/models/m-a/artifacts m-a",
     ]);
+  });
+
+  test("a candidate worse than the registered version skips registration and leaves no failed pod", () => {
+    const dag = dagFor();
+    expect(dag).toContain("EVALUATE_WORSE_EXIT_CODE = 99");
+    const evaluate = dag.slice(dag.indexOf('task_id="evaluate"'), dag.indexOf('task_id="register"'));
+    expect(evaluate).toContain("skip_on_exit_code=EVALUATE_WORSE_EXIT_CODE,");
+    // register follows evaluate with the default trigger rule: skipped with it.
+    expect(dag).toContain("train >> evaluate >> register");
+    expect(dag.slice(dag.indexOf('task_id="register"'))).not.toContain("trigger_rule");
+    // The callback's own Python against a stub client: exit 99 deletes the pod, a real failure
+    // (exit 1) keeps it for its logs and ModelTrainingFailed, a pod already gone is no error.
+    const cls = dag.slice(dag.indexOf("class DeleteUnfinishedPod"), dag.indexOf("def register_model"));
+    const script = [
+      "EVALUATE_WORSE_EXIT_CODE = 99",
+      "class KubernetesPodOperatorCallback: pass",
+      cls,
+      "class NotFound(Exception):",
+      "    status = 404",
+      "class Obj:",
+      "    def __init__(self, **kw): self.__dict__.update(kw)",
+      "class Client:",
+      "    def __init__(self, code): self.code, self.deleted = code, []",
+      "    def read_namespaced_pod(self, name, namespace):",
+      "        if self.code is None: raise NotFound()",
+      "        ended = Obj(exit_code=self.code)",
+      "        base = Obj(name='base', state=Obj(terminated=ended))",
+      "        return Obj(status=Obj(phase='Failed', container_statuses=[Obj(name='istio', state=Obj(terminated=Obj(exit_code=99))), base]))",
+      "    def delete_namespaced_pod(self, name, namespace): self.deleted.append(name)",
+      "pod = Obj(metadata=Obj(name='m-evaluate-abc', namespace='m'))",
+      "out = []",
+      "for code in [99, 1, 0, None]:",
+      "    c = Client(code)",
+      "    DeleteRejectedCandidatePod.on_pod_completion(pod=pod, client=c, mode='sync', operator=None, context={})",
+      "    out.append('%s:%d' % (code, len(c.deleted)))",
+      "print(' '.join(out))",
+    ].join("\n");
+    const result = execFileSync("python3", ["-c", script], { encoding: "utf8", stdio: "pipe" }).trim();
+    expect(result).toBe("99:1 1:0 0:0 None:0");
   });
 
   test("registers the trained run as a new MLflow model version under the model's name", () => {
