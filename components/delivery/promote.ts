@@ -10,6 +10,8 @@
  */
 import type { ModelSpec } from "../config/model-schema";
 import { HeldCanary, heldForCanary } from "../config/stack-schema";
+import { durationSeconds } from "../config/duration";
+import { CANARY_WINDOW } from "../model/promql";
 
 /** How the promotion changes and reads the deployed stack (Automation API in production). */
 export interface CanaryDeployer {
@@ -85,6 +87,24 @@ export function remainingSteps(steps: readonly number[], deployed: number | unde
   return [deployed, ...steps.filter((s) => s > deployed)];
 }
 
+/**
+ * Minutes between two analyses of one step: the checks' window (`CANARY_WINDOW`, 5 minutes), so
+ * consecutive analyses cover the whole interval. One analysis at its end saw only its last 5
+ * minutes: a canary failing for most of a 10-minute step and recovering near its end passed, and a
+ * failure early in a long step was rolled back only at its end.
+ */
+export const CHECK_EVERY_MINUTES = durationSeconds(CANARY_WINDOW) / 60;
+
+/**
+ * The waits before each analysis of a step of `intervalMinutes`: every `every` minutes, the last
+ * one shorter so they add up to the interval (12 -> 5, 5, 2; 3 -> 3).
+ */
+export function analysisWaits(intervalMinutes: number, every: number): number[] {
+  const waits: number[] = [];
+  for (let left = intervalMinutes; left > 0; left -= every) waits.push(Math.min(every, left));
+  return waits;
+}
+
 /** Runs (or resumes) the promotion of `spec`'s canary. */
 export async function runPromotion(args: PromotionArgs): Promise<PromotionResult> {
   const { spec, deployer, log } = args;
@@ -146,25 +166,32 @@ export async function runPromotion(args: PromotionArgs): Promise<PromotionResult
         await deployer.setTraffic(spec.name, step, uri);
       }
       stepsRun.push(step);
-      log(`${spec.name}: waiting ${intervalMinutes} min before analysis`);
-      await args.sleep(intervalMinutes * 60_000);
-      let analysis: Analysis;
-      try {
-        analysis = await args.analyze(args.checks);
-      } catch (err) {
-        // Prometheus failed mid-promotion: nothing is rolled back on a question not answered, so
-        // say where the canary is and how to go on.
-        log(
-          `${spec.name}: analysis at ${step}% failed; the canary stays at ${step}% (rerun promote to resume there; to take traffic off it instead, set its share to 0 in mlops-platform:canaryTraffic and run pulumi up)`,
-        );
-        throw err;
-      }
-      for (const d of analysis.details) log(`  ${d}`);
-      if (!analysis.healthy) {
-        // Degraded, or no data to judge it by (the details above say which): either way not promoted.
-        log(`${spec.name}: canary failed its analysis at ${step}%, rolling back`);
-        await deployer.rollback(spec.name, uri);
-        return { outcome: "rolled-back", stepsRun, failedStep: step, details: analysis.details };
+      const waits = analysisWaits(intervalMinutes, CHECK_EVERY_MINUTES);
+      log(
+        waits.length > 1
+          ? `${spec.name}: analysing every ${CHECK_EVERY_MINUTES} min for ${intervalMinutes} min`
+          : `${spec.name}: waiting ${intervalMinutes} min before analysis`,
+      );
+      for (const minutes of waits) {
+        await args.sleep(minutes * 60_000);
+        let analysis: Analysis;
+        try {
+          analysis = await args.analyze(args.checks);
+        } catch (err) {
+          // Prometheus failed mid-promotion: nothing is rolled back on a question not answered, so
+          // say where the canary is and how to go on.
+          log(
+            `${spec.name}: analysis at ${step}% failed; the canary stays at ${step}% (rerun promote to resume there; to take traffic off it instead, set its share to 0 in mlops-platform:canaryTraffic and run pulumi up)`,
+          );
+          throw err;
+        }
+        for (const d of analysis.details) log(`  ${d}`);
+        if (!analysis.healthy) {
+          // Degraded, or no data to judge it by (the details above say which): either way not promoted.
+          log(`${spec.name}: canary failed its analysis at ${step}%, rolling back`);
+          await deployer.rollback(spec.name, uri);
+          return { outcome: "rolled-back", stepsRun, failedStep: step, details: analysis.details };
+        }
       }
     }
     if (step === 100) {

@@ -1,7 +1,13 @@
 import { ModelSpec } from "../../components/config/model-schema";
 import { canaryErrorDegradedExpr, canaryLatencyDegradedExpr } from "../../components/model/promql";
 import { canaryChecks, prometheusAnalyzer } from "../../components/delivery/prometheus-analyzer";
-import { CanaryCheck, CanaryDeployer, remainingSteps, runPromotion } from "../../components/delivery/promote";
+import {
+  CanaryCheck,
+  CanaryDeployer,
+  analysisWaits,
+  remainingSteps,
+  runPromotion,
+} from "../../components/delivery/promote";
 import { Answer, FakePrometheus, startFakePrometheus } from "../helpers/fake-prometheus";
 
 const spec = {
@@ -103,6 +109,36 @@ describe("promote (against a local Prometheus-speaking server)", () => {
     expect(lines.join("\n")).toContain(
       "canary requests in 5m: fewer than 100: too little traffic to judge it (promote when the model has more traffic, or with a higher first step)",
     );
+  });
+
+  test("a step longer than the checks' window is analysed every 5 minutes, so a mid-step failure rolls back then", async () => {
+    const long = {
+      ...spec,
+      canary: { ...spec.canary!, analysis: { ...spec.canary!.analysis, intervalMinutes: 12 } },
+    };
+    const stack = new FakeStack();
+    let analyses = 0;
+    // Healthy through the first step's three checks, degraded at the second check of the second.
+    prom = await startFakePrometheus((q) => {
+      if (q === errorsExpr) return ++analyses === 5 ? 0.005 : undefined;
+      return scripted(stack, () => 1.0)(q);
+    });
+    const waits: number[] = [];
+    const lines: string[] = [];
+    const result = await runPromotion({
+      spec: long as ModelSpec,
+      checks,
+      deployer: stack,
+      analyze: prometheusAnalyzer(prom.url),
+      sleep: async (ms) => void waits.push(ms / 60_000),
+      log: (l) => lines.push(l),
+    });
+    expect(result).toMatchObject({ outcome: "rolled-back", failedStep: 25 });
+    expect(waits).toEqual([5, 5, 2, 5, 5]);
+    expect(stack.events).toEqual(["deploy 10", "deploy 25", "rollback"]);
+    expect(lines).toContain("homepage-feed: analysing every 5 min for 12 min");
+    expect(analysisWaits(3, 5)).toEqual([3]);
+    expect(analysisWaits(10, 5)).toEqual([5, 5]);
   });
 
   test("a canary that degrades at 50% is rolled back there", async () => {
