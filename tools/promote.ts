@@ -78,8 +78,17 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   let exit = 0;
-  for (const spec of selected)
-    exit = Math.max(exit, await promoteOne(spec, stack, modelsDir, prometheus, flags));
+  for (const [i, spec] of selected.entries()) {
+    try {
+      exit = Math.max(exit, await promoteOne(spec, stack, modelsDir, prometheus, flags));
+    } catch (err) {
+      // The last line names the model (with --all the lines before may be another's), and what
+      // was left alone: the run stops, as a failing deploy or Prometheus would fail them too.
+      const rest = selected.slice(i + 1).map((s) => s.name);
+      const skipped = rest.length > 0 ? `; not attempted: ${rest.join(", ")}` : "";
+      throw new Error(`${spec.name} in ${stack}: ${(err as Error).message}${skipped}`, { cause: err });
+    }
+  }
   if (all && selected.length === 0) console.log(`${stack}: no model has a canary`);
   return exit;
 }

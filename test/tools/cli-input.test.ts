@@ -38,10 +38,15 @@ function spawnTool(tool: string, args: string[]) {
 }
 
 /** `run` without blocking this process, so that a server in it (a fake Prometheus) can answer. */
-function runAsync(tool: string, args: string[]): Promise<{ status: number | null; out: string }> {
+function runAsync(
+  tool: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ status: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", tool, ...args], {
       cwd: ROOT,
+      env,
     });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -391,6 +396,22 @@ describe("promote", () => {
       "--prometheus http://127.0.0.1:1/: Prometheus at http://127.0.0.1:1/ unreachable",
     );
     expect(r.out).not.toContain("S3cret");
+  });
+
+  test("a failure names the model and stack, and with --all the models not attempted", async () => {
+    // Prometheus answers; the deploy cannot run (no Pulumi CLI on an empty PATH, so a machine
+    // logged in to a real backend deploys nothing either): the first canary fails.
+    const prom = await startFakePrometheus(() => 1);
+    try {
+      const args = ["--stack", "staging", "--all", "--prometheus", prom.url];
+      const r = await runAsync("tools/promote.ts", args, { ...process.env, PATH: "" });
+      expect(r.status).toBe(1);
+      expect(r.out).toMatch(
+        /promote failed: coupon-targeting in staging: .*; not attempted: homepage-feed, livestream-ranking/,
+      );
+    } finally {
+      await prom.close();
+    }
   });
 
   test("a dry run needs no Prometheus: it prints the steps and queries", () => {
