@@ -9,7 +9,7 @@ import { strictObject } from "./zod-problems";
 import { cpuQuantity, memoryQuantity, pinnedImage } from "./model-fields";
 
 /** Airflow accepts five-field cron expressions and these presets. */
-const CRON_PRESETS = ["@hourly", "@daily", "@weekly", "@monthly", "@yearly"];
+const CRON_PRESETS = ["@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly"];
 const CRON_HELP = `must be a five-field cron expression (minute hour day month weekday) or one of ${CRON_PRESETS.join(", ")}`;
 const cron = z.string().superRefine((expr, ctx) => {
   const problem = cronProblem(expr);

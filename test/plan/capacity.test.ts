@@ -1,4 +1,5 @@
 import { validateModelSpecs } from "../../components/config/validate-model-specs";
+import { isValidCron } from "../../components/config/training-schema";
 import { StackConfig } from "../../components/config/stack-schema";
 import { validateStackConfig } from "../../components/config/validate-stack-config";
 import {
@@ -215,6 +216,9 @@ describe("runsPerMonth", () => {
   it("counts a weekly cron and presets", () => {
     expect(runsPerMonth("30 2 * * 1", "UTC")).toBeCloseTo(365 / 12 / 7, 5);
     expect(runsPerMonth("@hourly", "UTC")).toBe(HOURS_PER_MONTH);
+    // Airflow's @quarterly is 0 0 1 */3 *: a third of a run a month, as the cron itself counts.
+    expect(runsPerMonth("@quarterly", "UTC")).toBeCloseTo(runsPerMonth("0 0 1 */3 *", "UTC"), 3);
+    expect(isValidCron("@quarterly")).toBe(true);
   });
 
   it("counts a schedule by day of the month or month, which a week may not hold, over years", () => {

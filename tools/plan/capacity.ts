@@ -124,6 +124,7 @@ const PRESET_RUNS_PER_MONTH: Record<string, number> = {
   "@daily": 365 / 12,
   "@weekly": 365 / 12 / 7,
   "@monthly": 1,
+  "@quarterly": 1 / 3,
   "@yearly": 1 / 12,
 };
 
