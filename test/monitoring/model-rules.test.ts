@@ -59,19 +59,20 @@ const NORMAL: Params = {
 const measured: { scenario: string; alert: string; seconds: number | undefined; target: number }[] = [];
 
 /**
- * Runs homepage-feed (or `spec`) through NORMAL, then from the onset `after`; as a function, `after`
- * gives what differs from NORMAL at every step (negative before the onset). Returns firings relative
- * to the onset.
+ * Runs homepage-feed (or `spec`) through NORMAL, then from the onset `after` for `afterSteps` steps;
+ * as a function, `after` gives what differs from NORMAL at every step (negative before the onset).
+ * Returns firings relative to the onset.
  */
 function runScenario(
   after: Partial<Params> | ((sinceOnset: number) => Partial<Params>),
   spec: ModelSpec = fixtureModels("prod").find((m) => m.name === "homepage-feed")!,
+  afterSteps = 26,
 ): Firing[] {
   const cfg = stackConfig("prod");
-  const steps = ONSET_STEP + 26;
+  const steps = ONSET_STEP + afterSteps;
   const change = typeof after === "function" ? after : (k: number) => (k < 0 ? {} : after);
   const series = modelSeries(spec.name, steps, STEP, (s) => ({ ...NORMAL, ...change(s - ONSET_STEP) }));
-  const times = Array.from({ length: 26 }, (_, k) => (ONSET_STEP - 4 + k) * STEP);
+  const times = Array.from({ length: afterSteps }, (_, k) => (ONSET_STEP - 4 + k) * STEP);
   return firingAlerts({
     ruleFiles: { [`${spec.name}.yaml`]: modelRules(spec, cfg) },
     series,
@@ -217,7 +218,7 @@ describe("model rules", () => {
       const page = {
         exp_labels: { model: "homepage-feed", team: "homepage", severity: "page" },
         exp_annotations: {
-          description: "p99 over 1m is 55ms.",
+          description: "p99 over 1m above the SLO for at least 2 of the last 5 minutes, at worst 55ms.",
           summary: "homepage-feed p99 latency above its 50 ms SLO",
         },
       };
@@ -261,7 +262,7 @@ describe("model rules", () => {
     const page = {
       exp_labels: { model: "coupon-targeting", team: "growth", severity: "page" },
       exp_annotations: {
-        description: "p99 over 1m is 248.5ms.",
+        description: "p99 over 1m above the SLO for at least 2 of the last 5 minutes, at worst 248.5ms.",
         summary: "coupon-targeting p99 latency above its 100 ms SLO",
       },
     };
@@ -447,6 +448,50 @@ describe("model rules", () => {
     const f = runScenario({ latency: 0.15 });
     const t = detection(f, "ModelLatencyHigh");
     expectDetected("p99 at 3x SLO", "ModelLatencyHigh", t, 300);
+  });
+
+  itPromtool("a p99 above the SLO 90 s of every 2 minutes pages within 5 minutes (histogram runtime)", () => {
+    // 45 s of requests at 3x the SLO every 2 minutes, for 20 minutes: the 1-minute p99 (measured) is
+    // above the SLO for 90 s and under it for 30 s of every cycle, so a 2-minute `for:` never fired.
+    const f = runScenario((k) => (k >= 0 && k % 8 < 3 ? { latency: 0.15 } : {}), undefined, 80);
+    const t = detection(f, "ModelLatencyHigh");
+    expectDetected("p99 at 3x SLO 90 s of every 120 s", "ModelLatencyHigh", t, 300);
+    // Once firing it stays firing through the dips, at every check up to the last (step 75).
+    const times = f.filter((x) => x.alertname === "ModelLatencyHigh").map((x) => x.atSeconds);
+    expect(times).toEqual(Array.from({ length: 76 - t! / STEP }, (_, i) => t! + i * STEP));
+  });
+
+  itPromtool("a Triton p99 above the SLO 90 s of every 2 minutes pages within 5 minutes", () => {
+    // Triton's p99 is its summary, read as it is: 150 ms (3x the 50 ms SLO) for six scrapes, 20 ms
+    // for two, for 20 minutes after 30 healthy ones.
+    const spec = modelsFor("prod").find((m) => m.name === "homepage-feed")!;
+    expect(spec.serving.runtime).toBe("triton");
+    const onset = ONSET_STEP;
+    const p99 = Array.from({ length: onset + 80 }, (_, s) =>
+      s >= onset && (s - onset) % 8 < 6 ? 150000 : 20000,
+    );
+    const sel = 'model="homepage-feed",variant="stable",pod="stable-1"';
+    const firings = firingAlerts({
+      ruleFiles: { "rules.yaml": modelRules(spec, stackConfig("prod")) },
+      series: [
+        { series: `nv_inference_request_success{${sel}}`, values: `0+6000x${onset + 79}` },
+        { series: `nv_inference_request_summary_us{${sel},quantile="0.99"}`, values: p99.join(" ") },
+      ],
+      intervalSeconds: STEP,
+      alertnames: ["ModelLatencyHigh"],
+      times: Array.from({ length: 80 }, (_, k) => (onset + k) * STEP),
+    });
+    const t = detection(
+      firings.map((x) => ({ ...x, atSeconds: x.atSeconds - onset * STEP })),
+      "ModelLatencyHigh",
+    );
+    expectDetected("Triton p99 at 3x SLO 90 s of every 120 s", "ModelLatencyHigh", t, 300);
+  });
+
+  itPromtool("one slow minute does not page ModelLatencyHigh", () => {
+    // Four scrapes of requests at 3x the SLO: the 1-minute p99 stays above it for 105 s.
+    const f = runScenario((k) => (k >= 0 && k < 4 ? { latency: 0.15 } : {}));
+    expect(detection(f, "ModelLatencyHigh")).toBeUndefined();
   });
 
   itPromtool("a canary with 5x the stable error ratio fires within 5 minutes", () => {
