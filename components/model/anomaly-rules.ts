@@ -33,6 +33,12 @@ const SALE_DROP_LOOKBACK = "30m";
 const SALE_BODY_START_SECONDS = 10 * 60;
 const SALE_BODY_END_SECONDS = 30 * 60;
 
+/**
+ * Without a day-old reference (a model's first day), traffic below this share of the model's own
+ * median 5-minute rate of the last `RECENT_LOOKBACK` pages: the same ratio as against history.
+ */
+const RECENT_LOOKBACK = "1h";
+
 /** Impressions needed in the CTR window before judging CTR. */
 const CTR_MIN_IMPRESSIONS = 1000;
 
@@ -138,6 +144,7 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       },
     },
     ...saleDropRules(spec, events),
+    noHistoryDropRule(spec),
     {
       alert: "ModelTrafficAnomaly",
       expr: `${SERIES.modelRequests("5m")}${m} > on(model) ${TRAFFIC_HIGH_RATIO} * ${SERIES.expectedHigh}${m} and on(model) ${SERIES.modelRequests("5m")}${m} > ${TRAFFIC_MIN_RPS}`,
@@ -149,6 +156,42 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       },
     },
   ];
+}
+
+/**
+ * The model's median 5-minute rate over the last `RECENT_LOOKBACK`: the level it held for at least
+ * half of the hour. A median, not a maximum, so a short undeclared burst (a push notification) does
+ * not raise it and its end does not look like a drop; a model ramping up stays above it.
+ */
+export function recentLevelExpr(modelName: string): string {
+  return `quantile_over_time(0.5, ${SERIES.modelRequests("5m")}{model="${modelName}"}[${RECENT_LOOKBACK}])`;
+}
+
+/**
+ * A model with no day-old reference (`expected_low` absent: its first day) whose pods are up and
+ * scraped: the drop rule compares nothing and the no-data rule sees series, so a broken route was
+ * silent for a day (found by an SRE review). Until history exists, the 2-minute rate below
+ * `TRAFFIC_LOW_RATIO` x its own median of the last hour, for 2 minutes, pages. Not within an hour of
+ * a declared event (its end is a planned drop; the sale-drop rule covers its body), nor below
+ * `TRAFFIC_MIN_RPS` (too few requests to judge, as for the drop rule).
+ */
+export function noHistoryDropRule(spec: ModelSpec): PromRule {
+  const m = `{model="${spec.name}"}`;
+  const level = recentLevelExpr(spec.name);
+  return {
+    alert: "ModelTrafficAnomaly",
+    expr:
+      `${SERIES.modelRequests("2m")}${m} < on(model) ${TRAFFIC_LOW_RATIO} * ${level}` +
+      ` and on(model) ${level} > ${TRAFFIC_MIN_RPS}` +
+      ` unless on(model) ${SERIES.expectedLow}${m}` +
+      ` unless on(model) max_over_time(${SERIES.eventMultiplier}${m}[${RECENT_LOOKBACK}]) > 1`,
+    for: "2m",
+    labels: { ...alertLabels(spec, "page"), direction: "down", reason: "no-history" },
+    annotations: {
+      summary: `${spec.name} traffic far below its own level of the last hour (no day-old history yet)`,
+      description: `Requests/s {{ $value | humanize }} is below ${TRAFFIC_LOW_RATIO} x its median of the last ${RECENT_LOOKBACK}.`,
+    },
+  };
 }
 
 /**
