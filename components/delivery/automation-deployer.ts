@@ -36,7 +36,12 @@ export interface AutomationDeployerArgs {
   /** Folder of the model specs: the program deploys it, and the spec edits go to its files. */
   readonly modelsDir: string;
   readonly log: (line: string) => void;
+  /** The stack to drive; `LocalWorkspace.selectStack` of `stackName` when absent (a test's stand-in). */
+  readonly selectStack?: () => Promise<DeployStack>;
 }
+
+/** What the deployer uses of an Automation API stack. */
+export type DeployStack = Pick<Stack, "getAllConfig" | "setConfig" | "removeConfig" | "up" | "outputs">;
 
 /**
  * `pulumi up`'s policy packs, as the README's deploy runs them: the pack in `policies/` with the
@@ -55,15 +60,17 @@ export function policyPackOptions(
 
 /** Creates the deployer; the stack is selected lazily on first use. */
 export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer {
-  let selected: Promise<Stack> | undefined;
+  let selected: Promise<DeployStack> | undefined;
   const stack = () =>
-    (selected ??= LocalWorkspace.selectStack(
-      { stackName: args.stackName, workDir: args.workDir },
-      // The program reads the specs from the folder the tool edits, not from the project's models/.
-      { envVars: { [MODELS_DIR_ENV]: args.modelsDir } },
-    ).catch((err: unknown) => {
-      throw withoutCliNoise(err);
-    }));
+    (selected ??=
+      args.selectStack?.() ??
+      LocalWorkspace.selectStack(
+        { stackName: args.stackName, workDir: args.workDir },
+        // The program reads the specs from the folder the tool edits, not from the project's models/.
+        { envVars: { [MODELS_DIR_ENV]: args.modelsDir } },
+      ).catch((err: unknown) => {
+        throw withoutCliNoise(err);
+      }));
   // The stacks the specs may name: this project's and those of the project holding --models.
   const otherStacks = knownStacks(args.workDir, args.modelsDir).filter((s) => s !== args.stackName);
   const editSpec = async (model: string, edit: (text: string) => string) => {
@@ -109,21 +116,31 @@ export function automationDeployer(args: AutomationDeployerArgs): CanaryDeployer
       const overrides = await readOverrides();
       const before = overrides[model]?.percent;
       await writeOverrides({ ...overrides, [model]: { percent: 0, modelUri } });
-      try {
-        await up(`promote ${model}: rollback`);
-      } catch (err) {
-        throw new Error(
-          `${(err as Error).message}. The degraded canary may still take ${before ?? "its"}% of the traffic: rerun pulumi up --stack ${args.stackName} (mlops-platform:canaryTraffic holds it at 0%)`,
-        );
-      }
+      // The verdict goes into the spec before the deploy: a rollback whose pulumi up failed (or was
+      // interrupted) kept it only in this runner's stack config, and a rerun read the stack's old
+      // level from its outputs, analysed it again and could promote the version that failed.
+      let specError: Error | undefined;
       try {
         await editSpec(model, (text) => removeCanary(text, args.stackName, otherStacks));
       } catch (err) {
-        // Traffic is already off the canary; the stack keeps it at 0% until the spec says so.
+        specError = err as Error;
+      }
+      const specFile = path.relative(process.cwd(), specFilePath(args.modelsDir, model));
+      try {
+        await up(`promote ${model}: rollback`);
+      } catch (err) {
+        const spec = specError
+          ? `; its spec could not be rewritten (${specError.message}): remove the canary from ${specFile} for this stack by hand`
+          : `; ${specFile} no longer deploys it in ${args.stackName}`;
         throw new Error(
-          `the canary is at 0% in stack ${args.stackName}, but its spec could not be rewritten (${(err as Error).message}): remove the canary from ${path.relative(process.cwd(), specFilePath(args.modelsDir, model))} for this stack by hand; mlops-platform:canaryTraffic keeps it at 0% until then`,
+          `${(err as Error).message}. The degraded canary may still take ${before ?? "its"}% of the traffic: rerun pulumi up --stack ${args.stackName} (mlops-platform:canaryTraffic holds it at 0%${spec})`,
         );
       }
+      if (specError)
+        // Traffic is already off the canary; the stack keeps it at 0% until the spec says so.
+        throw new Error(
+          `the canary is at 0% in stack ${args.stackName}, but its spec could not be rewritten (${specError.message}): remove the canary from ${specFile} for this stack by hand; mlops-platform:canaryTraffic keeps it at 0% until then`,
+        );
       const { [model]: _done, ...rest } = await readOverrides();
       await writeOverrides(rest);
     },
