@@ -4,7 +4,6 @@
  * to stay within the time budget each scenario loads only the rules its alert depends on (the same
  * generated rules, filtered by the series they record), and feeds only the series those rules read.
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { modelRules } from "../../components/model/monitoring-rules";
@@ -12,17 +11,9 @@ import { PromRule, SERIES } from "../../components/model/promql";
 import { ROOT } from "../helpers/program";
 import { fixtureModels, isTrafficRule, stackConfig } from "./fixtures";
 import { Params, UNIFORM, firingAlerts, modelSeries, psi, tilted } from "./scenario";
+import { testWith } from "../helpers/tools";
 
-function hasPromtool(): boolean {
-  try {
-    execFileSync("promtool", ["--version"], { stdio: "pipe" });
-    return true;
-  } catch {
-    if (process.env.CI === "true") throw new Error("promtool is required in CI (Debian package prometheus)");
-    return false;
-  }
-}
-const itPromtool = hasPromtool() ? test : test.skip;
+const itPromtool = testWith("promtool");
 
 const STEP = 15;
 const DAY_STEPS = 86400 / STEP;

@@ -19,19 +19,9 @@ import type { ModelSpec } from "../../components/config/model-schema";
 import { ROOT } from "../helpers/program";
 import { fixtureModels, modelsFor, stackConfig } from "./fixtures";
 import { Firing, Params, UNIFORM, firingAlerts, modelSeries } from "./scenario";
+import { testWith } from "../helpers/tools";
 
-/** promtool must exist in CI; locally a missing binary skips with a message. */
-function hasPromtool(): boolean {
-  try {
-    execFileSync("promtool", ["--version"], { stdio: "pipe" });
-    return true;
-  } catch {
-    if (process.env.CI === "true") throw new Error("promtool is required in CI (Debian package prometheus)");
-    return false;
-  }
-}
-const promtool = hasPromtool();
-const itPromtool = promtool ? test : test.skip;
+const itPromtool = testWith("promtool");
 
 const STEP = 15;
 /** 30 minutes of normal traffic before the onset: enough for the 5m/1m windows the fast alerts use. */

@@ -4,21 +4,12 @@
  * ramp or tiny traffic must not. promtool at 15 s, the traffic rules only, two hours from the
  * model's first scrape.
  */
-import { execFileSync } from "child_process";
 import { modelRules } from "../../components/model/monitoring-rules";
 import { fixtureModels, isTrafficRule, stackConfig } from "./fixtures";
 import { Params, UNIFORM, firingAlerts, modelSeries } from "./scenario";
+import { testWith } from "../helpers/tools";
 
-function hasPromtool(): boolean {
-  try {
-    execFileSync("promtool", ["--version"], { stdio: "pipe" });
-    return true;
-  } catch {
-    if (process.env.CI === "true") throw new Error("promtool is required in CI (Debian package prometheus)");
-    return false;
-  }
-}
-const itPromtool = hasPromtool() ? test : test.skip;
+const itPromtool = testWith("promtool");
 
 const STEP = 15;
 const STEPS = 120 * 4;

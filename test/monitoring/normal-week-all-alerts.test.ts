@@ -21,7 +21,6 @@
  * 2.x range selectors include both ends; Prometheus 3's left-open ranges would need 30 s steps),
  * the others 2m-3d, `for:` durations are whole minutes, and traffic moves far slower.
  */
-import { execFileSync } from "child_process";
 import { ModelSpec } from "../../components/config/model-schema";
 import { MODEL_ALERTS, burnThreshold, BURN_PAIRS, modelRules } from "../../components/model/monitoring-rules";
 import { modelsFor } from "./fixtures";
@@ -37,17 +36,9 @@ import {
   segmentInput,
   weekRps,
 } from "./week";
+import { hasTool, testWith } from "../helpers/tools";
 
-function hasPromtool(): boolean {
-  try {
-    execFileSync("promtool", ["--version"], { stdio: "pipe" });
-    return true;
-  } catch {
-    if (process.env.CI === "true") throw new Error("promtool is required in CI (Debian package prometheus)");
-    return false;
-  }
-}
-const itPromtool = hasPromtool() ? test : test.skip;
+const itPromtool = testWith("promtool");
 
 const homepage: ModelSpec = modelsFor("prod").find((m) => m.name === "homepage-feed")!;
 /** The committed spec plus a 5% A/B experiment, so the experiment's alerts run too. */
@@ -83,7 +74,7 @@ describe("a normal week raises no model alert at all", () => {
   const runs = new Map<string, Promise<SeenAlert[]>>();
   beforeAll(() => {
     // Started together: two promtool processes use both cores.
-    if (hasPromtool()) for (const s of SEGMENTS) runs.set(s.name, runSegment(s));
+    if (hasTool("promtool")) for (const s of SEGMENTS) runs.set(s.name, runSegment(s));
   });
 
   test("the committed spec exercises every model alert", () => {

@@ -5,22 +5,13 @@
  * 1-minute scrapes and evaluation: the traffic alerts read 2m and 5m rates, which still hold 3 and 6
  * samples, and the diurnal curve moves far slower than a minute.
  */
-import { execFileSync } from "child_process";
 import { modelRules } from "../../components/model/monitoring-rules";
 import { fixtureModels, isTrafficRule } from "./fixtures";
 import { counterNotation, firingAlerts } from "./scenario";
 import { SALE, weekRps } from "./week";
+import { testWith } from "../helpers/tools";
 
-function hasPromtool(): boolean {
-  try {
-    execFileSync("promtool", ["--version"], { stdio: "pipe" });
-    return true;
-  } catch {
-    if (process.env.CI === "true") throw new Error("promtool is required in CI (Debian package prometheus)");
-    return false;
-  }
-}
-const itPromtool = hasPromtool() ? test : test.skip;
+const itPromtool = testWith("promtool");
 
 const MINUTES = 8 * 1440;
 

@@ -14,18 +14,10 @@ import {
 import { trainingDagId } from "../../components/model/dag-id";
 import { modelRules } from "../../components/model/monitoring-rules";
 import { fixtureModels, modelsFor, stackConfig } from "./fixtures";
+import { testWith } from "../helpers/tools";
 
-function has(tool: string): boolean {
-  try {
-    execFileSync(tool, ["--version"], { stdio: "pipe" });
-    return true;
-  } catch {
-    if (process.env.CI === "true") throw new Error(`${tool} is required in CI`);
-    return false;
-  }
-}
-const itPromtool = has("promtool") ? test : test.skip;
-const itPython = has("python3") ? test : test.skip;
+const itPromtool = testWith("promtool");
+const itPython = testWith("python3");
 
 function tmp(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-mon-"));

@@ -7,18 +7,9 @@ import * as YAML from "yaml";
 import { ModelSpec } from "../../components/config/model-schema";
 import { modelRules, trainingRules } from "../../components/model/monitoring-rules";
 import { modelsFor } from "./fixtures";
+import { testWith } from "../helpers/tools";
 
-function hasPromtool(): boolean {
-  try {
-    execFileSync("promtool", ["--version"], { stdio: "pipe" });
-    return true;
-  } catch {
-    if (process.env.CI === "true")
-      throw new Error("promtool is required in CI: run scripts/install-prom-tools.sh");
-    return false;
-  }
-}
-const itPromtool = hasPromtool() ? test : test.skip;
+const itPromtool = testWith("promtool");
 
 const spec = {
   name: "search-ranking",
