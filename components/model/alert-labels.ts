@@ -4,6 +4,19 @@
  */
 import type { ModelSpec } from "../config/model-schema";
 
+/** Alert names of the contract (DESIGN section 5); extend, never rename. */
+export const MODEL_ALERTS = {
+  errorBudgetBurn: "ModelErrorBudgetBurn",
+  latencyHigh: "ModelLatencyHigh",
+  trafficAnomaly: "ModelTrafficAnomaly",
+  predictionDrift: "ModelPredictionDrift",
+  featureDrift: "ModelFeatureDrift",
+  qualityDrop: "ModelQualityDrop",
+  canaryDegraded: "ModelCanaryDegraded",
+  trainingFailed: "ModelTrainingFailed",
+  experimentDegraded: "ModelExperimentDegraded",
+} as const;
+
 /** Label set on alerts that may start a retraining run; the retrain watcher queries it. */
 export const RETRAIN_LABEL = { key: "retrain", value: "true" } as const;
 

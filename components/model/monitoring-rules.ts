@@ -8,9 +8,9 @@ import { DEFAULT_MAX_ERROR_RATIO } from "../config/canary-schema";
 import { durationSeconds } from "../config/duration";
 import type { ModelSpec } from "../config/model-schema";
 import type { SalesEvent, StackConfig } from "../config/stack-schema";
-import { retrainAlertNames } from "./alert-labels";
+import { MODEL_ALERTS, retrainAlertNames } from "./alert-labels";
 import { anomalyRules } from "./anomaly-rules";
-import { trainingDagId } from "./dag-id";
+import { trainingRules } from "./training-rules";
 import { weeklyDriftRules } from "./drift-rules";
 import { requestExprs } from "./request-metrics";
 import {
@@ -26,19 +26,6 @@ import {
   variantErrorDegradedExpr,
   variantLatencyDegradedExpr,
 } from "./promql";
-
-/** Alert names of the contract (DESIGN section 5); extend, never rename. */
-export const MODEL_ALERTS = {
-  errorBudgetBurn: "ModelErrorBudgetBurn",
-  latencyHigh: "ModelLatencyHigh",
-  trafficAnomaly: "ModelTrafficAnomaly",
-  predictionDrift: "ModelPredictionDrift",
-  featureDrift: "ModelFeatureDrift",
-  qualityDrop: "ModelQualityDrop",
-  canaryDegraded: "ModelCanaryDegraded",
-  trainingFailed: "ModelTrainingFailed",
-  experimentDegraded: "ModelExperimentDegraded",
-} as const;
 
 /** Evaluation interval of the fast groups: the 5-minute detection targets assume 15 s. */
 export const FAST_INTERVAL = "15s";
@@ -389,29 +376,6 @@ export function modelRules(spec: ModelSpec, config: Pick<StackConfig, "events">)
       },
     ],
   };
-}
-
-/**
- * `ModelTrainingFailed`: a train or evaluate pod of the model's DAG ended in phase Failed. The DAG's
- * KubernetesPodOperators name their pods `<model>-train-*` / `<model>-evaluate-*` in the model's
- * namespace and delete only succeeded pods, so a failed pod stays visible to kube-state-metrics
- * (shipped with kube-prometheus-stack) until someone looks. Airflow's own statsd task-failure counters
- * are not emitted under the KubernetesExecutor, so the pod phase is the reliable signal.
- */
-export function trainingRules(spec: ModelSpec): PromRule[] {
-  if (!spec.training) return [];
-  return [
-    {
-      alert: MODEL_ALERTS.trainingFailed,
-      expr: `max(kube_pod_status_phase{namespace="${spec.name}",phase="Failed",pod=~"${spec.name}-(train|evaluate)-.+"}) > 0`,
-      for: "1m",
-      labels: { model: spec.name, ...alertLabels(spec, "ticket") },
-      annotations: {
-        summary: `${spec.name} training run failed`,
-        description: `A pod of the DAG ${trainingDagId(spec.name)} failed; see its logs in Airflow, then delete the pod.`,
-      },
-    },
-  ];
 }
 
 export { retrainAlertNames };

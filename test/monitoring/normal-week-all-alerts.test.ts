@@ -22,7 +22,8 @@
  * the others 2m-3d, `for:` durations are whole minutes, and traffic moves far slower.
  */
 import { ModelSpec } from "../../components/config/model-schema";
-import { MODEL_ALERTS, burnThreshold, BURN_PAIRS, modelRules } from "../../components/model/monitoring-rules";
+import { MODEL_ALERTS } from "../../components/model/alert-labels";
+import { burnThreshold, BURN_PAIRS, modelRules } from "../../components/model/monitoring-rules";
 import { modelsFor } from "./fixtures";
 import { psi } from "./scenario";
 import {

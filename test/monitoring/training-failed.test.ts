@@ -5,7 +5,8 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { ModelSpec } from "../../components/config/model-schema";
-import { modelRules, trainingRules } from "../../components/model/monitoring-rules";
+import { modelRules } from "../../components/model/monitoring-rules";
+import { trainingRules } from "../../components/model/training-rules";
 import { modelsFor } from "./fixtures";
 import { testWith } from "../helpers/tools";
 
