@@ -157,6 +157,42 @@ CONTAINER_SECURITY = k8s.V1SecurityContext(
 )
 
 
+def _delete_pod_if(pod, client, reason_to_delete):
+    """Deletes the task's pod when reason_to_delete(its current state) names a reason.
+
+    A pod already gone (404: it succeeded and was cleaned up, or the task was killed) is no error;
+    any other failure is logged, never raised: a callback must not change the task's outcome.
+    """
+    import logging
+
+    log = logging.getLogger(__name__)
+    try:
+        name, namespace = pod.metadata.name, pod.metadata.namespace
+        reason = reason_to_delete(client.read_namespaced_pod(name, namespace))
+        if reason:
+            log.warning("Deleting pod %s: %s", name, reason)
+            client.delete_namespaced_pod(name, namespace)
+    except Exception as err:
+        if getattr(err, "status", None) != 404:
+            log.warning("Could not check or delete the task's pod: %s", err)
+
+
+def _unfinished(remote):
+    phase = remote.status.phase if remote.status else None
+    if phase in ("Pending", "Running", "Unknown"):
+        return f"still {phase} when its task ended"
+    return None
+
+
+def _rejected_candidate(remote):
+    statuses = (remote.status.container_statuses if remote.status else None) or []
+    base = next((c for c in statuses if c.name == "base"), None)
+    ended = base.state.terminated if base is not None and base.state is not None else None
+    if ended is not None and ended.exit_code == EVALUATE_WORSE_EXIT_CODE:
+        return "the candidate is worse than the registered version"
+    return None
+
+
 class DeleteUnfinishedPod(KubernetesPodOperatorCallback):
     """Deletes the task's pod when the task ends before the pod did.
 
@@ -168,19 +204,7 @@ class DeleteUnfinishedPod(KubernetesPodOperatorCallback):
 
     @staticmethod
     def on_pod_cleanup(*, pod, client, **kwargs):
-        import logging
-
-        log = logging.getLogger(__name__)
-        try:
-            name, namespace = pod.metadata.name, pod.metadata.namespace
-            remote = client.read_namespaced_pod(name, namespace)
-            phase = remote.status.phase if remote.status else None
-            if phase in ("Pending", "Running", "Unknown"):
-                log.warning("Deleting pod %s, still %s when its task ended", name, phase)
-                client.delete_namespaced_pod(name, namespace)
-        except Exception as err:  # 404: already deleted (succeeded, or the task was killed)
-            if getattr(err, "status", None) != 404:
-                log.warning("Could not check or delete the task's pod: %s", err)
+        _delete_pod_if(pod, client, _unfinished)
 
 
 class DeleteRejectedCandidatePod(DeleteUnfinishedPod):
@@ -193,21 +217,7 @@ class DeleteRejectedCandidatePod(DeleteUnfinishedPod):
 
     @staticmethod
     def on_pod_completion(*, pod, client, **kwargs):
-        import logging
-
-        log = logging.getLogger(__name__)
-        try:
-            name, namespace = pod.metadata.name, pod.metadata.namespace
-            remote = client.read_namespaced_pod(name, namespace)
-            statuses = (remote.status.container_statuses if remote.status else None) or []
-            base = next((c for c in statuses if c.name == "base"), None)
-            ended = base.state.terminated if base is not None and base.state is not None else None
-            if ended is not None and ended.exit_code == EVALUATE_WORSE_EXIT_CODE:
-                log.info("Candidate worse than the registered version; deleting pod %s", name)
-                client.delete_namespaced_pod(name, namespace)
-        except Exception as err:
-            if getattr(err, "status", None) != 404:
-                log.warning("Could not check or delete the evaluate pod: %s", err)
+        _delete_pod_if(pod, client, _rejected_candidate)
 
 
 def register_model(**context):

@@ -63,6 +63,47 @@ function pyCompile(...texts: string[]): void {
   }
 }
 
+/** A pod's state for the callbacks' stub client; phase null = the pod is gone (404). */
+interface PodState {
+  phase: string | null;
+  exitCode?: number | null;
+}
+
+/**
+ * Runs one of the DAG's pod callbacks (its own Python) against a stub Kubernetes client, once per
+ * state, and returns how many deletions each call made.
+ */
+function runPodCallback(dag: string, callback: string, states: PodState[]): number[] {
+  const callbacks = dag.slice(dag.indexOf("def _delete_pod_if"), dag.indexOf("def register_model"));
+  const script = [
+    "import json",
+    "EVALUATE_WORSE_EXIT_CODE = 99",
+    "class KubernetesPodOperatorCallback: pass",
+    callbacks,
+    "class NotFound(Exception):",
+    "    status = 404",
+    "class Obj:",
+    "    def __init__(self, **kw): self.__dict__.update(kw)",
+    "class Client:",
+    "    def __init__(self, state): self.state, self.deleted = state, 0",
+    "    def read_namespaced_pod(self, name, namespace):",
+    "        if self.state['phase'] is None: raise NotFound()",
+    "        code = self.state.get('exitCode')",
+    "        base = Obj(name='base', state=Obj(terminated=None if code is None else Obj(exit_code=code)))",
+    "        sidecar = Obj(name='istio', state=Obj(terminated=Obj(exit_code=99)))",
+    "        return Obj(status=Obj(phase=self.state['phase'], container_statuses=[sidecar, base]))",
+    "    def delete_namespaced_pod(self, name, namespace): self.deleted += 1",
+    "pod = Obj(metadata=Obj(name='m-task-abc', namespace='m'))",
+    "out = []",
+    `for state in json.loads(${JSON.stringify(JSON.stringify(states))}):`,
+    "    c = Client(state)",
+    `    ${callback}(pod=pod, client=c, mode='sync', operator=None, context={})`,
+    "    out.append(c.deleted)",
+    "print(json.dumps(out))",
+  ].join("\n");
+  return JSON.parse(execFileSync("python3", ["-c", script], { encoding: "utf8", stdio: "pipe" }));
+}
+
 describe("training DAG", () => {
   test("dag_id is train_ plus the model name with - replaced by _", () => {
     expect(trainingDagId("homepage-feed")).toBe("train_homepage_feed");
@@ -167,30 +208,12 @@ describe("training DAG", () => {
     expect(dag.match(/callbacks=DeleteRejectedCandidatePod,/g)).toHaveLength(1);
     // Run the callback's own Python against a stub client: Pending and Running pods go, a Failed
     // pod stays for its logs and ModelTrainingFailed, a pod already gone is no error.
-    const cls = dag.slice(dag.indexOf("class DeleteUnfinishedPod"), dag.indexOf("def register_model"));
-    const script = [
-      "class KubernetesPodOperatorCallback: pass",
-      cls,
-      "class NotFound(Exception):",
-      "    status = 404",
-      "class Obj:",
-      "    def __init__(self, **kw): self.__dict__.update(kw)",
-      "class Client:",
-      "    def __init__(self, phase): self.phase, self.deleted = phase, []",
-      "    def read_namespaced_pod(self, name, namespace):",
-      "        if self.phase is None: raise NotFound()",
-      "        return Obj(status=Obj(phase=self.phase))",
-      "    def delete_namespaced_pod(self, name, namespace): self.deleted.append((namespace, name))",
-      "pod = Obj(metadata=Obj(name='m-train-abc', namespace='m'))",
-      "out = []",
-      "for phase in ['Pending', 'Running', 'Failed', 'Succeeded', None]:",
-      "    c = Client(phase)",
-      "    DeleteUnfinishedPod.on_pod_cleanup(pod=pod, client=c, mode='sync', operator=None, context={})",
-      "    out.append('%s:%d' % (phase, len(c.deleted)))",
-      "print(' '.join(out))",
-    ].join("\n");
-    const result = execFileSync("python3", ["-c", script], { encoding: "utf8", stdio: "pipe" }).trim();
-    expect(result).toBe("Pending:1 Running:1 Failed:0 Succeeded:0 None:0");
+    const result = runPodCallback(
+      dag,
+      "DeleteUnfinishedPod.on_pod_cleanup",
+      ["Pending", "Running", "Failed", "Succeeded", null].map((phase) => ({ phase })),
+    );
+    expect(result).toEqual([1, 1, 0, 0, 0]);
   });
 
   test("registration over REST finds the model where MLflow 2 and MLflow 3 keep it", () => {
@@ -253,33 +276,12 @@ describe("training DAG", () => {
     expect(dag.slice(dag.indexOf('task_id="register"'))).not.toContain("trigger_rule");
     // The callback's own Python against a stub client: exit 99 deletes the pod, a real failure
     // (exit 1) keeps it for its logs and ModelTrainingFailed, a pod already gone is no error.
-    const cls = dag.slice(dag.indexOf("class DeleteUnfinishedPod"), dag.indexOf("def register_model"));
-    const script = [
-      "EVALUATE_WORSE_EXIT_CODE = 99",
-      "class KubernetesPodOperatorCallback: pass",
-      cls,
-      "class NotFound(Exception):",
-      "    status = 404",
-      "class Obj:",
-      "    def __init__(self, **kw): self.__dict__.update(kw)",
-      "class Client:",
-      "    def __init__(self, code): self.code, self.deleted = code, []",
-      "    def read_namespaced_pod(self, name, namespace):",
-      "        if self.code is None: raise NotFound()",
-      "        ended = Obj(exit_code=self.code)",
-      "        base = Obj(name='base', state=Obj(terminated=ended))",
-      "        return Obj(status=Obj(phase='Failed', container_statuses=[Obj(name='istio', state=Obj(terminated=Obj(exit_code=99))), base]))",
-      "    def delete_namespaced_pod(self, name, namespace): self.deleted.append(name)",
-      "pod = Obj(metadata=Obj(name='m-evaluate-abc', namespace='m'))",
-      "out = []",
-      "for code in [99, 1, 0, None]:",
-      "    c = Client(code)",
-      "    DeleteRejectedCandidatePod.on_pod_completion(pod=pod, client=c, mode='sync', operator=None, context={})",
-      "    out.append('%s:%d' % (code, len(c.deleted)))",
-      "print(' '.join(out))",
-    ].join("\n");
-    const result = execFileSync("python3", ["-c", script], { encoding: "utf8", stdio: "pipe" }).trim();
-    expect(result).toBe("99:1 1:0 0:0 None:0");
+    const result = runPodCallback(
+      dag,
+      "DeleteRejectedCandidatePod.on_pod_completion",
+      [99, 1, 0, null].map((exitCode) => ({ phase: exitCode === null ? null : "Failed", exitCode })),
+    );
+    expect(result).toEqual([1, 0, 0, 0]);
   });
 
   test("registers the trained run as a new MLflow model version under the model's name", () => {
