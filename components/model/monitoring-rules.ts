@@ -8,7 +8,7 @@ import { DEFAULT_MAX_ERROR_RATIO } from "../config/canary-schema";
 import { durationSeconds } from "../config/duration";
 import type { ModelSpec } from "../config/model-schema";
 import type { SalesEvent, StackConfig } from "../config/stack-schema";
-import { MODEL_ALERTS, retrainAlertNames } from "./alert-labels";
+import { MODEL_ALERTS, alertLabels, retrainAlertNames } from "./alert-labels";
 import { anomalyRules } from "./anomaly-rules";
 import { trainingRules } from "./training-rules";
 import { weeklyDriftRules } from "./drift-rules";
@@ -137,11 +137,6 @@ export function recordingRules(spec: ModelSpec, windows: readonly string[] = FAS
     rules.push({ record: SERIES.modelErrorRatio(w), expr: `${errors} / ${requests}` });
   }
   return rules;
-}
-
-/** Labels every alert of this model carries (DESIGN section 5). */
-export function alertLabels(spec: ModelSpec, severity: "page" | "ticket"): Record<string, string> {
-  return { team: spec.team, severity };
 }
 
 /**
