@@ -80,10 +80,11 @@ export interface PromotionArgs {
  * first: an interruption may have come between its deploy and its analysis, so it is analysed again
  * (without redeploying) - also when it is not one of the spec's steps (the steps changed since, or
  * the stack was edited): the traffic that is live is always analysed before anything moves on.
- * 100 means "promote".
+ * 100 means "promote". `deployed` is a live level (above 0): a held 0% is a rollback, which
+ * `runPromotion` finishes instead of running steps.
  */
 export function remainingSteps(steps: readonly number[], deployed: number | undefined): number[] {
-  if (deployed === undefined || deployed === 0) return [...steps];
+  if (deployed === undefined) return [...steps];
   return [deployed, ...steps.filter((s) => s > deployed)];
 }
 
@@ -145,8 +146,7 @@ export async function runPromotion(args: PromotionArgs): Promise<PromotionResult
     return { outcome: "rolled-back", stepsRun: [], details: [] };
   }
   const todo = remainingSteps(steps, deployed);
-  if (deployed !== undefined && deployed > 0)
-    log(`${spec.name}: resuming, canary at ${deployed}% in the stack`);
+  if (deployed !== undefined) log(`${spec.name}: resuming, canary at ${deployed}% in the stack`);
   // Step 100 is the promotion itself: analysed only when 100% is already live (a resumed run).
   const analysed = todo.filter((step) => step !== 100 || step === deployed);
   const analyses =

@@ -277,7 +277,6 @@ describe("promote (against a local Prometheus-speaking server)", () => {
 
   test("remainingSteps keeps the deployed step for re-analysis", () => {
     expect(remainingSteps([10, 25, 50, 100], undefined)).toEqual([10, 25, 50, 100]);
-    expect(remainingSteps([10, 25, 50, 100], 0)).toEqual([10, 25, 50, 100]);
     expect(remainingSteps([10, 25, 50, 100], 50)).toEqual([50, 100]);
     // A live level that is not a step (the steps changed since) is analysed before moving on.
     expect(remainingSteps([10, 25, 50, 100], 75)).toEqual([75, 100]);
