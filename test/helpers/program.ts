@@ -8,8 +8,6 @@ import * as path from "path";
 import { RecordedResource } from "../../tools/offline/mock-cloud";
 import { ProgramRun, RunOptions, runProgram } from "../../tools/offline/run-program";
 
-export { ProgramRun };
-
 /** Repository root. */
 export const ROOT = path.resolve(__dirname, "..", "..");
 

@@ -10,7 +10,7 @@ import { modelRules } from "../../components/model/monitoring-rules";
 import { PromRule, SERIES } from "../../components/model/promql";
 import { ROOT } from "../helpers/program";
 import { fixtureModels, isTrafficRule, stackConfig } from "./fixtures";
-import { Params, UNIFORM, firingAlerts, modelSeries, psi, tilted } from "./scenario";
+import { NORMAL_TRAFFIC, Params, UNIFORM, firingAlerts, modelSeries, psi, tilted } from "./scenario";
 import { testWith } from "../helpers/tools";
 
 const itPromtool = testWith("promtool");
@@ -18,17 +18,6 @@ const itPromtool = testWith("promtool");
 const STEP = 15;
 const DAY_STEPS = 86400 / STEP;
 const ONSET = DAY_STEPS + 20;
-const NORMAL: Params = {
-  rps: 400,
-  errorRatio: 0.0002,
-  canaryShare: 0,
-  canaryErrorRatio: 0,
-  latency: 0.02,
-  prediction: UNIFORM,
-  // One watched feature is enough: the rules handle every feature alike (sum by model, feature).
-  features: { price: UNIFORM },
-  ctr: 0.05,
-};
 const rows: string[] = [];
 
 /** Measures the first firing of `alert` (seconds after onset) with only the rules `keep` selects. */
@@ -44,7 +33,7 @@ function measure(
     .groups.flatMap((g) => g.rules)
     .filter(keep);
   const series = modelSeries(spec.name, ONSET + 24, STEP, (s) =>
-    s < ONSET ? NORMAL : { ...NORMAL, ...after },
+    s < ONSET ? NORMAL_TRAFFIC : { ...NORMAL_TRAFFIC, ...after },
   ).filter((s) => seriesFilter.test(s.series));
   const firings = firingAlerts({
     ruleFiles: { "rules.yaml": { groups: [{ name: "scenario", interval: `${STEP}s`, rules }] } },
@@ -167,7 +156,7 @@ describe("slow drift (promtool, eight days at 5-minute steps)", () => {
         },
       },
       series: modelSeries(spec.name, STEPS, WEEK_STEP, (step) => ({
-        ...NORMAL,
+        ...NORMAL_TRAFFIC,
         prediction: tilted(k(step)),
       })).filter((x) => /mlops_model_prediction/.test(x.series)),
       intervalSeconds: WEEK_STEP,

@@ -18,7 +18,7 @@ import {
 import type { ModelSpec } from "../../components/config/model-schema";
 import { ROOT } from "../helpers/program";
 import { fixtureModels, modelsFor, stackConfig } from "./fixtures";
-import { Firing, Params, UNIFORM, firingAlerts, modelSeries } from "./scenario";
+import { Firing, NORMAL_TRAFFIC, Params, UNIFORM, firingAlerts, modelSeries } from "./scenario";
 import { testWith } from "../helpers/tools";
 
 const itPromtool = testWith("promtool");
@@ -37,14 +37,10 @@ const ALL_ALERTS = [
   "ModelExperimentDegraded",
 ];
 const NORMAL: Params = {
-  rps: 400,
-  errorRatio: 0.0002,
+  ...NORMAL_TRAFFIC,
   canaryShare: 0.1,
   canaryErrorRatio: 0.0002,
-  latency: 0.02,
-  prediction: UNIFORM,
   features: { price: UNIFORM, user_age_bucket: UNIFORM },
-  ctr: 0.05,
 };
 const measured: { scenario: string; alert: string; seconds: number | undefined; target: number }[] = [];
 

@@ -6,7 +6,7 @@
  */
 import { modelRules } from "../../components/model/monitoring-rules";
 import { fixtureModels, isTrafficRule, stackConfig } from "./fixtures";
-import { Params, UNIFORM, firingAlerts, modelSeries } from "./scenario";
+import { NORMAL_TRAFFIC, firingAlerts, modelSeries } from "./scenario";
 import { testWith } from "../helpers/tools";
 
 const itPromtool = testWith("promtool");
@@ -15,16 +15,6 @@ const STEP = 15;
 const STEPS = 120 * 4;
 /** The route breaks 40 minutes after the model's first scrape. */
 const ONSET = 40 * 4;
-const NORMAL: Params = {
-  rps: 400,
-  errorRatio: 0.0002,
-  canaryShare: 0,
-  canaryErrorRatio: 0,
-  latency: 0.02,
-  prediction: UNIFORM,
-  features: {},
-  ctr: 0.05,
-};
 
 /** ModelTrafficAnomaly firings (seconds from the first scrape) of a new model whose rate is `rps(step)`. */
 function trafficFirings(rps: (step: number) => number, events = stackConfig("prod").events) {
@@ -34,7 +24,7 @@ function trafficFirings(rps: (step: number) => number, events = stackConfig("pro
     .filter(isTrafficRule);
   return firingAlerts({
     ruleFiles: { "rules.yaml": { groups: [{ name: "traffic", interval: `${STEP}s`, rules }] } },
-    series: modelSeries(spec.name, STEPS, STEP, (s) => ({ ...NORMAL, rps: rps(s) })).filter((x) =>
+    series: modelSeries(spec.name, STEPS, STEP, (s) => ({ ...NORMAL_TRAFFIC, rps: rps(s) })).filter((x) =>
       /mlops_model_requests_total/.test(x.series),
     ),
     intervalSeconds: STEP,

@@ -43,6 +43,22 @@ export const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 /** Ten equal bins: the reference distribution. */
 export const UNIFORM = DRIFT_BUCKETS.map(() => 0.1);
 
+/**
+ * A healthy model at 400 requests/s: 0.02% errors, 20 ms, predictions and its one watched feature
+ * at the reference distribution, 5% CTR, no canary. Scenarios spread it and change what they test.
+ */
+export const NORMAL_TRAFFIC: Params = {
+  rps: 400,
+  errorRatio: 0.0002,
+  canaryShare: 0,
+  canaryErrorRatio: 0,
+  latency: 0.02,
+  prediction: UNIFORM,
+  // One watched feature is enough: the rules handle every feature alike (sum by model, feature).
+  features: { price: UNIFORM },
+  ctr: 0.05,
+};
+
 /** PSI between two bin distributions (the same formula the rules evaluate). */
 export function psi(current: readonly number[], reference: readonly number[]): number {
   return current.reduce((s, p, i) => {
