@@ -28,6 +28,16 @@ export const DAG_VOLUME = "mlops-dags";
 /** Connection id of the S3 remote-log connection, defined by an environment variable without keys. */
 export const REMOTE_LOG_CONN_ID = "aws_logs";
 
+/**
+ * The chart's statsd exporter Service (chart templates/statsd/statsd-service.yaml): its selector
+ * labels and the name of its metrics port. The platform's ServiceMonitor scrapes it for the
+ * scheduler's failed-run counts (`ModelTrainingFailed{reason="run-failed"}`).
+ */
+export const AIRFLOW_STATSD_SERVICE = {
+  labels: { tier: "airflow", component: "statsd", release: AIRFLOW_RELEASE },
+  port: "statsd-scrape",
+} as const;
+
 /** Service accounts of the Airflow components, named explicitly so RBAC and pod roles can refer to them. */
 export const AIRFLOW_SERVICE_ACCOUNTS = {
   scheduler: "airflow-scheduler",
@@ -110,6 +120,9 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
     fernetKeySecretName: input.secrets.fernet,
     apiSecretKeySecretName: input.secrets.apiSecretKey,
     jwtSecretName: input.secrets.jwt,
+    // The chart's default, said here because the platform relies on it: Airflow sends its metrics to
+    // the chart's statsd exporter, which the platform's ServiceMonitor scrapes.
+    statsd: { enabled: true },
     // The chart's default user job would create admin/admin; users come from the platform's IdP instead.
     webserver: { defaultUser: { enabled: false } },
     env: [

@@ -1,6 +1,7 @@
 /**
  * Platform monitoring: the platform PrometheusRule, the platform dashboard, the Alertmanager config
- * and receiver Secrets, and the retrain-watcher DAG ConfigMap.
+ * and receiver Secrets, the retrain-watcher DAG ConfigMap, and the ServiceMonitor of Airflow's
+ * statsd exporter (failed training runs).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,6 +13,7 @@ import {
   NAMESPACES,
   PROMETHEUS_SELECTOR_LABEL,
 } from "./addons-context";
+import { AIRFLOW_STATSD_SERVICE } from "./airflow-values";
 import { createAlertmanagerSecrets } from "./alertmanager";
 import { CONFIG_SECRET_NAME } from "./alertmanager-config";
 import { platformDashboard } from "./platform-dashboard";
@@ -84,12 +86,40 @@ export function createPlatformMonitoring(
     },
     { parent },
   );
+  const airflowMetrics = new k8s.apiextensions.CustomResource(
+    `${name}-airflow-statsd`,
+    {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "ServiceMonitor",
+      metadata: {
+        name: "airflow-statsd",
+        namespace: ns,
+        labels: { [PROMETHEUS_SELECTOR_LABEL.key]: PROMETHEUS_SELECTOR_LABEL.value },
+      },
+      spec: airflowStatsdMonitor(),
+    },
+    { parent },
+  );
   const secrets = createAlertmanagerSecrets(
     `${name}-alertmanager`,
     { config: args.config, secret: args.secret, createConfigSecret: args.createAlertmanagerConfigSecret },
     parent,
   );
-  return { rule, dashboard, dag, ...secrets };
+  return { rule, dashboard, dag, airflowMetrics, ...secrets };
+}
+
+/**
+ * The ServiceMonitor spec for Airflow's statsd exporter, in the airflow namespace. The Prometheus
+ * Operator does not read the Service's `prometheus.io/scrape` annotation, and the chart's own
+ * ServiceMonitor is off by default, with values keys that differ between chart versions: this one
+ * is the platform's, labelled for its Prometheus like its other monitors.
+ */
+export function airflowStatsdMonitor(): Record<string, unknown> {
+  return {
+    namespaceSelector: { matchNames: [NAMESPACES.airflow] },
+    selector: { matchLabels: { ...AIRFLOW_STATSD_SERVICE.labels } },
+    endpoints: [{ port: AIRFLOW_STATSD_SERVICE.port, interval: "30s" }],
+  };
 }
 
 /** `mlops:addons:PlatformMonitoring`. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource, recordingMocks } from "../../tools/offline/mock-cloud";
 import { unwrap } from "../../tools/offline/run-program";
+import { PROMETHEUS_SELECTOR_LABEL } from "../../components/addons/addons-context";
 import { fixtureModels, stackConfig } from "./fixtures";
 
 describe("ModelMonitoring", () => {
@@ -80,5 +81,16 @@ describe("ModelMonitoring", () => {
     expect(JSON.stringify(config_.inputs)).not.toContain("hooks.example.com");
     const dag = sink.find((r) => r.name === "platform-monitoring-retrain-watcher")!;
     expect((dag.inputs as any).metadata.labels["mlops.io/airflow-dag"]).toBe("true");
+    // Airflow's statsd exporter is scraped (ModelTrainingFailed{reason="run-failed"} reads it): by a
+    // monitor the platform's Prometheus selects, on the chart's statsd Service in the airflow namespace.
+    const monitor = sink.find((r) => r.name === "platform-monitoring-airflow-statsd")!;
+    expect(monitor.type).toBe("kubernetes:monitoring.coreos.com/v1:ServiceMonitor");
+    const { metadata, spec } = monitor.inputs as any;
+    expect(metadata.labels).toEqual({ [PROMETHEUS_SELECTOR_LABEL.key]: PROMETHEUS_SELECTOR_LABEL.value });
+    expect(spec).toEqual({
+      namespaceSelector: { matchNames: ["airflow"] },
+      selector: { matchLabels: { tier: "airflow", component: "statsd", release: "airflow" } },
+      endpoints: [{ port: "statsd-scrape", interval: "30s" }],
+    });
   });
 });

@@ -1,4 +1,7 @@
-/** ModelTrainingFailed fires from kube-state-metrics' pod phase of a failed training pod (promtool). */
+/**
+ * ModelTrainingFailed fires from kube-state-metrics' pod phase of a failed training pod, and from
+ * the scheduler's failed-run count of the model's DAG (promtool).
+ */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -18,9 +21,23 @@ const spec = {
   training: { schedule: "0 1 * * *" },
 } as unknown as ModelSpec;
 
+/** Runs `tests` (promtool's unit-test cases) against the model's training rules; returns its output. */
+function promtoolTest(tests: unknown[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-train-"));
+  fs.writeFileSync(
+    path.join(dir, "rules.yaml"),
+    YAML.stringify({ groups: [{ name: "t", rules: trainingRules(spec) }] }),
+  );
+  fs.writeFileSync(
+    path.join(dir, "test.yaml"),
+    YAML.stringify({ rule_files: ["rules.yaml"], evaluation_interval: "1m", tests }),
+  );
+  return execFileSync("promtool", ["test", "rules", path.join(dir, "test.yaml")], { encoding: "utf8" });
+}
+
 describe("ModelTrainingFailed", () => {
   test("only models that train get the rule", () => {
-    expect(trainingRules(spec)).toHaveLength(1);
+    expect(trainingRules(spec).map((r) => r.labels?.reason)).toEqual(["pod-failed", "run-failed"]);
     expect(trainingRules({ ...spec, training: undefined } as ModelSpec)).toEqual([]);
   });
 
@@ -59,7 +76,12 @@ describe("ModelTrainingFailed", () => {
                   alertname: "ModelTrainingFailed",
                   exp_alerts: [
                     {
-                      exp_labels: { model: "search-ranking", team: "search", severity: "ticket" },
+                      exp_labels: {
+                        model: "search-ranking",
+                        team: "search",
+                        severity: "ticket",
+                        reason: "pod-failed",
+                      },
                       exp_annotations: trainingRules(spec)[0].annotations,
                     },
                   ],
@@ -72,6 +94,62 @@ describe("ModelTrainingFailed", () => {
       const out = execFileSync("promtool", ["test", "rules", path.join(dir, "test.yaml")], {
         encoding: "utf8",
       });
+      expect(out).toContain("SUCCESS");
+    },
+  );
+
+  itPromtool(
+    "fires for a failed run of the model's DAG - its first failure too - for an hour, not for other DAGs or successes",
+    () => {
+      const runFailed = {
+        exp_labels: { model: "search-ranking", team: "search", severity: "ticket", reason: "run-failed" },
+        exp_annotations: trainingRules(spec)[1].annotations,
+      };
+      const at = (minute: number, firing: boolean) => ({
+        eval_time: `${minute}m`,
+        alertname: "ModelTrainingFailed",
+        exp_alerts: firing ? [runFailed] : [],
+      });
+      const exporter = 'job="airflow-statsd",instance="10.0.3.7:9102"';
+      const out = promtoolTest([
+        {
+          // The chart's mapping name. The exporter has seen no failure of this DAG until minute 9,
+          // when its series is born at 1; a second failure at minute 90.
+          interval: "1m",
+          input_series: [
+            {
+              series: `airflow_dagrun_failed_count{${exporter},dag_id="train_search_ranking"}`,
+              values: "_x8 1x80 2x40",
+            },
+            // Another model's DAG failing, and this DAG's successful runs: not this alert.
+            { series: `airflow_dagrun_failed_count{${exporter},dag_id="train_other"}`, values: "1x40 2x90" },
+            {
+              series: `airflow_dagrun_duration_count{${exporter},dag_id="train_search_ranking"}`,
+              values: "0+1x130",
+            },
+          ],
+          alert_rule_test: [
+            at(5, false),
+            at(10, true),
+            at(60, true),
+            at(75, false),
+            at(95, true),
+            at(125, true),
+            at(155, false),
+          ],
+        },
+        {
+          // A mapping named after Airflow's metric: the same verdicts.
+          interval: "1m",
+          input_series: [
+            {
+              series: `airflow_dagrun_duration_failed_count{${exporter},dag_id="train_search_ranking"}`,
+              values: "_x8 1x80 2x40",
+            },
+          ],
+          alert_rule_test: [at(5, false), at(10, true), at(75, false), at(95, true)],
+        },
+      ]);
       expect(out).toContain("SUCCESS");
     },
   );
