@@ -69,8 +69,13 @@ export function createVpc(
   const tags = args.tags ?? {};
   const opts = { parent };
   // Opt-in zones (Local/Wavelength Zones) lack GPU capacity and many services: standard zones only.
+  // No `state: "available"` filter: every `pulumi up` reads this list again, and a zone AWS reports
+  // as impaired during an event would drop out of it, shifting each later zone to the index before
+  // it - every subnet's availabilityZone would change (a replacement of the subnets under the nodes,
+  // the control plane and the databases), or the program would fail for too few zones, in the very
+  // deploy an incident may need.
   const azs = aws.getAvailabilityZonesOutput(
-    { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+    { filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
     { parent },
   );
   const zoneName = (i: number) =>

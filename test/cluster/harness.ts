@@ -17,6 +17,14 @@ export interface Built {
   readonly secretsRead: string[];
   /** Pulumi names of resources declared with `protect: true`. */
   readonly protectedNames: Set<string>;
+  /** Aliases each resource was declared with, by Pulumi name. */
+  readonly aliases: Map<string, unknown[]>;
+}
+
+/** Options of a build. */
+export interface BuildOptions {
+  /** Wraps the recording mocks, e.g. to answer an invoke differently. */
+  readonly mocks?: (recording: pulumi.runtime.Mocks) => pulumi.runtime.Mocks;
 }
 
 /** Waits until no new resource has been registered for several event-loop turns. */
@@ -34,11 +42,22 @@ async function settle(sink: RecordedResource[]): Promise<void> {
 }
 
 /** Runs `new Cluster(...)` for the config under mocks as stack `stack`. */
-export async function buildCluster(stack: string, config: StackConfig): Promise<Built> {
+export async function buildCluster(
+  stack: string,
+  config: StackConfig,
+  options: BuildOptions = {},
+): Promise<Built> {
   const resources: RecordedResource[] = [];
   const secretsRead: string[] = [];
   const protectedNames = new Set<string>();
-  await pulumi.runtime.setMocks(recordingMocks(resources, config.region), "mlops-platform", stack, false);
+  const aliases = new Map<string, unknown[]>();
+  const recording = recordingMocks(resources, config.region);
+  await pulumi.runtime.setMocks(
+    options.mocks ? options.mocks(recording) : recording,
+    "mlops-platform",
+    stack,
+    false,
+  );
   const cluster = new Cluster(
     "mlops",
     {
@@ -53,6 +72,7 @@ export async function buildCluster(stack: string, config: StackConfig): Promise<
       transformations: [
         (a) => {
           if (a.opts.protect === true) protectedNames.add(a.name);
+          if (a.opts.aliases?.length) aliases.set(a.name, [...a.opts.aliases]);
           return undefined;
         },
       ],
@@ -61,7 +81,7 @@ export async function buildCluster(stack: string, config: StackConfig): Promise<
   await unwrap(cluster.context.clusterName);
   await unwrap(cluster.urn);
   await settle(resources);
-  return { cluster, resources, secretsRead, protectedNames };
+  return { cluster, resources, secretsRead, protectedNames, aliases };
 }
 
 /** Resources of a type token. */

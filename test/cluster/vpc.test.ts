@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { MAX_ZONES, subnetCidrs } from "../../components/cluster/subnet-cidrs";
 import { Built, buildCluster, named, ofType, stackConfig } from "./harness";
 
@@ -109,5 +110,35 @@ describe("Vpc under the mock runtime", () => {
     expect(rt.inputs.routes).toEqual([
       expect.objectContaining({ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }),
     ]);
+  });
+});
+
+describe("Vpc zones do not move with a zone's health", () => {
+  // DescribeAvailabilityZones reports a zone under an AWS event as `impaired` (or `information`):
+  // the list filtered on `available` then loses it, and every later `pulumi up` (an emergency
+  // deploy during that event above all) would see the next zone at its index. Each subnet's
+  // availabilityZone would change - a replacement of subnets that hold the nodes, the control
+  // plane's ENIs and the databases - or, with fewer zones than configured, the program would fail.
+  const zoneAImpaired = (recording: pulumi.runtime.Mocks): pulumi.runtime.Mocks => ({
+    newResource: (args) => recording.newResource(args),
+    call: (args) => {
+      if (args.token !== "aws:index/getAvailabilityZones:getAvailabilityZones") return recording.call(args);
+      const all = ["a", "b", "c"];
+      const names = (args.inputs.state === "available" ? all.slice(1) : all).map((z) => `ap-southeast-1${z}`);
+      return { names, zoneIds: names.map((_, i) => `apse1-az${i + 1}`), id: "ap-southeast-1" };
+    },
+  });
+
+  test.each([
+    ["staging", ["ap-southeast-1a", "ap-southeast-1b"]],
+    ["prod", ["ap-southeast-1a", "ap-southeast-1b", "ap-southeast-1c"]],
+  ])("%s keeps its subnets in their zones while zone a is impaired", async (stack, zones) => {
+    const built = await buildCluster(stack, stackConfig(stack), { mocks: zoneAImpaired });
+    for (const kind of ["private", "public"]) {
+      const subnets = ofType(built, "aws:ec2/subnet:Subnet")
+        .filter((s) => s.name.includes(`-${kind}-`))
+        .sort((x, y) => x.name.localeCompare(y.name));
+      expect(subnets.map((s) => s.inputs.availabilityZone)).toEqual(zones);
+    }
   });
 });
