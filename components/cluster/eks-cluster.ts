@@ -89,6 +89,14 @@ export function endpointAccess(endpoint: EksClusterArgs["endpoint"]): {
   };
 }
 
+/**
+ * A principal's part of its access entries' resource names: the ARN after `iam::`, `:` as `/`
+ * (`123456789012/role/platform-admin`); distinct ARNs of one partition get distinct keys.
+ */
+export function adminKey(principalArn: string): string {
+  return principalArn.replace(/^arn:[^:]+:iam::/, "").replace(/:/g, "/");
+}
+
 /** Creates the control plane's resources under `parent`. */
 export function createEksCluster(
   name: string,
@@ -187,20 +195,26 @@ export function createEksCluster(
   );
 
   (args.adminPrincipalArns ?? []).forEach((principalArn, i) => {
+    // Named by principal, not list position: removing or reordering an admin must not move another
+    // admin's entry to a new principal (a replacement EKS refuses while the old entry holds that
+    // principal, and whose old entry's deletion would remove its access). The alias adopts entries
+    // deployed under their position (`admin-<i>`); deploy that change with the list unchanged.
+    const resourceName = `${name}-admin-${adminKey(principalArn)}`;
+    const aliases = [{ name: `${name}-admin-${i}` }];
     const entry = new aws.eks.AccessEntry(
-      `${name}-admin-${i}`,
+      resourceName,
       { clusterName: cluster.name, principalArn, type: "STANDARD", tags },
-      { parent },
+      { parent, aliases },
     );
     new aws.eks.AccessPolicyAssociation(
-      `${name}-admin-${i}`,
+      resourceName,
       {
         clusterName: cluster.name,
         principalArn,
         policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
         accessScope: { type: "cluster" },
       },
-      { parent, dependsOn: [entry] },
+      { parent, dependsOn: [entry], aliases },
     );
   });
 

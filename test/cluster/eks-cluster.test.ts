@@ -79,9 +79,16 @@ describe("EksCluster under the mock runtime", () => {
   });
 
   test("each admin principal gets an access entry with the cluster-admin policy", () => {
-    expect(named(prod, "aws:eks/accessEntry:AccessEntry", "admin-0").inputs.principalArn).toBe(ADMIN);
     expect(
-      named(prod, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "admin-0").inputs,
+      named(prod, "aws:eks/accessEntry:AccessEntry", "admin-123456789012/role/platform-admin").inputs
+        .principalArn,
+    ).toBe(ADMIN);
+    expect(
+      named(
+        prod,
+        "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+        "admin-123456789012/role/platform-admin",
+      ).inputs,
     ).toMatchObject({
       principalArn: ADMIN,
       policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
@@ -157,5 +164,40 @@ describe("EksCluster under the mock runtime", () => {
 
   test("the AWS provider targets the stack's region", () => {
     expect(named(prod, "pulumi:providers:aws", "-aws").inputs.region).toBe("ap-southeast-1");
+  });
+});
+
+describe("EKS admin access entries are keyed by principal, not list position", () => {
+  const CI = "arn:aws:iam::123456789012:role/ci-deploy";
+  const withAdmins = (arns: string[]) =>
+    buildCluster(
+      "prod",
+      stackConfig("prod", (raw) => {
+        raw.cluster.adminPrincipalArns = arns;
+      }),
+    );
+  const names = (b: Built, type: string) =>
+    Object.fromEntries(ofType(b, type).map((r) => [r.inputs.principalArn as string, r.name]));
+
+  // Removing the first admin used to move the second to admin-0: a replacement whose new entry
+  // collides with the one admin-1 still holds for that principal (EKS refuses a second entry), and
+  // whose deletion of admin-1 would then remove that principal's access.
+  test("removing or reordering admins leaves the others' resource names unchanged", async () => {
+    const both = await withAdmins([ADMIN, CI]);
+    const second = await withAdmins([CI]);
+    const swapped = await withAdmins([CI, ADMIN]);
+    for (const type of [
+      "aws:eks/accessEntry:AccessEntry",
+      "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+    ]) {
+      expect(names(second, type)[CI]).toBe(names(both, type)[CI]);
+      expect(names(swapped, type)).toEqual(names(both, type));
+    }
+  });
+
+  test("entries deployed under their list position are adopted through an alias", async () => {
+    const both = await withAdmins([ADMIN, CI]);
+    const entry = ofType(both, "aws:eks/accessEntry:AccessEntry").find((r) => r.inputs.principalArn === CI)!;
+    expect(both.aliases.get(entry.name)).toEqual([{ name: "mlops-control-plane-admin-1" }]);
   });
 });
