@@ -212,6 +212,44 @@ describe("renderResources", () => {
   });
 });
 
+describe("renderResources: kustomize Directories", () => {
+  // DESIGN section 6: manifests/ holds every Kubernetes object the program declares. A kustomize
+  // Directory (Kubeflow Pipelines) expands only at deploy; the plan shows its target instead of nothing.
+  it("renders a kustomize Directory as its target, namespaced or cluster-scoped", () => {
+    const { manifests, warnings } = renderResources([
+      {
+        type: "kubernetes:kustomize/v2:Directory",
+        name: "kfp-cluster-scoped",
+        inputs: {
+          directory: "github.com/kubeflow/pipelines/manifests/kustomize/cluster-scoped-resources?ref=2.5.0",
+        },
+      },
+      {
+        type: "kubernetes:kustomize/v2:Directory",
+        name: "kfp-platform",
+        inputs: {
+          directory: "github.com/kubeflow/pipelines/manifests/kustomize/env/platform-agnostic?ref=2.5.0",
+          namespace: "kubeflow",
+        },
+      },
+    ]);
+    expect(warnings).toEqual([]);
+    expect(manifests.map((m) => m.file)).toEqual([
+      `manifests/${CLUSTER_SCOPE_DIR}/KustomizeDirectory/kfp-cluster-scoped.yaml`,
+      "manifests/kubeflow/KustomizeDirectory/kfp-platform.yaml",
+    ]);
+    expect(manifests[1]).toMatchObject({
+      manifestKind: "kustomize-directory",
+      object: {
+        apiVersion: "kustomize/v2",
+        kind: "KustomizeDirectory",
+        metadata: { name: "kfp-platform", namespace: "kubeflow" },
+        directory: "github.com/kubeflow/pipelines/manifests/kustomize/env/platform-agnostic?ref=2.5.0",
+      },
+    });
+  });
+});
+
 describe("findSecretLeaks", () => {
   it("lists files that contain the offline secret placeholder", () => {
     const files = new Map([

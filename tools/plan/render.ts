@@ -1,7 +1,8 @@
 /**
  * Turns the resources one offline run recorded into reviewable files: one YAML manifest per
  * Kubernetes object (custom resources included), Helm releases as chart + repo + version + values,
- * Secrets with their data redacted. Pure: no file access, so it is tested on synthetic resources.
+ * kustomize Directories as their target (the objects they expand to are fetched at deploy), Secrets
+ * with their data redacted. Pure: no file access, so it is tested on synthetic resources.
  */
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { GRAFANA_DASHBOARD_LABEL } from "../../components/addons/addons-context";
@@ -15,7 +16,7 @@ export interface ResourceLike {
 }
 
 /** What a rendered file stands for. */
-export type ManifestKind = "object" | "patch" | "helm-release" | "helm-chart";
+export type ManifestKind = "object" | "patch" | "helm-release" | "helm-chart" | "kustomize-directory";
 
 /** One rendered manifest. */
 export interface RenderedManifest {
@@ -254,7 +255,45 @@ function renderHelm(
 }
 
 /**
- * Renders every Kubernetes object and Helm release among `resources`, one file each at
+ * Renders a `kustomize/v2` Directory (a multi-language component: its objects are expanded from the
+ * target only by the provider at deploy, so the offline run never sees them) as its target, so that
+ * the plan shows what it installs and a change of its ref shows up in the diff.
+ */
+function renderKustomize(
+  r: ResourceLike,
+  onSecret: (path: string) => void,
+): Omit<RenderedManifest, "file"> | undefined {
+  if (r.type !== "kubernetes:kustomize/v2:Directory") return undefined;
+  const build = (mode: "plain" | "redacted") => {
+    const i = toJson(r.inputs, mode, mode === "redacted" ? onSecret : undefined) as Record<string, unknown>;
+    const namespace = typeof i.namespace === "string" && i.namespace !== "" ? i.namespace : undefined;
+    const options = Object.fromEntries(
+      Object.entries(i).filter(([k]) => k !== "directory" && k !== "namespace"),
+    );
+    return {
+      apiVersion: "kustomize/v2",
+      kind: "KustomizeDirectory",
+      metadata: namespace === undefined ? { name: r.name } : { name: r.name, namespace },
+      directory: i.directory ?? null,
+      options,
+    };
+  };
+  const plain = build("plain");
+  return {
+    manifestKind: "kustomize-directory",
+    apiVersion: plain.apiVersion,
+    kind: plain.kind,
+    namespace: plain.metadata.namespace,
+    name: r.name,
+    object: build("redacted"),
+    plain,
+    resource: { type: r.type, name: r.name },
+    autoNamed: false,
+  };
+}
+
+/**
+ * Renders every Kubernetes object, Helm release and kustomize Directory among `resources`, one file each at
  * `manifests/<namespace or _cluster>/<Kind>/<name>.yaml`. Two resources declaring the same object get
  * distinct files and a warning (the second would fail at deploy with "already exists").
  */
@@ -266,7 +305,7 @@ export function renderResources(resources: readonly ResourceLike[]): RenderResul
     const where = `${r.type}::${r.name}`;
     const secretPaths: string[] = [];
     const onSecret = (p: string) => secretPaths.push(p);
-    const rendered = renderObject(r, onSecret) ?? renderHelm(r, onSecret);
+    const rendered = renderObject(r, onSecret) ?? renderHelm(r, onSecret) ?? renderKustomize(r, onSecret);
     if (!rendered) continue;
     const folder = rendered.manifestKind === "patch" ? `${rendered.kind}Patch` : rendered.kind;
     const base = `manifests/${safeSegment(rendered.namespace ?? CLUSTER_SCOPE_DIR)}/${safeSegment(folder)}/${safeSegment(rendered.name)}`;
