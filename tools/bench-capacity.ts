@@ -41,7 +41,7 @@ function main(argv: string[]): void {
     () => checkTrafficFlag(trafficFile),
   );
   const traffic = progress(`reading ${path.relative(process.cwd(), trafficFile)}`, () =>
-    loadReplayTraffic(trafficFile, specs),
+    loadReplayTraffic(trafficFile, specs, stack),
   );
   const started = process.hrtime.bigint();
   const result = progress("replaying the four strategies", () => simulate(config, specs, traffic));

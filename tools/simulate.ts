@@ -71,7 +71,7 @@ function main(argv: string[]): void {
   process.stderr.write(`reading ${trafficFile} ...`);
   let traffic: Traffic;
   try {
-    traffic = loadReplayTraffic(trafficFile, specs);
+    traffic = loadReplayTraffic(trafficFile, specs, stack);
   } catch (err) {
     process.stderr.write(" failed\n"); // the problems start on a line of their own
     throw err;

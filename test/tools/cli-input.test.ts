@@ -143,6 +143,7 @@ describe("flags", () => {
       "  - model ads-ctr peaks at ",
       "replicas at rpsPerReplica 0.4, over 100 times its replicas.max (192)",
       "  - model cart-cross-sell peaks at ",
+      "replicas.max is each spec's value for stack prod, after its stacks.prod overrides",
     );
     expect(r.out).not.toContain("    at ");
     expect(fs.existsSync(json)).toBe(false);

@@ -137,15 +137,21 @@ export function loadTraffic(file: string, models?: readonly string[]): Traffic {
 /**
  * The traffic a replay reads: `loadTraffic` for the specs' models, and refused when a model peaks
  * far beyond what its `replicas.max` could serve (`implausiblePeaks`), which would take the replay
- * hours and gigabytes.
+ * hours and gigabytes. The refusal says whose `replicas.max` it compared with: a stack override
+ * (staging's one replica) makes another stack's traffic look like a unit slip.
  */
-export function loadReplayTraffic(file: string, specs: readonly ModelSpec[]): Traffic {
+export function loadReplayTraffic(file: string, specs: readonly ModelSpec[], stack: string): Traffic {
   const traffic = loadTraffic(
     file,
     specs.map((s) => s.name),
   );
   const problems = implausiblePeaks(traffic, specs);
-  if (problems.length > 0) throw new InputError(new TrafficError(file, problems).message);
+  if (problems.length > 0) {
+    const whose =
+      `replicas.max is each spec's value for stack ${stack}, after its stacks.${stack} overrides: ` +
+      `traffic of another stack replays with that stack's --stack`;
+    throw new InputError(`${new TrafficError(file, problems).message}\n${whose}`);
+  }
   return traffic;
 }
 
