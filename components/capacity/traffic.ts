@@ -298,21 +298,50 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   models.forEach((name, m) => {
     let missing = 0;
     let first = -1;
+    let firstSeen = -1;
+    let lastSeen = -1;
     for (let i = 0; i < minutes; i++)
       if (seenLine[m][i] === 0) {
         missing++;
         if (first < 0) first = i;
+      } else {
+        if (firstSeen < 0) firstSeen = i;
+        lastSeen = i;
       }
     const rejected = unplaced.get(name) ?? 0;
     if (missing > rejected) {
       const gap = missing - rejected;
       problems.push(
-        `${file}: model ${name} is missing ${gap} minute${gap === 1 ? "" : "s"} (gap)${rejected > 0 ? ` besides its ${rejected} rejected row${rejected === 1 ? "" : "s"}` : ""}, first ${csvMinute(minMs + first * 60_000)}; one row per model per minute is required`,
+        `${file}: model ${name} is missing ${gap} minute${gap === 1 ? "" : "s"} (gap)${rejected > 0 ? ` besides its ${rejected} rejected row${rejected === 1 ? "" : "s"}` : ""}, first ${csvMinute(minMs + first * 60_000)}; one row per model per minute is required` +
+          (rejected === 0 ? edgeGapHint(firstSeen, lastSeen, minutes, missing, minMs) : ""),
       );
     }
   });
   if (problems.length > 0) throw new TrafficError(file, problems);
   return { models, startMs: minMs, minutes, rps };
+}
+
+/**
+ * A model's rows that start after the file's first minute or end before its last, with none missing
+ * in between: a model launched or retired during the file, which an export from Prometheus writes
+ * without rows (no series) rather than with rows of 0. Says so, instead of only "gap".
+ */
+function edgeGapHint(
+  firstSeen: number,
+  lastSeen: number,
+  minutes: number,
+  missing: number,
+  minMs: number,
+): string {
+  const before = firstSeen;
+  const after = minutes - 1 - lastSeen;
+  if (firstSeen < 0 || before + after !== missing) return "";
+  const from = csvMinute(minMs + firstSeen * 60_000);
+  const to = csvMinute(minMs + lastSeen * 60_000);
+  if (after === 0)
+    return ` (its rows start at ${from}: a model launched during the file needs rows of 0 before its launch)`;
+  if (before === 0) return ` (its rows end at ${to}: a model stopped during the file needs rows of 0 after)`;
+  return ` (its rows cover only ${from} to ${to}: rows of 0 before and after)`;
 }
 
 /** A minute as the CSV writes it: ISO-8601 UTC without milliseconds, e.g. 2026-12-07T00:00:00Z. */

@@ -206,6 +206,26 @@ describe("traffic CSV", () => {
     expect(msg).toContain("model b is missing 1 minute (gap)");
   });
 
+  test("a model whose rows start or end inside the file is named as launched or stopped, not only as a gap", () => {
+    const rows = (model: string, from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => `2026-12-07T00:0${from + i}:00Z,${model},1`);
+    const launched = errorOf([...rows("a", 0, 5), ...rows("b", 3, 5)]);
+    expect(launched).toContain(
+      "model b is missing 3 minutes (gap), first 2026-12-07T00:00:00Z; one row per model per minute is required " +
+        "(its rows start at 2026-12-07T00:03:00Z: a model launched during the file needs rows of 0 before its launch)",
+    );
+    expect(errorOf([...rows("a", 0, 5), ...rows("b", 0, 2)])).toContain(
+      "(its rows end at 2026-12-07T00:01:00Z: a model stopped during the file needs rows of 0 after)",
+    );
+    expect(errorOf([...rows("a", 0, 5), ...rows("b", 1, 3)])).toContain(
+      "(its rows cover only 2026-12-07T00:01:00Z to 2026-12-07T00:02:00Z: rows of 0 before and after)",
+    );
+    // A hole in the middle is a plain gap.
+    expect(errorOf([...rows("a", 0, 5), ...rows("b", 0, 2), ...rows("b", 3, 5)])).toMatch(
+      /model b is missing 1 minute \(gap\), first 2026-12-07T00:02:00Z; one row per model per minute is required$/m,
+    );
+  });
+
   test("duplicate minutes name both lines", () => {
     expect(errorOf([...ok, "2026-12-07T00:01:00Z,b,22"])).toContain(
       "t.csv:6: duplicate minute 2026-12-07T00:01:00Z for model b (first at line 5)",
