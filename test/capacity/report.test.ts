@@ -127,7 +127,7 @@ test("a model just above the target is not shown as at it, and one minute is sin
   expect(formatSimulationTable(result).split("\n").slice(7)).toEqual([
     "",
     "! edge: demand above replicas.max x rpsPerReplica (500 rps) in 1 minute; no autoscaler within replicas.max serves them (oracle and static do not stop at max): raise replicas.max",
-    "! edge: platform missed the SLO in 0.104% of its serving minutes (3; reactive 0.31%), above the 0.1% target",
+    "! edge: platform missed the SLO in 0.104% of its serving minutes (3, 1 of them above replicas.max; reactive 0.31%), above the 0.1% target",
   ]);
 });
 
@@ -162,5 +162,34 @@ test("a model's share counts the minutes it serves, and a pool over its maxGpus 
     "",
     "! pool small: platform needed 12 GPUs at once, above its maxGpus 10 (oracle 9); Karpenter launches no more, so the replay's figures for it are not reachable: raise maxGpus or move models to another pool",
     "! late: platform missed the SLO in 0.20% of its serving minutes (2; reactive 3.00%), above the 0.1% target",
+  ]);
+});
+
+test("a model's misses above replicas.max are counted apart from the platform's own", () => {
+  // An undeclared 10x flash sale for 2 hours: 120 of the 121 minutes missed are above max.
+  const result: SimulationResult = {
+    currency: "CNY",
+    minutes: 11520,
+    modelMinutes: 11520,
+    strategies: {
+      static: row(0.1, 1, 1400, 0),
+      reactive: row(0.9, 1, 140, 10.4),
+      platform: row(0.8, 1, 150, 1.05),
+      oracle: row(0.95, 1, 130, 0),
+    },
+    models: [
+      {
+        name: "flash",
+        pool: "p",
+        sloMissMinutes: { static: 0, reactive: 1201, platform: 121, oracle: 0 },
+        maxCapacityRps: 60000,
+        minutesAboveMaxReplicas: 120,
+        servingMinutes: 11520,
+      },
+    ],
+    pools: [{ name: "p", maxGpus: 10 }],
+  };
+  expect(formatSimulationTable(result).split("\n").slice(-1)).toEqual([
+    "! flash: platform missed the SLO in 1.05% of its serving minutes (121, 120 of them above replicas.max; reactive 10.43%), above the 0.1% target",
   ]);
 });
