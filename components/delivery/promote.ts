@@ -106,6 +106,31 @@ export function analysisWaits(intervalMinutes: number, every: number): number[] 
   return waits;
 }
 
+/**
+ * Tries of one analysis before the promotion stops, a minute apart: a Prometheus restarting (its pod
+ * moved by a node consolidation, an upgrade) answers nothing for a minute or two, and a promotion of
+ * hours should not end on that. Each try reads the checks' last 5 minutes, so a retry judges the
+ * same canary a minute later.
+ */
+export const ANALYSIS_TRIES = 3;
+export const ANALYSIS_RETRY_MS = 60_000;
+
+/** One analysis of `step`, tried again on an error (`ANALYSIS_TRIES`); the last error is thrown. */
+async function analyzeStep(args: PromotionArgs, step: number): Promise<Analysis> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await args.analyze(args.checks);
+    } catch (err) {
+      if (tried >= ANALYSIS_TRIES) throw err;
+      const reason = ((err as Error).message ?? String(err)).split("\n")[0];
+      args.log(
+        `${args.spec.name}: analysis at ${step}% failed (${reason}); trying again in ${ANALYSIS_RETRY_MS / 60_000} min (${tried + 1} of ${ANALYSIS_TRIES})`,
+      );
+      await args.sleep(ANALYSIS_RETRY_MS);
+    }
+  }
+}
+
 /** Runs (or resumes) the promotion of `spec`'s canary. */
 export async function runPromotion(args: PromotionArgs): Promise<PromotionResult> {
   const { spec, deployer, log } = args;
@@ -176,10 +201,10 @@ export async function runPromotion(args: PromotionArgs): Promise<PromotionResult
         await args.sleep(minutes * 60_000);
         let analysis: Analysis;
         try {
-          analysis = await args.analyze(args.checks);
+          analysis = await analyzeStep(args, step);
         } catch (err) {
-          // Prometheus failed mid-promotion: nothing is rolled back on a question not answered, so
-          // say where the canary is and how to go on.
+          // Prometheus kept failing mid-promotion: nothing is rolled back on a question not
+          // answered, so say where the canary is and how to go on.
           log(
             `${spec.name}: analysis at ${step}% failed; the canary stays at ${step}% (rerun promote to resume there; to take traffic off it instead, set its share to 0 in mlops-platform:canaryTraffic and run pulumi up)`,
           );

@@ -5,6 +5,8 @@ import {
   CanaryCheck,
   CanaryDeployer,
   analysisWaits,
+  ANALYSIS_RETRY_MS,
+  ANALYSIS_TRIES,
   remainingSteps,
   runPromotion,
 } from "../../components/delivery/promote";
@@ -240,24 +242,51 @@ describe("promote (against a local Prometheus-speaking server)", () => {
     expect(lines.join("\n")).not.toContain("degraded");
   });
 
-  test("a Prometheus failing mid-promotion stops it and says where the canary is left", async () => {
+  test("a Prometheus failing mid-promotion is asked again, then stops it and says where the canary is left", async () => {
     const stack = new FakeStack();
     const lines: string[] = [];
+    const slept: number[] = [];
+    let asked = 0;
     const failing = runPromotion({
       spec,
       checks,
       deployer: stack,
       analyze: async () => {
+        asked++;
         throw new Error("query failed (500)");
       },
-      sleep: async () => undefined,
+      sleep: async (ms) => void slept.push(ms),
       log: (l) => lines.push(l),
     });
     await expect(failing).rejects.toThrow("query failed (500)");
+    expect(asked).toBe(ANALYSIS_TRIES);
+    expect(slept.slice(-2)).toEqual([ANALYSIS_RETRY_MS, ANALYSIS_RETRY_MS]);
     expect(stack.events).toEqual(["deploy 10"]);
+    expect(lines).toContain(
+      "homepage-feed: analysis at 10% failed (query failed (500)); trying again in 1 min (2 of 3)",
+    );
     expect(lines).toContain(
       "homepage-feed: analysis at 10% failed; the canary stays at 10% (rerun promote to resume there; to take traffic off it instead, set its share to 0 in mlops-platform:canaryTraffic and run pulumi up)",
     );
+  });
+
+  test("a Prometheus restarting for a minute does not end the promotion", async () => {
+    const stack = new FakeStack();
+    let asked = 0;
+    const result = await runPromotion({
+      spec,
+      checks,
+      deployer: stack,
+      analyze: async () => {
+        asked++;
+        if (asked === 2) throw new Error("Prometheus at http://prom:9090 unreachable: fetch failed");
+        return { healthy: true, details: [] };
+      },
+      sleep: async () => undefined,
+      log: () => undefined,
+    });
+    expect(result.outcome).toBe("promoted");
+    expect(stack.events.at(-1)).toBe("promote");
   });
 
   test("dry run changes nothing", async () => {
