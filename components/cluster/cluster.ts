@@ -179,6 +179,8 @@ export function createCluster(
       // keeps the controller off Karpenter-managed nodes.
       systemNodeSelector: eks ? { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value } : {},
       dependsOn: k8sDeps,
+      // In both modes: the CRDs hold the GPU NodePools wherever the cluster came from.
+      protect: config.environment === "prod",
     },
     { parent, providers: [awsProvider, kubeProvider] },
   );

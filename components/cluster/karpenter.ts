@@ -40,6 +40,11 @@ export interface KarpenterArgs {
   readonly tags?: Record<string, string>;
   /** What the releases wait for (system nodes, CoreDNS, Pod Identity agent). @default [] */
   readonly dependsOn?: pulumi.Resource[];
+  /**
+   * Protect the CRD release (prod): deleting it deletes the NodePool and NodeClaim CRDs, with them
+   * every NodePool and NodeClaim, and Karpenter then terminates every GPU node. @default false
+   */
+  readonly protect?: boolean;
 }
 
 /** Karpenter and its AWS plumbing. */
@@ -135,7 +140,8 @@ export function createKarpenter(
   const crdRelease = new k8s.helm.v3.Release(
     `${name}-crd`,
     { name: "karpenter-crd", chart: KARPENTER_CHART.crdChart, version, namespace },
-    { parent, dependsOn: args.dependsOn },
+    // A rename or refactor that drops this release must fail on `protect`, not drain the GPU fleet.
+    { parent, dependsOn: args.dependsOn, protect: args.protect ?? false },
   );
   const release = new k8s.helm.v3.Release(
     `${name}-controller`,

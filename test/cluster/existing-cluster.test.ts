@@ -24,6 +24,10 @@ describe("mode existing", () => {
     expect(ofType(b, "aws:eks/nodeGroup:NodeGroup")).toHaveLength(0);
   });
 
+  test("prod protects Karpenter's CRD release here too: the CRDs hold the GPU NodePools", () => {
+    expect(b.protectedNames).toContain(named(b, "kubernetes:helm.sh/v3:Release", "karpenter-crd").name);
+  });
+
   test("still creates one NodePool and EC2NodeClass per GPU pool", () => {
     expect(ofType(b, "kubernetes:karpenter.sh/v1:NodePool")).toHaveLength(config.gpuPools.length);
     expect(ofType(b, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")).toHaveLength(config.gpuPools.length);

@@ -1,6 +1,8 @@
 import { KARPENTER_CHART } from "../../components/cluster/karpenter-values";
 import { Built, buildCluster, named, ofType, policy, stackConfig } from "./harness";
 
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+
 describe("Karpenter under the mock runtime", () => {
   let b: Built;
   beforeAll(async () => {
@@ -100,5 +102,13 @@ describe("Karpenter under the mock runtime", () => {
       namespace: "kube-system",
       serviceAccount: "karpenter",
     });
+  });
+
+  test("prod protects the CRD release: deleting it would delete every NodePool and GPU node", async () => {
+    const crd = named(b, RELEASE, "karpenter-crd").name;
+    expect(b.protectedNames).toContain(crd);
+    expect(b.protectedNames).not.toContain(controller().name);
+    const staging = await buildCluster("staging", stackConfig("staging"));
+    expect(staging.protectedNames).not.toContain(named(staging, RELEASE, "karpenter-crd").name);
   });
 });
