@@ -41,6 +41,8 @@ export function crossFieldChecks(file: string): Check<StackConfig>[] {
       ),
     (cfg) =>
       listedTwice(cfg.cluster.systemNodes.instanceTypes, file, at("cluster.systemNodes.instanceTypes")),
+    // Each admin's access entry is named by its principal: one listed twice is a duplicate URN.
+    (cfg) => listedTwice(cfg.cluster.adminPrincipalArns, file, at("cluster.adminPrincipalArns")),
     (cfg) => duplicateProblems(cfg.events, file, at("events"), "event"),
     (cfg) => perElement(cfg.events, (e, i) => eventWindowProblems(e, file, at(`events[${i}]`))),
     (cfg) => clusterProblems(cfg.cluster, file, at),

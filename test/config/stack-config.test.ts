@@ -433,6 +433,15 @@ describe("values the platform's consumers would refuse, and credentials in the s
     expect(msg).toContain("mlops-platform:cluster.systemNodes.instanceTypes[1]");
   });
 
+  test("an admin principal listed twice (its access entry would be declared twice)", () => {
+    const raw = stackValues("prod");
+    const admin = "arn:aws:iam::123456789012:role/platform-admin";
+    raw.cluster = { ...raw.cluster, adminPrincipalArns: [admin, "arn:aws:iam::123456789012:role/ci", admin] };
+    expect(problemsOf(raw)).toContain(
+      `Pulumi.test.yaml: mlops-platform:cluster.adminPrincipalArns[2] = "${admin}": listed twice (also mlops-platform:cluster.adminPrincipalArns[0])`,
+    );
+  });
+
   test("a pool name leaves room for the gpu- prefix Karpenter's label values carry", () => {
     const raw = stackValues("staging");
     raw.gpuPools[0].name = `p${"x".repeat(59)}`; // 60 characters: gpu-<name> would be 64
