@@ -154,10 +154,35 @@ export function createPostgresDatabase(
   // 40 characters of [A-Za-z0-9] are about 238 bits.
   const password = new random.RandomPassword(`${name}-password`, { length: 40, special: false }, { parent });
 
+  // The inputs this code sets whose change replaces an RDS instance (the provider's force-new fields).
+  const replacedBy = {
+    engine: "postgres",
+    dbName: args.dbName,
+    username: args.username,
+    storageEncrypted: true,
+    kmsKeyId: kmsKey.arn,
+  };
+  // The final snapshot's name must be new for every instance that is deleted: a fixed `<name>-final`
+  // made the second replacement (or a deletion after a stack was torn down and rebuilt) fail, RDS
+  // refusing a snapshot name already taken, with the old instance left running. A timestamp or a
+  // random value drawn at each run would change the input at every `up`; this suffix is drawn once,
+  // kept in state, and drawn again only with a new instance: when an input that replaces it changes
+  // (keepers), or with it when the stack is rebuilt. The old instance is deleted with the name in its
+  // own state. `pulumi up --replace` of the instance alone would reuse the suffix: replace this too.
+  const finalSnapshotSuffix = new random.RandomId(
+    `${name}-final-snapshot`,
+    {
+      byteLength: 4,
+      // Keepers are a map of strings.
+      keepers: { ...replacedBy, storageEncrypted: String(replacedBy.storageEncrypted) },
+    },
+    { parent },
+  );
+
   const instance = new aws.rds.Instance(
     `${name}-db`,
     {
-      engine: "postgres",
+      ...replacedBy,
       engineVersion: POSTGRES_ENGINE_VERSION,
       autoMinorVersionUpgrade: true,
       instanceClass: db.instanceClass,
@@ -165,10 +190,6 @@ export function createPostgresDatabase(
       // Storage autoscaling up to twice the initial size instead of a full-disk outage.
       maxAllocatedStorage: db.allocatedStorageGiB * 2,
       storageType: "gp3",
-      storageEncrypted: true,
-      kmsKeyId: kmsKey.arn,
-      dbName: args.dbName,
-      username: args.username,
       password: password.result,
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [securityGroup.id],
@@ -179,7 +200,9 @@ export function createPostgresDatabase(
       deletionProtection: prod,
       // Prod keeps a final snapshot on delete; non-prod stacks are torn down often and cheaply.
       skipFinalSnapshot: !prod,
-      finalSnapshotIdentifier: prod ? `${name}-final` : undefined,
+      finalSnapshotIdentifier: prod
+        ? pulumi.interpolate`${name}-final-${finalSnapshotSuffix.hex}`
+        : undefined,
       tags: { "mlops.io/addon": args.addon },
     },
     stateful,

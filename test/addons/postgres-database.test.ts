@@ -9,6 +9,7 @@ const T = {
   sg: "aws:ec2/securityGroup:SecurityGroup",
   ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   subnets: "aws:rds/subnetGroup:SubnetGroup",
+  randomId: "random:index/randomId:RandomId",
   secret: "kubernetes:core/v1:Secret",
 };
 
@@ -75,9 +76,28 @@ describe("PostgresDatabase", () => {
     const db = find(run.resources, T.db, "mlflow-db-db").inputs;
     expect(db.deletionProtection).toBe(true);
     expect(db.skipFinalSnapshot).toBe(false);
-    expect(db.finalSnapshotIdentifier).toBe("mlflow-db-final");
+    expect(db.finalSnapshotIdentifier).toMatch(/^mlflow-db-final-[0-9a-f]{8}$/);
     expect(run.protect.get(`${T.db}::mlflow-db-db`)).toBe(true);
     expect(run.protect.get(`${T.kms}::mlflow-db-kms`)).toBe(true);
+  });
+
+  test("the final snapshot is named per instance: a suffix kept in state, drawn again with a new instance", async () => {
+    const run = await build("prod");
+    const db = find(run.resources, T.db, "mlflow-db-db").inputs;
+    const suffix = find(run.resources, T.randomId, "mlflow-db-final-snapshot");
+    // A fixed name collided at the second replacement or deletion: RDS refuses a taken snapshot name.
+    expect(db.finalSnapshotIdentifier).toBe(`mlflow-db-final-${suffix.state.hex}`);
+    // Drawn again exactly when an input that replaces the instance changes (the provider's force-new ones).
+    expect(suffix.inputs.keepers).toEqual({
+      engine: db.engine,
+      dbName: db.dbName,
+      username: db.username,
+      storageEncrypted: String(db.storageEncrypted),
+      kmsKeyId: db.kmsKeyId,
+    });
+    // Not redrawn per run: the same program plans the same name.
+    const again = find((await build("prod")).resources, T.db, "mlflow-db-db").inputs;
+    expect(again.finalSnapshotIdentifier).toBe(db.finalSnapshotIdentifier);
   });
 
   test("staging: no deletion protection, no final snapshot, not protected", async () => {

@@ -106,6 +106,20 @@ function computedState(
     case "random:index/randomPassword:RandomPassword":
       // Never a real secret: the mock marks it secret like the provider does.
       return { result: pulumi.secret(`mock-${shortHash(name, 24)}`) as unknown as string };
+    case "random:index/randomId:RandomId": {
+      // Deterministic stand-in: the same name draws the same id, as a stored state would.
+      const bytes = crypto
+        .createHash("sha256")
+        .update(name)
+        .digest()
+        .subarray(0, inputs.byteLength ?? 8);
+      return {
+        hex: bytes.toString("hex"),
+        dec: BigInt(`0x${bytes.toString("hex")}`).toString(),
+        b64Std: bytes.toString("base64"),
+        b64Url: bytes.toString("base64url"),
+      };
+    }
     case "random:index/randomBytes:RandomBytes": {
       // Deterministic stand-in bytes (at most 32, one SHA-256), marked secret like the provider does.
       const bytes = crypto
