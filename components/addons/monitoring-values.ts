@@ -5,6 +5,7 @@
  */
 import { StackConfig } from "../config/stack-schema";
 import { GRAFANA_DASHBOARD_LABEL, GPU_POOL_LABELS, PROMETHEUS_SELECTOR_LABEL } from "./addons-context";
+import { PLATFORM_STORAGE_CLASS } from "./storage-class";
 
 /** Helm release name; the chart labels its own ServiceMonitors `release: <this>`. */
 export const MONITORING_RELEASE_NAME = PROMETHEUS_SELECTOR_LABEL.value;
@@ -73,6 +74,11 @@ export function monitoringValues(
         storageSpec: {
           volumeClaimTemplate: {
             spec: {
+              // Named, not the cluster's default: EKS 1.30+ has none, and the class must allow
+              // expansion for the README's resize. prometheus-operator never grows an existing claim:
+              // raising storageGiB changes this template and retentionSize only (README, "Growing
+              // Prometheus' volume").
+              storageClassName: PLATFORM_STORAGE_CLASS,
               accessModes: ["ReadWriteOnce"],
               resources: { requests: { storage: `${mon.storageGiB}Gi` } },
             },

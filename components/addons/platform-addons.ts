@@ -19,6 +19,7 @@ import { KubeflowPipelines } from "./kubeflow-pipelines";
 import { Mlflow } from "./mlflow";
 import { Monitoring } from "./monitoring";
 import { PriorityClasses } from "./priority-classes";
+import { PlatformStorageClass } from "./storage-class";
 
 /** Arguments of `PlatformAddons`. */
 export interface PlatformAddonsArgs {
@@ -63,12 +64,15 @@ export function createPlatformAddons(name: string, args: PlatformAddonsArgs, par
   };
 
   new PriorityClasses(`${name}-priority`, { config }, k8sOpts);
+  // Default only on a cluster the platform created (see storage-class.ts).
+  const storage = new PlatformStorageClass(`${name}-storage`, { isDefault: cluster.mode === "eks" }, k8sOpts);
   const monitoring = new Monitoring(
     `${name}-monitoring`,
     {
       config,
       alertmanagerConfigYaml: args.alertmanagerConfigYaml,
       alertmanagerSecretMounts: args.alertmanagerSecretMounts,
+      dependsOn: [storage.storageClass],
     },
     k8sOpts,
   );
@@ -84,8 +88,14 @@ export function createPlatformAddons(name: string, args: PlatformAddonsArgs, par
 
   const artifacts = new ArtifactBucket(`${name}-artifacts`, { config, cluster }, awsK8sOpts);
   const mlflow = new Mlflow(`${name}-mlflow`, { config, cluster, artifacts }, awsK8sOpts);
-  const airflow = new Airflow(`${name}-airflow`, { config, cluster, logs: artifacts }, awsK8sOpts);
-  new KubeflowPipelines(`${name}-kfp`, { config, cluster }, k8sOpts);
+  // Their claims name no class (the triggerer's logs, KFP's MySQL and SeaweedFS): the default takes them.
+  const withStorage = { dependsOn: [...(cluster.dependsOn ?? []), storage.storageClass] };
+  const airflow = new Airflow(
+    `${name}-airflow`,
+    { config, cluster, logs: artifacts },
+    { ...awsK8sOpts, ...withStorage },
+  );
+  new KubeflowPipelines(`${name}-kfp`, { config, cluster }, { ...k8sOpts, ...withStorage });
 
   const dependsOn: pulumi.Resource[] = [
     monitoring.release,

@@ -8,6 +8,8 @@
  *   joins through an EC2_LINUX access entry created here);
  * - the `eks-pod-identity-agent` add-on (every pod-scoped role here uses EKS Pod Identity), plus
  *   vpc-cni, kube-proxy, CoreDNS and the EBS CSI driver (PVCs of monitoring/MLflow/Airflow);
+ * - a default StorageClass for the volume claims that name none (Kubeflow Pipelines, Airflow's
+ *   triggerer): the platform's own `mlops-gp3` is the default only on a cluster it created;
  * - private subnets and the node security group tagged `karpenter.sh/discovery: <clusterName>` so the
  *   GPU EC2NodeClasses find them, with NAT egress for image pulls;
  * - CPU nodes not managed by Karpenter to run the Karpenter controller and the CPU add-ons;

@@ -6,6 +6,7 @@ import {
   createMonitoring,
 } from "../../components/addons/monitoring";
 import { MONITORING_RELEASE_NAME, monitoringValues } from "../../components/addons/monitoring-values";
+import { PLATFORM_STORAGE_CLASS } from "../../components/addons/storage-class";
 import { CHARTS } from "../../components/addons/versions";
 import { unwrap } from "../../tools/offline/run-program";
 import { TYPES, find, optionsOf, record, stackConfig, testParent } from "./harness";
@@ -32,6 +33,10 @@ describe("kube-prometheus-stack values", () => {
 
   test("retentionSize leaves headroom below the volume size", () => {
     expect(spec.retentionSize).toBe("42GB");
+  });
+
+  test("the volume claim names the platform's expandable StorageClass (EKS 1.30+ has no default)", () => {
+    expect(spec.storageSpec.volumeClaimTemplate.spec.storageClassName).toBe(PLATFORM_STORAGE_CLASS);
   });
 
   test("rules, ServiceMonitors, PodMonitors and Probes are selected by the release label in all namespaces", () => {

@@ -125,6 +125,28 @@ describe.each(["staging", "prod"])("the %s stack", (stack) => {
   );
 });
 
+describe.each(["staging", "prod"])("storage in the %s stack", (stack) => {
+  test("Prometheus' claim names a StorageClass the stack creates, expandable, and the cluster's default", () => {
+    const [prometheus] = ofType(runs[stack], RELEASE).filter(
+      (r) => r.inputs.chart === "kube-prometheus-stack",
+    );
+    const className = (prometheus.inputs.values as any).prometheus.prometheusSpec.storageSpec
+      .volumeClaimTemplate.spec.storageClassName;
+    const classes = ofType(runs[stack], "kubernetes:storage.k8s.io/v1:StorageClass");
+    const named = classes.filter((c) => (c.inputs.metadata as any).name === className);
+    expect(named).toHaveLength(1);
+    expect(named[0].inputs).toMatchObject({ provisioner: "ebs.csi.aws.com", allowVolumeExpansion: true });
+    // Kubeflow Pipelines' and the Airflow triggerer's claims name no class: the default takes them.
+    expect((named[0].inputs.metadata as any).annotations["storageclass.kubernetes.io/is-default-class"]).toBe(
+      "true",
+    );
+    // The driver behind the provisioner is an EKS add-on of the same stack.
+    expect(ofType(runs[stack], "aws:eks/addon:Addon").map((a) => a.inputs.addonName)).toContain(
+      "aws-ebs-csi-driver",
+    );
+  });
+});
+
 describe("prod protects its stateful resources", () => {
   test.each([
     "aws:rds/instance:Instance",
