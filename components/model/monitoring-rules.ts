@@ -46,16 +46,26 @@ const SLOW_BURN_WINDOWS = ["2h", "1d", "3d"] as const;
  * fires when both the long and the short window burn faster than `factor` x the error budget.
  * The workbook's fastest pair (1h/5m at 14.4x) needs 8.6 min to notice 10% errors against a 99.9%
  * SLO (the 1h ratio must reach 1.44%), so a `fast` 5m/1m pair is added: at 14.4x it spends only
- * 14.4 x 5 min / 30 d = 0.17% of the monthly budget before paging, and the 1m short window lets it
- * resolve a minute after recovery. Its threshold is capped at 5% errors (so a full outage pages
- * within ~1 min whatever the SLO, even where 14.4x the budget exceeds 100%) and kept >= 2x budget.
+ * 14.4 x 5 min / 30 d = 0.17% of the monthly budget before paging. Its 1m short window would let
+ * it resolve a minute after recovery, so errors that come and go every few minutes would resolve
+ * and page again all along: it keeps firing 10 minutes after its condition ends (`keepFiringFor`).
+ * Its threshold is capped at 5% errors (so a full outage pages within ~1 min whatever the SLO, even
+ * where 14.4x the budget exceeds 100%) and kept >= 2x budget.
  */
 export const BURN_PAIRS = [
-  { name: "fast", long: "5m", short: "1m", factor: 14.4, severity: "page", for: "1m" },
-  { name: "1h", long: "1h", short: "5m", factor: 14.4, severity: "page", for: "0s" },
-  { name: "6h", long: "6h", short: "30m", factor: 6, severity: "page", for: "0s" },
-  { name: "1d", long: "1d", short: "2h", factor: 3, severity: "ticket", for: "0s" },
-  { name: "3d", long: "3d", short: "6h", factor: 1, severity: "ticket", for: "0s" },
+  { name: "fast", long: "5m", short: "1m", factor: 14.4, severity: "page", for: "1m", keepFiringFor: "10m" },
+  {
+    name: "1h",
+    long: "1h",
+    short: "5m",
+    factor: 14.4,
+    severity: "page",
+    for: "0s",
+    keepFiringFor: undefined,
+  },
+  { name: "6h", long: "6h", short: "30m", factor: 6, severity: "page", for: "0s", keepFiringFor: undefined },
+  { name: "1d", long: "1d", short: "2h", factor: 3, severity: "ticket", for: "0s", keepFiringFor: undefined },
+  { name: "3d", long: "3d", short: "6h", factor: 1, severity: "ticket", for: "0s", keepFiringFor: undefined },
 ] as const;
 
 /** Fewer requests than this in the fast pair's 5 minutes is too little evidence to page on. */
@@ -178,6 +188,7 @@ export function errorBudgetRules(
       alert: MODEL_ALERTS.errorBudgetBurn,
       expr,
       for: pair.for,
+      ...(pair.keepFiringFor ? { keep_firing_for: pair.keepFiringFor } : {}),
       labels: { ...alertLabels(spec, pair.severity), burn_window: pair.name },
       annotations: {
         summary: `${spec.name} burns its ${spec.slo.availability}% availability budget over ${pair.factor}x (${pair.long}/${pair.short} windows)`,

@@ -13,6 +13,8 @@ export interface PromRule {
   readonly alert?: string;
   readonly expr: string;
   readonly for?: string;
+  /** How long an alert keeps firing after its condition stops holding (Prometheus >= 2.42). */
+  readonly keep_firing_for?: string;
   readonly labels?: Record<string, string>;
   readonly annotations?: Record<string, string>;
 }
