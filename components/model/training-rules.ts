@@ -31,7 +31,10 @@ const RUN_FAILED_WINDOW = "1h";
  * node. The scheduler emits the run's outcome itself (task metrics would come from the worker pods).
  * A statsd exporter exports a series only once it has seen an event, so the first failed run of a
  * DAG since the exporter started is a series born at 1, which `increase` cannot see (it needs two
- * samples): a series younger than the window counts as a failure too.
+ * samples): a series younger than the window counts as a failure too. "Younger" is "no sample in
+ * the window before", not "no sample exactly one window ago": `offset 1h` alone looks back only 5
+ * minutes, so a longer gap in the scrapes (a Prometheus restart, the exporter's scrape failing) made
+ * every DAG that ever failed fire an hour later.
  */
 export function trainingRules(spec: ModelSpec): PromRule[] {
   if (!spec.training) return [];
@@ -51,7 +54,7 @@ export function trainingRules(spec: ModelSpec): PromRule[] {
     },
     {
       alert: MODEL_ALERTS.trainingFailed,
-      expr: `(max(increase(${runs}[${RUN_FAILED_WINDOW}])) > 0) or (max(${runs} unless ${runs} offset ${RUN_FAILED_WINDOW}) > 0)`,
+      expr: `(max(increase(${runs}[${RUN_FAILED_WINDOW}])) > 0) or (max(${runs} unless present_over_time(${runs}[${RUN_FAILED_WINDOW}] offset ${RUN_FAILED_WINDOW})) > 0)`,
       labels: { ...labels, reason: "run-failed" },
       annotations: {
         summary: `${spec.name} training run failed`,

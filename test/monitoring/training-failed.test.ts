@@ -154,6 +154,30 @@ describe("ModelTrainingFailed", () => {
     },
   );
 
+  itPromtool("an old failure does not fire again an hour after a gap in its scrapes", () => {
+    // The DAG failed once before minute 0 and never since. Minutes 100-110 have no samples (a
+    // Prometheus restart, or the exporter's scrape failing): an hour later, `offset 1h` finds no
+    // sample within its 5-minute lookback, and reading the series as born then would say "a run
+    // failed in the last 1h" for every DAG that ever failed.
+    const out = promtoolTest([
+      {
+        interval: "1m",
+        input_series: [
+          {
+            series: 'airflow_dagrun_failed_count{job="airflow-statsd",dag_id="train_search_ranking"}',
+            values: "1x99 _x10 1x100",
+          },
+        ],
+        alert_rule_test: [160, 165, 168, 172].map((minute) => ({
+          eval_time: `${minute}m`,
+          alertname: "ModelTrainingFailed",
+          exp_alerts: [],
+        })),
+      },
+    ]);
+    expect(out).toContain("SUCCESS");
+  });
+
   test("every committed model that trains has the rule in its rule file", () => {
     const models = modelsFor("prod");
     expect(models.length).toBeGreaterThan(0);
