@@ -22,7 +22,7 @@ const spec = {
 } as unknown as ModelSpec;
 
 /** Runs `tests` (promtool's unit-test cases) against the model's training rules; returns its output. */
-function promtoolTest(tests: unknown[]): string {
+function promtoolTest(tests: unknown[], evaluationInterval = "1m"): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-train-"));
   fs.writeFileSync(
     path.join(dir, "rules.yaml"),
@@ -30,7 +30,7 @@ function promtoolTest(tests: unknown[]): string {
   );
   fs.writeFileSync(
     path.join(dir, "test.yaml"),
-    YAML.stringify({ rule_files: ["rules.yaml"], evaluation_interval: "1m", tests }),
+    YAML.stringify({ rule_files: ["rules.yaml"], evaluation_interval: evaluationInterval, tests }),
   );
   return execFileSync("promtool", ["test", "rules", path.join(dir, "test.yaml")], { encoding: "utf8" });
 }
@@ -44,56 +44,43 @@ describe("ModelTrainingFailed", () => {
   itPromtool(
     "fires a ticket for the model's team one minute after a train pod fails, not for other pods",
     () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-train-"));
-      fs.writeFileSync(
-        path.join(dir, "rules.yaml"),
-        YAML.stringify({ groups: [{ name: "t", rules: trainingRules(spec) }] }),
-      );
-      fs.writeFileSync(
-        path.join(dir, "test.yaml"),
-        YAML.stringify({
-          rule_files: ["rules.yaml"],
-          evaluation_interval: "15s",
-          tests: [
-            {
-              interval: "15s",
-              input_series: [
-                {
-                  series:
-                    'kube_pod_status_phase{namespace="search-ranking",phase="Failed",pod="search-ranking-train-x7k2"}',
-                  values: "0x8 1x20",
-                },
-                {
-                  series:
-                    'kube_pod_status_phase{namespace="search-ranking",phase="Failed",pod="other-job-1"}',
-                  values: "1x28",
-                },
-              ],
-              alert_rule_test: [
-                { eval_time: "2m", alertname: "ModelTrainingFailed", exp_alerts: [] },
-                {
-                  eval_time: "4m",
-                  alertname: "ModelTrainingFailed",
-                  exp_alerts: [
-                    {
-                      exp_labels: {
-                        model: "search-ranking",
-                        team: "search",
-                        severity: "ticket",
-                        reason: "pod-failed",
-                      },
-                      exp_annotations: trainingRules(spec)[0].annotations,
+      const out = promtoolTest(
+        [
+          {
+            interval: "15s",
+            input_series: [
+              {
+                series:
+                  'kube_pod_status_phase{namespace="search-ranking",phase="Failed",pod="search-ranking-train-x7k2"}',
+                values: "0x8 1x20",
+              },
+              {
+                series: 'kube_pod_status_phase{namespace="search-ranking",phase="Failed",pod="other-job-1"}',
+                values: "1x28",
+              },
+            ],
+            alert_rule_test: [
+              { eval_time: "2m", alertname: "ModelTrainingFailed", exp_alerts: [] },
+              {
+                eval_time: "4m",
+                alertname: "ModelTrainingFailed",
+                exp_alerts: [
+                  {
+                    exp_labels: {
+                      model: "search-ranking",
+                      team: "search",
+                      severity: "ticket",
+                      reason: "pod-failed",
                     },
-                  ],
-                },
-              ],
-            },
-          ],
-        }),
+                    exp_annotations: trainingRules(spec)[0].annotations,
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+        "15s",
       );
-      const out = execFileSync("promtool", ["test", "rules", path.join(dir, "test.yaml")], {
-        encoding: "utf8",
-      });
       expect(out).toContain("SUCCESS");
     },
   );
