@@ -41,6 +41,18 @@ const FAST_BURN_WINDOWS = ["1m", "5m", "30m", "1h", "6h"] as const;
 /** Day-scale burn windows (ticket pairs), evaluated every minute. */
 const SLOW_BURN_WINDOWS = ["2h", "1d", "3d"] as const;
 
+/** One multi-window burn-rate pair. */
+export interface BurnPair {
+  readonly name: string;
+  readonly long: string;
+  readonly short: string;
+  readonly factor: number;
+  readonly severity: "page" | "ticket";
+  readonly for: string;
+  /** `keep_firing_for` of its alert, where its short window would let it flap. */
+  readonly keepFiringFor?: string;
+}
+
 /**
  * Multi-window, multi-burn-rate pairs (Google SRE workbook, "Alerting on SLOs", table 5-8): an alert
  * fires when both the long and the short window burn faster than `factor` x the error budget.
@@ -52,27 +64,19 @@ const SLOW_BURN_WINDOWS = ["2h", "1d", "3d"] as const;
  * Its threshold is capped at 5% errors (so a full outage pages within ~1 min whatever the SLO, even
  * where 14.4x the budget exceeds 100%) and kept >= 2x budget.
  */
-export const BURN_PAIRS = [
+export const BURN_PAIRS: readonly BurnPair[] = [
   { name: "fast", long: "5m", short: "1m", factor: 14.4, severity: "page", for: "1m", keepFiringFor: "10m" },
-  {
-    name: "1h",
-    long: "1h",
-    short: "5m",
-    factor: 14.4,
-    severity: "page",
-    for: "0s",
-    keepFiringFor: undefined,
-  },
-  { name: "6h", long: "6h", short: "30m", factor: 6, severity: "page", for: "0s", keepFiringFor: undefined },
-  { name: "1d", long: "1d", short: "2h", factor: 3, severity: "ticket", for: "0s", keepFiringFor: undefined },
-  { name: "3d", long: "3d", short: "6h", factor: 1, severity: "ticket", for: "0s", keepFiringFor: undefined },
-] as const;
+  { name: "1h", long: "1h", short: "5m", factor: 14.4, severity: "page", for: "0s" },
+  { name: "6h", long: "6h", short: "30m", factor: 6, severity: "page", for: "0s" },
+  { name: "1d", long: "1d", short: "2h", factor: 3, severity: "ticket", for: "0s" },
+  { name: "3d", long: "3d", short: "6h", factor: 1, severity: "ticket", for: "0s" },
+];
 
 /** Fewer requests than this in the fast pair's 5 minutes is too little evidence to page on. */
 const FAST_PAIR_MIN_REQUESTS = 100;
 
 /** Error-ratio threshold of a burn pair for an availability SLO. */
-export function burnThreshold(pair: (typeof BURN_PAIRS)[number], availability: number): number {
+export function burnThreshold(pair: BurnPair, availability: number): number {
   const budget = errorBudget(availability);
   const raw = pair.factor * budget;
   if (pair.name === "fast") return round(Math.max(2 * budget, Math.min(raw, 0.05)));
@@ -173,10 +177,7 @@ export function slowErrorRatio(spec: ModelSpec, window: string): string {
 }
 
 /** `ModelErrorBudgetBurn`, one rule per burn pair (label `burn_window`), from `slo.availability`. */
-export function errorBudgetRules(
-  spec: ModelSpec,
-  pairs: ReadonlyArray<(typeof BURN_PAIRS)[number]> = BURN_PAIRS,
-): PromRule[] {
+export function errorBudgetRules(spec: ModelSpec, pairs: ReadonlyArray<BurnPair> = BURN_PAIRS): PromRule[] {
   const sel = (w: string) => `${SERIES.modelErrorRatio(w)}{model="${spec.name}"}`;
   return pairs.map((pair) => {
     const t = burnThreshold(pair, spec.slo.availability);
