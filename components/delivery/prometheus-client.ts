@@ -10,8 +10,19 @@ export interface Sample {
   readonly value: number;
 }
 
-/** Error from Prometheus or the network, with the query that failed. */
-export class PrometheusQueryError extends Error {}
+/**
+ * Error from Prometheus or the network, with the query that failed. `transient`: asking again later
+ * may answer (unreachable, timed out, a 5xx or 429); a rejected query (bad_data, 4xx) or a malformed
+ * answer will not.
+ */
+export class PrometheusQueryError extends Error {
+  constructor(
+    message: string,
+    readonly transient = false,
+  ) {
+    super(message);
+  }
+}
 
 /** Largest response read: an instant query of one model's series is a few KB. */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
@@ -62,10 +73,12 @@ export async function queryInstant(baseUrl: string, expr: string, timeoutMs = 10
     response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
     text = await readCapped(response, MAX_RESPONSE_BYTES);
   } catch (err) {
-    if (err instanceof PrometheusQueryError) throw new PrometheusQueryError(`${shown}: ${err.message}`);
+    if (err instanceof PrometheusQueryError)
+      throw new PrometheusQueryError(`${shown}: ${err.message}`, err.transient);
     const cause = (err as Error & { cause?: Error }).cause?.message;
     throw new PrometheusQueryError(
       `Prometheus at ${shown} unreachable: ${(err as Error).message}${cause ? ` (${cause})` : ""}`,
+      true,
     );
   }
   let body:
@@ -78,6 +91,7 @@ export async function queryInstant(baseUrl: string, expr: string, timeoutMs = 10
   if (!response.ok || body?.status !== "success") {
     throw new PrometheusQueryError(
       `query failed (${response.status}): ${body?.error ?? "no JSON body"}: ${expr}`,
+      response.status >= 500 || response.status === 429,
     );
   }
   const data = body.data ?? {};

@@ -12,6 +12,7 @@ import type { ModelSpec } from "../config/model-schema";
 import { HeldCanary, heldForCanary } from "../config/stack-schema";
 import { durationSeconds } from "../config/duration";
 import { CANARY_WINDOW } from "../model/promql";
+import { PrometheusQueryError } from "./prometheus-client";
 
 /** How the promotion changes and reads the deployed stack (Automation API in production). */
 export interface CanaryDeployer {
@@ -113,15 +114,20 @@ export function analysisWaits(intervalMinutes: number, every: number): number[] 
  * same canary a minute later.
  */
 export const ANALYSIS_TRIES = 3;
+/** Wait between two tries of one analysis. */
 export const ANALYSIS_RETRY_MS = 60_000;
 
-/** One analysis of `step`, tried again on an error (`ANALYSIS_TRIES`); the last error is thrown. */
+/**
+ * One analysis of `step`, tried again on an error (`ANALYSIS_TRIES`); the last error is thrown. A
+ * query Prometheus rejected (bad_data) fails the same way a minute later: it is not asked again.
+ */
 async function analyzeStep(args: PromotionArgs, step: number): Promise<Analysis> {
   for (let tried = 1; ; tried++) {
     try {
       return await args.analyze(args.checks);
     } catch (err) {
-      if (tried >= ANALYSIS_TRIES) throw err;
+      const lasting = err instanceof PrometheusQueryError && !err.transient;
+      if (lasting || tried >= ANALYSIS_TRIES) throw err;
       const reason = ((err as Error).message ?? String(err)).split("\n")[0];
       args.log(
         `${args.spec.name}: analysis at ${step}% failed (${reason}); trying again in ${ANALYSIS_RETRY_MS / 60_000} min (${tried + 1} of ${ANALYSIS_TRIES})`,

@@ -71,6 +71,29 @@ describe("queryInstant", () => {
     );
   });
 
+  test("an error says whether asking again may answer: unreachable and 5xx may, a rejected query not", async () => {
+    const server = http.createServer((req, res) => {
+      const bad = (req.url ?? "").includes("bad");
+      res.writeHead(bad ? 400 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: "error", error: bad ? "parse error" : "shutting down" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const transient = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: PrometheusQueryError) => e.transient,
+      );
+    try {
+      expect(await transient(queryInstant(url, "up"))).toBe(true);
+      expect(await transient(queryInstant(url, "bad("))).toBe(false);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    // Nothing listens there any more.
+    expect(await transient(queryInstant(url, "up", 2_000))).toBe(true);
+  });
+
   test("a response larger than MAX_RESPONSE_BYTES is refused, not read into memory", async () => {
     const server = http.createServer((_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });

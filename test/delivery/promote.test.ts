@@ -10,6 +10,7 @@ import {
   remainingSteps,
   runPromotion,
 } from "../../components/delivery/promote";
+import { PrometheusQueryError } from "../../components/delivery/prometheus-client";
 import { Answer, FakePrometheus, startFakePrometheus } from "../helpers/fake-prometheus";
 
 const spec = {
@@ -268,6 +269,25 @@ describe("promote (against a local Prometheus-speaking server)", () => {
     expect(lines).toContain(
       "homepage-feed: analysis at 10% failed; the canary stays at 10% (rerun promote to resume there; to take traffic off it instead, set its share to 0 in mlops-platform:canaryTraffic and run pulumi up)",
     );
+  });
+
+  test("a query Prometheus rejects is not asked again", async () => {
+    const stack = new FakeStack();
+    let asked = 0;
+    const failing = runPromotion({
+      spec,
+      checks,
+      deployer: stack,
+      analyze: async () => {
+        asked++;
+        throw new PrometheusQueryError("query failed (400): bad_data: parse error", false);
+      },
+      sleep: async () => undefined,
+      log: () => undefined,
+    });
+    await expect(failing).rejects.toThrow("bad_data");
+    expect(asked).toBe(1);
+    expect(stack.events).toEqual(["deploy 10"]);
   });
 
   test("a Prometheus restarting for a minute does not end the promotion", async () => {
