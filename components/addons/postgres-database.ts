@@ -169,15 +169,18 @@ export function createPostgresDatabase(
   // kept in state, and drawn again only with a new instance: when an input that replaces it changes
   // (keepers), or with it when the stack is rebuilt. The old instance is deleted with the name in its
   // own state. `pulumi up --replace` of the instance alone would reuse the suffix: replace this too.
-  const finalSnapshotSuffix = new random.RandomId(
-    `${name}-final-snapshot`,
-    {
-      byteLength: 4,
-      // Keepers are a map of strings.
-      keepers: { ...replacedBy, storageEncrypted: String(replacedBy.storageEncrypted) },
-    },
-    { parent },
-  );
+  // Only where a final snapshot is taken (prod).
+  const finalSnapshotSuffix = prod
+    ? new random.RandomId(
+        `${name}-final-snapshot`,
+        {
+          byteLength: 4,
+          // Keepers are a map of strings.
+          keepers: { ...replacedBy, storageEncrypted: String(replacedBy.storageEncrypted) },
+        },
+        { parent },
+      )
+    : undefined;
 
   const instance = new aws.rds.Instance(
     `${name}-db`,
@@ -200,7 +203,7 @@ export function createPostgresDatabase(
       deletionProtection: prod,
       // Prod keeps a final snapshot on delete; non-prod stacks are torn down often and cheaply.
       skipFinalSnapshot: !prod,
-      finalSnapshotIdentifier: prod
+      finalSnapshotIdentifier: finalSnapshotSuffix
         ? pulumi.interpolate`${name}-final-${finalSnapshotSuffix.hex}`
         : undefined,
       tags: { "mlops.io/addon": args.addon },

@@ -118,6 +118,8 @@ the spec, not this file. Runs on schedule ${JSON.stringify(t.schedule)} in ${inp
 """
 from datetime import timedelta
 
+import logging
+
 import pendulum
 from kubernetes.client import models as k8s
 
@@ -157,20 +159,18 @@ CONTAINER_SECURITY = k8s.V1SecurityContext(
 )
 
 
-def _delete_pod_if(pod, client, reason_to_delete):
-    """Deletes the task's pod when reason_to_delete(its current state) names a reason.
+def _delete_pod_if(pod, client, reason_to_delete, level=logging.WARNING):
+    """Deletes the task's pod when reason_to_delete(its current state) names a reason (logged at level).
 
     A pod already gone (404: it succeeded and was cleaned up, or the task was killed) is no error;
     any other failure is logged, never raised: a callback must not change the task's outcome.
     """
-    import logging
-
     log = logging.getLogger(__name__)
     try:
         name, namespace = pod.metadata.name, pod.metadata.namespace
         reason = reason_to_delete(client.read_namespaced_pod(name, namespace))
         if reason:
-            log.warning("Deleting pod %s: %s", name, reason)
+            log.log(level, "Deleting pod %s: %s", name, reason)
             client.delete_namespaced_pod(name, namespace)
     except Exception as err:
         if getattr(err, "status", None) != 404:
@@ -217,7 +217,8 @@ class DeleteRejectedCandidatePod(DeleteUnfinishedPod):
 
     @staticmethod
     def on_pod_completion(*, pod, client, **kwargs):
-        _delete_pod_if(pod, client, _rejected_candidate)
+        # An expected outcome (no better model this time), not a problem.
+        _delete_pod_if(pod, client, _rejected_candidate, logging.INFO)
 
 
 def register_model(**context):

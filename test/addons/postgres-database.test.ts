@@ -88,13 +88,17 @@ describe("PostgresDatabase", () => {
     // A fixed name collided at the second replacement or deletion: RDS refuses a taken snapshot name.
     expect(db.finalSnapshotIdentifier).toBe(`mlflow-db-final-${suffix.state.hex}`);
     // Drawn again exactly when an input that replaces the instance changes (the provider's force-new ones).
-    expect(suffix.inputs.keepers).toEqual({
-      engine: db.engine,
-      dbName: db.dbName,
-      username: db.username,
-      storageEncrypted: String(db.storageEncrypted),
-      kmsKeyId: db.kmsKeyId,
-    });
+    // Named, not read back from the same object the instance's inputs come from.
+    const keepers = suffix.inputs.keepers as Record<string, unknown>;
+    expect(Object.keys(keepers).sort()).toEqual([
+      "dbName",
+      "engine",
+      "kmsKeyId",
+      "storageEncrypted",
+      "username",
+    ]);
+    for (const key of ["engine", "dbName", "username", "kmsKeyId"]) expect(keepers[key]).toBe(db[key]);
+    expect(keepers.storageEncrypted).toBe("true");
     // Not redrawn per run: the same program plans the same name.
     const again = find((await build("prod")).resources, T.db, "mlflow-db-db").inputs;
     expect(again.finalSnapshotIdentifier).toBe(db.finalSnapshotIdentifier);
@@ -106,6 +110,7 @@ describe("PostgresDatabase", () => {
     expect(db.deletionProtection).toBe(false);
     expect(db.skipFinalSnapshot).toBe(true);
     expect(run.protect.get(`${T.db}::mlflow-db-db`)).toBe(false);
+    expect(run.resources.filter((r) => r.type === T.randomId)).toEqual([]);
   });
 
   test("the engine is PostgreSQL with a pinned major and automatic minor upgrades", async () => {

@@ -69,12 +69,13 @@ describe("EksCluster under the mock runtime", () => {
     expect(eks(staging).inputs.deletionProtection).toBe(false);
   });
 
-  test("prod protects the cluster, its KMS key and its log group; staging protects nothing", () => {
-    // Karpenter's CRD release is protected too (its own test); this one is about the control plane.
-    expect([...prod.protectedNames].filter((n) => n.startsWith("mlops-control-plane-")).sort()).toEqual([
+  test("prod protects the cluster, its KMS key, its log group and Karpenter's CRDs; staging protects nothing", () => {
+    // Every protected resource of the cluster is named: one protected by mistake fails this too.
+    expect([...prod.protectedNames].sort()).toEqual([
       "mlops-control-plane-control-plane-logs",
       "mlops-control-plane-eks",
       "mlops-control-plane-secrets-key",
+      "mlops-karpenter-crd",
     ]);
     expect(staging.protectedNames.size).toBe(0);
   });

@@ -76,7 +76,7 @@ interface PodState {
 function runPodCallback(dag: string, callback: string, states: PodState[]): number[] {
   const callbacks = dag.slice(dag.indexOf("def _delete_pod_if"), dag.indexOf("def register_model"));
   const script = [
-    "import json",
+    "import json, logging",
     "EVALUATE_WORSE_EXIT_CODE = 99",
     "class KubernetesPodOperatorCallback: pass",
     callbacks,

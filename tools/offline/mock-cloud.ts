@@ -19,6 +19,11 @@ export interface RecordedResource {
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
+/** Stand-in random bytes derived from a resource's name (at most 32: one SHA-256). */
+function mockBytes(name: string, count: number): Buffer {
+  return crypto.createHash("sha256").update(name).digest().subarray(0, count);
+}
+
 function shortHash(text: string, length = 8): string {
   return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
 }
@@ -108,11 +113,7 @@ function computedState(
       return { result: pulumi.secret(`mock-${shortHash(name, 24)}`) as unknown as string };
     case "random:index/randomId:RandomId": {
       // Deterministic stand-in: the same name draws the same id, as a stored state would.
-      const bytes = crypto
-        .createHash("sha256")
-        .update(name)
-        .digest()
-        .subarray(0, inputs.byteLength ?? 8);
+      const bytes = mockBytes(name, inputs.byteLength ?? 8);
       return {
         hex: bytes.toString("hex"),
         dec: BigInt(`0x${bytes.toString("hex")}`).toString(),
@@ -121,12 +122,8 @@ function computedState(
       };
     }
     case "random:index/randomBytes:RandomBytes": {
-      // Deterministic stand-in bytes (at most 32, one SHA-256), marked secret like the provider does.
-      const bytes = crypto
-        .createHash("sha256")
-        .update(name)
-        .digest()
-        .subarray(0, inputs.length ?? 32);
+      // Deterministic stand-in bytes, marked secret like the provider does.
+      const bytes = mockBytes(name, inputs.length ?? 32);
       return {
         base64: pulumi.secret(bytes.toString("base64")) as unknown as string,
         hex: pulumi.secret(bytes.toString("hex")) as unknown as string,
