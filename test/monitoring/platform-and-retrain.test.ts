@@ -8,7 +8,6 @@ import {
   RETRAIN_VARIABLE_PREFIX,
   RETRAIN_WATCHER_DAG_ID,
   renderRetrainWatcherDag,
-  retrainQuery,
   watchedModels,
 } from "../../components/addons/retrain-watcher-dag";
 import { trainingDagId } from "../../components/model/dag-id";
@@ -328,7 +327,7 @@ describe("retrain watcher", () => {
     (stack) => {
       const stackCfg = stackConfig(stack);
       const specs = modelsFor(stack);
-      const query = retrainQuery(specs);
+      const dag = renderRetrainWatcherDag({ models: specs, cooldown: "6h", prometheusUrl: "http://p:9090" });
       for (const w of watchedModels(specs)) {
         const spec = specs.find((s) => s.name === w.model)!;
         const rules = modelRules(spec, stackCfg).groups.flatMap((g) => g.rules);
@@ -337,12 +336,15 @@ describe("retrain watcher", () => {
           expect(rule).toBeDefined();
           expect(rule!.labels?.retrain).toBe("true");
           expect(rule!.expr).toContain(`model="${w.model}"`);
-          expect(query).toContain(alert);
+          expect(dag).toContain(alert);
         }
         expect(w.dagId).toBe(trainingDagId(w.model));
       }
-      expect(query).toContain('alertstate="firing"');
-      expect(query).toContain('retrain="true"');
+      // The watcher keeps firing alerts that carry the label the rules set.
+      expect(dag).toContain('RETRAIN_LABEL = ("retrain", "true")');
+      expect(dag).toContain(
+        'if alert.get("state") != "firing" or labels.get(RETRAIN_LABEL[0]) != RETRAIN_LABEL[1]:',
+      );
     },
   );
 
@@ -466,19 +468,29 @@ from datetime import datetime, timedelta, timezone
 import urllib.request
 from airflow import sdk
 from airflow.providers.standard.operators import trigger_dagrun
+T0 = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+# (model, alert) firing since ACTIVE_AT, or (model, alert, active at); what /api/v1/alerts lists.
 FIRING = []
+ACTIVE_AT = "2026-11-28T11:50:12.123456789Z"
 def fake_urlopen(url, timeout):
-    assert timeout > 0 and "/api/v1/query?" in url, url
-    result = [{"metric": {"alertname": a, "model": m}, "value": [0, "1"]} for m, a in FIRING]
-    return io.BytesIO(json.dumps({"status": "success", "data": {"result": result}}).encode())
+    assert timeout > 0 and url.endswith("/api/v1/alerts"), url
+    alerts = [{"labels": {"alertname": f[1], "model": f[0], "retrain": "true"}, "state": "firing",
+               "activeAt": f[2] if len(f) > 2 else ACTIVE_AT, "value": "1e+00"} for f in FIRING]
+    # Not for the watcher: pending, or without the retrain label.
+    alerts.append({"labels": {"alertname": "ModelQualityDrop", "model": "homepage-feed", "retrain": "true"},
+                   "state": "pending", "activeAt": ACTIVE_AT, "value": "1"})
+    alerts.append({"labels": {"alertname": "ModelPredictionDrift", "model": "homepage-feed", "baseline": "7d"},
+                   "state": "firing", "activeAt": ACTIVE_AT, "value": "1"})
+    return io.BytesIO(json.dumps({"status": "success", "data": {"alerts": alerts}}).encode())
 urllib.request.urlopen = fake_urlopen
 import mlops_retrain_watcher as w
-T0 = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 class TI:
-    def __init__(self, existing):
-        self.existing = existing
+    def __init__(self, existing=(), states=None):
+        self.existing, self.states = existing, states or {}
     def get_dr_count(self, dag_id, run_ids):
         return sum(1 for r in run_ids if (dag_id, r) in self.existing)
+    def get_dagrun_state(self, dag_id, run_id):
+        return self.states[(dag_id, run_id)]
 out = {"partial": trigger_dagrun.PARTIAL}
 ${scenario}
 print(json.dumps(out, default=str))
@@ -540,10 +552,45 @@ except RuntimeError as err:
 out["vars"] = dict(sdk.VARS)
 out["next"] = [p["trigger_dag_id"] for p in w.decide.fn(data_interval_end=T0 + timedelta(minutes=1))]`,
     );
-    expect(out.vars).toEqual({ "mlops_retrain_last__homepage-feed": "2026-11-28T12:00:00+00:00" });
+    expect(Object.keys(out.vars)).toEqual(["mlops_retrain_last__homepage-feed"]);
+    expect(JSON.parse(out.vars["mlops_retrain_last__homepage-feed"])).toEqual({
+      at: "2026-11-28T12:00:00+00:00",
+      run_id: `retrain_alert__homepage-feed__w${Math.floor(Date.UTC(2026, 10, 28, 12) / 1000 / 21600)}`,
+    });
     // The run that was not created fails the watcher's run, after the others are recorded.
     expect(out.error).toMatch(/^retraining runs not created: train_cart_cross_sell \(run /);
     // The failed trigger is retried next minute; the recorded one waits for its cooldown.
     expect(out.next).toEqual(["train_cart_cross_sell"]);
   });
+
+  itPython(
+    "one run per alert episode: after the cooldown only a new alert or a failed run retrains again",
+    () => {
+      const out = runDag(
+        render(models, "6h"),
+        `FIRING = [("cart-cross-sell", "ModelQualityDrop")]
+dag, run = "train_cart_cross_sell", "retrain_alert__cart-cross-sell__w1"
+# Triggered 7 hours ago, after the alert became active (10 minutes before T0 - 7 h).
+ACTIVE_AT = (T0 - timedelta(hours=7, minutes=10)).isoformat()
+sdk.VARS[w.VARIABLE_PREFIX + "cart-cross-sell"] = json.dumps({"at": (T0 - timedelta(hours=7)).isoformat(), "run_id": run})
+out["succeeded"] = w.decide.fn(data_interval_end=T0, ti=TI(states={(dag, run): "success"}))
+out["running"] = w.decide.fn(data_interval_end=T0, ti=TI(states={(dag, run): "running"}))
+out["failed"] = [p["trigger_dag_id"] for p in w.decide.fn(data_interval_end=T0, ti=TI(states={(dag, run): "failed"}))]
+# The quality alert resolved and fired again after that run: a new episode.
+ACTIVE_AT = (T0 - timedelta(hours=1)).isoformat()
+out["new episode"] = [p["trigger_dag_id"] for p in w.decide.fn(data_interval_end=T0, ti=TI(states={(dag, run): "success"}))]
+# A Variable from an older watcher (a bare time, no run id): the cooldown alone, as before.
+ACTIVE_AT = (T0 - timedelta(hours=7, minutes=10)).isoformat()
+sdk.VARS[w.VARIABLE_PREFIX + "cart-cross-sell"] = (T0 - timedelta(hours=7)).isoformat()
+out["legacy"] = [p["trigger_dag_id"] for p in w.decide.fn(data_interval_end=T0, ti=TI())]
+out["nanoseconds"] = str(w.parse_time("2026-11-28T11:50:12.123456789Z"))`,
+      );
+      expect(out.succeeded).toEqual([]);
+      expect(out.running).toEqual([]);
+      expect(out.failed).toEqual(["train_cart_cross_sell"]);
+      expect(out["new episode"]).toEqual(["train_cart_cross_sell"]);
+      expect(out.legacy).toEqual(["train_cart_cross_sell"]);
+      expect(out.nanoseconds).toBe("2026-11-28 11:50:12.123456+00:00");
+    },
+  );
 });
