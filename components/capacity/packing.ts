@@ -154,6 +154,16 @@ export function packPool(
 }
 
 /**
+ * The largest of `values`, by a loop: a pool's pods at a large plan's peak number in the hundred
+ * thousands, and `Math.max(...pods)` passes each as an argument (a stack overflow at 500 models).
+ */
+function largestOf(values: readonly number[]): number {
+  let largest = -Infinity;
+  for (const v of values) if (v > largest) largest = v;
+  return largest;
+}
+
+/**
  * The cheapest nodes found for one zone's pods and the slots each node's pods use: one mix of types
  * that all hold the largest pod and, with `trySplit`, the split mix (pods only a bigger type holds
  * on such types, the rest on any type, as the simulator and the static fleet launch them), the
@@ -169,7 +179,7 @@ function zoneNodes(
   trySplit: boolean,
 ): { mix: InstanceOption[]; used: number[] } {
   const total = pods.reduce((a, b) => a + b, 0);
-  const largest = pods.length === 0 ? 1 : Math.max(...pods);
+  const largest = pods.length === 0 ? 1 : largestOf(pods);
   const smallest = smallestSlots(options);
   const big = pods.filter((d) => d > smallest);
   const bigSlots = big.reduce((a, b) => a + b, 0);
@@ -194,7 +204,7 @@ function zoneNodes(
   if (!trySplit || bigSlots === 0) return single;
   const biggest = Math.max(...options.map((o) => o.slots));
   for (let extra = 0; extra <= biggest; extra++) {
-    const split = fits(cheapestSplitMix(options, bigSlots, Math.max(...big), total - bigSlots + extra));
+    const split = fits(cheapestSplitMix(options, bigSlots, largestOf(big), total - bigSlots + extra));
     if (split) return hourly(split) < hourly(single) - 1e-9 ? split : single;
   }
   return single;

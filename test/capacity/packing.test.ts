@@ -38,6 +38,16 @@ describe("packing", () => {
     );
   });
 
+  test("a pool of several hundred thousand pods packs (a 500-model plan at its peak overflowed the stack)", () => {
+    const demands = [
+      { model: "a", devices: 1, replicas: 400_000 },
+      { model: "b", devices: 2, replicas: 1_000 },
+    ];
+    const p = packPool(pool, config, demands, 1);
+    expect(p.usedSlots).toBe(402_000);
+    expect(p.slots).toBeGreaterThanOrEqual(402_000);
+  });
+
   test("warm capacity is headroom on top of the replicas, in the slots they leave free first", () => {
     const warmPool = { ...pool, minGpus: 2 };
     fc.assert(
