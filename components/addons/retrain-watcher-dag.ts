@@ -97,9 +97,9 @@ def parse_time(text):
     """An RFC 3339 time as Prometheus writes it (nanoseconds, Z) or as the watcher does; UTC if zoneless."""
     text = text.strip().replace("Z", "+00:00")
     head, zone = (text[:-6], text[-6:]) if text[-6:-5] in "+-" and text[-3:-2] == ":" else (text, "")
-    if "." in head:  # Python reads at most microseconds
+    if "." in head:  # exactly microseconds: Python before 3.11 reads only 3 or 6 digits, none more
         head, fraction = head.split(".", 1)
-        head = "%s.%s" % (head, fraction[:6])
+        head = "%s.%s" % (head, fraction[:6].ljust(6, "0"))
     at = datetime.fromisoformat(head + zone)
     return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 

@@ -583,7 +583,8 @@ out["new episode"] = [p["trigger_dag_id"] for p in w.decide.fn(data_interval_end
 ACTIVE_AT = (T0 - timedelta(hours=7, minutes=10)).isoformat()
 sdk.VARS[w.VARIABLE_PREFIX + "cart-cross-sell"] = (T0 - timedelta(hours=7)).isoformat()
 out["legacy"] = [p["trigger_dag_id"] for p in w.decide.fn(data_interval_end=T0, ti=TI())]
-out["nanoseconds"] = str(w.parse_time("2026-11-28T11:50:12.123456789Z"))`,
+out["nanoseconds"] = str(w.parse_time("2026-11-28T11:50:12.123456789Z"))
+out["tenths"] = str(w.parse_time("2026-11-28T11:50:12.5+08:00"))`,
       );
       expect(out.succeeded).toEqual([]);
       expect(out.running).toEqual([]);
@@ -591,6 +592,7 @@ out["nanoseconds"] = str(w.parse_time("2026-11-28T11:50:12.123456789Z"))`,
       expect(out["new episode"]).toEqual(["train_cart_cross_sell"]);
       expect(out.legacy).toEqual(["train_cart_cross_sell"]);
       expect(out.nanoseconds).toBe("2026-11-28 11:50:12.123456+00:00");
+      expect(out.tenths).toBe("2026-11-28 11:50:12.500000+08:00");
     },
   );
 });
