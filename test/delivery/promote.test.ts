@@ -243,7 +243,8 @@ describe("promote (against a local Prometheus-speaking server)", () => {
     expect(lines.join("\n")).not.toContain("degraded");
   });
 
-  test("a Prometheus failing mid-promotion is asked again, then stops it and says where the canary is left", async () => {
+  /** A promotion whose every analysis throws `error`: what it asked, slept and logged. */
+  async function failingPromotion(error: Error) {
     const stack = new FakeStack();
     const lines: string[] = [];
     const slept: number[] = [];
@@ -254,15 +255,20 @@ describe("promote (against a local Prometheus-speaking server)", () => {
       deployer: stack,
       analyze: async () => {
         asked++;
-        throw new Error("query failed (500)");
+        throw error;
       },
       sleep: async (ms) => void slept.push(ms),
       log: (l) => lines.push(l),
     });
-    await expect(failing).rejects.toThrow("query failed (500)");
+    await expect(failing).rejects.toThrow(error.message);
+    return { asked, lines, slept, events: stack.events };
+  }
+
+  test("a Prometheus failing mid-promotion is asked again, then stops it and says where the canary is left", async () => {
+    const { asked, lines, slept, events } = await failingPromotion(new Error("query failed (500)"));
     expect(asked).toBe(ANALYSIS_TRIES);
     expect(slept.slice(-2)).toEqual([ANALYSIS_RETRY_MS, ANALYSIS_RETRY_MS]);
-    expect(stack.events).toEqual(["deploy 10"]);
+    expect(events).toEqual(["deploy 10"]);
     expect(lines).toContain(
       "homepage-feed: analysis at 10% failed (query failed (500)); trying again in 1 min (2 of 3)",
     );
@@ -272,22 +278,10 @@ describe("promote (against a local Prometheus-speaking server)", () => {
   });
 
   test("a query Prometheus rejects is not asked again", async () => {
-    const stack = new FakeStack();
-    let asked = 0;
-    const failing = runPromotion({
-      spec,
-      checks,
-      deployer: stack,
-      analyze: async () => {
-        asked++;
-        throw new PrometheusQueryError("query failed (400): bad_data: parse error", false);
-      },
-      sleep: async () => undefined,
-      log: () => undefined,
-    });
-    await expect(failing).rejects.toThrow("bad_data");
+    const rejected = new PrometheusQueryError("query failed (400): bad_data: parse error", false);
+    const { asked, events } = await failingPromotion(rejected);
     expect(asked).toBe(1);
-    expect(stack.events).toEqual(["deploy 10"]);
+    expect(events).toEqual(["deploy 10"]);
   });
 
   test("a Prometheus restarting for a minute does not end the promotion", async () => {
