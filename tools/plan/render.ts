@@ -215,6 +215,36 @@ const HELM_MAIN_KEYS = new Set([
   "compat",
 ]);
 
+/**
+ * A component (Helm release or chart, kustomize Directory) rendered as one object built from its
+ * inputs twice: with secret values in place (`plain`, never written) and redacted (the file).
+ */
+function componentManifest(
+  r: ResourceLike,
+  onSecret: (path: string) => void,
+  manifestKind: ManifestKind,
+  build: (inputs: Record<string, unknown>) => {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string };
+  },
+  autoNamed: boolean,
+): Omit<RenderedManifest, "file"> {
+  const plain = build(toJson(r.inputs, "plain") as Record<string, unknown>);
+  const object = build(toJson(r.inputs, "redacted", onSecret) as Record<string, unknown>);
+  return {
+    manifestKind,
+    apiVersion: plain.apiVersion,
+    kind: plain.kind,
+    namespace: plain.metadata.namespace,
+    name: plain.metadata.name,
+    object,
+    plain,
+    resource: { type: r.type, name: r.name },
+    autoNamed,
+  };
+}
+
 /** Renders a Helm release (`helm.sh/v3` Release, or a `helm.sh/v4` Chart component) as a reviewable object. */
 function renderHelm(
   r: ResourceLike,
@@ -222,8 +252,7 @@ function renderHelm(
 ): Omit<RenderedManifest, "file"> | undefined {
   const isRelease = r.type === "kubernetes:helm.sh/v3:Release";
   if (!isRelease && r.type !== "kubernetes:helm.sh/v4:Chart") return undefined;
-  const build = (mode: "plain" | "redacted") => {
-    const i = toJson(r.inputs, mode, mode === "redacted" ? onSecret : undefined) as Record<string, unknown>;
+  const build = (i: Record<string, unknown>) => {
     const repoOpts = isRecord(i.repositoryOpts) ? i.repositoryOpts : {};
     const name = typeof i.name === "string" && i.name !== "" ? i.name : r.name;
     const namespace = typeof i.namespace === "string" && i.namespace !== "" ? i.namespace : "default";
@@ -239,19 +268,13 @@ function renderHelm(
       options,
     };
   };
-  const plain = build("plain");
-  const object = build("redacted");
-  return {
-    manifestKind: isRelease ? "helm-release" : "helm-chart",
-    apiVersion: plain.apiVersion,
-    kind: plain.kind,
-    namespace: plain.metadata.namespace,
-    name: plain.metadata.name,
-    object,
-    plain,
-    resource: { type: r.type, name: r.name },
-    autoNamed: typeof r.inputs.name !== "string",
-  };
+  return componentManifest(
+    r,
+    onSecret,
+    isRelease ? "helm-release" : "helm-chart",
+    build,
+    typeof r.inputs.name !== "string",
+  );
 }
 
 /**
@@ -264,8 +287,7 @@ function renderKustomize(
   onSecret: (path: string) => void,
 ): Omit<RenderedManifest, "file"> | undefined {
   if (r.type !== "kubernetes:kustomize/v2:Directory") return undefined;
-  const build = (mode: "plain" | "redacted") => {
-    const i = toJson(r.inputs, mode, mode === "redacted" ? onSecret : undefined) as Record<string, unknown>;
+  const build = (i: Record<string, unknown>) => {
     const namespace = typeof i.namespace === "string" && i.namespace !== "" ? i.namespace : undefined;
     const options = Object.fromEntries(
       Object.entries(i).filter(([k]) => k !== "directory" && k !== "namespace"),
@@ -278,18 +300,7 @@ function renderKustomize(
       options,
     };
   };
-  const plain = build("plain");
-  return {
-    manifestKind: "kustomize-directory",
-    apiVersion: plain.apiVersion,
-    kind: plain.kind,
-    namespace: plain.metadata.namespace,
-    name: r.name,
-    object: build("redacted"),
-    plain,
-    resource: { type: r.type, name: r.name },
-    autoNamed: false,
-  };
+  return componentManifest(r, onSecret, "kustomize-directory", build, false);
 }
 
 /**
