@@ -6,7 +6,7 @@
 import type { ModelSpec } from "../config/model-schema";
 import type { SalesEvent } from "../config/stack-schema";
 import { zonedTimeMs } from "../config/iso-time";
-import { alertLabels } from "./alert-labels";
+import { MODEL_ALERTS, alertLabels } from "./alert-labels";
 import { driftRules } from "./drift-rules";
 import { PromRule, SERIES, round, selector } from "./promql";
 import { modelNamespace, predictorName } from "./variants";
@@ -106,7 +106,7 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       expr: `${baselineExpr("max", (o) => `${SERIES.modelRequests("5m")}${m} offset ${o}`)} * on(model) ${SERIES.eventMultiplier}${m}`,
     },
     {
-      alert: "ModelTrafficAnomaly",
+      alert: MODEL_ALERTS.trafficAnomaly,
       expr: `${SERIES.modelRequests("2m")}${m} < on(model) ${TRAFFIC_LOW_RATIO} * ${SERIES.expectedLow}${m} and on(model) ${SERIES.expectedLow}${m} > ${TRAFFIC_MIN_RPS}`,
       for: "2m",
       labels: { ...alertLabels(spec, "page"), direction: "down" },
@@ -120,7 +120,7 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       // drop rule above (and every ratio) compares nothing. No requests recorded for 2 minutes while
       // the model served traffic in the last 30 minutes, or history expects it now, pages; a scrape
       // gap of 3 minutes stays silent. The last-30-minutes term covers a model's first day.
-      alert: "ModelTrafficAnomaly",
+      alert: MODEL_ALERTS.trafficAnomaly,
       expr: `0 * absent_over_time(${SERIES.modelRequests("2m")}${m}[2m]) and on(model) (max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > ${TRAFFIC_MIN_RPS} or ${SERIES.expectedLow}${m} > ${TRAFFIC_MIN_RPS})`,
       labels: { ...alertLabels(spec, "page"), direction: "down", reason: "no-data" },
       annotations: {
@@ -133,7 +133,7 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       // kube-state-metrics' Deployment status: a full outage pages within 2 minutes (DESIGN section
       // 5), where the no-data rule above waits for the request rates to vanish. Only while traffic is
       // expected, as above: a model's first deployment waits for its node and cold start with none.
-      alert: "ModelTrafficAnomaly",
+      alert: MODEL_ALERTS.trafficAnomaly,
       // `max by` drops kube-state-metrics' own target labels (pod, instance) and its replicas' copies.
       expr: `label_replace(max by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="${modelNamespace(spec)}",deployment="${predictorName(spec.name)}"}) == 0, "model", "${spec.name}", "", "") and on(model) (max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > ${TRAFFIC_MIN_RPS} or ${SERIES.expectedLow}${m} > ${TRAFFIC_MIN_RPS})`,
       for: "1m",
@@ -146,7 +146,7 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
     ...saleDropRules(spec, events),
     noHistoryDropRule(spec),
     {
-      alert: "ModelTrafficAnomaly",
+      alert: MODEL_ALERTS.trafficAnomaly,
       expr: `${SERIES.modelRequests("5m")}${m} > on(model) ${TRAFFIC_HIGH_RATIO} * ${SERIES.expectedHigh}${m} and on(model) ${SERIES.modelRequests("5m")}${m} > ${TRAFFIC_MIN_RPS}`,
       for: "5m",
       labels: { ...alertLabels(spec, "ticket"), direction: "up" },
@@ -179,7 +179,7 @@ export function noHistoryDropRule(spec: ModelSpec): PromRule {
   const m = `{model="${spec.name}"}`;
   const level = recentLevelExpr(spec.name);
   return {
-    alert: "ModelTrafficAnomaly",
+    alert: MODEL_ALERTS.trafficAnomaly,
     expr:
       `${SERIES.modelRequests("2m")}${m} < on(model) ${TRAFFIC_LOW_RATIO} * ${level}` +
       ` and on(model) ${level} > ${TRAFFIC_MIN_RPS}` +
@@ -205,7 +205,7 @@ function saleDropRules(spec: ModelSpec, events: readonly SalesEvent[]): PromRule
   const m = `{model="${spec.name}"}`;
   return [
     {
-      alert: "ModelTrafficAnomaly",
+      alert: MODEL_ALERTS.trafficAnomaly,
       expr:
         `${SERIES.modelRequests("2m")}${m} < on(model) ${SALE_DROP_RATIO} * max_over_time(${SERIES.modelRequests("5m")}${m}[${SALE_DROP_LOOKBACK}])` +
         ` and on(model) max_over_time(${SERIES.modelRequests("5m")}${m}[${SALE_DROP_LOOKBACK}]) > ${TRAFFIC_MIN_RPS} and on(model) ${body}`,
@@ -233,7 +233,7 @@ export function qualityRules(spec: ModelSpec): PromRule[] {
     { record: SERIES.ctr, expr: ctr("3m") },
     { record: SERIES.ctrBaseline, expr: baselineExpr("min", (o) => `(${ctr("1h", ` offset ${o}`)})`) },
     {
-      alert: "ModelQualityDrop",
+      alert: MODEL_ALERTS.qualityDrop,
       expr:
         `${SERIES.ctr}{model="${spec.name}"} < on(model) ${round(quality.minRatio)} * ${SERIES.ctrBaseline}{model="${spec.name}"}` +
         ` and on(model) sum by (model) (rate(${sel("mlops_model_impressions_total")}[3m])) * 180 >= ${CTR_MIN_IMPRESSIONS}`,

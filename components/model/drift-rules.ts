@@ -3,7 +3,7 @@
  * hour yesterday and, for slow drift, a week ago. Pure functions of the spec.
  */
 import type { ModelSpec } from "../config/model-schema";
-import { alertLabels } from "./alert-labels";
+import { MODEL_ALERTS, alertLabels } from "./alert-labels";
 import { DRIFT_BUCKETS, PromRule, SERIES, leRegex, selector } from "./promql";
 
 /** PSI above 0.25 is a "significant shift" (Siddiqi, Credit Risk Scorecards, 2006; Yurdakul 2018). */
@@ -85,7 +85,7 @@ export function weeklyDriftRules(spec: ModelSpec): PromRule[] {
       expr: psiExpr(SERIES.predictionFractionHour, SERIES.predictionFractionWeekAgo, "model", spec.name),
     },
     {
-      alert: "ModelPredictionDrift",
+      alert: MODEL_ALERTS.predictionDrift,
       expr: `${SERIES.predictionPsiWeek}{model="${spec.name}"} > ${PSI_THRESHOLD} and on(model) ${minObs("mlops_model_prediction", "model", [stable])}`,
       for: "30m",
       labels,
@@ -105,7 +105,7 @@ export function weeklyDriftRules(spec: ModelSpec): PromRule[] {
         expr: psiExpr(SERIES.featureFractionHour, SERIES.featureFractionWeekAgo, "model, feature", spec.name),
       },
       {
-        alert: "ModelFeatureDrift",
+        alert: MODEL_ALERTS.featureDrift,
         expr: `${SERIES.featurePsiWeek}{model="${spec.name}"} > ${PSI_THRESHOLD} and on(model, feature) ${minObs("mlops_model_feature", "model, feature", [fm[1]])}`,
         for: "30m",
         labels,
@@ -151,7 +151,7 @@ export function driftRules(spec: ModelSpec): PromRule[] {
       expr: psiExpr(SERIES.predictionFractionCurrent, SERIES.predictionFractionReference, "model", spec.name),
     },
     {
-      alert: "ModelPredictionDrift",
+      alert: MODEL_ALERTS.predictionDrift,
       expr: `${SERIES.predictionPsi}{model="${spec.name}"} > ${PSI_THRESHOLD} and on(model) ${minObs("mlops_model_prediction", "model", [stable])}`,
       for: "1m",
       labels: alertLabels(spec, "ticket", "drift"),
@@ -190,7 +190,7 @@ export function driftRules(spec: ModelSpec): PromRule[] {
         ),
       },
       {
-        alert: "ModelFeatureDrift",
+        alert: MODEL_ALERTS.featureDrift,
         expr: `${SERIES.featurePsi}{model="${spec.name}"} > ${PSI_THRESHOLD} and on(model, feature) ${minObs("mlops_model_feature", "model, feature", [features])}`,
         for: "1m",
         labels: alertLabels(spec, "ticket", "drift"),

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_ERROR_RATIO } from "../config/canary-schema";
 import { durationSeconds } from "../config/duration";
 import type { ModelSpec } from "../config/model-schema";
 import type { SalesEvent, StackConfig } from "../config/stack-schema";
-import { MODEL_ALERTS, alertLabels, retrainAlertNames } from "./alert-labels";
+import { MODEL_ALERTS, alertLabels } from "./alert-labels";
 import { anomalyRules } from "./anomaly-rules";
 import { trainingRules } from "./training-rules";
 import { weeklyDriftRules } from "./drift-rules";
@@ -384,5 +384,3 @@ export function modelRules(spec: ModelSpec, config: Pick<StackConfig, "events">)
     ],
   };
 }
-
-export { retrainAlertNames };

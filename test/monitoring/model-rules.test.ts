@@ -3,12 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import {
-  BURN_PAIRS,
-  burnThreshold,
-  modelRules,
-  retrainAlertNames,
-} from "../../components/model/monitoring-rules";
+import { BURN_PAIRS, burnThreshold, modelRules } from "../../components/model/monitoring-rules";
+import { retrainAlertNames } from "../../components/model/alert-labels";
 import {
   canaryEnoughRequestsExpr,
   canaryErrorDegradedExpr,
