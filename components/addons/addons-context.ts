@@ -51,6 +51,8 @@ export interface AddonsContext {
   /** S3 bucket holding model artifacts (and MLflow's artifact store). */
   readonly artifactBucket: pulumi.Output<string>;
   readonly artifactBucketArn: pulumi.Output<string>;
+  /** KMS key the bucket encrypts objects with (SSE-KMS): readers of its objects need `kms:Decrypt` on it. */
+  readonly artifactBucketKmsKeyArn: pulumi.Output<string>;
   /** Gateway API Gateway that KServe routes attach to: `namespace/name`. */
   readonly inferenceGateway: { readonly namespace: string; readonly name: string };
   /** Resources the model stacks must wait for (CRDs from KServe, KEDA, prometheus-operator). */

@@ -109,6 +109,7 @@ export function createPlatformAddons(name: string, args: PlatformAddonsArgs, par
     mlflowTrackingUri: mlflow.trackingUri,
     artifactBucket: artifacts.bucketName,
     artifactBucketArn: artifacts.bucketArn,
+    artifactBucketKmsKeyArn: artifacts.kmsKeyArn,
     inferenceGateway: gateway.inferenceGateway,
     dependsOn,
   };

@@ -10,6 +10,12 @@
  * `models:/<name>/<version>` references resolve through MLflow to files under the registry's
  * artifact root; for those the caller passes that root (`registryArtifactRoot`) and the grant is
  * scoped to `<root>/<name>/`.
+ *
+ * The platform's artifact bucket encrypts every object with its own KMS key (SSE-KMS, default
+ * encryption in artifact-bucket.ts), and S3 decrypts an SSE-KMS object for GetObject only when the
+ * caller may `kms:Decrypt` with that key ("To download an object encrypted with an AWS KMS key, the
+ * requester must have kms:Decrypt permission", S3 User Guide, "Using server-side encryption with AWS
+ * KMS keys"); so the caller passes the key (`bucketKeyArn`) and the role may decrypt with it alone.
  */
 
 /** An IAM policy document. */
@@ -29,7 +35,11 @@ export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
  * The read-only policy for `uris`. Throws for a `models:/` URI when no registry root is given,
  * rather than granting the whole artifact store.
  */
-export function artifactReadPolicy(uris: readonly string[], registryArtifactRoot?: string): PolicyDocument {
+export function artifactReadPolicy(
+  uris: readonly string[],
+  registryArtifactRoot?: string,
+  bucketKeyArn?: string,
+): PolicyDocument {
   const locations = new Map<string, { bucket: string; prefix: string }>();
   for (const uri of uris) {
     let loc: { bucket: string; prefix: string };
@@ -67,6 +77,14 @@ export function artifactReadPolicy(uris: readonly string[], registryArtifactRoot
       Condition: {
         StringLike: { "s3:prefix": prefixes.flatMap((p) => (p === "" ? ["*"] : [p, `${p}/*`])) },
       },
+    });
+  }
+  if (bucketKeyArn !== undefined) {
+    statements.push({
+      Sid: "DecryptModelArtifacts",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: bucketKeyArn,
     });
   }
   return { Version: "2012-10-17", Statement: statements };

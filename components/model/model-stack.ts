@@ -124,11 +124,13 @@ export function createModelStack(
   const variants = variantsOf(spec);
   // `s3://<artifacts>/...` URIs point into the platform's artifact bucket, whose name is computed.
   const bucket = addons.artifactBucket;
-  const policy = bucket.apply((b) =>
+  // The bucket's objects are SSE-KMS: the storage initializer's GetObject also needs its key.
+  const policy = pulumi.all([bucket, addons.artifactBucketKmsKeyArn]).apply(([b, keyArn]) =>
     JSON.stringify(
       artifactReadPolicy(
         variants.map((v) => resolveModelUri(v.modelUri, b)),
         `s3://${b}/mlflow`,
+        keyArn,
       ),
     ),
   );

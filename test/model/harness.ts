@@ -12,6 +12,9 @@ import { validateModelSpecs } from "../../components/config/validate-model-specs
 import { StackConfig } from "../../components/config/stack-schema";
 import type { AddonsContext } from "../../components/addons/addons-context";
 import type { ClusterContext } from "../../components/cluster/cluster-context";
+
+/** ARN of the artifact bucket's KMS key in the fake add-ons. */
+export const ARTIFACT_KEY_ARN = "arn:aws:kms:ap-southeast-1:123456789012:key/artifacts-key";
 import { RecordedResource } from "../../tools/offline/mock-cloud";
 import { ROOT } from "../helpers/program";
 import { stackConfig } from "../helpers/stack";
@@ -73,6 +76,7 @@ export function fakeAddons(): AddonsContext {
     mlflowTrackingUri: pulumi.output("http://mlflow.mlflow.svc:5000"),
     artifactBucket: pulumi.output("mlops-artifacts-a1b2c3"),
     artifactBucketArn: pulumi.output("arn:aws:s3:::mlops-artifacts-a1b2c3"),
+    artifactBucketKmsKeyArn: pulumi.output(ARTIFACT_KEY_ARN),
     inferenceGateway: { namespace: "envoy-gateway-system", name: "inference" },
     dependsOn: [],
   };

@@ -17,7 +17,16 @@ import { requestRateQuery } from "../../components/model/request-metrics";
 import { trainingDagId } from "../../components/model/training-dag";
 import { variantsOf } from "../../components/model/variants";
 import { RecordedResource } from "../../tools/offline/mock-cloud";
-import { TYPES, committedModels, fakeAddons, fakeCluster, inNamespace, record, stackConfig } from "./harness";
+import {
+  ARTIFACT_KEY_ARN,
+  TYPES,
+  committedModels,
+  fakeAddons,
+  fakeCluster,
+  inNamespace,
+  record,
+  stackConfig,
+} from "./harness";
 
 const BUCKET = "mlops-artifacts-a1b2c3";
 
@@ -92,6 +101,24 @@ describe.each(["staging", "prod"])("ModelStack for every committed model of %s",
         name: m.name,
         namespace: m.name,
       });
+    }
+  });
+
+  test("the pod role may decrypt with the artifact bucket's KMS key, and with no other key", () => {
+    // The bucket is SSE-KMS: without kms:Decrypt the storage initializer's GetObject is AccessDenied.
+    for (const m of models) {
+      const doc = JSON.parse(byName(TYPES.iamRole, `${m.name}-pod-role`).inlinePolicies[0].policy);
+      const kms = doc.Statement.filter((s: any) =>
+        [s.Action].flat().some((a: string) => a.startsWith("kms:")),
+      );
+      expect(kms).toEqual([
+        {
+          Sid: "DecryptModelArtifacts",
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: ARTIFACT_KEY_ARN,
+        },
+      ]);
     }
   });
 

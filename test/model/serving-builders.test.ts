@@ -345,6 +345,18 @@ describe("artifact read policy", () => {
     expect(doc.Statement[0].Resource).toEqual(["arn:aws:s3:::b/mlflow/m1/*"]);
   });
 
+  test("the bucket's KMS key is granted kms:Decrypt only, and only when given", () => {
+    const key = "arn:aws:kms:ap-southeast-1:123456789012:key/k";
+    const doc = artifactReadPolicy(["s3://b/m/v1"], undefined, key);
+    expect(doc.Statement.at(-1)).toEqual({
+      Sid: "DecryptModelArtifacts",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: key,
+    });
+    expect(JSON.stringify(artifactReadPolicy(["s3://b/m/v1"]))).not.toContain("kms:");
+  });
+
   test("an MLflow reference without a registry root is refused rather than granting the bucket", () => {
     expect(() => artifactReadPolicy(["models:/m1/3"])).toThrow(
       "an MLflow registry artifact root is required",
