@@ -31,15 +31,30 @@ export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
   return { bucket: m[1], prefix: m[2].replace(/\/+$/, "") };
 }
 
+/** Options of `artifactReadPolicy`. */
+export interface ArtifactReadOptions {
+  /** `s3://` root that `models:/` references resolve under; required when a URI is one. @default none */
+  readonly registryArtifactRoot?: string;
+  /** KMS key of the platform's SSE-KMS artifact bucket: granted `kms:Decrypt`. @default none */
+  readonly bucketKeyArn?: string;
+  /**
+   * AWS partition of the bucket ARNs: `aws`, `aws-cn` (Beijing, Ningxia), `aws-us-gov`. An ARN of
+   * another partition matches nothing there, so a China-region stack would read no artifact.
+   * @default "aws"
+   */
+  readonly partition?: string;
+}
+
 /**
  * The read-only policy for `uris`. Throws for a `models:/` URI when no registry root is given,
  * rather than granting the whole artifact store.
  */
 export function artifactReadPolicy(
   uris: readonly string[],
-  registryArtifactRoot?: string,
-  bucketKeyArn?: string,
+  options: ArtifactReadOptions = {},
 ): PolicyDocument {
+  const { registryArtifactRoot, bucketKeyArn } = options;
+  const s3Arn = `arn:${options.partition ?? "aws"}:s3:::`;
   const locations = new Map<string, { bucket: string; prefix: string }>();
   for (const uri of uris) {
     let loc: { bucket: string; prefix: string };
@@ -57,7 +72,7 @@ export function artifactReadPolicy(
     `${a.bucket}/${a.prefix}`.localeCompare(`${b.bucket}/${b.prefix}`),
   );
   const objectArn = (l: { bucket: string; prefix: string }) =>
-    l.prefix === "" ? `arn:aws:s3:::${l.bucket}/*` : `arn:aws:s3:::${l.bucket}/${l.prefix}/*`;
+    l.prefix === "" ? `${s3Arn}${l.bucket}/*` : `${s3Arn}${l.bucket}/${l.prefix}/*`;
   const statements: Record<string, unknown>[] = [
     {
       Sid: "ReadModelArtifacts",
@@ -73,7 +88,7 @@ export function artifactReadPolicy(
       Sid: `ListModelArtifacts${statements.length}`,
       Effect: "Allow",
       Action: ["s3:ListBucket"],
-      Resource: `arn:aws:s3:::${bucket}`,
+      Resource: `${s3Arn}${bucket}`,
       Condition: {
         StringLike: { "s3:prefix": prefixes.flatMap((p) => (p === "" ? ["*"] : [p, `${p}/*`])) },
       },

@@ -125,15 +125,17 @@ export function createModelStack(
   // `s3://<artifacts>/...` URIs point into the platform's artifact bucket, whose name is computed.
   const bucket = addons.artifactBucket;
   // The bucket's objects are SSE-KMS: the storage initializer's GetObject also needs its key.
-  const policy = pulumi.all([bucket, addons.artifactBucketKmsKeyArn]).apply(([b, keyArn]) =>
-    JSON.stringify(
-      artifactReadPolicy(
-        variants.map((v) => resolveModelUri(v.modelUri, b)),
-        `s3://${b}/mlflow`,
-        keyArn,
+  // The partition comes from the bucket's own ARN (`arn:aws-cn:s3:::...` in China regions).
+  const policy = pulumi
+    .all([bucket, addons.artifactBucketKmsKeyArn, addons.artifactBucketArn])
+    .apply(([b, bucketKeyArn, bucketArn]) =>
+      JSON.stringify(
+        artifactReadPolicy(
+          variants.map((v) => resolveModelUri(v.modelUri, b)),
+          { registryArtifactRoot: `s3://${b}/mlflow`, bucketKeyArn, partition: bucketArn.split(":")[1] },
+        ),
       ),
-    ),
-  );
+    );
   const role = args.cluster.podRole(
     `${name}-pod-role`,
     { namespace: ns, serviceAccount: serviceAccountName, policy },

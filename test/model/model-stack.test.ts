@@ -3,6 +3,7 @@
  * policies, identity, serving variants, routing, autoscaling, scraping and training DAG exist with
  * the inputs the spec asks for.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { ModelSpec } from "../../components/config/model-schema";
 import { replicaDevices } from "../../components/capacity/gpu-slots";
 import { StackConfig } from "../../components/config/stack-schema";
@@ -275,5 +276,31 @@ describe("ModelStack scaling seam", () => {
     expect(so("homepage-feed-scaler-stable").spec.triggers[1]).toEqual(cron);
     expect(so("homepage-feed-scaler-stable").spec.minReplicaCount).toBe(6);
     expect(so("homepage-feed-scaler-canary").spec.triggers).toHaveLength(1);
+  });
+});
+
+describe("ModelStack in a China region", () => {
+  test("the pod role names the artifact bucket in the bucket's own partition (aws-cn)", async () => {
+    const cfg = stackConfig("prod");
+    const spec = committedModels("prod", cfg).find((m) => m.name === "homepage-feed")!;
+    const addons = { ...fakeAddons(), artifactBucketArn: pulumi.output(`arn:aws-cn:s3:::${BUCKET}`) };
+    const { resources } = await record(
+      () =>
+        new ModelStack(spec.name, {
+          spec,
+          config: cfg,
+          stack: "prod",
+          cluster: fakeCluster().cluster,
+          addons,
+        }),
+      "prod",
+    );
+    const role = resources.find((r) => r.type === TYPES.iamRole && r.name === "homepage-feed-pod-role")!;
+    const doc = JSON.parse((role.inputs as any).inlinePolicies[0].policy);
+    const s3Arns = doc.Statement.flatMap((s: any) => [s.Resource].flat()).filter((a: string) =>
+      a.includes(":s3:::"),
+    );
+    expect(s3Arns.length).toBeGreaterThan(0);
+    for (const arn of s3Arns) expect(arn).toMatch(/^arn:aws-cn:s3:::/);
   });
 });

@@ -341,13 +341,13 @@ describe("artifact read policy", () => {
   });
 
   test("an MLflow reference is scoped to the model's folder of the registry root", () => {
-    const doc = artifactReadPolicy(["models:/m1/3"], "s3://b/mlflow");
+    const doc = artifactReadPolicy(["models:/m1/3"], { registryArtifactRoot: "s3://b/mlflow" });
     expect(doc.Statement[0].Resource).toEqual(["arn:aws:s3:::b/mlflow/m1/*"]);
   });
 
   test("the bucket's KMS key is granted kms:Decrypt only, and only when given", () => {
     const key = "arn:aws:kms:ap-southeast-1:123456789012:key/k";
-    const doc = artifactReadPolicy(["s3://b/m/v1"], undefined, key);
+    const doc = artifactReadPolicy(["s3://b/m/v1"], { bucketKeyArn: key });
     expect(doc.Statement.at(-1)).toEqual({
       Sid: "DecryptModelArtifacts",
       Effect: "Allow",
@@ -355,6 +355,12 @@ describe("artifact read policy", () => {
       Resource: key,
     });
     expect(JSON.stringify(artifactReadPolicy(["s3://b/m/v1"]))).not.toContain("kms:");
+  });
+
+  test("bucket ARNs are in the given partition (aws-cn in the China regions)", () => {
+    const doc = artifactReadPolicy(["s3://b/m/v1"], { partition: "aws-cn" });
+    expect(doc.Statement[0].Resource).toEqual(["arn:aws-cn:s3:::b/m/v1/*"]);
+    expect(doc.Statement[1].Resource).toBe("arn:aws-cn:s3:::b");
   });
 
   test("an MLflow reference without a registry root is refused rather than granting the bucket", () => {
