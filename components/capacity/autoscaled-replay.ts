@@ -16,7 +16,7 @@ import {
 } from "./hpa-behavior";
 import { karpenterDisruption, underutilizedConsolidationAllowed } from "./karpenter-disruption";
 import { pinsItsNodes } from "./drain-window";
-import { eventWindows } from "./forecast";
+import { eventWindows } from "./event-windows";
 import { warmSlots } from "./gpu-slots";
 import { clampReplicas, platformForecast, propose } from "./hpa-proposal";
 import { cheapestSplitMix, instanceOptions, InstanceOption, smallestSlots } from "./instance-mix";

@@ -8,7 +8,8 @@
  */
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
-import { EventWindow, eventWindows, leadMinutes } from "./forecast";
+import { leadMinutes } from "./forecast";
+import { EventWindow, eventWindows } from "./event-windows";
 import { drainsUnderused, pinsItsNodes } from "./drain-window";
 import { drainLevelSeriesName, drainWindowExpr, forecastSeriesName } from "./forecast-rules";
 import { cronAt, cronEndMs, cronStartMs, eventBaseline, eventReplicas } from "./event-prescale";

@@ -6,7 +6,7 @@
  */
 import type { ModelSpec } from "../config/model-schema";
 import type { StackConfig } from "../config/stack-schema";
-import { EventWindow, eventWindows } from "./forecast";
+import { EVENT_HOLD_MINUTES, EventWindow, eventWindows } from "./event-windows";
 import { utcOffsetMinutes, zonedClock } from "./drain-window";
 import { kedaTargetPerReplica } from "./hpa-behavior";
 import type { Traffic } from "./traffic";
@@ -134,16 +134,14 @@ export function cronStartMs(e: EventWindow, leadMin: number): number {
 }
 
 /**
- * How long the cron floor holds after an event starts. It is there for the step: replicas that
- * must be ready when the sale opens, before any traffic shows it. Once the sale runs, the
- * request-rate and forecast triggers track it (the forecast keeps the event's multiplier until its
- * end) and a floor held for hours would only keep the opening level through the night's decline.
+ * When an event's cron trigger ends: `EVENT_HOLD_MINUTES` into it (the minutes the forecast, too,
+ * holds its multiplier whatever the traffic), or its end if sooner. The cron is there for the step:
+ * replicas that must be ready when the sale opens, before any traffic shows it. Once the sale runs,
+ * the request-rate and forecast triggers track it, and a floor held for hours would only keep the
+ * opening level through the night's decline - or through a sale that did not come.
  */
-export const EVENT_PRESCALE_HOLD_MINUTES = 30;
-
-/** When an event's cron trigger ends: `EVENT_PRESCALE_HOLD_MINUTES` into it, or its end if sooner. */
 export function cronEndMs(e: EventWindow): number {
-  const end = Math.min(e.endMs, e.startMs + EVENT_PRESCALE_HOLD_MINUTES * 60_000);
+  const end = Math.min(e.endMs, e.startMs + EVENT_HOLD_MINUTES * 60_000);
   return Math.ceil(end / 60_000) * 60_000;
 }
 

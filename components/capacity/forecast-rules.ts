@@ -10,7 +10,6 @@ import { drainsUnderused, underutilizedBlockUtc } from "./drain-window";
 import { requestExprs } from "../model/request-metrics";
 import {
   DOWN_TREND_MINUTES,
-  eventWindows,
   FORECAST_DEFAULTS,
   ForecastParams,
   leadMinutes,
@@ -18,6 +17,13 @@ import {
   minNoisePoints,
   SEASONS_MINUTES,
 } from "./forecast";
+import {
+  EVENT_HOLD_MINUTES,
+  EVENT_LIFT_MARGIN,
+  EVENT_LIFT_MINUTES,
+  EventWindow,
+  eventWindows,
+} from "./event-windows";
 
 /** One recording rule in promtool format. */
 export interface RecordingRule {
@@ -76,12 +82,14 @@ const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
  *    and the same over `DOWN_TREND_MINUTES` (60), which bounds how far the forecast may go below
  *    the lookahead;
  * 3. `mlops:model_event_multiplier:<lead>` the multiplier of a declared event from lead before its
- *    start until its end, else 1 (from `time()`, so no extra series is needed);
+ *    start until its end, else 1 (from `time()`, so no extra series is needed), and
+ *    `mlops:model_event_held:<lead>` the same until `EVENT_HOLD_MINUTES` into it;
  * 4. `mlops:model_rps_noise:<N>m` robust standard deviation (1.4826 × median absolute deviation)
  *    over N minutes of the 1-minute rate against the 5-minute rate (idle minutes left out; absent
  *    with fewer than `minNoisePoints` non-idle minutes);
- * 5. the forecast: max over seasons of lookahead × max(trend, floor), floor = the event's multiplier
- *    during one, else min(1, the 60-minute trend); or, without history, the
+ * 5. the forecast: max over seasons of lookahead × max(trend, floor), floor = the held event's
+ *    multiplier, after that the lift the traffic shows (`shownEventFloor` of the largest short trend
+ *    of the last `EVENT_LIFT_MINUTES`), else min(1, the 60-minute trend); or, without history, the
  *    current rate × event / the multiplier of an event the last minute was in (its rate already
  *    holds it); times `bandFactor` (1 + band × noise, widened to leave `minMarginSigmas` of noise
  *    over the spec's `targetUtilization`), noise read as 0 until it has a value; recorded twice:
@@ -108,6 +116,7 @@ export function forecastRecordingRules(
   const trendName = `mlops:model_rps_trend:${k}m`;
   const downTrendName = `mlops:model_rps_trend:${DOWN_TREND_MINUTES}m`;
   const eventName = `mlops:model_event_multiplier:${lead}m`;
+  const heldName = `mlops:model_event_held:${lead}m`;
   const noiseName = `mlops:model_rps_noise:${params.noiseMinutes}m`;
   const c = params.ratioOffsetRps;
   const rules: RecordingRule[] = [];
@@ -141,12 +150,17 @@ export function forecastRecordingRules(
       });
   }
   // max(short trend, the floor): the floor is the long trend capped at 1 (1 while it has no value),
-  // or during a declared event its multiplier (`scalar(e) > bool 1` is 0 outside events).
+  // or during a declared event `eventFloorExpr` (0 outside events).
   const onSeason = "on (model, season)";
   const downFloor = `(clamp_max(${downTrendName}${sel}, 1) or ${onSeason} (${trendName}${sel} * 0 + 1))`;
-  const eventFloor = `(scalar(${eventName}${sel}) * (scalar(${eventName}${sel}) > bool 1))`;
+  const eventFloor = eventFloorExpr(`${eventName}${sel}`, `${heldName}${sel}`, `${trendName}${sel}`, params);
   const factor = `clamp_min((${trendName}${sel} > ${onSeason} ${downFloor}) or ${onSeason} ${downFloor}, ${eventFloor})`;
   rules.push({ record: eventName, expr: eventExpr(config, 0, lead), labels: { model: spec.name } });
+  rules.push({
+    record: heldName,
+    expr: eventExpr(config, 0, lead, (e) => Math.min(e.endMs, e.startMs + EVENT_HOLD_MINUTES * 60_000)),
+    labels: { model: spec.name },
+  });
   const deviations = `(abs(${rate(1)} / (${rate(params.smoothMinutes)} > 0) - 1))[${params.noiseMinutes}m:1m]`;
   rules.push({
     record: noiseName,
@@ -187,14 +201,37 @@ export function forecastRecordingRules(
 }
 
 /**
- * `max(<m1> and <in window 1> or ... or vector(1))`: the largest multiplier of an event active
- * anywhere in [now - shift, now - shift + window] (minutes), else 1. `time()` shifted instead of an
- * `offset`, so it needs no recorded history.
+ * The event floor of the forecast as a scalar, 0 outside events: max(held, shown), held = the held
+ * multiplier when above 1, shown = `shownEventFloor` of the lift (the largest short trend of either
+ * season over `EVENT_LIFT_MINUTES`, 0 without one) while an event is active:
+ * `(lift >= shownRatio) × min(m, (lift >= maxRatio) × m + lift × margin)`, shownRatio =
+ * min(2, 1 + (m - 1) / 4) (`eventShownRatio`).
  */
-function eventExpr(config: StackConfig, shiftMin: number, windowMin: number): string {
+function eventFloorExpr(event: string, held: string, trend: string, params: ForecastParams): string {
+  const m = `scalar(${event})`;
+  const h = `scalar(${held})`;
+  const lift = `scalar(max(max_over_time(${trend}[${EVENT_LIFT_MINUTES}m])) or vector(0))`;
+  const shownRatio = `scalar(clamp_max(vector(1 + (${m} - 1) / 4), 2))`;
+  const shown =
+    `(${m} > bool 1) * (${lift} >= bool ${shownRatio}) *` +
+    ` scalar(clamp_max(vector((${lift} >= bool ${params.maxRatio}) * ${m} + ${lift} * ${EVENT_LIFT_MARGIN}), ${m}))`;
+  return `scalar(clamp_min(vector(${h} * (${h} > bool 1)), ${shown}))`;
+}
+
+/**
+ * `max(<m1> and <in window 1> or ... or vector(1))`: the largest multiplier of an event active
+ * anywhere in [now - shift, now - shift + window] (minutes) - until `until` (its end by default) -
+ * else 1. `time()` shifted instead of an `offset`, so it needs no recorded history.
+ */
+function eventExpr(
+  config: StackConfig,
+  shiftMin: number,
+  windowMin: number,
+  until: (e: EventWindow) => number = (e) => e.endMs,
+): string {
   const terms = eventWindows(config.events).map((e) => {
     const from = Math.floor((e.startMs - windowMin * 60_000) / 1000) + shiftMin * 60;
-    const to = Math.floor(e.endMs / 1000) + shiftMin * 60;
+    const to = Math.floor(until(e) / 1000) + shiftMin * 60;
     // A distinct `event` label per term, so `or` keeps every active event and `max` picks the largest.
     return (
       `label_replace(vector(${e.multiplier}), "event", "${e.name}", "", "")` +

@@ -8,8 +8,11 @@
  *   lookahead_P = max of the 5-minute mean rate over [t - P, t - P + lead] / event multiplier then
  *   trend_P     = clamp((avg of the last K minutes + c) / (avg of the same K minutes P ago / event
  *                 multiplier then + c), lo, hi)
- *   floor_P(t)  = event(t) during a declared event, else min(1, the same ratio over 60 minutes)
+ *   floor_P(t)  = during a declared event: its multiplier while held, after that the lift its
+ *                 traffic shows (`shownEventFloor`); else min(1, the same ratio over 60 minutes)
  *   event(t)    = the multiplier of a declared event active anywhere in [t, t + lead], else 1
+ *   held        = t within [start - lead, start + EVENT_HOLD_MINUTES) of that event
+ *   lift        = the largest trend_P (either season) of the last EVENT_LIFT_MINUTES minutes
  *
  * A period with no history, with no traffic in its lookahead, or with none in its trend's minutes
  * while there is traffic now, is left out. Without either
@@ -26,8 +29,14 @@
  * Pure: no Pulumi imports.
  */
 import type { ModelSpec } from "../config/model-schema";
-import type { GpuPool, SalesEvent } from "../config/stack-schema";
-import { zonedTimeMs } from "../config/iso-time";
+import type { GpuPool } from "../config/stack-schema";
+import {
+  EventWindow,
+  eventMultiplier,
+  heldEventMultiplier,
+  shownEventFloor,
+  EVENT_LIFT_MINUTES,
+} from "./event-windows";
 
 /**
  * Minutes of the trend that sets how far the forecast may go below the seasonal lookahead
@@ -115,36 +124,6 @@ export function leadMinutes(spec: ModelSpec, pool: GpuPool): number {
   return Math.max(1, Math.ceil(leadTimeSeconds(spec, pool) / 60));
 }
 
-/** A declared event as epoch milliseconds. */
-export interface EventWindow {
-  readonly name: string;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly multiplier: number;
-}
-
-/** Parses the stack's events into epoch windows. */
-export function eventWindows(events: readonly SalesEvent[]): EventWindow[] {
-  return events.map((e) => ({
-    name: e.name,
-    startMs: zonedTimeMs(e.start),
-    endMs: zonedTimeMs(e.end),
-    multiplier: e.trafficMultiplier,
-  }));
-}
-
-/**
- * Multiplier expected within the next `leadMin` minutes from `nowMs`: an event counts from `lead`
- * before its start until its end, so capacity is ready when it begins. The largest wins.
- */
-export function eventMultiplier(events: readonly EventWindow[], nowMs: number, leadMin: number): number {
-  let m = 1;
-  for (const e of events) {
-    if (nowMs >= e.startMs - leadMin * 60_000 && nowMs < e.endMs) m = Math.max(m, e.multiplier);
-  }
-  return m;
-}
-
 /** When the forecast is made: the epoch ms of decision minute `t` and the declared events. */
 export interface ForecastClock {
   readonly nowMs: number;
@@ -169,6 +148,11 @@ export function forecastAt(
   const half = Math.floor(w / 2);
   const event = eventMultiplier(clock.events, clock.nowMs, leadMin);
   if (t < 1) return 0;
+  const held = heldEventMultiplier(clock.events, clock.nowMs, leadMin);
+  const eventFloor =
+    event > held
+      ? Math.max(held, shownEventFloor(event, eventLift(series, t, clock, params), params.maxRatio))
+      : held;
   let best = -1;
   for (const p of SEASONS_MINUTES) {
     if (t - p - k - w < 0) continue;
@@ -186,10 +170,11 @@ export function forecastAt(
     if (look <= 0 || (short.past === 0 && short.now > 0)) continue;
     const ratio = clampedRatio(short, params);
     // Up at once (the short trend), down only as far as the long trend says: a level that fell
-    // for an hour, not a few noisy minutes. A declared event ahead floors it at its multiplier.
+    // for an hour, not a few noisy minutes. A declared event ahead floors it at its multiplier
+    // while it is held, then at the lift its traffic shows.
     const floor =
-      event > 1
-        ? event
+      eventFloor > 1
+        ? eventFloor
         : t - p - DOWN_TREND_MINUTES < 0
           ? 1
           : Math.min(
@@ -201,6 +186,24 @@ export function forecastAt(
   // Without history: the last minute's rate times the event ahead, less the event that minute was
   // already in (otherwise a model that starts during a sale sees the multiplier twice and holds max).
   return best >= 0 ? best : (series[t - 1] * event) / eventMultiplier(clock.events, clock.nowMs - 60_000, 0);
+}
+
+/**
+ * The lift the traffic shows: the largest short trend of either season over the decision minutes
+ * of the last `EVENT_LIFT_MINUTES` (this one included), 0 without any - what
+ * `max(max_over_time(<trend>[30m])) or vector(0)` reads in Prometheus. A season counts at a minute
+ * where it has history and its trend is defined (as in `forecastAt`).
+ */
+function eventLift(series: Float64Array, t: number, clock: ForecastClock, params: ForecastParams): number {
+  const k = params.trendMinutes;
+  let lift = 0;
+  for (const p of SEASONS_MINUTES)
+    for (let j = 0; j < EVENT_LIFT_MINUTES; j++) {
+      if (t - j - p - k - params.smoothMinutes < 0) break;
+      const short = trendMeans(series, t - j, p, k, clock.nowMs - (p + j) * 60_000, clock.events);
+      if (!(short.past === 0 && short.now > 0)) lift = Math.max(lift, clampedRatio(short, params));
+    }
+  return lift;
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 import type { ModelSpec } from "../config/model-schema";
 import { HPA_DEFAULT_TOLERANCE, HpaTolerance } from "./hpa-behavior";
-import { EventWindow, forecastLevelAndBand } from "./forecast";
+import { forecastLevelAndBand } from "./forecast";
+import { EventWindow } from "./event-windows";
 import type { ModelCtx } from "./replay-context";
 
 /**

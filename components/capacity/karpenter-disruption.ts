@@ -4,7 +4,7 @@
  * budgets the simulator's `platform` strategy replays. Pure: no Pulumi imports.
  */
 import type { GpuPool, SalesEvent } from "../config/stack-schema";
-import { eventWindows } from "./forecast";
+import { eventWindows } from "./event-windows";
 import { drainsUnderused, underutilizedBlockUtc } from "./drain-window";
 import { cronAt } from "./event-prescale";
 

@@ -6,7 +6,7 @@
 import type { ModelSpec } from "../config/model-schema";
 import type { StackConfig } from "../config/stack-schema";
 import { runAutoscaled } from "./autoscaled-replay";
-import { eventWindows } from "./forecast";
+import { eventWindows } from "./event-windows";
 import { runOracle } from "./oracle-replay";
 import { ModelCtx, poolContexts } from "./replay-context";
 import { Accumulator, StrategyResult } from "./strategy-result";

@@ -12,7 +12,7 @@
  */
 import type { ModelSpec } from "../config/model-schema";
 import type { StackConfig } from "../config/stack-schema";
-import { EventWindow, eventWindows } from "./forecast";
+import { EventWindow, eventWindows } from "./event-windows";
 import { MAX_RPS, Traffic } from "./traffic";
 import { utcOffsetMinutes } from "./drain-window";
 

@@ -29,12 +29,12 @@ import {
 import { drainsUnderused, utcOffsetMinutes } from "../../components/capacity/drain-window";
 import { forecastRecordingRules } from "../../components/capacity/forecast-rules";
 import {
-  eventWindows,
   forecastAt,
   FORECAST_DEFAULTS,
   forecastWithBand,
   noiseRatio,
 } from "../../components/capacity/forecast";
+import { eventWindows } from "../../components/capacity/event-windows";
 import { fixtureSpecs, prodConfig, spec, tinyConfig } from "./helpers";
 import type { StackConfig } from "../../components/config/stack-schema";
 
@@ -146,11 +146,11 @@ describe("autoscaling parameters", () => {
     const crons = (forecastTriggers(homepage, pool, config) as any[]).filter((t) => t.type === "cron");
     expect(crons.map((c) => c.name)).toEqual(["event-double-12", "event-new-year-sale"]);
     // double-12 starts 2026-12-12 00:00 +08:00; lead = 150 s + 90 s = 4 min
-    // The floor holds for the opening 30 minutes; without history it is min x multiplier.
+    // The floor holds for the opening 15 minutes; without history it is min x multiplier.
     expect(crons[0].metadata).toEqual({
       timezone: "Asia/Shanghai",
       start: "56 23 11 12 *",
-      end: "30 0 12 12 *",
+      end: "15 0 12 12 *",
       desiredReplicas: String(Math.min(192, 4 * 8)),
     });
   });
@@ -190,9 +190,9 @@ describe("autoscaling parameters", () => {
     expect(crons(m, 0.25).map((c) => c.metadata.desiredReplicas)).toEqual(["4", "3"]);
   });
 
-  test("the usual opening rate: median earlier day in the same local 30 minutes, events left out", () => {
+  test("the usual opening rate: median earlier day in the same local hold minutes, events left out", () => {
     // Three days from 2026-12-09 00:00 +08:00; an event opens 2026-12-12 00:00 local. Each day's
-    // 00:00-00:30 runs at 100, 300 and 200 rps; day 2 also has a declared event at that hour.
+    // 00:00-00:15 runs at 100, 300 and 200 rps; day 2 also has a declared event at that hour.
     const start = Date.parse("2026-12-09T00:00:00+08:00");
     const series = Float64Array.from({ length: 3 * 1440 }, (_, i) => [100, 300, 200][Math.floor(i / 1440)]);
     const sale = event("sale", "2026-12-12T00:00:00+08:00", "2026-12-12T03:00:00+08:00", 8);
@@ -211,13 +211,13 @@ describe("autoscaling parameters", () => {
 
   test("the opening rate reads the event's local clock on every history day, across daylight saving", () => {
     // A November week of history in New York (EST, -05:00) for a July sale at 09:00 EDT (-04:00):
-    // 09:00-09:30 local runs at 246 rps, 08:00-08:30 local at 199.
+    // 09:00-09:15 local runs at 246 rps, 08:00-08:15 local at 199.
     const start = Date.parse("2026-11-09T00:00:00-05:00");
     const series = Float64Array.from({ length: 7 * 1440 }, (_, i) => {
       const localMinute = i % 1440;
-      return localMinute >= 9 * 60 && localMinute < 9 * 60 + 30
+      return localMinute >= 9 * 60 && localMinute < 9 * 60 + 15
         ? 246
-        : localMinute >= 8 * 60 && localMinute < 8 * 60 + 30
+        : localMinute >= 8 * 60 && localMinute < 8 * 60 + 15
           ? 199
           : 100;
     });
@@ -513,8 +513,8 @@ describe("forecast recording rules", () => {
     );
     const file = tmpFile("rules.yaml", YAML.stringify({ groups }));
     const run = spawnSync(PROMTOOL, ["check", "rules", file], { encoding: "utf8" });
-    // Lookahead and two trends per season, event, noise, level, forecast, drain level.
-    expect(run.stdout + run.stderr).toContain(`SUCCESS: ${groups.length * 11} rules found`);
+    // Lookahead and two trends per season, event and held event, noise, level, forecast, drain level.
+    expect(run.stdout + run.stderr).toContain(`SUCCESS: ${groups.length * 12} rules found`);
     expect(run.status).toBe(0);
   });
 
@@ -570,6 +570,32 @@ describe("forecast recording rules", () => {
       minutes.map((at) => forecastSample(at, sim(at))),
     );
   });
+
+  test.each([
+    ["does not come", () => 100],
+    ["comes at 3x", () => 300],
+    ["comes 30 minutes late at 8x", (i: number) => (i >= 30 ? 800 : 100)],
+  ])(
+    "promtool test rules: a declared 8x sale that %s, held then the lift it shows, as the simulator's",
+    (_, during) => {
+      if (!havePromtool()) return;
+      // A day at 100 requests/s; the sale declared 1970-01-02 00:30-02:30 UTC (minutes 1470-1590).
+      const { config, rules } = flashSaleRules("1970-01-02T00:30:00Z", "1970-01-02T02:30:00Z");
+      const perMinute = Float64Array.from({ length: 1440 + 200 }, (_, i) =>
+        i >= 1470 && i < 1590 ? during(i - 1470) : 100,
+      );
+      const events = eventWindows(config.events);
+      const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events }, 0.8);
+      // Held from one lead time ahead (1467) to 15 minutes in (1485); then the shown lift.
+      const minutes = [1468, 1480, 1486, 1500, 1510, 1560];
+      expect(minutes.slice(0, 2).map(sim)).toEqual([800, 800]);
+      expectRecorded(
+        rules,
+        perMinute,
+        minutes.map((at) => forecastSample(at, sim(at))),
+      );
+    },
+  );
 
   test("promtool test rules: traffic that halves brings the forecast down within the hour, as the simulator's", () => {
     if (!havePromtool()) return;

@@ -1,6 +1,4 @@
 import {
-  eventMultiplier,
-  eventWindows,
   FORECAST_DEFAULTS,
   forecastAt,
   bandFactor,
@@ -10,6 +8,15 @@ import {
   leadMinutes,
   leadTimeSeconds,
 } from "../../components/capacity/forecast";
+import {
+  EVENT_HOLD_MINUTES,
+  EVENT_LIFT_MARGIN,
+  eventMultiplier,
+  eventShownRatio,
+  eventWindows,
+  heldEventMultiplier,
+  shownEventFloor,
+} from "../../components/capacity/event-windows";
 import { spec, tinyConfig } from "./helpers";
 
 const START = Date.parse("2026-12-07T00:00:00Z");
@@ -199,5 +206,70 @@ describe("noise band", () => {
       forecastAt(jitter, 61, 3, clock) * 0.95 * (1 + Z * noise),
       9,
     );
+  });
+});
+
+describe("a declared event holds the forecast only while its traffic shows it", () => {
+  // A day at 100 requests/s, then an 8x event declared from minute 2040 to 2220 of the replay.
+  const s0 = DAY + 600;
+  const events = eventWindows([
+    {
+      name: "sale",
+      start: new Date(START + s0 * 60_000).toISOString(),
+      end: new Date(START + (s0 + 180) * 60_000).toISOString(),
+      trafficMultiplier: 8,
+    },
+  ]);
+  /** 100 requests/s, and `during(i)` for minutes from the event's start on (undefined: 100). */
+  const traffic = (during: (i: number) => number | undefined) =>
+    Float64Array.from({ length: DAY + 900 }, (_, i) => (i < s0 ? 100 : (during(i - s0) ?? 100)));
+  const at = (series: Float64Array, t: number) =>
+    forecastAt(series, t, 3, { nowMs: START + t * 60_000, events });
+  /** The trend of a 10-minute mean of `now` against yesterday's 100, as `clampedRatio` reads it. */
+  const ratio = (now: number) => (now + 1) / (100 + 1);
+
+  test("held from one lead time ahead through its first minutes, whatever the traffic", () => {
+    const flat = traffic(() => undefined);
+    expect(at(flat, s0 - 4)).toBeCloseTo(100, 6);
+    expect(at(flat, s0 - 3)).toBeCloseTo(800, 6);
+    expect(at(flat, s0 + EVENT_HOLD_MINUTES - 1)).toBeCloseTo(800, 6);
+  });
+
+  test("a sale that does not come releases the floor when the hold ends", () => {
+    const flat = traffic(() => undefined);
+    expect(at(flat, s0 + EVENT_HOLD_MINUTES)).toBeCloseTo(100, 6);
+    expect(at(flat, s0 + 120)).toBeCloseTo(100, 6);
+  });
+
+  test("a sale at 3x keeps its lift with a margin, not the declared 8x", () => {
+    const x3 = traffic((i) => (i < 180 ? 300 : undefined));
+    expect(at(x3, s0 + 60)).toBeCloseTo(100 * ratio(300) * EVENT_LIFT_MARGIN, 6);
+  });
+
+  test("a sale at 8x (beyond what the trend reads) keeps the declared multiplier, through a dip", () => {
+    const x8 = traffic((i) => (i < 180 && !(i >= 60 && i < 70) ? 800 : undefined));
+    expect(at(x8, s0 + 50)).toBeCloseTo(800, 6);
+    // Ten minutes back at 100 inside the sale: the lift of the last half hour still shows 8x.
+    expect(at(x8, s0 + 70)).toBeCloseTo(800, 6);
+  });
+
+  test("a sale that starts late gets its floor back once its lift shows", () => {
+    const late = traffic((i) => (i >= 40 && i < 180 ? 800 : undefined));
+    // One minute of it in the trend's ten: (100 x 9 + 800) / 10 = 170, below the 2x that shows 8x.
+    expect(at(late, s0 + 41)).toBeCloseTo(100 * ratio(170), 6);
+    expect(at(late, s0 + 45)).toBeCloseTo(800, 6);
+  });
+
+  test("the shown ratio, the floor from a lift and the held multiplier", () => {
+    expect([8, 5, 3, 1.4].map(eventShownRatio)).toEqual([2, 2, 1.5, 1.1]);
+    expect(shownEventFloor(8, 1.9, 4)).toBe(1);
+    expect(shownEventFloor(8, 3, 4)).toBe(3 * EVENT_LIFT_MARGIN);
+    expect(shownEventFloor(8, 4, 4)).toBe(8);
+    expect(shownEventFloor(3, 2.8, 4)).toBe(3);
+    const start = START + s0 * 60_000;
+    expect(heldEventMultiplier(events, start - 4 * 60_000, 3)).toBe(1);
+    expect(heldEventMultiplier(events, start - 3 * 60_000, 3)).toBe(8);
+    expect(heldEventMultiplier(events, start + (EVENT_HOLD_MINUTES - 1) * 60_000, 3)).toBe(8);
+    expect(heldEventMultiplier(events, start + EVENT_HOLD_MINUTES * 60_000, 3)).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { defaultPeak, generateTraffic } from "../../components/capacity/traffic-generator";
-import { eventWindows } from "../../components/capacity/forecast";
+import { eventWindows } from "../../components/capacity/event-windows";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

@@ -7,7 +7,7 @@ import { ROOT } from "../helpers/program";
 import { applyCanaryTraffic } from "../../components/config/load";
 import type { ModelSpec } from "../../components/config/model-schema";
 import { stackValues } from "../helpers/stack";
-import { eventWindows } from "../../components/capacity/forecast";
+import { eventWindows } from "../../components/capacity/event-windows";
 import { eventMultiplierExpr } from "../../components/model/anomaly-rules";
 
 /** Validates and returns the error message (fails the test if the config is valid). */

@@ -207,9 +207,9 @@ describe("sales-event pre-scaling from the traffic history", () => {
     const so = ofType(runs.prod, SCALED_OBJECT).find((r) => r.name === "homepage-feed-scaler-stable")!;
     const soSpec = so.inputs.spec as { triggers: { name: string; metadata: Record<string, string> }[] };
     const cron = soSpec.triggers.find((t) => t.name === "event-double-12")!;
-    expect(cron.metadata.end).toBe("30 0 12 12 *");
+    expect(cron.metadata.end).toBe("15 0 12 12 *");
     // homepage-feed: min 3, so without history the floor would be 24 replicas.
-    // The median day's 00:00-00:30 rate from the history, x 8, on stable's 90% share.
+    // The median day's 00:00-00:15 rate from the history, x 8, on stable's 90% share.
     const history = parseTrafficCsv(
       fs.readFileSync(path.join(ROOT, "models", "traffic", "sample-week.csv"), "utf8"),
       "sample-week.csv",
