@@ -103,6 +103,20 @@ describe("anomaly detection (promtool, a day of history)", () => {
     expect(t!).toBeLessThanOrEqual(300);
   });
 
+  itPromtool("an undeclared 3.5x surge fires ModelTrafficAnomaly{direction=up} within 5 minutes", () => {
+    // A 5m rate with `for: 5m` saw it only after 525 s (an SRE review).
+    const t = measure(
+      "ModelTrafficAnomaly",
+      isTrafficRule,
+      /mlops_model_requests_total/,
+      { rps: 1400 },
+      'direction="up"',
+    );
+    rows.push(`| traffic up 3.5x, undeclared | ModelTrafficAnomaly | ${t ?? "not fired"} s | <= 300 s |`);
+    expect(t).toBeDefined();
+    expect(t!).toBeLessThanOrEqual(300);
+  });
+
   itPromtool("every pod gone (no request series at all) fires ModelTrafficAnomaly within 5 minutes", () => {
     const t = measure(
       "ModelTrafficAnomaly",

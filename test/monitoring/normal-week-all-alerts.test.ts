@@ -16,7 +16,7 @@
  * The history is checked too, for the rules that need no day-old reference (burn rates, latency,
  * canary): a freshly deployed model must not page while its windows fill. The only thing it shows is
  * a pending (never firing) traffic surge one day after the input starts: `rate(x[5m])` divides by
- * the whole window, so yesterday's first minutes look small; `for: 5m` absorbs it.
+ * the whole window, so yesterday's first minutes look small; `for: 2m` absorbs it.
  * 1-minute samples and evaluation are enough: the shortest rule window is 1m (2 samples: Prometheus
  * 2.x range selectors include both ends; Prometheus 3's left-open ranges would need 30 s steps),
  * the others 2m-3d, `for:` durations are whole minutes, and traffic moves far slower.
