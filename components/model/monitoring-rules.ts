@@ -255,7 +255,8 @@ export function canaryRules(spec: ModelSpec): PromRule[] {
       alert: MODEL_ALERTS.canaryDegraded,
       expr: canaryErrorDegradedExpr(spec),
       for: "2m",
-      labels: { ...alertLabels(spec, "ticket"), check: "errors" },
+      // `ignoring(variant)` drops the label from the result: set it, as the latency check has it.
+      labels: { ...alertLabels(spec, "ticket"), check: "errors", variant: "canary" },
       annotations: annotations(`error ratio above ${spec.canary.analysis.maxErrorRatio}x stable`),
     },
     {
