@@ -10,6 +10,16 @@ import { StackFileError } from "./offline/stack-file";
 import { ArgsError, parsePlanArgs, USAGE } from "./plan/args";
 import { PlanError, runPlan } from "./plan/run-plan";
 
+/** Whether `file` names a module `require` finds (with or without its .ts extension). */
+function programResolves(file: string): boolean {
+  try {
+    require.resolve(path.resolve(file));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   let args;
   try {
@@ -25,6 +35,13 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (args.modelsDir !== undefined && !fs.existsSync(args.modelsDir)) {
     process.stderr.write(`plan: models folder not found: ${args.modelsDir}\n`);
+    return 1;
+  }
+  // A mistyped --program would otherwise surface as an internal error with require's stack trace.
+  if (args.programPath !== undefined && !programResolves(args.programPath)) {
+    process.stderr.write(
+      `plan: --program ${args.programPath}: no such module (path relative to ${process.cwd()})\n`,
+    );
     return 1;
   }
   try {

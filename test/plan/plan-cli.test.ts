@@ -340,6 +340,13 @@ describe("plan failures", () => {
     expect(r.stderr).toContain("models folder not found");
   }, 120_000);
 
+  it("exits 1 with one line, no stack trace, when --program names no module", () => {
+    const r = plan(["--stack", "staging", "--program", path.join(TMP, "missing-program.ts")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("missing-program.ts: no such module");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
   it("says so when the models folder holds no spec, and plans the platform alone", () => {
     const models = fs.mkdtempSync(path.join(TMP, "no-models-"));
     const out = path.join(TMP, "no-models-out");
