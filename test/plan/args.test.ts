@@ -1,4 +1,4 @@
-import { ArgsError, parsePlanArgs } from "../../tools/plan/args";
+import { ArgsError, parsePlanArgs, USAGE } from "../../tools/plan/args";
 
 describe("parsePlanArgs", () => {
   it("reads --stack, --models and --out", () => {
@@ -24,5 +24,16 @@ describe("parsePlanArgs", () => {
 
   it("rejects unknown arguments", () => {
     expect(() => parsePlanArgs(["--stack", "prod", "--bogus"])).toThrow('unknown argument "--bogus"');
+  });
+
+  it("documents every flag it accepts in its usage line", () => {
+    const usage = USAGE.split("\n")[0];
+    for (const flag of ["--stack", "--models", "--out", "--project-root"]) expect(usage).toContain(flag);
+  });
+
+  it("says that exit 2 writes the plan too and that a refused --out exits 1", () => {
+    expect(USAGE).not.toContain("replaced only when the plan succeeds");
+    expect(USAGE).toContain("(exit 0 or 2)");
+    expect(USAGE).toContain("a refused --out");
   });
 });

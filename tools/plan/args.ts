@@ -13,7 +13,7 @@ export interface PlanArgs {
 }
 
 /** Usage text for `--help` and argument errors. */
-export const USAGE = `Usage: npm run plan -- --stack <name> [--models <dir>] [--out <dir>]
+export const USAGE = `Usage: npm run plan -- --stack <name> [--models <dir>] [--out <dir>] [--project-root <dir>]
 
 Evaluates the Pulumi program offline (no cloud, no Pulumi CLI) and writes the rendered plan:
   manifests/            one YAML file per Kubernetes object and Helm release (Secrets redacted)
@@ -26,14 +26,16 @@ Evaluates the Pulumi program offline (no cloud, no Pulumi CLI) and writes the re
 
 Options:
   --stack <name>     stack to plan (a Pulumi.<name>.yaml must exist)       required
-  --models <dir>     folder of model specs                                  default: models/
-  --out <dir>        output folder, replaced only when the plan succeeds   default: out/<stack>
+  --models <dir>     folder of model specs                  default: models/ of the project root
+  --out <dir>        output folder: new, empty or a previous plan's; replaced whole when the plan
+                     is written (exit 0 or 2), left as it was otherwise    default: out/<stack>
   --program <file>   program module to evaluate instead of index.ts (tests, experiments)
-  --project-root <dir>  folder holding Pulumi.<stack>.yaml (test fixtures)  default: the repository
+  --project-root <dir>  folder holding Pulumi.<stack>.yaml (and models/)   default: the repository
   -h, --help         show this help
 
 Exit codes: 0 plan valid; 1 invalid config, spec or rendered object, unknown stack, missing
-models folder; 2 a mandatory policy violation (the plan is still written).`;
+models folder or --program, a refused --out; 2 a mandatory policy violation (the plan is still
+written).`;
 
 /** Thrown for unusable arguments; the CLI prints the message and the usage. */
 export class ArgsError extends Error {}
