@@ -1,5 +1,5 @@
 /**
- * `npm run cost-diff -- --base <dir> --head <dir> [--stacks staging,prod] [--commit <sha>]`
+ * `npm run cost-diff -- --head <dir> [--base <dir>] [--stacks staging,prod] [--commit <sha>]`
  *
  * Prints the pull-request comment (markdown) comparing `<dir>/<stack>/plan.json` of the base branch
  * and of the pull request. A missing base plan is shown as a zero baseline; a missing head plan as a
@@ -49,7 +49,7 @@ function parentFolder(dir: string): string {
   return path.isAbsolute(dir) ? parent : path.relative(process.cwd(), parent) || ".";
 }
 
-const USAGE = `Usage: npm run cost-diff -- --base <dir> --head <dir> [--stacks staging,prod] [--commit <sha>]
+const USAGE = `Usage: npm run cost-diff -- --head <dir> [--base <dir>] [--stacks staging,prod] [--commit <sha>]
 
 Prints the pull-request comment (markdown) comparing <dir>/<stack>/plan.json of the base branch and
 of the pull request: GPU cost per pool and in total against the budget, resource count, model

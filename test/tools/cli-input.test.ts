@@ -551,6 +551,12 @@ describe("cost-diff", () => {
   }
   const costDiff = (...args: string[]) => run("tools/cost-diff.ts", args);
 
+  test("its usage line shows --base, which may be left out, as optional", () => {
+    const usage = costDiff("--help").out.split("\n")[0];
+    expect(usage).toContain("--head <dir> [--base <dir>]");
+    expect(costDiff("--head", headFolder("prod"), "--stacks", "prod")).toMatchObject({ status: 0 });
+  });
+
   test("renders the fixture plan, and refuses it under another stack's folder", () => {
     expect(costDiff("--head", headFolder("prod"), "--stacks", "prod")).toMatchObject({ status: 0 });
     const r = costDiff("--head", headFolder("staging"), "--stacks", "staging");
