@@ -6,8 +6,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigValidationError } from "../components/config/errors";
+import { knownStacks } from "../components/config/load";
+import { checkModelSpecs } from "../components/config/model-sources";
 import { StackFileError } from "./offline/stack-file";
-import { ArgsError, parsePlanArgs, USAGE } from "./plan/args";
+import { ArgsError, PlanArgs, parsePlanArgs, USAGE } from "./plan/args";
 import { PlanError, runPlan } from "./plan/run-plan";
 
 /** Whether `file` names a module `require` finds (with or without its .ts extension). */
@@ -18,6 +20,19 @@ function programResolves(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The model specs' own problems, for a stack file rejected before its keys are read (unknown stack,
+ * a YAML error, a key Pulumi.yaml requires left unset): there is no stack config to check them
+ * against, but their own checks still run, as in the offline tools, so the stack file's problem does
+ * not hide theirs until the next run.
+ */
+function specProblemsWithoutStack(args: PlanArgs): string {
+  const root = path.resolve(args.projectRoot ?? path.join(__dirname, ".."));
+  const dir = path.resolve(args.modelsDir ?? path.join(root, "models"));
+  const { problems } = checkModelSpecs(dir, args.stack as string, {}, knownStacks(root, dir));
+  return problems.length > 0 ? `\n${new ConfigValidationError(problems).message}` : "";
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -60,8 +75,9 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     // Bad input is reported as its message only: the stack trace would point at this tool, not the input.
     if (err instanceof ConfigValidationError || err instanceof StackFileError || err instanceof PlanError) {
+      const specs = err instanceof StackFileError ? specProblemsWithoutStack(args) : "";
       process.stderr.write(
-        `plan: ${err.message}\nplan: nothing written; the previous output folder is unchanged\n`,
+        `plan: ${err.message}${specs}\nplan: nothing written; the previous output folder is unchanged\n`,
       );
       return 1;
     }

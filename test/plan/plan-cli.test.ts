@@ -334,6 +334,17 @@ describe("plan failures", () => {
     );
   }, 120_000);
 
+  it("lists the specs' own problems beside a stack file the Pulumi CLI would refuse", () => {
+    const root = stackRoot("no-budget", (y) => y.replace(/ {2}mlops-platform:budget:\n.*\n/, ""));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+    const models = fs.mkdtempSync(path.join(TMP, "no-budget-models-"));
+    fs.writeFileSync(path.join(models, "broken.yaml"), "name: broken\n\tteam: x\n");
+    const r = plan(["--stack", "staging", "--project-root", root, "--models", models]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("mlops-platform:budget: not set");
+    expect(r.stderr).toContain("broken.yaml: YAML syntax error");
+  }, 120_000);
+
   it("exits 1 when the models folder does not exist", () => {
     const r = plan(["--stack", "staging", "--models", path.join(TMP, "missing")]);
     expect(r.status).toBe(1);
