@@ -16,7 +16,7 @@ import { specFilePath, writeSpecFile } from "../components/delivery/spec-file";
 import { knownStacks } from "../components/config/load";
 import { checkStagingHealth } from "../components/delivery/staging-health";
 import { InputError, loadStackAndSpecs, PROJECT_ROOT } from "./capacity/inputs";
-import { checkFlags, httpUrlFlag, positiveIntFlag, cliFlags } from "./capacity/cli-flags";
+import { checkFlags, positiveIntFlag, cliFlags, prometheusUrlFlag } from "./capacity/cli-flags";
 
 /** Longest bake window: Prometheus's retention bounds it further (checked per stack). */
 const MAX_HOURS = 24 * 30;
@@ -55,11 +55,7 @@ async function main(argv: string[]): Promise<number> {
   const [hours, prometheus, { config: stagingConfig, spec: staging }, { spec: prod }] = checkFlags(
     // Whole hours: the bake window is a PromQL range (`24h`), where `1.5h` is invalid.
     () => positiveIntFlag(flags.get("hours") ?? "24", "hours", MAX_HOURS),
-    () =>
-      httpUrlFlag(
-        flags.get("prometheus") ?? process.env.STAGING_PROMETHEUS_URL ?? "http://localhost:9090",
-        "prometheus",
-      ),
+    () => prometheusUrlFlag(flags, "STAGING_PROMETHEUS_URL"),
     () => find("staging"),
     () => find("prod"),
   );

@@ -22,7 +22,7 @@ import { canaryChecks, prometheusAnalyzer } from "../components/delivery/prometh
 import { runPromotion } from "../components/delivery/promote";
 import { displayUrl, PrometheusQueryError, queryInstant } from "../components/delivery/prometheus-client";
 import { InputError, loadStackAndSpecs, PROJECT_ROOT } from "./capacity/inputs";
-import { checkFlags, httpUrlFlag, cliFlags } from "./capacity/cli-flags";
+import { checkFlags, cliFlags, prometheusUrlFlag } from "./capacity/cli-flags";
 
 const USAGE = `Usage: npm run promote -- --stack <name> (--model <name> | --all) [--dry-run] [--prometheus <url>] [--models <dir>]
 
@@ -55,12 +55,7 @@ async function main(argv: string[]): Promise<number> {
   if (model && all) throw new InputError(`--model ${model} and --all: give one of them; nothing was changed`);
   const modelsDir = path.resolve(flags.get("models") ?? path.join(PROJECT_ROOT, "models"));
   const [prometheus, { specs }] = checkFlags(
-    () =>
-      httpUrlFlag(
-        flags.get("prometheus") ?? process.env.PROMETHEUS_URL ?? "http://localhost:9090",
-        "prometheus",
-        "; nothing was changed",
-      ),
+    () => prometheusUrlFlag(flags, "PROMETHEUS_URL", "; nothing was changed"),
     () => loadStackAndSpecs(stack, modelsDir),
   );
   // --all: every model with a canary in this stack, one after the other (CI after a deploy).

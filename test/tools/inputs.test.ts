@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { InputError, loadModelSpecs, loadStackAndSpecs, loadStackConfig } from "../../tools/capacity/inputs";
-import { httpUrlFlag, parseFlags, positiveIntFlag } from "../../tools/capacity/cli-flags";
+import { httpUrlFlag, parseFlags, positiveIntFlag, prometheusUrlFlag } from "../../tools/capacity/cli-flags";
 import { checkOutputFile, writeOutputFile } from "../../tools/capacity/output-file";
 import { readModelSources } from "../../components/config/model-sources";
 import { ROOT } from "../helpers/program";
@@ -58,6 +58,28 @@ describe("parseFlags", () => {
 });
 
 describe("flag values", () => {
+  test("--prometheus falls back to its variable, and a bad variable is named, not the flag", () => {
+    const env = "MLOPS_TEST_PROMETHEUS_URL";
+    const none = new Map<string, string>();
+    try {
+      delete process.env[env];
+      expect(prometheusUrlFlag(none, env)).toBe("http://localhost:9090");
+      process.env[env] = "http://prom:9090";
+      expect(prometheusUrlFlag(none, env)).toBe("http://prom:9090");
+      expect(prometheusUrlFlag(new Map([["prometheus", "http://other:9090"]]), env)).toBe(
+        "http://other:9090",
+      );
+      process.env[env] = "";
+      expect(errorOf(() => prometheusUrlFlag(none, env))).toContain(`$${env} is set but empty`);
+      process.env[env] = "prom:9090";
+      expect(errorOf(() => prometheusUrlFlag(none, env))).toBe(
+        `$${env} (the default of --prometheus) prom:9090: not an http(s) URL (e.g. http://localhost:9090)`,
+      );
+    } finally {
+      delete process.env[env];
+    }
+  });
+
   test("URLs must be http(s)", () => {
     expect(httpUrlFlag("http://localhost:9090", "prometheus")).toBe("http://localhost:9090");
     expect(errorOf(() => httpUrlFlag("not a url", "prometheus"))).toBe(

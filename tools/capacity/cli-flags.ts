@@ -72,6 +72,31 @@ export function cliFlags(
 
 /** The value of `--<flag>` as an http(s) URL, or an `InputError` naming the flag. */
 export function httpUrlFlag(value: string, flag: string, suffix = ""): string {
+  return httpUrl(value, `--${flag}`, suffix);
+}
+
+/** The URL of Prometheus when --prometheus is not given: the promotion tools' default. */
+export const DEFAULT_PROMETHEUS_URL = "http://localhost:9090";
+
+/**
+ * `--prometheus`, else the environment variable `env`, else `DEFAULT_PROMETHEUS_URL`. A bad value from
+ * the variable is named as the variable's: an empty or mistyped $PROMETHEUS_URL would otherwise be
+ * reported as a --prometheus the user never gave.
+ */
+export function prometheusUrlFlag(flags: ReadonlyMap<string, string>, env: string, suffix = ""): string {
+  const given = flags.get("prometheus");
+  if (given !== undefined) return httpUrlFlag(given, "prometheus", suffix);
+  const fromEnv = process.env[env];
+  if (fromEnv === undefined) return DEFAULT_PROMETHEUS_URL;
+  if (fromEnv.trim() === "")
+    throw new InputError(
+      `$${env} is set but empty, and it is the default of --prometheus: set it to Prometheus' URL, unset it for ${DEFAULT_PROMETHEUS_URL}, or give --prometheus${suffix}`,
+    );
+  return httpUrl(fromEnv, `$${env} (the default of --prometheus)`, suffix);
+}
+
+/** `value` as an http(s) URL, or an `InputError` naming it by `label`. */
+function httpUrl(value: string, label: string, suffix: string): string {
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -80,7 +105,7 @@ export function httpUrlFlag(value: string, flag: string, suffix = ""): string {
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:"))
     throw new InputError(
-      `--${flag} ${displayUrl(value)}: not an http(s) URL (e.g. http://localhost:9090)${suffix}`,
+      `${label} ${displayUrl(value)}: not an http(s) URL (e.g. http://localhost:9090)${suffix}`,
     );
   // Credentials are sent decoded (basic auth): a % that starts no %XX escape cannot be.
   for (const [part, text] of [
@@ -91,7 +116,7 @@ export function httpUrlFlag(value: string, flag: string, suffix = ""): string {
       decodeURIComponent(text);
     } catch {
       throw new InputError(
-        `--${flag} ${displayUrl(value)}: the ${part} holds a % that is not a %XX escape; write % as %25${suffix}`,
+        `${label} ${displayUrl(value)}: the ${part} holds a % that is not a %XX escape; write % as %25${suffix}`,
       );
     }
   }
