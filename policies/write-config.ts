@@ -28,11 +28,35 @@ export function packConfigPath(projectRoot: string, stack: string): string {
   return path.join(projectRoot, "policies", "config", `${stack}.json`);
 }
 
+const USAGE = `Usage: npx ts-node --transpile-only policies/write-config.ts <stack> [<stack> ...] && npx prettier --write policies/config
+
+Writes policies/config/<stack>.json, the --policy-pack-config of each stack named, from its
+Pulumi.<stack>.yaml, the model specs and its trafficHistory.`;
+
+/**
+ * The stacks named on the command line, or why there are none to write: without this check no
+ * argument wrote nothing and exited 0, and `--help` was read as a stack named "--help".
+ */
+function stacksToWrite(argv: readonly string[]): string[] {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const flag = argv.find((a) => a.startsWith("-"));
+  if (flag !== undefined || argv.length === 0)
+    throw new InputError(
+      `${flag === undefined ? "name at least one stack" : `unknown argument ${flag}`}\n\n${USAGE}`,
+    );
+  return [...argv];
+}
+
 if (require.main === module) {
   const root = path.resolve(__dirname, "..");
   try {
     // Every stack first, so a bad one leaves all committed configs as they were.
-    const configs = process.argv.slice(2).map((stack) => [stack, stackPackConfig(root, stack)] as const);
+    const configs = stacksToWrite(process.argv.slice(2)).map(
+      (stack) => [stack, stackPackConfig(root, stack)] as const,
+    );
     for (const [stack, config] of configs) {
       const out = packConfigPath(root, stack);
       fs.writeFileSync(out, JSON.stringify(config, null, 2) + "\n");
