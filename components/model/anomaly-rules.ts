@@ -151,6 +151,9 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       alert: MODEL_ALERTS.trafficAnomaly,
       expr: `${SERIES.modelRequests("2m")}${m} > on(model) ${TRAFFIC_HIGH_RATIO} * ${SERIES.expectedHigh}${m} and on(model) ${SERIES.modelRequests("5m")}${m} > ${TRAFFIC_MIN_RPS}`,
       for: "2m",
+      // The 2-minute rate lets traffic hovering around the threshold resolve and open the ticket
+      // again every few minutes; held 10 minutes after it last held, it opens once.
+      keep_firing_for: "10m",
       labels: { ...alertLabels(spec, "ticket"), direction: "up" },
       annotations: {
         summary: `${spec.name} traffic far above expectation (no declared sales event covers it)`,
