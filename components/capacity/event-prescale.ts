@@ -6,7 +6,7 @@
  */
 import type { ModelSpec } from "../config/model-schema";
 import type { StackConfig } from "../config/stack-schema";
-import { EVENT_HOLD_MINUTES, EventWindow, eventWindows } from "./event-windows";
+import { EventWindow, eventHeldUntilMs, eventWindows } from "./event-windows";
 import { utcOffsetMinutes, zonedClock } from "./drain-window";
 import { kedaTargetPerReplica } from "./hpa-behavior";
 import type { Traffic } from "./traffic";
@@ -141,8 +141,7 @@ export function cronStartMs(e: EventWindow, leadMin: number): number {
  * opening level through the night's decline - or through a sale that did not come.
  */
 export function cronEndMs(e: EventWindow): number {
-  const end = Math.min(e.endMs, e.startMs + EVENT_HOLD_MINUTES * 60_000);
-  return Math.ceil(end / 60_000) * 60_000;
+  return Math.ceil(eventHeldUntilMs(e) / 60_000) * 60_000;
 }
 
 /** Five-field cron expression (minute hour day month *) for an instant, in `timeZone`. */

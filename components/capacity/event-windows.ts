@@ -45,6 +45,14 @@ export function eventMultiplier(events: readonly EventWindow[], nowMs: number, l
  */
 export const EVENT_HOLD_MINUTES = 15;
 
+/**
+ * When an event's hold ends: `EVENT_HOLD_MINUTES` into it, or its end if sooner. The forecast, its
+ * Prometheus rule and the KEDA cron pre-scale all stop holding the multiplier here.
+ */
+export function eventHeldUntilMs(e: EventWindow): number {
+  return Math.min(e.endMs, e.startMs + EVENT_HOLD_MINUTES * 60_000);
+}
+
 /** Minutes over which the largest lift is read (`shownEventFloor`). */
 export const EVENT_LIFT_MINUTES = 30;
 
@@ -85,8 +93,7 @@ export function shownEventFloor(m: number, lift: number, maxRatio: number): numb
 export function heldEventMultiplier(events: readonly EventWindow[], nowMs: number, leadMin: number): number {
   let m = 1;
   for (const e of events) {
-    const until = Math.min(e.endMs, e.startMs + EVENT_HOLD_MINUTES * 60_000);
-    if (nowMs >= e.startMs - leadMin * 60_000 && nowMs < until) m = Math.max(m, e.multiplier);
+    if (nowMs >= e.startMs - leadMin * 60_000 && nowMs < eventHeldUntilMs(e)) m = Math.max(m, e.multiplier);
   }
   return m;
 }

@@ -18,10 +18,10 @@ import {
   SEASONS_MINUTES,
 } from "./forecast";
 import {
-  EVENT_HOLD_MINUTES,
   EVENT_LIFT_MARGIN,
   EVENT_LIFT_MINUTES,
   EventWindow,
+  eventHeldUntilMs,
   eventWindows,
 } from "./event-windows";
 
@@ -158,7 +158,7 @@ export function forecastRecordingRules(
   rules.push({ record: eventName, expr: eventExpr(config, 0, lead), labels: { model: spec.name } });
   rules.push({
     record: heldName,
-    expr: eventExpr(config, 0, lead, (e) => Math.min(e.endMs, e.startMs + EVENT_HOLD_MINUTES * 60_000)),
+    expr: eventExpr(config, 0, lead, eventHeldUntilMs),
     labels: { model: spec.name },
   });
   const deviations = `(abs(${rate(1)} / (${rate(params.smoothMinutes)} > 0) - 1))[${params.noiseMinutes}m:1m]`;

@@ -11,6 +11,7 @@ import {
 import {
   EVENT_HOLD_MINUTES,
   EVENT_LIFT_MARGIN,
+  eventHeldUntilMs,
   eventMultiplier,
   eventShownRatio,
   eventWindows,
@@ -271,5 +272,14 @@ describe("a declared event holds the forecast only while its traffic shows it", 
     expect(heldEventMultiplier(events, start - 3 * 60_000, 3)).toBe(8);
     expect(heldEventMultiplier(events, start + (EVENT_HOLD_MINUTES - 1) * 60_000, 3)).toBe(8);
     expect(heldEventMultiplier(events, start + EVENT_HOLD_MINUTES * 60_000, 3)).toBe(1);
+  });
+
+  test("an event shorter than the hold is held to its end, not beyond", () => {
+    const start = START + s0 * 60_000;
+    const short = { name: "flash", startMs: start, endMs: start + 5 * 60_000, multiplier: 4 };
+    expect(eventHeldUntilMs(short)).toBe(start + 5 * 60_000);
+    expect(eventHeldUntilMs(events[0])).toBe(start + EVENT_HOLD_MINUTES * 60_000);
+    expect(heldEventMultiplier([short], start + 4 * 60_000, 3)).toBe(4);
+    expect(heldEventMultiplier([short], start + 5 * 60_000, 3)).toBe(1);
   });
 });
