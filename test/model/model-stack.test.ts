@@ -13,7 +13,7 @@ import {
   NAMESPACES,
   PRIORITY_CLASSES,
 } from "../../components/addons/addons-context";
-import { ModelStack } from "../../components/model/model-stack";
+import { ModelStack, ModelStackArgs } from "../../components/model/model-stack";
 import { requestRateQuery } from "../../components/model/request-metrics";
 import { trainingDagId } from "../../components/model/training-dag";
 import { variantsOf } from "../../components/model/variants";
@@ -243,10 +243,27 @@ describe.each(["staging", "prod"])("ModelStack for every committed model of %s",
   });
 });
 
+/** The resources of prod's committed homepage-feed ModelStack, with `args` over the fakes'. */
+async function prodHomepageFeed(args: Partial<ModelStackArgs>): Promise<RecordedResource[]> {
+  const cfg = stackConfig("prod");
+  const spec = committedModels("prod", cfg).find((m) => m.name === "homepage-feed")!;
+  const { resources } = await record(
+    () =>
+      new ModelStack(spec.name, {
+        spec,
+        config: cfg,
+        stack: "prod",
+        cluster: fakeCluster().cluster,
+        addons: fakeAddons(),
+        ...args,
+      }),
+    "prod",
+  );
+  return resources;
+}
+
 describe("ModelStack scaling seam", () => {
   test("extra triggers and a replica floor from capacity planning reach the variant's ScaledObject", async () => {
-    const cfg = stackConfig("prod");
-    const spec = committedModels("prod", cfg).find((m) => m.name === "homepage-feed")!;
     const cron = {
       type: "cron",
       metadata: {
@@ -256,21 +273,12 @@ describe("ModelStack scaling seam", () => {
         desiredReplicas: "12",
       },
     };
-    const { resources } = await record(
-      () =>
-        new ModelStack(spec.name, {
-          spec,
-          config: cfg,
-          stack: "prod",
-          cluster: fakeCluster().cluster,
-          addons: fakeAddons(),
-          scaling: {
-            extraTriggers: (v) => (v.name === "stable" ? [cron] : []),
-            minReplicaOverride: (v) => (v.name === "stable" ? 6 : undefined),
-          },
-        }),
-      "prod",
-    );
+    const resources = await prodHomepageFeed({
+      scaling: {
+        extraTriggers: (v) => (v.name === "stable" ? [cron] : []),
+        minReplicaOverride: (v) => (v.name === "stable" ? 6 : undefined),
+      },
+    });
     const so = (name: string) =>
       resources.find((r) => r.type === TYPES.scaledObject && r.name === name)!.inputs as any;
     expect(so("homepage-feed-scaler-stable").spec.triggers[1]).toEqual(cron);
@@ -281,20 +289,8 @@ describe("ModelStack scaling seam", () => {
 
 describe("ModelStack in a China region", () => {
   test("the pod role names the artifact bucket in the bucket's own partition (aws-cn)", async () => {
-    const cfg = stackConfig("prod");
-    const spec = committedModels("prod", cfg).find((m) => m.name === "homepage-feed")!;
     const addons = { ...fakeAddons(), artifactBucketArn: pulumi.output(`arn:aws-cn:s3:::${BUCKET}`) };
-    const { resources } = await record(
-      () =>
-        new ModelStack(spec.name, {
-          spec,
-          config: cfg,
-          stack: "prod",
-          cluster: fakeCluster().cluster,
-          addons,
-        }),
-      "prod",
-    );
+    const resources = await prodHomepageFeed({ addons });
     const role = resources.find((r) => r.type === TYPES.iamRole && r.name === "homepage-feed-pod-role")!;
     const doc = JSON.parse((role.inputs as any).inlinePolicies[0].policy);
     const s3Arns = doc.Statement.flatMap((s: any) => [s.Resource].flat()).filter((a: string) =>
