@@ -12,13 +12,13 @@ import { validateModelSpecs } from "../../components/config/validate-model-specs
 import { StackConfig } from "../../components/config/stack-schema";
 import type { AddonsContext } from "../../components/addons/addons-context";
 import type { ClusterContext } from "../../components/cluster/cluster-context";
-
-/** ARN of the artifact bucket's KMS key in the fake add-ons. */
-export const ARTIFACT_KEY_ARN = "arn:aws:kms:ap-southeast-1:123456789012:key/artifacts-key";
 import { RecordedResource } from "../../tools/offline/mock-cloud";
 import { ROOT } from "../helpers/program";
 import { stackConfig } from "../helpers/stack";
 export { record, stackConfig } from "../helpers/stack";
+
+/** ARN of the artifact bucket's KMS key in the fake add-ons. */
+export const ARTIFACT_KEY_ARN = "arn:aws:kms:ap-southeast-1:123456789012:key/artifacts-key";
 
 /** The committed model specs, validated for a stack. */
 export function committedModels(stack: string, cfg = stackConfig(stack)): ModelSpec[] {
