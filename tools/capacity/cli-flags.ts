@@ -75,11 +75,15 @@ export function httpUrlFlag(value: string, flag: string, suffix = ""): string {
   return httpUrl(value, `--${flag}`, suffix);
 }
 
-/** The URL of Prometheus when --prometheus is not given: the promotion tools' default. */
-export const DEFAULT_PROMETHEUS_URL = "http://localhost:9090";
+/**
+ * The promotion tools' Prometheus when neither --prometheus nor its variable is given (a
+ * `kubectl port-forward`). Not `DEFAULT_PROMETHEUS_URL` of components/capacity/autoscaling.ts, the
+ * in-cluster address KEDA queries.
+ */
+const LOCAL_PROMETHEUS_URL = "http://localhost:9090";
 
 /**
- * `--prometheus`, else the environment variable `env`, else `DEFAULT_PROMETHEUS_URL`. A bad value from
+ * `--prometheus`, else the environment variable `env`, else `LOCAL_PROMETHEUS_URL`. A bad value from
  * the variable is named as the variable's: an empty or mistyped $PROMETHEUS_URL would otherwise be
  * reported as a --prometheus the user never gave.
  */
@@ -87,10 +91,10 @@ export function prometheusUrlFlag(flags: ReadonlyMap<string, string>, env: strin
   const given = flags.get("prometheus");
   if (given !== undefined) return httpUrlFlag(given, "prometheus", suffix);
   const fromEnv = process.env[env];
-  if (fromEnv === undefined) return DEFAULT_PROMETHEUS_URL;
+  if (fromEnv === undefined) return LOCAL_PROMETHEUS_URL;
   if (fromEnv.trim() === "")
     throw new InputError(
-      `$${env} is set but empty, and it is the default of --prometheus: set it to Prometheus' URL, unset it for ${DEFAULT_PROMETHEUS_URL}, or give --prometheus${suffix}`,
+      `$${env} is set but empty, and it is the default of --prometheus: set it to Prometheus' URL, unset it for ${LOCAL_PROMETHEUS_URL}, or give --prometheus${suffix}`,
     );
   return httpUrl(fromEnv, `$${env} (the default of --prometheus)`, suffix);
 }
