@@ -10,7 +10,7 @@ import { knownStacks } from "../components/config/load";
 import { checkModelSpecs } from "../components/config/model-sources";
 import { StackFileError } from "./offline/stack-file";
 import { ArgsError, PlanArgs, parsePlanArgs, USAGE } from "./plan/args";
-import { PlanError, runPlan } from "./plan/run-plan";
+import { PlanError, planFolders, runPlan } from "./plan/run-plan";
 
 /** Whether `file` names a module `require` finds (with or without its .ts extension). */
 function programResolves(file: string): boolean {
@@ -29,9 +29,13 @@ function programResolves(file: string): boolean {
  * not hide theirs until the next run.
  */
 function specProblemsWithoutStack(args: PlanArgs): string {
-  const root = path.resolve(args.projectRoot ?? path.join(__dirname, ".."));
-  const dir = path.resolve(args.modelsDir ?? path.join(root, "models"));
-  const { problems } = checkModelSpecs(dir, args.stack as string, {}, knownStacks(root, dir));
+  const { projectRoot, modelsDir } = planFolders(args);
+  const { problems } = checkModelSpecs(
+    modelsDir,
+    args.stack as string,
+    {},
+    knownStacks(projectRoot, modelsDir),
+  );
   return problems.length > 0 ? `\n${new ConfigValidationError(problems).message}` : "";
 }
 

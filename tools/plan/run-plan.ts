@@ -121,12 +121,20 @@ function trafficHistory(projectRoot: string, config: StackConfig, models: readon
   }
 }
 
+/** The project folder and the models folder a plan reads, absolute: the repository and its models/ by default. */
+export function planFolders(opts: { readonly projectRoot?: string; readonly modelsDir?: string }): {
+  projectRoot: string;
+  modelsDir: string;
+} {
+  const projectRoot = path.resolve(opts.projectRoot ?? REPO_ROOT);
+  return { projectRoot, modelsDir: path.resolve(opts.modelsDir ?? path.join(projectRoot, "models")) };
+}
+
 /** Runs the whole plan. Throws `ConfigValidationError`, `StackFileError` or `PlanError` on bad input. */
 export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
   const log = opts.log ?? (() => undefined);
   const step = stepper(log);
-  const projectRoot = opts.projectRoot ?? REPO_ROOT;
-  const modelsDir = path.resolve(opts.modelsDir ?? path.join(projectRoot, "models"));
+  const { projectRoot, modelsDir } = planFolders(opts);
   const outDir = path.resolve(opts.outDir ?? path.join("out", opts.stack));
   // Checked before anything runs: the swap at the end deletes whatever the folder held.
   const outProblem = outputFolderProblem(outDir, [projectRoot, modelsDir]);
