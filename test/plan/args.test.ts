@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { ArgsError, parsePlanArgs, USAGE } from "../../tools/plan/args";
 
 describe("parsePlanArgs", () => {
@@ -26,9 +28,17 @@ describe("parsePlanArgs", () => {
     expect(() => parsePlanArgs(["--stack", "prod", "--bogus"])).toThrow('unknown argument "--bogus"');
   });
 
-  it("documents every flag it accepts in its usage line", () => {
-    const usage = USAGE.split("\n")[0];
-    for (const flag of ["--stack", "--models", "--out", "--project-root"]) expect(usage).toContain(flag);
+  it("shows the command line README's plan section gives, and lists every flag it accepts", () => {
+    // --program (tests, experiments) is left out of the line, as README leaves it out; it is an option.
+    const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+    const line = /^`(npm run plan -- [^`]*)` evaluates/m.exec(readme)?.[1];
+    expect(USAGE.split("\n")[0]).toBe(`Usage: ${line}`);
+    const options = USAGE.slice(USAGE.indexOf("Options:"));
+    for (const flag of ["--stack", "--models", "--out", "--program", "--project-root"]) {
+      expect(options).toContain(`${flag} <`);
+      expect(() => parsePlanArgs(["--stack", "prod", flag, "x"])).not.toThrow("unknown argument");
+    }
+    expect(options).toContain("-h, --help");
   });
 
   it("says that exit 2 writes the plan too and that a refused --out exits 1", () => {
