@@ -191,7 +191,7 @@ export function forecastAt(
 /**
  * The lift the traffic shows: the largest short trend of either season over the decision minutes
  * of the last `EVENT_LIFT_MINUTES` (this one included), 0 without any - what
- * `max(max_over_time(<trend>[30m])) or vector(0)` reads in Prometheus. A season counts at a minute
+ * `max(max_over_time(<trend>[60m])) or vector(0)` reads in Prometheus. A season counts at a minute
  * where it has history and its trend is defined (as in `forecastAt`).
  */
 function eventLift(series: Float64Array, t: number, clock: ForecastClock, params: ForecastParams): number {

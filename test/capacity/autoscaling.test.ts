@@ -575,6 +575,7 @@ describe("forecast recording rules", () => {
     ["does not come", () => 100],
     ["comes at 3x", () => 300],
     ["comes 30 minutes late at 8x", (i: number) => (i >= 30 ? 800 : 100)],
+    ["dips to 1x for 40 minutes at 8x", (i: number) => (i >= 30 && i < 70 ? 100 : 800)],
   ])(
     "promtool test rules: a declared 8x sale that %s, held then the lift it shows, as the simulator's",
     (_, during) => {

@@ -254,6 +254,15 @@ describe("a declared event holds the forecast only while its traffic shows it", 
     expect(at(x8, s0 + 70)).toBeCloseTo(800, 6);
   });
 
+  test("a dip of 40 minutes inside the sale keeps the floor for its return", () => {
+    // 8x, back to 100 from minute 60 to 100 of the sale (an upstream outage, a lull between two
+    // waves), then 8x again: the forecast one lead time before the return still holds 800.
+    const dip = traffic((i) => (i < 180 && !(i >= 60 && i < 100) ? 800 : undefined));
+    expect(at(dip, s0 + 97)).toBeCloseTo(800, 6);
+    // The lift of the last hour: at 40 minutes into the dip it still reads the sale.
+    expect(at(dip, s0 + 100)).toBeCloseTo(800, 6);
+  });
+
   test("a sale that starts late gets its floor back once its lift shows", () => {
     const late = traffic((i) => (i >= 40 && i < 180 ? 800 : undefined));
     // One minute of it in the trend's ten: (100 x 9 + 800) / 10 = 170, below the 2x that shows 8x.
