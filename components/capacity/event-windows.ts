@@ -73,8 +73,11 @@ export const EVENT_LIFT_MARGIN = 1.25;
 /**
  * The lift (largest short trend of the last `EVENT_LIFT_MINUTES` minutes: traffic against the
  * same minutes a day or a week ago, past events divided out) that shows an event of multiplier `m`
- * has come: a quarter of the way to its multiplier, at most 2x - a day merely busier than yesterday
- * (10-20%) does not show it. A sale that starts late shows within the trend's minutes.
+ * has come: a quarter of the way to its multiplier, at most 2x, so a day merely busier than
+ * yesterday (10-20%) does not show an event of 2x or more. A smaller event is shown by it: a 1.3x
+ * event (1.075) declared on a Saturday, 10% over Friday, that did not come kept its floor (the
+ * sample week: 63,603 CNY against 63,338 without it; on a Wednesday 63,395) - a small price for a
+ * small multiplier. A sale that starts late shows within the trend's minutes.
  */
 export function eventShownRatio(m: number): number {
   return Math.min(2, 1 + (m - 1) / 4);
