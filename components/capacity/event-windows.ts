@@ -27,12 +27,18 @@ export function eventWindows(events: readonly SalesEvent[]): EventWindow[] {
 
 /**
  * Multiplier expected within the next `leadMin` minutes from `nowMs`: an event counts from `lead`
- * before its start until its end, so capacity is ready when it begins. The largest wins.
+ * before its start until its end (or `until`), so capacity is ready when it begins. The largest
+ * wins; 1 outside every event.
  */
-export function eventMultiplier(events: readonly EventWindow[], nowMs: number, leadMin: number): number {
+export function eventMultiplier(
+  events: readonly EventWindow[],
+  nowMs: number,
+  leadMin: number,
+  until: (e: EventWindow) => number = (e) => e.endMs,
+): number {
   let m = 1;
   for (const e of events) {
-    if (nowMs >= e.startMs - leadMin * 60_000 && nowMs < e.endMs) m = Math.max(m, e.multiplier);
+    if (nowMs >= e.startMs - leadMin * 60_000 && nowMs < until(e)) m = Math.max(m, e.multiplier);
   }
   return m;
 }
@@ -100,9 +106,5 @@ export function shownEventFloor(m: number, lift: number, maxRatio: number): numb
  * before its start until `EVENT_HOLD_MINUTES` into it (or its end); 1 outside.
  */
 export function heldEventMultiplier(events: readonly EventWindow[], nowMs: number, leadMin: number): number {
-  let m = 1;
-  for (const e of events) {
-    if (nowMs >= e.startMs - leadMin * 60_000 && nowMs < eventHeldUntilMs(e)) m = Math.max(m, e.multiplier);
-  }
-  return m;
+  return eventMultiplier(events, nowMs, leadMin, eventHeldUntilMs);
 }
