@@ -9,6 +9,7 @@ import { ConfigValidationError } from "../components/config/errors";
 import { knownStacks } from "../components/config/load";
 import { checkModelSpecs } from "../components/config/model-sources";
 import { StackFileError } from "./offline/stack-file";
+import { ProgramLoadError } from "./offline/run-program";
 import { ArgsError, PlanArgs, parsePlanArgs, USAGE } from "./plan/args";
 import { PlanError, planFolders, runPlan } from "./plan/run-plan";
 
@@ -78,7 +79,12 @@ async function main(argv: readonly string[]): Promise<number> {
     return outcome.exitCode;
   } catch (err) {
     // Bad input is reported as its message only: the stack trace would point at this tool, not the input.
-    if (err instanceof ConfigValidationError || err instanceof StackFileError || err instanceof PlanError) {
+    if (
+      err instanceof ConfigValidationError ||
+      err instanceof StackFileError ||
+      err instanceof PlanError ||
+      err instanceof ProgramLoadError
+    ) {
       const specs = err instanceof StackFileError ? specProblemsWithoutStack(args) : "";
       process.stderr.write(
         `plan: ${err.message}${specs}\nplan: nothing written; the previous output folder is unchanged\n`,

@@ -293,6 +293,24 @@ describe("plan failures", () => {
     expect(r.stderr).toMatch(/mlops-platform:trafficHistory: .*traffic\/none\.csv:\n {6}- .*not found/);
   }, 120_000);
 
+  it("a required key left unset does not hide the stack file's other problems", () => {
+    const root = stackRoot("unset-key", (y) =>
+      y
+        .replace(/^ {2}mlops-platform:environment: staging\n/m, "")
+        .replace("monthlyGpuCost: 40000", "monthlyGpuCost: -5"),
+    );
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+    const out = previousOutput("unset-key");
+    const r = plan(["--stack", "staging", "--project-root", root, "--models", FIXTURE_MODELS, "--out", out]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("2 configuration problems:");
+    expect(r.stderr).toContain(
+      "Pulumi.staging.yaml: mlops-platform:environment: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it\n",
+    );
+    expect(r.stderr).toContain("Pulumi.staging.yaml: mlops-platform:budget.monthlyGpuCost = -5");
+    expect(fs.readFileSync(path.join(out, "plan.json"), "utf8")).toBe(PREVIOUS_PLAN);
+  }, 120_000);
+
   it("lists every YAML problem of the stack file at once, in its own words", () => {
     const root = stackRoot(
       "yaml",
@@ -356,6 +374,37 @@ describe("plan failures", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("missing-program.ts: no such module");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
+  it.each([
+    ["a file that is not a program", "README.md", "SyntaxError: Invalid or unexpected token (README.md:1)"],
+    ["a TypeScript syntax error", "syntax-error.ts", "TSError: ⨯ Unable to compile TypeScript: "],
+  ])(
+    "exits 1 with one line, no stack trace, when --program is %s",
+    (_, name, expected) => {
+      const file = name === "README.md" ? name : path.join(TMP, name);
+      if (file !== name) fs.writeFileSync(file, "export const x = ;\n");
+      const out = previousOutput(`program-${name}`);
+      const r = plan(["--stack", "staging", "--models", FIXTURE_MODELS, "--program", file, "--out", out]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(
+        `plan: --program ${file}: cannot be loaded as a Pulumi program: ${expected}`,
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+      expect(fs.readFileSync(path.join(out, "plan.json"), "utf8")).toBe(PREVIOUS_PLAN);
+    },
+    120_000,
+  );
+
+  it("takes a --program's exports as its outputs when it exports no function, as the Pulumi CLI does", () => {
+    const file = path.join(TMP, "exports-only.ts");
+    fs.writeFileSync(file, "export const answer = 42;\n");
+    const out = fs.mkdtempSync(path.join(TMP, "exports-only-out-"));
+    const r = plan(["--stack", "staging", "--models", FIXTURE_MODELS, "--program", file, "--out", out]);
+    expect(r.stderr).not.toContain("internal error");
+    // Planned and written: 2 is the fixture models' mandatory finding (more GPUs than staging's pool).
+    expect(r.status).toBe(2);
+    expect(JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")).resources.count).toBe(0);
   }, 120_000);
 
   it("says so when the models folder holds no spec, and plans the platform alone", () => {

@@ -356,18 +356,27 @@ describe("stack files: keys", () => {
     const root = tempDir();
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
     const doc = YAML.parseDocument(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"));
-    for (const key of ["cluster", "addons", "timeZone"]) doc.deleteIn(["config", `mlops-platform:${key}`]);
+    for (const key of ["cluster", "addons", "timeZone", "environment"])
+      doc.deleteIn(["config", `mlops-platform:${key}`]);
+    // The keys left unset do not hide the file's other problems.
+    doc.setIn(["config", "mlops-platform:budget", "monthlyGpuCost"], -5);
     fs.writeFileSync(path.join(root, "Pulumi.prod.yaml"), doc.toString());
     const file = stackFileIn(root, "prod");
-    // timeZone has a default in Pulumi.yaml: the CLI fills it in.
+    // timeZone has a default in Pulumi.yaml: the CLI fills it in. The schema's own "required" for
+    // environment is not repeated.
     expect(errorOf(() => loadStackConfig("prod", root))).toBe(
       [
-        `${file}: mlops-platform:cluster: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it (cluster: {} takes every default)`,
-        `${file}: mlops-platform:addons: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it (addons: {} takes every default)`,
+        "4 configuration problems:",
+        `  - ${file}: mlops-platform:environment: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it`,
+        `  - ${file}: mlops-platform:cluster: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it (cluster: {} takes every default)`,
+        `  - ${file}: mlops-platform:addons: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it (addons: {} takes every default)`,
+        `  - ${file}: mlops-platform:budget.monthlyGpuCost = -5: must be > 0`,
       ].join("\n"),
     );
     doc.setIn(["config", "mlops-platform:cluster"], {});
     doc.setIn(["config", "mlops-platform:addons"], {});
+    doc.setIn(["config", "mlops-platform:environment"], "prod");
+    doc.setIn(["config", "mlops-platform:budget", "monthlyGpuCost"], 400000);
     fs.writeFileSync(path.join(root, "Pulumi.prod.yaml"), doc.toString());
     expect(() => loadStackConfig("prod", root)).not.toThrow();
   });

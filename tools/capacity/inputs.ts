@@ -12,11 +12,11 @@ import { checkModelSpecs } from "../../components/config/model-sources";
 import { knownStacks, orphanedCanaryTraffic } from "../../components/config/load";
 import { readTrafficHistoryFile, readTrafficText } from "../../components/config/traffic-history";
 import type { ModelSpec, SpecContext } from "../../components/config/model-schema";
-import { checkStackConfig, validateStackConfig } from "../../components/config/validate-stack-config";
+import { checkStackConfig } from "../../components/config/validate-stack-config";
 import { CONFIG_NAMESPACE, StackConfig } from "../../components/config/stack-schema";
 import { parseTrafficCsv, Traffic, TrafficError } from "../../components/capacity/traffic";
 import { implausiblePeaks } from "../../components/capacity/traffic-load";
-import { readStackFile, StackFileError } from "../offline/stack-file";
+import { readStackFile, StackFileError, withUnsetKeys } from "../offline/stack-file";
 import { decodeConfigValue } from "../../components/config/config-value";
 
 /** A user-facing input problem (bad stack, spec or CSV); the CLI prints `message` and exits 1. */
@@ -43,12 +43,11 @@ export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
 /** The validated stack config of `stack`. */
 export function loadStackConfig(stack: string, root = PROJECT_ROOT): StackConfig {
-  const { raw, file } = readRawStackConfig(stack, root);
-  try {
-    return validateStackConfig(raw, file);
-  } catch (err) {
-    throw asInputError(err);
-  }
+  const { raw, file, unsetRequired } = readRawStackConfig(stack, root);
+  const { config, problems } = checkStackConfig(raw, file);
+  if (!config || unsetRequired.length > 0)
+    throw asInputError(new ConfigValidationError(withUnsetKeys(unsetRequired, problems)));
+  return config;
 }
 
 /**
@@ -61,7 +60,7 @@ export function loadStackAndSpecs(
   dir: string,
   root = PROJECT_ROOT,
 ): { config: StackConfig; specs: ModelSpec[] } {
-  let stackFile: { raw: Record<string, unknown>; file: string };
+  let stackFile: RawStackConfig;
   try {
     stackFile = readRawStackConfig(stack, root);
   } catch (err) {
@@ -70,7 +69,9 @@ export function loadStackAndSpecs(
     // their own, so a wrong --models folder is named in the same message.
     throw new InputError([err.message, ...specsWithoutStack(dir, stack, root)].join("\n"));
   }
-  const { config, parts, problems } = checkStackConfig(stackFile.raw, stackFile.file);
+  const checkedStack = checkStackConfig(stackFile.raw, stackFile.file);
+  const { config, parts } = checkedStack;
+  const problems = withUnsetKeys(stackFile.unsetRequired, checkedStack.problems);
   const checked = checkSpecFolder(dir, stack, parts, root);
   problems.push(...checked.problems);
   if (config) problems.push(...orphanedCanaryTraffic(config, checked.specs, dir, stackFile.file));
@@ -89,8 +90,15 @@ function specsWithoutStack(dir: string, stack: string, root: string): string[] {
   }
 }
 
+/** The `mlops-platform:` keys of a stack file, decoded, and the required keys it leaves unset. */
+interface RawStackConfig {
+  readonly raw: Record<string, unknown>;
+  readonly file: string;
+  readonly unsetRequired: Problem[];
+}
+
 /** The `mlops-platform:` keys of `Pulumi.<stack>.yaml`, decoded as the Pulumi CLI hands them over. */
-function readRawStackConfig(stack: string, root: string): { raw: Record<string, unknown>; file: string } {
+function readRawStackConfig(stack: string, root: string): RawStackConfig {
   try {
     const file = readStackFile(root, stack, CONFIG_NAMESPACE);
     const raw: Record<string, unknown> = {};
@@ -99,7 +107,7 @@ function readRawStackConfig(stack: string, root: string): { raw: Record<string, 
       if (!key.startsWith(prefix) || file.secretKeys.includes(key)) continue;
       raw[key.slice(prefix.length)] = decodeConfigValue(value);
     }
-    return { raw, file: file.file };
+    return { raw, file: file.file, unsetRequired: file.unsetRequired };
   } catch (err) {
     throw asInputError(err);
   }

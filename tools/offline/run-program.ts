@@ -8,7 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE } from "../../components/config/stack-schema";
 import { MODELS_DIR_ENV, PROJECT_ROOT_ENV } from "../../components/config/load";
 import { RecordedResource, recordingMocks } from "./mock-cloud";
-import { OfflineStackConfig, readStackFile } from "./stack-file";
+import { OfflineStackConfig, readStackFile, withUnsetKeys } from "./stack-file";
+import { ConfigValidationError } from "../../components/config/errors";
 
 /** Resource options that matter for review (protection, replacement behaviour). */
 export interface RecordedOptions {
@@ -62,6 +63,29 @@ export interface RunOptions {
   readonly sink?: RecordedResource[];
 }
 
+/**
+ * A `--program` that does not load (a file that is not JavaScript or TypeScript, a syntax error):
+ * bad input, said in one line with where the loader stopped, not as an internal error's trace.
+ */
+export class ProgramLoadError extends Error {
+  constructor(programPath: string, cause: unknown) {
+    const error = cause instanceof Error ? cause : new Error(String(cause));
+    // Node puts a syntax error's place ("/abs/file.ts:12") on the first line of its stack.
+    const at = /^(\/[^\n]*:\d+)\n/.exec(error.stack ?? "")?.[1];
+    // ts-node's TSError says "Unable to compile TypeScript:" and its diagnostics on the lines after.
+    const first = error.message
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "")
+      .slice(0, 4)
+      .join(" ");
+    super(
+      `--program ${programPath}: cannot be loaded as a Pulumi program: ${error.name}: ${first}${at ? ` (${path.relative(process.cwd(), at) || at})` : ""}`,
+    );
+    this.name = "ProgramLoadError";
+  }
+}
+
 /** Key of a resource in `ProgramRun.options`. */
 export function resourceKey(type: string, name: string): string {
   return `${type}::${name}`;
@@ -95,10 +119,7 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   try {
     pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
     await pulumi.runtime.setMocks(recordingMocks(resources, region), project, opts.stack, false);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const main = require(
-      opts.programPath ? path.resolve(opts.programPath) : path.join(REPO_ROOT, "index"),
-    ) as () => Promise<Record<string, unknown>>;
+    const programFile = opts.programPath ? path.resolve(opts.programPath) : path.join(REPO_ROOT, "index");
     let programError: unknown;
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation((args) => {
@@ -115,13 +136,35 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
         });
         return undefined;
       });
+      // Loaded inside the stack, as the Pulumi CLI's Node.js host loads it: an exported function is
+      // the program and its result the stack's outputs; any other export is the outputs itself.
+      let programExport: unknown;
       try {
-        return await main();
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        programExport = require(programFile);
+      } catch (err) {
+        programError = opts.programPath ? new ProgramLoadError(opts.programPath, err) : err;
+        return {};
+      }
+      try {
+        return (await (programExport instanceof Function ? programExport() : programExport)) as Record<
+          string,
+          unknown
+        >;
       } catch (err) {
         programError = err;
         return {};
       }
     });
+    // A stack the Pulumi CLI would refuse for a required key left unset is refused here too, with
+    // whatever else the program found wrong in the same message.
+    if (stackConfig.unsetRequired.length > 0)
+      throw new ConfigValidationError(
+        withUnsetKeys(
+          stackConfig.unsetRequired,
+          programError instanceof ConfigValidationError ? programError.problems : [],
+        ),
+      );
     if (programError) throw programError;
     await settle();
     return {

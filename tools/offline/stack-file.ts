@@ -12,6 +12,7 @@ import { yamlDocumentData, yamlErrorsReasons } from "../../components/config/yam
 import { editDistance } from "../../components/config/edit-distance";
 import { isPlainObject } from "../../components/config/deep-merge";
 import { SECRET_KEY_NAME, stackConfigSchema } from "../../components/config/stack-schema";
+import { Problem } from "../../components/config/errors";
 
 /** Config ready for `pulumi.runtime.setAllConfig`, plus what was filled in offline. */
 export interface OfflineStackConfig {
@@ -20,6 +21,12 @@ export interface OfflineStackConfig {
   readonly secretKeys: string[];
   /** Secret keys referenced by the config but not set in the stack file. */
   readonly unsetSecrets: string[];
+  /**
+   * Keys `Pulumi.yaml` declares without a default that the file does not set: the Pulumi CLI refuses
+   * such a stack, so a caller refuses it too, but after checking the rest (`withUnsetKeys`), so that
+   * one run names every problem.
+   */
+  readonly unsetRequired: Problem[];
 }
 
 /** Thrown when the stack file is missing or not YAML; the message says which stacks exist. */
@@ -106,16 +113,13 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
       config[full] = typeof value === "string" ? value : JSON.stringify(value);
     }
   }
-  const missing = requiredProjectKeys(projectRoot, namespace).filter((key) => config[key] === undefined);
-  if (missing.length > 0)
-    throw new StackFileError(
-      missing
-        .map(
-          (key) =>
-            `${label}: ${key}: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it${takesEveryDefault(key.split(":")[1]) ? ` (${key.split(":")[1]}: {} takes every default)` : ""}`,
-        )
-        .join("\n"),
-    );
+  const unsetRequired = requiredProjectKeys(projectRoot, namespace)
+    .filter((key) => config[key] === undefined)
+    .map((key) => ({
+      file: label,
+      path: key,
+      reason: `not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it${takesEveryDefault(key.split(":")[1]) ? ` (${key.split(":")[1]}: {} takes every default)` : ""}`,
+    }));
   const unsetSecrets: string[] = [];
   for (const key of referencedSecrets(data.config ?? {}, namespace)) {
     const full = `${namespace}:${key}`;
@@ -125,7 +129,16 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
       unsetSecrets.push(full);
     }
   }
-  return { file: label, config, secretKeys, unsetSecrets };
+  return { file: label, config, secretKeys, unsetSecrets, unsetRequired };
+}
+
+/**
+ * The problems of a stack file that leaves required keys unset (`unsetRequired`) together with those
+ * the config's own checks found: the unset keys first, and the schema's "required" for the same key
+ * left out, as it says less.
+ */
+export function withUnsetKeys(unsetRequired: readonly Problem[], problems: readonly Problem[]): Problem[] {
+  return [...unsetRequired, ...problems.filter((p) => !unsetRequired.some((u) => u.path === p.path))];
 }
 
 /** Whether `{}` is a complete value of the key: the schema has a default for each of its fields. */
