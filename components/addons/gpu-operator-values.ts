@@ -54,7 +54,17 @@ export function devicePluginConfig(pool: Pick<GpuPool, "sharing">): Record<strin
     case "time-slicing":
       return {
         version: "v1",
-        flags: { migStrategy: "none" },
+        flags: {
+          migStrategy: "none",
+          // A replica of more than one slice must get them on one physical GPU: its process uses
+          // the first GPU it sees, and the shares on a GPU add up to one only if nobody's slices
+          // lie elsewhere. The plugin's default, `distributed`, hands each next slice to the GPU
+          // with the fewest taken, so on a 4-GPU g6.12xlarge a 2-slice replica gets slices of two
+          // GPUs and the lowest-numbered GPU serves every such pod; `packed` fills the fullest GPU
+          // first (k8s-device-plugin v0.20.0, #1621; an older plugin ignores the key, as it reads
+          // its config without strict field checks).
+          plugin: { sharedDevicesAllocationPolicy: "packed" },
+        },
         sharing: {
           timeSlicing: {
             // Keep the resource name `nvidia.com/gpu`: model pods request it whatever the pool shares.

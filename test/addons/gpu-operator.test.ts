@@ -63,6 +63,9 @@ describe("device-plugin ConfigMap data", () => {
     expect(cfg.sharing.timeSlicing.renameByDefault).toBe(false);
     // Replicas with a larger share request several slices (replicaDevices), which must not be refused.
     expect(cfg.sharing.timeSlicing.failRequestsGreaterThanOne).toBe(false);
+    // ... and get them on one GPU: slices spread over a node's GPUs would pile every such pod's
+    // process onto the first of them.
+    expect(cfg.flags.plugin).toEqual({ sharedDevicesAllocationPolicy: "packed" });
   });
 
   test("a MIG pool gets the single MIG strategy and no time-slicing", () => {
