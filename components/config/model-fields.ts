@@ -5,12 +5,18 @@
  */
 import { z } from "zod";
 
-/** A DNS-1123 label: a model's namespace, team and experiment names. */
+/**
+ * A DNS-1035 label (a DNS-1123 label that starts with a letter, as Service names must: KServe names
+ * a predictor's Service after its model): a model's namespace, team and experiment names.
+ */
 export const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** `DNS_LABEL` as a field. */
 export const dnsLabel = z
   .string()
-  .regex(DNS_LABEL, "must be a DNS-1123 label: lower-case letters, digits and '-', at most 63");
+  .regex(
+    DNS_LABEL,
+    "must be a DNS-1035 label: lower-case letters, digits and '-', first a letter, last not '-', at most 63",
+  );
 
 /**
  * `s3://<bucket>/<path>`: an S3 bucket name (or the `<artifacts>` placeholder for the platform's

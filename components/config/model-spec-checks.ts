@@ -99,20 +99,31 @@ function derivedNameProblems(spec: ModelSpec, file: string): Problem[] {
     });
   }
   // KServe names the predictor Service `<model>[-<variant>]-predictor`; Services are DNS-1035 labels.
-  for (const [path, variant] of [
-    ["name", spec.name],
-    ...(spec.canary ? [["canary", `${spec.name}-canary`]] : []),
-    ...spec.experiments.map((e, i) => [`experiments[${i}].name`, `${spec.name}-${e.name}`]),
-  ] as [string, string][]) {
-    if (`${variant}-predictor`.length > 63) {
+  const tooLong = (service: string, limit: string) =>
+    `makes the Service name ${service} ${service.length} characters, over Kubernetes' 63; ${limit}`;
+  if (`${spec.name}-predictor`.length > 63)
+    problems.push({
+      file,
+      path: "name",
+      value: spec.name,
+      reason: tooLong(`${spec.name}-predictor`, "at most 53"),
+    });
+  else if (spec.canary && `${spec.name}-canary-predictor`.length > 63)
+    problems.push({
+      file,
+      path: "canary",
+      reason: tooLong(`${spec.name}-canary-predictor`, "a model with a canary has a name of at most 46"),
+    });
+  spec.experiments.forEach((e, i) => {
+    const service = `${spec.name}-${e.name}-predictor`;
+    if (`${spec.name}-predictor`.length <= 63 && service.length > 63)
       problems.push({
         file,
-        path,
-        value: variant,
-        reason: `makes the Service name ${variant}-predictor longer than 63 characters; shorten the model or variant name`,
+        path: `experiments[${i}].name`,
+        value: e.name,
+        reason: tooLong(service, "the model's and the experiment's names together at most 52"),
       });
-    }
-  }
+  });
   return problems;
 }
 

@@ -333,7 +333,7 @@ function receiverProblems(
       file,
       path: p,
       reason:
-        "a team name must be a DNS-1123 label: lower-case letters, digits and '-', as in the model specs",
+        "a team name must be a DNS-1035 label: lower-case letters, digits and '-', first a letter, as in the model specs",
     });
   if (r.kind === "email" && !r.to)
     problems.push({ file, path: `${p}.to`, reason: "e-mail receivers need `to`" });

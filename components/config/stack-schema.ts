@@ -13,12 +13,12 @@ import { addons } from "./addons-schema";
 /** The Pulumi config namespace of this project. */
 export const CONFIG_NAMESPACE = "mlops-platform";
 
-/** A DNS-1123 label: pool, event and team names. */
+/** A DNS-1035 label (first a letter), as model and team names: pool, event and team names. */
 export const dnsLabel = z
   .string()
   .regex(
     /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/,
-    "must be a DNS-1123 label: lower-case letters, digits and '-', at most 63",
+    "must be a DNS-1035 label: lower-case letters, digits and '-', first a letter, last not '-', at most 63",
   );
 
 const cidr = z

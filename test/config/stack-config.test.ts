@@ -362,7 +362,7 @@ describe("values the platform's consumers would refuse, and credentials in the s
     expect(msg).toContain(`mlops-platform:events[1].name = "${raw.events[0].name}": duplicate event name`);
     expect(msg).toContain('mlops-platform:alerting.platformTeam = "mlplatform": has no receiver');
     expect(msg).toContain(
-      "mlops-platform:alerting.receivers.Cart Team/ops: a team name must be a DNS-1123 label",
+      "mlops-platform:alerting.receivers.Cart Team/ops: a team name must be a DNS-1035 label",
     );
   });
 

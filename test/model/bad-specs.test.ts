@@ -336,7 +336,19 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "Service name too long",
     "m".repeat(50),
     (y) => y,
-    `makes the Service name ${"m".repeat(50)}-canary-predictor longer than 63 characters`,
+    `canary: makes the Service name ${"m".repeat(50)}-canary-predictor 67 characters, over Kubernetes' 63; a model with a canary has a name of at most 46`,
+  ],
+  [
+    "experiment's Service name too long: the experiment's own name is shown",
+    "e".repeat(40),
+    (y) => y.replace("name: exp-b,", "name: long-experiment-b,"),
+    `experiments[0].name = "long-experiment-b": makes the Service name ${"e".repeat(40)}-long-experiment-b-predictor 68 characters, over Kubernetes' 63; the model's and the experiment's names together at most 52`,
+  ],
+  [
+    "a name starting with a digit: the message says a letter must come first",
+    "7eleven",
+    (y) => y,
+    `name = "7eleven": must be a DNS-1035 label: lower-case letters, digits and '-', first a letter, last not '-', at most 63`,
   ],
   [
     "IAM role name too long",
