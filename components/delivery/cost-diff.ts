@@ -31,7 +31,7 @@ const planJsonSchema = object({
     }),
   ),
   capacity: object({
-    pools: list(object({ name: text, monthlyCost: costs })),
+    pools: list(object({ name: text, monthlyCost: costs, warnings: list(text).optional() })),
     monthlyCost: costs,
     currency: text,
     budget: cost.optional(),
@@ -41,6 +41,8 @@ const planJsonSchema = object({
   policy: object({
     violations: list(object({ policy: text, resource: text, message: text, enforcement: text })),
   }),
+  /** The plan summary's notices (unrouted teams, drift alerts that cannot fire); absent in older plans. */
+  notices: list(text).optional(),
 });
 
 /** The parts of plan.json the comment reads (the file has more). */
@@ -166,6 +168,8 @@ export function stackSection(plans: StackPlans): string {
   }
   const modelChanges = diffModels(p.base?.models ?? [], head.models);
   if (modelChanges.length > 0) lines.push("", "Model changes:", ...modelChanges.map((c) => `- ${inline(c)}`));
+  const notes = newNotes(p.base, head);
+  if (notes.length > 0) lines.push("", "New notes of the plan:", ...notes.map((n) => `- ${inline(n)}`));
   if (mandatory.length + advisory.length > 0) {
     lines.push("", "| policy | resource | enforcement | message |", "| --- | --- | --- | --- |");
     for (const v of [...mandatory, ...advisory]) {
@@ -175,6 +179,20 @@ export function stackSection(plans: StackPlans): string {
     }
   }
   return lines.join("\n");
+}
+
+/**
+ * The plan's notices and pool warnings that the base plan did not have: what this pull request
+ * brings (a team's first model paged through the platform team, a pool that can no longer reach
+ * its peak), not what every plan of the stack repeats.
+ */
+export function newNotes(base: PlanJson | undefined, head: PlanJson): string[] {
+  const notes = (plan: PlanJson) => [
+    ...plan.capacity.pools.flatMap((p) => (p.warnings ?? []).map((w) => `pool ${p.name}: ${w}`)),
+    ...(plan.notices ?? []),
+  ];
+  const before = new Set(base ? notes(base) : []);
+  return notes(head).filter((n) => !before.has(n));
 }
 
 /** Added, removed and changed models, one line each. */

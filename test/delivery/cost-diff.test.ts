@@ -35,6 +35,38 @@ describe("PR comment from two plan files", () => {
     );
   });
 
+  test("the plan's notes this pull request brings are shown, not those every plan repeats", () => {
+    const routed =
+      "Alerts of team cart (cart-cross-sell) go to the platform team ml-platform: add alerting.receivers.cart to page the team itself";
+    const quiet = "Drift alerts of giftcard-trickle cannot fire: they need 4.2 requests/s";
+    const withNotes = (plan: PlanJson, notices: string[], poolWarning?: string): PlanJson => ({
+      ...plan,
+      notices,
+      capacity: {
+        ...plan.capacity,
+        pools: plan.capacity.pools.map((p, i) =>
+          i === 0 && poolWarning ? { ...p, warnings: [poolWarning] } : p,
+        ),
+      },
+    });
+    const text = renderPrComment([
+      {
+        stack: "prod",
+        base: withNotes(base, [routed]),
+        head: withNotes(head, [routed, quiet], "packing needs 5 GPUs at peak but maxGpus is below that"),
+      },
+    ]);
+    expect(text).toContain("New notes of the plan:");
+    expect(text).toContain(`- ${quiet}`);
+    expect(text).toContain(`- pool ${head.capacity.pools[0].name}: packing needs 5 GPUs at peak`);
+    expect(text).not.toContain(routed);
+    // The real plans: the thirteenth model's nightly run is what makes the training pool queue.
+    expect(comment).toContain(
+      "- pool training: overlapping runs may ask for 26 GPUs; maxGpus 8 queues the rest",
+    );
+    expect(renderPrComment([{ stack: "prod", base, head: base }])).not.toContain("New notes");
+  });
+
   test("a stack whose plan failed says so", () => {
     expect(renderPrComment([{ stack: "staging", base }])).toContain("**plan failed on this pull request**");
   });

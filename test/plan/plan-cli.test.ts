@@ -80,6 +80,9 @@ describe.each(["staging", "prod"])("plan of the real program on %s", (stack) => 
     expect(doc.capacity.currency).toBe("CNY");
     expect(Array.isArray(doc.policy.violations)).toBe(true);
     expect(fs.existsSync(path.join(out, "policy-report.md"))).toBe(true);
+    // The summary's notices are kept for the pull-request comment, word for word.
+    expect(doc.notices.length).toBeGreaterThan(0);
+    for (const notice of doc.notices) expect(result.stdout).toContain(notice);
   });
 });
 

@@ -49,6 +49,8 @@ export interface PlanInputs {
   readonly policy: PolicyResult;
   readonly schema: SchemaReport;
   readonly unsetSecrets: readonly string[];
+  /** The summary's notices (`planNotices`): secrets to set, unrouted teams, quiet drift alerts. */
+  readonly notices: readonly string[];
   readonly secretLeaks: readonly string[];
   readonly git: { commit: string; dirty: boolean } | null;
   readonly files: { manifests: number; rules: number; dashboards: number; alertmanager: string | null };
@@ -126,6 +128,7 @@ export function buildPlanJson(p: PlanInputs): Record<string, unknown> {
           "contains an offline secret placeholder: a secret config value was written into plain config",
       })),
     ],
+    notices: p.notices,
     files: p.files,
   };
 }

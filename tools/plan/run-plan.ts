@@ -21,7 +21,7 @@ import { buildPlanJson, countBy, planModel } from "./plan-json";
 import { policyResources, runPolicies } from "./policy-hook";
 import { findSecretLeaks, renderResources } from "./render";
 import { SchemaRegistry, validateObjects } from "./schema-validate";
-import { policyReport, quietDriftModels, summaryText, unroutedTeams } from "./summary";
+import { planNotices, policyReport, quietDriftModels, summaryText, unroutedTeams } from "./summary";
 
 /** Options of one plan. */
 export interface PlanOptions {
@@ -216,6 +216,12 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
     run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"),
     (r) => r.type,
   );
+  const advice = {
+    unsetSecrets: run.stackConfig.unsetSecrets,
+    unroutedTeams: unroutedTeams(models, config.alerting),
+    noReceivers: Object.keys(config.alerting.receivers).length === 0,
+    quietDrift: quietDriftModels(models),
+  };
   const plan = buildPlanJson({
     project: run.project,
     stack: run.stack,
@@ -230,6 +236,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
     policy,
     schema,
     unsetSecrets: run.stackConfig.unsetSecrets,
+    notices: planNotices(advice),
     secretLeaks: findSecretLeaks(files),
     git: gitState(projectRoot),
     files: {
@@ -248,11 +255,8 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
     policy,
     schema,
     warnings: plan.warnings as { resource: string; message: string }[],
-    unsetSecrets: run.stackConfig.unsetSecrets,
-    unroutedTeams: unroutedTeams(models, config.alerting),
-    noReceivers: Object.keys(config.alerting.receivers).length === 0,
+    ...advice,
     timeZone: config.timeZone,
-    quietDrift: quietDriftModels(models),
   });
   files.set("plan.json", `${JSON.stringify(plan, null, 2)}\n`);
   files.set("policy-report.md", policyReport(run.stack, policy));

@@ -108,6 +108,28 @@ export function alertRoutingLines(noReceivers: boolean, unrouted: readonly Unrou
   );
 }
 
+/**
+ * What the plan tells the stack's owners beside its tables: secrets to set, teams whose alerts reach
+ * only the platform team, models whose drift alerts cannot fire. plan.json keeps the same lines
+ * (`notices`), so a pull request's comment can show the new ones to the team that caused them.
+ */
+export function planNotices(
+  s: Pick<SummaryInputs, "unsetSecrets" | "noReceivers" | "unroutedTeams" | "quietDrift">,
+): string[] {
+  return [
+    ...(s.unsetSecrets.length > 0
+      ? [`Secrets not set in the stack file (pulumi up needs them): ${s.unsetSecrets.join(", ")}`]
+      : []),
+    ...alertRoutingLines(s.noReceivers ?? false, s.unroutedTeams ?? []),
+    ...(s.quietDrift ?? []).map(
+      (m) =>
+        `Drift alerts of ${m.name} cannot fire: they need ${DRIFT_MIN_RPS.toFixed(1)} requests/s (500 predictions in 2 minutes), ` +
+        `and at replicas.max it serves at most ${Number(m.maxRps.toFixed(2))}` +
+        (m.retrainOnDrift ? "; its retrainOn: [drift] never starts a run" : ""),
+    ),
+  ];
+}
+
 /** Markdown table of the policy results (policy-report.md). */
 export function policyReport(stack: string, policy: PolicyResult): string {
   const head = `# Policy report: ${stack}\n\n`;
@@ -222,15 +244,7 @@ export function summaryText(s: SummaryInputs): string {
     for (const v of s.policy.violations)
       out.push(`  [${v.enforcement}] ${v.policy} ${v.resource}: ${v.message}`);
   }
-  if (s.unsetSecrets.length > 0)
-    out.push(`Secrets not set in the stack file (pulumi up needs them): ${s.unsetSecrets.join(", ")}`);
-  out.push(...alertRoutingLines(s.noReceivers ?? false, s.unroutedTeams ?? []));
-  for (const m of s.quietDrift ?? [])
-    out.push(
-      `Drift alerts of ${m.name} cannot fire: they need ${DRIFT_MIN_RPS.toFixed(1)} requests/s (500 predictions in 2 minutes), ` +
-        `and at replicas.max it serves at most ${Number(m.maxRps.toFixed(2))}` +
-        (m.retrainOnDrift ? "; its retrainOn: [drift] never starts a run" : ""),
-    );
+  out.push(...planNotices(s));
   if (s.warnings.length > 0) {
     out.push(`Warnings (${s.warnings.length}):`);
     for (const w of s.warnings.slice(0, 20)) out.push(`  ${w.resource}: ${w.message}`);
