@@ -19,6 +19,13 @@ export const TRAFFIC_HIGH_RATIO = 3;
 const TRAFFIC_MIN_RPS = 0.5;
 /** How far back a model must have served traffic for missing request metrics to page. */
 const NO_DATA_LOOKBACK = "30m";
+/**
+ * Below this rate (req/s) missing request series are not judged: a pod's labelled counters appear
+ * with its first request, so pods that all restarted may show none for a while. At 0.1 req/s two
+ * minutes without one has odds of e^-12. Not `TRAFFIC_MIN_RPS`: at 0.5 a model serving 0.2 req/s
+ * lost every pod without a page (a model-team review).
+ */
+const NO_DATA_MIN_RPS = 0.1;
 /** Event windows are widened by this much: sale traffic ramps before the announced start and tails after. */
 const EVENT_MARGIN_SECONDS = 30 * 60;
 /**
@@ -123,7 +130,7 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       // the model served traffic in the last 30 minutes, or history expects it now, pages; a scrape
       // gap of 3 minutes stays silent. The last-30-minutes term covers a model's first day.
       alert: MODEL_ALERTS.trafficAnomaly,
-      expr: `0 * absent_over_time(${SERIES.modelRequests("2m")}${m}[2m]) and on(model) (max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > ${TRAFFIC_MIN_RPS} or ${SERIES.expectedLow}${m} > ${TRAFFIC_MIN_RPS})`,
+      expr: `0 * absent_over_time(${SERIES.modelRequests("2m")}${m}[2m]) and on(model) (max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > ${NO_DATA_MIN_RPS} or ${SERIES.expectedLow}${m} > ${NO_DATA_MIN_RPS})`,
       labels: { ...alertLabels(spec, "page"), direction: "down", reason: "no-data" },
       annotations: {
         summary: `${spec.name} reports no requests at all (pods gone or not scraped) while traffic is expected`,
@@ -133,11 +140,13 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
     {
       // Stable has no ready replica (crash loop, image pull failure, lost nodes), seen at once in
       // kube-state-metrics' Deployment status: a full outage pages within 2 minutes (DESIGN section
-      // 5), where the no-data rule above waits for the request rates to vanish. Only while traffic is
-      // expected, as above: a model's first deployment waits for its node and cold start with none.
+      // 5), where the no-data rule above waits for the request rates to vanish. Only once the model
+      // has served or is expected to serve any traffic: a model's first deployment waits for its node
+      // and cold start with none. Any rate: `replicas.min` is at least 1, so however little traffic a
+      // model has, no replica is an outage.
       alert: MODEL_ALERTS.trafficAnomaly,
       // `max by` drops kube-state-metrics' own target labels (pod, instance) and its replicas' copies.
-      expr: `label_replace(max by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="${modelNamespace(spec)}",deployment="${predictorName(spec.name)}"}) == 0, "model", "${spec.name}", "", "") and on(model) (max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > ${TRAFFIC_MIN_RPS} or ${SERIES.expectedLow}${m} > ${TRAFFIC_MIN_RPS})`,
+      expr: `label_replace(max by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="${modelNamespace(spec)}",deployment="${predictorName(spec.name)}"}) == 0, "model", "${spec.name}", "", "") and on(model) (max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > 0 or ${SERIES.expectedLow}${m} > 0)`,
       for: "1m",
       labels: { ...alertLabels(spec, "page"), direction: "down", reason: "no-ready-replicas" },
       annotations: {

@@ -72,8 +72,13 @@ export const BURN_PAIRS: readonly BurnPair[] = [
   { name: "3d", long: "3d", short: "6h", factor: 1, severity: "ticket", for: "0s" },
 ];
 
-/** Fewer requests than this in the fast pair's 5 minutes is too little evidence to page on. */
+/**
+ * Fewer requests than this in the fast pair's 5 minutes is too little evidence to page on, unless
+ * most of the last minute failed on at least `FAST_PAIR_OUTAGE_MIN_REQUESTS`: a model at 0.2 req/s
+ * serving only errors was paged by the 1h pair after 7 minutes (a model-team review).
+ */
 const FAST_PAIR_MIN_REQUESTS = 100;
+const FAST_PAIR_OUTAGE_MIN_REQUESTS = 20;
 
 /** Error-ratio threshold of a burn pair for an availability SLO. */
 export function burnThreshold(pair: BurnPair, availability: number): number {
@@ -183,7 +188,8 @@ export function errorBudgetRules(spec: ModelSpec, pairs: ReadonlyArray<BurnPair>
     const t = burnThreshold(pair, spec.slo.availability);
     let expr = `${sel(pair.long)} > ${t} and ${sel(pair.short)} > ${t}`;
     if (pair.name === "fast") {
-      expr += ` and on(model) ${SERIES.modelRequests("5m")}{model="${spec.name}"} * 300 >= ${FAST_PAIR_MIN_REQUESTS}`;
+      const requests = `${SERIES.modelRequests("5m")}{model="${spec.name}"} * 300`;
+      expr += ` and on(model) (${requests} >= ${FAST_PAIR_MIN_REQUESTS} or ${requests} >= ${FAST_PAIR_OUTAGE_MIN_REQUESTS} and on(model) ${sel(pair.short)} > 0.5)`;
     }
     return {
       alert: MODEL_ALERTS.errorBudgetBurn,

@@ -420,6 +420,14 @@ describe("model rules", () => {
     expectDetected("full outage", "ModelErrorBudgetBurn (fast pair)", t, 120);
   });
 
+  itPromtool("a full outage of a model serving 0.2 requests/s pages within 3 minutes", () => {
+    // 60 requests in 5 minutes, under the fast pair's 100: it waited for the 1h pair, 7 minutes.
+    const quiet = { rps: 0.2 };
+    const f = runScenario((k) => (k < 0 ? quiet : { ...quiet, errorRatio: 1, canaryErrorRatio: 1 }));
+    const t = detection(f, "ModelErrorBudgetBurn", 'burn_window="fast"');
+    expectDetected("full outage at 0.2 requests/s", "ModelErrorBudgetBurn (fast pair)", t, 180);
+  });
+
   itPromtool("10% errors page within 5 minutes", () => {
     const f = runScenario({ errorRatio: 0.1, canaryErrorRatio: 0.1 });
     const t = detection(f, "ModelErrorBudgetBurn", 'burn_window="fast"');
@@ -493,6 +501,21 @@ describe("model rules", () => {
     const f = runScenario({ scrape: "gone" });
     const t = detection(f, "ModelTrafficAnomaly", 'reason="no-ready-replicas"');
     expectDetected("pods gone (no ready replica)", "ModelTrafficAnomaly", t, 120);
+  });
+
+  itPromtool("a model serving 0.2 requests/s that loses every pod is paged too", () => {
+    // Found by a model-team review: both rules waited for 0.5 requests/s, the drop rules' floor.
+    const quiet = { rps: 0.2 };
+    const f = runScenario((k) => (k < 0 ? quiet : { ...quiet, scrape: "gone" }));
+    expectDetected(
+      "pods gone at 0.2 requests/s (no ready replica)",
+      "ModelTrafficAnomaly",
+      detection(f, "ModelTrafficAnomaly", 'reason="no-ready-replicas"'),
+      120,
+    );
+    expect(detection(f, "ModelTrafficAnomaly", 'reason="no-data"')).toBeDefined();
+    // Healthy at that rate, nothing pages.
+    expect(runScenario(() => quiet)).toEqual([]);
   });
 
   itPromtool("a scrape gap of 3 minutes pages nothing", () => {
