@@ -51,7 +51,7 @@ function main(argv: string[]): void {
   const start = flags.get("start");
   const { root, modelsDir } = projectFolders(flags);
   const [, seed, days, startMs, noise, loaded] = checkFlags(
-    () => checkOutputFile(out, "out", { modelsDir }),
+    () => checkOutputFile(out, "out", { modelsDir, projectRoot: root, kind: "traffic-csv" }),
     () => {
       const v = flags.get("seed") ?? "7";
       if (!/^\d{1,9}$/.test(v)) throw new InputError(`--seed ${v}: expected a whole number (0-999999999)`);

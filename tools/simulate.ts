@@ -55,7 +55,12 @@ function main(argv: string[]): void {
       },
       () =>
         flags.has("json")
-          ? checkOutputFile(flags.get("json") as string, "json", { files: [trafficFile], modelsDir })
+          ? checkOutputFile(flags.get("json") as string, "json", {
+              files: [trafficFile],
+              modelsDir,
+              projectRoot: root,
+              kind: "json",
+            })
           : undefined,
     );
   } catch (err) {

@@ -81,6 +81,21 @@ function jsonSpecProblems(dir: string, names: readonly string[], rel: (f: string
 }
 
 /**
+ * A spec whose name only nearly ends in `.yaml` (a space after it, `.yaml.txt` from a "save as")
+ * would be skipped, and `pulumi up` would then delete its model: such a file is named.
+ */
+function misnamedSpecProblems(names: readonly string[], rel: (f: string) => string): Problem[] {
+  return names
+    .filter((f) => !f.startsWith(".") && !isSpecFileName(f) && /\.ya?ml(\.txt)?$/i.test(f.trim()))
+    .sort()
+    .map((f) => ({
+      file: JSON.stringify(rel(f)),
+      path: "",
+      reason: `is not read: specs are named <model>.yaml; rename it ${f.trim().replace(/\.txt$/i, "")}`,
+    }));
+}
+
+/**
  * Reads every `*.yaml` in `dir` (sorted, so output is stable). YAML syntax errors become problems
  * with their line, so one broken file does not hide the problems of the others.
  */
@@ -99,7 +114,7 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
   }
   const rel = (f: string) => path.relative(process.cwd(), path.join(dir, f)) || f;
   const names = fs.readdirSync(dir);
-  problems.push(...jsonSpecProblems(dir, names, rel));
+  problems.push(...jsonSpecProblems(dir, names, rel), ...misnamedSpecProblems(names, rel));
   for (const f of names.filter(isSpecFileName).sort()) {
     const file = rel(f);
     let text: string;

@@ -62,6 +62,17 @@ describe("outputFolderProblem: the plan replaces its output folder, so only a pl
     expect(outputFolderProblem(path.join(parent, "old"), [])).toBeUndefined();
   });
 
+  it("refuses a folder inside the models folder, whose files the next plan would read as specs", () => {
+    const parent = tempParent();
+    const models = path.join(parent, "models");
+    expect(outputFolderProblem(path.join(models, "plan"), [parent, models], [models])).toBe(
+      `is inside ${models}, which the plan reads, so the next plan would take its files for misplaced specs; give a folder outside it such as out/<stack>`,
+    );
+    expect(
+      outputFolderProblem(path.join(parent, "out", "staging"), [parent, models], [models]),
+    ).toBeUndefined();
+  });
+
   it("refuses a folder that only has a file called plan.json, or more than a plan's files", () => {
     const parent = tempParent();
     const folder = path.join(parent, "v");

@@ -301,6 +301,20 @@ describe("which files of a models folder are specs", () => {
     expect(sources.map((s) => path.basename(s.file))).toEqual(["B.YAML", "a.yaml", "c.Yml"]);
   });
 
+  test("a name that only nearly ends in .yaml is named, not skipped (pulumi up would delete its model)", () => {
+    const dir = tempDir();
+    for (const f of ["a.yaml ", "b.yaml.txt", "c.yml", "notes.txt"])
+      fs.writeFileSync(path.join(dir, f), "name: x\n");
+    const { sources, problems } = readModelSources(dir);
+    expect(sources.map((s) => path.basename(s.file))).toEqual(["c.yml"]);
+    expect(problems.map((p) => p.reason)).toEqual([
+      "is not read: specs are named <model>.yaml; rename it a.yaml",
+      "is not read: specs are named <model>.yaml; rename it b.yaml",
+    ]);
+    // Quoted, so the space that hides it shows.
+    expect(problems[0].file.endsWith(' "')).toBe(true);
+  });
+
   test("an empty or comment-only spec is called empty, with the keys it needs", () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, "a.yaml"), "");
@@ -637,6 +651,42 @@ describe("outputs never replace the command's inputs", () => {
       run("tools/generate-traffic.ts", ["--models", models, "--out", spec]),
       "is a model spec in the models folder",
     );
+  });
+
+  test("nor any file that is not what the flag writes, nor another project's stack file", () => {
+    // Found by a bad-input review: --json onto the stack's traffic history or README.md, and
+    // --project-root's own stack file, were replaced with exit 0.
+    const project = tempDir();
+    for (const f of ["Pulumi.yaml", "Pulumi.prod.yaml"])
+      fs.copyFileSync(path.join(ROOT, f), path.join(project, f));
+    const stackFile = path.join(project, "Pulumi.prod.yaml");
+    const stackText = fs.readFileSync(stackFile, "utf8");
+    const notes = path.join(project, "notes.md");
+    fs.writeFileSync(notes, "# notes\n");
+    const csv = path.join(project, "week.csv");
+    const root = ["--project-root", project, "--models", path.join(ROOT, "models")];
+    expectRefused(
+      run("tools/generate-traffic.ts", [...root, "--out", stackFile]),
+      `--out ${stackFile}: is a Pulumi project or stack file`,
+    );
+    expectRefused(
+      run("tools/generate-traffic.ts", [...root, "--out", notes]),
+      `--out ${notes}: exists and is not a traffic CSV (header timestamp,model,rps)`,
+    );
+    expect(run("tools/generate-traffic.ts", [...root, "--out", csv, "--days", "1"]).status).toBe(0);
+    // An earlier output is replaced, as before.
+    expect(
+      run("tools/generate-traffic.ts", [...root, "--out", csv, "--days", "1", "--seed", "8"]).status,
+    ).toBe(0);
+    const sim = (json: string) =>
+      run("tools/simulate.ts", [...root, "--stack", "prod", "--traffic", csv, "--json", json]);
+    expectRefused(sim(stackFile), `--json ${stackFile}: is a Pulumi project or stack file`);
+    expectRefused(sim(notes), `--json ${notes}: exists and is not a JSON file (an earlier --json output)`);
+    const json = path.join(project, "result.json");
+    expect(sim(json).status).toBe(0);
+    expect(sim(json).status).toBe(0);
+    expect(fs.readFileSync(stackFile, "utf8")).toBe(stackText);
+    expect(fs.readFileSync(notes, "utf8")).toBe("# notes\n");
   });
 
   test("generate-traffic refuses rows past the year 9999, which no traffic file can hold", () => {

@@ -381,6 +381,14 @@ describe("stack files: keys", () => {
     expect(() => loadStackConfig("prod", root)).not.toThrow();
   });
 
+  test("a stack file that is a folder is named as one, not a crash", () => {
+    const root = tempDir();
+    fs.mkdirSync(path.join(root, "Pulumi.prod.yaml"));
+    expect(errorOf(() => loadStackConfig("prod", root))).toBe(
+      `${stackFileIn(root, "prod")}: is a folder, not a stack file`,
+    );
+  });
+
   test("a misspelt top-level config: is named, with the keys a stack file has", () => {
     const root = tempDir();
     const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");

@@ -32,7 +32,7 @@ export function checkOutputFile(file: string, flag: string, inputs: OutputInputs
   if (existing?.isDirectory()) fail("is a folder, not a file");
   if (existing && !existing.isFile()) return { target: resolved, missing: [], inPlace: true };
   const target = existing ? fs.realpathSync(resolved) : danglingLinkTarget(resolved);
-  const clash = inputClash(target, inputs);
+  const clash = inputClash(target, inputs) ?? (existing ? otherContent(target, inputs.kind) : undefined);
   if (clash) fail(`${clash}; write the output elsewhere`);
   const folders = missingFolders(path.dirname(target));
   if (!fs.statSync(folders.existing).isDirectory())
@@ -54,6 +54,33 @@ export interface OutputInputs {
   readonly files?: readonly string[];
   /** Folder of model specs: its `.yaml`/`.yml` files are specs. */
   readonly modelsDir?: string;
+  /** The project folder whose `Pulumi.yaml` and stack files the command reads. @default the repository */
+  readonly projectRoot?: string;
+  /**
+   * What the flag writes: an existing file is replaced only if it holds the same (an earlier
+   * output), so a slip of the path (`--json README.md`, onto the stack's traffic history) loses
+   * nothing.
+   */
+  readonly kind?: "json" | "traffic-csv";
+}
+
+/** Why an existing file is not one `kind` replaces, or undefined (or no kind given). */
+function otherContent(target: string, kind: OutputInputs["kind"]): string | undefined {
+  if (!kind) return undefined;
+  const fd = fs.openSync(target, "r");
+  const head = Buffer.alloc(4096);
+  const n = fs.readSync(fd, head, 0, head.length, 0);
+  fs.closeSync(fd);
+  const text = head
+    .subarray(0, n)
+    .toString("utf8")
+    .replace(/^\uFEFF/, "");
+  if (n === 0) return undefined;
+  if (kind === "json")
+    return /^\s*[{[]/.test(text) ? undefined : "exists and is not a JSON file (an earlier --json output)";
+  return /^\s*"?timestamp"?\s*,\s*"?model"?\s*,\s*"?rps"?\s*\r?$/im.test(text.split("\n")[0])
+    ? undefined
+    : "exists and is not a traffic CSV (header timestamp,model,rps)";
 }
 
 /**
@@ -70,7 +97,10 @@ function inputClash(target: string, inputs: OutputInputs): string | undefined {
   const isYaml = /\.ya?ml$/i.test(target);
   if (inputs.modelsDir && isYaml && path.dirname(target) === real(inputs.modelsDir))
     return "is a model spec in the models folder";
-  if (path.dirname(target) === real(PROJECT_ROOT) && /^Pulumi(\.[^/]+)?\.ya?ml$/i.test(path.basename(target)))
+  if (
+    path.dirname(target) === real(inputs.projectRoot ?? PROJECT_ROOT) &&
+    /^Pulumi(\.[^/]+)?\.ya?ml$/i.test(path.basename(target))
+  )
     return "is a Pulumi project or stack file";
   return undefined;
 }

@@ -57,6 +57,7 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
       `unknown stack "${stack}": ${label} not found; stacks here: ${known.join(", ") || "none"}`,
     );
   }
+  if (!fs.statSync(file).isFile()) throw new StackFileError(`${label}: is a folder, not a stack file`);
   // Merge keys (`<<: *pool`) as the Pulumi CLI reads them (YAML 1.1, go-yaml): the program sees the
   // merged object, so the offline plan must too.
   const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"), { uniqueKeys: true, merge: true });

@@ -25,10 +25,21 @@ export const PLAN_OUTPUT_ENTRIES: readonly string[] = [
  * plan replaces the folder wholesale, so it must be new, empty, or a previous plan's output: a
  * `plan.json` that is a plan's (`stack` and `resources`) and nothing a plan does not write. It must
  * not contain any of `protectedPaths` (the project, its models): `--out .` or `--out models` would
- * otherwise delete them. A path through an existing file cannot be created.
+ * otherwise delete them, nor lie inside one of `readFolders` (the models folder). A path through an
+ * existing file cannot be created.
  */
-export function outputFolderProblem(outDir: string, protectedPaths: readonly string[]): string | undefined {
+export function outputFolderProblem(
+  outDir: string,
+  protectedPaths: readonly string[],
+  readFolders: readonly string[] = [],
+): string | undefined {
   const target = path.resolve(outDir);
+  // Inside a folder the plan reads (the models folder), the next plan would read its own output.
+  for (const p of readFolders.map((x) => path.resolve(x))) {
+    const rel = path.relative(p, target);
+    if (rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel))
+      return `is inside ${p}, which the plan reads, so the next plan would take its files for misplaced specs; give a folder outside it such as out/<stack>`;
+  }
   for (const p of protectedPaths.map((x) => path.resolve(x))) {
     const rel = path.relative(target, p);
     if (rel === "")

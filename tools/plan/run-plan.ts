@@ -137,7 +137,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
   const { projectRoot, modelsDir } = planFolders(opts);
   const outDir = path.resolve(opts.outDir ?? path.join("out", opts.stack));
   // Checked before anything runs: the swap at the end deletes whatever the folder held.
-  const outProblem = outputFolderProblem(outDir, [projectRoot, modelsDir]);
+  const outProblem = outputFolderProblem(outDir, [projectRoot, modelsDir], [modelsDir]);
   if (outProblem)
     throw new PlanError([
       { file: `--out ${path.relative(process.cwd(), outDir) || "."}`, message: outProblem },
