@@ -21,8 +21,15 @@ export const DEFAULT_CANARY_STEPS = [10, 25, 50, 100] as const;
 /** The fields of a canary's analysis, shared by `canary.analysis` and the model's `canaryAnalysis`. */
 export const analysisFields = {
   /** Canary error ratio may be at most this multiple of stable's. */
-  maxErrorRatio: z.number().min(1),
-  maxLatencyP99Ms: z.number().positive(),
+  // A multiple, not a percent: 150 would let a canary through at 150 times stable's errors.
+  maxErrorRatio: z
+    .number()
+    .min(1)
+    .max(
+      10,
+      "is a multiple of stable's error ratio (1.5 = half as many errors again), at most 10; not a percent",
+    ),
+  maxLatencyP99Ms: z.number().min(1, "is in milliseconds: at least 1 (0.05 would be 50 microseconds)"),
   intervalMinutes: z.number().int().min(1).max(1440),
   steps: z.array(z.number().int().min(1).max(100)).min(1),
 };

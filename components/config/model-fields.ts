@@ -52,7 +52,12 @@ export const cpuQuantity = z.preprocess(
   z
     .string()
     .regex(/^(\d+(\.\d+)?|\d+m)$/, "must be CPU cores such as 2, 0.5 or 500m")
-    .refine((q) => !(parseQuantity(q, "cpu") <= 0), "must be more than 0 cores"),
+    .refine((q) => !(parseQuantity(q, "cpu") <= 0), "must be more than 0 cores")
+    // Kubernetes keeps CPU to the millicore: 0.0001 would be rounded up to 1m, ten times what was written.
+    .refine(
+      (q) => !(parseQuantity(q, "cpu") < 0.001),
+      "must be at least 1m (0.001 cores), Kubernetes' precision",
+    ),
 );
 /** A memory quantity (see `cpuQuantity`). */
 export const memoryQuantity = z.preprocess(
@@ -63,7 +68,12 @@ export const memoryQuantity = z.preprocess(
       /^\d+(\.\d+)?([kMGT]|[KMGT]i)?$/,
       "must be memory such as 1536Mi, 8Gi or 2G (binary Ki, Mi, Gi, Ti or decimal k, M, G, T; m would be thousandths of a byte)",
     )
-    .refine((q) => !(parseQuantity(q, "memory") <= 0), "must be more than 0 bytes"),
+    .refine((q) => !(parseQuantity(q, "memory") <= 0), "must be more than 0 bytes")
+    // A bare number is bytes: `memory: 1536` is 1.5 KiB, where no container starts.
+    .refine(
+      (q) => !(parseQuantity(q, "memory") < 16 / 1024),
+      "must be at least 16Mi; a number without a unit is bytes (1536 is 1.5 KiB: write 1536Mi)",
+    ),
 );
 
 /** Bytes per memory suffix: binary (Ki..Ti) and decimal (k..T). */

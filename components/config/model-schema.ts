@@ -109,7 +109,7 @@ export const modelSpecSchema = strictObject({
   team: dnsLabel,
   serving,
   slo: strictObject({
-    latencyP99Ms: z.number().positive(),
+    latencyP99Ms: z.number().min(1, "is in milliseconds: at least 1 (0.05 would be 50 microseconds)"),
     availability: z.number().min(90).max(99.999),
   }),
   canary: canary.optional(),

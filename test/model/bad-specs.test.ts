@@ -351,6 +351,42 @@ const CASES: [string, string, (y: string) => string, string][] = [
     `name = "7eleven": must be a DNS-1035 label: lower-case letters, digits and '-', first a letter, last not '-', at most 63`,
   ],
   [
+    "memory without a unit (bytes)",
+    "unit1",
+    (y) =>
+      y.replace(
+        "  replicas: { min: 1, max: 4 }",
+        "  replicas: { min: 1, max: 4 }\n  resources: { cpu: 0.0001, memory: 1536 }",
+      ),
+    "serving.resources.memory = 1536: must be at least 16Mi; a number without a unit is bytes (1536 is 1.5 KiB: write 1536Mi)",
+  ],
+  [
+    "CPU below a millicore",
+    "unit2",
+    (y) =>
+      y.replace(
+        "  replicas: { min: 1, max: 4 }",
+        "  replicas: { min: 1, max: 4 }\n  resources: { cpu: 0.0001, memory: 1Gi }",
+      ),
+    "serving.resources.cpu = 0.0001: must be at least 1m (0.001 cores), Kubernetes' precision",
+  ],
+  [
+    "latency in seconds",
+    "unit3",
+    (y) => y.replace("latencyP99Ms: 50", "latencyP99Ms: 0.05"),
+    "slo.latencyP99Ms = 0.05: is in milliseconds: at least 1 (0.05 would be 50 microseconds)",
+  ],
+  [
+    "an error ratio as a percent",
+    "unit4",
+    (y) =>
+      y.replace(
+        "analysis: { steps: [10, 50, 100] }",
+        "analysis: { steps: [10, 50, 100], maxErrorRatio: 150 }",
+      ),
+    "canary.analysis.maxErrorRatio = 150: is a multiple of stable's error ratio (1.5 = half as many errors again), at most 10; not a percent",
+  ],
+  [
     "IAM role name too long",
     "r".repeat(43),
     (y) => y,
