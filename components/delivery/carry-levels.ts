@@ -21,7 +21,9 @@ export function levelsToCarry(
   const parsed = canaryTrafficLevels.safeParse(output);
   if (!parsed.success)
     throw new Error(
-      `the stack's canaryTraffic output is not a map of held levels: ${parsed.error.issues[0]?.message}`,
+      `the stack's canaryTraffic output is not a map of held levels ({<model>: {percent, modelUri}}): ${parsed.error.issues
+        .map((i) => `${i.path.length > 0 ? `${i.path.map(String).join(".")}: ` : ""}${i.message}`)
+        .join("; ")}`,
     );
   const kept = Object.entries(parsed.data).filter(([model, held]) => {
     const uri = canaries.get(model);

@@ -42,6 +42,10 @@ describe("the canary levels a deploy keeps", () => {
     expect(() => levelsToCarry({ "homepage-feed": { percent: 250 } }, canaries)).toThrow(
       "the stack's canaryTraffic output is not a map of held levels",
     );
+    // Each problem with the model and field it is about.
+    expect(() => levelsToCarry({ "homepage-feed": { percent: 250 } }, canaries)).toThrow(
+      /held levels \(\{<model>: \{percent, modelUri\}\}\): homepage-feed\.percent: .*<=100$/,
+    );
   });
 
   describe("npm run carry-canary-levels (the deploy job's step)", () => {
