@@ -12,9 +12,13 @@ import type { ErrorCode, YAMLError } from "yaml";
  * its advice to call another API.
  */
 export function yamlErrorReason(message: string, unit: string): string {
-  return /multiple documents/.test(message)
-    ? `holds more than one YAML document (---); one ${unit} per file`
-    : `YAML syntax error: ${message.split("\n")[0].replace(/:$/, "")}`;
+  if (/multiple documents/.test(message))
+    return `holds more than one YAML document (---); one ${unit} per file`;
+  const reason = `YAML syntax error: ${message.split("\n")[0].replace(/:$/, "")}`;
+  // An unquoted cron (`schedule: */15 * * * *`) starts with `*`, YAML's alias mark.
+  return /\balias\b/i.test(message) && !/Excessive alias/.test(message)
+    ? `${reason}; a value starting with * is read as an alias: quote it ("*/15 * * * *")`
+    : reason;
 }
 
 /**

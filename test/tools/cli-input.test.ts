@@ -277,6 +277,16 @@ describe("YAML syntax errors", () => {
     );
   });
 
+  test("an unquoted cron, read as a YAML alias, is told to be quoted", () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "a.yaml"), [...spec, "training:", "  schedule: */15 * * * *"].join("\n"));
+    const reasons = readModelSources(dir).problems.map((p) => p.reason);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(
+      /^YAML syntax error: .*alias.* at line 8, column \d+; a value starting with \* is read as an alias: quote it \("\*\/15 \* \* \* \*"\)/,
+    );
+  });
+
   test("self-contained slips are all listed in file order, each once", () => {
     const text = ["team: t", "name: a", ...spec.slice(1), "name: b", 'x: "\\q"', "y: [1"].join("\n");
     const doc = YAML.parseDocument(text, { uniqueKeys: true });
