@@ -89,7 +89,7 @@ export function validateModelSpecs(
       found.push(...nameProblems(name, src.file, firstFileByName));
     const override = isPlainObject(data) && isPlainObject(data.stacks) ? data.stacks[stack] : undefined;
     problems.push(...found.map((p) => inOverride(p, override, stack)));
-    problems.push(...otherOverrideProblems(src.file, data, stack));
+    problems.push(...otherOverrideProblems(src.file, data, stack, knownStacks ?? []));
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return specs.sort((a, b) => a.name.localeCompare(b.name));
@@ -117,7 +117,13 @@ function nameProblems(name: string, file: string, firstFileByName: Map<string, s
  * a local plan of staging would pass a file that breaks prod. Only what lies in those overrides: the
  * schema, and the checks that need no stack config (those against its pools and teams do).
  */
-function otherOverrideProblems(file: string, data: unknown, stack: string): Problem[] {
+function otherOverrideProblems(
+  file: string,
+  data: unknown,
+  stack: string,
+  knownStacks: readonly string[],
+): Problem[] {
+  // Without overrides every stack plans the same spec: the planned one's validation says it all.
   if (!isPlainObject(data) || !isPlainObject(data.stacks)) return [];
   const { stacks: _overrides, ...base } = data;
   // The checks that need no stack config (a feature listed twice, min above max, a custom runtime
@@ -133,15 +139,30 @@ function otherOverrideProblems(file: string, data: unknown, stack: string): Prob
   const key = (p: Problem) => `${p.path}\u0000${p.reason}\u0000${JSON.stringify(p.value)}`;
   const ofBase = new Set(crossField(inheritCanaryAnalysis(base)).map(key));
   const out: Problem[] = [];
-  for (const [other, override] of Object.entries(data.stacks)) {
-    if (other === stack || !isPlainObject(override)) continue;
+  // A base value the planned stack overrides but another inherits (`training.gpu.count: 0` under
+  // staging's own count) is that stack's problem at the base's line; one the planned stack also
+  // has is reported by its own validation.
+  const schemaPaths = (input: unknown) => {
+    const parsed = modelSpecSchema.safeParse(input);
+    return parsed.success ? [] : zodProblems(file, input, parsed.error.issues, "", modelSpecSchema);
+  };
+  const planned = new Set(schemaPaths(applyStackOverride(data, stack)).map((p) => p.path));
+  const inherited = new Map<string, { problem: Problem; stacks: string[] }>();
+  const overrides = data.stacks;
+  // The project's stacks without an override of their own plan the base as it is.
+  const others = [...new Set([...Object.keys(overrides), ...knownStacks])];
+  for (const other of others) {
+    const override = overrides[other];
+    if (other === stack || (override !== undefined && !isPlainObject(override))) continue;
     const merged = applyStackOverride(data, other);
-    const parsed = modelSpecSchema.safeParse(merged);
-    if (!parsed.success)
-      for (const p of zodProblems(file, merged, parsed.error.issues, "", modelSpecSchema)) {
-        const placed = inOverride(p, override, other);
-        if (placed.path.startsWith(`stacks.${other}.`)) out.push(placed);
+    for (const p of schemaPaths(merged)) {
+      const placed = inOverride(p, override, other);
+      if (placed.path.startsWith(`stacks.${other}.`)) out.push(placed);
+      else if (!planned.has(p.path)) {
+        const seen = inherited.get(p.path) ?? { problem: p, stacks: [] };
+        inherited.set(p.path, { problem: seen.problem, stacks: [...seen.stacks, other] });
       }
+    }
     // What the override brings about: a problem the base alone does not have, reported under the
     // override even where it names a field the base sets (prod's max below the base's min).
     for (const p of crossField(merged)) {
@@ -154,7 +175,11 @@ function otherOverrideProblems(file: string, data: unknown, stack: string): Prob
       );
     }
   }
-  return out;
+  const inheritedProblems = [...inherited.values()].map(({ problem, stacks }) => ({
+    ...problem,
+    reason: `${problem.reason} (${stacks.length === 1 ? `stack ${stacks[0]} inherits` : `stacks ${stacks.join(", ")} inherit`} it)`,
+  }));
+  return [...out, ...inheritedProblems];
 }
 
 /**

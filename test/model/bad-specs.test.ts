@@ -1068,6 +1068,21 @@ describe("stack overrides", () => {
     ]);
   });
 
+  test("a base value the planned stack overrides is still checked for the stacks that inherit it", () => {
+    // Found by a bad-input review: staging's plan passed a base count of 0 that breaks prod.
+    const edit = (stacks: string) => (y: string) =>
+      `${y.replace("gpu: { pool: training, count: 1 }", "gpu: { pool: training, count: 0 }")}stacks:\n${stacks}`;
+    const staging = "  staging: { training: { gpu: { count: 1 } } }\n";
+    const plan = (text: string) => () =>
+      validateModelSpecs([source("models/inh.yaml", text)], "staging", cfg, ["staging", "prod", "dev"]);
+    expect(plan(spec("inh", edit(staging)))).toThrow(
+      "models/inh.yaml: training.gpu.count = 0: must be >= 1 (stacks prod, dev inherit it)",
+    );
+    // When every other stack overrides it too, no stack plans the base value.
+    const all = `${staging}  prod: { training: { gpu: { count: 2 } } }\n  dev: { training: { gpu: { count: 1 } } }\n`;
+    expect(plan(spec("inh", edit(all)))).not.toThrow();
+  });
+
   test("another stack's override gets the checks that need no stack config: a feature listed twice", () => {
     const src = source(
       "models/ov3.yaml",
