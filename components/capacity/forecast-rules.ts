@@ -15,6 +15,7 @@ import {
   leadMinutes,
   MAD_TO_SIGMA,
   minNoisePoints,
+  rampAheadFactor,
   SEASONS_MINUTES,
 } from "./forecast";
 import {
@@ -87,14 +88,17 @@ const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
  * 4. `mlops:model_rps_noise:<N>m` robust standard deviation (1.4826 × median absolute deviation)
  *    over N minutes of the 1-minute rate against the 5-minute rate (idle minutes left out; absent
  *    with fewer than `minNoisePoints` non-idle minutes);
- * 5. the forecast: max over seasons of lookahead × max(trend, floor), floor = the held event's
+ * 5. `mlops:model_rps_trend_ahead:<lead>{season}` the short trend plus its rise over the same
+ *    trend K minutes before times `rampAheadFactor`, while that rise exceeds `rampSigmas` × noise ×
+ *    the trend (at most `maxRatio`; `trendAhead`), else the short trend;
+ * 6. the forecast: max over seasons of lookahead × max(trend ahead, floor), floor = the held event's
  *    multiplier, after that the lift the traffic shows (`shownEventFloor` of the largest short trend
  *    of the last `EVENT_LIFT_MINUTES`), else min(1, the 60-minute trend); or, without history, the
  *    current rate × event / the multiplier of an event the last minute was in (its rate already
  *    holds it); times `bandFactor` (1 + band × noise, widened to leave `minMarginSigmas` of noise
  *    over the spec's `targetUtilization`), noise read as 0 until it has a value; recorded twice:
  *    without the band as the level (`levelSeriesName`), and with it as the forecast;
- * 6. in a pool that drains underused nodes, the drain level (`drainLevelSeriesName`): the larger of
+ * 7. in a pool that drains underused nodes, the drain level (`drainLevelSeriesName`): the larger of
  *    the level and the current rate, only within the daily drain window and above 0, which the
  *    `drain-spare` trigger (`forecastTriggers`) turns into one replica over what it needs.
  * Every rule carries a static `model` label, so rules of many models in one file stay distinct
@@ -118,6 +122,7 @@ export function forecastRecordingRules(
   const eventName = `mlops:model_event_multiplier:${lead}m`;
   const heldName = `mlops:model_event_held:${lead}m`;
   const noiseName = `mlops:model_rps_noise:${params.noiseMinutes}m`;
+  const aheadName = `mlops:model_rps_trend_ahead:${lead}m`;
   const c = params.ratioOffsetRps;
   const rules: RecordingRule[] = [];
   for (const p of SEASONS_MINUTES) {
@@ -154,7 +159,7 @@ export function forecastRecordingRules(
   const onSeason = "on (model, season)";
   const downFloor = `(clamp_max(${downTrendName}${sel}, 1) or ${onSeason} (${trendName}${sel} * 0 + 1))`;
   const eventFloor = eventFloorExpr(`${eventName}${sel}`, `${heldName}${sel}`, `${trendName}${sel}`, params);
-  const factor = `clamp_min((${trendName}${sel} > ${onSeason} ${downFloor}) or ${onSeason} ${downFloor}, ${eventFloor})`;
+  const factor = `clamp_min((${aheadName}${sel} > ${onSeason} ${downFloor}) or ${onSeason} ${downFloor}, ${eventFloor})`;
   rules.push({ record: eventName, expr: eventExpr(config, 0, lead), labels: { model: spec.name } });
   rules.push({
     record: heldName,
@@ -169,8 +174,19 @@ export function forecastRecordingRules(
       ` and on (model) count_over_time(${deviations}) >= ${minNoisePoints(params)}`,
     labels: { model: spec.name },
   });
-  // bandFactor: max(1 + band × noise, target × (1 + minMarginSigmas × noise)), as a scalar.
   const noise = `scalar(max(${noiseName}${sel}) or vector(0))`;
+  // trendAhead: the trend's rise over the same trend K minutes ago, when above rampSigmas × noise ×
+  // the trend, carried on over the lead time (the recorded trend, so no subquery is repeated).
+  const trend = `${trendName}${sel}`;
+  const rise = `(${trend} - ${onSeason} (${trend} offset ${k}m))`;
+  rules.push({
+    record: aheadName,
+    expr:
+      `clamp_max(${trend} + ${onSeason} ((${rise} > ${onSeason} ${trend} * (${params.rampSigmas} * ${noise}))` +
+      ` * ${rampAheadFactor(lead, params)}), ${params.maxRatio}) or ${onSeason} ${trend}`,
+    labels: { model: spec.name },
+  });
+  // bandFactor: max(1 + band × noise, target × (1 + minMarginSigmas × noise)), as a scalar.
   const band =
     `scalar(clamp_min(vector(1 + ${params.noiseBand} * ${noise}),` +
     ` ${spec.serving.targetUtilization} * (1 + ${params.minMarginSigmas} * ${noise})))`;

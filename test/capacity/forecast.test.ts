@@ -7,6 +7,7 @@ import {
   MAD_TO_SIGMA,
   leadMinutes,
   leadTimeSeconds,
+  rampAheadFactor,
 } from "../../components/capacity/forecast";
 import {
   EVENT_HOLD_MINUTES,
@@ -75,6 +76,30 @@ describe("forecast", () => {
   test("without a day of history the forecast is the current rate", () => {
     const s = seasonal(1);
     expect(forecastAt(s, 100, 5, { nowMs: START, events: [] })).toBe(s[99]);
+  });
+
+  test("an undeclared ramp is carried on over the lead time; a rise within the noise is not", () => {
+    // Yesterday flat at 100; today from minute DAY + 100 a ramp of 3% a minute.
+    const lead = 5;
+    const ramp = (jitter: number) =>
+      Float64Array.from({ length: DAY + 200 }, (_, i) => {
+        const level = i < DAY + 100 ? 100 : 100 + 3 * (i - DAY - 100);
+        return i < DAY ? 100 : level * (1 + jitter * (i % 2 === 0 ? -1 : 1));
+      });
+    const at = (s: Float64Array, t: number, rampSigmas: number) =>
+      forecastAt(s, t, lead, { nowMs: START + t * 60_000, events: [] }, { ...FORECAST_DEFAULTS, rampSigmas });
+    const t = DAY + 112;
+    const plain = ramp(0);
+    // The trend of the last ten minutes (mean 100 + 3 x 6.5) against the ten before (100.3), both
+    // plus 1 against yesterday's 100 + 1: its rise is carried on over the lead time.
+    const [now, before] = [(100 + 3 * 6.5 + 1) / 101, (100.3 + 1) / 101];
+    expect(at(plain, t, Infinity)).toBeCloseTo(100 * now, 6);
+    expect(at(plain, t, 4)).toBeCloseTo(100 * (now + (now - before) * rampAheadFactor(lead)), 6);
+    // +-20% per-minute noise: that rise is under 4 deviations of it.
+    const noisy = ramp(0.2);
+    expect(noiseRatio(noisy, t)).toBeGreaterThan(0.1);
+    expect(at(noisy, t, 4)).toBe(at(noisy, t, Infinity));
+    expect(at(noisy, t, 0)).toBeGreaterThan(at(noisy, t, Infinity));
   });
 
   test("without history, a sale already in the current rate is not multiplied again", () => {
@@ -265,8 +290,10 @@ describe("a declared event holds the forecast only while its traffic shows it", 
 
   test("a sale that starts late gets its floor back once its lift shows", () => {
     const late = traffic((i) => (i >= 40 && i < 180 ? 800 : undefined));
-    // One minute of it in the trend's ten: (100 x 9 + 800) / 10 = 170, below the 2x that shows 8x.
-    expect(at(late, s0 + 41)).toBeCloseTo(100 * ratio(170), 6);
+    // One minute of it in the trend's ten: (100 x 9 + 800) / 10 = 170, below the 2x that shows 8x;
+    // its rise over the ten minutes before (at 100) is carried on over the lead time, no further.
+    const rise = ratio(170) - ratio(100);
+    expect(at(late, s0 + 41)).toBeCloseTo(100 * (ratio(170) + rise * rampAheadFactor(3)), 6);
     expect(at(late, s0 + 45)).toBeCloseTo(800, 6);
   });
 
