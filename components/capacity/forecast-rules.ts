@@ -89,7 +89,7 @@ const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
  *    over N minutes of the 1-minute rate against the 5-minute rate (idle minutes left out; absent
  *    with fewer than `minNoisePoints` non-idle minutes);
  * 5. `mlops:model_rps_trend_ahead:<lead>{season}` the short trend plus its rise over the same
- *    trend K minutes before times `rampAheadFactor`, while that rise exceeds `rampSigmas` × noise ×
+ *    trend K minutes before times `rampAheadFactor`, while that rise exceeds `rampSigmas` × noise then ×
  *    the trend (at most `maxRatio`; `trendAhead`), else the short trend;
  * 6. the forecast: max over seasons of lookahead × max(trend ahead, floor), floor = the held event's
  *    multiplier, after that the lift the traffic shows (`shownEventFloor` of the largest short trend
@@ -175,14 +175,15 @@ export function forecastRecordingRules(
     labels: { model: spec.name },
   });
   const noise = `scalar(max(${noiseName}${sel}) or vector(0))`;
-  // trendAhead: the trend's rise over the same trend K minutes ago, when above rampSigmas × noise ×
+  // trendAhead: the trend's rise over the same trend K minutes ago, when above rampSigmas × noise then ×
   // the trend, carried on over the lead time (the recorded trend, so no subquery is repeated).
   const trend = `${trendName}${sel}`;
   const rise = `(${trend} - ${onSeason} (${trend} offset ${k}m))`;
+  const noiseBefore = `scalar(max(${noiseName}${sel} offset ${k}m) or vector(0))`;
   rules.push({
     record: aheadName,
     expr:
-      `clamp_max(${trend} + ${onSeason} ((${rise} > ${onSeason} ${trend} * (${params.rampSigmas} * ${noise}))` +
+      `clamp_max(${trend} + ${onSeason} ((${rise} > ${onSeason} ${trend} * (${params.rampSigmas} * ${noiseBefore}))` +
       ` * ${rampAheadFactor(lead, params)}), ${params.maxRatio}) or ${onSeason} ${trend}`,
     labels: { model: spec.name },
   });

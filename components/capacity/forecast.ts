@@ -10,7 +10,7 @@
  *                 multiplier then + c), lo, hi)
  *   ahead_P(t)  = trend_P(t) + rise × gain × (K / 2 + lead) / K (at most hi) while the rise of
  *                 trend_P over the last K minutes, trend_P(t) - trend_P(t - K), exceeds
- *                 rampSigmas × noise × trend_P(t) (an undeclared ramp, carried on); else trend_P(t)
+ *                 rampSigmas × noise(t - K) × trend_P(t) (an undeclared ramp); else trend_P(t)
  *   floor_P(t)  = during a declared event: its multiplier while held, after that the lift its
  *                 traffic shows (`shownEventFloor`); else min(1, the same ratio over 60 minutes)
  *   event(t)    = the multiplier of a declared event active anywhere in [t, t + lead], else 1
@@ -106,15 +106,16 @@ export interface ForecastParams {
   /**
    * Carrying an undeclared rise on over the lead time (`trendAhead`): the 10-minute trend lags a
    * ramp by 5 minutes and the lead adds 4-5, so capacity trailed a campaign's ramp all along. Only a
-   * rise over the trend 10 minutes before of more than `rampSigmas` × noise × trend counts (noise and
-   * day-to-day differences of the daily shape would buy capacity everywhere); `rampGain` makes up
-   * for the minutes a ramp takes to pass it. Measured (prod, the no-event week `--start
-   * 2026-12-13T16:00Z`, Saturday 19:00 local x2 for 4 h over 30 min): misses 0.174% -> 0.095%; over
-   * 60 min 0.083 -> 0.053%; 3x over 30 min 0.219 -> 0.131%; 3x at once 0.066 -> 0.065%; the 2x ramp
-   * on Thursday 11:00 0.169 -> 0.109%. Price: sample week 83.53 -> 83.45% (misses 0.015 -> 0.014%),
-   * seed 1 83.54 -> 83.42%, 5% noise 78.00 -> 77.86%, 8% 69.87 -> 69.74%, the no-event week 63,338 ->
-   * 63,368 CNY. Gain 1.5 / 1: 0.088 / 0.098% for 83.40 / 83.53%; 3.5 sigmas 0.088% for 83.34%, 5
-   * 0.112%; a 5-minute trend against the 10 before (4.5, 1.5) 0.083% (Thursday 0.089%) but 8% noise -0.29 points.
+   * rise over the trend 10 minutes before of more than `rampSigmas` × the noise then × trend counts
+   * (noise and day-to-day differences of the daily shape would buy capacity everywhere); `rampGain`
+   * makes up for the minutes a ramp takes to pass it. Measured (prod, the no-event week `--start
+   * 2026-12-13T16:00Z`, Saturday 19:00 local x2 for 4 h over 30 min): misses 0.174% -> 0.083%
+   * (Thursday 11:00 0.169 -> 0.095%); over 60 min 0.083 -> 0.041%; 3x over 30 min 0.219 -> 0.125%;
+   * 3x at once 0.066 -> 0.062%. Price: sample week 83.53 -> 83.42% (misses 0.015 -> 0.012%), seed 1
+   * 83.54 -> 83.38%, 5% noise 78.00 -> 77.81%, 8% 69.87 -> 69.67%, the no-event week 63,338 -> 63,396
+   * CNY. With the noise now, not 10 minutes ago: 0.095% (Thursday 0.109%) for 83.45%; 5 sigmas
+   * 0.098% (0.104%); gain 1.5 at 5 sigmas 0.093% (0.104%); a 5-minute trend against the 10 before
+   * 0.083% (0.089%) but 0.29 points at 8% noise.
    * @default 4, 1.25
    */
   readonly rampSigmas: number;
@@ -155,7 +156,7 @@ export interface ForecastClock {
  * Forecast for decision minute `t` of `series` (requests/s per minute; minutes up to `t - 1` are
  * known, as the rate of the last full minute is what Prometheus has at the start of minute `t`).
  * History that fell inside a declared event is divided by that event's multiplier, so last
- * Saturday's flash sale does not make this Saturday look eight times busier. `noise`: `noiseRatio`.
+ * Saturday's flash sale does not make this Saturday look eight times busier.
  */
 export function forecastAt(
   series: Float64Array,
@@ -163,7 +164,6 @@ export function forecastAt(
   leadMin: number,
   clock: ForecastClock,
   params: ForecastParams = FORECAST_DEFAULTS,
-  noise: number = noiseRatio(series, t, params),
 ): number {
   const k = params.trendMinutes;
   const w = params.smoothMinutes;
@@ -190,7 +190,7 @@ export function forecastAt(
     // both idle (a quiet night, as the night before) is a ratio of 1 and keeps the lookahead.
     const short = trendMeans(series, t, p, k, agoMs, clock.events);
     if (look <= 0 || (short.past === 0 && short.now > 0)) continue;
-    const ratio = trendAhead(series, t, p, leadMin, clock, params, clampedRatio(short, params), noise);
+    const ratio = trendAhead(series, t, p, leadMin, clock, params, clampedRatio(short, params));
     // Up at once (the short trend), down only as far as the long trend says: a level that fell
     // for an hour, not a few noisy minutes. A declared event ahead floors it at its multiplier
     // while it is held, then at the lift its traffic shows.
@@ -238,7 +238,7 @@ export function rampAheadFactor(leadMin: number, params: ForecastParams = FORECA
 
 /**
  * The short trend `ratio` of season `p`, carried on over the lead time while it rises: rise = ratio
- * - the same trend `trendMinutes` earlier; above `rampSigmas` × noise × ratio, ratio + rise ×
+ * - the same trend `trendMinutes` earlier; above `rampSigmas` × the noise then × ratio, ratio + rise ×
  * `rampAheadFactor` (at most `maxRatio`), else ratio. Without the earlier trend (no history, or no
  * traffic then against some now), ratio.
  */
@@ -250,14 +250,15 @@ function trendAhead(
   clock: ForecastClock,
   params: ForecastParams,
   ratio: number,
-  noise: number,
 ): number {
   const k = params.trendMinutes;
   if (t - k - p - k - params.smoothMinutes < 0) return ratio;
   const before = trendMeans(series, t - k, p, k, clock.nowMs - (p + k) * 60_000, clock.events);
   if (before.past === 0 && before.now > 0) return ratio;
   const rise = ratio - clampedRatio(before, params);
-  if (!(rise > ratio * (params.rampSigmas * noise))) return ratio;
+  // The noise as it was 10 minutes ago, before the rise: a ramp's own minutes read as noise (3% a
+  // minute is 6% off the trailing 5-minute mean), which held the threshold above the ramp it measured.
+  if (!(rise > 0 && rise > ratio * (params.rampSigmas * noiseRatio(series, t - k, params)))) return ratio;
   return Math.min(params.maxRatio, ratio + rise * rampAheadFactor(leadMin, params));
 }
 
@@ -390,7 +391,6 @@ export function forecastLevelAndBand(
   targetUtilization: number,
   params: ForecastParams = FORECAST_DEFAULTS,
 ): { level: number; withBand: number } {
-  const noise = noiseRatio(series, t, params);
-  const level = forecastAt(series, t, leadMin, clock, params, noise);
-  return { level, withBand: level * bandFactor(noise, targetUtilization, params) };
+  const level = forecastAt(series, t, leadMin, clock, params);
+  return { level, withBand: level * bandFactor(noiseRatio(series, t, params), targetUtilization, params) };
 }
