@@ -95,6 +95,10 @@ describe("forecast", () => {
     const [now, before] = [(100 + 3 * 6.5 + 1) / 101, (100.3 + 1) / 101];
     expect(at(plain, t, Infinity)).toBeCloseTo(100 * now, 6);
     expect(at(plain, t, 4)).toBeCloseTo(100 * (now + (now - before) * rampAheadFactor(lead)), 6);
+    // 25 minutes in, the ramp's own minutes read as noise now (6% off their 5-minute mean); the
+    // noise 10 minutes ago does not hold the threshold above the ramp, which reaches the lead time.
+    expect(noiseRatio(plain, DAY + 125)).toBeGreaterThan(0.05);
+    expect(at(plain, DAY + 125, 4)).toBeGreaterThanOrEqual(100 + 3 * (25 + lead));
     // +-20% per-minute noise: that rise is under 4 deviations of it.
     const noisy = ramp(0.2);
     expect(noiseRatio(noisy, t)).toBeGreaterThan(0.1);
