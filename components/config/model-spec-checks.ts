@@ -168,6 +168,22 @@ function canaryProblems(spec: ModelSpec, file: string): Problem[] {
           "is the version the canary deploys (canary.modelUri): stable and canary must serve different versions",
       },
     });
+  // The same slip in an experiment: an A/B test of a version against itself measures nothing.
+  spec.experiments.forEach((e, i) => {
+    const same =
+      e.modelUri === spec.serving.modelUri
+        ? "stable"
+        : e.modelUri === spec.canary?.modelUri
+          ? "the canary"
+          : "";
+    if (same)
+      problems.push({
+        file,
+        path: `experiments[${i}].modelUri`,
+        value: e.modelUri,
+        reason: `is the version ${same} serves: an experiment tries another version`,
+      });
+  });
   return problems;
 }
 

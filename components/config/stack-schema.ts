@@ -249,6 +249,11 @@ const alerting = strictObject({
   retrainCooldown: z
     .string()
     .regex(/^\d+[mh]$/, "must be a duration such as 6h or 90m")
+    // 0 would start a run at every firing of a drift alert, which fires on until the model changes.
+    .refine(
+      (d) => !/^\d+[mh]$/.test(d) || Number(d.slice(0, -1)) * (d.endsWith("h") ? 60 : 1) >= 30,
+      "must be at least 30m",
+    )
     .default("6h"),
 });
 

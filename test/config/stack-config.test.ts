@@ -342,6 +342,14 @@ describe("values the platform's consumers would refuse, and credentials in the s
     expect(msg).toMatch(/^3 configuration problems/);
   });
 
+  test("a retraining cooldown under 30 minutes is refused (0h would start a run at every firing)", () => {
+    const raw = stackValues("staging");
+    raw.alerting.retrainCooldown = "0h";
+    expect(problemsOf(raw)).toContain('mlops-platform:alerting.retrainCooldown = "0h": must be at least 30m');
+    raw.alerting.retrainCooldown = "30m";
+    expect(() => validateStackConfig(raw, "Pulumi.test.yaml")).not.toThrow();
+  });
+
   test("prod without any alert receiver is refused: every alert would be dropped", () => {
     const raw = stackValues("prod");
     delete raw.alerting;

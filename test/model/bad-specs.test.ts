@@ -387,6 +387,12 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "canary.analysis.maxErrorRatio = 150: is a multiple of stable's error ratio (1.5 = half as many errors again), at most 10; not a percent",
   ],
   [
+    "an experiment of the version stable serves",
+    "expsame",
+    (y) => y.replace('modelUri: "s3://<artifacts>/expsame/b"', 'modelUri: "s3://<artifacts>/expsame/v1"'),
+    'experiments[0].modelUri = "s3://<artifacts>/expsame/v1": is the version stable serves: an experiment tries another version',
+  ],
+  [
     "IAM role name too long",
     "r".repeat(43),
     (y) => y,
