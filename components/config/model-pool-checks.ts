@@ -25,6 +25,10 @@ function poolNamed(
 ): { pool?: GpuPool; problems: Problem[] } {
   if (waiting.includes(name)) return { problems: [] };
   const found = gpuPools.find((p) => p.name === name);
+  // A pool the stack file gets wrong may be the one the spec means under a name it no longer has
+  // (the training pool renamed to a duplicate "inference"): "unknown pool" for every spec on it would
+  // bury the one real problem, so that check waits too.
+  if (!found && waiting.length > 0) return { problems: [] };
   if (found?.purpose === purpose) return { pool: found, problems: [] };
   const reason = found
     ? `pool ${name} is for ${found.purpose}; ${purpose} needs a pool with purpose ${purpose}`

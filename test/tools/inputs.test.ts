@@ -268,6 +268,17 @@ describe("loadStackAndSpecs: a rejected stack file does not hide the specs' prob
     expect(message).not.toContain("unknown GPU pool");
   });
 
+  test("a pool renamed to a duplicate is the one problem, not every spec's pool as unknown", () => {
+    // Found by a bad-input review: 12 lines of "unknown GPU pool" for the training pool's models.
+    const { root, models } = project(
+      (y) => y.replace("- name: training", "- name: inference"),
+      (y) => y,
+    );
+    const message = errorOf(() => loadStackAndSpecs("prod", models, root));
+    expect(message).toContain('mlops-platform:gpuPools[1].name = "inference": duplicate pool name');
+    expect(message).not.toContain("unknown GPU pool");
+  });
+
   test("without a stack file (a typo in --stack) the specs still get their own checks", () => {
     const { root, models } = project(same, (y) => y.replace("min: 2, max: 800", "min: 900, max: 800"));
     const message = errorOf(() => loadStackAndSpecs("prdo", models, root));
