@@ -101,7 +101,9 @@ function derivedNameProblems(spec: ModelSpec, file: string): Problem[] {
   // KServe names the predictor Service `<model>[-<variant>]-predictor`; Services are DNS-1035 labels.
   const tooLong = (service: string, limit: string) =>
     `makes the Service name ${service} ${service.length} characters, over Kubernetes' 63; ${limit}`;
-  if (`${spec.name}-predictor`.length > 63)
+  // A model name too long already is that one problem, not again for each variant.
+  const nameTooLong = `${spec.name}-predictor`.length > 63;
+  if (nameTooLong)
     problems.push({
       file,
       path: "name",
@@ -116,7 +118,7 @@ function derivedNameProblems(spec: ModelSpec, file: string): Problem[] {
     });
   spec.experiments.forEach((e, i) => {
     const service = `${spec.name}-${e.name}-predictor`;
-    if (`${spec.name}-predictor`.length <= 63 && service.length > 63)
+    if (!nameTooLong && service.length > 63)
       problems.push({
         file,
         path: `experiments[${i}].name`,

@@ -9,14 +9,8 @@ import type { Problem } from "./errors";
 import { parseZonedTime } from "./iso-time";
 import { subnetCidrs } from "../cluster/subnet-cidrs";
 import { MIN_IPV4_PREFIX, MIN_IPV6_PREFIX, openToTheInternet } from "./open-cidr";
-import {
-  CONFIG_NAMESPACE,
-  dnsLabel,
-  existingCluster,
-  GpuPool,
-  SalesEvent,
-  StackConfig,
-} from "./stack-schema";
+import { dnsLabel } from "./model-fields";
+import { CONFIG_NAMESPACE, existingCluster, GpuPool, SalesEvent, StackConfig } from "./stack-schema";
 
 /** Checks that span fields: pool sizes, known instance types, MIG support, prices, events. */
 export function crossFieldProblems(cfg: StackConfig, file: string): Problem[] {

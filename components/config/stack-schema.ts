@@ -9,17 +9,12 @@ import { z } from "zod";
 import { strictObject } from "./zod-problems";
 import { parseZonedTime } from "./iso-time";
 import { addons } from "./addons-schema";
+import { durationSeconds } from "./duration";
+// Pool, event and team names are labels as model names are.
+import { dnsLabel } from "./model-fields";
 
 /** The Pulumi config namespace of this project. */
 export const CONFIG_NAMESPACE = "mlops-platform";
-
-/** A DNS-1035 label (first a letter), as model and team names: pool, event and team names. */
-export const dnsLabel = z
-  .string()
-  .regex(
-    /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/,
-    "must be a DNS-1035 label: lower-case letters, digits and '-', first a letter, last not '-', at most 63",
-  );
 
 const cidr = z
   .string()
@@ -250,10 +245,7 @@ const alerting = strictObject({
     .string()
     .regex(/^\d+[mh]$/, "must be a duration such as 6h or 90m")
     // 0 would start a run at every firing of a drift alert, which fires on until the model changes.
-    .refine(
-      (d) => !/^\d+[mh]$/.test(d) || Number(d.slice(0, -1)) * (d.endsWith("h") ? 60 : 1) >= 30,
-      "must be at least 30m",
-    )
+    .refine((d) => !/^\d+[mh]$/.test(d) || durationSeconds(d) >= 1800, "must be at least 30m")
     .default("6h"),
 });
 

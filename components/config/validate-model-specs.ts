@@ -129,24 +129,21 @@ function otherOverrideProblems(
   // The checks that need no stack config (a feature listed twice, min above max, a custom runtime
   // without its image): the pools and teams are that stack's to check. Beside schema problems too.
   const checks = specChecks(file, {});
-  const crossField = (input: unknown): Problem[] => {
+  // One parse of a merged spec: its schema problems, and those with the checks beside them.
+  const check = (input: unknown): { schema: Problem[]; all: Problem[] } => {
     const parsed = modelSpecSchema.safeParse(input);
-    if (parsed.success) return runChecks(parsed.data, checks);
-    const schemaProblems = zodProblems(file, input, parsed.error.issues, "", modelSpecSchema);
-    return problemsBeyondSchema(modelSpecSchema, input, schemaProblems, checks);
+    if (parsed.success) return { schema: [], all: runChecks(parsed.data, checks) };
+    const schema = zodProblems(file, input, parsed.error.issues, "", modelSpecSchema);
+    return { schema, all: problemsBeyondSchema(modelSpecSchema, input, schema, checks) };
   };
   // With the value: an override that replaces a bad value with another bad one is its own problem.
   const key = (p: Problem) => `${p.path}\u0000${p.reason}\u0000${JSON.stringify(p.value)}`;
-  const ofBase = new Set(crossField(inheritCanaryAnalysis(base)).map(key));
+  const ofBase = new Set(check(inheritCanaryAnalysis(base)).all.map(key));
   const out: Problem[] = [];
   // A base value the planned stack overrides but another inherits (`training.gpu.count: 0` under
   // staging's own count) is that stack's problem at the base's line; one the planned stack also
   // has is reported by its own validation.
-  const schemaPaths = (input: unknown) => {
-    const parsed = modelSpecSchema.safeParse(input);
-    return parsed.success ? [] : zodProblems(file, input, parsed.error.issues, "", modelSpecSchema);
-  };
-  const planned = new Set(schemaPaths(applyStackOverride(data, stack)).map((p) => p.path));
+  const planned = new Set(check(applyStackOverride(data, stack)).schema.map((p) => p.path));
   const inherited = new Map<string, { problem: Problem; stacks: string[] }>();
   const overrides = data.stacks;
   // The project's stacks without an override of their own plan the base as it is.
@@ -154,8 +151,8 @@ function otherOverrideProblems(
   for (const other of others) {
     const override = overrides[other];
     if (other === stack || (override !== undefined && !isPlainObject(override))) continue;
-    const merged = applyStackOverride(data, other);
-    for (const p of schemaPaths(merged)) {
+    const { schema, all } = check(applyStackOverride(data, other));
+    for (const p of schema) {
       const placed = inOverride(p, override, other);
       if (placed.path.startsWith(`stacks.${other}.`)) out.push(placed);
       else if (!planned.has(p.path)) {
@@ -165,7 +162,7 @@ function otherOverrideProblems(
     }
     // What the override brings about: a problem the base alone does not have, reported under the
     // override even where it names a field the base sets (prod's max below the base's min).
-    for (const p of crossField(merged)) {
+    for (const p of all) {
       if (ofBase.has(key(p))) continue;
       const placed = inOverride(p, override, other);
       out.push(

@@ -100,6 +100,9 @@ function baselineExpr(fn: "min" | "max", expr: (offset: string) => string): stri
  */
 export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): PromRule[] {
   const m = `{model="${spec.name}"}`;
+  // The model served above `rps` in the last 30 minutes, or history expects as much now.
+  const trafficExpected = (rps: number) =>
+    `(max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > ${rps} or ${SERIES.expectedLow}${m} > ${rps})`;
   return [
     { record: SERIES.eventMultiplier, expr: eventMultiplierExpr(spec.name, events) },
     {
@@ -130,7 +133,7 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       // the model served traffic in the last 30 minutes, or history expects it now, pages; a scrape
       // gap of 3 minutes stays silent. The last-30-minutes term covers a model's first day.
       alert: MODEL_ALERTS.trafficAnomaly,
-      expr: `0 * absent_over_time(${SERIES.modelRequests("2m")}${m}[2m]) and on(model) (max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > ${NO_DATA_MIN_RPS} or ${SERIES.expectedLow}${m} > ${NO_DATA_MIN_RPS})`,
+      expr: `0 * absent_over_time(${SERIES.modelRequests("2m")}${m}[2m]) and on(model) ${trafficExpected(NO_DATA_MIN_RPS)}`,
       labels: { ...alertLabels(spec, "page"), direction: "down", reason: "no-data" },
       annotations: {
         summary: `${spec.name} reports no requests at all (pods gone or not scraped) while traffic is expected`,
@@ -146,7 +149,7 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       // model has, no replica is an outage.
       alert: MODEL_ALERTS.trafficAnomaly,
       // `max by` drops kube-state-metrics' own target labels (pod, instance) and its replicas' copies.
-      expr: `label_replace(max by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="${modelNamespace(spec)}",deployment="${predictorName(spec.name)}"}) == 0, "model", "${spec.name}", "", "") and on(model) (max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > 0 or ${SERIES.expectedLow}${m} > 0)`,
+      expr: `label_replace(max by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="${modelNamespace(spec)}",deployment="${predictorName(spec.name)}"}) == 0, "model", "${spec.name}", "", "") and on(model) ${trafficExpected(0)}`,
       for: "1m",
       labels: { ...alertLabels(spec, "page"), direction: "down", reason: "no-ready-replicas" },
       annotations: {

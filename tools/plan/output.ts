@@ -36,15 +36,13 @@ export function outputFolderProblem(
   const target = path.resolve(outDir);
   // Inside a folder the plan reads (the models folder), the next plan would read its own output.
   for (const p of readFolders.map((x) => path.resolve(x))) {
-    const rel = path.relative(p, target);
-    if (rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel))
+    if (p !== target && isWithin(target, p))
       return `is inside ${p}, which the plan reads, so the next plan would take its files for misplaced specs; give a folder outside it such as out/<stack>`;
   }
   for (const p of protectedPaths.map((x) => path.resolve(x))) {
-    const rel = path.relative(target, p);
-    if (rel === "")
+    if (p === target)
       return `is ${p} itself, which the plan would replace; give a folder of its own such as out/<stack>`;
-    if (!rel.startsWith("..") && !path.isAbsolute(rel))
+    if (isWithin(p, target))
       return `contains ${p}, which the plan would replace; give a folder of its own such as out/<stack>`;
   }
   const { existing } = missingFolders(target);
@@ -66,6 +64,12 @@ export function outputFolderProblem(
     return `holds ${named} beside a plan's files, which replacing the folder would delete; ${refuse}`;
   }
   return undefined;
+}
+
+/** Whether absolute path `inner` is `outer` or lies under it. */
+function isWithin(inner: string, outer: string): boolean {
+  const rel = path.relative(outer, inner);
+  return !rel.startsWith("..") && !path.isAbsolute(rel);
 }
 
 /** Whether `file` is a plan.json this tool wrote: a JSON object with a `stack` and `resources`. */
