@@ -197,11 +197,23 @@ export function perElement<E>(
   });
 }
 
-/** Each item of a list that repeats an earlier one, at its index (`at[i]`), naming the first. */
+/**
+ * Each item of a list that repeats an earlier one, at its index (`at[i]`), naming the first. An item
+ * the schema rejected (`parseWithout` fenced it) is passed over, so `[drift, drfit, drift]` reports
+ * the misspelling and the duplicate together.
+ */
 export function listedTwice(items: readonly string[], file: string, at: string): Problem[] {
-  return items.flatMap((item, i): Problem[] => {
-    const first = items.indexOf(item);
-    return first < i
+  const read = Array.from({ length: items.length }, (_, i) => {
+    try {
+      return items[i];
+    } catch (err) {
+      if (err instanceof RejectedFieldRead) return undefined;
+      throw err;
+    }
+  });
+  return read.flatMap((item, i): Problem[] => {
+    const first = read.indexOf(item);
+    return item !== undefined && first < i
       ? [{ file, path: `${at}[${i}]`, value: item, reason: `listed twice (also ${at}[${first}])` }]
       : [];
   });

@@ -481,6 +481,17 @@ const CASES: [string, string, (y: string) => string, string][] = [
     'models/twicer.yaml: training.retrainOn[1] = "drift": listed twice (also training.retrainOn[0])',
   ],
   [
+    // Found by a bad-input review: the misspelt trigger fenced the list, and its duplicate went unseen.
+    "a retraining trigger listed twice beside a misspelt one",
+    "twicem",
+    (y) =>
+      y.replace(
+        "  gpu: { pool: training, count: 1 }",
+        "  gpu: { pool: training, count: 1 }\n  retrainOn: [drift, drfit, drift]",
+      ),
+    'models/twicem.yaml: training.retrainOn[2] = "drift": listed twice (also training.retrainOn[0])',
+  ],
+  [
     "a feature name with a regex character",
     "dotf",
     (y) => `${y}monitoring:\n  features: [price.v2]\n`,
