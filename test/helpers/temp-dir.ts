@@ -13,3 +13,12 @@ export function tempDirs(prefix: string): () => string {
     return dir;
   };
 }
+
+/**
+ * `dir` with a copy of the repository's `Pulumi.yaml`: a project folder the offline commands read
+ * stack files from (they refuse one without the project file, as the Pulumi CLI does).
+ */
+export function withProjectFile(dir: string): string {
+  fs.copyFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  return dir;
+}

@@ -252,6 +252,7 @@ describe("plan failures", () => {
   /** A project root holding one stack file: staging's, edited. */
   function stackRoot(name: string, edit: (yaml: string) => string): string {
     const root = fs.mkdtempSync(path.join(TMP, `${name}-`));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
     const staging = fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.staging.yaml"), "utf8");
     fs.writeFileSync(path.join(root, "Pulumi.staging.yaml"), edit(staging));
     return root;
@@ -302,7 +303,6 @@ describe("plan failures", () => {
         .replace(/^ {2}mlops-platform:environment: staging\n/m, "")
         .replace("monthlyGpuCost: 40000", "monthlyGpuCost: -5"),
     );
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
     const out = previousOutput("unset-key");
     const r = plan(["--stack", "staging", "--project-root", root, "--models", FIXTURE_MODELS, "--out", out]);
     expect(r.status).toBe(1);

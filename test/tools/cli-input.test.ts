@@ -19,7 +19,7 @@ import { generateTraffic } from "../../components/capacity/traffic-generator";
 import { trafficToCsv } from "../../components/capacity/traffic-csv-writer";
 import { ROOT } from "../helpers/program";
 import { fixtureSpecs, FIXTURE_MODELS, prodConfig } from "../capacity/helpers";
-import { tempDirs } from "../helpers/temp-dir";
+import { tempDirs, withProjectFile } from "../helpers/temp-dir";
 
 const tempDir = tempDirs("yaml-");
 
@@ -808,7 +808,7 @@ describe("bench:small-clusters", () => {
 
 describe("--project-root, as plan has it", () => {
   test("generate-traffic, simulate and bench:capacity read the stack file of another project folder", () => {
-    const root = tempDir();
+    const root = withProjectFile(tempDir());
     fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), path.join(root, "Pulumi.qa.yaml"));
     fs.cpSync(FIXTURE_MODELS, path.join(root, "models"), { recursive: true });
     const csv = path.join(root, "day.csv");

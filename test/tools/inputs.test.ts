@@ -6,7 +6,7 @@ import { httpUrlFlag, parseFlags, positiveIntFlag, prometheusUrlFlag } from "../
 import { checkOutputFile, writeOutputFile } from "../../tools/capacity/output-file";
 import { readModelSources } from "../../components/config/model-sources";
 import { ROOT } from "../helpers/program";
-import { tempDirs } from "../helpers/temp-dir";
+import { tempDirs, withProjectFile } from "../helpers/temp-dir";
 
 const tempDir = tempDirs("inputs-");
 
@@ -203,7 +203,7 @@ describe("loadModelSpecs (simulate, generate-traffic, promote)", () => {
 describe("loadStackAndSpecs: a rejected stack file does not hide the specs' problems", () => {
   /** A project root with prod's stack file edited, and a models folder with search-ranking edited. */
   function project(editStack: (y: string) => string, editSpec: (y: string) => string) {
-    const root = tempDir();
+    const root = withProjectFile(tempDir());
     const stack = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
     fs.writeFileSync(path.join(root, "Pulumi.prod.yaml"), editStack(stack));
     const models = path.join(root, "models");
@@ -317,7 +317,7 @@ describe("loadStackAndSpecs: a rejected stack file does not hide the specs' prob
 
 describe("stack files: YAML merge keys are read as the Pulumi CLI reads them", () => {
   test("an airflow database merged from mlflow's (<<: *db) is the same config", () => {
-    const root = tempDir();
+    const root = withProjectFile(tempDir());
     const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
     const db =
       "{ instanceClass: db.r6g.large, allocatedStorageGiB: 100, backupRetentionDays: 14, multiAz: true }";
@@ -333,7 +333,7 @@ describe("stack files: YAML merge keys are read as the Pulumi CLI reads them", (
 
 describe("stack files: a recursive alias", () => {
   test("a value that is an alias of a value containing it is named, not a crash", () => {
-    const root = tempDir();
+    const root = withProjectFile(tempDir());
     const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
     fs.writeFileSync(
       path.join(root, "Pulumi.prod.yaml"),
@@ -347,7 +347,7 @@ describe("stack files: a recursive alias", () => {
 
 describe("stack files: YAML's .nan and .inf", () => {
   test("are named with their paths, not read as null", () => {
-    const root = tempDir();
+    const root = withProjectFile(tempDir());
     const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
     const edited = prod.replace("maxGpus: 600", "maxGpus: .inf").replace("maxGpus: 8", "maxGpus: .nan");
     expect(edited).not.toBe(prod);
@@ -364,8 +364,7 @@ describe("stack files: YAML's .nan and .inf", () => {
 
 describe("stack files: keys", () => {
   test("a key Pulumi.yaml declares without a default must be set, as the Pulumi CLI refuses the stack", () => {
-    const root = tempDir();
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+    const root = withProjectFile(tempDir());
     const doc = YAML.parseDocument(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"));
     for (const key of ["cluster", "addons", "timeZone", "environment"])
       doc.deleteIn(["config", `mlops-platform:${key}`]);
@@ -392,8 +391,31 @@ describe("stack files: keys", () => {
     expect(() => loadStackConfig("prod", root)).not.toThrow();
   });
 
-  test("a stack file that is a folder is named as one, not a crash", () => {
+  test("the project file must be there, readable and name the config's namespace, as the Pulumi CLI needs", () => {
+    // Found by a bad-input review: a folder without Pulumi.yaml, or with a broken one, was planned.
     const root = tempDir();
+    fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), path.join(root, "Pulumi.prod.yaml"));
+    const project = path.relative(process.cwd(), path.join(root, "Pulumi.yaml"));
+    expect(errorOf(() => loadStackConfig("prod", root))).toBe(
+      `${project} not found: the Pulumi CLI runs no stack without its project file; copy the repository's Pulumi.yaml into ${path.dirname(project)}`,
+    );
+    const original = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    fs.writeFileSync(path.join(root, "Pulumi.yaml"), original.replace("name: mlops-platform", "name: mlops"));
+    expect(errorOf(() => loadStackConfig("prod", root))).toBe(
+      `${project}: name = "mlops": must be mlops-platform, the namespace of the stack files' keys and of the program's config`,
+    );
+    fs.writeFileSync(path.join(root, "Pulumi.yaml"), original.replace("runtime:", "runtime: [\n"));
+    expect(errorOf(() => loadStackConfig("prod", root))).toMatch(
+      new RegExp(`^${project}: YAML syntax error`),
+    );
+    fs.writeFileSync(path.join(root, "Pulumi.yaml"), original.replace(/^runtime:/m, "runtim:"));
+    expect(errorOf(() => loadStackConfig("prod", root))).toBe(
+      `${project}: runtime: not set; the Pulumi CLI needs it (runtime: nodejs, as the repository's)`,
+    );
+  });
+
+  test("a stack file that is a folder is named as one, not a crash", () => {
+    const root = withProjectFile(tempDir());
     fs.mkdirSync(path.join(root, "Pulumi.prod.yaml"));
     expect(errorOf(() => loadStackConfig("prod", root))).toBe(
       `${stackFileIn(root, "prod")}: is a folder, not a stack file`,
@@ -401,7 +423,7 @@ describe("stack files: keys", () => {
   });
 
   test("a misspelt top-level config: is named, with the keys a stack file has", () => {
-    const root = tempDir();
+    const root = withProjectFile(tempDir());
     const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
     fs.writeFileSync(path.join(root, "Pulumi.prod.yaml"), prod.replace(/^config:/m, "configs:"));
     expect(errorOf(() => loadStackConfig("prod", root))).toBe(

@@ -10,9 +10,9 @@ import * as YAML from "yaml";
 import { projectStacks, stackFileLabel } from "../../components/config/load";
 import { yamlDocumentData, yamlErrorsReasons } from "../../components/config/yaml-document";
 import { editDistance } from "../../components/config/edit-distance";
-import { isPlainObject } from "../../components/config/deep-merge";
 import { SECRET_KEY_NAME, stackConfigSchema } from "../../components/config/stack-schema";
 import { Problem } from "../../components/config/errors";
+import { readProjectFile } from "./project-file";
 
 /** Config ready for `pulumi.runtime.setAllConfig`, plus what was filled in offline. */
 export interface OfflineStackConfig {
@@ -49,6 +49,8 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
     throw new StackFileError(
       `project folder ${projectRoot} ${fs.existsSync(projectRoot) ? "is not a folder" : "does not exist"}`,
     );
+  const project = readProjectFile(projectRoot, namespace);
+  if ("problem" in project) throw new StackFileError(project.problem);
   const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
   const label = stackFileLabel(projectRoot, stack);
   if (!fs.existsSync(file)) {
@@ -114,7 +116,7 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
       config[full] = typeof value === "string" ? value : JSON.stringify(value);
     }
   }
-  const unsetRequired = requiredProjectKeys(projectRoot, namespace)
+  const unsetRequired = project.requiredKeys
     .filter((key) => config[key] === undefined)
     .map((key) => ({
       file: label,
@@ -148,31 +150,6 @@ function takesEveryDefault(name: string): boolean {
     name
   ];
   return field?.safeParse({}).success ?? false;
-}
-
-/**
- * The keys `Pulumi.yaml` declares without a default, namespaced: the Pulumi CLI refuses to run a
- * stack that does not set one ("missing required configuration"), before the program starts, so
- * the offline plan must refuse it too. Nothing when the project file is absent or unreadable (the
- * CLI needs it anyway, and the stack file's own problems come first).
- */
-function requiredProjectKeys(projectRoot: string, namespace: string): string[] {
-  const file = path.join(projectRoot, "Pulumi.yaml");
-  if (!fs.existsSync(file)) return [];
-  let project: unknown;
-  try {
-    project = YAML.parse(fs.readFileSync(file, "utf8"));
-  } catch {
-    return [];
-  }
-  const declared = (project as { config?: unknown } | null)?.config;
-  if (typeof declared !== "object" || declared === null || Array.isArray(declared)) return [];
-  return (
-    Object.entries(declared as Record<string, unknown>)
-      // A plain value is the shorthand for a default; a declaration with `default` or `value` is set.
-      .filter(([, spec]) => isPlainObject(spec) && !("default" in spec) && !("value" in spec))
-      .map(([key]) => (key.includes(":") ? key : `${namespace}:${key}`))
-  );
 }
 
 /** Every `.nan` / `.inf` under `value`, with its path (`mlops-platform:gpuPools[0].maxGpus`). */
