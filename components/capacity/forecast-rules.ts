@@ -8,16 +8,8 @@ import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
 import { drainsUnderused, underutilizedBlockUtc } from "./drain-window";
 import { requestExprs } from "../model/request-metrics";
-import {
-  DOWN_TREND_MINUTES,
-  FORECAST_DEFAULTS,
-  ForecastParams,
-  leadMinutes,
-  MAD_TO_SIGMA,
-  minNoisePoints,
-  rampAheadFactor,
-  SEASONS_MINUTES,
-} from "./forecast";
+import { leadMinutes, MAD_TO_SIGMA, minNoisePoints, rampAheadFactor } from "./forecast";
+import { DOWN_TREND_MINUTES, FORECAST_DEFAULTS, ForecastParams, SEASONS_MINUTES } from "./forecast-params";
 import {
   EVENT_LIFT_MARGIN,
   EVENT_LIFT_MINUTES,
@@ -88,9 +80,11 @@ const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
  * 4. `mlops:model_rps_noise:<N>m` robust standard deviation (1.4826 × median absolute deviation)
  *    over N minutes of the 1-minute rate against the 5-minute rate (idle minutes left out; absent
  *    with fewer than `minNoisePoints` non-idle minutes);
- * 5. `mlops:model_rps_trend_ahead:<lead>{season}` the short trend plus its rise over the same
- *    trend K minutes before times `rampAheadFactor`, while that rise exceeds `rampSigmas` × noise then ×
- *    the trend (at most `maxRatio`; `trendAhead`), else the short trend;
+ * 5. `mlops:model_rps_trend_ahead:<lead>{season}` the largest of the short trend and its two ramp
+ *    tests (`trendAhead`): the K-minute trend plus its rise over the same trend K minutes before
+ *    times `rampAheadFactor`, while that rise exceeds `rampSigmas` × noise then × the trend, and the
+ *    same of the `fastRampMinutes` trend (recorded like the K-minute one, `mlops:model_rps_trend:5m`)
+ *    over `fastRampSigmas` with `fastRampGain` (each at most `maxRatio`);
  * 6. the forecast: max over seasons of lookahead × max(trend ahead, floor), floor = the held event's
  *    multiplier, after that the lift the traffic shows (`shownEventFloor` of the largest short trend
  *    of the last `EVENT_LIFT_MINUTES`), else min(1, the 60-minute trend); or, without history, the
@@ -118,6 +112,8 @@ export function forecastRecordingRules(
   const rate = (w: number) => requestExprs(spec, `${w}m`, "model").requests;
   const lookName = `mlops:model_rps_lookahead:${lead}m`;
   const trendName = `mlops:model_rps_trend:${k}m`;
+  const f = params.fastRampMinutes;
+  const fastTrendName = `mlops:model_rps_trend:${f}m`;
   const downTrendName = `mlops:model_rps_trend:${DOWN_TREND_MINUTES}m`;
   const eventName = `mlops:model_event_multiplier:${lead}m`;
   const heldName = `mlops:model_event_held:${lead}m`;
@@ -138,6 +134,7 @@ export function forecastRecordingRules(
     });
     for (const [name, minutes] of [
       [trendName, k],
+      [fastTrendName, f],
       [downTrendName, DOWN_TREND_MINUTES],
     ] as const)
       rules.push({
@@ -147,9 +144,9 @@ export function forecastRecordingRules(
           `(avg_over_time((${rate(1)})[${minutes}m:1m] offset ${p}m) / scalar(${eventExpr(config, p + minutes, minutes)}) + ${c}),` +
           ` ${params.minRatio}, ${params.maxRatio})` +
           // Traffic now against minutes without any then is no trend (it would read 4x).
-          (minutes === k
-            ? ` unless on (model) (avg_over_time((${rate(1)})[${k}m:1m] offset ${p}m) == 0` +
-              ` and on (model) avg_over_time((${rate(1)})[${k}m:1m]) > 0)`
+          (minutes !== DOWN_TREND_MINUTES
+            ? ` unless on (model) (avg_over_time((${rate(1)})[${minutes}m:1m] offset ${p}m) == 0` +
+              ` and on (model) avg_over_time((${rate(1)})[${minutes}m:1m]) > 0)`
             : ""),
         labels: { model: spec.name, season },
       });
@@ -175,16 +172,24 @@ export function forecastRecordingRules(
     labels: { model: spec.name },
   });
   const noise = `scalar(max(${noiseName}${sel}) or vector(0))`;
-  // trendAhead: the trend's rise over the same trend K minutes ago, when above rampSigmas × noise then ×
-  // the trend, carried on over the lead time (the recorded trend, so no subquery is repeated).
-  const trend = `${trendName}${sel}`;
-  const rise = `(${trend} - ${onSeason} (${trend} offset ${k}m))`;
-  const noiseBefore = `scalar(max(${noiseName}${sel} offset ${k}m) or vector(0))`;
+  // trendAhead: each ramp test reads a recorded trend and itself m minutes ago (no subquery
+  // repeated): its rise, when above sigmas × the noise then × the trend, carried on over the lead
+  // time; absent otherwise. `label_replace` keeps the two tests apart for `max`.
+  const rampTest = (name: string, m: number, sigmas: number, gain: number) => {
+    const tr = `${name}${sel}`;
+    const rise = `(${tr} - ${onSeason} (${tr} offset ${m}m))`;
+    const noiseBefore = `scalar(max(${noiseName}${sel} offset ${m}m) or vector(0))`;
+    return (
+      `label_replace(clamp_max(${tr} + ${onSeason} ((${rise} > ${onSeason} ${tr} * (${sigmas} * ${noiseBefore}))` +
+      ` * ${rampAheadFactor(lead, params, m, gain)}), ${params.maxRatio}), "ramp", "${m}m", "", "")`
+    );
+  };
   rules.push({
     record: aheadName,
     expr:
-      `clamp_max(${trend} + ${onSeason} ((${rise} > ${onSeason} ${trend} * (${params.rampSigmas} * ${noiseBefore}))` +
-      ` * ${rampAheadFactor(lead, params)}), ${params.maxRatio}) or ${onSeason} ${trend}`,
+      `max by (model, season) (${trendName}${sel}` +
+      ` or ${rampTest(trendName, k, params.rampSigmas, params.rampGain)}` +
+      ` or ${rampTest(fastTrendName, f, params.fastRampSigmas, params.fastRampGain)})`,
     labels: { model: spec.name },
   });
   // bandFactor: max(1 + band × noise, target × (1 + minMarginSigmas × noise)), as a scalar.

@@ -8,9 +8,10 @@
  *   lookahead_P = max of the 5-minute mean rate over [t - P, t - P + lead] / event multiplier then
  *   trend_P     = clamp((avg of the last K minutes + c) / (avg of the same K minutes P ago / event
  *                 multiplier then + c), lo, hi)
- *   ahead_P(t)  = trend_P(t) + rise × gain × (K / 2 + lead) / K (at most hi) while the rise of
- *                 trend_P over the last K minutes, trend_P(t) - trend_P(t - K), exceeds
- *                 rampSigmas × noise(t - K) × trend_P(t) (an undeclared ramp); else trend_P(t)
+ *   ahead_P(t)  = the largest of trend_P(t) and, for (M, S, G) = (K, rampSigmas, rampGain) and
+ *                 (fastRampMinutes, fastRampSigmas, fastRampGain), the M-minute trend plus its rise
+ *                 over the M minutes before × G × (M / 2 + lead) / M (at most hi) while that rise
+ *                 exceeds S × noise(t - M) × the M-minute trend (an undeclared ramp)
  *   floor_P(t)  = during a declared event: its multiplier while held, after that the lift its
  *                 traffic shows (`shownEventFloor`); else min(1, the same ratio over 60 minutes)
  *   event(t)    = the multiplier of a declared event active anywhere in [t, t + lead], else 1
@@ -40,101 +41,7 @@ import {
   shownEventFloor,
   EVENT_LIFT_MINUTES,
 } from "./event-windows";
-
-/**
- * Minutes of the trend that sets how far the forecast may go below the seasonal lookahead
- * (`floor_P`). The 10-minute trend raises the forecast at once but lowers it no further than this
- * one: on its own its noise would cut capacity (at 5% per-minute noise that doubled the SLO misses, to 0.13-0.16%). Without any
- * downward trend, traffic that fell and stayed low kept last week's level for seven days: a 14-day
- * replay whose traffic halved on day 8 cost 126,506 CNY against reactive's 90,176 at 64.3%
- * utilization. Measured when this trend came (f43593b, before the simulator's drain fixes): that
- * replay 97,141 CNY at 83.8%; the sample week 83.9% and 0.017% SLO misses (83.7% and 0.017%
- * without); 5% noise 0.075-0.088% misses. 30 minutes reached 0.099% at 5% noise, 120 gave back
- * 0.1-0.2 points. The price: after a dip the forecast recovers only with the 10-minute trend.
- */
-export const DOWN_TREND_MINUTES = 60;
-
-/** Minutes in a day and in a week: the two seasonal periods. */
-export const SEASONS_MINUTES = [1440, 10080] as const;
-
-/** Tuning of the forecast; shared by the simulator and the Prometheus rules. */
-export interface ForecastParams {
-  /** Minutes averaged for the trend ratio. @default 10 */
-  readonly trendMinutes: number;
-  /**
-   * Lower and upper clamp of the trend ratio, so one odd minute cannot zero or explode the forecast.
-   * The lower one also bounds how far traffic that fell and stayed low takes the forecast below the
-   * seasonal lookahead: at 0.5 a model whose traffic stopped kept capacity for half of yesterday's
-   * level for a week (a black-box review: 19-63 replicas at 0 requests/s, against 2 for reactive;
-   * the sample week with search-ranking stopped on day 3 at 81.5% utilization). At 0.1 that week
-   * is 82.4%; the sample and generated weeks (seeds, 5% and 8% noise, New Year) give the same
-   * figures, the undeclared-sale week 72,197 CNY instead of 72,480, the 14-day replay whose traffic
-   * halves 83.5% instead of 83.2%, and a 60- or 180-minute outage of every model the same misses at
-   * recovery (77-80 minutes; the current-rate trigger brings the replicas back).
-   * @default 0.1, 4
-   */
-  readonly minRatio: number;
-  readonly maxRatio: number;
-  /** Requests/s added to both sides of the ratio so idle models give 1, not 0/0. @default 1 */
-  readonly ratioOffsetRps: number;
-  /** Minutes of the trailing mean the lookahead reads (`rate(...[5m])`), damping per-minute noise. @default 5 */
-  readonly smoothMinutes: number;
-  /** Minutes over which the per-minute noise is measured. @default 30 */
-  readonly noiseMinutes: number;
-  /**
-   * Standard deviations of per-minute noise added to the forecast (the robust estimate of
-   * `noiseRatio`; the figures below were measured with the plain one, and the sample week and the
-   * generated weeks give the same utilization and misses within 0.1 point and 0.01% with either). Measured on generated weeks
-   * (tools/bench-capacity.ts, targetUtilization 0.95): 2 keeps SLO misses under 0.1% at 3% and at 5%
-   * per-minute noise, 1.5 let them reach 0.14% at 5%, 2.5 cost another point of utilization.
-   * @default 2
-   */
-  readonly noiseBand: number;
-  /**
-   * Fewest standard deviations of noise between the forecast and what the replicas serve at
-   * `rpsPerReplica`, counting the spec's own `targetUtilization` headroom: the band is widened
-   * until `(1 + band) / targetUtilization >= 1 + minMarginSigmas × noise`. A fixed headroom of 5%
-   * (target 0.95) covers about two noise deviations at 3% per-minute noise but under one at 6%,
-   * where `noiseBand` alone missed the SLO in 0.154% of model-minutes (0.274% at 8%, 0.384% at 10%).
-   * Measured on generated weeks (tools/bench-capacity.ts, target 0.95): 4 keeps the misses at
-   * 0.064% at 5% noise, 0.079% at 6% and 0.099% at 8% (0.124% at 10%), for 0.1-0.2 points of
-   * utilization at 3%; 3.5 still missed 0.166% at 8%, 3 changed little. A model at the default
-   * target (0.8) keeps `noiseBand` up to 16% noise.
-   * @default 4
-   */
-  readonly minMarginSigmas: number;
-  /**
-   * Carrying an undeclared rise on over the lead time (`trendAhead`): the 10-minute trend lags a
-   * ramp by 5 minutes and the lead adds 4-5, so capacity trailed a campaign's ramp all along. Only a
-   * rise over the trend 10 minutes before of more than `rampSigmas` × the noise then × trend counts
-   * (noise and day-to-day differences of the daily shape would buy capacity everywhere); `rampGain`
-   * makes up for the minutes a ramp takes to pass it. Measured (prod, the no-event week `--start
-   * 2026-12-13T16:00Z`, Saturday 19:00 local x2 for 4 h over 30 min): misses 0.174% -> 0.083%
-   * (Thursday 11:00 0.169 -> 0.095%); over 60 min 0.083 -> 0.041%; 3x over 30 min 0.219 -> 0.125%;
-   * 3x at once 0.066 -> 0.062%. Price: sample week 83.53 -> 83.42% (misses 0.015 -> 0.012%), seed 1
-   * 83.54 -> 83.38%, 5% noise 78.00 -> 77.81%, 8% 69.87 -> 69.67%, the no-event week 63,338 -> 63,396
-   * CNY. With the noise now, not 10 minutes ago: 0.095% (Thursday 0.109%) for 83.45%; 5 sigmas
-   * 0.098% (0.104%); gain 1.5 at 5 sigmas 0.093% (0.104%); a 5-minute trend against the 10 before
-   * 0.083% (0.089%) but 0.29 points at 8% noise.
-   * @default 4, 1.25
-   */
-  readonly rampSigmas: number;
-  readonly rampGain: number;
-}
-
-/** Defaults: a 10-minute trend reacts within one cold start yet averages out per-minute noise. */
-export const FORECAST_DEFAULTS: ForecastParams = {
-  trendMinutes: 10,
-  minRatio: 0.1,
-  maxRatio: 4,
-  ratioOffsetRps: 1,
-  smoothMinutes: 5,
-  noiseMinutes: 30,
-  noiseBand: 2,
-  minMarginSigmas: 4,
-  rampSigmas: 4,
-  rampGain: 1.25,
-};
+import { DOWN_TREND_MINUTES, FORECAST_DEFAULTS, ForecastParams, SEASONS_MINUTES } from "./forecast-params";
 
 /** Seconds from a scale-up decision to a ready replica on a new node: node provisioning + cold start. */
 export function leadTimeSeconds(spec: ModelSpec, pool: GpuPool): number {
@@ -229,18 +136,22 @@ function eventLift(series: Float64Array, t: number, clock: ForecastClock, params
 }
 
 /**
- * `rampGain` × (trendMinutes / 2 + lead) / trendMinutes: the rise of the trend over its last
- * `trendMinutes` is carried on from the middle of its window to the end of the lead time.
+ * `gain` × (`minutes` / 2 + lead) / `minutes`: the rise of a `minutes` trend over the `minutes` before
+ * is carried on from the middle of its window to the end of the lead time (the 10-minute test's by
+ * default).
  */
-export function rampAheadFactor(leadMin: number, params: ForecastParams = FORECAST_DEFAULTS): number {
-  return (params.rampGain * (params.trendMinutes / 2 + leadMin)) / params.trendMinutes;
+export function rampAheadFactor(
+  leadMin: number,
+  params: ForecastParams = FORECAST_DEFAULTS,
+  minutes = params.trendMinutes,
+  gain = params.rampGain,
+): number {
+  return (gain * (minutes / 2 + leadMin)) / minutes;
 }
 
 /**
- * The short trend `ratio` of season `p`, carried on over the lead time while it rises: rise = ratio
- * - the same trend `trendMinutes` earlier; above `rampSigmas` × the noise then × ratio, ratio + rise ×
- * `rampAheadFactor` (at most `maxRatio`), else ratio. Without the earlier trend (no history, or no
- * traffic then against some now), ratio.
+ * The short trend `ratio` of season `p`, carried on over the lead time while it rises: the larger of
+ * `ratio` and the two ramp tests of `rampAhead` (the 10-minute and the fast 5-minute one).
  */
 function trendAhead(
   series: Float64Array,
@@ -251,15 +162,41 @@ function trendAhead(
   params: ForecastParams,
   ratio: number,
 ): number {
-  const k = params.trendMinutes;
-  if (t - k - p - k - params.smoothMinutes < 0) return ratio;
-  const before = trendMeans(series, t - k, p, k, clock.nowMs - (p + k) * 60_000, clock.events);
-  if (before.past === 0 && before.now > 0) return ratio;
+  const at = (m: number, sigmas: number, gain: number) =>
+    rampAhead(series, t, p, leadMin, clock, params, m, sigmas, gain);
+  return Math.max(
+    ratio,
+    at(params.trendMinutes, params.rampSigmas, params.rampGain),
+    at(params.fastRampMinutes, params.fastRampSigmas, params.fastRampGain),
+  );
+}
+
+/**
+ * One ramp test: the `m`-minute trend of season `p` plus its rise over the same trend `m` minutes
+ * earlier × `rampAheadFactor` (at most `maxRatio`) while that rise exceeds `sigmas` × the noise then
+ * × the trend; else 0. 0 too without either trend (no history, or no traffic then against some now).
+ */
+function rampAhead(
+  series: Float64Array,
+  t: number,
+  p: number,
+  leadMin: number,
+  clock: ForecastClock,
+  params: ForecastParams,
+  m: number,
+  sigmas: number,
+  gain: number,
+): number {
+  if (t - m - p - m - params.smoothMinutes < 0) return 0;
+  const now = trendMeans(series, t, p, m, clock.nowMs - p * 60_000, clock.events);
+  const before = trendMeans(series, t - m, p, m, clock.nowMs - (p + m) * 60_000, clock.events);
+  if ((now.past === 0 && now.now > 0) || (before.past === 0 && before.now > 0)) return 0;
+  const ratio = clampedRatio(now, params);
   const rise = ratio - clampedRatio(before, params);
-  // The noise as it was 10 minutes ago, before the rise: a ramp's own minutes read as noise (3% a
+  // The noise as it was m minutes ago, before the rise: a ramp's own minutes read as noise (3% a
   // minute is 6% off the trailing 5-minute mean), which held the threshold above the ramp it measured.
-  if (!(rise > 0 && rise > ratio * (params.rampSigmas * noiseRatio(series, t - k, params)))) return ratio;
-  return Math.min(params.maxRatio, ratio + rise * rampAheadFactor(leadMin, params));
+  if (!(rise > 0 && rise > ratio * (sigmas * noiseRatio(series, t - m, params)))) return 0;
+  return Math.min(params.maxRatio, ratio + rise * rampAheadFactor(leadMin, params, m, gain));
 }
 
 /**

@@ -30,10 +30,11 @@ import { drainsUnderused, utcOffsetMinutes } from "../../components/capacity/dra
 import { forecastRecordingRules } from "../../components/capacity/forecast-rules";
 import {
   forecastAt,
-  FORECAST_DEFAULTS,
   forecastWithBand,
   noiseRatio,
+  rampAheadFactor,
 } from "../../components/capacity/forecast";
+import { FORECAST_DEFAULTS } from "../../components/capacity/forecast-params";
 import { eventWindows } from "../../components/capacity/event-windows";
 import { fixtureSpecs, prodConfig, spec, tinyConfig } from "./helpers";
 import type { StackConfig } from "../../components/config/stack-schema";
@@ -513,9 +514,9 @@ describe("forecast recording rules", () => {
     );
     const file = tmpFile("rules.yaml", YAML.stringify({ groups }));
     const run = spawnSync(PROMTOOL, ["check", "rules", file], { encoding: "utf8" });
-    // Lookahead and two trends per season, event and held event, noise, trend ahead, level, forecast,
+    // Lookahead and three trends per season, event and held event, noise, trend ahead, level, forecast,
     // drain level.
-    expect(run.stdout + run.stderr).toContain(`SUCCESS: ${groups.length * 13} rules found`);
+    expect(run.stdout + run.stderr).toContain(`SUCCESS: ${groups.length * 15} rules found`);
     expect(run.status).toBe(0);
   });
 
@@ -640,6 +641,35 @@ describe("forecast recording rules", () => {
       rules,
       perMinute,
       [1611, 1640].map((at) => forecastSample(at, sim(at))),
+    );
+  });
+
+  test("promtool test rules: a step passes the fast 5-minute ramp test at once, as the simulator's", () => {
+    if (!havePromtool()) return;
+    const { rules } = modelRules();
+    // A day at 100 requests/s, then 200 from minute 1600 (120 at 1595). At 1606 the 5-minute trend
+    // (200 against 100) has risen from the 5 before (120) by more than the noise (none): carried on
+    // with `fastRampGain`, above what the 10-minute test carries. 1595 at 120 makes promtool 2.x's
+    // 6-point subquery (1595-1600) average what the simulator's 5 minutes (1596-1600) do.
+    const perMinute = Float64Array.from({ length: 1440 + 200 }, (_, i) =>
+      i === 1595 ? 120 : i >= 1600 ? 200 : 100,
+    );
+    const sim = (t: number, fastRampSigmas = FORECAST_DEFAULTS.fastRampSigmas) =>
+      forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events: [] }, 0.8, {
+        ...FORECAST_DEFAULTS,
+        fastRampSigmas,
+      });
+    const [fast, before] = [201 / 101, 121 / 101];
+    expect(sim(1606)).toBeCloseTo(
+      100 * (fast + (fast - before) * rampAheadFactor(3, FORECAST_DEFAULTS, 5, 1.5)),
+      6,
+    );
+    // The 10-minute test alone (the code before the fast one) carried it on less.
+    expect(sim(1606)).toBeGreaterThan(sim(1606, Infinity) + 50);
+    expectRecorded(
+      rules,
+      perMinute,
+      [1606, 1640].map((at) => forecastSample(at, sim(at))),
     );
   });
 

@@ -1,5 +1,5 @@
+import { FORECAST_DEFAULTS } from "../../components/capacity/forecast-params";
 import {
-  FORECAST_DEFAULTS,
   forecastAt,
   bandFactor,
   forecastWithBand,
@@ -86,8 +86,15 @@ describe("forecast", () => {
         const level = i < DAY + 100 ? 100 : 100 + 3 * (i - DAY - 100);
         return i < DAY ? 100 : level * (1 + jitter * (i % 2 === 0 ? -1 : 1));
       });
+    // The 10-minute test alone: the fast 5-minute one has its own test below.
     const at = (s: Float64Array, t: number, rampSigmas: number) =>
-      forecastAt(s, t, lead, { nowMs: START + t * 60_000, events: [] }, { ...FORECAST_DEFAULTS, rampSigmas });
+      forecastAt(
+        s,
+        t,
+        lead,
+        { nowMs: START + t * 60_000, events: [] },
+        { ...FORECAST_DEFAULTS, rampSigmas, fastRampSigmas: Infinity },
+      );
     const t = DAY + 112;
     const plain = ramp(0);
     // The trend of the last ten minutes (mean 100 + 3 x 6.5) against the ten before (100.3), both
@@ -104,6 +111,40 @@ describe("forecast", () => {
     expect(noiseRatio(noisy, t)).toBeGreaterThan(0.1);
     expect(at(noisy, t, 4)).toBe(at(noisy, t, Infinity));
     expect(at(noisy, t, 0)).toBeGreaterThan(at(noisy, t, Infinity));
+  });
+
+  test("a fast ramp passes the 5-minute test minutes before the 10-minute one; a few percent of noise does not", () => {
+    // Yesterday flat at 100; today +-2% per-minute jitter and, from minute DAY + 100, 3x over 30
+    // minutes (6.7 a minute), an undeclared campaign.
+    const lead = 4;
+    const series = (slope: number, jitter: number) =>
+      Float64Array.from({ length: DAY + 200 }, (_, i) =>
+        i < DAY ? 100 : (100 + slope * Math.max(0, i - DAY - 100)) * (1 + jitter * (i % 2 === 0 ? -1 : 1)),
+      );
+    const at = (s: Float64Array, t: number, fastRampSigmas: number) =>
+      forecastAt(
+        s,
+        t,
+        lead,
+        { nowMs: START + t * 60_000, events: [] },
+        { ...FORECAST_DEFAULTS, fastRampSigmas },
+      );
+    const mean = (s: Float64Array, from: number, to: number) =>
+      s.slice(from, to).reduce((a, b) => a + b) / (to - from);
+    const ramp = series(20 / 3, 0.02);
+    const t = DAY + 107; // seven minutes of the ramp known
+    // The 5-minute trend against yesterday's 100 (both plus 1) and its rise over the 5 minutes before.
+    const fast = (mean(ramp, t - 5, t) + 1) / 101;
+    const rise = fast - (mean(ramp, t - 10, t - 5) + 1) / 101;
+    const carried = 100 * (fast + rise * rampAheadFactor(lead, FORECAST_DEFAULTS, 5, 1.5));
+    expect(at(ramp, t, 8)).toBeCloseTo(carried, 6);
+    // Without it (the 10-minute test alone) the forecast trails the ramp by far: its rise is the
+    // mean of seven ramp minutes against a flat window, under the 4-deviation threshold yet.
+    expect(at(ramp, t, Infinity)).toBeLessThan(100 + (20 / 3) * 9);
+    expect(carried).toBeGreaterThan(100 + (20 / 3) * (t - DAY - 100 + lead) * 0.85);
+    // Flat traffic with +-4% noise and a 6% step: the 5-minute rise is far under 8 deviations.
+    const step = Float64Array.from(series(0, 0.04), (v, i) => (i >= DAY + 100 ? v * 1.06 : v));
+    for (const m of [DAY + 102, DAY + 105, DAY + 110]) expect(at(step, m, 8)).toBe(at(step, m, Infinity));
   });
 
   test("without history, a sale already in the current rate is not multiplied again", () => {
@@ -296,8 +337,14 @@ describe("a declared event holds the forecast only while its traffic shows it", 
     const late = traffic((i) => (i >= 40 && i < 180 ? 800 : undefined));
     // One minute of it in the trend's ten: (100 x 9 + 800) / 10 = 170, below the 2x that shows 8x;
     // its rise over the ten minutes before (at 100) is carried on over the lead time, no further.
+    // So is its 5-minute trend's (100 x 4 + 800) / 5 = 240 over the 5 before, at most 4x: the
+    // traffic had no noise, so any rise passes both tests.
     const rise = ratio(170) - ratio(100);
-    expect(at(late, s0 + 41)).toBeCloseTo(100 * (ratio(170) + rise * rampAheadFactor(3)), 6);
+    const fast = ratio(240) + (ratio(240) - ratio(100)) * rampAheadFactor(3, FORECAST_DEFAULTS, 5, 1.5);
+    expect(at(late, s0 + 41)).toBeCloseTo(
+      100 * Math.min(4, Math.max(ratio(170) + rise * rampAheadFactor(3), fast)),
+      6,
+    );
     expect(at(late, s0 + 45)).toBeCloseTo(800, 6);
   });
 
