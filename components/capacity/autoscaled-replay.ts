@@ -17,28 +17,17 @@ import {
 import { karpenterDisruption, underutilizedConsolidationAllowed } from "./karpenter-disruption";
 import { pinsItsNodes } from "./drain-window";
 import { eventWindows } from "./event-windows";
-import { warmSlots } from "./gpu-slots";
+import { countBySize, fitsOnGpus, occupyGpus, releaseGpus, slotsForPods, takeGpus } from "./gpu-fit";
+import { gpuGrain, warmSlots } from "./gpu-slots";
 import { clampReplicas, platformForecast, propose } from "./hpa-proposal";
-import { cheapestSplitMix, instanceOptions, InstanceOption, smallestSlots } from "./instance-mix";
+import { cheapestSplitMix, instanceOptions, smallestSlots } from "./instance-mix";
 import type { ModelCtx } from "./replay-context";
+import { addWarm, emptyNode, idleGpus, preemptWarm, SimNode } from "./sim-node";
 import { Accumulator } from "./strategy-result";
 import type { Traffic } from "./traffic";
 
 /** Karpenter v1 `spec.disruption.consolidationPolicy` values. */
 export type ConsolidationPolicy = "WhenEmpty" | "WhenEmptyOrUnderutilized";
-
-interface SimNode {
-  readonly option: InstanceOption;
-  readonly readySec: number;
-  used: number;
-  emptySince: number;
-  /** First minute since which the node's pods would fit on the other nodes (underutilized). */
-  movableSince: number;
-  /** Being drained by consolidation: tainted, removed once this second has passed. */
-  drainedAtSec?: number;
-  /** Warm-capacity pause pods on the node (one slot each, counted in `used`). */
-  warm: number;
-}
 
 /** What `runAutoscaled` may vary beyond the strategy. */
 export interface AutoscaledOptions {
@@ -87,7 +76,10 @@ export function runAutoscaled(
   const window = Math.max(1, Math.round(SCALE_DOWN_STABILIZATION_SECONDS / 60));
   const events = eventWindows(config.events);
   const nodes: SimNode[] = [];
+  const grain = gpuGrain(pool);
   const podNode: number[][] = models.map(() => []);
+  /** Per pod, the GPU of each piece of it on its node (`takeGpus`). */
+  const podGpus: number[][][] = models.map(() => []);
   const podReady: number[][] = models.map(() => []);
   // Per pod, the second a drain evicts it (-Infinity: never): from then until its replacement is
   // ready (`podReady`) the model is one replica short.
@@ -99,13 +91,18 @@ export function runAutoscaled(
   const recs = models.map(() => new Int32Array(window));
 
   const smallest = smallestSlots(options);
-  /** Nodes for pods of the given sizes (slots), and `extraSlots` more for any pod (the warm floor). */
+  /**
+   * Nodes for pods of the given sizes (slots), and `extraSlots` one-slot pause pods more (the warm
+   * floor); the pods any type holds counted in the GPUs their slices fill (`slotsForPods`).
+   */
   const launch = (pods: readonly number[], t: number, readySec: number, extraSlots = 0) => {
     const big = pods.filter((d) => d > smallest);
     const bigSlots = big.reduce((a, d) => a + d, 0);
-    const small = pods.reduce((a, d) => a + d, 0) - bigSlots + extraSlots;
+    const smallPods = countBySize(pods.filter((d) => d <= smallest));
+    if (extraSlots > 0) smallPods.set(1, (smallPods.get(1) ?? 0) + extraSlots);
+    const small = slotsForPods(smallPods, grain);
     for (const option of cheapestSplitMix(options, bigSlots, Math.max(0, ...big), small) ?? [])
-      nodes.push({ option, readySec, used: 0, emptySince: t, movableSince: Infinity, warm: 0 });
+      nodes.push(emptyNode(option, readySec, t));
   };
   const warmTotal = warmSlots(pool);
   /** Pause pods preempted by replicas and not yet placed again. */
@@ -115,11 +112,7 @@ export function runAutoscaled(
     const into = () => {
       for (const n of nodes) {
         if (warmPending === 0) return;
-        if (n.drainedAtSec !== undefined) continue;
-        const take = Math.min(warmPending, n.option.slots - n.used);
-        n.used += take;
-        n.warm += take;
-        warmPending -= take;
+        if (n.drainedAtSec === undefined) warmPending -= addWarm(n, warmPending);
       }
     };
     into();
@@ -131,24 +124,29 @@ export function runAutoscaled(
   const gpus = () => nodes.reduce((a, n) => a + n.option.gpus, 0);
   const place = (m: number, t: number): boolean => {
     const d = models[m].devices;
-    let i = nodes.findIndex((n) => n.drainedAtSec === undefined && n.option.slots - n.used >= d);
+    let i = nodes.findIndex(
+      (n) => n.drainedAtSec === undefined && fitsOnGpus(n.free, n.option.slots - n.used, d, grain),
+    );
+    let onGpus: number[] | undefined;
     // No free slot on a ready node: the scheduler preempts pause pods on one at once, before any
-    // node Karpenter is still starting.
+    // node Karpenter is still starting (on the first ready node where that makes room).
     if (warmTotal > 0 && (i < 0 || nodes[i].readySec > t * 60)) {
-      const j = nodes.findIndex(
-        (n) => n.drainedAtSec === undefined && n.readySec <= t * 60 && n.option.slots - n.used + n.warm >= d,
-      );
-      if (j >= 0) {
-        const evict = Math.max(0, d - (nodes[j].option.slots - nodes[j].used));
-        nodes[j].warm -= evict;
-        nodes[j].used -= evict;
-        warmPending += evict;
+      for (let j = 0; j < nodes.length && !onGpus; j++) {
+        if (nodes[j].drainedAtSec !== undefined || nodes[j].readySec > t * 60) continue;
+        const room = preemptWarm(nodes[j], d, grain);
+        if (!room) continue;
+        onGpus = room.gpus;
+        warmPending += room.evicted;
         i = j;
       }
     }
     if (i < 0) return false;
-    nodes[i].used += d;
+    const n = nodes[i];
+    if (onGpus) occupyGpus(n.free, onGpus, d, grain);
+    else onGpus = takeGpus(n.free, d, grain);
+    n.used += d;
     podNode[m].push(i);
+    podGpus[m].push(onGpus);
     podReady[m].push(Math.max(t * 60, nodes[i].readySec) + models[m].spec.serving.coldStartSeconds);
     podEvicted[m].push(-Infinity);
     return true;
@@ -183,40 +181,43 @@ export function runAutoscaled(
       if (t - n.movableSince >= consolidateMin && (pick < 0 || n.used < nodes[pick].used)) pick = i;
     });
     if (pick < 0) return;
-    // Karpenter drains a node only if every pod has a place: first fit, device by device, decided
-    // before anything moves.
-    const room = nodes.map((n, x) => (x !== pick && usable(n) ? n.option.slots - n.used : 0));
-    const moves: { m: number; p: number; to: number }[] = [];
+    // Karpenter drains a node only if every pod has a place: first fit, GPU by GPU (a time-sliced
+    // replica's slices on one GPU), decided before anything moves, on copies of the free slots.
+    const room = nodes.map((n, x) => (x !== pick && usable(n) ? [...n.free] : []));
+    const roomSlots = nodes.map((n, x) => (x !== pick && usable(n) ? n.option.slots - n.used : 0));
+    const moves: { m: number; p: number; to: number; gpus: number[] }[] = [];
     for (const [m, c] of models.entries())
       for (let p = 0; p < podNode[m].length; p++) {
         if (podNode[m][p] !== pick) continue;
-        const to = room.findIndex((r) => r >= c.devices);
+        const to = room.findIndex((r, x) => fitsOnGpus(r, roomSlots[x], c.devices, grain));
         if (to < 0) return;
-        room[to] -= c.devices;
-        moves.push({ m, p, to });
+        roomSlots[to] -= c.devices;
+        moves.push({ m, p, to, gpus: takeGpus(room[to], c.devices, grain) });
       }
     // The node's pause pods move too (no disruption budget holds them), one slot each.
-    const warmMoves: number[] = [];
+    const warmMoves: { to: number; gpu: number }[] = [];
     for (let w = 0; w < nodes[pick].warm; w++) {
-      const to = room.findIndex((r) => r >= 1);
+      const to = roomSlots.findIndex((r) => r >= 1);
       if (to < 0) return;
-      room[to] -= 1;
-      warmMoves.push(to);
+      roomSlots[to] -= 1;
+      warmMoves.push({ to, gpu: takeGpus(room[to], 1, grain)[0] });
     }
     const from = nodes[pick];
-    for (const to of warmMoves) {
+    for (const { to, gpu } of warmMoves) {
       nodes[to].used += 1;
       nodes[to].warm += 1;
+      nodes[to].warmOn[gpu] += 1;
       from.used -= 1;
       from.warm -= 1;
     }
     let lastLeaves = t * 60;
     const evicted = models.map(() => 0); // per model: the PDB lets one pod go per cold start
-    for (const { m, p, to } of moves) {
+    for (const { m, p, to, gpus } of moves) {
       const c = models[m];
       nodes[to].used += c.devices;
       from.used -= c.devices;
       podNode[m][p] = to;
+      podGpus[m][p] = gpus;
       // The replacement starts when the old pod is evicted, k cold starts from now; until then
       // the old pod serves if it was ready (a pod still starting just starts over).
       const evictedAt = t * 60 + evicted[m]++ * c.spec.serving.coldStartSeconds;
@@ -224,6 +225,12 @@ export function runAutoscaled(
       podReady[m][p] = evictedAt + c.spec.serving.coldStartSeconds;
       lastLeaves = Math.max(lastLeaves, evictedAt);
     }
+    // The other ready nodes' GPUs hold what moved onto them; the drained node holds nothing.
+    room.forEach((r, x) => {
+      if (x !== pick && usable(nodes[x])) nodes[x].free = r;
+    });
+    from.free = idleGpus(from.option);
+    from.warmOn.fill(0);
     from.movableSince = Infinity;
     from.drainedAtSec = lastLeaves;
   };
@@ -274,7 +281,9 @@ export function runAutoscaled(
       }
       for (let r = current; r < next; r++) if (!place(m, t)) pending.push(m);
       for (let r = current; r > next; r--) {
-        nodes[podNode[m].pop()!].used -= c.devices;
+        const n = nodes[podNode[m].pop()!];
+        n.used -= c.devices;
+        releaseGpus(n.free, podGpus[m].pop()!, c.devices, grain);
         podReady[m].pop();
         podEvicted[m].pop();
       }

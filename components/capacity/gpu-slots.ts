@@ -19,6 +19,15 @@ export function replicaDevices(share: number, pool: Pick<GpuPool, "sharing">): n
   return Math.max(1, Math.round(share / (migSliceFraction(sharing.profile) ?? 1)));
 }
 
+/**
+ * Slots of one GPU a replica's devices fill before any go to another GPU (gpu-fit.ts): a time-sliced
+ * pool's slices per GPU, as the device plugin's `packed` policy hands them out; 1 without sharing and
+ * with MIG, where a replica's devices may be any free devices of its node.
+ */
+export function gpuGrain(pool: Pick<GpuPool, "sharing">): number {
+  return pool.sharing.mode === "time-slicing" ? pool.sharing.replicas : 1;
+}
+
 /** Slots one GPU of `instanceType` offers under the pool's sharing. */
 export function slotsPerGpu(pool: Pick<GpuPool, "sharing">, instanceType: string): number {
   const sharing = pool.sharing;

@@ -2,9 +2,14 @@
  * The replay's `oracle` strategy and the instant-start level-foresight bound (simulate.ts,
  * level-foresight.ts): the replicas wanted each minute, without any control delay, on the cheapest
  * nodes for that minute. Pure: no Pulumi imports.
+ *
+ * It sizes the nodes by the slots the replicas take, not by placing them node by node, so it ignores
+ * how replicas fragment nodes (the limit), but not how a time-sliced replica's slices fill a GPU: no
+ * placement puts two 5-slice replicas on one 8-slice GPU (gpu-fit.ts).
  */
 import type { GpuPool, StackConfig } from "../config/stack-schema";
-import { warmSlots } from "./gpu-slots";
+import { slotsForPods } from "./gpu-fit";
+import { gpuGrain, warmSlots } from "./gpu-slots";
 import { cheapestSplitMix, instanceOptions, smallestSlots } from "./instance-mix";
 import type { ModelCtx } from "./replay-context";
 import { Accumulator } from "./strategy-result";
@@ -28,21 +33,24 @@ export function runOracle(
   const smallest = smallestSlots(options);
   // The pool's pause pods hold their slots whatever the strategy: headroom on top of the replicas.
   const warm = warmSlots(pool);
+  const grain = gpuGrain(pool);
   const cache = new Map<string, { gpus: number; hourly: number }>();
   for (let t = 0; t < minutes; t++) {
-    // Slots of pods only the bigger types hold, and the largest of them; slots of the others.
+    // Slots of pods only the bigger types hold, and the largest of them; the others by size, with
+    // the one-slot pause pods, counted in the GPUs their slices fill (`slotsForPods`: on a
+    // time-sliced pool a replica's slices share one GPU, so 5-slice replicas take a GPU of 8 each).
     let big = 0;
     let largestBig = 0;
-    let small = 0;
+    const smallPods = new Map<number, number>(warm > 0 ? [[1, warm]] : []);
     for (const c of models) {
       const r = Math.max(c.spec.serving.replicas.min, Math.ceil(replicasWanted(c, t) - 1e-9));
       if (c.devices > smallest) {
         big += r * c.devices;
         if (r > 0) largestBig = Math.max(largestBig, c.devices);
-      } else small += r * c.devices;
+      } else smallPods.set(c.devices, (smallPods.get(c.devices) ?? 0) + r);
       acc.serve(c.series[t], r, c, t);
     }
-    small += warm;
+    const small = slotsForPods(smallPods, grain);
     const key = `${big}/${largestBig}/${small}`;
     let mix = cache.get(key);
     if (!mix) {

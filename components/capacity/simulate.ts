@@ -23,7 +23,8 @@
  * - a new pod is ready `coldStartSeconds` after it starts, and a pod that needs a new node starts
  *   when the node is ready, `provisioningSeconds` after Karpenter launches it (cheapest fit for all
  *   pods pending in that minute); a replica counts from the first whole minute it is ready;
- * - pods fill the oldest node with free GPU devices (a bin-packing placement); zone spread is not
+ * - pods fill the oldest node with room for them, GPU by GPU: a time-sliced replica's slices on one
+ *   GPU, the layout the platform plans for (gpu-fit.ts says what the device plugin does); zone spread is not
  *   modelled here (see `packPool`); scale-down deletes the newest pods first; empty nodes are
  *   removed after the pool's `consolidateAfter`;
  * - warm capacity (`minGpus > 0`): `warmSlots(pool)` one-slot pause pods, as deployed. A replica

@@ -243,12 +243,7 @@ describe("packing", () => {
             const largest = Math.max(1, ...pods);
             for (let need = pods.reduce((a, b) => a + b, 0); ; need++) {
               const mix = cheapestMix(options, need, largest)!;
-              if (
-                firstFitDecreasing(
-                  pods,
-                  mix.map((o) => o.slots),
-                )
-              ) {
+              if (firstFitDecreasing(pods, mix, 1)) {
                 oneMix += mix.reduce((a, o) => a + o.hourly, 0);
                 break;
               }
@@ -306,12 +301,7 @@ describe("packing", () => {
     // Four 3-slot pods: 12 slots would be an 8 and a 4 (29/h), which hold only three of them.
     const big = cheapestSplitMix([four, eight], 12, 3, 0)!;
     expect(big.map((o) => o.type)).toEqual(["eight", "eight"]);
-    expect(
-      firstFitDecreasing(
-        [3, 3, 3, 3],
-        big.map((o) => o.slots),
-      ),
-    ).toBeDefined();
+    expect(firstFitDecreasing([3, 3, 3, 3], big, 1)).toBeDefined();
     // Small pods first use the big nodes' free slots (2 each), then the cheapest mix.
     expect(cheapestSplitMix([four, eight], 12, 3, 4)!.map((o) => o.type)).toEqual(["eight", "eight"]);
     expect(cheapestSplitMix([four, eight], 12, 3, 5)!.map((o) => o.type)).toEqual(["eight", "eight", "four"]);
@@ -426,13 +416,19 @@ describe("firstFitDecreasing", () => {
     return used;
   }
 
+  /** Nodes of one GPU each, of the given slots. */
+  const oneGpu = (capacities: readonly number[]) => capacities.map((slots) => ({ gpus: 1, slots }));
+
   it("places pods exactly as a scan from the first node would, or fails where it fails", () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 1, max: 8 }), { maxLength: 60 }),
         fc.array(fc.integer({ min: 1, max: 16 }), { maxLength: 12 }),
         (pods, capacities) => {
-          expect(firstFitDecreasing(pods, capacities)).toEqual(scanFromFirstNode(pods, capacities));
+          // Any devices of a node (no sharing, MIG): the node's slots are what counts.
+          expect(firstFitDecreasing(pods, oneGpu(capacities), 1)?.used).toEqual(
+            scanFromFirstNode(pods, capacities),
+          );
         },
       ),
       { numRuns: 500 },
@@ -441,7 +437,7 @@ describe("firstFitDecreasing", () => {
 
   it("comes back to an earlier node for a smaller pod", () => {
     // 3 fills node 0 to 3 of 4, 3 goes to node 1; the 1s then fit node 0 first, then node 1.
-    expect(firstFitDecreasing([3, 3, 1, 1], [4, 4])).toEqual([4, 4]);
-    expect(firstFitDecreasing([3, 3, 3], [4, 4])).toBeUndefined();
+    expect(firstFitDecreasing([3, 3, 1, 1], oneGpu([4, 4]), 4)?.used).toEqual([4, 4]);
+    expect(firstFitDecreasing([3, 3, 3], oneGpu([4, 4]), 4)).toBeUndefined();
   });
 });
