@@ -82,7 +82,8 @@ export function createVpc(
     azs.names.apply((names) => {
       if (names.length <= i) {
         throw new Error(
-          `mlops-platform:cluster.availabilityZones is ${args.availabilityZones}, but the region has only ${names.length} standard zones: lower it to ${names.length} or less`,
+          // Found only here, where the region's zones are known: named as the config checks name a key.
+          `Pulumi.${pulumi.getStack()}.yaml: mlops-platform:cluster.availabilityZones is ${args.availabilityZones}, but the region has only ${names.length} standard zones: lower it to ${names.length} or less`,
         );
       }
       return names[i];

@@ -342,7 +342,7 @@ describe("plan failures", () => {
     const r = plan(["--stack", "staging", "--project-root", root, "--models", FIXTURE_MODELS]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(
-      "plan: mlops-platform:cluster.availabilityZones is 4, but the region has only 3",
+      "plan: Pulumi.staging.yaml: mlops-platform:cluster.availabilityZones is 4, but the region has only 3",
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
