@@ -6,6 +6,7 @@
  * pool (see packing.ts).
  */
 import type { GpuPool } from "../config/stack-schema";
+import { gpuBinSlots } from "./gpu-fit";
 import { gpuInstanceType, migSliceFraction } from "./instance-catalog";
 
 /**
@@ -62,4 +63,21 @@ export function replicaGpus(share: number, pool: Pick<GpuPool, "sharing" | "inst
   const devices = replicaDevices(share, pool);
   if (pool.sharing.mode === "none") return devices;
   return devices / fewestSlotsPerGpu(pool);
+}
+
+/**
+ * GPUs that replicas of the given sizes (`counts`: devices -> replicas) hold on the pool, counted GPU
+ * by GPU as the packing places them (`gpuBinSlots`), for a limit or a node count. On a time-sliced
+ * pool a replica's slices sit on one GPU, so ten replicas of 5 of 8 slices hold 10 GPUs (no two fit
+ * one), not the 6.25 their `replicaGpus` add up to; there a GPU holds the pool's slices per GPU
+ * whatever its type, so the pool's types are not read (the policies may not know them). Without
+ * sharing and with MIG a replica's devices may be any of its node's, so this is `replicaGpus`
+ * summed. A lower bound of the packing's GPUs, which also rounds to whole nodes and spreads zones.
+ */
+export function binnedGpus(
+  counts: ReadonlyMap<number, number>,
+  pool: Pick<GpuPool, "sharing" | "instanceTypes">,
+): number {
+  const grain = gpuGrain(pool);
+  return gpuBinSlots(counts, grain) / (grain > 1 ? grain : fewestSlotsPerGpu(pool));
 }

@@ -5,7 +5,7 @@
  */
 import type { ModelSpec } from "../config/model-schema";
 import type { GpuPool, StackConfig } from "../config/stack-schema";
-import { replicaGpus } from "./gpu-slots";
+import { binnedGpus, replicaDevices, replicaGpus } from "./gpu-slots";
 import {
   cheapestSplitMix,
   HOURS_PER_MONTH,
@@ -24,9 +24,8 @@ export interface StaticBaseline {
 
 /**
  * Whole GPUs per model for its peak with no sharing between models (the pre-platform setup): the
- * replicas that cover the peak at full `rpsPerReplica`, times the GPUs each holds on its pool,
- * rounded up to whole GPUs, on the cheapest whole on-demand instances of the pool that hold them
- * (`staticFleet`), around the clock.
+ * GPUs that hold the replicas covering the peak at full `rpsPerReplica` (`staticGpus`), on the
+ * cheapest whole on-demand instances of the pool that hold them (`staticFleet`), around the clock.
  */
 export function staticBaseline(
   config: StackConfig,
@@ -64,14 +63,20 @@ export function staticReplicas(spec: ModelSpec, peakRps: number): number {
   return Math.max(1, spec.serving.replicas.min, forPeak);
 }
 
-/** Whole GPUs one model needs for `peakRps` without sharing a GPU with other models (at least 1). */
+/**
+ * Whole GPUs one model needs for `peakRps` without sharing a GPU with other models (at least 1): its
+ * replicas counted GPU by GPU (`binnedGpus`), as the packing places them. Its replicas' shares
+ * summed would undercount a time-sliced pool: ten replicas of 5 of 8 slices add up to 6.25 GPUs, 7
+ * rounded up, but no two fit one GPU, so they hold 10.
+ */
 export function staticGpus(
   spec: ModelSpec,
   peakRps: number,
   pool: Pick<GpuPool, "sharing" | "instanceTypes">,
 ): number {
   const replicas = staticReplicas(spec, peakRps);
-  return Math.max(1, Math.ceil(replicas * replicaGpus(spec.serving.gpu.share, pool) - 1e-9));
+  const devices = replicaDevices(spec.serving.gpu.share, pool);
+  return Math.max(1, Math.ceil(binnedGpus(new Map([[devices, replicas]]), pool) - 1e-9));
 }
 
 /**
@@ -95,6 +100,8 @@ export function staticFleet(
   let largestBig = 0;
   let small = 0;
   for (const m of models) {
+    // One replica's GPUs, rounded up: the GPUs its pieces span (`gpuPieces`), which decide the node
+    // types that hold it; the model's own total (`gpus`) is already counted GPU by GPU.
     const perReplica = Math.ceil(m.replicaGpus - 1e-9);
     if (perReplica > smallest) {
       big += m.gpus;

@@ -8,8 +8,8 @@ import type { PolicyResource } from "@pulumi/policy";
 import { gpuInstanceType, migSliceFraction } from "../../components/capacity/instance-catalog";
 import type { ModelSpec } from "../../components/config/model-schema";
 import { STABLE_VARIANT, variantsOf } from "../../components/model/variants";
-import { replicaDevices } from "../../components/capacity/gpu-slots";
-import type { StackConfig } from "../../components/config/stack-schema";
+import { binnedGpus, replicaDevices } from "../../components/capacity/gpu-slots";
+import type { GpuPool, StackConfig } from "../../components/config/stack-schema";
 import type { Traffic } from "../../components/capacity/traffic";
 import { trafficLoad } from "../../components/capacity/traffic-load";
 import { at, k8sName, namespaceOf, num, obj, str } from "./values";
@@ -284,6 +284,38 @@ export function demandsFromResources(
     });
   }
   return out;
+}
+
+/**
+ * The pool's sharing as the capacity code reads it (`GpuPool["sharing"]`): the policy config's
+ * optional fields filled in (one slice per GPU, no profile) where a hand-written config leaves them out.
+ */
+export function poolSharing(pool: CapacityPool): GpuPool["sharing"] {
+  if (pool.sharing?.mode === "time-slicing")
+    return { mode: "time-slicing", replicas: pool.sharing.replicas ?? 1 };
+  if (pool.sharing?.mode === "mig") return { mode: "mig", profile: pool.sharing.profile ?? "" };
+  return { mode: "none" };
+}
+
+/**
+ * GPUs `replicas` replicas of each of `demands` hold on the pool at once. On a time-sliced pool they
+ * are counted GPU by GPU as the packing places them (`binnedGpus`): a replica's slices sit on one
+ * GPU, so ten replicas of 5/8 GPU hold 10 GPUs, not the 6.25 their shares add up to. Elsewhere the
+ * shares add up: a whole GPU, or a MIG device (its share is `gpusPerDevice`, the GPU it fills of the
+ * type with the fewest), takes any free one of its node.
+ */
+export function demandGpus(
+  pool: CapacityPool,
+  demands: readonly { readonly share: number; readonly replicas: number }[],
+): number {
+  const sharing = poolSharing(pool);
+  if (sharing.mode !== "time-slicing") return demands.reduce((s, d) => s + d.replicas * d.share, 0);
+  const counts = new Map<number, number>();
+  for (const d of demands) {
+    const devices = replicaDevices(d.share, { sharing });
+    counts.set(devices, (counts.get(devices) ?? 0) + d.replicas);
+  }
+  return binnedGpus(counts, { sharing, instanceTypes: [...(pool.instanceTypes ?? [])] });
 }
 
 /** Cheapest hourly price of one GPU in the pool (Karpenter launches the cheapest fitting type), or `undefined`. */

@@ -27,6 +27,7 @@ import {
   demandsFromResources,
   expectedReplicas,
   gpuHourPrice,
+  poolSharing,
 } from "../lib/capacity";
 
 /** One pool's share of the expected bill. */
@@ -85,17 +86,11 @@ function packedCost(
       gpuInstanceType(t) !== undefined && (capacityType === "spot" ? p?.spot : p?.onDemand) !== undefined
     );
   });
-  const sharing: PackingPool["sharing"] =
-    pool.sharing?.mode === "time-slicing"
-      ? { mode: "time-slicing", replicas: pool.sharing.replicas ?? 1 }
-      : pool.sharing?.mode === "mig"
-        ? { mode: "mig", profile: pool.sharing.profile ?? "" }
-        : { mode: "none" };
   const packing: PackingPool = {
     name: pool.name,
     instanceTypes: priced,
     capacityType,
-    sharing,
+    sharing: poolSharing(pool),
     minGpus: pool.minGpus ?? 0,
     maxGpus: pool.maxGpus,
   };

@@ -82,6 +82,20 @@ describe("simpleCapacityEstimate", () => {
     expect(pool.gpus).toEqual({ min: 2, expected: 3, max: 5 });
   });
 
+  it("counts a time-sliced pool GPU by GPU: ten replicas of 5/8 GPU need 10 GPUs, not 6.25", () => {
+    const cfg = stack(8);
+    cfg.gpuPools[0] = { ...cfg.gpuPools[0], sharing: { mode: "time-slicing", replicas: 8 } };
+    const models = validateModelSpecs([model("a", 0.625, 10, 10)], "staging", cfg);
+    const pool = simpleCapacityEstimate(cfg, models).pools[0];
+    // The shares still add up to 6.25 (demand); a replica's 5 slices sit on one GPU, so no two share one.
+    expect(pool.demand.max).toBe(6.25);
+    expect(pool.gpus).toEqual({ min: 8, expected: 8, max: 8 });
+    expect(pool.warnings).toEqual([
+      "needs 10 GPUs at maximum replicas but maxGpus is 8: models cannot all reach max",
+      "needs 10 GPUs at minimum replicas, above maxGpus 8",
+    ]);
+  });
+
   it("prices on the cheapest GPU among the pool's instance types", () => {
     const cfg = stack();
     // g6.12xlarge: 24 / 4 GPUs = 6 per GPU-hour, cheaper than g6.xlarge's 7.

@@ -279,6 +279,44 @@ describe("mlops-model-gpu-demand-fits-pool", () => {
     const { byPool } = expectedMonthlyCost(f.capacity(), models);
     expect(byPool[0]).toMatchObject({ pool: "inference", gpus: 45 });
   });
+  describe("on a pool time-sliced 8 ways: a replica's slices sit on one GPU", () => {
+    const eighths = () => {
+      const cfg = f.capacity();
+      const [inference, training] = cfg.pools;
+      return {
+        ...cfg,
+        pools: [
+          { ...inference, maxGpus: 8, sharing: { mode: "time-slicing" as const, replicas: 8 } },
+          training,
+        ],
+      };
+    };
+    it("fails: ten replicas of 5/8 GPU need 10 GPUs (no two fit one), not the 6.25 their shares add up to", async () => {
+      const models = [{ name: "m", pool: "inference", share: 0.625, maxReplicas: 10 }];
+      expect(await messages(p, [], { ...eighths(), models })).toEqual([
+        "GPU pool inference needs 10 GPUs at full scale-out (m 10x0.625; a replica's time-slices sit on one GPU, so shares of 6.25 GPUs fill 10) but maxGpus is 8; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.",
+      ]);
+    });
+    it("fails the same on the InferenceService's 5 slices and its ScaledObject's max of 10", async () => {
+      const isvc = set(f.inferenceService(), "spec.predictor.model.resources", {
+        requests: { cpu: "2", memory: "8Gi", "nvidia.com/gpu": "5" },
+        limits: { cpu: "2", memory: "8Gi", "nvidia.com/gpu": "5" },
+      });
+      expect(await messages(p, [isvc, f.scaledObject(10)], eighths())).toEqual([
+        expect.stringContaining(
+          "GPU pool inference needs 10 GPUs at full scale-out (homepage-feed 10x0.625;",
+        ),
+      ]);
+    });
+    it("passes where slices fit together on a GPU: eight of 5/8 beside eight of 3/8 fill 8 GPUs", async () => {
+      // Each GPU holds a 5-slice and a 3-slice replica; counted model by model they would be 8 + 3.
+      const models = [
+        { name: "a", pool: "inference", share: 0.625, maxReplicas: 8 },
+        { name: "b", pool: "inference", share: 0.375, maxReplicas: 8 },
+      ];
+      expect(await messages(p, [], { ...eighths(), models })).toEqual([]);
+    });
+  });
   it("fails on a model using an unknown pool", async () => {
     const models = [{ name: "a", pool: "gpu-xl", share: 1, maxReplicas: 1 }];
     expect(await messages(p, [], { ...f.capacity(), models })).toEqual([

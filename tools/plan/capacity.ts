@@ -5,12 +5,15 @@
  *
  * Serving pools: GPUs = replicas × share summed over the pool's models plus the pool's warm capacity
  * (`minGpus` of pause pods, headroom on top), rounded up to whole GPUs per pool, at most `maxGpus`;
- * "expected" is the midpoint between minimum and maximum replicas (no traffic forecast here).
+ * "expected" is the midpoint between minimum and maximum replicas (no traffic forecast here). At
+ * minimum and maximum the replicas are counted GPU by GPU (`binnedGpus`): a time-sliced replica's
+ * slices sit on one GPU, so ten replicas of 5/8 GPU need 10 GPUs, not 6.25.
  * Training pools: the pool minimum, the largest set of runs that may overlap (every model's GPUs),
  * and a time average of scheduled runs lasting `timeoutHours`, each on whole instances. Cost = the
  * cheapest whole instances holding those GPUs (spot price for spot pools) × 730 hours a month.
  */
 import { CronExpressionParser } from "cron-parser";
+import { binnedGpus, replicaDevices } from "../../components/capacity/gpu-slots";
 import { gpuInstanceType } from "../../components/capacity/instance-catalog";
 import type { ModelSpec } from "../../components/config/model-schema";
 import type { GpuPool, StackConfig } from "../../components/config/stack-schema";
@@ -190,22 +193,35 @@ function range(f: (k: keyof Range) => number): Range {
   return { min: f("min"), expected: f("expected"), max: f("max") };
 }
 
-function servingPool(pool: GpuPool, models: readonly ModelSpec[]): { demand: Range; warnings: string[] } {
+/**
+ * A serving pool's demand (shares summed) and the GPUs that hold its replicas at their minimum and
+ * maximum (`binned`: counted GPU by GPU, what the limit and the cost need), with its warnings.
+ */
+function servingPool(
+  pool: GpuPool,
+  models: readonly ModelSpec[],
+): { demand: Range; binned: Pick<Range, "min" | "max">; warnings: string[] } {
   let min = 0;
   let max = 0;
+  const atMin = new Map<number, number>();
+  const atMax = new Map<number, number>();
   for (const m of models) {
     min += m.serving.replicas.min * m.serving.gpu.share;
     max += m.serving.replicas.max * m.serving.gpu.share;
+    const devices = replicaDevices(m.serving.gpu.share, pool);
+    atMin.set(devices, (atMin.get(devices) ?? 0) + m.serving.replicas.min);
+    atMax.set(devices, (atMax.get(devices) ?? 0) + m.serving.replicas.max);
   }
   const demand = { min, expected: (min + max) / 2, max };
+  const binned = { min: ceilGpus(binnedGpus(atMin, pool)), max: ceilGpus(binnedGpus(atMax, pool)) };
   const warnings: string[] = [];
-  if (ceilGpus(max) > pool.maxGpus)
+  if (binned.max > pool.maxGpus)
     warnings.push(
-      `needs ${ceilGpus(max)} GPUs at maximum replicas but maxGpus is ${pool.maxGpus}: models cannot all reach max`,
+      `needs ${binned.max} GPUs at maximum replicas but maxGpus is ${pool.maxGpus}: models cannot all reach max`,
     );
-  if (ceilGpus(min) > pool.maxGpus)
-    warnings.push(`needs ${ceilGpus(min)} GPUs at minimum replicas, above maxGpus ${pool.maxGpus}`);
-  return { demand, warnings };
+  if (binned.min > pool.maxGpus)
+    warnings.push(`needs ${binned.min} GPUs at minimum replicas, above maxGpus ${pool.maxGpus}`);
+  return { demand, binned, warnings };
 }
 
 function trainingPool(
@@ -264,7 +280,8 @@ export function simpleCapacityEstimate(config: StackConfig, models: readonly Mod
     const serving = pool.purpose === "serving";
     const users = models.filter((m) => (serving ? m.serving.gpu.pool : m.training?.gpu.pool) === pool.name);
     const training = serving ? undefined : trainingPool(pool, users, config);
-    const { demand, warnings: loadWarnings } = training ?? servingPool(pool, users);
+    const load = training ?? servingPool(pool, users);
+    const { demand, warnings: loadWarnings } = load;
     const warnings = [
       ...unusedPoolWarnings(
         pool,
@@ -272,12 +289,16 @@ export function simpleCapacityEstimate(config: StackConfig, models: readonly Mod
       ),
       ...loadWarnings,
     ];
-    // A serving pool's warm capacity (`minGpus` of pause pods) is headroom on top of its replicas.
-    const whole = range((k) =>
-      serving
-        ? clamp(ceilGpus(demand[k] + pool.minGpus), pool.minGpus, pool.maxGpus)
-        : clamp(ceilGpus(demand[k]), pool.minGpus, pool.maxGpus),
-    );
+    // A serving pool's warm capacity (`minGpus` of pause pods) is headroom on top of its replicas,
+    // which hold their GPUs counted GPU by GPU at min and max; the expected midpoint of the shares
+    // is kept between the two (10 replicas of 5/8 GPU at min and max hold 10 GPUs, not 6.25).
+    const whole = range((k) => {
+      if (!("binned" in load)) return clamp(ceilGpus(demand[k]), pool.minGpus, pool.maxGpus);
+      const { min, max } = load.binned;
+      const held =
+        k === "expected" ? Math.min(max, Math.max(min, ceilGpus(demand.expected))) : load.binned[k];
+      return clamp(held + pool.minGpus, pool.minGpus, pool.maxGpus);
+    });
     const atMax = wholeInstancePrice(whole.max, pool, config);
     // Runs cannot cost more than the pool at its peak the whole month: Karpenter's limit queues the
     // rest. A training pool's GPUs are those of the whole instances its runs hold (a one-GPU run on
