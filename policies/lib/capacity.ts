@@ -220,6 +220,16 @@ export function gpusPerDevice(pool: CapacityPool | undefined, resourceName: stri
   return 1;
 }
 
+/**
+ * Devices (`nvidia.com/gpu`) one replica of `share` GPUs requests on the pool: the inverse of how a
+ * share is counted here (`gpusPerDevice`). Not `replicaDevices`, which reads a spec's share: on a
+ * MIG pool that is the profile's compute fraction (1/7 for 1g.20gb), while a share counted here is
+ * the GPU a device fills (1/4 of an H100 for 1g.20gb), so one device read back as two.
+ */
+export function shareDevices(pool: CapacityPool, share: number): number {
+  return Math.max(1, Math.round(share / gpusPerDevice(pool, "nvidia.com/gpu")));
+}
+
 /** Worst-case demand of every InferenceService's stable predictor that targets a GPU pool. */
 export function demandsFromResources(
   resources: readonly PolicyResource[],

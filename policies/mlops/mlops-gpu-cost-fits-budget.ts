@@ -15,7 +15,6 @@
  * `mlops-model-gpu-demand-fits-pool`), and `npm run simulate` gives the replayed cost.
  */
 import { gpuInstanceType } from "../../components/capacity/instance-catalog";
-import { replicaDevices } from "../../components/capacity/gpu-slots";
 import { PackingPool } from "../../components/capacity/instance-mix";
 import { billedAtLimit, packPool } from "../../components/capacity/packing";
 import { ADVISORY_IN_STAGING, PlatformPolicy, configWithDefaults } from "../lib/platform-policy";
@@ -28,6 +27,7 @@ import {
   expectedReplicas,
   gpuHourPrice,
   poolSharing,
+  shareDevices,
 } from "../lib/capacity";
 
 /** One pool's share of the expected bill. */
@@ -100,7 +100,7 @@ function packedCost(
       { pricing: { instances }, cluster: { availabilityZones: cfg.availabilityZones ?? 1 } },
       demands.map((d) => ({
         model: d.name,
-        devices: replicaDevices(d.share, packing),
+        devices: shareDevices(pool, d.share),
         replicas: expectedReplicas(d, cfg.expectedRps, demands),
       })),
     );

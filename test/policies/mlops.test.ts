@@ -393,6 +393,30 @@ describe("mlops-gpu-cost-fits-budget", () => {
       withoutHistory: ["fresh"],
     });
   });
+  it("a MIG replica of one 1g.20gb device is packed as one device, not its share over the compute fraction", () => {
+    // Found by a review: the share counted here is the GPU a device fills (1/4 of an A100-80GB for
+    // 1g.20gb), and reading it back with the spec's compute fraction (1/7) made one device two.
+    const mig = {
+      name: "mig",
+      purpose: "serving" as const,
+      maxGpus: 64,
+      minGpus: 0,
+      instanceTypes: ["p4de.24xlarge"],
+      capacityType: "on-demand" as const,
+      sharing: { mode: "mig" as const, profile: "1g.20gb" },
+    };
+    const cfg = {
+      ...f.capacity(),
+      availabilityZones: 1,
+      pools: [mig],
+      pricing: { currency: "CNY", instances: { "p4de.24xlarge": { onDemand: 320 } } },
+    };
+    const share = gpusPerDevice(mig, "nvidia.com/gpu");
+    expect(share).toBe(1 / 4);
+    // 32 one-device replicas fill the 8 GPUs x 4 devices of one p4de.24xlarge.
+    const { byPool } = expectedMonthlyCost(cfg, [{ name: "a", pool: "mig", share, maxReplicas: 32 }]);
+    expect(byPool).toEqual([{ pool: "mig", gpus: 8, cost: 320 * 730, withoutHistory: ["a"] }]);
+  });
   it("packs each zone's replicas onto whole nodes, as the plan's packing does", () => {
     const cfg = f.capacity();
     const pools = [{ ...cfg.pools[0], minGpus: 0 }, cfg.pools[1]];
