@@ -91,6 +91,8 @@ describe("simpleCapacityEstimate", () => {
     expect(pool.demand.max).toBe(6.25);
     expect(pool.gpus).toEqual({ min: 8, expected: 8, max: 8 });
     expect(pool.warnings).toEqual([
+      // 5 of 8 slices on a multi-GPU type: the device plugin may split the second replica of a GPU.
+      expect.stringContaining("replicas of 5 (a) of the 8 slices per GPU share the GPUs of"),
       "needs 10 GPUs at maximum replicas but maxGpus is 8: models cannot all reach max",
       "needs 10 GPUs at minimum replicas, above maxGpus 8",
     ]);

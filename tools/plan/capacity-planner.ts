@@ -17,6 +17,7 @@ import {
   simpleCapacityEstimate,
   unusedPoolWarnings,
 } from "./capacity";
+import { sliceSplitWarnings } from "./slice-split";
 
 /** The part of one pool packing the plan reads. */
 interface Packing {
@@ -117,7 +118,7 @@ export function planCapacitySummary(
   const pools = simple.pools.map((p) => {
     const levels = byName.get(p.name);
     const pool = config.gpuPools.find((g) => g.name === p.name);
-    const unused = pool ? unusedPoolWarnings(pool, p.models) : [];
+    const unused = pool ? [...unusedPoolWarnings(pool, p.models), ...sliceSplitWarnings(pool, models)] : [];
     return levels ? fromPacking(p, levels, pool?.maxGpus ?? Infinity, unused) : p;
   });
   const total = (k: keyof Range) => round2(pools.reduce((sum, p) => sum + p.monthlyCost[k], 0));

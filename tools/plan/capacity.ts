@@ -17,6 +17,7 @@ import { binnedGpus, replicaDevices } from "../../components/capacity/gpu-slots"
 import { gpuInstanceType } from "../../components/capacity/instance-catalog";
 import type { ModelSpec } from "../../components/config/model-schema";
 import type { GpuPool, StackConfig } from "../../components/config/stack-schema";
+import { sliceSplitWarnings } from "./slice-split";
 
 /** Hours in an average month, the usual cloud billing convention (8760 / 12). */
 export const HOURS_PER_MONTH = 730;
@@ -287,6 +288,7 @@ export function simpleCapacityEstimate(config: StackConfig, models: readonly Mod
         pool,
         users.map((m) => m.name),
       ),
+      ...sliceSplitWarnings(pool, users),
       ...loadWarnings,
     ];
     // A serving pool's warm capacity (`minGpus` of pause pods) is headroom on top of its replicas,
