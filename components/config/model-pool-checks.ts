@@ -130,13 +130,16 @@ function nodeFitProblem(gpus: number, pool: GpuPool): string | undefined {
 export const NODE_RESERVE = 0.1;
 
 /**
- * A replica holding `share` of a GPU must also fit its CPU and memory in `share` of one GPU's part of
- * every instance type of the pool that holds its GPU devices (less `NODE_RESERVE`), so the one with
- * the least per GPU sets the limit: packing, the plan's cost, the budget policy and the simulator
- * count GPU slots only and place a replica on any type of its pool with room for its devices. A
- * replica that fits only the roomier types would be costed on nodes that cannot run it (a review's
- * 8-vCPU replica on g6.xlarge + g6.12xlarge: 5,110 CNY/month planned, 29,419 at least needed); a
- * two-GPU replica is never placed on a one-GPU type, so that type sets it no limit.
+ * A replica holding `share` of a GPU must also fit its CPU and memory in the part of one GPU's host
+ * it holds on every instance type of the pool that holds its GPU devices (less `NODE_RESERVE`), so
+ * the type with the least sets the limit: packing, the plan's cost, the budget policy and the
+ * simulator count GPU slots only and place a replica on any type of its pool with room for its
+ * devices. A replica that fits only the roomier types would be costed on nodes that cannot run it (a
+ * review's 8-vCPU replica on g6.xlarge + g6.12xlarge: 5,110 CNY/month planned, 29,419 at least
+ * needed); a two-GPU replica is never placed on a one-GPU type, so that type sets it no limit. The
+ * part held is its devices over the type's devices per GPU: the share itself, except for MIG,
+ * where a device fills more of a GPU than its compute (a 1g.10gb device is a seventh of an A100's
+ * compute but a quarter of an A100-40GB: four fit one).
  */
 export function resourceProblems(spec: ModelSpec, pool: GpuPool, file: string): Problem[] {
   const devices = replicaDevices(spec.serving.gpu.share, pool);
@@ -147,12 +150,15 @@ export function resourceProblems(spec: ModelSpec, pool: GpuPool, file: string): 
   if (known.length === 0) return [];
   const hosts = hostPerGpu(known);
   const share = spec.serving.gpu.share;
+  const mig = pool.sharing.mode === "mig";
+  const held = known.map((t) => (mig ? devices / slotsPerGpu(pool, t) : share));
   const problems: Problem[] = [];
   for (const kind of ["cpu", "memory"] as const) {
-    const perGpu = hosts.map((h) => (kind === "cpu" ? h.vcpus : h.memoryGiB));
-    const least = Math.min(...perGpu);
-    const type = known[perGpu.indexOf(least)];
-    const limit = share * least * (1 - NODE_RESERVE);
+    const limits = hosts.map(
+      (h, i) => held[i] * (kind === "cpu" ? h.vcpus : h.memoryGiB) * (1 - NODE_RESERVE),
+    );
+    const limit = Math.min(...limits);
+    const at = limits.indexOf(limit);
     const value = spec.serving.resources[kind];
     const amount = parseQuantity(value, kind);
     if (amount > limit + 1e-9) {
@@ -161,11 +167,17 @@ export function resourceProblems(spec: ModelSpec, pool: GpuPool, file: string): 
         known.length > 1
           ? `, the type of pool ${pool.name} with the least per GPU of those that hold the replica`
           : ` (pool ${pool.name})`;
+      const holding = mig
+        ? `its ${devices} ${pool.sharing.mode === "mig" ? pool.sharing.profile : ""} device${devices > 1 ? "s" : ""} (${Number(held[at].toFixed(4))} of a GPU on ${known[at]})`
+        : `share ${share}`;
+      const remedy = mig
+        ? "lower it, or ask the platform team for a pool of a larger MIG profile or roomier types"
+        : "lower it, use a larger share, or ask the platform team for a pool of roomier types";
       problems.push({
         file,
         path: `serving.resources.${kind}`,
         value,
-        reason: `with share ${share} a replica may request at most ${limit.toFixed(2)} ${unit}: its share of one GPU's ${unit} on ${type}${others}, less ${NODE_RESERVE * 100}% for node daemons, since a replica may be placed on any type of its pool with room for its GPUs; lower it, use a larger share, or ask the platform team for a pool of roomier types`,
+        reason: `with ${holding} a replica may request at most ${limit.toFixed(2)} ${unit}: its part of one GPU's ${unit} on ${known[at]}${others}, less ${NODE_RESERVE * 100}% for node daemons, since a replica may be placed on any type of its pool with room for its GPUs; ${remedy}`,
       });
     }
   }

@@ -643,6 +643,25 @@ describe("bad model specs", () => {
     expect(msg).toContain('models/fat.yaml: serving.resources.memory = "12Gi"');
   });
 
+  test("a MIG replica's CPU and memory are limited by the part of the GPU its device fills, not its compute", () => {
+    // Found by a black-box review: 3g.20gb is 3/7 of an A100's compute but half an A100-40GB (two
+    // fit one), so on p4d.24xlarge (12 vCPU per GPU) a replica may ask 0.5 x 12 x 0.9 = 5.4 vCPU,
+    // where 0.4286 x 12 x 0.9 = 4.63 refused specs that fit.
+    const onMig = (cpu: string) =>
+      spec("migfat", (y) =>
+        y
+          .replace("{ pool: inference, share: 0.25 }", "{ pool: mig, share: 0.4286 }")
+          .replace(
+            "  replicas: { min: 1, max: 4 }",
+            `  replicas: { min: 1, max: 4 }\n  resources: { cpu: "${cpu}", memory: 8Gi }`,
+          ),
+      );
+    expect(validateModelSpecs([source("models/migfat.yaml", onMig("5"))], "staging", cfg)).toHaveLength(1);
+    expect(() => validateModelSpecs([source("models/migfat.yaml", onMig("6"))], "staging", cfg)).toThrow(
+      'models/migfat.yaml: serving.resources.cpu = "6": with its 1 3g.20gb device (0.5 of a GPU on p4d.24xlarge) a replica may request at most 5.40 vCPU: its part of one GPU\'s vCPU on p4d.24xlarge (pool mig), less 10% for node daemons, since a replica may be placed on any type of its pool with room for its GPUs; lower it, or ask the platform team for a pool of a larger MIG profile or roomier types',
+    );
+  });
+
   test("a replica must fit the pool's type with the least CPU and memory per GPU, which packing may pick", () => {
     // g6.xlarge has 4 vCPU / 16 GiB for its GPU, g6.12xlarge 12 / 48 per GPU: an 8-vCPU whole-GPU
     // replica runs on the second only, while packing and cost place it on the cheaper first.
@@ -671,7 +690,7 @@ describe("bad model specs", () => {
       message = (err as Error).message;
     }
     expect(message).toContain(
-      'models/fat.yaml: serving.resources.cpu = "8": with share 1 a replica may request at most 3.60 vCPU: its share of one GPU\'s vCPU on g6.xlarge, the type of pool whole with the least per GPU of those that hold the replica',
+      'models/fat.yaml: serving.resources.cpu = "8": with share 1 a replica may request at most 3.60 vCPU: its part of one GPU\'s vCPU on g6.xlarge, the type of pool whole with the least per GPU of those that hold the replica',
     );
     expect(message).toContain(
       'models/fat.yaml: serving.resources.memory = "32Gi": with share 1 a replica may request at most 14.40 GiB',
