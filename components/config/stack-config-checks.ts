@@ -28,6 +28,7 @@ export function crossFieldChecks(file: string): Check<StackConfig>[] {
     (cfg) => perElement(cfg.gpuPools, (pool, i) => poolSizeProblems(pool, file, at(`gpuPools[${i}]`))),
     (cfg) =>
       perElement(cfg.gpuPools, (pool, i) => instanceTypeProblems(cfg, pool, file, at(`gpuPools[${i}]`))),
+    (cfg) => perElement(cfg.gpuPools, (pool, i) => migDensityProblems(pool, file, at(`gpuPools[${i}]`))),
     // A type listed twice would declare its NodeOverlay twice: pulumi up refuses the duplicate URN.
     (cfg) =>
       perElement(cfg.gpuPools, (pool, i) =>
@@ -136,6 +137,31 @@ function poolSizeProblems(pool: GpuPool, file: string, p: string): Problem[] {
     });
   }
   return problems;
+}
+
+/**
+ * A MIG pool's types must give as many devices of its profile per GPU (1g.10gb: four on an
+ * A100-40GB, seven on an A100-80GB): the NodePool limit is `maxGpus` x the fewest per GPU, so nodes
+ * of the denser type stop Karpenter at fewer GPUs than `maxGpus`, and packing, the pool-fit policy
+ * and the simulator would each count a device as a different part of a GPU.
+ */
+function migDensityProblems(pool: GpuPool, file: string, p: string): Problem[] {
+  if (pool.sharing.mode !== "mig") return [];
+  const profile = pool.sharing.profile;
+  const perGpu = pool.instanceTypes.flatMap((t) => {
+    const n = gpuInstanceType(t)?.gpu.migProfiles[profile];
+    return n === undefined ? [] : [`${t} ${n}`];
+  });
+  const counts = new Set(perGpu.map((e) => e.split(" ")[1]));
+  if (counts.size <= 1) return [];
+  return [
+    {
+      file,
+      path: `${p}.instanceTypes`,
+      value: pool.instanceTypes,
+      reason: `its types give different numbers of ${profile} devices per GPU (${perGpu.join(", ")}); a MIG pool's types must give the same, as its NodePool limit, packing and the policies count devices per GPU: split them into two pools`,
+    },
+  ];
 }
 
 /** Each instance type is known, supports the pool's MIG profile, and has the prices the pool needs. */

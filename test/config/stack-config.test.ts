@@ -136,6 +136,25 @@ describe("stack config", () => {
     expect(msg).toContain("instance type g5.xlarge (A10G) has no MIG support");
   });
 
+  test("MIG pool whose types give different numbers of the profile's devices per GPU", () => {
+    // Found by a black-box review: 1g.10gb is four per A100-40GB and seven per A100-80GB, and the
+    // NodePool limit counts the fewest, so p4de nodes stopped Karpenter at fewer GPUs than maxGpus.
+    const raw = stackValues("prod");
+    raw.gpuPools[1].purpose = "serving";
+    raw.gpuPools[1].capacityType = "on-demand";
+    raw.gpuPools[1].instanceTypes = ["p4d.24xlarge", "p4de.24xlarge"];
+    raw.gpuPools[1].sharing = { mode: "mig", profile: "1g.10gb" };
+    raw.pricing.instances["p4de.24xlarge"] = { onDemand: 354 };
+    expect(problemsOf(raw)).toContain(
+      'mlops-platform:gpuPools[1].instanceTypes = ["p4d.24xlarge","p4de.24xlarge"]: its types give different numbers of 1g.10gb devices per GPU (p4d.24xlarge 4, p4de.24xlarge 7); a MIG pool\'s types must give the same, as its NodePool limit, packing and the policies count devices per GPU: split them into two pools',
+    );
+    // 3g.40gb is two per GPU on both 80 GB types: one pool.
+    raw.gpuPools[1].instanceTypes = ["p4de.24xlarge", "p5.48xlarge"];
+    raw.gpuPools[1].sharing = { mode: "mig", profile: "3g.40gb" };
+    raw.pricing.instances["p5.48xlarge"] = { onDemand: 700 };
+    expect(() => validateStackConfig(raw, "Pulumi.test.yaml")).not.toThrow();
+  });
+
   test("MIG profile the GPU does not offer", () => {
     const raw = stackValues("prod");
     // 1g.20gb is an 80 GB GPU's profile (four per A100-80GB or H100), not an A100-40GB's.
