@@ -64,7 +64,7 @@ export interface PoolPacking {
   readonly overMaxGpus: boolean;
   /**
    * GPUs the same pods need packed without the zone spread (which the serving pods only prefer,
-   * `ScheduleAnyway`); set by `planCapacity` at peak when the spread packing is over `maxGpus`.
+   * `ScheduleAnyway`); set by `planCapacity` at each level whose spread packing is over `maxGpus`.
    */
   readonly gpusWithoutSpread?: number;
 }
@@ -344,18 +344,15 @@ export function planCapacity(
           devices: replicaDevices(spec.serving.gpu.share, pool),
           replicas: replicas(spec, variant, level),
         }));
-      const at = (level: LoadLevel) => packPool(pool, config, demands(level));
-      const peakDemands = demands("peak");
-      const peak = packPool(pool, config, peakDemands);
+      // Over maxGpus, also the GPUs without the zone spread: the replicas may all run unspread.
+      const at = (level: LoadLevel): PoolPacking => {
+        const d = demands(level);
+        const p = packPool(pool, config, d);
+        return p.overMaxGpus ? { ...p, gpusWithoutSpread: packPool(pool, config, d, 1).gpus } : p;
+      };
       return {
         name: pool.name,
-        levels: {
-          minimum: at("minimum"),
-          expected: at("expected"),
-          peak: peak.overMaxGpus
-            ? { ...peak, gpusWithoutSpread: packPool(pool, config, peakDemands, 1).gpus }
-            : peak,
-        },
+        levels: { minimum: at("minimum"), expected: at("expected"), peak: at("peak") },
       };
     });
   const total = (level: LoadLevel) => pools.reduce((a, p) => a + p.levels[level].monthlyCost, 0);

@@ -50,15 +50,18 @@ export const mlopsModelGpuDemandFitsPool: PlatformPolicy = {
         const shares = onPool.reduce((s, d) => s + d.replicas * d.share, 0);
         const parts = onPool
           .sort((a, b) => b.replicas * b.share - a.replicas * a.share)
-          .map((d) => `${d.name} ${d.replicas}x${d.share}`)
+          .map((d) => `${d.name} ${d.replicas}x${Number(d.share.toFixed(4))}`)
           .join(", ");
         // Where the GPU count is above the shares' sum, say why: 10x0.625 reads as 6.25 otherwise.
         const binned =
           total > shares + 1e-9
             ? `; a replica's time-slices sit on one GPU, so shares of ${Number(shares.toFixed(2))} GPUs fill ${Number(total.toFixed(2))}`
             : "";
+        // A MIG pool takes one share only, its profile's: there the replicas are what can change.
+        const lower =
+          pool.sharing?.mode === "mig" ? "serving.replicas.max" : "serving.replicas.max / serving.gpu.share";
         report(
-          `GPU pool ${pool.name} needs ${Number(total.toFixed(2))} GPUs at full scale-out (${parts}${binned}) but maxGpus is ${pool.maxGpus}; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.`,
+          `GPU pool ${pool.name} needs ${Number(total.toFixed(2))} GPUs at full scale-out (${parts}${binned}) but maxGpus is ${pool.maxGpus}; raise the pool's maxGpus or lower ${lower}.`,
         );
       }
     },

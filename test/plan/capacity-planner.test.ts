@@ -158,6 +158,26 @@ describe("planCapacitySummary", () => {
     ]);
   });
 
+  it("an expected load over maxGpus only for its zone spread says the replicas all run, not that they wait", () => {
+    // Found by a black-box review: three one-device replicas of a 16-device node were said to wait.
+    const planner: Planner = () => ({
+      pools: [
+        {
+          name: "inference",
+          levels: {
+            minimum: packing(1),
+            expected: { ...packing(6, true), gpusWithoutSpread: 4 },
+            peak: { ...packing(6, true), gpusWithoutSpread: 4 },
+          },
+        },
+      ],
+    });
+    expect(planCapacitySummary(config, models, planner).pools[0].warnings).toEqual([
+      "spread over the zones the peak packs onto 6 GPUs, above maxGpus 4: at peak the replicas all fit (4 GPUs) but not all spread over the zones",
+      "spread over the zones the expected load packs onto 6 GPUs, above maxGpus 4: the replicas all fit (4 GPUs) but not all spread over the zones; the expected cost is billed at the limit",
+    ]);
+  });
+
   it("planCapacity packs an over-limit peak again without the spread", () => {
     // Three one-slot replicas over three zones need three g6.xlarge; in one zone one holds them.
     const tiny = validateStackConfig(
@@ -168,8 +188,10 @@ describe("planCapacitySummary", () => {
       "Pulumi.test.yaml",
     );
     const one = spec("one", { gpu: { pool: "inference", share: 0.125 }, replicas: { min: 1, max: 3 } });
-    const peak = planCapacity(tiny, [one]).pools[0].levels.peak;
+    const { peak, expected } = planCapacity(tiny, [one]).pools[0].levels;
     expect(peak).toMatchObject({ gpus: 3, overMaxGpus: true, gpusWithoutSpread: 1 });
+    // The expected level too (without history at replicas.max, as the peak).
+    expect(expected).toMatchObject({ gpus: 3, overMaxGpus: true, gpusWithoutSpread: 1 });
   });
 
   it("checks the budget as the policy does: serving at expected, training pools at maxGpus", () => {

@@ -247,6 +247,22 @@ describe("mlops-model-gpu-demand-fits-pool", () => {
       "GPU pool inference needs 50 GPUs at full scale-out (homepage-feed 200x0.25) but maxGpus is 48; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.",
     ]);
   });
+  it("prints a MIG share rounded and asks a MIG pool for fewer replicas only (its share is the profile's)", async () => {
+    // Found by a black-box review: "ads-ctr 200x0.14285714285714285 ... or lower serving.gpu.share".
+    const mig = {
+      name: "mig",
+      purpose: "serving" as const,
+      maxGpus: 8,
+      minGpus: 0,
+      instanceTypes: ["p4de.24xlarge"],
+      capacityType: "on-demand" as const,
+      sharing: { mode: "mig" as const, profile: "1g.10gb" },
+    };
+    const models = [{ name: "ads-ctr", pool: "mig", share: 1 / 7, maxReplicas: 200 }];
+    expect(await messages(p, [], { ...f.capacity(), pools: [mig], models })).toEqual([
+      "GPU pool mig needs 28.57 GPUs at full scale-out (ads-ctr 200x0.1429) but maxGpus is 8; raise the pool's maxGpus or lower serving.replicas.max.",
+    ]);
+  });
   it("sums several models from explicit config demands", async () => {
     const models = [
       { name: "a", pool: "inference", share: 0.5, maxReplicas: 60 },

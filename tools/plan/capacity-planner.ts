@@ -84,9 +84,14 @@ function fromPacking(
   // The packing's warnings replace the simple estimate's load warnings; an unused pool's stays.
   const warnings = [...unused, ...(levels.peak.overMaxGpus ? [peakWarning(levels.peak, maxGpus)] : [])];
   // Beyond the peak's: the expected cost itself is capped, so it understates what the models need.
-  if (levels.expected.overMaxGpus)
+  // With room for every replica but not for their spread (a `ScheduleAnyway` preference), none
+  // waits: say so, as the peak's line does.
+  const expected = levels.expected;
+  if (expected.overMaxGpus)
     warnings.push(
-      `at the expected load the packing needs ${levels.expected.gpus} GPUs, above maxGpus ${maxGpus}: the expected cost is billed at the limit and the replicas beyond it wait`,
+      expected.gpusWithoutSpread !== undefined && expected.gpusWithoutSpread <= maxGpus
+        ? `spread over the zones the expected load packs onto ${expected.gpus} GPUs, above maxGpus ${maxGpus}: the replicas all fit (${expected.gpusWithoutSpread} GPUs) but not all spread over the zones; the expected cost is billed at the limit`
+        : `at the expected load the packing needs ${expected.gpus} GPUs, above maxGpus ${maxGpus}: the expected cost is billed at the limit and the replicas beyond it wait`,
     );
   return {
     ...simple,
