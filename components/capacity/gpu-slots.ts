@@ -79,5 +79,7 @@ export function binnedGpus(
   pool: Pick<GpuPool, "sharing" | "instanceTypes">,
 ): number {
   const grain = gpuGrain(pool);
-  return gpuBinSlots(counts, grain) / (grain > 1 ? grain : fewestSlotsPerGpu(pool));
+  // Only a MIG pool's devices per GPU depend on its types; a time-sliced GPU holds `grain` slices
+  // whatever its type (also at 1 slice: the policies may pass no types, and Math.min() is Infinity).
+  return gpuBinSlots(counts, grain) / (pool.sharing.mode === "mig" ? fewestSlotsPerGpu(pool) : grain);
 }

@@ -298,11 +298,14 @@ export function demandsFromResources(
 
 /**
  * The pool's sharing as the capacity code reads it (`GpuPool["sharing"]`): the policy config's
- * optional fields filled in (one slice per GPU, no profile) where a hand-written config leaves them out.
+ * optional fields filled in (one slice per GPU, no profile) where a hand-written config leaves them
+ * out, and a slice count below 1 read as one, as `gpusPerDevice` counts such a pool's devices.
  */
 export function poolSharing(pool: CapacityPool): GpuPool["sharing"] {
-  if (pool.sharing?.mode === "time-slicing")
-    return { mode: "time-slicing", replicas: pool.sharing.replicas ?? 1 };
+  if (pool.sharing?.mode === "time-slicing") {
+    const replicas = pool.sharing.replicas ?? 0;
+    return { mode: "time-slicing", replicas: replicas > 0 ? replicas : 1 };
+  }
   if (pool.sharing?.mode === "mig") return { mode: "mig", profile: pool.sharing.profile ?? "" };
   return { mode: "none" };
 }
@@ -322,7 +325,7 @@ export function demandGpus(
   if (sharing.mode !== "time-slicing") return demands.reduce((s, d) => s + d.replicas * d.share, 0);
   const counts = new Map<number, number>();
   for (const d of demands) {
-    const devices = replicaDevices(d.share, { sharing });
+    const devices = shareDevices(pool, d.share);
     counts.set(devices, (counts.get(devices) ?? 0) + d.replicas);
   }
   return binnedGpus(counts, { sharing, instanceTypes: [...(pool.instanceTypes ?? [])] });

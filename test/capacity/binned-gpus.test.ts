@@ -51,6 +51,13 @@ describe("binnedGpus", () => {
     expect(binnedGpus(new Map([[1, 5]]), mig)).toBe(5 * replicaGpus(3 / 7, mig));
     expect(binnedGpus(new Map([[1, 5]]), mig)).toBe(2.5);
   });
+
+  test("a time-sliced pool's GPUs do not depend on its types, at one slice per GPU too", () => {
+    // The policies may know no types: the fewest slots per GPU of none is Infinity (0 GPUs).
+    const one = { sharing: { mode: "time-slicing" as const, replicas: 1 }, instanceTypes: [] };
+    expect(binnedGpus(new Map([[1, 10]]), one)).toBe(10);
+    expect(binnedGpus(new Map([[5, 10]]), { ...one, sharing: { ...one.sharing, replicas: 8 } })).toBe(10);
+  });
 });
 
 describe("static baseline on a time-sliced pool", () => {

@@ -333,6 +333,15 @@ describe("mlops-model-gpu-demand-fits-pool", () => {
       expect(await messages(p, [], { ...eighths(), models })).toEqual([]);
     });
   });
+  it("a hand-written time-sliced pool without its slice count or types counts a device a GPU", async () => {
+    // Found by a review: binned by the fewest slots per GPU of no types (Infinity), the 10 GPUs
+    // read as 0 and never failed; a slice count of 0 made the binning throw.
+    const models = [{ name: "m", pool: "p", share: 1, maxReplicas: 10 }];
+    for (const sharing of [{ mode: "time-slicing" }, { mode: "time-slicing", replicas: 0 }])
+      expect(await messages(p, [], { pools: [{ name: "p", maxGpus: 4, sharing }], models })).toEqual([
+        "GPU pool p needs 10 GPUs at full scale-out (m 10x1) but maxGpus is 4; raise the pool's maxGpus or lower serving.replicas.max / serving.gpu.share.",
+      ]);
+  });
   it("fails on a model using an unknown pool", async () => {
     const models = [{ name: "a", pool: "gpu-xl", share: 1, maxReplicas: 1 }];
     expect(await messages(p, [], { ...f.capacity(), models })).toEqual([
