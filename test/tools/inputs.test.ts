@@ -412,6 +412,14 @@ describe("stack files: keys", () => {
     expect(errorOf(() => loadStackConfig("prod", root))).toBe(
       `${project}: runtime: not set; the Pulumi CLI needs it (runtime: nodejs, as the repository's)`,
     );
+    // `runtime:` with its block left out (found by a review: null passed as set).
+    fs.writeFileSync(
+      path.join(root, "Pulumi.yaml"),
+      original.replace(/^runtime:\n(?: {2}.*\n)+/m, "runtime:\n"),
+    );
+    expect(errorOf(() => loadStackConfig("prod", root))).toBe(
+      `${project}: runtime: not set; the Pulumi CLI needs it (runtime: nodejs, as the repository's)`,
+    );
   });
 
   test("a stack file that is a folder is named as one, not a crash", () => {

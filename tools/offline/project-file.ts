@@ -44,7 +44,8 @@ export function readProjectFile(projectRoot: string, namespace: string): Project
     return {
       problem: `${label}: name = ${JSON.stringify(project.name ?? null)}: must be ${namespace}, the namespace of the stack files' keys and of the program's config`,
     };
-  if (project.runtime === undefined)
+  // `runtime:` without a value is null: the CLI refuses it as it refuses a missing one.
+  if (project.runtime === undefined || project.runtime === null)
     return {
       problem: `${label}: runtime: not set; the Pulumi CLI needs it (runtime: nodejs, as the repository's)`,
     };
