@@ -179,22 +179,27 @@ export function runChecks<T>(value: T, checks: readonly Check<T>[]): Problem[] {
   return checks.flatMap((check) => check(value));
 }
 
+/** What `read` returns, or `undefined` where it reads a field the schema rejected (`parseWithout`). */
+function unlessRejected<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof RejectedFieldRead) return undefined;
+    throw err;
+  }
+}
+
 /**
- * Runs `check` on each element on its own: where an element has a field the schema rejected
- * (`parseWithout`), only that element's check gives up. On a valid value it is a plain flatMap.
+ * Runs `check` on each element on its own: where an element is, or has, a field the schema rejected
+ * (`parseWithout`), only that element's check gives up. On a valid value it is a plain flatMap. The
+ * element is read inside the check's guard: `flatMap` would read a rejected one outside it and give
+ * up on the whole list (`[g9.xlarge, 5]` hid the unknown type behind the number).
  */
 export function perElement<E>(
   list: readonly E[],
   check: (element: E, index: number) => Problem[],
 ): Problem[] {
-  return list.flatMap((element, i) => {
-    try {
-      return check(element, i);
-    } catch (err) {
-      if (err instanceof RejectedFieldRead) return [];
-      throw err;
-    }
-  });
+  return Array.from({ length: list.length }, (_, i) => unlessRejected(() => check(list[i], i)) ?? []).flat();
 }
 
 /**
@@ -203,14 +208,7 @@ export function perElement<E>(
  * the misspelling and the duplicate together.
  */
 export function listedTwice(items: readonly string[], file: string, at: string): Problem[] {
-  const read = Array.from({ length: items.length }, (_, i) => {
-    try {
-      return items[i];
-    } catch (err) {
-      if (err instanceof RejectedFieldRead) return undefined;
-      throw err;
-    }
-  });
+  const read = Array.from({ length: items.length }, (_, i) => unlessRejected(() => items[i]));
   return read.flatMap((item, i): Problem[] => {
     const first = read.indexOf(item);
     return item !== undefined && first < i

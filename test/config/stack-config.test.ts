@@ -185,6 +185,19 @@ describe("stack config", () => {
     );
   });
 
+  test("an instance type of the wrong type does not hide an unknown one beside it", () => {
+    // Found by a review: the per-element checks read the rejected element outside their guard and
+    // gave up on the whole list, so only the number was named.
+    const raw = stackValues("staging");
+    raw.gpuPools[0].instanceTypes = ["g9.mega", 5];
+    const msg = problemsOf(raw);
+    expect(msg).toMatch(/^2 configuration problems:/);
+    expect(msg).toContain("mlops-platform:gpuPools[0].instanceTypes[1] = 5: must be a string, not a number");
+    expect(msg).toContain(
+      'mlops-platform:gpuPools[0].instanceTypes[0] = "g9.mega": unknown GPU instance type',
+    );
+  });
+
   test("an API endpoint open to the internet", () => {
     const raw = stackValues("staging");
     raw.cluster.endpoint.publicAccessCidrs = ["0.0.0.0/0"];
