@@ -44,9 +44,16 @@ export function crossFieldChecks(file: string): Check<StackConfig>[] {
     (cfg) => endpointProblems(cfg.cluster, file, at),
     (cfg) => platformTeamProblems(cfg.alerting, file, at),
     (cfg) => prodReceiverProblems(cfg, file, at),
+    // Keys only outside the guard: a receiver the schema rejected is read, and given up, in its own.
     (cfg) =>
-      perElement(Object.entries(cfg.alerting.receivers), ([team, r]) =>
-        receiverProblems(cfg.alerting, team, r, file, at(`alerting.receivers.${team}`)),
+      perElement(Object.keys(cfg.alerting.receivers), (team) =>
+        receiverProblems(
+          cfg.alerting,
+          team,
+          cfg.alerting.receivers[team],
+          file,
+          at(`alerting.receivers.${team}`),
+        ),
       ),
   ];
 }

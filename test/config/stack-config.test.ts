@@ -275,6 +275,20 @@ describe("stack config", () => {
     expect(msg).toContain("must be after start");
   });
 
+  test("a receiver the schema rejects does not hide another receiver's problem", () => {
+    // Found by the final review: the receivers were read outside their guard, so one of the wrong
+    // type gave up the check of every receiver.
+    const raw = stackValues("prod");
+    raw.alerting.receivers = {
+      ...raw.alerting.receivers,
+      Bad_Team: { kind: "webhook", urlSecret: "x" },
+      ok: "nope",
+    };
+    const msg = problemsOf(raw);
+    expect(msg).toContain('mlops-platform:alerting.receivers.ok = "nope"');
+    expect(msg).toContain("mlops-platform:alerting.receivers.Bad_Team: a team name must be a DNS-1035 label");
+  });
+
   test("a required field of the wrong type hides only the checks that read it", () => {
     const raw = stackValues("prod");
     raw.gpuPools[0].maxGpus = raw.gpuPools[0].minGpus - 1;
