@@ -119,3 +119,22 @@ export const FORECAST_DEFAULTS: ForecastParams = {
   fastRampSigmas: 8,
   fastRampGain: 1.5,
 };
+
+/** One ramp test: its trend window, the noise multiple its rise must pass, the gain it carries on. */
+export interface RampTest {
+  readonly minutes: number;
+  readonly sigmas: number;
+  readonly gain: number;
+}
+
+/**
+ * The forecast's ramp tests, the `trendMinutes` one and the fast one: the simulator
+ * (forecast.ts `trendAhead`) and the recorded rule (forecast-rules.ts) both read this list, so the
+ * two cannot pair a window with another test's threshold or gain.
+ */
+export function rampTests(params: ForecastParams): RampTest[] {
+  return [
+    { minutes: params.trendMinutes, sigmas: params.rampSigmas, gain: params.rampGain },
+    { minutes: params.fastRampMinutes, sigmas: params.fastRampSigmas, gain: params.fastRampGain },
+  ];
+}

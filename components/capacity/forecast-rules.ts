@@ -9,7 +9,14 @@ import type { GpuPool, StackConfig } from "../config/stack-schema";
 import { drainsUnderused, underutilizedBlockUtc } from "./drain-window";
 import { requestExprs } from "../model/request-metrics";
 import { leadMinutes, MAD_TO_SIGMA, minNoisePoints, rampAheadFactor } from "./forecast";
-import { DOWN_TREND_MINUTES, FORECAST_DEFAULTS, ForecastParams, SEASONS_MINUTES } from "./forecast-params";
+import {
+  DOWN_TREND_MINUTES,
+  FORECAST_DEFAULTS,
+  ForecastParams,
+  RampTest,
+  rampTests,
+  SEASONS_MINUTES,
+} from "./forecast-params";
 import {
   EVENT_LIFT_MARGIN,
   EVENT_LIFT_MINUTES,
@@ -111,10 +118,9 @@ export function forecastRecordingRules(
   // The runtime's own counters where it has them (an uninstrumented Triton or MLServer).
   const rate = (w: number) => requestExprs(spec, `${w}m`, "model").requests;
   const lookName = `mlops:model_rps_lookahead:${lead}m`;
-  const trendName = `mlops:model_rps_trend:${k}m`;
-  const f = params.fastRampMinutes;
-  const fastTrendName = `mlops:model_rps_trend:${f}m`;
-  const downTrendName = `mlops:model_rps_trend:${DOWN_TREND_MINUTES}m`;
+  const trendOf = (minutes: number) => `mlops:model_rps_trend:${minutes}m`;
+  const trendName = trendOf(k);
+  const downTrendName = trendOf(DOWN_TREND_MINUTES);
   const eventName = `mlops:model_event_multiplier:${lead}m`;
   const heldName = `mlops:model_event_held:${lead}m`;
   const noiseName = `mlops:model_rps_noise:${params.noiseMinutes}m`;
@@ -132,13 +138,11 @@ export function forecastRecordingRules(
         ` / scalar(${eventExpr(config, p, lead)}) > 0`,
       labels: { model: spec.name, season },
     });
-    for (const [name, minutes] of [
-      [trendName, k],
-      [fastTrendName, f],
-      [downTrendName, DOWN_TREND_MINUTES],
-    ] as const)
+    // The trends the ramp tests read (the first is the forecast's own `trendMinutes` trend), then
+    // the 60-minute downward one.
+    for (const minutes of [...rampTests(params).map((r) => r.minutes), DOWN_TREND_MINUTES])
       rules.push({
-        record: name,
+        record: trendOf(minutes),
         expr:
           `clamp((avg_over_time((${rate(1)})[${minutes}m:1m]) + ${c}) / ` +
           `(avg_over_time((${rate(1)})[${minutes}m:1m] offset ${p}m) / scalar(${eventExpr(config, p + minutes, minutes)}) + ${c}),` +
@@ -175,8 +179,8 @@ export function forecastRecordingRules(
   // trendAhead: each ramp test reads a recorded trend and itself m minutes ago (no subquery
   // repeated): its rise, when above sigmas × the noise then × the trend, carried on over the lead
   // time; absent otherwise. `label_replace` keeps the two tests apart for `max`.
-  const rampTest = (name: string, m: number, sigmas: number, gain: number) => {
-    const tr = `${name}${sel}`;
+  const rampTest = ({ minutes: m, sigmas, gain }: RampTest) => {
+    const tr = `${trendOf(m)}${sel}`;
     const rise = `(${tr} - ${onSeason} (${tr} offset ${m}m))`;
     const noiseBefore = `scalar(max(${noiseName}${sel} offset ${m}m) or vector(0))`;
     return (
@@ -188,8 +192,10 @@ export function forecastRecordingRules(
     record: aheadName,
     expr:
       `max by (model, season) (${trendName}${sel}` +
-      ` or ${rampTest(trendName, k, params.rampSigmas, params.rampGain)}` +
-      ` or ${rampTest(fastTrendName, f, params.fastRampSigmas, params.fastRampGain)})`,
+      rampTests(params)
+        .map((r) => ` or ${rampTest(r)}`)
+        .join("") +
+      ")",
     labels: { model: spec.name },
   });
   // bandFactor: max(1 + band × noise, target × (1 + minMarginSigmas × noise)), as a scalar.

@@ -41,7 +41,14 @@ import {
   shownEventFloor,
   EVENT_LIFT_MINUTES,
 } from "./event-windows";
-import { DOWN_TREND_MINUTES, FORECAST_DEFAULTS, ForecastParams, SEASONS_MINUTES } from "./forecast-params";
+import {
+  DOWN_TREND_MINUTES,
+  FORECAST_DEFAULTS,
+  ForecastParams,
+  RampTest,
+  rampTests,
+  SEASONS_MINUTES,
+} from "./forecast-params";
 
 /** Seconds from a scale-up decision to a ready replica on a new node: node provisioning + cold start. */
 export function leadTimeSeconds(spec: ModelSpec, pool: GpuPool): number {
@@ -162,19 +169,17 @@ function trendAhead(
   params: ForecastParams,
   ratio: number,
 ): number {
-  const at = (m: number, sigmas: number, gain: number) =>
-    rampAhead(series, t, p, leadMin, clock, params, m, sigmas, gain);
   return Math.max(
     ratio,
-    at(params.trendMinutes, params.rampSigmas, params.rampGain),
-    at(params.fastRampMinutes, params.fastRampSigmas, params.fastRampGain),
+    ...rampTests(params).map((test) => rampAhead(series, t, p, leadMin, clock, params, test)),
   );
 }
 
 /**
  * One ramp test: the `m`-minute trend of season `p` plus its rise over the same trend `m` minutes
- * earlier × `rampAheadFactor` (at most `maxRatio`) while that rise exceeds `sigmas` × the noise then
- * × the trend; else 0. 0 too without either trend (no history, or no traffic then against some now).
+ * earlier × `rampAheadFactor` with the test's `gain` (at most `maxRatio`) while that rise exceeds
+ * `sigmas` × the noise then × the trend; else 0. 0 too without either trend (no history, or no
+ * traffic then against some now).
  */
 function rampAhead(
   series: Float64Array,
@@ -183,9 +188,7 @@ function rampAhead(
   leadMin: number,
   clock: ForecastClock,
   params: ForecastParams,
-  m: number,
-  sigmas: number,
-  gain: number,
+  { minutes: m, sigmas, gain }: RampTest,
 ): number {
   if (t - m - p - m - params.smoothMinutes < 0) return 0;
   const now = trendMeans(series, t, p, m, clock.nowMs - p * 60_000, clock.events);
