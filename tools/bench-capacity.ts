@@ -14,7 +14,14 @@ import { hpaTolerance } from "../components/capacity/hpa-behavior";
 import type { Traffic } from "../components/capacity/traffic";
 import type { ModelSpec } from "../components/config/model-schema";
 import type { StackConfig } from "../components/config/stack-schema";
-import { runCommand, loadStackAndSpecs, loadReplayTraffic, PROJECT_ROOT, count } from "./capacity/inputs";
+import {
+  runCommand,
+  loadStackAndSpecs,
+  loadReplayTraffic,
+  PROJECT_ROOT,
+  count,
+  withoutRowsNotice,
+} from "./capacity/inputs";
 import { checkFlags, checkTrafficFlag, cliFlags, projectFolders } from "./capacity/cli-flags";
 
 const USAGE = `Usage: npm run bench:capacity -- [--stack prod] [--traffic <csv>] [--models <dir>] [--project-root <dir>]
@@ -40,9 +47,12 @@ function main(argv: string[]): void {
     () => loadStackAndSpecs(stack, modelsDir, root),
     () => checkTrafficFlag(trafficFile),
   );
-  const traffic = progress(`reading ${path.relative(process.cwd(), trafficFile)}`, () =>
+  const shown = path.relative(process.cwd(), trafficFile);
+  const { traffic, withoutRows } = progress(`reading ${shown}`, () =>
     loadReplayTraffic(trafficFile, specs, stack),
   );
+  const notice = withoutRowsNotice(shown, withoutRows);
+  if (notice) process.stderr.write(`${notice}\n`);
   const started = process.hrtime.bigint();
   const result = progress("replaying the four strategies", () => simulate(config, specs, traffic));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -53,7 +63,8 @@ function main(argv: string[]): void {
   );
   const { platform, reactive, oracle, static: before } = result.strategies;
   console.log(
-    `${path.relative(process.cwd(), trafficFile)} on stack ${stack}, ${count(specs.length, "model")}\n`,
+    `${shown} on stack ${stack}, ${count(traffic.models.length, "model")}` +
+      `${withoutRows.length > 0 ? ` (${withoutRows.length} without rows left out: ${withoutRows.join(", ")})` : ""}\n`,
   );
   console.log(formatSimulationTable(result));
   const rows: [string, string, boolean][] = [

@@ -8,7 +8,6 @@
 import * as fs from "fs";
 import { formatSimulationTable } from "../components/capacity/report";
 import { simulate } from "../components/capacity/simulate";
-import type { Traffic } from "../components/capacity/traffic";
 import {
   InputError,
   runCommand,
@@ -16,6 +15,8 @@ import {
   loadReplayTraffic,
   loadTraffic,
   count,
+  ReplayTraffic,
+  withoutRowsNotice,
 } from "./capacity/inputs";
 import { cliFlags, projectFolders, checkFlags, checkTrafficFlag } from "./capacity/cli-flags";
 import { checkOutputFile, writeOutputFile } from "./capacity/output-file";
@@ -74,16 +75,19 @@ function main(argv: string[]): void {
   const { config, specs } = loaded;
   const reading = Date.now();
   process.stderr.write(`reading ${trafficFile} ...`);
-  let traffic: Traffic;
+  let replay: ReplayTraffic;
   try {
-    traffic = loadReplayTraffic(trafficFile, specs, stack);
+    replay = loadReplayTraffic(trafficFile, specs, stack);
   } catch (err) {
     process.stderr.write(" failed\n"); // the problems start on a line of their own
     throw err;
   }
+  const { traffic, withoutRows } = replay;
   process.stderr.write(
     ` ${count(traffic.models.length, "model")} x ${count(traffic.minutes, "minute")} in ${((Date.now() - reading) / 1000).toFixed(2)} s\n`,
   );
+  const notice = withoutRowsNotice(trafficFile, withoutRows);
+  if (notice) process.stderr.write(`${notice}\n`);
   const started = Date.now();
   // On a terminal one line counts up; in a log (CI) a line per finished strategy instead of a run of
   // carriage returns.
@@ -102,7 +106,12 @@ function main(argv: string[]): void {
   console.log(formatSimulationTable(result));
   const json = flags.get("json");
   if (json) {
-    writeOutputFile(json, JSON.stringify({ stack, traffic: trafficFile, ...result }, null, 2) + "\n", "json");
+    writeOutputFile(
+      json,
+      JSON.stringify({ stack, traffic: trafficFile, modelsWithoutRows: withoutRows, ...result }, null, 2) +
+        "\n",
+      "json",
+    );
     console.log(`wrote ${json}`);
   }
 }

@@ -104,8 +104,9 @@ function cell(text: string): string {
 }
 
 /**
- * Parses traffic CSV text. With `knownModels`, rows of other models are errors and every known
- * model must have rows. Throws one `TrafficError` listing a wrong or missing header, bad timestamps, unknown
+ * Parses traffic CSV text. With `knownModels`, rows of other models are errors; a known model may
+ * have no rows (a model added after the traffic was recorded: the caller decides what that means,
+ * `modelsWithoutRows`). Throws one `TrafficError` listing a wrong or missing header, bad timestamps, unknown
  * models, negative, non-numeric or absurd (> MAX_RPS) rates, duplicate minutes and missing minutes (gaps).
  */
 export function parseTrafficCsv(text: string, file: string, knownModels?: readonly string[]): Traffic {
@@ -242,13 +243,6 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
       ok = false;
     }
     if (keyOk) placeRow(model, ms as number, rate, i + 1);
-  }
-  // A model whose every row has a bad timestamp has rows: those problems say what to fix.
-  const absent = (knownModels ?? []).filter((k) => !index.has(k) && !unplaced.has(k));
-  if (absent.length > 0) {
-    problems.push(
-      `${file}: no rows for model${absent.length === 1 ? "" : "s"} ${absent.join(", ")}; every model needs one row per minute (a model without traffic yet: rows of 0)`,
-    );
   }
   if (rows === 0) {
     if (problems.length === 0) problems.push(`${file}: no data rows after the header`);

@@ -13,12 +13,15 @@ import { ROOT } from "../helpers/program";
 import { prodConfig } from "./helpers";
 
 const config = prodConfig();
-const specs = loadModelSpecs(path.join(ROOT, "models"), "prod", config);
+const allSpecs = loadModelSpecs(path.join(ROOT, "models"), "prod", config);
 const file = path.join(ROOT, "models", "traffic", "sample-week.csv");
 const week = loadTraffic(
   file,
-  specs.map((s) => s.name),
+  allSpecs.map((s) => s.name),
 );
+// The models the week was generated for: a model a team adds later has no rows in it (the replay
+// leaves it out), and its pull request must not fail here.
+const specs = allSpecs.filter((s) => week.models.includes(s.name));
 const WEEKDAY_MINUTES = 5 * 1440;
 
 /** Replicas at the target utilization for a rate. */
@@ -28,6 +31,10 @@ function replicasFor(name: string, rps: number): number {
 }
 
 describe("committed sample week", () => {
+  test("has rows for the twelve models it was generated for", () => {
+    expect(specs).toHaveLength(12);
+  });
+
   test("is what tools/generate-traffic.ts writes for the committed specs with seed 7", () => {
     expect(fs.readFileSync(file, "utf8")).toBe(trafficToCsv(generateTraffic(specs, config, { seed: 7 })));
   });

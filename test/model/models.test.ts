@@ -11,8 +11,9 @@ import { committedModels, stackConfig } from "./harness";
 const files = fs.readdirSync(path.join(ROOT, "models")).filter((f) => f.endsWith(".yaml"));
 
 describe("committed models", () => {
-  test("twelve files, each at most 30 lines", () => {
-    expect(files).toHaveLength(12);
+  // Ten-plus: a team adding its model's file must not fail this (the README's one-file onboarding).
+  test("ten or more files, each at most 30 lines", () => {
+    expect(files.length).toBeGreaterThanOrEqual(10);
     for (const f of files) {
       const lines = fs
         .readFileSync(path.join(ROOT, "models", f), "utf8")

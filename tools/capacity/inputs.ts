@@ -142,13 +142,21 @@ export function loadTraffic(file: string, models?: readonly string[]): Traffic {
   }
 }
 
+/** What a replay reads: the traffic, and the stack's models it has no rows for (left out). */
+export interface ReplayTraffic {
+  readonly traffic: Traffic;
+  readonly withoutRows: readonly string[];
+}
+
 /**
  * The traffic a replay reads: `loadTraffic` for the specs' models, and refused when a model peaks
  * far beyond what its `replicas.max` could serve (`implausiblePeaks`), which would take the replay
  * hours and gigabytes. The refusal says whose `replicas.max` it compared with: a stack override
- * (staging's one replica) makes another stack's traffic look like a unit slip.
+ * (staging's one replica) makes another stack's traffic look like a unit slip. A spec without rows
+ * is left out of the replay, not an error: a model a team adds has no traffic in a week recorded
+ * before it, and its pull request must still replay the others (`withoutRows` names it).
  */
-export function loadReplayTraffic(file: string, specs: readonly ModelSpec[], stack: string): Traffic {
+export function loadReplayTraffic(file: string, specs: readonly ModelSpec[], stack: string): ReplayTraffic {
   const traffic = loadTraffic(
     file,
     specs.map((s) => s.name),
@@ -160,7 +168,17 @@ export function loadReplayTraffic(file: string, specs: readonly ModelSpec[], sta
       `traffic of another stack replays with that stack's --stack`;
     throw new InputError(`${new TrafficError(file, problems).message}\n${whose}`);
   }
-  return traffic;
+  return { traffic, withoutRows: specs.map((s) => s.name).filter((m) => !traffic.models.includes(m)) };
+}
+
+/** The line a replay prints for the models it left out (`ReplayTraffic.withoutRows`), or none. */
+export function withoutRowsNotice(file: string, withoutRows: readonly string[]): string | undefined {
+  if (withoutRows.length === 0) return undefined;
+  const which = withoutRows.length === 1 ? "it is" : "they are";
+  return (
+    `note: ${file} has no rows for ${withoutRows.join(", ")}: ${which} left out of the replay ` +
+    `(a model added after the traffic was recorded; plan costs a model without history at replicas.max)`
+  );
 }
 
 /**
