@@ -18,6 +18,26 @@ export const dnsLabel = z
     "must be a DNS-1035 label: lower-case letters, digits and '-', first a letter, last not '-', at most 63",
   );
 
+/** Longest IAM role name AWS accepts. */
+export const IAM_ROLE_NAME_MAX = 64;
+/** Characters Pulumi appends to an auto-named resource: "-" and 7 random ones. */
+export const PULUMI_AUTONAME_SUFFIX = 8;
+/** What the model's pod role adds to its name (ModelStack `<model>-pod-role`, podRole `<name>-role`). */
+export const POD_ROLE_SUFFIX = "-pod-role-role";
+/** Longest model name whose pod role name, auto-named by Pulumi, fits IAM's limit: 42. */
+export const MODEL_NAME_MAX = IAM_ROLE_NAME_MAX - PULUMI_AUTONAME_SUFFIX - POD_ROLE_SUFFIX.length;
+/**
+ * A model's name: a `DNS_LABEL` (its namespace), whose message gives the model's own length limit -
+ * `dnsLabel`'s 63 would send a team past the 42 the role name allows (checked on its own in
+ * model-spec-checks.ts, with the role name it makes).
+ */
+export const modelName = z
+  .string()
+  .regex(
+    DNS_LABEL,
+    `must be a DNS-1035 label: lower-case letters, digits and '-', first a letter, last not '-', at most ${MODEL_NAME_MAX} characters for a model (its IAM role's name)`,
+  );
+
 /**
  * `s3://<bucket>/<path>`: an S3 bucket name (or the `<artifacts>` placeholder for the platform's
  * artifact bucket) and a non-empty path, so read access can be scoped to that path.

@@ -8,7 +8,15 @@ import { z } from "zod";
 import { deepMerge, isPlainObject } from "./deep-merge";
 import { strictObject } from "./zod-problems";
 import type { GpuPool, StackConfig } from "./stack-schema";
-import { cpuQuantity, DNS_LABEL, dnsLabel, memoryQuantity, modelUri, pinnedImage } from "./model-fields";
+import {
+  cpuQuantity,
+  DNS_LABEL,
+  dnsLabel,
+  memoryQuantity,
+  modelName,
+  modelUri,
+  pinnedImage,
+} from "./model-fields";
 import {
   analysisFields,
   canary,
@@ -105,7 +113,7 @@ const monitoring = strictObject({
 
 /** The model spec after defaults and stack overrides. */
 export const modelSpecSchema = strictObject({
-  name: dnsLabel,
+  name: modelName,
   team: dnsLabel,
   serving,
   slo: strictObject({

@@ -4,11 +4,14 @@
  * model-pool-checks.ts) the GPU pools. Separate from model-schema.ts: zod cannot express them, and
  * they run beside its problems (`problemsBeyondSchema`).
  */
+import { artifactFolderProblems } from "./artifact-path-checks";
+import { canaryLatencyProblems, canaryProblems, canaryStartProblems } from "./canary-checks";
 import { Check, listedTwice, perElement, runChecks } from "./beyond-schema";
 import type { Problem } from "./errors";
 import { analysisForNewCanary, type ModelSpec, type SpecContext } from "./model-schema";
 import { servingPoolProblems, trainingPoolProblems } from "./model-pool-checks";
 import { editDistance } from "./edit-distance";
+import { IAM_ROLE_NAME_MAX, MODEL_NAME_MAX, POD_ROLE_SUFFIX, PULUMI_AUTONAME_SUFFIX } from "./model-fields";
 import { NAMESPACES } from "../addons/addons-context";
 import { experimentWeight, nonStableWeight } from "../model/variants";
 
@@ -24,11 +27,6 @@ export const RESERVED_MODEL_NAMES: ReadonlySet<string> = new Set([
   "kube-node-lease",
   "karpenter",
 ]);
-
-/** Longest IAM role name AWS accepts. */
-const IAM_ROLE_NAME_MAX = 64;
-/** Characters Pulumi appends to an auto-named resource: "-" and 7 random ones. */
-const PULUMI_AUTONAME_SUFFIX = 8;
 
 /** Checks of one spec that need the stack config or span several fields. */
 export function specProblems(spec: ModelSpec, file: string, cfg: SpecContext): Problem[] {
@@ -50,6 +48,8 @@ export function specChecks(file: string, cfg: SpecContext): Check<ModelSpec>[] {
     (spec) => replicaProblems(spec, file),
     (spec) => imageProblems(spec, file),
     (spec) => canaryProblems(spec, file),
+    (spec) => canaryStartProblems(spec, file),
+    (spec) => artifactFolderProblems(spec, file),
     (spec) => canaryLatencyProblems(spec, file),
     (spec) => experimentProblems(spec, file),
     (spec) => {
@@ -85,11 +85,10 @@ function reservedNameProblems(spec: ModelSpec, file: string): Problem[] {
 /** Names built from the model's (its IAM role, its variants' Services) must fit AWS's and Kubernetes' limits. */
 function derivedNameProblems(spec: ModelSpec, file: string): Problem[] {
   const problems: Problem[] = [];
-  // The model's pod role (ModelStack `<model>-pod-role`, podRole `<name>-role`) is auto-named by
-  // Pulumi with a "-" and 7 random characters, and IAM role names have at most 64: a longer model
-  // name would pass here and fail at `pulumi up`.
-  const roleName = `${spec.name}-pod-role-role`;
-  const maxName = IAM_ROLE_NAME_MAX - PULUMI_AUTONAME_SUFFIX - (roleName.length - spec.name.length);
+  // The model's pod role is auto-named by Pulumi with a "-" and 7 random characters, and IAM role
+  // names have at most 64: a longer model name would pass here and fail at `pulumi up`.
+  const roleName = `${spec.name}${POD_ROLE_SUFFIX}`;
+  const maxName = MODEL_NAME_MAX;
   if (spec.name.length > maxName) {
     problems.push({
       file,
@@ -146,93 +145,6 @@ function replicaProblems(spec: ModelSpec, file: string): Problem[] {
 function imageProblems(spec: ModelSpec, file: string): Problem[] {
   if (spec.serving.runtime !== "custom" || spec.serving.image) return [];
   return [{ file, path: "serving.image", reason: "runtime custom needs an image (with a tag or digest)" }];
-}
-
-function canaryProblems(spec: ModelSpec, file: string): Problem[] {
-  const ofModel = spec.canaryAnalysis?.steps;
-  const problems = ofModel ? stepsProblems(ofModel, "canaryAnalysis.steps", file) : [];
-  // Steps the canary took from `canaryAnalysis` (or repeats) are reported there, once.
-  const steps = spec.canary?.analysis.steps;
-  if (steps && !sameList(steps, ofModel))
-    problems.push(...stepsProblems(steps, "canary.analysis.steps", file));
-  // A copied block whose version was not bumped: the analysis would compare stable with itself and
-  // promote would roll out nothing new.
-  if (spec.canary && spec.canary.modelUri === spec.serving.modelUri)
-    problems.push({
-      file,
-      path: "canary.modelUri",
-      value: spec.canary.modelUri,
-      reason: "is the version stable serves (serving.modelUri): point the canary at the new version",
-      alsoAt: {
-        path: "serving.modelUri",
-        value: spec.serving.modelUri,
-        reason:
-          "is the version the canary deploys (canary.modelUri): stable and canary must serve different versions",
-      },
-    });
-  // The same slip in an experiment: an A/B test of a version against itself measures nothing.
-  spec.experiments.forEach((e, i) => {
-    const same =
-      e.modelUri === spec.serving.modelUri
-        ? "stable"
-        : e.modelUri === spec.canary?.modelUri
-          ? "the canary"
-          : "";
-    if (same)
-      problems.push({
-        file,
-        path: `experiments[${i}].modelUri`,
-        value: e.modelUri,
-        reason: `is the version ${same} serves: an experiment tries another version`,
-      });
-  });
-  return problems;
-}
-
-function stepsProblems(steps: readonly number[], path: string, file: string): Problem[] {
-  const problems: Problem[] = [];
-  const ascending = steps.every((s, i) => i === 0 || s > steps[i - 1]);
-  if (!ascending) problems.push({ file, path, value: steps, reason: "must be strictly ascending" });
-  if (steps[steps.length - 1] !== 100)
-    problems.push({ file, path, value: steps, reason: "must end at 100 (full promotion)" });
-  // The canary is analysed at each step before the last: with none, `promote` would make it stable
-  // without a single check.
-  if (steps.every((s) => s >= 100))
-    problems.push({
-      file,
-      path,
-      value: steps,
-      reason: "needs at least one step below 100: the canary is analysed at each step before 100",
-    });
-  return problems;
-}
-
-function sameList(a: readonly number[], b: readonly number[] | undefined): boolean {
-  return b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** Its own check: it reads `slo`, which must not silence the steps' problems when `slo` is rejected. */
-function canaryLatencyProblems(spec: ModelSpec, file: string): Problem[] {
-  const slo = spec.slo.latencyP99Ms;
-  const belowSlo = (path: string, limit: number | undefined): Problem[] =>
-    limit !== undefined && limit < slo
-      ? [
-          {
-            file,
-            path,
-            value: limit,
-            reason: `must be >= slo.latencyP99Ms (${slo})`,
-            alsoAt: { path: "slo.latencyP99Ms", value: slo, reason: `must be <= ${path} (${limit})` },
-          },
-        ]
-      : [];
-  const ofModel = spec.canaryAnalysis?.maxLatencyP99Ms;
-  const own = spec.canary?.analysis.maxLatencyP99Ms;
-  // A limit the canary took from `canaryAnalysis` (or repeats) is reported there, once.
-  return [
-    ...belowSlo("canaryAnalysis.maxLatencyP99Ms", ofModel),
-    ...(own === ofModel ? [] : belowSlo("canary.analysis.maxLatencyP99Ms", own)),
-  ];
 }
 
 /**
@@ -298,12 +210,14 @@ function trafficSplitProblems(spec: ModelSpec, file: string): Problem[] {
           "must stay below 100 so stable keeps traffic; a canary ready for all of it is promoted instead (npm run promote makes it stable)",
       },
     ];
+  // The sum is no field's value: it goes in the reason, not after `experiments =`.
+  const weights = experimentWeight(spec);
+  const canary = spec.canary ? `the canary's trafficPercent ${weightSum - weights} plus ` : "";
   return [
     {
       file,
       path: "experiments",
-      value: weightSum,
-      reason: "canary trafficPercent plus experiment weights must stay below 100 so stable keeps traffic",
+      reason: `${canary}the experiments' weights ${weights} make ${weightSum}; they must stay below 100 so stable keeps traffic`,
     },
   ];
 }
@@ -335,8 +249,7 @@ function stepSplitProblems(spec: ModelSpec, file: string): Problem[] {
     {
       file,
       path: "experiments",
-      value: weights,
-      reason: `experiment weights plus the ${highest}% step of ${source} (steps ${steps.join(", ")}) must stay below 100 so stable keeps traffic during that step; lower the weights to at most ${99 - highest}${lowerSteps}`,
+      reason: `the experiments' weights ${weights} plus the ${highest}% step of ${source} (steps ${steps.join(", ")}) must stay below 100 so stable keeps traffic during that step; lower the weights to at most ${99 - highest}${lowerSteps}`,
     },
   ];
 }

@@ -348,7 +348,7 @@ const CASES: [string, string, (y: string) => string, string][] = [
     "a name starting with a digit: the message says a letter must come first",
     "7eleven",
     (y) => y,
-    `name = "7eleven": must be a DNS-1035 label: lower-case letters, digits and '-', first a letter, last not '-', at most 63`,
+    `name = "7eleven": must be a DNS-1035 label: lower-case letters, digits and '-', first a letter, last not '-', at most 42 characters for a model (its IAM role's name)`,
   ],
   [
     "memory without a unit (bytes)",
@@ -938,7 +938,7 @@ test("one rejected experiment does not hide the other experiments' checks or the
     "  - models/exps.yaml: experiments[2]: needs exactly one of weight (percent of traffic) or header {name, value}",
     '  - models/exps.yaml: experiments[3].name = "exp-c": duplicate experiment name',
     '  - models/exps.yaml: experiments[3].header = {"name":"x-exp","value":"c"}: header x-exp: c already pins experiment exp-c',
-    "  - models/exps.yaml: experiments = 110: canary trafficPercent plus experiment weights must stay below 100 so stable keeps traffic",
+    "  - models/exps.yaml: experiments: the canary's trafficPercent 10 plus the experiments' weights 100 make 110; they must stay below 100 so stable keeps traffic",
   ]);
 });
 
@@ -953,7 +953,7 @@ describe("experiment weights beside the canary's analysis steps", () => {
   test("a step that would leave stable no traffic is rejected, naming the step and both ways out", () => {
     // Steps 10, 50, 100: at the 50% step a 50% experiment leaves stable nothing.
     expect(problemsOfEdited("w", weighted(50))).toContain(
-      "models/w.yaml: experiments = 50: experiment weights plus the 50% step of the canary's analysis (steps 10, 50, 100) must stay below 100 so stable keeps traffic during that step; lower the weights to at most 49 or set canary.analysis.steps or canaryAnalysis.steps with no step below 100 above 49",
+      "models/w.yaml: experiments: the experiments' weights 50 plus the 50% step of the canary's analysis (steps 10, 50, 100) must stay below 100 so stable keeps traffic during that step; lower the weights to at most 49 or set canary.analysis.steps or canaryAnalysis.steps with no step below 100 above 49",
     );
     expect(valid(spec("w", weighted(49)))).toHaveLength(1);
   });
@@ -963,13 +963,13 @@ describe("experiment weights beside the canary's analysis steps", () => {
     const declared = (steps: string) => (y: string) =>
       `${noCanary(weighted(40)(y))}canaryAnalysis: { steps: [${steps}] }\n`;
     expect(problemsOfEdited("w", declared("30, 70, 100"))).toContain(
-      "models/w.yaml: experiments = 40: experiment weights plus the 70% step of canaryAnalysis (steps 30, 70, 100) must stay below 100 so stable keeps traffic during that step; lower the weights to at most 29 or set canaryAnalysis.steps with no step below 100 above 59",
+      "models/w.yaml: experiments: the experiments' weights 40 plus the 70% step of canaryAnalysis (steps 30, 70, 100) must stay below 100 so stable keeps traffic during that step; lower the weights to at most 29 or set canaryAnalysis.steps with no step below 100 above 59",
     );
     expect(valid(spec("w", declared("30, 59, 100")))).toHaveLength(1);
     // promote-to-prod starts a canary at the defaults (10, 25, 50, 100): a 60% experiment beside
     // them would fail the prod pull request it opens, so it fails here first.
     expect(problemsOfEdited("w", (y) => noCanary(weighted(60)(y)))).toContain(
-      "models/w.yaml: experiments = 60: experiment weights plus the 50% step of the default canary analysis, which the next canary runs (steps 10, 25, 50, 100)",
+      "models/w.yaml: experiments: the experiments' weights 60 plus the 50% step of the default canary analysis, which the next canary runs (steps 10, 25, 50, 100)",
     );
     expect(valid(spec("w", (y) => noCanary(weighted(49)(y))))).toHaveLength(1);
   });
@@ -1263,7 +1263,7 @@ describe("canaryAnalysis: the model's analysis for every canary", () => {
         "{ maxLatencyP99Ms: 60, steps: [5, 20, 100], intervalMinutes: 8 }",
         "  analysis: { intervalMinutes: 3 }\n",
       ),
-    );
+    ).replace("trafficPercent: 10", "trafficPercent: 5"); // at most the first step, 5
     const [parsed] = validateModelSpecs([source("models/ca.yaml", yaml)], "staging", cfg);
     expect(parsed.canary?.analysis).toEqual({
       maxErrorRatio: 1.5,
@@ -1274,7 +1274,8 @@ describe("canaryAnalysis: the model's analysis for every canary", () => {
   });
 
   test("a stack's override of canaryAnalysis reaches that stack's canary only", () => {
-    const yaml = `${spec("cb", withModelAnalysis("{ steps: [10, 100] }"))}stacks:\n  prod: { canaryAnalysis: { steps: [5, 25, 50, 100] } }\n`;
+    // The canary starts at 5, at most either stack's first step.
+    const yaml = `${spec("cb", withModelAnalysis("{ steps: [10, 100] }")).replace("trafficPercent: 10", "trafficPercent: 5")}stacks:\n  prod: { canaryAnalysis: { steps: [5, 25, 50, 100] } }\n`;
     const src = source("models/cb.yaml", yaml);
     expect(validateModelSpecs([src], "staging", cfg)[0].canary?.analysis.steps).toEqual([10, 100]);
     expect(validateModelSpecs([src], "prod", cfg)[0].canary?.analysis.steps).toEqual([5, 25, 50, 100]);

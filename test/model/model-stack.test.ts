@@ -56,9 +56,10 @@ describe.each(["staging", "prod"])("ModelStack for every committed model of %s",
     return found[0].inputs as any;
   };
 
-  test("twelve models, one component each", () => {
-    expect(models).toHaveLength(12);
-    expect(resources.filter((r) => r.type === TYPES.component)).toHaveLength(12);
+  // Ten-plus, not exactly twelve: a team adding its model's file must not fail this.
+  test("ten or more models, one component each", () => {
+    expect(models.length).toBeGreaterThanOrEqual(10);
+    expect(resources.filter((r) => r.type === TYPES.component)).toHaveLength(models.length);
   });
 
   test("each model has its own labelled namespace", () => {

@@ -25,7 +25,14 @@ describe("plan on a deliberately bad stack", () => {
     const feed = path.join(models, "homepage-feed.yaml");
     const text = fs.readFileSync(feed, "utf8");
     expect(text).toContain("  trafficPercent: 10");
-    fs.writeFileSync(feed, text.replace("  trafficPercent: 10", "  trafficPercent: 60"));
+    expect(text).toContain("steps: [10, 25, 50, 100]");
+    // A canary starting at a 60% first step: the spec allows it (at most its first step), prod's cap not.
+    fs.writeFileSync(
+      feed,
+      text
+        .replace("  trafficPercent: 10", "  trafficPercent: 60")
+        .replace("steps: [10, 25, 50, 100]", "steps: [60, 100]"),
+    );
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-bad-out-"));
     result = spawnSync(
       process.execPath,
@@ -56,6 +63,8 @@ describe("plan on a deliberately bad stack", () => {
     expect(found).toEqual([
       "mandatory aws-rds-instance-multi-az mlops-airflow-db-db",
       "mandatory aws-rds-instance-multi-az mlops-mlflow-db-db",
+      // Twice: the canary's 60% and its 60% analysis step, both above prod's 50% cap.
+      "mandatory mlops-canary-traffic-capped homepage-feed-route",
       "mandatory mlops-canary-traffic-capped homepage-feed-route",
       "mandatory mlops-gpu-cost-fits-budget (stack)",
       // Not mlops-model-gpu-demand-fits-pool: the canary's 60% is taken from stable's traffic, so

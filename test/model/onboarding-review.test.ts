@@ -1,0 +1,100 @@
+/**
+ * What a black-box review of a new team's model file found passing or reading wrong: a URI into
+ * another model's folder of the artifact bucket, a canary starting above its first analysis step, a
+ * name error quoting the wrong length limit, and a computed sum printed as a field's value.
+ */
+import * as YAML from "yaml";
+import { ConfigValidationError } from "../../components/config/errors";
+import { validateModelSpecs } from "../../components/config/validate-model-specs";
+import { stackConfig } from "./harness";
+
+const cfg = stackConfig("staging");
+
+/** `models/<name>.yaml`: a valid spec with a canary and a header-pinned experiment, `edit` applied. */
+function source(name: string, edit: (yaml: string) => string = (y) => y) {
+  const yaml = edit(`
+name: ${name}
+team: homepage
+serving:
+  runtime: triton
+  modelUri: s3://<artifacts>/${name}/v1
+  gpu: { pool: inference, share: 0.125 }
+  rpsPerReplica: 300
+  replicas: { min: 1, max: 4 }
+slo: { latencyP99Ms: 50, availability: 99.9 }
+canary:
+  modelUri: s3://<artifacts>/${name}/v2
+  trafficPercent: 5
+  analysis: { steps: [5, 20, 50, 100] }
+experiments:
+  - { name: exp-b, modelUri: "s3://<artifacts>/${name}/b", header: { name: x-exp, value: b } }
+`);
+  return { file: `models/${name}.yaml`, data: YAML.parse(yaml) };
+}
+
+/** The problem lines of `edit`ed specs (none when they are valid). */
+function problems(name: string, edit?: (yaml: string) => string): string[] {
+  try {
+    validateModelSpecs([source(name, edit)], "staging", cfg);
+    return [];
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigValidationError);
+    return (err as Error).message.split("\n").slice(1);
+  }
+}
+
+describe("a new team's model file", () => {
+  test("the valid spec passes", () => {
+    expect(problems("query-autocomplete")).toEqual([]);
+  });
+
+  test("URIs in another model's folder of the artifact bucket are refused, each at its field", () => {
+    const lines = problems("qa", (y) =>
+      y
+        .replace("s3://<artifacts>/qa/v2", "s3://<artifacts>/homepage-feed/v8")
+        .replace('"s3://<artifacts>/qa/b"', '"s3://<artifacts>/search-ranking/b"'),
+    );
+    expect(lines).toEqual([
+      `  - models/qa.yaml: canary.modelUri = "s3://<artifacts>/homepage-feed/v8": is in the folder homepage-feed/ of the artifact bucket; a model's files go under s3://<artifacts>/qa/ (its pods are granted read of the paths its spec names, so another model's folder would open that model's files to this one)`,
+      expect.stringContaining(
+        `experiments[0].modelUri = "s3://<artifacts>/search-ranking/b": is in the folder search-ranking/`,
+      ),
+    ]);
+  });
+
+  test("a team's own bucket and a registry reference stay allowed", () => {
+    expect(
+      problems("qa", (y) =>
+        y
+          .replace("s3://<artifacts>/qa/v1", "s3://team-discovery-models/qa/v1")
+          .replace("s3://<artifacts>/qa/v2", "models:/qa/2"),
+      ),
+    ).toEqual([]);
+  });
+
+  test("a canary starting above its first analysis step is refused; at or below it passes", () => {
+    expect(problems("qa", (y) => y.replace("trafficPercent: 5", "trafficPercent: 75"))).toEqual([
+      "  - models/qa.yaml: canary.trafficPercent = 75: is above the analysis' first step (5%): the canary takes it as it deploys, before any analysis, and promote then starts at 5%; start at 5 or below (0 deploys it without traffic)",
+    ]);
+    expect(problems("qa", (y) => y.replace("trafficPercent: 5", "trafficPercent: 0"))).toEqual([]);
+  });
+
+  test("a malformed name quotes the model's own length limit, 42", () => {
+    const lines = problems("qa", (y) => y.replace("name: qa", "name: Bad_Name"));
+    expect(lines[0]).toContain(`name = "Bad_Name": must be a DNS-1035 label`);
+    expect(lines[0]).toContain("at most 42 characters for a model");
+    expect(lines.join("\n")).not.toContain("at most 63");
+  });
+
+  test("a sum of weights is said in words, not printed as the list's value", () => {
+    const lines = problems("qa", (y) =>
+      y.replace(
+        "header: { name: x-exp, value: b } }",
+        'weight: 60 }\n  - { name: exp-c, modelUri: "s3://<artifacts>/qa/c", weight: 41 }',
+      ),
+    );
+    expect(lines).toEqual([
+      "  - models/qa.yaml: experiments: the canary's trafficPercent 5 plus the experiments' weights 101 make 106; they must stay below 100 so stable keeps traffic",
+    ]);
+  });
+});
