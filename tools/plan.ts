@@ -3,7 +3,6 @@
  * writes the rendered plan (DESIGN section 6). Thin: parsing in tools/plan/args.ts, the pipeline in
  * tools/plan/run-plan.ts. Progress goes to stderr, the summary to stdout.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { ConfigValidationError } from "../components/config/errors";
 import { knownStacks } from "../components/config/load";
@@ -52,10 +51,6 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
-  }
-  if (args.modelsDir !== undefined && !fs.existsSync(args.modelsDir)) {
-    process.stderr.write(`plan: models folder not found: ${args.modelsDir}\n`);
-    return 1;
   }
   // A mistyped --program would otherwise surface as an internal error with require's stack trace.
   if (args.programPath !== undefined && !programResolves(args.programPath)) {

@@ -86,8 +86,9 @@ export function parseMinute(text: string): number | string {
     const format = t === NOT_ISO || t === NO_ZONE;
     return `timestamp ${quoted} ${format ? "is not ISO-8601 UTC (expected e.g. 2026-12-07T00:00:00Z)" : t}`;
   }
+  // The row's own instant in UTC: a generic example beside an offset reads like a wrong conversion.
   if (!/([Zz]|[+-]00(:?00)?)$/.test(text))
-    return `timestamp ${quoted} is not UTC: write it in UTC with Z (e.g. 2026-12-07T00:00:00Z)`;
+    return `timestamp ${quoted} is not UTC: write it in UTC with Z (this one is ${new Date(t.ms).toISOString().replace(".000Z", "Z")})`;
   if (t.subMinute) return `timestamp ${quoted} is not on a whole minute (seconds must be 00)`;
   return t.ms;
 }

@@ -242,7 +242,7 @@ describe("traffic CSV", () => {
       "2026-02-30T00:02:00Z,a,1",
     ]);
     expect(msg).toContain(
-      't.csv:6: timestamp "2026-12-07T00:02:00+08:00" is not UTC: write it in UTC with Z',
+      't.csv:6: timestamp "2026-12-07T00:02:00+08:00" is not UTC: write it in UTC with Z (this one is 2026-12-06T16:02:00Z)',
     );
     expect(msg).toContain('t.csv:7: timestamp "07/12/2026 00:02" is not ISO-8601 UTC');
     expect(msg).toContain('t.csv:8: timestamp "2026-12-07T00:02:30Z" is not on a whole minute');

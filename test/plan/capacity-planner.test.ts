@@ -141,6 +141,19 @@ describe("planCapacitySummary", () => {
     ]);
   });
 
+  it("a peak that takes exactly maxGpus says the next model will not fit (a review: nothing said so)", () => {
+    const planner: Planner = () => ({
+      pools: [{ name: "inference", levels: { minimum: packing(1), expected: packing(2), peak: packing(4) } }],
+    });
+    expect(planCapacitySummary(config, models, planner).pools[0].warnings).toEqual([
+      "at peak the replicas take all 4 GPUs maxGpus allows (4 of 16 slices free on them): replicas beyond those slices will not fit; raise maxGpus before adding a model here",
+    ]);
+    const roomy: Planner = () => ({
+      pools: [{ name: "inference", levels: { minimum: packing(1), expected: packing(2), peak: packing(3) } }],
+    });
+    expect(planCapacitySummary(config, models, roomy).pools[0].warnings).toEqual([]);
+  });
+
   it("an expected load over maxGpus says the expected cost is capped, beside the peak's warning", () => {
     const planner: Planner = () => ({
       pools: [

@@ -87,6 +87,13 @@ function fromPacking(
   // With room for every replica but not for their spread (a `ScheduleAnyway` preference), none
   // waits: say so, as the peak's line does.
   const expected = levels.expected;
+  const peak = levels.peak;
+  // Full but not over: nothing warns, yet the next model's pull request fails the pool-fit policy.
+  if (!peak.overMaxGpus && peak.gpus > 0 && peak.gpus === maxGpus)
+    warnings.push(
+      `at peak the replicas take all ${maxGpus} GPUs maxGpus allows (${peak.slots - peak.usedSlots} of ${peak.slots} slices free on them): ` +
+        `replicas beyond those slices will not fit; raise maxGpus before adding a model here`,
+    );
   if (expected.overMaxGpus)
     warnings.push(
       expected.gpusWithoutSpread !== undefined && expected.gpusWithoutSpread <= maxGpus
