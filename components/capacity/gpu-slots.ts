@@ -6,7 +6,7 @@
  * pool (see packing.ts).
  */
 import type { GpuPool } from "../config/stack-schema";
-import { gpuBinSlots } from "./gpu-fit";
+import { countBySize, gpuBinSlots, gpuPieces } from "./gpu-fit";
 import { gpuInstanceType, migSliceFraction } from "./instance-catalog";
 
 /**
@@ -78,8 +78,44 @@ export function binnedGpus(
   counts: ReadonlyMap<number, number>,
   pool: Pick<GpuPool, "sharing" | "instanceTypes">,
 ): number {
-  const grain = gpuGrain(pool);
-  // Only a MIG pool's devices per GPU depend on its types; a time-sliced GPU holds `grain` slices
-  // whatever its type (also at 1 slice: the policies may pass no types, and Math.min() is Infinity).
-  return gpuBinSlots(counts, grain) / (pool.sharing.mode === "mig" ? fewestSlotsPerGpu(pool) : grain);
+  return gpuBinSlots(counts, gpuGrain(pool)) / binnedSlotsPerGpu(pool);
+}
+
+/**
+ * Slots of one GPU as `binnedGpus` counts them: a time-sliced pool's slices per GPU, a MIG pool's
+ * fewest devices per GPU, 1 without sharing. Only a MIG pool's devices per GPU depend on its types;
+ * a time-sliced GPU holds `gpuGrain` slices whatever its type (also at 1 slice: the policies may
+ * pass no types, and Math.min() is Infinity).
+ */
+export function binnedSlotsPerGpu(pool: Pick<GpuPool, "sharing" | "instanceTypes">): number {
+  return pool.sharing.mode === "mig" ? fewestSlotsPerGpu(pool) : gpuGrain(pool);
+}
+
+/** Pieces of one size of a replica (`gpuPieces`): `perReplica` of `slots` each, `perGpu` to a GPU. */
+export interface ReplicaPieceSize {
+  readonly slots: number;
+  readonly perReplica: number;
+  readonly perGpu: number;
+}
+
+/**
+ * `binnedGpus` for a counter that knows only replica counts (the platform dashboard's PromQL reads
+ * them off request rates): a replica of `share` on the pool as pieces by size, each size with the
+ * pieces one GPU holds. Pieces of one size from any replicas share GPUs, so n replicas hold, summed
+ * over sizes, ceil(n x perReplica / perGpu) GPUs: `binnedGpus` of them rounded up to whole GPUs
+ * wherever the pool's replicas all have one size (test/capacity/replica-piece-sizes.test.ts). With
+ * several sizes it is an upper bound: `gpuBinSlots` also fits smaller pieces into the slices larger
+ * ones leave (a 1-slice replica beside a 5-slice one on an 8-slice GPU).
+ */
+export function replicaPieceSizes(
+  share: number,
+  pool: Pick<GpuPool, "sharing" | "instanceTypes">,
+): ReplicaPieceSize[] {
+  const perGpuSlots = binnedSlotsPerGpu(pool);
+  const pieces = countBySize(gpuPieces(replicaDevices(share, pool), gpuGrain(pool)));
+  return [...pieces].map(([slots, perReplica]) => ({
+    slots,
+    perReplica,
+    perGpu: Math.floor(perGpuSlots / slots),
+  }));
 }
