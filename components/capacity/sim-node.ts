@@ -1,8 +1,9 @@
 /**
  * A node of the replay's node model (autoscaled-replay.ts) and what happens on one node: a node with
- * nothing on it, pause pods filling its free slots, a replica preempting pause pods. Slots are kept
- * per GPU, as a time-sliced replica's slices sit on one GPU (gpu-fit.ts). Pure: no Pulumi imports;
- * the functions change the node given them, the replay's own state.
+ * nothing on it, pause pods filling its free slots, a replica preempting pause pods, and where a
+ * drained node's pods go (`planDrain`). Slots are kept per GPU, as a time-sliced replica's slices sit
+ * on one GPU (gpu-fit.ts). Pure: no Pulumi imports; the functions change the node given them, the
+ * replay's own state (`planDrain` only reads them).
  */
 import { fitsOnGpus, occupyGpus, takeGpus } from "./gpu-fit";
 import type { InstanceOption } from "./instance-mix";
@@ -88,4 +89,54 @@ export function preemptWarm(
   n.warm -= evicted;
   n.used -= evicted;
   return { gpus, evicted };
+}
+
+/** Where the pods of a node to drain go: the moves `planDrain` found, and the GPUs they leave. */
+export interface DrainPlan {
+  /** Per pod of the node, in the order given: the node it moves to and the GPU of each of its pieces. */
+  readonly pods: readonly { readonly to: number; readonly gpus: number[] }[];
+  /** Per pause pod of the node: the node and the GPU it moves to. */
+  readonly warm: readonly { readonly to: number; readonly gpu: number }[];
+  /** Free slots on each GPU, after the moves, of the nodes that take a pod. */
+  readonly free: ReadonlyMap<number, number[]>;
+}
+
+/**
+ * Whether node `pick` can be drained and where its pods go: every pod (`pods`: slots each, in the
+ * order given) first fit onto the other nodes `usable` holds, GPU by GPU (a time-sliced replica's
+ * slices on one GPU), then its pause pods one slot each (no disruption budget holds them), as
+ * Karpenter decides before anything moves. `undefined` when a pod finds no place. Reads the nodes only: the moves take copies of the
+ * free slots of the nodes they go to (`free`), so a candidate that fails costs no copy of the rest.
+ */
+export function planDrain(
+  nodes: readonly SimNode[],
+  pick: number,
+  pods: readonly number[],
+  usable: (n: SimNode) => boolean,
+  grain: number,
+): DrainPlan | undefined {
+  // 0 for the drained node and the unusable ones: `fitsOnGpus` refuses a node with no free slot
+  // before it reads the GPUs.
+  const roomSlots = nodes.map((n, x) => (x !== pick && usable(n) ? n.option.slots - n.used : 0));
+  const free = new Map<number, number[]>();
+  const copyOf = (x: number) => {
+    let f = free.get(x);
+    if (!f) free.set(x, (f = [...nodes[x].free]));
+    return f;
+  };
+  const moves: { to: number; gpus: number[] }[] = [];
+  for (const d of pods) {
+    const to = roomSlots.findIndex((r, x) => fitsOnGpus(free.get(x) ?? nodes[x].free, r, d, grain));
+    if (to < 0) return undefined;
+    roomSlots[to] -= d;
+    moves.push({ to, gpus: takeGpus(copyOf(to), d, grain) });
+  }
+  const warm: { to: number; gpu: number }[] = [];
+  for (let w = 0; w < nodes[pick].warm; w++) {
+    const to = roomSlots.findIndex((r) => r >= 1);
+    if (to < 0) return undefined;
+    roomSlots[to] -= 1;
+    warm.push({ to, gpu: takeGpus(copyOf(to), 1, grain)[0] });
+  }
+  return { pods: moves, warm, free };
 }
