@@ -109,9 +109,9 @@ export function runAutoscaled(
   const launch = (pods: readonly number[], t: number, readySec: number, extraSlots = 0) => {
     const big = pods.filter((d) => d > smallest);
     const bigSlots = big.reduce((a, d) => a + d, 0);
-    const smallPods = countBySize(pods.filter((d) => d <= smallest));
-    if (extraSlots > 0) smallPods.set(1, (smallPods.get(1) ?? 0) + extraSlots);
-    const small = slotsForPods(smallPods, grain);
+    const smallPods: (readonly [number, number])[] = pods.filter((d) => d <= smallest).map((d) => [d, 1]);
+    if (extraSlots > 0) smallPods.push([1, extraSlots]);
+    const small = slotsForPods(countBySize(smallPods), grain);
     for (const option of cheapestSplitMix(options, bigSlots, Math.max(0, ...big), small) ?? [])
       nodes.push(emptyNode(option, readySec, t));
   };

@@ -108,9 +108,9 @@ export function gpuBinSlots(counts: ReadonlyMap<number, number>, grain: number):
   let total = 0;
   for (const [d, n] of counts) total += d * n;
   if (grain === 1) return total;
-  const pieces = new Map<number, number>();
-  for (const [d, n] of counts)
-    for (const piece of gpuPieces(d, grain)) pieces.set(piece, (pieces.get(piece) ?? 0) + n);
+  const groups: [number, number][] = [];
+  for (const [d, n] of counts) for (const piece of gpuPieces(d, grain)) groups.push([piece, n]);
+  const pieces = countBySize(groups);
   // One size (every replica of the pool alike, as in prod): whole GPUs of as many as fit one.
   if (pieces.size === 1) {
     const [[size, n]] = pieces;
@@ -132,10 +132,15 @@ export function gpuBinSlots(counts: ReadonlyMap<number, number>, grain: number):
   return free.length * grain;
 }
 
-/** Pods by size (slots -> pods), what `gpuBinSlots` reads. */
-export function countBySize(pods: readonly number[]): Map<number, number> {
+/**
+ * Pods by size (slots -> pods), what `gpuBinSlots` and `slotsForPods` read: `pods` pods of `slots`
+ * each per group, groups of one size added up (a pool's models at a replica count, the pause pods,
+ * single pods as groups of one: `pods.map((d) => [d, 1] as const)`). The one count of the packing,
+ * the replay, the oracle, the plan's pool limits and the budget policy.
+ */
+export function countBySize(groups: Iterable<readonly [slots: number, pods: number]>): Map<number, number> {
   const counts = new Map<number, number>();
-  for (const d of pods) counts.set(d, (counts.get(d) ?? 0) + 1);
+  for (const [slots, pods] of groups) counts.set(slots, (counts.get(slots) ?? 0) + pods);
   return counts;
 }
 

@@ -112,7 +112,9 @@ export function replicaPieceSizes(
   pool: Pick<GpuPool, "sharing" | "instanceTypes">,
 ): ReplicaPieceSize[] {
   const perGpuSlots = binnedSlotsPerGpu(pool);
-  const pieces = countBySize(gpuPieces(replicaDevices(share, pool), gpuGrain(pool)));
+  const pieces = countBySize(
+    gpuPieces(replicaDevices(share, pool), gpuGrain(pool)).map((p) => [p, 1] as const),
+  );
   return [...pieces].map(([slots, perReplica]) => ({
     slots,
     perReplica,

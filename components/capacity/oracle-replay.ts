@@ -8,7 +8,7 @@
  * placement puts two 5-slice replicas on one 8-slice GPU (gpu-fit.ts).
  */
 import type { GpuPool, StackConfig } from "../config/stack-schema";
-import { slotsForPods } from "./gpu-fit";
+import { countBySize, slotsForPods } from "./gpu-fit";
 import { gpuGrain, warmSlots } from "./gpu-slots";
 import { cheapestSplitMix, instanceOptions, smallestSlots } from "./instance-mix";
 import type { ModelCtx } from "./replay-context";
@@ -41,16 +41,16 @@ export function runOracle(
     // time-sliced pool a replica's slices share one GPU, so 5-slice replicas take a GPU of 8 each).
     let big = 0;
     let largestBig = 0;
-    const smallPods = new Map<number, number>(warm > 0 ? [[1, warm]] : []);
+    const smallPods: [number, number][] = warm > 0 ? [[1, warm]] : [];
     for (const c of models) {
       const r = Math.max(c.spec.serving.replicas.min, Math.ceil(replicasWanted(c, t) - 1e-9));
       if (c.devices > smallest) {
         big += r * c.devices;
         if (r > 0) largestBig = Math.max(largestBig, c.devices);
-      } else smallPods.set(c.devices, (smallPods.get(c.devices) ?? 0) + r);
+      } else smallPods.push([c.devices, r]);
       acc.serve(c.series[t], r, c, t);
     }
-    const small = slotsForPods(smallPods, grain);
+    const small = slotsForPods(countBySize(smallPods), grain);
     const key = `${big}/${largestBig}/${small}`;
     let mix = cache.get(key);
     if (!mix) {

@@ -242,7 +242,7 @@ function zoneNodes(
   };
   const hourly = (c: { mix: InstanceOption[] }) => c.mix.reduce((a, o) => a + o.hourly, 0);
   let single: ZoneNodes | undefined;
-  for (let need = slotsForPods(countBySize(pods), grain); !single; need++) {
+  for (let need = slotsForPods(countBySize(pods.map((d) => [d, 1] as const)), grain); !single; need++) {
     const mix = cheapestMix(options, need, largest);
     if (!mix) throw new Error(`pool ${poolName}: no instance type holds a pod of ${largest} GPU devices`);
     single = fits(mix);
@@ -252,7 +252,7 @@ function zoneNodes(
   if (!trySplit || bigSlots === 0) return single;
   const biggest = Math.max(...options.map((o) => o.slots));
   const small = pods.filter((d) => d <= smallest);
-  const smallNeed = slotsForPods(countBySize(small), grain);
+  const smallNeed = slotsForPods(countBySize(small.map((d) => [d, 1] as const)), grain);
   for (let extra = 0; extra <= biggest; extra++) {
     const split = fits(cheapestSplitMix(options, bigSlots, largestOf(big), smallNeed + extra));
     if (split) return hourly(split) < hourly(single) - 1e-9 ? split : single;

@@ -8,6 +8,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { gpuInstanceType, migSliceFraction } from "../../components/capacity/instance-catalog";
 import type { ModelSpec } from "../../components/config/model-schema";
 import { STABLE_VARIANT, variantsOf } from "../../components/model/variants";
+import { countBySize } from "../../components/capacity/gpu-fit";
 import { binnedGpus, replicaDevices } from "../../components/capacity/gpu-slots";
 import type { GpuPool, StackConfig } from "../../components/config/stack-schema";
 import type { Traffic } from "../../components/capacity/traffic";
@@ -323,11 +324,7 @@ export function demandGpus(
 ): number {
   const sharing = poolSharing(pool);
   if (sharing.mode !== "time-slicing") return demands.reduce((s, d) => s + d.replicas * d.share, 0);
-  const counts = new Map<number, number>();
-  for (const d of demands) {
-    const devices = shareDevices(pool, d.share);
-    counts.set(devices, (counts.get(devices) ?? 0) + d.replicas);
-  }
+  const counts = countBySize(demands.map((d) => [shareDevices(pool, d.share), d.replicas]));
   return binnedGpus(counts, { sharing, instanceTypes: [...(pool.instanceTypes ?? [])] });
 }
 

@@ -26,8 +26,8 @@ function piecewiseGpus(replicas: readonly (readonly [number, number])[], pool: P
 
 /** `binnedGpus` of the same replicas, rounded up to whole GPUs as the plan rounds a pool's. */
 function planGpus(replicas: readonly (readonly [number, number])[], pool: Pool): number {
-  const devices = replicas.flatMap(([share, n]) => Array<number>(n).fill(replicaDevices(share, pool)));
-  return Math.max(0, Math.ceil(binnedGpus(countBySize(devices), pool) - 1e-9));
+  const counts = countBySize(replicas.map(([share, n]) => [replicaDevices(share, pool), n]));
+  return Math.max(0, Math.ceil(binnedGpus(counts, pool) - 1e-9));
 }
 
 const timeSliced = (replicas: number): Pool => ({

@@ -13,6 +13,7 @@
  * cheapest whole instances holding those GPUs (spot price for spot pools) × 730 hours a month.
  */
 import { CronExpressionParser } from "cron-parser";
+import { countBySize } from "../../components/capacity/gpu-fit";
 import { binnedGpus, replicaDevices } from "../../components/capacity/gpu-slots";
 import { gpuInstanceType } from "../../components/capacity/instance-catalog";
 import type { ModelSpec } from "../../components/config/model-schema";
@@ -204,17 +205,18 @@ function servingPool(
 ): { demand: Range; binned: Pick<Range, "min" | "max">; warnings: string[] } {
   let min = 0;
   let max = 0;
-  const atMin = new Map<number, number>();
-  const atMax = new Map<number, number>();
   for (const m of models) {
     min += m.serving.replicas.min * m.serving.gpu.share;
     max += m.serving.replicas.max * m.serving.gpu.share;
-    const devices = replicaDevices(m.serving.gpu.share, pool);
-    atMin.set(devices, (atMin.get(devices) ?? 0) + m.serving.replicas.min);
-    atMax.set(devices, (atMax.get(devices) ?? 0) + m.serving.replicas.max);
   }
+  const binnedAt = (bound: "min" | "max") => {
+    const replicas = models.map(
+      (m) => [replicaDevices(m.serving.gpu.share, pool), m.serving.replicas[bound]] as const,
+    );
+    return ceilGpus(binnedGpus(countBySize(replicas), pool));
+  };
   const demand = { min, expected: (min + max) / 2, max };
-  const binned = { min: ceilGpus(binnedGpus(atMin, pool)), max: ceilGpus(binnedGpus(atMax, pool)) };
+  const binned = { min: binnedAt("min"), max: binnedAt("max") };
   const warnings: string[] = [];
   if (binned.max > pool.maxGpus)
     warnings.push(
