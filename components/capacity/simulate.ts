@@ -34,7 +34,8 @@
  * - Karpenter consolidation follows `karpenterDisruption(pool, config.timeZone, config.events)`, the
  *   NodePool's `spec.disruption`: where its budgets allow reason `Underutilized` (serving pools,
  *   22:00-10:00 local, outside the declared sales' freezes), one underused node a minute whose pods fit on the other ready nodes for
- *   `consolidateAfter` is drained: the PodDisruptionBudget (`maxUnavailable: 1`) lets Karpenter
+ *   `consolidateAfter` is drained (the least used whose pods find a place GPU by GPU: a candidate
+ *   whose do not is passed over, up to `MAX_DRAIN_CANDIDATES` tried a minute): the PodDisruptionBudget (`maxUnavailable: 1`) lets Karpenter
  *   evict one pod of each model at a time, the next once the replacement (started elsewhere at
  *   once) is ready, so a model with j pods there is one replica short for j cold starts; the node
  *   takes no new pods and is billed until its last pod has left. No node holding a pod of a model
