@@ -101,7 +101,7 @@ export function occupyGpus(free: number[], gpus: readonly number[], devices: num
  * Slots of GPUs that first-fit decreasing needs for pods of the given sizes (`counts`: slots ->
  * pods) when every GPU holds `grain` slots and a pod's pieces (`gpuPieces`) may go to any GPU:
  * `grain` x that GPU count. Pods of one piece fit any node's GPUs alike, so nodes with this many GPUs
- * hold them, placed first fit GPU by GPU (`firstFitDecreasing` in packing.ts). With `grain` 1 it is
+ * hold them, placed first fit GPU by GPU (`firstFitDecreasing` in zone-nodes.ts). With `grain` 1 it is
  * the pods' slots.
  */
 export function gpuBinSlots(counts: ReadonlyMap<number, number>, grain: number): number {

@@ -5,7 +5,8 @@
  */
 import fc from "fast-check";
 import { gpuBinSlots, slotsForPods } from "../../components/capacity/gpu-fit";
-import { firstFitDecreasing, packPool } from "../../components/capacity/packing";
+import { packPool } from "../../components/capacity/packing";
+import { firstFitDecreasing } from "../../components/capacity/zone-nodes";
 import { simulate } from "../../components/capacity/simulate";
 import type { Traffic } from "../../components/capacity/traffic";
 import { prodConfig, spec, tinyConfig } from "./helpers";

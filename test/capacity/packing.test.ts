@@ -6,7 +6,8 @@ import {
   HOURS_PER_MONTH,
   InstanceOption,
 } from "../../components/capacity/instance-mix";
-import { firstFitDecreasing, packPool, planCapacity } from "../../components/capacity/packing";
+import { packPool, planCapacity } from "../../components/capacity/packing";
+import { firstFitDecreasing } from "../../components/capacity/zone-nodes";
 import { staticBaseline } from "../../components/capacity/static-baseline";
 import { prodConfig, fixtureSpecs, tinyConfig } from "./helpers";
 import type { ModelSpec } from "../../components/config/model-schema";
