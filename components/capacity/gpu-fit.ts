@@ -117,19 +117,39 @@ export function gpuBinSlots(counts: ReadonlyMap<number, number>, grain: number):
     return Math.ceil(n / Math.floor(grain / size)) * grain;
   }
   // Largest pieces first; each size fills the GPUs from the first with room for it, as free space
-  // only shrinks (the placement of a scan from GPU 0 for each piece).
-  const free: number[] = [];
+  // only shrinks (the placement of a scan from GPU 0 for each piece). The GPUs are kept as runs of
+  // equal free slots in GPU order: a size fills whole runs and splits at most one, so the work is
+  // quadratic in the sizes, not linear in the GPUs (the zone spread prices a zone of a large plan,
+  // tens of thousands of GPUs, once for each model it might take a replica of).
+  const runs: { free: number; gpus: number }[] = [];
   for (const size of [...pieces.keys()].sort((a, b) => b - a)) {
     let left = pieces.get(size)!;
-    for (let g = 0; g < free.length && left > 0; g++) {
-      const n = Math.min(left, Math.floor(free[g] / size));
-      free[g] -= n * size;
-      left -= n;
+    for (let i = 0; i < runs.length && left > 0; i++) {
+      const run = runs[i];
+      const each = Math.floor(run.free / size);
+      if (each === 0) continue;
+      const filled = Math.min(run.gpus, Math.floor(left / each));
+      if (filled === run.gpus) {
+        run.free -= each * size;
+        left -= each * run.gpus;
+        continue;
+      }
+      // The last pieces end inside this run: `filled` GPUs take `each`, one more takes the rest.
+      const rest = left - filled * each;
+      const split = [
+        { free: run.free - each * size, gpus: filled },
+        { free: run.free - rest * size, gpus: rest > 0 ? 1 : 0 },
+        { free: run.free, gpus: run.gpus - filled - (rest > 0 ? 1 : 0) },
+      ].filter((r) => r.gpus > 0);
+      runs.splice(i, 1, ...split);
+      left = 0;
     }
     const perGpu = Math.floor(grain / size);
-    for (; left > 0; left -= perGpu) free.push(grain - Math.min(left, perGpu) * size);
+    const full = Math.floor(left / perGpu);
+    if (full > 0) runs.push({ free: grain - perGpu * size, gpus: full });
+    if (left - full * perGpu > 0) runs.push({ free: grain - (left - full * perGpu) * size, gpus: 1 });
   }
-  return free.length * grain;
+  return runs.reduce((a, r) => a + r.gpus, 0) * grain;
 }
 
 /**

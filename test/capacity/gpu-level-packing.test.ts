@@ -4,7 +4,7 @@
  * a node is not a bag of slots. Cases where the slot count alone would fit and the GPUs do not.
  */
 import fc from "fast-check";
-import { gpuBinSlots, slotsForPods } from "../../components/capacity/gpu-fit";
+import { gpuBinSlots, gpuPieces, slotsForPods } from "../../components/capacity/gpu-fit";
 import { packPool } from "../../components/capacity/packing";
 import { firstFitDecreasing } from "../../components/capacity/zone-nodes";
 import { simulate } from "../../components/capacity/simulate";
@@ -80,6 +80,44 @@ describe("a time-sliced replica's slices sit on one GPU", () => {
     // 5-slice replicas take a GPU each: three of them ask for 3 GPUs, not 15 slots' two.
     expect(gpuBinSlots(new Map([[5, 3]]), 8)).toBe(24);
     expect(slotsForPods(new Map([[5, 3]]), 8)).toBe(17);
+  });
+
+  test("property: gpuBinSlots counts what a scan of every GPU for every piece size counts", () => {
+    // The placement gpuBinSlots kept GPU by GPU before it kept runs of like GPUs: each size, largest
+    // first, into the GPUs from the first with room, then new GPUs.
+    const perGpu = (counts: Map<number, number>, grain: number) => {
+      const pieces = new Map<number, number>();
+      for (const [d, n] of counts)
+        for (const piece of gpuPieces(d, grain)) pieces.set(piece, (pieces.get(piece) ?? 0) + n);
+      const free: number[] = [];
+      for (const size of [...pieces.keys()].sort((a, b) => b - a)) {
+        let left = pieces.get(size)!;
+        for (let g = 0; g < free.length && left > 0; g++) {
+          const n = Math.min(left, Math.floor(free[g] / size));
+          free[g] -= n * size;
+          left -= n;
+        }
+        for (; left > 0; left -= Math.floor(grain / size))
+          free.push(grain - Math.min(left, Math.floor(grain / size)) * size);
+      }
+      return free.length * grain;
+    };
+    const caseArb = fc.integer({ min: 2, max: 12 }).chain((grain) =>
+      fc.record({
+        grain: fc.constant(grain),
+        counts: fc.array(fc.tuple(fc.integer({ min: 1, max: 3 * grain }), fc.integer({ min: 1, max: 60 })), {
+          maxLength: 8,
+        }),
+      }),
+    );
+    fc.assert(
+      fc.property(caseArb, ({ grain, counts }) => {
+        const bySize = new Map<number, number>();
+        for (const [d, n] of counts) bySize.set(d, (bySize.get(d) ?? 0) + n);
+        expect(gpuBinSlots(bySize, grain)).toBe(perGpu(bySize, grain));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test("a replica of more than a GPU's slices takes whole GPUs and the rest on one more", () => {
