@@ -99,14 +99,7 @@ export function cheapestMix(
   if (usable.length === 0) return undefined;
   if (slots <= 0) return [];
   const biggest = Math.max(...usable.map((o) => o.slots));
-  // Some cheapest mix uses each other type fewer than `cheapest.slots` times: that many nodes of
-  // another type cost at least as much as (their slots / cheapest.slots) nodes of the type cheapest
-  // per slot, for the same slots. So all but `reserve` slots can be covered by the cheapest type up
-  // front and only the rest searched - exact, and the search stays small at any load (10 M rps would
-  // be a million slots, seconds per minute of a replay).
-  const cheapest = usable.reduce((a, o) => (o.hourly / o.slots < a.hourly / a.slots ? o : a));
-  const reserve = usable.length * cheapest.slots * biggest;
-  const bulk = slots > 2 * reserve ? Math.floor((slots - reserve) / cheapest.slots) : 0;
+  const { cheapest, bulk } = bulkOfCheapest(usable, slots);
   if (bulk > 0) {
     const rest = cheapestMix(usable, slots - bulk * cheapest.slots) ?? [];
     return [...rest, ...Array<InstanceOption>(bulk).fill(cheapest)].sort((a, b) => b.slots - a.slots);
@@ -129,4 +122,37 @@ export function cheapestMix(
   const mix: InstanceOption[] = [];
   for (let s = best; s > 0; s -= usable[pick[s]].slots) mix.push(usable[pick[s]]);
   return mix.sort((a, b) => b.slots - a.slots);
+}
+
+/**
+ * The part of a large mix the type cheapest per slot covers up front (`bulk` nodes of `cheapest`).
+ * Some cheapest mix uses each other type fewer than `cheapest.slots` times: that many nodes of another
+ * type cost at least as much as (their slots / cheapest.slots) nodes of the type cheapest per slot,
+ * for the same slots. So all but `reserve` slots can be covered by the cheapest type up front and only
+ * the rest searched - exact, and the search stays small at any load (10 M rps would be a million
+ * slots, seconds per minute of a replay).
+ */
+function bulkOfCheapest(
+  usable: readonly InstanceOption[],
+  slots: number,
+): { cheapest: InstanceOption; bulk: number } {
+  const biggest = Math.max(...usable.map((o) => o.slots));
+  const cheapest = usable.reduce((a, o) => (o.hourly / o.slots < a.hourly / a.slots ? o : a));
+  const reserve = usable.length * cheapest.slots * biggest;
+  return { cheapest, bulk: slots > 2 * reserve ? Math.floor((slots - reserve) / cheapest.slots) : 0 };
+}
+
+/**
+ * The hourly price of `cheapestMix(options, slots, largestPod)`, Infinity where no type holds the
+ * largest pod, without building the mix: the zone spread prices a zone of a large plan once for each
+ * model that might take a replica there, and building and sorting a mix of thousands of nodes each
+ * time made that the packing's slowest step.
+ */
+export function cheapestMixHourly(options: readonly InstanceOption[], slots: number, largestPod = 1): number {
+  const usable = options.filter((o) => o.slots >= largestPod);
+  if (usable.length === 0) return Infinity;
+  if (slots <= 0) return 0;
+  const { cheapest, bulk } = bulkOfCheapest(usable, slots);
+  const rest = cheapestMix(usable, slots - bulk * cheapest.slots) ?? [];
+  return bulk * cheapest.hourly + rest.reduce((a, o) => a + o.hourly, 0);
 }

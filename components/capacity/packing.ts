@@ -26,6 +26,7 @@ import { gpuGrain, replicaDevices, warmSlots } from "./gpu-slots";
 import {
   cheapestMix,
   HOURS_PER_MONTH,
+  InstanceOption,
   instanceOptions,
   PackingConfig,
   PackingPool,
@@ -34,6 +35,7 @@ import {
 import { staticBaseline, StaticBaseline } from "./static-baseline";
 import { zoneNodes } from "./zone-nodes";
 import { STABLE_VARIANT, Variant, variantsOf } from "../model/variants";
+import { candidateSpreads, packedZonePricing, spreadHourly } from "./zone-assignment";
 
 /** One node of a packing. */
 export interface PackedNode {
@@ -76,13 +78,15 @@ export interface ReplicaDemand {
 }
 
 /**
- * Packs the replica demands of one pool into the cheapest nodes. Each model's replicas spread
- * round-robin over `zones` (the topology spread the serving pods carry, maxSkew 1), and each zone is
- * packed on its own, because a pod cannot use free slots in another zone. The pool's warm capacity
- * (`warmSlots`: `minGpus` GPUs of pause pods) is headroom on top: a replica that finds no free slot
- * preempts a pause pod, which then waits for a node of its own, so the pause pods are always there.
- * They take the slots the replicas leave free first (they have no zone spread), then the cheapest
- * new nodes.
+ * Packs the replica demands of one pool into the cheapest nodes. Each model's replicas spread over
+ * `zones` as the topology spread the serving pods carry has them (maxSkew 1: the full rounds in every
+ * zone, the remainder in distinct zones), the remainders in the zones where they cost least
+ * (zone-assignment.ts says why that is what Karpenter does); every order of `demands` packs alike.
+ * Each zone is packed on its own, because a pod cannot use free slots in another zone. The pool's
+ * warm capacity (`warmSlots`: `minGpus` GPUs of pause pods) is headroom on top: a replica that finds
+ * no free slot preempts a pause pod, which then waits for a node of its own, so the pause pods are
+ * always there. They take the slots the replicas leave free first (they have no zone spread), then
+ * the cheapest new nodes.
  */
 export function packPool(
   pool: PackingPool,
@@ -92,52 +96,34 @@ export function packPool(
 ): PoolPacking {
   const options = instanceOptions(pool, config);
   const grain = gpuGrain(pool);
-  const podsByZone: number[][] = Array.from({ length: Math.max(1, zones) }, () => []);
-  demands.forEach((d, k) => {
-    for (let r = 0; r < d.replicas; r++) podsByZone[(r + k) % podsByZone.length].push(d.devices);
-  });
   // The split mix can leave fewer free slots for the warm capacity than one mix of the bigger type
   // would: the two are compared whole, pause pods included, so the result is never above one mix.
   // Without a replica some type cannot hold, both are the one mix: packed once. The split one must
-  // be cheaper to be taken.
+  // be cheaper to be taken, and a spread other than the first (the cost-aware one) too.
   const smallest = smallestSlots(options);
   const anyBig = demands.some((d) => d.replicas > 0 && d.devices > smallest);
-  const packings = (anyBig ? [false, true] : [false]).map((split) => {
-    const nodes: PackedNode[] = [];
-    let warm = warmSlots(pool);
-    podsByZone.forEach((pods, zone) => {
-      const { mix, used, usedPerGpu } = zoneNodes(pool.name, options, pods, split, grain);
-      mix.forEach((o, i) => {
-        const take = Math.min(warm, o.slots - used[i]);
-        warm -= take;
-        nodes.push({
-          zone,
-          type: o.type,
-          gpus: o.gpus,
-          slots: o.slots,
-          usedSlots: used[i],
-          usedPerGpu: usedPerGpu[i],
-          warmSlots: take,
-          hourly: o.hourly,
-        });
-      });
-    });
-    if (warm > 0)
-      for (const o of cheapestMix(options, warm) ?? []) {
-        const take = Math.min(warm, o.slots);
-        warm -= take;
-        nodes.push({
-          zone: nodes.length % Math.max(1, zones),
-          ...o,
-          usedSlots: 0,
-          usedPerGpu: Array<number>(o.gpus).fill(0),
-          warmSlots: take,
-        });
-      }
-    return nodes;
-  });
   const hourlyOf = (nodes: PackedNode[]) => nodes.reduce((a, n) => a + n.hourly, 0);
-  const nodes = packings.reduce((best, p) => (hourlyOf(p) < hourlyOf(best) - 1e-9 ? p : best));
+  const pricing = packedZonePricing(options, grain, demands, (pods) =>
+    zoneNodes(pool.name, options, pods, anyBig, grain).mix.reduce((a, o) => a + o.hourly, 0),
+  );
+  let best: PackedNode[] | undefined;
+  for (const counts of candidateSpreads(demands, zones, pricing)) {
+    // The estimate is where `zoneNodes` starts, a lower bound of a zone's nodes: a spread it prices
+    // at no less than the best packed cannot be cheaper, and is not packed (the rotation, mostly).
+    if (best && spreadHourly(counts, pricing) >= hourlyOf(best) - 1e-9) continue;
+    const podsByZone = counts.map((c) => {
+      const pods: number[] = [];
+      c.forEach((n, k) => {
+        for (let r = 0; r < n; r++) pods.push(demands[k].devices);
+      });
+      return pods;
+    });
+    for (const split of anyBig ? [false, true] : [false]) {
+      const p = spreadNodes(pool, options, podsByZone, split, grain);
+      if (!best || hourlyOf(p) < hourlyOf(best) - 1e-9) best = p;
+    }
+  }
+  const nodes = best!;
   const gpus = nodes.reduce((a, n) => a + n.gpus, 0);
   const hourlyCost = hourlyOf(nodes);
   return {
@@ -150,6 +136,48 @@ export function packPool(
     monthlyCost: hourlyCost * HOURS_PER_MONTH,
     overMaxGpus: gpus > pool.maxGpus,
   };
+}
+
+/** The nodes of each zone's pods (`zoneNodes`), then the warm capacity in their free slots and its own. */
+function spreadNodes(
+  pool: PackingPool,
+  options: readonly InstanceOption[],
+  podsByZone: readonly (readonly number[])[],
+  split: boolean,
+  grain: number,
+): PackedNode[] {
+  const nodes: PackedNode[] = [];
+  let warm = warmSlots(pool);
+  podsByZone.forEach((pods, zone) => {
+    const { mix, used, usedPerGpu } = zoneNodes(pool.name, options, pods, split, grain);
+    mix.forEach((o, i) => {
+      const take = Math.min(warm, o.slots - used[i]);
+      warm -= take;
+      nodes.push({
+        zone,
+        type: o.type,
+        gpus: o.gpus,
+        slots: o.slots,
+        usedSlots: used[i],
+        usedPerGpu: usedPerGpu[i],
+        warmSlots: take,
+        hourly: o.hourly,
+      });
+    });
+  });
+  if (warm > 0)
+    for (const o of cheapestMix(options, warm) ?? []) {
+      const take = Math.min(warm, o.slots);
+      warm -= take;
+      nodes.push({
+        zone: nodes.length % podsByZone.length,
+        ...o,
+        usedSlots: 0,
+        usedPerGpu: Array<number>(o.gpus).fill(0),
+        warmSlots: take,
+      });
+    }
+  return nodes;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   InstanceOption,
 } from "../../components/capacity/instance-mix";
 import { packPool, planCapacity } from "../../components/capacity/packing";
+import { spreadOrder } from "../../components/capacity/zone-assignment";
 import { firstFitDecreasing } from "../../components/capacity/zone-nodes";
 import { staticBaseline } from "../../components/capacity/static-baseline";
 import { prodConfig, fixtureSpecs, tinyConfig } from "./helpers";
@@ -229,17 +230,18 @@ describe("packing", () => {
           const p = packPool(mixed, priced, demands, zones);
           expect(p.usedSlots).toBe(demands.reduce((a, d) => a + d.devices * d.replicas, 0));
           for (const n of p.nodes) expect(n.usedSlots).toBeLessThanOrEqual(n.slots);
-          // The one-mix packing, zone by zone (what packPool did alone before).
+          // The one-mix packing, zone by zone (what packPool did alone before), of the rotation
+          // over the zones in spreadOrder (a spread packPool prices).
           const options = [
             { type: "g6.xlarge", gpus: 1, slots: 1, hourly: 7 },
             { type: "g6.12xlarge", gpus: 4, slots: 4, hourly: 40.3 },
           ];
           let oneMix = 0;
           for (let z = 0; z < zones; z++) {
-            const pods = demands.flatMap((d, k) =>
-              Array.from({ length: d.replicas }, (_, r) => r)
-                .filter((r) => (r + k) % zones === z)
-                .map(() => d.devices),
+            const pods = spreadOrder(demands).flatMap((k, i) =>
+              Array.from({ length: demands[k].replicas }, (_, r) => r)
+                .filter((r) => (r + i) % zones === z)
+                .map(() => demands[k].devices),
             );
             const largest = Math.max(1, ...pods);
             for (let need = pods.reduce((a, b) => a + b, 0); ; need++) {
