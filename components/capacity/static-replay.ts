@@ -1,6 +1,8 @@
 /**
  * The replay's `static` strategy (simulate.ts): each model on its own whole GPUs for its weekly peak,
- * on the static fleet of static-baseline.ts, always on. Pure: no Pulumi imports.
+ * on the static fleet of static-baseline.ts, always on. Not spread over the zones: the replay spreads
+ * no strategy, so its `static` compares like with like with its `platform` (the plan's baseline is
+ * spread, as the plan's packing is). Pure: no Pulumi imports.
  */
 import type { GpuPool, StackConfig } from "../config/stack-schema";
 import { replicaGpus } from "./gpu-slots";

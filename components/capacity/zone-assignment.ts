@@ -1,7 +1,8 @@
 /**
  * How many replicas of each model run in each availability zone under the zone spread the serving
  * pods carry, the choice the spread leaves made for cost: what the plan's packing (packing.ts
- * `packPool`) spreads. Pure: no Pulumi imports.
+ * `packPool`) and its static baseline (static-baseline.ts `spreadStaticFleet`) spread. Pure: no
+ * Pulumi imports.
  *
  * The spread. Every serving pod carries a topology spread per model variant over
  * `topology.kubernetes.io/zone`, maxSkew 1, `whenUnsatisfiable: ScheduleAnyway`

@@ -391,9 +391,10 @@ describe("packing", () => {
         ["cart-cross-sell", 10],
       ]),
     );
-    // ads-ctr: 10 replicas x 0.25 = 2.5 -> 3 GPUs; cart-cross-sell: 1 replica -> 1 GPU (never shared)
-    expect(base.gpusByModel).toEqual({ "ads-ctr": 3, "cart-cross-sell": 1 });
-    expect(base.hourlyCost).toBeCloseTo(4 * 7.0, 9); // cheapest on-demand GPU of the pool: g6.xlarge
+    // ads-ctr: 10 replicas x 0.25 over three zones (4/3/3): a GPU in each, 3 (2.5 -> 3 in one zone
+    // too); cart-cross-sell: its replicas.min, 2, in two zones -> 2 GPUs (1 in one zone; never shared)
+    expect(base.gpusByModel).toEqual({ "ads-ctr": 3, "cart-cross-sell": 2 });
+    expect(base.hourlyCost).toBeCloseTo(5 * 7.0, 9); // cheapest on-demand GPU of the pool: g6.xlarge
   });
 
   test("static baseline: a model whose replicas.min is above its peak's replicas keeps its minimum", () => {
@@ -402,8 +403,9 @@ describe("packing", () => {
       ...adsCtr,
       serving: { ...adsCtr.serving, replicas: { ...adsCtr.serving.replicas, min: 8 } },
     };
-    // 10 rps is one replica; eight replicas of a quarter GPU are 2 GPUs.
-    expect(staticBaseline(config, [spec], new Map([["ads-ctr", 10]])).gpusByModel).toEqual({ "ads-ctr": 2 });
+    // 10 rps is one replica; eight replicas of a quarter GPU over three zones (3/3/2) are a GPU in
+    // each zone: 3 GPUs, not the 2 they fill in one zone.
+    expect(staticBaseline(config, [spec], new Map([["ads-ctr", 10]])).gpusByModel).toEqual({ "ads-ctr": 3 });
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The zone spread's choice of zones (components/capacity/zone-assignment.ts): the packing does not
  * depend on the order the models are listed in, keeps every model within maxSkew 1 over the zones,
- * and puts the remainder replicas where they cost least, never above the rotation it replaced.
+ * and puts the remainder replicas where they cost least, never above the rotation it replaced; the
+ * plan's static baseline spreads the same way, so the two compare like with like.
  */
 import fc from "fast-check";
 import { gpuGrain } from "../../components/capacity/gpu-slots";
@@ -12,6 +13,7 @@ import {
   instanceOptions,
 } from "../../components/capacity/instance-mix";
 import { packPool, planCapacity } from "../../components/capacity/packing";
+import { staticBaseline } from "../../components/capacity/static-baseline";
 import {
   candidateSpreads,
   cheapestFillSpread,
@@ -263,5 +265,33 @@ describe("the zones' prices", () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("the plan's static baseline is spread as the packing is", () => {
+  test("three whole-GPU models of three replicas on eight-GPU nodes: expected 100% of static, not 150%", () => {
+    // A replica of each model in each zone: three GPUs a zone, one node a zone, for the platform and
+    // for a static deployment of the same pods alike. Unspread, the static nine GPUs filled two nodes.
+    const cfg = tinyConfig({ instanceTypes: ["g6.48xlarge"], sharing: { mode: "none" } });
+    const priced = {
+      ...cfg,
+      pricing: { ...cfg.pricing, instances: { ...cfg.pricing.instances, "g6.48xlarge": { onDemand: 100 } } },
+    };
+    const specs = ["a", "b", "c"].map((name) =>
+      spec(name, { gpu: { pool: "inference", share: 1 }, replicas: { min: 3, max: 3 } }),
+    );
+    const plan = planCapacity(priced, specs);
+    expect(plan.pools[0].levels.expected.gpus).toBe(24);
+    expect(plan.staticBaseline.gpus).toBe(24);
+    expect(plan.staticBaseline.monthlyCost).toBeCloseTo(plan.monthlyCost.expected, 6);
+  });
+
+  test("one model per GPU in each zone: 100 one-slice replicas hold 5 + 5 + 5 GPUs, 13 in one zone", () => {
+    const [first] = fixtureSpecs(config);
+    const model = { ...first, serving: { ...first.serving, gpu: { ...first.serving.gpu, share: 0.125 } } };
+    const peak = new Map([[model.name, 100 * model.serving.rpsPerReplica]]);
+    expect(staticBaseline(config, [model], peak).gpusByModel).toEqual({ [model.name]: 15 });
+    const oneZone = { ...config, cluster: { ...config.cluster, availabilityZones: 1 } };
+    expect(staticBaseline(oneZone, [model], peak).gpusByModel).toEqual({ [model.name]: 13 });
   });
 });

@@ -149,7 +149,7 @@ export function planCapacitySummary(
             gpus: planned.staticBaseline.gpus,
             monthlyCost: round2(planned.staticBaseline.monthlyCost),
             description:
-              "serving without the platform: whole GPUs per model for its peak, one model per GPU, always on",
+              "serving without the platform: whole GPUs per model for its peak, one model per GPU, always on, spread over the zones as the platform's pods are",
           },
         }
       : {}),

@@ -278,7 +278,12 @@ export function pricedOn(p: Pick<PoolCapacity, "instanceType" | "capacityType" |
   return `${p.instanceType} ${p.capacityType} ${p.pricePerGpuHour}/GPU-h${whole}`;
 }
 
-/** The static baseline beside the serving pools' expected cost. */
+/**
+ * The static baseline beside the serving pools' expected cost. Both are spread over the zones as the
+ * serving pods are, so the share compares like with like (static-baseline.ts `staticBaseline` says
+ * why): unspread, the baseline left out the GPUs the spread costs, and on eight-GPU instances the
+ * share could pass 100%.
+ */
 export function baselineLine(c: Pick<CapacitySummary, "pools" | "staticBaseline" | "currency">): string {
   const base = c.staticBaseline!;
   const servingExpected = c.pools
