@@ -490,7 +490,7 @@ describe("promote-to-prod --hours", () => {
       .replace(/^canary:\n(  .*\n)+/m, "")
       .replace(
         /^stacks:\n/m,
-        "stacks:\n  prod:\n    canary: { modelUri: s3://<artifacts>/homepage-feed/v42-hotfix, trafficPercent: 25 }\n",
+        "stacks:\n  prod:\n    canary: { modelUri: s3://<artifacts>/homepage-feed/v42-hotfix, trafficPercent: 10 }\n",
       )
       .replace(STAGING_SERVING, STAGING_SERVES_V43);
     expect(text).toContain("homepage-feed/v43 }");
