@@ -104,6 +104,10 @@ export function canaryStartProblems(spec: ModelSpec, file: string): Problem[] {
   const first = spec.canary.analysis.steps[0];
   const percent = spec.canary.trafficPercent;
   if (first === undefined || percent <= first) return [];
+  // Where the steps came from: a stack override that sets only them is told at its own line.
+  const stepsPath = sameList(spec.canary.analysis.steps, spec.canaryAnalysis?.steps)
+    ? "canaryAnalysis.steps"
+    : "canary.analysis.steps";
   return [
     {
       file,
@@ -112,6 +116,13 @@ export function canaryStartProblems(spec: ModelSpec, file: string): Problem[] {
       reason:
         `is above the analysis' first step (${first}%): the canary takes it as it deploys, before any analysis, ` +
         `and promote then starts at ${first}%; start at ${first} or below (0 deploys it without traffic)`,
+      alsoAt: {
+        path: stepsPath,
+        value: spec.canary.analysis.steps,
+        reason:
+          `starts at ${first}%, below the canary's trafficPercent (${percent}): the canary would take ${percent}% ` +
+          `as it deploys, before any analysis; start the steps at ${percent} or above, or lower trafficPercent`,
+      },
     },
   ];
 }

@@ -79,6 +79,20 @@ describe("a new team's model file", () => {
     expect(problems("qa", (y) => y.replace("trafficPercent: 5", "trafficPercent: 0"))).toEqual([]);
   });
 
+  test("a stack whose override sets only the model's steps is told at those steps, not at trafficPercent", () => {
+    const lines = problems(
+      "qa",
+      (y) =>
+        y
+          .replace("  analysis: { steps: [5, 20, 50, 100] }\n", "")
+          .replace("canary:", "canaryAnalysis: { steps: [5, 20, 50, 100] }\ncanary:") +
+        "stacks:\n  prod:\n    canaryAnalysis: { steps: [2, 50, 100] }\n",
+    );
+    expect(lines).toEqual([
+      "  - models/qa.yaml: stacks.prod.canaryAnalysis.steps = [2,50,100]: starts at 2%, below the canary's trafficPercent (5): the canary would take 5% as it deploys, before any analysis; start the steps at 5 or above, or lower trafficPercent",
+    ]);
+  });
+
   test("a malformed name quotes the model's own length limit, 42", () => {
     const lines = problems("qa", (y) => y.replace("name: qa", "name: Bad_Name"));
     expect(lines[0]).toContain(`name = "Bad_Name": must be a DNS-1035 label`);
