@@ -31,7 +31,16 @@ const planJsonSchema = object({
     }),
   ),
   capacity: object({
-    pools: list(object({ name: text, monthlyCost: costs, warnings: list(text).optional() })),
+    pools: list(
+      object({
+        name: text,
+        monthlyCost: costs,
+        warnings: list(text).optional(),
+        // What the expected cost buys and holds; absent in older plans.
+        gpus: object({ expected: count }).optional(),
+        demand: object({ expected: number.min(0, "expected a demand >= 0") }).optional(),
+      }),
+    ),
     monthlyCost: costs,
     currency: text,
     budget: cost.optional(),
@@ -154,6 +163,7 @@ export function stackSection(plans: StackPlans): string {
     const h = head.capacity.monthlyCost[level];
     lines.push(`| **total, ${level}** | ${money(b)} | ${money(h)} | ${delta(h - b)}${pct(b, h)} |`);
   }
+  lines.push(...gpuLines(p.base, head));
   if (head.capacity.budget !== undefined) {
     // The budget is checked (policy mlops-gpu-cost-fits-budget) at the expected load: the peak is
     // every model at its history's peak rate (replicas.max without history) all month, which the
@@ -179,6 +189,30 @@ export function stackSection(plans: StackPlans): string {
     }
   }
   return lines.join("\n");
+}
+
+/**
+ * Why a pool's expected cost moved as it did: the GPUs it buys at the expected load beside the GPUs'
+ * worth of work they hold. Nodes are bought whole and per zone, so a model that fits GPUs already
+ * bought costs nothing (±0) and a little work past a full node can double a small pool's cost.
+ */
+export function gpuLines(base: PlanJson | undefined, head: PlanJson): string[] {
+  const fig = (n: number) => String(Math.round(n * 100) / 100);
+  const parts = head.capacity.pools.flatMap((pool) => {
+    if (!pool.gpus || !pool.demand) return [];
+    const was = base?.capacity.pools.find((x) => x.name === pool.name);
+    const now = `${pool.gpus.expected} GPUs for ${fig(pool.demand.expected)}`;
+    if (!was?.gpus || !was.demand) return [`${inline(pool.name)} ${now}`];
+    return [
+      `${inline(pool.name)} ${was.gpus.expected} → ${pool.gpus.expected} GPUs for ${fig(was.demand.expected)} → ${fig(pool.demand.expected)}`,
+    ];
+  });
+  if (parts.length === 0) return [];
+  return [
+    "",
+    `GPUs at the expected load, per pool, for the GPUs' worth of work they hold: ${parts.join("; ")}. ` +
+      "Nodes are bought whole in each zone: work that fits GPUs already bought adds no cost, and a little past a full node buys the next.",
+  ];
 }
 
 /**

@@ -1,6 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
-import { diffModels, PlanJson, planJsonProblems, renderPrComment } from "../../components/delivery/cost-diff";
+import {
+  diffModels,
+  gpuLines,
+  PlanJson,
+  planJsonProblems,
+  renderPrComment,
+} from "../../components/delivery/cost-diff";
 
 /** Two real plan.json files: prod as committed, and prod with a thirteenth model added. */
 const fixture = (name: string) =>
@@ -11,17 +17,30 @@ const head = fixture("head-prod.json");
 describe("PR comment from two plan files", () => {
   const comment = renderPrComment([{ stack: "prod", base, head }], "abcdef1234");
 
-  test("the expected cost difference equals head minus base", () => {
-    const diff = head.capacity.monthlyCost.expected - base.capacity.monthlyCost.expected;
-    expect(diff).toBeGreaterThan(0);
-    expect(comment).toContain(`+${Math.round(diff).toLocaleString("en-US")}`);
+  // The added model fits the GPUs prod's expected packing already buys: its peak is what costs more.
+  const money = (n: number) => Math.round(n).toLocaleString("en-US");
+  const peakDiff = head.capacity.monthlyCost.max - base.capacity.monthlyCost.max;
+
+  test("the cost difference equals head minus base", () => {
+    expect(peakDiff).toBeGreaterThan(0);
+    expect(comment).toContain(
+      `| **total, max** | ${money(base.capacity.monthlyCost.max)} | ${money(head.capacity.monthlyCost.max)} | +${money(peakDiff)} (`,
+    );
   });
 
   test("a cost that falls is written with the same ASCII minus as its percent", () => {
-    const diff = base.capacity.monthlyCost.expected - head.capacity.monthlyCost.expected;
     const reverse = renderPrComment([{ stack: "prod", base: head, head: base }]);
-    expect(reverse).toMatch(new RegExp(` -${Math.round(-diff).toLocaleString("en-US")} \\(-\\d+\\.\\d%\\)`));
+    expect(reverse).toMatch(new RegExp(`\\| -${money(peakDiff)} \\(-\\d+\\.\\d%\\) \\|`));
     expect(reverse).not.toContain("\u2212");
+  });
+
+  test("each pool's GPUs at the expected load are shown beside the work they hold", () => {
+    const pool = (plan: PlanJson) => plan.capacity.pools.find((p) => p.name === "inference")!;
+    const [b, h] = [pool(base), pool(head)];
+    expect(h.demand!.expected).toBeGreaterThan(b.demand!.expected);
+    expect(comment).toContain(
+      `inference ${b.gpus!.expected} → ${h.gpus!.expected} GPUs for ${b.demand!.expected} → ${h.demand!.expected}`,
+    );
   });
 
   test("every pool of either plan has a row", () => {
@@ -86,6 +105,36 @@ describe("PR comment from two plan files", () => {
 });
 
 describe("what the comment says of the budget and of text from the plans", () => {
+  test("the GPU line says why a pool's cost doubled or stayed, and is left out for plans without GPUs", () => {
+    const pools = (gpus: number, demand: number, name = "inference") =>
+      ({
+        ...base,
+        capacity: {
+          ...base.capacity,
+          pools: [
+            {
+              name,
+              monthlyCost: { min: 0, expected: gpus * 5110, max: 0 },
+              gpus: { expected: gpus },
+              demand: { expected: demand },
+            },
+          ],
+        },
+      }) as PlanJson;
+    expect(gpuLines(pools(8, 7.875), pools(16, 8.125))[1]).toMatch(
+      /^GPUs at the expected load, per pool, for the GPUs' worth of work they hold: inference 8 → 16 GPUs for 7.88 → 8.13\. Nodes are bought whole in each zone: .* a little past a full node buys the next\.$/,
+    );
+    expect(gpuLines(undefined, pools(4, 1.5, "a|b"))[1]).toContain(": a\\|b 4 GPUs for 1.5.");
+    const older = {
+      ...base,
+      capacity: { ...base.capacity, pools: [{ name: "inference", monthlyCost: base.capacity.monthlyCost }] },
+    };
+    expect(gpuLines(older, older)).toEqual([]);
+    expect(renderPrComment([{ stack: "prod", base: older, head: older }])).not.toContain(
+      "GPUs at the expected load",
+    );
+  });
+
   test("the budget verdict is the policy's, at the expected cost; maximum scale is shown beside it", () => {
     const withBudget = {
       ...head,
