@@ -197,7 +197,7 @@ export function runAutoscaled(
     // Least used first, the older node of two alike.
     candidates.sort((a, b) => nodes[a].used - nodes[b].used || a - b);
     const tried = candidates.slice(0, MAX_DRAIN_CANDIDATES);
-    /** Each tried candidate's pods (model, index), in model order. */
+    /** Each tried candidate's pods (model, index), in model order (planDrain places them largest first). */
     const podsOn = new Map(tried.map((i) => [i, [] as { m: number; p: number }[]]));
     podNode.forEach((list, m) => list.forEach((i, p) => podsOn.get(i)?.push({ m, p })));
     for (const pick of tried) {
@@ -252,12 +252,12 @@ export function runAutoscaled(
   const initial = models.map((c) => clampReplicas(c.spec, Math.ceil(c.series[0] / c.target - 1e-9)));
   const initPods = initial.flatMap((r, m) => Array<number>(r).fill(models[m].devices));
   launch(initPods, 0, -Infinity, warmTotal);
-  // Pods only a bigger type holds go first, onto the nodes launched for them (as Karpenter nominates
-  // them), before smaller pods take those nodes' slots; the others in model order.
-  const bigFirst = (ms: readonly number[]) => [
-    ...ms.filter((m) => models[m].devices > smallest),
-    ...ms.filter((m) => models[m].devices <= smallest),
-  ];
+  // Pods go onto the nodes launched for them largest first, as `launch` packed them and as Karpenter
+  // orders a batch of pending pods (largest requests first, its scheduling queue's
+  // byCPUAndMemoryDescending). In model order two 3-slice pods could fill the first of two 8-slice
+  // GPUs to 6, leaving one 5-slice pod of two without a GPU: a node the packing did not need.
+  // The sort is stable, so pods of one size keep model order.
+  const bigFirst = (ms: readonly number[]) => [...ms].sort((x, y) => models[y].devices - models[x].devices);
   for (const m of bigFirst(models.map((_c, m) => m))) for (let r = 0; r < initial[m]; r++) place(m, 0);
   warmPending = warmTotal;
   placeWarm(0);

@@ -102,8 +102,8 @@ export interface DrainPlan {
 }
 
 /**
- * Whether node `pick` can be drained and where its pods go: every pod (`pods`: slots each, in the
- * order given) first fit onto the other nodes `usable` holds, GPU by GPU (a time-sliced replica's
+ * Whether node `pick` can be drained and where its pods go: every pod (`pods`: slots each), largest
+ * first, first fit onto the other nodes `usable` holds, GPU by GPU (a time-sliced replica's
  * slices on one GPU), then its pause pods one slot each (no disruption budget holds them), as
  * Karpenter decides before anything moves. `undefined` when a pod finds no place. Reads the nodes only: the moves take copies of the
  * free slots of the nodes they go to (`free`), so a candidate that fails costs no copy of the rest.
@@ -124,12 +124,16 @@ export function planDrain(
     if (!f) free.set(x, (f = [...nodes[x].free]));
     return f;
   };
-  const moves: { to: number; gpus: number[] }[] = [];
-  for (const d of pods) {
+  // Largest first, as Karpenter's scheduler simulates the moves (its queue sorts pods by requests,
+  // descending): a 1-slice pod placed first could take the only GPU a 3-slice one fits.
+  const moves: { to: number; gpus: number[] }[] = Array(pods.length);
+  const order = pods.map((_d, k) => k).sort((a, b) => pods[b] - pods[a]);
+  for (const k of order) {
+    const d = pods[k];
     const to = roomSlots.findIndex((r, x) => fitsOnGpus(free.get(x) ?? nodes[x].free, r, d, grain));
     if (to < 0) return undefined;
     roomSlots[to] -= d;
-    moves.push({ to, gpus: takeGpus(copyOf(to), d, grain) });
+    moves[k] = { to, gpus: takeGpus(copyOf(to), d, grain) };
   }
   const warm: { to: number; gpu: number }[] = [];
   for (let w = 0; w < nodes[pick].warm; w++) {

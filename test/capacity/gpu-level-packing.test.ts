@@ -72,6 +72,27 @@ describe("a time-sliced replica's slices sit on one GPU", () => {
     }
   });
 
+  test("the replay places pods largest first on the nodes it launched for them, as it packed them", () => {
+    // 2 x 3 and 2 x 5 slices on 8-slice GPUs: two GPUs of 5 + 3. In model order (a, a, b, b) the
+    // 3-slice pods filled the first GPU to 6 and one 5-slice pod had none: a third node, 2 minutes short.
+    const tiny = tinyConfig({ instanceTypes: ["g6.xlarge"], sharing: { mode: "time-slicing", replicas: 8 } });
+    const specs = [
+      spec("a", { gpu: { pool: "inference", share: 0.375 }, targetUtilization: 1 }),
+      spec("b", { gpu: { pool: "inference", share: 0.625 }, targetUtilization: 1 }),
+    ];
+    const traffic: Traffic = {
+      models: ["a", "b"],
+      startMs: Date.parse("2026-12-07T12:00:00Z"),
+      minutes: 10,
+      rps: [Float64Array.from(Array(10).fill(200)), Float64Array.from(Array(10).fill(200))],
+    };
+    const r = simulate(tiny, specs, traffic).strategies;
+    for (const s of [r.reactive, r.platform, r.oracle]) {
+      expect(s.gpuHours).toBeCloseTo((2 * 10) / 60, 9);
+      expect(s.sloMissMinutes).toBe(0);
+    }
+  });
+
   test("slices of one size that divides a GPU's waste nothing: counted as their slots", () => {
     // 1-slice replicas (every prod model) and 2-slice replicas on 8-slice GPUs fill GPUs whole.
     expect(gpuBinSlots(new Map([[1, 13]]), 8)).toBe(16);

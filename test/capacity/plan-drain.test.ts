@@ -46,6 +46,16 @@ describe("planDrain: where a drained node's pods go, GPU by GPU", () => {
     expect(nodes.map((n) => n.free[0])).toEqual([1, 1, 1, 2]);
   });
 
+  test("pods are placed largest first and the plan lists them in the order given", () => {
+    // Node 1 has 3 slices free, node 2 one: in the order given, the 1-slice pod took node 1's GPU
+    // and the 3-slice pod found none.
+    const plan = planDrain(nodesWith([1, 3], [1], [3]), 0, [1, 3], all, 4);
+    expect(plan?.pods).toEqual([
+      { to: 2, gpus: [0] },
+      { to: 1, gpus: [0] },
+    ]);
+  });
+
   test("a node not usable (starting, or itself being drained) takes nothing; pause pods follow the pods", () => {
     const withWarm = nodesWith([1, 1], [3], [2]);
     withWarm[0].warm = 1;
