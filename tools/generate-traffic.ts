@@ -1,6 +1,6 @@
 /**
  * `ts-node --transpile-only tools/generate-traffic.ts --stack <name> --out <csv> [--models <dir>] [--project-root <dir>]
- *  [--seed <n>] [--days <n>] [--start <ISO time>] [--noise <fraction>]`
+ *  [--seed <n>] [--days <n>] [--start <ISO time>] [--noise <fraction>] [--replace-history]`
  *
  * Writes a seeded synthetic traffic CSV (diurnal and weekly shapes, noise, the stack's sales events)
  * for the models of a folder. The committed `models/traffic/sample-week.csv` comes from this tool.
@@ -13,11 +13,11 @@ import {
 import { formatMiB, MAX_TRAFFIC_FILE_BYTES } from "../components/capacity/traffic";
 import { minTrafficCsvBytes, trafficCsvBytes, trafficToCsv } from "../components/capacity/traffic-csv-writer";
 import { parseZonedTime } from "../components/config/iso-time";
-import { InputError, runCommand, loadStackAndSpecs, count } from "./capacity/inputs";
+import { InputError, runCommand, loadStackAndSpecs, count, stackTrafficHistories } from "./capacity/inputs";
 import { cliFlags, positiveIntFlag, projectFolders, checkFlags } from "./capacity/cli-flags";
 import { checkOutputFile, writeOutputFile } from "./capacity/output-file";
 
-const USAGE = `Usage: npm run generate-traffic -- --out <csv> [--stack prod] [--models <dir>] [--project-root <dir>] [--seed 7] [--days 7] [--start <time>] [--noise 0.03]
+const USAGE = `Usage: npm run generate-traffic -- --out <csv> [--stack prod] [--models <dir>] [--project-root <dir>] [--seed 7] [--days 7] [--start <time>] [--noise 0.03] [--replace-history]
 
 Writes a seeded synthetic traffic CSV for the models of a folder: diurnal and weekly shapes, noise
 and the stack's sales events. models/traffic/sample-week.csv is its output with the defaults.
@@ -32,26 +32,31 @@ Options:
                      (Monday 2026-12-07 00:00 in Shanghai, the sample week's start)
   --noise <x>        per-minute noise, standard deviation as a fraction, 0-0.2   default: 0.03
   --project-root <dir>  folder holding Pulumi.<stack>.yaml (and models/)   default: the repository
+  --replace-history  allow --out to replace a stack's trafficHistory (the basis of its plan's
+                     costs): regenerating the committed sample week
   -h, --help         show this help`;
 
 function main(argv: string[]): void {
-  const flags = cliFlags(argv, USAGE, [
-    "stack",
-    "out",
-    "models",
-    "seed",
-    "days",
-    "start",
-    "noise",
-    "project-root",
-  ]);
+  const flags = cliFlags(
+    argv,
+    USAGE,
+    ["stack", "out", "models", "seed", "days", "start", "noise", "project-root"],
+    ["replace-history"],
+  );
   const stack = flags.get("stack") ?? "prod";
   const out = flags.get("out");
   if (!out) throw new InputError("--out <csv> is required");
   const start = flags.get("start");
   const { root, modelsDir } = projectFolders(flags);
   const [, seed, days, startMs, noise, loaded] = checkFlags(
-    () => checkOutputFile(out, "out", { modelsDir, projectRoot: root, kind: "traffic-csv" }),
+    () =>
+      checkOutputFile(out, "out", {
+        modelsDir,
+        projectRoot: root,
+        kind: "traffic-csv",
+        guarded: flags.has("replace-history") ? [] : stackTrafficHistories(root),
+        unless: "pass --replace-history to regenerate it",
+      }),
     () => {
       const v = flags.get("seed") ?? "7";
       if (!/^\d{1,9}$/.test(v)) throw new InputError(`--seed ${v}: expected a whole number (0-999999999)`);

@@ -9,7 +9,12 @@
 import * as path from "path";
 import { ConfigValidationError, Problem } from "../../components/config/errors";
 import { checkModelSpecs } from "../../components/config/model-sources";
-import { knownStacks, orphanedCanaryTraffic } from "../../components/config/load";
+import {
+  knownStacks,
+  orphanedCanaryTraffic,
+  projectStacks,
+  stackFileLabel,
+} from "../../components/config/load";
 import { readTrafficHistoryFile, readTrafficText } from "../../components/config/traffic-history";
 import type { ModelSpec, SpecContext } from "../../components/config/model-schema";
 import { checkStackConfig } from "../../components/config/validate-stack-config";
@@ -205,6 +210,30 @@ export function loadTrafficHistory(
     traffic: { ...full, models: keep.map(([m]) => m), rps: keep.map(([, i]) => full.rps[i]) },
     ignored: full.models.filter((m) => !models.includes(m)),
   };
+}
+
+/**
+ * Every stack's declared traffic history (`trafficHistory`) under `root`, with what it is for: a
+ * generated week written over one would silently become that stack's cost basis. A stack file that
+ * cannot be read has no history here; the commands that read it report why.
+ */
+export function stackTrafficHistories(root: string): { file: string; why: string }[] {
+  return projectStacks(root).flatMap((stack) => {
+    try {
+      const declared = readStackFile(root, stack, CONFIG_NAMESPACE).config[
+        `${CONFIG_NAMESPACE}:trafficHistory`
+      ];
+      if (typeof declared !== "string" || declared === "") return [];
+      return [
+        {
+          file: path.join(root, declared),
+          why: `is the traffic history of stack ${stack} (${CONFIG_NAMESPACE}:trafficHistory in ${stackFileLabel(root, stack)}), the basis of its plan's costs and sales pre-scale`,
+        },
+      ];
+    } catch {
+      return [];
+    }
+  });
 }
 
 function asInputError(err: unknown): Error {

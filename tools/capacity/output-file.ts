@@ -34,6 +34,8 @@ export function checkOutputFile(file: string, flag: string, inputs: OutputInputs
   const target = existing ? fs.realpathSync(resolved) : danglingLinkTarget(resolved);
   const clash = inputClash(target, inputs) ?? (existing ? otherContent(target, inputs.kind) : undefined);
   if (clash) fail(`${clash}; write the output elsewhere`);
+  const guarded = existing && inputs.guarded?.find((g) => realPath(g.file) === target);
+  if (guarded) fail(`${guarded.why}; write the output elsewhere, or ${inputs.unless ?? "remove it first"}`);
   const folders = missingFolders(path.dirname(target));
   if (!fs.statSync(folders.existing).isDirectory())
     fail(`${folders.existing} is a file, so the folder cannot be created`);
@@ -62,6 +64,13 @@ export interface OutputInputs {
    * nothing.
    */
   readonly kind?: "json" | "traffic-csv";
+  /**
+   * Files of the kind written that are still not to be replaced, with why (a stack's
+   * `trafficHistory`, the basis of its plan's costs): named in the refusal, which ends with `unless`.
+   */
+  readonly guarded?: readonly { readonly file: string; readonly why: string }[];
+  /** How to write over a `guarded` file on purpose (a flag). */
+  readonly unless?: string;
 }
 
 /** Why an existing file is not one `kind` replaces, or undefined (or no kind given). */
@@ -89,10 +98,7 @@ function otherContent(target: string, kind: OutputInputs["kind"]): string | unde
  * `Pulumi.<stack>.yaml`, whatever stack the command reads).
  */
 function inputClash(target: string, inputs: OutputInputs): string | undefined {
-  const real = (p: string) => {
-    const resolved = path.resolve(p);
-    return fs.existsSync(resolved) ? fs.realpathSync(resolved) : resolved;
-  };
+  const real = realPath;
   if ((inputs.files ?? []).some((f) => real(f) === target)) return "is an input of this command";
   const isYaml = /\.ya?ml$/i.test(target);
   if (inputs.modelsDir && isYaml && path.dirname(target) === real(inputs.modelsDir))
@@ -103,6 +109,12 @@ function inputClash(target: string, inputs: OutputInputs): string | undefined {
   )
     return "is a Pulumi project or stack file";
   return undefined;
+}
+
+/** The file a path leads to, through symbolic links where it exists. */
+function realPath(p: string): string {
+  const resolved = path.resolve(p);
+  return fs.existsSync(resolved) ? fs.realpathSync(resolved) : resolved;
 }
 
 /**
