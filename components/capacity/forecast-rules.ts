@@ -73,10 +73,10 @@ const SEASON_LABEL: Record<number, string> = { 1440: "1d", 10080: "7d" };
  * The forecast rules of one model. Evaluated in order within the group, so each rule reads the
  * previous ones at the same evaluation:
  * 1. `mlops:model_rps_lookahead:<lead>{season}` max 5-minute mean rate over the same minutes a day /
- *    week ago, from now to now + lead, divided by the multiplier of an event then; absent when 0
- *    (no traffic then says nothing about now);
+ *    week ago, from now to now + lead, each minute divided by the multiplier of an event it was in;
+ *    absent when 0 (no traffic then says nothing about now);
  * 2. `mlops:model_rps_trend:<K>{season}` clamped ratio of the last K minutes to the same K minutes
- *    a period ago (event-corrected; both sides plus `ratioOffsetRps` so an idle model gives 1, not NaN;
+ *    a period ago (event-corrected minute by minute; both sides plus `ratioOffsetRps` so an idle model gives 1, not NaN;
  *    absent when those minutes a period ago had no traffic and the last ones had, which leaves the
  *    season out),
  *    and the same over `DOWN_TREND_MINUTES` (60), which bounds how far the forecast may go below
@@ -117,6 +117,13 @@ export function forecastRecordingRules(
   const sel = `{model="${spec.name}"}`;
   // The runtime's own counters where it has them (an uninstrumented Triton or MLServer).
   const rate = (w: number) => requestExprs(spec, `${w}m`, "model").requests;
+  // The event-free rate (`eventFreeSum`): each minute's rate divided by the multiplier of a declared
+  // event that minute was in, inside the subqueries, whose `time()` is each step's (offset too), so
+  // a window across an event's start or end is corrected minute by minute. Without declared events
+  // it is the rate itself, and Prometheus's own w-minute rate is cheaper than a nested subquery.
+  const declared = eventWindows(config.events).length > 0;
+  const perMinuteFree = declared ? `(${rate(1)} / scalar(${eventExpr(config, 1, 0)}))` : `(${rate(1)})`;
+  const freeRate = (w: number) => (declared ? `avg_over_time(${perMinuteFree}[${w}m:1m])` : rate(w));
   const lookName = `mlops:model_rps_lookahead:${lead}m`;
   const trendOf = (minutes: number) => `mlops:model_rps_trend:${minutes}m`;
   const trendName = trendOf(k);
@@ -133,9 +140,7 @@ export function forecastRecordingRules(
     // [t-P, t-P+lead], as a trailing 5-minute mean lags its window's centre by half its length.
     rules.push({
       record: lookName,
-      expr:
-        `max_over_time((${rate(params.smoothMinutes)})[${lead + 1}m:1m] offset ${p - lead - half - 1}m)` +
-        ` / scalar(${eventExpr(config, p, lead)}) > 0`,
+      expr: `max_over_time((${freeRate(params.smoothMinutes)})[${lead + 1}m:1m] offset ${p - lead - half - 1}m) > 0`,
       labels: { model: spec.name, season },
     });
     // The trends the ramp tests read (the first is the forecast's own `trendMinutes` trend), then
@@ -145,7 +150,7 @@ export function forecastRecordingRules(
         record: trendOf(minutes),
         expr:
           `clamp((avg_over_time((${rate(1)})[${minutes}m:1m]) + ${c}) / ` +
-          `(avg_over_time((${rate(1)})[${minutes}m:1m] offset ${p}m) / scalar(${eventExpr(config, p + minutes, minutes)}) + ${c}),` +
+          `(avg_over_time(${perMinuteFree}[${minutes}m:1m] offset ${p}m) + ${c}),` +
           ` ${params.minRatio}, ${params.maxRatio})` +
           // Traffic now against minutes without any then is no trend (it would read 4x).
           (minutes !== DOWN_TREND_MINUTES

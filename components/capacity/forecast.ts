@@ -5,9 +5,10 @@
  * code; `forecast-rules.ts` computes the same formula inside Prometheus for KEDA.
  *
  *   forecast(t) = max over P in {1d, 7d} of  lookahead_P(t) * max(ahead_P(t), floor_P(t))
- *   lookahead_P = max of the 5-minute mean rate over [t - P, t - P + lead] / event multiplier then
- *   trend_P     = clamp((avg of the last K minutes + c) / (avg of the same K minutes P ago / event
- *                 multiplier then + c), lo, hi)
+ *   lookahead_P = max of the 5-minute mean event-free rate over [t - P, t - P + lead]
+ *   trend_P     = clamp((avg of the last K minutes + c) / (avg event-free rate of the same K
+ *                 minutes P ago + c), lo, hi)
+ *   event-free  = each minute's rate divided by the multiplier of a declared event it fell in
  *   ahead_P(t)  = the largest of trend_P(t) and, for (M, S, G) = (K, rampSigmas, rampGain) and
  *                 (fastRampMinutes, fastRampSigmas, fastRampGain), the M-minute trend plus its rise
  *                 over the M minutes before × G × (M / 2 + lead) / M (at most hi) while that rise
@@ -69,8 +70,8 @@ export interface ForecastClock {
 /**
  * Forecast for decision minute `t` of `series` (requests/s per minute; minutes up to `t - 1` are
  * known, as the rate of the last full minute is what Prometheus has at the start of minute `t`).
- * History that fell inside a declared event is divided by that event's multiplier, so last
- * Saturday's flash sale does not make this Saturday look eight times busier.
+ * Each minute of history that fell inside a declared event is divided by that event's multiplier, so
+ * last Saturday's flash sale does not make this Saturday look eight times busier.
  */
 export function forecastAt(
   series: Float64Array,
@@ -85,26 +86,27 @@ export function forecastAt(
   const event = eventMultiplier(clock.events, clock.nowMs, leadMin);
   if (t < 1) return 0;
   const held = heldEventMultiplier(clock.events, clock.nowMs, leadMin);
+  const history: EventFree = { series, startMs: clock.nowMs - t * 60_000, events: clock.events };
   const eventFloor =
     event > held
-      ? Math.max(held, shownEventFloor(event, eventLift(series, t, clock, params), params.maxRatio))
+      ? Math.max(held, shownEventFloor(event, eventLift(history, t, params), params.maxRatio))
       : held;
   let best = -1;
   for (const p of SEASONS_MINUTES) {
     if (t - p - k - w < 0) continue;
-    const agoMs = clock.nowMs - p * 60_000;
-    // Lookahead on the trailing w-minute mean, shifted by half its window so it tracks the level.
+    // Lookahead on the trailing w-minute mean, shifted by half its window so it tracks the level;
+    // each minute of it that fell in a declared event divided by that event's multiplier.
     let look = 0;
     const end = Math.min(t - p + leadMin + half, t - 1);
-    for (let i = t - p + half; i <= end; i++) look = Math.max(look, trailingMean(series, i, w));
-    look /= eventMultiplier(clock.events, agoMs, leadMin);
+    for (let i = t - p + half; i <= end; i++)
+      look = Math.max(look, eventFreeSum(history, i - w + 1, i + 1) / w);
     // A period with no traffic then (a day of outage or lost data, a model not yet serving) says
     // nothing about now: without it the forecast would be 0 and the platform purely reactive.
     // Traffic now against trend minutes that had none then is no trend (the ratio would read 4x);
     // both idle (a quiet night, as the night before) is a ratio of 1 and keeps the lookahead.
-    const short = trendMeans(series, t, p, k, agoMs, clock.events);
+    const short = trendMeans(history, t, p, k);
     if (look <= 0 || (short.past === 0 && short.now > 0)) continue;
-    const ratio = trendAhead(series, t, p, leadMin, clock, params, clampedRatio(short, params));
+    const ratio = trendAhead(history, t, p, leadMin, params, clampedRatio(short, params));
     // Up at once (the short trend), down only as far as the long trend says: a level that fell
     // for an hour, not a few noisy minutes. A declared event ahead floors it at its multiplier
     // while it is held, then at the lift its traffic shows.
@@ -113,10 +115,7 @@ export function forecastAt(
         ? eventFloor
         : t - p - DOWN_TREND_MINUTES < 0
           ? 1
-          : Math.min(
-              1,
-              clampedRatio(trendMeans(series, t, p, DOWN_TREND_MINUTES, agoMs, clock.events), params),
-            );
+          : Math.min(1, clampedRatio(trendMeans(history, t, p, DOWN_TREND_MINUTES), params));
     best = Math.max(best, look * Math.max(ratio, floor));
   }
   // Without history: the last minute's rate times the event ahead, less the event that minute was
@@ -130,13 +129,13 @@ export function forecastAt(
  * `max(max_over_time(<trend>[60m])) or vector(0)` reads in Prometheus. A season counts at a minute
  * where it has history and its trend is defined (as in `forecastAt`).
  */
-function eventLift(series: Float64Array, t: number, clock: ForecastClock, params: ForecastParams): number {
+function eventLift(history: EventFree, t: number, params: ForecastParams): number {
   const k = params.trendMinutes;
   let lift = 0;
   for (const p of SEASONS_MINUTES)
     for (let j = 0; j < EVENT_LIFT_MINUTES; j++) {
       if (t - j - p - k - params.smoothMinutes < 0) break;
-      const short = trendMeans(series, t - j, p, k, clock.nowMs - (p + j) * 60_000, clock.events);
+      const short = trendMeans(history, t - j, p, k);
       if (!(short.past === 0 && short.now > 0)) lift = Math.max(lift, clampedRatio(short, params));
     }
   return lift;
@@ -161,18 +160,14 @@ export function rampAheadFactor(
  * `ratio` and the two ramp tests of `rampAhead` (the 10-minute and the fast 5-minute one).
  */
 function trendAhead(
-  series: Float64Array,
+  history: EventFree,
   t: number,
   p: number,
   leadMin: number,
-  clock: ForecastClock,
   params: ForecastParams,
   ratio: number,
 ): number {
-  return Math.max(
-    ratio,
-    ...rampTests(params).map((test) => rampAhead(series, t, p, leadMin, clock, params, test)),
-  );
+  return Math.max(ratio, ...rampTests(params).map((test) => rampAhead(history, t, p, leadMin, params, test)));
 }
 
 /**
@@ -182,45 +177,58 @@ function trendAhead(
  * traffic then against some now).
  */
 function rampAhead(
-  series: Float64Array,
+  history: EventFree,
   t: number,
   p: number,
   leadMin: number,
-  clock: ForecastClock,
   params: ForecastParams,
   { minutes: m, sigmas, gain }: RampTest,
 ): number {
   if (t - m - p - m - params.smoothMinutes < 0) return 0;
-  const now = trendMeans(series, t, p, m, clock.nowMs - p * 60_000, clock.events);
-  const before = trendMeans(series, t - m, p, m, clock.nowMs - (p + m) * 60_000, clock.events);
+  const now = trendMeans(history, t, p, m);
+  const before = trendMeans(history, t - m, p, m);
   if ((now.past === 0 && now.now > 0) || (before.past === 0 && before.now > 0)) return 0;
   const ratio = clampedRatio(now, params);
   const rise = ratio - clampedRatio(before, params);
   // The noise as it was m minutes ago, before the rise: a ramp's own minutes read as noise (3% a
   // minute is 6% off the trailing 5-minute mean), which held the threshold above the ramp it measured.
-  if (!(rise > 0 && rise > ratio * (sigmas * noiseRatio(series, t - m, params)))) return 0;
+  if (!(rise > 0 && rise > ratio * (sigmas * noiseRatio(history.series, t - m, params)))) return 0;
   return Math.min(params.maxRatio, ratio + rise * rampAheadFactor(leadMin, params, m, gain));
 }
 
+/** A model's per-minute rates from `startMs` (minute 0), and the declared events to take out of them. */
+interface EventFree {
+  readonly series: Float64Array;
+  readonly startMs: number;
+  readonly events: readonly EventWindow[];
+}
+
 /**
- * Mean rate of the last `k` minutes and of the same minutes `p` minutes ago, that window divided by
- * the multiplier of an event in it.
+ * Sum of minutes [from, to) of the history, each minute that fell in a declared event divided by
+ * that event's multiplier: minute by minute, so a window across an event's start or end is not
+ * divided whole by one multiplier (a window of minutes before a sale divided by 8 read a 4x trend
+ * the next day, at the sale's start; minutes of a sale's end left whole read its 8x).
  */
-function trendMeans(
-  series: Float64Array,
-  t: number,
-  p: number,
-  k: number,
-  agoMs: number,
-  events: readonly EventWindow[],
-): { now: number; past: number } {
-  let now = 0;
-  let past = 0;
-  for (let i = t - k; i < t; i++) {
-    now += series[i];
-    past += series[i - p];
+function eventFreeSum({ series, startMs, events }: EventFree, from: number, to: number): number {
+  const fromMs = startMs + from * 60_000;
+  const toMs = startMs + to * 60_000;
+  let sum = 0;
+  if (!events.some((e) => e.startMs < toMs && e.endMs > fromMs)) {
+    for (let i = from; i < to; i++) sum += series[i];
+    return sum;
   }
-  return { now: now / k, past: past / eventMultiplier(events, agoMs - k * 60_000, k) / k };
+  for (let i = from; i < to; i++) sum += series[i] / eventMultiplier(events, startMs + i * 60_000, 0);
+  return sum;
+}
+
+/**
+ * Mean rate of the last `k` minutes, and of the same minutes `p` minutes ago without the declared
+ * events then (`eventFreeSum`).
+ */
+function trendMeans(history: EventFree, t: number, p: number, k: number): { now: number; past: number } {
+  let now = 0;
+  for (let i = t - k; i < t; i++) now += history.series[i];
+  return { now: now / k, past: eventFreeSum(history, t - p - k, t - p) / k };
 }
 
 /** The trend: `now / past`, both plus `ratioOffsetRps`, clamped. */
