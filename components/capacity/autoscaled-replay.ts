@@ -248,8 +248,19 @@ export function runAutoscaled(
     from.drainedAtSec = lastLeaves;
   };
 
-  // Warm start: the replicas minute 0 needs, on ready nodes, all ready.
-  const initial = models.map((c) => clampReplicas(c.spec, Math.ceil(c.series[0] / c.target - 1e-9)));
+  // Warm start: the replicas minute 0 needs, on ready nodes, all ready; under `platform` at least
+  // what a sale's cron trigger already holds then (it fired one lead time before the sale, before
+  // the replay began: a replay starting minutes before a declared sale would otherwise count the
+  // misses of a pre-scale the deployment had made).
+  const initial = models.map((c) =>
+    clampReplicas(
+      c.spec,
+      Math.max(
+        Math.ceil(c.series[0] / c.target - 1e-9),
+        platform ? cronFloorAt(c.spec, events, c.lead, traffic.startMs, c.eventBaselines) : 0,
+      ),
+    ),
+  );
   const initPods = initial.flatMap((r, m) => Array<number>(r).fill(models[m].devices));
   launch(initPods, 0, -Infinity, warmTotal);
   // Pods go onto the nodes launched for them largest first, as `launch` packed them and as Karpenter
