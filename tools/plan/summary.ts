@@ -200,7 +200,15 @@ export function summaryText(s: SummaryInputs): string {
   const checkedApart = Math.abs(c.budgetCheck - c.monthlyCost.expected) >= 0.5;
   out.push(
     table(
-      ["pool", "purpose", "GPUs min/exp/max", `monthly ${c.currency} min`, "expected", "max", "priced on"],
+      [
+        "pool",
+        "purpose",
+        "GPUs min/exp/max",
+        `monthly ${c.currency} min`,
+        "expected",
+        "max",
+        "max priced on",
+      ],
       c.pools.map((p) => [
         p.name,
         p.purpose,
