@@ -3,44 +3,24 @@
  * another model's folder of the artifact bucket, a canary starting above its first analysis step, a
  * name error quoting the wrong length limit, and a computed sum printed as a field's value.
  */
-import * as YAML from "yaml";
-import { ConfigValidationError } from "../../components/config/errors";
-import { validateModelSpecs } from "../../components/config/validate-model-specs";
+import { source as specSource, specYaml, validationMessage } from "../helpers/model-specs";
 import { stackConfig } from "./harness";
 
 const cfg = stackConfig("staging");
 
 /** `models/<name>.yaml`: a valid spec with a canary and a header-pinned experiment, `edit` applied. */
 function source(name: string, edit: (yaml: string) => string = (y) => y) {
-  const yaml = edit(`
-name: ${name}
-team: homepage
-serving:
-  runtime: triton
-  modelUri: s3://<artifacts>/${name}/v1
-  gpu: { pool: inference, share: 0.125 }
-  rpsPerReplica: 300
-  replicas: { min: 1, max: 4 }
-slo: { latencyP99Ms: 50, availability: 99.9 }
-canary:
-  modelUri: s3://<artifacts>/${name}/v2
-  trafficPercent: 5
-  analysis: { steps: [5, 20, 50, 100] }
-experiments:
-  - { name: exp-b, modelUri: "s3://<artifacts>/${name}/b", header: { name: x-exp, value: b } }
-`);
-  return { file: `models/${name}.yaml`, data: YAML.parse(yaml) };
+  const options = { share: 0.125, trafficPercent: 5, steps: "5, 20, 50, 100", training: false };
+  return specSource(`models/${name}.yaml`, specYaml(name, edit, options));
 }
 
 /** The problem lines of `edit`ed specs (none when they are valid). */
 function problems(name: string, edit?: (yaml: string) => string): string[] {
-  try {
-    validateModelSpecs([source(name, edit)], "staging", cfg);
-    return [];
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigValidationError);
-    return (err as Error).message.split("\n").slice(1);
-  }
+  return (
+    validationMessage([source(name, edit)], "staging", cfg)
+      ?.split("\n")
+      .slice(1) ?? []
+  );
 }
 
 describe("a new team's model file", () => {
