@@ -3,15 +3,14 @@
  * says so, instead of refusing the week (a black-box review: one new `models/<name>.yaml`, as README's
  * onboarding says, stopped `npm run simulate` and `bench:capacity` on the sample week).
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseTrafficCsv } from "../../components/capacity/traffic";
 import { generateTraffic } from "../../components/capacity/traffic-generator";
 import { trafficToCsv } from "../../components/capacity/traffic-csv-writer";
 import { loadReplayTraffic, withoutRowsNotice } from "../../tools/capacity/inputs";
-import { ROOT } from "../helpers/program";
 import { tempDirs } from "../helpers/temp-dir";
+import { spawnTool } from "../helpers/tool-cli";
 import { fixtureSpecs, FIXTURE_MODELS, prodConfig, spec } from "./helpers";
 
 const tempDir = tempDirs("no-rows-");
@@ -55,23 +54,16 @@ describe("a model without rows in the traffic", () => {
       text.replace(/^name: .*$/m, "name: query-autocomplete"),
     );
     const json = path.join(dir, "result.json");
-    const r = spawnSync(
-      process.execPath,
-      [
-        "-r",
-        "ts-node/register/transpile-only",
-        "tools/simulate.ts",
-        "--stack",
-        "prod",
-        "--traffic",
-        csv,
-        "--models",
-        models,
-        "--json",
-        json,
-      ],
-      { cwd: ROOT, encoding: "utf8" },
-    );
+    const r = spawnTool("tools/simulate.ts", [
+      "--stack",
+      "prod",
+      "--traffic",
+      csv,
+      "--models",
+      models,
+      "--json",
+      json,
+    ]);
     expect({ status: r.status, stderr: r.stderr }).toEqual({
       status: 0,
       stderr: expect.stringContaining("has no rows for query-autocomplete"),

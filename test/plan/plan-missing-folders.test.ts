@@ -3,11 +3,11 @@
  * (a review: the missing models folder stopped `plan` first, and the project file's problem came only
  * on the next run).
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../helpers/program";
 import { tempDirs } from "../helpers/temp-dir";
+import { spawnTool } from "../helpers/tool-cli";
 
 const tempDir = tempDirs("plan-missing-");
 
@@ -15,23 +15,16 @@ test("a missing --models folder and a missing Pulumi.yaml come in one message, n
   const project = tempDir();
   fs.copyFileSync(path.join(ROOT, "Pulumi.staging.yaml"), path.join(project, "Pulumi.staging.yaml"));
   const out = path.join(project, "out");
-  const r = spawnSync(
-    process.execPath,
-    [
-      "-r",
-      "ts-node/register/transpile-only",
-      "tools/plan.ts",
-      "--stack",
-      "staging",
-      "--project-root",
-      project,
-      "--models",
-      path.join(project, "missing"),
-      "--out",
-      out,
-    ],
-    { cwd: ROOT, encoding: "utf8" },
-  );
+  const r = spawnTool("tools/plan.ts", [
+    "--stack",
+    "staging",
+    "--project-root",
+    project,
+    "--models",
+    path.join(project, "missing"),
+    "--out",
+    out,
+  ]);
   expect(r.status).toBe(1);
   expect(r.stderr).toContain("Pulumi.yaml not found");
   expect(r.stderr).toContain(`${path.join(project, "missing")}: models folder not found`);
