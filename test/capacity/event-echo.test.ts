@@ -4,18 +4,10 @@
  * review found 34,147 rps forecast where 8,400 were needed the day after Double-12, at the minutes
  * its sale had started and ended). The simulator's forecast and the recording rules alike.
  */
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
-import * as YAML from "yaml";
 import { forecastAt, forecastWithBand } from "../../components/capacity/forecast";
-import { forecastRecordingRules } from "../../components/capacity/forecast-rules";
 import { eventWindows } from "../../components/capacity/event-windows";
-import { tempDirs } from "../helpers/temp-dir";
-import { spec, tinyConfig } from "./helpers";
-
-const PROMTOOL = "/usr/bin/promtool";
-const tempDir = tempDirs("event-echo-");
+import { havePromtool } from "../helpers/promtool";
+import { expectRecorded, flashSaleRules, forecastSample } from "./forecast-rules-harness";
 
 const START = Date.parse("2026-12-07T00:00:00Z");
 const DAY = 1440;
@@ -69,14 +61,11 @@ describe("the day and the week after a declared sale", () => {
 
 describe("the recording rules the day after a declared sale", () => {
   test("promtool test rules: the forecast around yesterday's sale start and end is the flat traffic's", () => {
-    if (!fs.existsSync(PROMTOOL) && process.env.CI !== "true") return;
+    if (!havePromtool()) return;
     // 100 requests/s for two days, 800 during yesterday's declared 8x sale (minutes 600-660 of day
-    // 0); lead 3 minutes (60 s provisioning + 90 s cold start). Today the forecast is the flat 100
-    // at every minute, the simulator's too; the sale's whole-window division read up to 4x.
-    const config = tinyConfig({}, [
-      { name: "flash", start: "1970-01-01T10:00:00Z", end: "1970-01-01T11:00:00Z", trafficMultiplier: 8 },
-    ]);
-    const m = spec("m", { coldStartSeconds: 90 });
+    // 0); lead 3 minutes. Today the forecast is the flat 100 at every minute, the simulator's too;
+    // the sale's whole-window division read up to 4x.
+    const { config, rules } = flashSaleRules("1970-01-01T10:00:00Z", "1970-01-01T11:00:00Z");
     const perMinute = Float64Array.from({ length: 2 * DAY }, (_, i) => (i >= 600 && i < 660 ? 800 : 100));
     const events = eventWindows(config.events);
     const minutes = [592, 596, 598, 600, 602, 604, 608, 652, 656, 658, 660, 662, 664, 668].map(
@@ -84,39 +73,10 @@ describe("the recording rules the day after a declared sale", () => {
     );
     for (const t of minutes)
       expect(forecastWithBand(perMinute, t, 3, { nowMs: t * 60_000, events }, 0.8)).toBeCloseTo(100, 9);
-    const dir = tempDir();
-    fs.writeFileSync(
-      path.join(dir, "rules.yaml"),
-      YAML.stringify(forecastRecordingRules(m, config.gpuPools[0], config)),
+    expectRecorded(
+      rules,
+      perMinute,
+      minutes.map((at) => forecastSample(at, 100)),
     );
-    const counter = [0];
-    for (const r of perMinute) counter.push(counter[counter.length - 1] + r * 60);
-    const forecast = 'round(1e3 * max(mlops:model_rps_forecast:3m{model="m"}))';
-    fs.writeFileSync(
-      path.join(dir, "test.yaml"),
-      YAML.stringify({
-        rule_files: ["rules.yaml"],
-        evaluation_interval: "1m",
-        tests: [
-          {
-            interval: "1m",
-            input_series: [
-              {
-                series: 'nv_inference_request_success{model="m",variant="stable"}',
-                values: counter.join(" "),
-              },
-            ],
-            promql_expr_test: minutes.map((at) => ({
-              eval_time: `${at}m`,
-              expr: forecast,
-              exp_samples: [{ labels: "{}", value: 100_000 }],
-            })),
-          },
-        ],
-      }),
-    );
-    const run = spawnSync(PROMTOOL, ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
-    expect(run.stdout + run.stderr).toContain("SUCCESS");
-    expect(run.status).toBe(0);
   });
 });

@@ -3,23 +3,16 @@
  * it would silently become that stack's cost basis, so it is refused unless `--replace-history`
  * says so (found by a review: `--out models/traffic/sample-week.csv --days 1` exited 0).
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../helpers/program";
 import { tempDirs } from "../helpers/temp-dir";
+import { runTool } from "../helpers/tool-cli";
 
 const tempDir = tempDirs("history-");
 
 /** generate-traffic in a process of its own; stdout and stderr together. */
-function generate(args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ["-r", "ts-node/register/transpile-only", "tools/generate-traffic.ts", ...args],
-    { cwd: ROOT, encoding: "utf8" },
-  );
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
+const generate = (args: string[]) => runTool("tools/generate-traffic.ts", args);
 
 test("a stack's traffic history is replaced only with --replace-history; a new one is written", () => {
   const project = tempDir();
