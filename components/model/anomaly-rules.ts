@@ -9,7 +9,7 @@ import { zonedTimeMs } from "../config/iso-time";
 import { MODEL_ALERTS, alertLabels } from "./alert-labels";
 import { driftRules } from "./drift-rules";
 import { PromRule, SERIES, round, selector } from "./promql";
-import { modelNamespace, predictorName } from "./variants";
+import { readinessRules, trafficExpectedExpr } from "./readiness-rules";
 
 /** Traffic below this share of the lower expectation is an anomaly. */
 export const TRAFFIC_LOW_RATIO = 0.4;
@@ -17,8 +17,6 @@ export const TRAFFIC_LOW_RATIO = 0.4;
 export const TRAFFIC_HIGH_RATIO = 3;
 /** Below this expected rate (req/s) a 2-minute rate is too noisy to judge. */
 const TRAFFIC_MIN_RPS = 0.5;
-/** How far back a model must have served traffic for missing request metrics to page. */
-const NO_DATA_LOOKBACK = "30m";
 /**
  * Below this rate (req/s) missing request series are not judged: a pod's labelled counters appear
  * with its first request, so pods that all restarted may show none for a while. At 0.1 req/s two
@@ -100,9 +98,6 @@ function baselineExpr(fn: "min" | "max", expr: (offset: string) => string): stri
  */
 export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): PromRule[] {
   const m = `{model="${spec.name}"}`;
-  // The model served above `rps` in the last 30 minutes, or history expects as much now.
-  const trafficExpected = (rps: number) =>
-    `(max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > ${rps} or ${SERIES.expectedLow}${m} > ${rps})`;
   return [
     { record: SERIES.eventMultiplier, expr: eventMultiplierExpr(spec.name, events) },
     {
@@ -133,30 +128,17 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       // the model served traffic in the last 30 minutes, or history expects it now, pages; a scrape
       // gap of 3 minutes stays silent. The last-30-minutes term covers a model's first day.
       alert: MODEL_ALERTS.trafficAnomaly,
-      expr: `0 * absent_over_time(${SERIES.modelRequests("2m")}${m}[2m]) and on(model) ${trafficExpected(NO_DATA_MIN_RPS)}`,
+      expr: `0 * absent_over_time(${SERIES.modelRequests("2m")}${m}[2m]) and on(model) ${trafficExpectedExpr(spec.name, NO_DATA_MIN_RPS)}`,
       labels: { ...alertLabels(spec, "page"), direction: "down", reason: "no-data" },
       annotations: {
         summary: `${spec.name} reports no requests at all (pods gone or not scraped) while traffic is expected`,
         description: "No request metrics for 2 minutes: check the model's pods, their node and the scrape.",
       },
     },
-    {
-      // Stable has no ready replica (crash loop, image pull failure, lost nodes), seen at once in
-      // kube-state-metrics' Deployment status: a full outage pages within 2 minutes (DESIGN section
-      // 5), where the no-data rule above waits for the request rates to vanish. Only once the model
-      // has served or is expected to serve any traffic: a model's first deployment waits for its node
-      // and cold start with none. Any rate: `replicas.min` is at least 1, so however little traffic a
-      // model has, no replica is an outage.
-      alert: MODEL_ALERTS.trafficAnomaly,
-      // `max by` drops kube-state-metrics' own target labels (pod, instance) and its replicas' copies.
-      expr: `label_replace(max by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="${modelNamespace(spec)}",deployment="${predictorName(spec.name)}"}) == 0, "model", "${spec.name}", "", "") and on(model) ${trafficExpected(0)}`,
-      for: "1m",
-      labels: { ...alertLabels(spec, "page"), direction: "down", reason: "no-ready-replicas" },
-      annotations: {
-        summary: `${spec.name} has no ready replica while traffic is expected`,
-        description: `Deployment ${predictorName(spec.name)} has 0 available replicas: check its pods' events, image and node.`,
-      },
-    },
+    // Stable, the canary or an experiment with no ready replica (crash loop, image pull failure, lost
+    // nodes), seen at once in kube-state-metrics' Deployment status: a full outage pages within 2
+    // minutes (DESIGN section 5), where the no-data rule above waits for the request rates to vanish.
+    ...readinessRules(spec),
     ...saleDropRules(spec, events),
     noHistoryDropRule(spec),
     {

@@ -1,0 +1,95 @@
+/**
+ * `ModelTrafficAnomaly` with `reason="no-ready-replicas"`, per serving variant: a variant whose
+ * predictor Deployment has no available replica while the HTTPRoute still sends it traffic fails
+ * that traffic at the gateway, where no model-server metric counts it. Read from kube-state-metrics'
+ * Deployment status. Pure functions of the spec.
+ */
+import type { ModelSpec } from "../config/model-schema";
+import { MODEL_ALERTS, alertLabels } from "./alert-labels";
+import { PromRule, SERIES } from "./promql";
+import { STABLE_VARIANT, Variant, modelNamespace, predictorName, variantsOf } from "./variants";
+
+/** How far back a model must have served traffic for its missing pods or metrics to page. */
+export const NO_DATA_LOOKBACK = "30m";
+
+/**
+ * A canary or experiment Deployment younger than this is still starting: its first pod waits for
+ * a GPU node (Karpenter provisions one in minutes) and its cold start, so a rollout does not page.
+ * A variant that never becomes ready pages this long after its creation (plus the `for:`); one that
+ * loses its pods later pages after the `for:` alone. Stable's first deployment is covered instead
+ * by `trafficExpectedExpr` (a new model has no traffic yet).
+ */
+export const VARIANT_START_GRACE_SECONDS = 10 * 60;
+
+/**
+ * The model served above `rps` in the last `NO_DATA_LOOKBACK`, or history expects as much now. The
+ * recent term covers a model's first day, the history term a model whose pods (and counters) have
+ * been gone longer than the lookback.
+ */
+export function trafficExpectedExpr(modelName: string, rps: number): string {
+  const m = `{model="${modelName}"}`;
+  return `(max_over_time(${SERIES.modelRequests("5m")}${m}[${NO_DATA_LOOKBACK}]) > ${rps} or ${SERIES.expectedLow}${m} > ${rps})`;
+}
+
+/**
+ * The variants whose readiness pages: stable always (as before), the canary while its
+ * `trafficPercent` is above 0 (the route lists a 0-weight canary but sends it nothing), and every
+ * experiment. Header-pinned experiments are included: the pinned cohort's requests fail at the
+ * gateway exactly as a weighted share does (DESIGN's own example pins a user bucket,
+ * `x-exp-bucket: b`), and whether the cohort is sending cannot be read once the variant's pods, and
+ * its counters, are gone. A declared variant always has `replicas.min` >= 1, so 0 available is never
+ * intended; removing the experiment from the spec is how to stop it.
+ */
+export function watchedVariants(spec: ModelSpec): Variant[] {
+  return variantsOf(spec).filter((v) => v.name === STABLE_VARIANT || v.header || (v.weight ?? 0) > 0);
+}
+
+/** kube-state-metrics' selector of a variant's predictor Deployment. */
+function deploymentSelector(spec: ModelSpec, v: Variant): string {
+  return `{namespace="${modelNamespace(spec)}",deployment="${predictorName(v.isvcName)}"}`;
+}
+
+/**
+ * Available replicas of a variant's predictor Deployment, labelled `model` and `variant`. `max by`
+ * drops kube-state-metrics' own target labels (pod, instance) and its replicas' copies.
+ */
+export function availableReplicasExpr(spec: ModelSpec, v: Variant): string {
+  const inner = `max by (namespace, deployment) (kube_deployment_status_replicas_available${deploymentSelector(spec, v)})`;
+  return `label_replace(label_replace(${inner}, "model", "${spec.name}", "", ""), "variant", "${v.name}", "", "")`;
+}
+
+/**
+ * ` unless` the variant's Deployment was created within `VARIANT_START_GRACE_SECONDS` (nothing for
+ * stable). Without the creation series (an older kube-state-metrics) the rule errs towards paging.
+ */
+function startingUnless(spec: ModelSpec, v: Variant): string {
+  if (v.name === STABLE_VARIANT) return "";
+  const created = `max by (namespace, deployment) (kube_deployment_created${deploymentSelector(spec, v)})`;
+  return ` unless on(namespace, deployment) (time() - ${created} < ${VARIANT_START_GRACE_SECONDS})`;
+}
+
+/**
+ * One rule per watched variant: its Deployment with 0 available replicas for a minute, once the model
+ * has served or is expected to serve any traffic (a model's first deployment waits for its node and
+ * cold start with none). Any rate: `replicas.min` is at least 1, so however little traffic a model
+ * has, no replica is an outage - of the whole model for stable, of the variant's share (or pinned
+ * cohort) otherwise. Until an SRE review only stable was watched: a canary at 10% with every pod gone
+ * was silent for 30 minutes while its share failed at the gateway.
+ */
+export function readinessRules(spec: ModelSpec): PromRule[] {
+  return watchedVariants(spec).map((v) => ({
+    alert: MODEL_ALERTS.trafficAnomaly,
+    expr:
+      `${availableReplicasExpr(spec, v)} == 0 and on(model) ${trafficExpectedExpr(spec.name, 0)}` +
+      startingUnless(spec, v),
+    for: "1m",
+    labels: { ...alertLabels(spec, "page"), direction: "down", reason: "no-ready-replicas", variant: v.name },
+    annotations: {
+      summary:
+        v.name === STABLE_VARIANT
+          ? `${spec.name} has no ready replica while traffic is expected`
+          : `${spec.name} variant ${v.name} has no ready replica while the route sends it traffic`,
+      description: `Deployment ${predictorName(v.isvcName)} has 0 available replicas: check its pods' events, image and node.`,
+    },
+  }));
+}
