@@ -22,6 +22,21 @@ export const NO_DATA_LOOKBACK = "30m";
 export const VARIANT_START_GRACE_SECONDS = 10 * 60;
 
 /**
+ * A variant whose Deployment had 0 available replicas for at least `FLAPPING_SHARE` of the last
+ * `FLAPPING_WINDOW` pages, however briefly a pod was ready in between: a crash loop (a pod ready for
+ * 30 s in every 90 s, 0 available the rest) restarted the one-minute rule's `for:` at every ready
+ * spell and paged nothing in 20 minutes (an SRE review; now 210 s, promtool test). Half of 5 minutes:
+ * a single restart of a model's only pod that is back within a minute (at most 25%), or a rolling
+ * update that keeps a pod available, stays silent, and a steady crash loop (67% unavailable) crosses
+ * it within about 3 minutes. Not container restarts: a restart counter cannot tell a crash loop from
+ * a few pods restarted once each, nor does it see pods that never become ready.
+ */
+export const FLAPPING_SHARE = 0.5;
+const FLAPPING_WINDOW = "5m";
+/** Sampled at the fast groups' evaluation interval, so each evaluation of the Deployment counts once. */
+const FLAPPING_STEP = "15s";
+
+/**
  * The model served above `rps` in the last `NO_DATA_LOOKBACK`, or history expects as much now. The
  * recent term covers a model's first day, the history term a model whose pods (and counters) have
  * been gone longer than the lookback.
@@ -77,7 +92,12 @@ function startingUnless(spec: ModelSpec, v: Variant): string {
  * was silent for 30 minutes while its share failed at the gateway.
  */
 export function readinessRules(spec: ModelSpec): PromRule[] {
-  return watchedVariants(spec).map((v) => ({
+  return watchedVariants(spec).flatMap((v) => [noReadyReplicaRule(spec, v), flappingRule(spec, v)]);
+}
+
+/** `reason="no-ready-replicas"`: 0 available for a minute (see `readinessRules`). */
+function noReadyReplicaRule(spec: ModelSpec, v: Variant): PromRule {
+  return {
     alert: MODEL_ALERTS.trafficAnomaly,
     expr:
       `${availableReplicasExpr(spec, v)} == 0 and on(model) ${trafficExpectedExpr(spec.name, 0)}` +
@@ -91,5 +111,27 @@ export function readinessRules(spec: ModelSpec): PromRule[] {
           : `${spec.name} variant ${v.name} has no ready replica while the route sends it traffic`,
       description: `Deployment ${predictorName(v.isvcName)} has 0 available replicas: check its pods' events, image and node.`,
     },
-  }));
+  };
+}
+
+/**
+ * `reason="replicas-flapping"`: 0 available for at least `FLAPPING_SHARE` of `FLAPPING_WINDOW`, with
+ * the same traffic and start-grace conditions as the one-minute rule. No `for:` (the window is the
+ * wait); it keeps firing 10 minutes after it last held, so a loop hovering around the share pages
+ * once.
+ */
+function flappingRule(spec: ModelSpec, v: Variant): PromRule {
+  const unavailable = `(${availableReplicasExpr(spec, v)} == bool 0)[${FLAPPING_WINDOW}:${FLAPPING_STEP}]`;
+  return {
+    alert: MODEL_ALERTS.trafficAnomaly,
+    expr:
+      `avg_over_time(${unavailable}) >= ${FLAPPING_SHARE} and on(model) ${trafficExpectedExpr(spec.name, 0)}` +
+      startingUnless(spec, v),
+    keep_firing_for: "10m",
+    labels: { ...alertLabels(spec, "page"), direction: "down", reason: "replicas-flapping", variant: v.name },
+    annotations: {
+      summary: `${spec.name} variant ${v.name} had no ready replica for most of the last ${FLAPPING_WINDOW}`,
+      description: `Deployment ${predictorName(v.isvcName)} had 0 available replicas {{ $value | humanizePercentage }} of the last ${FLAPPING_WINDOW} (pods ready briefly, then failing: a crash loop?): check its pods' restarts, logs and events.`,
+    },
+  };
 }
