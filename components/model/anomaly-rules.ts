@@ -123,6 +123,25 @@ export function trafficRules(spec: ModelSpec, events: readonly SalesEvent[]): Pr
       },
     },
     {
+      // Traffic to zero with the pods up and scraped (an ingress, DNS or client outage: the counters
+      // are there and flat). The drop rule above reads a 2-minute rate, which falls below 0.4x only
+      // 72 s in, then waits its `for: 2m`: a full outage paged after 180 s (an SRE review), where
+      // DESIGN promises 2 minutes. Not one request in a minute, with at least TRAFFIC_MIN_RPS
+      // expected (30 a minute; no request in a minute at 0.5 req/s has odds of e^-30), for 30 s
+      // (three evaluations, so one scrape's hiccup as pods are replaced does not page): 90 s with
+      // promtool 2.42 (promtool test). A model with idle nights (yesterday under 0.5 req/s) stays silent as
+      // with the drop rule; a scrape gap leaves no rate at all (the no-data rule's case), not 0.
+      alert: MODEL_ALERTS.trafficAnomaly,
+      expr: `${SERIES.modelRequests("1m")}${m} == 0 and on(model) ${SERIES.expectedLow}${m} > ${TRAFFIC_MIN_RPS}`,
+      for: "30s",
+      labels: { ...alertLabels(spec, "page"), direction: "down", reason: "zero-traffic" },
+      annotations: {
+        summary: `${spec.name} receives no requests at all while its pods are up and traffic is expected`,
+        description:
+          "Request counters flat for a minute: check the gateway, the model's HTTPRoute and DNS, and its clients.",
+      },
+    },
+    {
       // Every pod gone (crash loop, lost node, scraping blocked): no request series is left, so the
       // drop rule above (and every ratio) compares nothing. No requests recorded for 2 minutes while
       // the model served traffic in the last 30 minutes, or history expects it now, pages; a scrape

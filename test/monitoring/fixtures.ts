@@ -99,6 +99,7 @@ export function fixtureModels(stack: string): ModelSpec[] {
 
 /** The series the traffic-anomaly rules record: with the alert, all `ModelTrafficAnomaly` needs. */
 const TRAFFIC_RECORDS = new Set<string>([
+  SERIES.modelRequests("1m"),
   SERIES.modelRequests("2m"),
   SERIES.modelRequests("5m"),
   SERIES.eventMultiplier,
