@@ -60,6 +60,20 @@ describe("Alertmanager config", () => {
     expect(route(writeConfig("prod"), "team=search", "severity=ticket")).toBe("team-search");
   });
 
+  itAmtool("in prod every team with a model pages its own receiver, not the platform team", () => {
+    const dir = path.join(__dirname, "../../models");
+    const teams = new Set(
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".yaml"))
+        .map((f) => (YAML.parse(fs.readFileSync(path.join(dir, f), "utf8")) as { team: string }).team),
+    );
+    expect(teams.size).toBeGreaterThanOrEqual(6);
+    const file = writeConfig("prod");
+    for (const team of teams)
+      expect([team, route(file, `team=${team}`, "severity=page")]).toEqual([team, `team-${team}`]);
+  });
+
   itAmtool("an unknown team falls back to the platform team", () => {
     expect(route(writeConfig("prod"), "team=unknown", "severity=page")).toBe("team-ml-platform");
   });
