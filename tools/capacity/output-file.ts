@@ -98,13 +98,12 @@ function otherContent(target: string, kind: OutputInputs["kind"]): string | unde
  * `Pulumi.<stack>.yaml`, whatever stack the command reads).
  */
 function inputClash(target: string, inputs: OutputInputs): string | undefined {
-  const real = realPath;
-  if ((inputs.files ?? []).some((f) => real(f) === target)) return "is an input of this command";
+  if ((inputs.files ?? []).some((f) => realPath(f) === target)) return "is an input of this command";
   const isYaml = /\.ya?ml$/i.test(target);
-  if (inputs.modelsDir && isYaml && path.dirname(target) === real(inputs.modelsDir))
+  if (inputs.modelsDir && isYaml && path.dirname(target) === realPath(inputs.modelsDir))
     return "is a model spec in the models folder";
   if (
-    path.dirname(target) === real(inputs.projectRoot ?? PROJECT_ROOT) &&
+    path.dirname(target) === realPath(inputs.projectRoot ?? PROJECT_ROOT) &&
     /^Pulumi(\.[^/]+)?\.ya?ml$/i.test(path.basename(target))
   )
     return "is a Pulumi project or stack file";
