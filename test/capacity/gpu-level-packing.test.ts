@@ -20,6 +20,20 @@ const fourByFour = {
   minGpus: 0,
 };
 
+/** Ten minutes of flat traffic for models a and b of these GPU shares, at target utilization 1. */
+function replayFlat(tiny: ReturnType<typeof tinyConfig>, shares: [number, number], rps: [number, number]) {
+  const specs = ["a", "b"].map((name, i) =>
+    spec(name, { gpu: { pool: "inference", share: shares[i] }, targetUtilization: 1 }),
+  );
+  const traffic: Traffic = {
+    models: ["a", "b"],
+    startMs: Date.parse("2026-12-07T12:00:00Z"),
+    minutes: 10,
+    rps: rps.map((r) => Float64Array.from(Array(10).fill(r))),
+  };
+  return simulate(tiny, specs, traffic).strategies;
+}
+
 describe("a time-sliced replica's slices sit on one GPU", () => {
   test("3+3+2 slices fit a node's 8 slots but not its two 4-slice GPUs", () => {
     const node = [{ gpus: 2, slots: 8 }];
@@ -55,17 +69,7 @@ describe("a time-sliced replica's slices sit on one GPU", () => {
       sharing: { mode: "time-slicing", replicas: 4 },
     });
     // 100 rps per replica at target 1: a wants 4 replicas of 0.75 GPU (3 slices), b 2 of 0.5 (2).
-    const specs = [
-      spec("a", { gpu: { pool: "inference", share: 0.75 }, targetUtilization: 1 }),
-      spec("b", { gpu: { pool: "inference", share: 0.5 }, targetUtilization: 1 }),
-    ];
-    const traffic: Traffic = {
-      models: ["a", "b"],
-      startMs: Date.parse("2026-12-07T12:00:00Z"),
-      minutes: 10,
-      rps: [Float64Array.from(Array(10).fill(400)), Float64Array.from(Array(10).fill(200))],
-    };
-    const r = simulate(tiny, specs, traffic).strategies;
+    const r = replayFlat(tiny, [0.75, 0.5], [400, 200]);
     for (const s of [r.reactive, r.platform, r.oracle]) {
       expect(s.gpuHours).toBeCloseTo((8 * 10) / 60, 9);
       expect(s.sloMissMinutes).toBe(0);
@@ -76,17 +80,7 @@ describe("a time-sliced replica's slices sit on one GPU", () => {
     // 2 x 3 and 2 x 5 slices on 8-slice GPUs: two GPUs of 5 + 3. In model order (a, a, b, b) the
     // 3-slice pods filled the first GPU to 6 and one 5-slice pod had none: a third node, 2 minutes short.
     const tiny = tinyConfig({ instanceTypes: ["g6.xlarge"], sharing: { mode: "time-slicing", replicas: 8 } });
-    const specs = [
-      spec("a", { gpu: { pool: "inference", share: 0.375 }, targetUtilization: 1 }),
-      spec("b", { gpu: { pool: "inference", share: 0.625 }, targetUtilization: 1 }),
-    ];
-    const traffic: Traffic = {
-      models: ["a", "b"],
-      startMs: Date.parse("2026-12-07T12:00:00Z"),
-      minutes: 10,
-      rps: [Float64Array.from(Array(10).fill(200)), Float64Array.from(Array(10).fill(200))],
-    };
-    const r = simulate(tiny, specs, traffic).strategies;
+    const r = replayFlat(tiny, [0.375, 0.625], [200, 200]);
     for (const s of [r.reactive, r.platform, r.oracle]) {
       expect(s.gpuHours).toBeCloseTo((2 * 10) / 60, 9);
       expect(s.sloMissMinutes).toBe(0);
