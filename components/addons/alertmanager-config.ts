@@ -70,7 +70,7 @@ function receiverFor(team: string, cfg: StackConfig): Record<string, unknown> {
 /**
  * Renders the config: alerts route by `team` (unknown teams fall through to the platform team's
  * receiver, with the same timing), then by `severity`; grouped by alertname and model; a firing `page` for a model inhibits that
- * model's `ticket`s. Retraining needs no route: the retrain watcher reads `ALERTS` from Prometheus,
+ * model's `ticket`s of the same alert (and variant). Retraining needs no route: the retrain watcher reads `ALERTS` from Prometheus,
  * so inhibition and silences never block a retraining run.
  */
 export function renderAlertmanagerConfig(cfg: StackConfig): AlertmanagerConfig {
@@ -113,10 +113,16 @@ export function renderAlertmanagerConfig(cfg: StackConfig): AlertmanagerConfig {
     },
     inhibit_rules: [
       {
-        // Only model alerts: platform alerts have no `model`, and equal empty labels would match.
+        // The fast burn's page hides the slow burn's ticket, an experiment's error page its 1-hour
+        // ticket, a drop the surge ticket: the same alert of the model (and variant), as
+        // kube-prometheus's critical-hides-warning rule keys on alertname. Not the model's other
+        // tickets: Alertmanager keeps inhibiting while the page is silenced, so an acknowledged
+        // incident hid drift, canary and training tickets for as long as its silence (an SRE review,
+        // test/monitoring/alertmanager-inhibition.test.ts). Only model alerts: platform alerts have
+        // no `model`, and equal empty labels would match.
         source_matchers: ['severity="page"', 'model=~".+"'],
         target_matchers: ['severity="ticket"'],
-        equal: ["model"],
+        equal: ["model", "alertname", "variant"],
       },
     ],
     receivers: [{ name: NULL_RECEIVER }, ...teams.map((team) => receiverFor(team, cfg))],

@@ -136,12 +136,12 @@ describe("Alertmanager config", () => {
     expect(text).toContain("to: search-oncall@example.com");
   });
 
-  test("a page for a model inhibits that model's tickets, and only model alerts inhibit", () => {
+  test("a page for a model inhibits that model's tickets of the same alert, and only model alerts inhibit", () => {
     const [rule] = renderAlertmanagerConfig(stackConfig("prod")).inhibit_rules;
     expect(rule).toEqual({
       source_matchers: ['severity="page"', 'model=~".+"'],
       target_matchers: ['severity="ticket"'],
-      equal: ["model"],
+      equal: ["model", "alertname", "variant"],
     });
   });
 
