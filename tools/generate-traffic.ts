@@ -1,26 +1,29 @@
 /**
  * `ts-node --transpile-only tools/generate-traffic.ts --stack <name> --out <csv> [--models <dir>] [--project-root <dir>]
- *  [--seed <n>] [--days <n>] [--start <ISO time>] [--noise <fraction>] [--replace-history]`
+ *  [--seed <n>] [--days <n>] [--start <ISO time>] [--noise <fraction>] [--peak-to-trough <min>-<max>]
+ *  [--flash-sale <ISO start>/<minutes>/<multiplier>[/<ramp minutes>],...] [--replace-history]`
  *
- * Writes a seeded synthetic traffic CSV (diurnal and weekly shapes, noise, the stack's sales events)
- * for the models of a folder. The committed `models/traffic/sample-week.csv` comes from this tool.
+ * Writes a seeded synthetic traffic CSV (diurnal and weekly shapes, noise, the stack's sales events,
+ * undeclared flash sales) for the models of a folder. The committed `models/traffic/sample-week.csv` comes from this tool.
  */
 import {
   DEFAULT_NOISE,
   DEFAULT_TRAFFIC_START_MS,
   generateTraffic,
 } from "../components/capacity/traffic-generator";
-import { formatMiB, MAX_TRAFFIC_FILE_BYTES } from "../components/capacity/traffic";
+import { formatMiB, MAX_RPS, MAX_TRAFFIC_FILE_BYTES } from "../components/capacity/traffic";
 import { minTrafficCsvBytes, trafficCsvBytes, trafficToCsv } from "../components/capacity/traffic-csv-writer";
 import { parseZonedTime } from "../components/config/iso-time";
 import { InputError, runCommand, loadStackAndSpecs, count, stackTrafficHistories } from "./capacity/inputs";
 import { cliFlags, positiveIntFlag, projectFolders, checkFlags } from "./capacity/cli-flags";
 import { checkOutputFile, writeOutputFile } from "./capacity/output-file";
+import { GeneratedWindow, parseFlashSales, parsePeakToTrough } from "./capacity/traffic-shape-flags";
 
-const USAGE = `Usage: npm run generate-traffic -- --out <csv> [--stack prod] [--models <dir>] [--project-root <dir>] [--seed 7] [--days 7] [--start <time>] [--noise 0.03] [--replace-history]
+const USAGE = `Usage: npm run generate-traffic -- --out <csv> [--stack prod] [--models <dir>] [--project-root <dir>] [--seed 7] [--days 7] [--start <time>] [--noise 0.03]
+       [--peak-to-trough <min>-<max>] [--flash-sale <start>/<minutes>/<multiplier>[/<ramp>],...] [--replace-history]
 
-Writes a seeded synthetic traffic CSV for the models of a folder: diurnal and weekly shapes, noise
-and the stack's sales events. models/traffic/sample-week.csv is its output with the defaults.
+Writes a seeded synthetic traffic CSV for the models of a folder: diurnal and weekly shapes, noise,
+the stack's sales events and undeclared flash sales. models/traffic/sample-week.csv is its output with the defaults.
 
 Options:
   --out <csv>        file to write (missing folders are created)            required
@@ -31,6 +34,18 @@ Options:
   --start <time>     first minute, ISO-8601 with zone     default: 2026-12-06T16:00:00Z
                      (Monday 2026-12-07 00:00 in Shanghai, the sample week's start)
   --noise <x>        per-minute noise, standard deviation as a fraction, 0-0.2   default: 0.03
+  --peak-to-trough <min>-<max>  each model's diurnal ratio, its busiest clock hour's mean over
+                     its quietest's on every day (noise aside), drawn from the range with the seed;
+                     1-100, or one ratio (8)      default: the generator's own, 3.3-7.5x on the sample week
+  --flash-sale <start>/<minutes>/<multiplier>[/<ramp minutes>]
+                     an UNDECLARED sale (not in the stack's events: no pre-scale, and the base
+                     traffic is not sized for it): every model's traffic times the multiplier (1-50)
+                     for the minutes (the ramp included), from the start (ISO-8601 with zone, whole
+                     minute). Without a ramp it steps up at the start, as declared events are
+                     generated; with one it rises linearly to the multiplier over the ramp's
+                     minutes. It always steps back at the end; overlapping sales and events take
+                     the largest multiplier. Several: separate with commas
+                     (e.g. 2026-12-09T12:00Z/120/8,2026-12-10T03:30Z/60/3/20)   default: none
   --project-root <dir>  folder holding Pulumi.<stack>.yaml (and models/)   default: the repository
   --replace-history  allow --out to replace a stack's trafficHistory (the basis of its plan's
                      costs): regenerating the committed sample week
@@ -40,7 +55,18 @@ function main(argv: string[]): void {
   const flags = cliFlags(
     argv,
     USAGE,
-    ["stack", "out", "models", "seed", "days", "start", "noise", "project-root"],
+    [
+      "stack",
+      "out",
+      "models",
+      "seed",
+      "days",
+      "start",
+      "noise",
+      "peak-to-trough",
+      "flash-sale",
+      "project-root",
+    ],
     ["replace-history"],
   );
   const stack = flags.get("stack") ?? "prod";
@@ -48,7 +74,8 @@ function main(argv: string[]): void {
   if (!out) throw new InputError("--out <csv> is required");
   const start = flags.get("start");
   const { root, modelsDir } = projectFolders(flags);
-  const [, seed, days, startMs, noise, loaded] = checkFlags(
+  const flashSaleFlag = flags.get("flash-sale");
+  const [, seed, days, startMs, noise, peakToTrough, flashSales, loaded] = checkFlags(
     () =>
       checkOutputFile(out, "out", {
         modelsDir,
@@ -66,6 +93,14 @@ function main(argv: string[]): void {
     () => positiveIntFlag(flags.get("days") ?? "7", "days", 366),
     () => (start === undefined ? undefined : parseStart(start)),
     () => parseNoise(flags.get("noise") ?? String(DEFAULT_NOISE)),
+    () => {
+      const v = flags.get("peak-to-trough");
+      return v === undefined ? undefined : parsePeakToTrough(v);
+    },
+    () =>
+      flashSaleFlag === undefined
+        ? undefined
+        : parseFlashSales(flashSaleFlag, generatedWindow(start, flags.get("days") ?? "7")),
     () => loadStackAndSpecs(stack, modelsDir, root),
   );
   // Rows must stay four-digit years, as traffic files are read.
@@ -87,7 +122,14 @@ function main(argv: string[]): void {
     days * 1440,
   );
   if (shortest > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(`at least ${formatMiB(shortest)}`);
-  const traffic = generateTraffic(specs, config, { seed, days, startMs, noise });
+  const traffic = generateTraffic(specs, config, { seed, days, startMs, noise, peakToTrough, flashSales });
+  // The base is sized for the declared events only: a large undeclared sale on a busy spec could
+  // reach rates the CSV reader refuses.
+  const over = traffic.models.find((_, m) => traffic.rps[m].some((r) => r > MAX_RPS));
+  if (over !== undefined)
+    throw new InputError(
+      `--flash-sale ${flashSaleFlag ?? ""}: takes ${over} above ${MAX_RPS.toLocaleString("en-US")} requests/s, more than a traffic file may hold; lower the multiplier; ${out} was not written`,
+    );
   const bytes = trafficCsvBytes(traffic);
   if (bytes > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(formatMiB(bytes));
   writeOutputFile(out, trafficToCsv(traffic), "out");
@@ -105,6 +147,21 @@ function parseStart(start: string): number {
     throw new InputError(`--start ${start}: must be in the year 2000 or later`);
   if (t.subMinute) throw new InputError(`--start ${start}: must be on a whole minute`);
   return t.ms;
+}
+
+/**
+ * The minutes `--start` and `--days` generate, for `--flash-sale` to check its sales against; none
+ * when either is bad (its own check reports it).
+ */
+function generatedWindow(start: string | undefined, days: string): GeneratedWindow | undefined {
+  try {
+    const startMs = start === undefined ? DEFAULT_TRAFFIC_START_MS : parseStart(start);
+    const n = positiveIntFlag(days, "days", 366);
+    return { startMs, lastMinuteMs: startMs + (n * 1440 - 1) * 60_000 };
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return undefined;
+  }
 }
 
 /** `--noise`: the standard deviation of the multiplicative per-minute noise, 0-0.2 (0.2 is 20%). */

@@ -1,8 +1,9 @@
 /**
  * Seeded generator of realistic synthetic traffic weeks for the simulator and the tests: per model a
- * diurnal cycle (trough before dawn, evening peak, a lunch bump; peak-to-trough 3.5-8.5x), a
- * weekend shape (more afternoon traffic, 10% more overall), autocorrelated per-minute noise, and the
- * stack's declared sales events as a step to their `trafficMultiplier`. Deterministic for a seed,
+ * diurnal cycle (trough before dawn, evening peak, a lunch bump; peak-to-trough 3.3-7.5x on
+ * the sample week, or drawn from `peakToTrough`), a weekend shape (more afternoon traffic, 10% more
+ * overall), autocorrelated per-minute noise, the stack's declared sales events as a step to their
+ * `trafficMultiplier`, and any undeclared `flashSales`. Deterministic for a seed,
  * and per model: a model's traffic depends on the seed and its own spec, not on the other models.
  * Unless given, a model's peak rate is sized from its spec: the largest for which `replicas.max`
  * serves every declared event at the target utilization (`defaultPeak`), so the week and the specs
@@ -15,6 +16,7 @@ import type { StackConfig } from "../config/stack-schema";
 import { EventWindow, eventWindows } from "./event-windows";
 import { MAX_RPS, Traffic } from "./traffic";
 import { utcOffsetMinutes } from "./drain-window";
+import { FlashSale, flashSaleMultiplier } from "./flash-sale";
 
 /** Options of `generateTraffic`. */
 export interface GeneratorOptions {
@@ -34,6 +36,20 @@ export interface GeneratorOptions {
    * model with no event is sized so that its weekly peak needs half of `replicas.max`
    */
   readonly peakRps?: Readonly<Record<string, number>>;
+  /**
+   * Range `[min, max]` each model's diurnal peak-to-trough ratio is drawn from (uniformly, with the
+   * model's seeded stream): its busiest clock hour's mean over its quietest's, on every day of the
+   * noise-free curve, weekdays and weekend days alike (`shapeForRatio`).
+   * @default the curve's parameter drawn from 3.5-8.5 (a weekday's peak is 0.9 of the curve's top),
+   * which measures 3.3-7.5x on the committed sample week's days
+   */
+  readonly peakToTrough?: readonly [number, number];
+  /**
+   * Undeclared sales on top of the stack's declared events (combined as the larger multiplier);
+   * the base traffic is not sized for them, so one above what `replicas.max` serves shows as demand
+   * above max. @default none
+   */
+  readonly flashSales?: readonly FlashSale[];
 }
 
 /** Standard deviation of the per-minute noise when `GeneratorOptions.noise` is not given. */
@@ -65,24 +81,52 @@ export function modelSeed(seed: number, model: string): number {
   return h;
 }
 
-/** Shape of one model's day: trough and peak hours and the peak-to-trough ratio. */
+/** Shape of one model's day: trough and peak hours and the curve's peak-to-trough parameter. */
 export interface DayShape {
   readonly troughHour: number;
   readonly peakHour: number;
+  /** The trough is `1 / ratio` of the curve's top (which a weekday reaches only in part, 0.9). */
   readonly ratio: number;
+  /** `ratio` on Saturdays and Sundays. @default ratio */
+  readonly weekendRatio?: number;
+}
+
+/** The day's curve at local hour `h`, 0 at the trough hour, at most 1; the trough is set apart. */
+function dayCurve(shape: DayShape, h: number, weekend: boolean): number {
+  const rise = (((shape.peakHour - shape.troughHour) % 24) + 24) % 24;
+  const since = (((h - shape.troughHour) % 24) + 24) % 24;
+  const x = since <= rise ? since / rise : 1 - (since - rise) / (24 - rise);
+  const f = (1 - Math.cos(Math.PI * x)) / 2;
+  const lunch = Math.exp(-(((h - 12.5) / 1.2) ** 2)) * 0.15;
+  const afternoon = Math.exp(-(((h - 15) / 2.5) ** 2)) * 0.35;
+  return weekend ? Math.min(1, 0.75 * f + afternoon + lunch) : Math.min(1, 0.9 * f + lunch);
 }
 
 /** Relative level (trough 1/ratio .. peak about 1) at local hour `h` of a weekday or weekend day. */
 export function diurnalLevel(shape: DayShape, h: number, weekend: boolean): number {
-  const rise = (((shape.peakHour - shape.troughHour) % 24) + 24) % 24;
-  const since = (((h - shape.troughHour) % 24) + 24) % 24;
-  const x = since <= rise ? since / rise : 1 - (since - rise) / (24 - rise);
-  let f = (1 - Math.cos(Math.PI * x)) / 2;
-  const lunch = Math.exp(-(((h - 12.5) / 1.2) ** 2)) * 0.15;
-  const afternoon = Math.exp(-(((h - 15) / 2.5) ** 2)) * 0.35;
-  f = weekend ? Math.min(1, 0.75 * f + afternoon + lunch) : Math.min(1, 0.9 * f + lunch);
-  const trough = 1 / shape.ratio;
+  const f = dayCurve(shape, h, weekend);
+  const trough = 1 / (weekend ? (shape.weekendRatio ?? shape.ratio) : shape.ratio);
   return (trough + (1 - trough) * f) * (weekend ? 1.1 : 1);
+}
+
+/**
+ * The shape whose busiest clock hour (its mean) is `peakToTrough` times its quietest, weekdays and
+ * weekend days alike: the level is linear in the curve, `t + (1 - t) g`, so with `g`'s largest and
+ * smallest hourly means the ratio `(1 + u gMax) / (1 + u gMin)`, `u = ratio - 1`, is solved for
+ * `u`. Clock hours of the local day, as a day's traffic is read (hourly means smooth the noise out).
+ */
+export function shapeForRatio(troughHour: number, peakHour: number, peakToTrough: number): DayShape {
+  const base = { troughHour, peakHour, ratio: 1 };
+  const ratioFor = (weekend: boolean) => {
+    const hourly = Array.from({ length: 24 }, (_, hour) => {
+      let sum = 0;
+      for (let m = 0; m < 60; m++) sum += dayCurve(base, hour + m / 60, weekend);
+      return sum / 60;
+    });
+    const [gMax, gMin] = [Math.max(...hourly), Math.min(...hourly)];
+    return 1 + (peakToTrough - 1) / (gMax - peakToTrough * gMin);
+  };
+  return { troughHour, peakHour, ratio: ratioFor(false), weekendRatio: ratioFor(true) };
 }
 
 /** Generates `days` of per-minute traffic for `specs`, with the stack's events and time zone. */
@@ -95,6 +139,7 @@ export function generateTraffic(
   const minutes = (opts.days ?? 7) * 1440;
   const sigma = opts.noise ?? DEFAULT_NOISE;
   const events = eventWindows(config.events);
+  const sales = opts.flashSales ?? [];
   // The wall clock is the same for every model: read once per minute, not once per model and minute.
   const local = localClock(config.timeZone);
   const hours = new Float64Array(minutes);
@@ -106,11 +151,14 @@ export function generateTraffic(
   }
   const rps = specs.map((spec) => {
     const rand = mulberry32(modelSeed(opts.seed, spec.name));
-    const shape: DayShape = {
-      troughHour: 4 + rand() * 1.5,
-      peakHour: 20 + rand() * 2,
-      ratio: 3.5 + rand() * 5,
-    };
+    const troughHour = 4 + rand() * 1.5;
+    const peakHour = 20 + rand() * 2;
+    // The third draw is the ratio's either way: a seed gives the same hours with or without the range.
+    const draw = rand();
+    const range = opts.peakToTrough;
+    const shape: DayShape = range
+      ? shapeForRatio(troughHour, peakHour, range[0] + draw * (range[1] - range[0]))
+      : { troughHour, peakHour, ratio: 3.5 + draw * 5 };
     const peak = opts.peakRps?.[spec.name] ?? defaultPeak(spec, shape, events, config.timeZone, sigma);
     const out = new Float64Array(minutes);
     let ar = 0;
@@ -120,6 +168,7 @@ export function generateTraffic(
       ar = 0.6 * ar + Math.sqrt(1 - 0.36) * sigma * gaussian(rand);
       let mult = 1;
       for (const e of events) if (ms >= e.startMs && ms < e.endMs) mult = Math.max(mult, e.multiplier);
+      if (sales.length > 0) mult = Math.max(mult, flashSaleMultiplier(sales, ms));
       out[i] = Math.max(0, peak * diurnalLevel(shape, hours[i], weekends[i] === 1) * (1 + ar) * mult);
     }
     return out;
