@@ -65,9 +65,12 @@ export interface PoolPacking {
   readonly overMaxGpus: boolean;
   /**
    * GPUs the same pods need packed without the zone spread (which the serving pods only prefer,
-   * `ScheduleAnyway`); set by `planCapacity` at each level whose spread packing is over `maxGpus`.
+   * `ScheduleAnyway`); set by `planCapacity` at each level whose spread packing is over `maxGpus`,
+   * and at the minimum, where the spread may set the nodes (the plan notes what it costs).
    */
   readonly gpusWithoutSpread?: number;
+  /** Hourly cost of the packing without the zone spread; set with `gpusWithoutSpread`. */
+  readonly hourlyCostWithoutSpread?: number;
 }
 
 /** Replica demand of one model on a pool: `replicas` pods of `devices` slots each. */
@@ -257,11 +260,15 @@ export function planCapacity(
           devices: replicaDevices(spec.serving.gpu.share, pool),
           replicas: replicas(spec, variant, level),
         }));
-      // Over maxGpus, also the GPUs without the zone spread: the replicas may all run unspread.
+      // Over maxGpus, also the GPUs without the zone spread: the replicas may all run unspread. At
+      // the minimum too: a few replicas spread one per zone can take a node each (two MIG slices,
+      // two p4d), which the plan notes (tools/plan/zone-spread-note.ts).
       const at = (level: LoadLevel): PoolPacking => {
         const d = demands(level);
         const p = packPool(pool, config, d);
-        return p.overMaxGpus ? { ...p, gpusWithoutSpread: packPool(pool, config, d, 1).gpus } : p;
+        if (!p.overMaxGpus && level !== "minimum") return p;
+        const unspread = packPool(pool, config, d, 1);
+        return { ...p, gpusWithoutSpread: unspread.gpus, hourlyCostWithoutSpread: unspread.hourlyCost };
       };
       return {
         name: pool.name,

@@ -18,6 +18,7 @@ import {
   unusedPoolWarnings,
 } from "./capacity";
 import { sliceSplitWarnings } from "./slice-split";
+import { zoneSpreadAtMinimum, zoneSpreadNote } from "./zone-spread-note";
 
 /** The part of one pool packing the plan reads. */
 interface Packing {
@@ -27,8 +28,9 @@ interface Packing {
   readonly monthlyCost: number;
   readonly hourlyCost: number;
   readonly overMaxGpus: boolean;
-  readonly nodes: readonly { readonly type: string }[];
+  readonly nodes: readonly { readonly type: string; readonly zone?: number }[];
   readonly gpusWithoutSpread?: number;
+  readonly hourlyCostWithoutSpread?: number;
 }
 
 /** The part of `planCapacity`'s result the plan reads. */
@@ -72,6 +74,7 @@ function fromPacking(
   levels: PlannerResult["pools"][number]["levels"],
   maxGpus: number,
   unused: readonly string[],
+  currency: string,
 ): PoolCapacity {
   const pick = (f: (p: Packing) => number): Range => ({
     min: round2(f(levels.minimum)),
@@ -100,8 +103,12 @@ function fromPacking(
         ? `spread over the zones the expected load packs onto ${expected.gpus} GPUs, above maxGpus ${maxGpus}: the replicas all fit (${expected.gpusWithoutSpread} GPUs) but not all spread over the zones; the expected cost is billed at the limit`
         : `at the expected load the packing needs ${expected.gpus} GPUs, above maxGpus ${maxGpus}: the expected cost is billed at the limit and the replicas beyond it wait`,
     );
+  const spread = zoneSpreadAtMinimum(levels.minimum, HOURS_PER_MONTH);
   return {
     ...simple,
+    ...(spread
+      ? { notes: [zoneSpreadNote(spread, levels.minimum, currency)], zoneSpreadAtMinimum: spread }
+      : {}),
     instanceType: types.length > 0 ? types.join("+") : simple.instanceType,
     pricePerGpuHour:
       levels.peak.gpus > 0 ? round4(levels.peak.hourlyCost / levels.peak.gpus) : simple.pricePerGpuHour,
@@ -131,7 +138,7 @@ export function planCapacitySummary(
     const levels = byName.get(p.name);
     const pool = config.gpuPools.find((g) => g.name === p.name);
     const unused = pool ? [...unusedPoolWarnings(pool, p.models), ...sliceSplitWarnings(pool, models)] : [];
-    return levels ? fromPacking(p, levels, pool?.maxGpus ?? Infinity, unused) : p;
+    return levels ? fromPacking(p, levels, pool?.maxGpus ?? Infinity, unused, config.pricing.currency) : p;
   });
   const total = (k: keyof Range) => round2(pools.reduce((sum, p) => sum + p.monthlyCost[k], 0));
   const monthlyCost = { min: total("min"), expected: total("expected"), max: total("max") };

@@ -237,6 +237,7 @@ export function summaryText(s: SummaryInputs): string {
       out.push(
         `  pool ${p.name}: runs keep ${p.demand.expected} GPUs busy on average, billed for ${p.gpus.expected} (whole instances, within maxGpus)`,
       );
+  out.push(...poolNoteLines(c.pools));
   for (const p of c.pools) for (const w of p.warnings) out.push(`  ! pool ${p.name}: ${w}`);
   out.push("");
   const nc = s.schema.notCovered.map((k) => `${k.apiVersion}/${k.kind} (${k.count})`);
@@ -259,6 +260,11 @@ export function summaryText(s: SummaryInputs): string {
     if (s.warnings.length > 20) out.push(`  ... ${s.warnings.length - 20} more in plan.json`);
   }
   return out.join("\n");
+}
+
+/** The pools' notes (`PoolCapacity.notes`: a minimum the zone spread sets), one line each, under the totals. */
+export function poolNoteLines(pools: readonly Pick<PoolCapacity, "name" | "notes">[]): string[] {
+  return pools.flatMap((p) => (p.notes ?? []).map((n) => `  pool ${p.name}: ${n}`));
 }
 
 /**
