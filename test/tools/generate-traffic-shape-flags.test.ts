@@ -112,6 +112,35 @@ describe("generate-traffic with the shape flags", () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  test("refuses a sale that takes a rate above what a traffic file holds, and writes nothing", () => {
+    // A spec serving 20 million requests/s at max: its base is sized for Double-12, not for 50x.
+    const models = tempDir();
+    fs.writeFileSync(
+      path.join(models, "huge.yaml"),
+      [
+        "name: huge",
+        "team: t",
+        "serving:",
+        "  runtime: triton",
+        "  modelUri: s3://<artifacts>/huge/v1",
+        "  gpu: { pool: inference, share: 0.125 }",
+        "  rpsPerReplica: 1000000",
+        "  replicas: { min: 1, max: 20 }",
+        "slo: { latencyP99Ms: 50, availability: 99.9 }",
+        "",
+      ].join("\n"),
+    );
+    const out = path.join(tempDir(), "week.csv");
+    const r = run("tools/generate-traffic.ts", [
+      ...["--models", models, "--out", out, "--days", "1", "--flash-sale", "2026-12-07T12:00Z/60/50"],
+    ]);
+    expectRefused(
+      r,
+      "--flash-sale 2026-12-07T12:00Z/60/50: takes huge above 10,000,000 requests/s, more than a traffic file may hold; lower the multiplier",
+    );
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   test("checks a sale against the --start and --days given", () => {
     const out = path.join(tempDir(), "week.csv");
     const r = run("tools/generate-traffic.ts", [
