@@ -247,7 +247,41 @@ const alerting = strictObject({
     // 0 would start a run at every firing of a drift alert, which fires on until the model changes.
     .refine((d) => !/^\d+[mh]$/.test(d) || durationSeconds(d) >= 1800, "must be at least 30m")
     .default("6h"),
+  /**
+   * Where `docs/runbooks.md` of this repository is browsable, e.g.
+   * `https://github.com/<org>/mlops-platform/blob/main/docs/runbooks.md`: every alert's
+   * `runbook_url` is this URL with its section's anchor appended. Without it the links are the
+   * repository path `docs/runbooks.md#<anchor>`.
+   */
+  runbookBaseUrl: z
+    .string()
+    .superRefine((url, ctx) => {
+      const problem = runbookBaseUrlProblem(url);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional(),
 });
+
+/**
+ * Why `url` cannot be the runbooks' base URL: not an http(s) URL, a `#fragment` (each alert's
+ * section anchor is appended), or credentials (the URL is in every alert, on every receiver).
+ */
+export function runbookBaseUrlProblem(url: string): string | undefined {
+  const allowed =
+    "must be an http(s) URL of the runbooks where the repository is browsable, such as https://github.com/<org>/mlops-platform/blob/main/docs/runbooks.md";
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return allowed;
+  }
+  if ((parsed.protocol !== "http:" && parsed.protocol !== "https:") || !parsed.hostname) return allowed;
+  if (parsed.username || parsed.password)
+    return "must not carry credentials (user:password@): it is copied into every alert's runbook_url";
+  if (url.includes("#"))
+    return "must not have a #fragment: each alert's runbook_url appends its section's anchor (#<anchor>)";
+  return undefined;
+}
 
 /** AWS regions as the pinned `@pulumi/aws` knows them (its `Region` enum, kept with the provider). */
 export const AWS_REGIONS: readonly string[] = Object.values(AwsRegion);

@@ -87,10 +87,17 @@ export function checkStackConfig(
 
 /** Fields whose rejected value may be a credential (a webhook URL, a token in a git URL, SMTP auth). */
 const CREDENTIAL_PATHS = /(urlSecret|kubeconfigSecret|dagsGitRepo|smarthost)$/;
+/**
+ * URL fields that hold no credential unless a `user:password@` slipped in: their value is shown (a
+ * relative path or a typo is easier to fix when seen) unless it has an `@`.
+ */
+const URL_PATHS = /runbookBaseUrl$/;
 
 /** A problem about a field that may hold a credential, without its value (it reaches CI logs). */
 function withoutCredentials(p: Problem): Problem {
-  if (!("value" in p) || !CREDENTIAL_PATHS.test(p.path)) return p;
+  if (!("value" in p)) return p;
+  const hide = CREDENTIAL_PATHS.test(p.path) || (URL_PATHS.test(p.path) && String(p.value).includes("@"));
+  if (!hide) return p;
   const { value: _hidden, ...rest } = p;
   return { ...rest, reason: `${p.reason} (value not shown: it may hold a credential)` };
 }
