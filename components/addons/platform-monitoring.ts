@@ -18,6 +18,7 @@ import { createAlertmanagerSecrets } from "./alertmanager";
 import { CONFIG_SECRET_NAME } from "./alertmanager-config";
 import { platformDashboard } from "./platform-dashboard";
 import { platformRules } from "./platform-rules";
+import { withRunbookUrls } from "../model/runbook-urls";
 import { RETRAIN_WATCHER_DAG_ID, renderRetrainWatcherDag } from "./retrain-watcher-dag";
 
 /** Inputs of `PlatformMonitoring`. */
@@ -52,7 +53,8 @@ export function createPlatformMonitoring(
         namespace: ns,
         labels: { [PROMETHEUS_SELECTOR_LABEL.key]: PROMETHEUS_SELECTOR_LABEL.value },
       },
-      spec: platformRules(args.config),
+      // Every alert links its runbook section (`alerting.runbookBaseUrl`, docs/runbooks.md without it).
+      spec: withRunbookUrls(platformRules(args.config), args.config.alerting.runbookBaseUrl),
     },
     { parent },
   );

@@ -10,13 +10,18 @@ import type { ModelSpec } from "../config/model-schema";
 import type { StackConfig } from "../config/stack-schema";
 import { modelDashboard } from "./dashboards";
 import { modelRules } from "./monitoring-rules";
+import type { PromRuleFile } from "./promql";
+import { withRunbookUrls } from "./runbook-urls";
 
 /** Inputs of `ModelMonitoring`. */
 export interface ModelMonitoringArgs {
   /** The validated model spec. */
   readonly spec: ModelSpec;
-  /** The stack config (sales events shape the traffic expectation). */
-  readonly config: Pick<StackConfig, "events">;
+  /**
+   * The stack config: sales events shape the traffic expectation, `alerting.runbookBaseUrl` the
+   * alerts' `runbook_url` (`docs/runbooks.md` without it).
+   */
+  readonly config: ModelRuleConfig;
   /** Namespace of the model's serving resources; the rule lives beside them. */
   readonly namespace: pulumi.Input<string>;
   /** More rule groups for the same PrometheusRule, e.g. the capacity forecast's recording rules. @default [] */
@@ -44,7 +49,7 @@ export function createModelMonitoring(
           "mlops.io/team": args.spec.team,
         },
       },
-      spec: withExtraGroups(modelRules(args.spec, args.config), args.extraGroups ?? []),
+      spec: modelRuleFile(args.spec, args.config, args.extraGroups ?? []),
     },
     { parent },
   );
@@ -77,6 +82,25 @@ export class ModelMonitoring extends pulumi.ComponentResource {
     this.ruleName = rule.metadata.name;
     this.registerOutputs({ ruleName: this.ruleName });
   }
+}
+
+/** What of the stack config a model's rule file reads. */
+export type ModelRuleConfig = Pick<StackConfig, "events"> & {
+  readonly alerting?: Pick<StackConfig["alerting"], "runbookBaseUrl">;
+};
+
+/**
+ * The model's whole rule file as deployed (the PrometheusRule's `spec`): its rules, the extra groups,
+ * and a `runbook_url` on every alert, pointing at its section of the runbooks.
+ */
+export function modelRuleFile(
+  spec: ModelSpec,
+  config: ModelRuleConfig,
+  extraGroups: readonly object[] = [],
+): PromRuleFile {
+  // The extra groups are rule groups (the forecast's recording rules), typed loosely by their caller.
+  const file = withExtraGroups(modelRules(spec, config), extraGroups) as PromRuleFile;
+  return withRunbookUrls(file, config.alerting?.runbookBaseUrl);
 }
 
 /** Appends rule groups (names are model-scoped by their builders, so they cannot clash). */
