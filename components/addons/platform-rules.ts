@@ -1,24 +1,16 @@
 /**
  * Platform-level rules (pure): GPU utilization per pool from DCGM joined to the node's pool label,
  * `GpuPoolSaturated` / `GpuUtilizationLow` per pool, autoscalers pinned at their maximum and GPU pods
- * that cannot be scheduled. DCGM cannot attribute utilization to pods under time-slicing
+ * that cannot be scheduled; GPU health (missing DCGM telemetry) in `gpu-health-rules.ts`. DCGM cannot attribute utilization to pods under time-slicing
  * (dcgm-exporter issues 307, 587), so everything here is per node/pool, never per model.
  */
 import type { GpuPool, StackConfig } from "../config/stack-schema";
 import type { PromRule, PromRuleFile } from "../model/promql";
 import { GPU_POOL_LABELS } from "./addons-context";
+import { GPU_HEALTH_ALERTS, gpuHealthRules } from "./gpu-health-rules";
+import { PLATFORM_SERIES } from "./platform-series";
 
-/** Recorded platform series. */
-export const PLATFORM_SERIES = {
-  /** One series per GPU node: `node`, `pool`, `purpose`. */
-  nodePool: "node:mlops_gpu_pool:info",
-  /** One series per physical GPU (`node`, `gpu`), whatever pod dcgm-exporter last saw on it. */
-  gpuUtilization: "gpu:mlops_gpu_utilization:max",
-  /** Mean GPU utilization (0-100) per pool over 5 minutes. */
-  poolUtilization: "pool:mlops_gpu_utilization:avg5m",
-  /** GPUs present per pool (DCGM devices). */
-  poolGpus: "pool:mlops_gpus:count",
-} as const;
+export { PLATFORM_SERIES } from "./platform-series";
 
 /** Platform alert names (DESIGN section 5 plus extensions). */
 export const PLATFORM_ALERTS = {
@@ -26,6 +18,7 @@ export const PLATFORM_ALERTS = {
   low: "GpuUtilizationLow",
   atMax: "ModelReplicasAtMax",
   unschedulable: "GpuPodsUnschedulable",
+  ...GPU_HEALTH_ALERTS,
 } as const;
 
 /** Utilization above which a pool at its GPU limit is saturated. */
@@ -138,6 +131,7 @@ export function platformRules(config: Pick<StackConfig, "gpuPools" | "alerting">
             expr: `count by (pool) (max by (node, gpu) (${PLATFORM_SERIES.gpuUtilization}) * ${join})`,
           },
           ...config.gpuPools.flatMap((pool) => poolRules(pool, team)),
+          ...gpuHealthRules(team),
           {
             alert: PLATFORM_ALERTS.atMax,
             expr: replicasAtMaxExpr(),
