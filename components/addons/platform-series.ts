@@ -14,4 +14,8 @@ export const PLATFORM_SERIES = {
   poolUtilization: "pool:mlops_gpu_utilization:avg5m",
   /** GPUs present per pool (DCGM devices). */
   poolGpus: "pool:mlops_gpus:count",
+  /** The last XID code dcgm-exporter reports per physical GPU (`node`, `gpu`); 0 before any. */
+  gpuXid: "gpu:mlops_gpu_xid:last",
+  /** 1 per GPU (`node`, `gpu`, `xid`) whose last XID changed to a non-zero code within the XID window. */
+  gpuXidNew: "gpu:mlops_gpu_xid:new",
 } as const;
