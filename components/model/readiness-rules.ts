@@ -1,7 +1,8 @@
 /**
  * `ModelTrafficAnomaly` with `reason="no-ready-replicas"`, per serving variant: a variant whose
  * predictor Deployment has no available replica while the HTTPRoute still sends it traffic fails
- * that traffic at the gateway, where no model-server metric counts it. Read from kube-state-metrics'
+ * that traffic at the gateway, where no model-server metric counts it. With `reason="no-metrics"`,
+ * a model whose pods are up but whose request metrics never appeared. Read from kube-state-metrics'
  * Deployment status. Pure functions of the spec.
  */
 import type { ModelSpec } from "../config/model-schema";
@@ -92,7 +93,45 @@ function startingUnless(spec: ModelSpec, v: Variant): string {
  * was silent for 30 minutes while its share failed at the gateway.
  */
 export function readinessRules(spec: ModelSpec): PromRule[] {
-  return watchedVariants(spec).flatMap((v) => [noReadyReplicaRule(spec, v), flappingRule(spec, v)]);
+  return [
+    ...watchedVariants(spec).flatMap((v) => [noReadyReplicaRule(spec, v), flappingRule(spec, v)]),
+    noMetricsRule(spec),
+  ];
+}
+
+/**
+ * How long stable's Deployment must have had an available replica, with no request series of the
+ * model at all, before `reason="no-metrics"` fires. Longer than a model's first deployment takes to
+ * get its first requests once its pods are ready (clients switched over after the rollout), since a
+ * server instrumented with labelled counters exports them only from its first request.
+ */
+export const METRICS_START_GRACE = "30m";
+
+/**
+ * `reason="no-metrics"` (a ticket): stable's Deployment has had available replicas for
+ * `METRICS_START_GRACE` and no request series of the model exists. A server that never emits
+ * `mlops_model_requests_total` (a custom or TorchServe handler without it), or a PodMonitor that
+ * never matches its pods, left every error, latency and traffic rule - and KEDA's request trigger
+ * and the forecast - reading nothing, with no alert: the no-data rule covers only series that
+ * existed and vanished (an SRE review). It reads the recorded 5-minute request rate, which
+ * `request-metrics.ts` builds from Triton's and MLServer's own counters for those runtimes, so
+ * uninstrumented Triton and MLServer servers are not flagged. A ticket: the model may be serving
+ * well, unseen; a model scaled to zero or with no Deployment has no available replica and is silent.
+ * A server whose counters appear with its first request also opens it while no request has reached
+ * it for the grace.
+ */
+function noMetricsRule(spec: ModelSpec): PromRule {
+  const stable = variantsOf(spec).find((v) => v.name === STABLE_VARIANT)!;
+  return {
+    alert: MODEL_ALERTS.trafficAnomaly,
+    expr: `${availableReplicasExpr(spec, stable)} > 0 unless on(model) ${SERIES.modelRequests("5m")}{model="${spec.name}"}`,
+    for: METRICS_START_GRACE,
+    labels: { ...alertLabels(spec, "ticket"), direction: "down", reason: "no-metrics" },
+    annotations: {
+      summary: `${spec.name} has had ready pods for ${METRICS_START_GRACE} but no request metrics at all`,
+      description: `No request series of the model (runtime ${spec.serving.runtime}): check that its server exports the metric contract (README "Metrics a model server must emit") and that its PodMonitor's target is up in Prometheus.`,
+    },
+  };
 }
 
 /** `reason="no-ready-replicas"`: 0 available for a minute (see `readinessRules`). */
