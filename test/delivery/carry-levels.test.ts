@@ -44,7 +44,7 @@ describe("the canary levels a deploy keeps", () => {
     );
     // Each problem with the model and field it is about.
     expect(() => levelsToCarry({ "homepage-feed": { percent: 250 } }, canaries)).toThrow(
-      /held levels \(\{<model>: \{percent, modelUri\}\}\): homepage-feed\.percent: .*<=100$/,
+      /held levels \(\{<model>: \{percent, modelUri\}\}\): homepage-feed\.percent = 250: must be <= 100$/,
     );
   });
 
