@@ -8,6 +8,7 @@
  */
 import { showValue } from "../config/errors";
 import { NO_ZONE, NOT_ISO, parseZonedTime } from "../config/iso-time";
+import { DNS_LABEL } from "../config/model-fields";
 import { strayRows } from "./traffic-stray-rows";
 
 /** Traffic of several models over the same minutes. */
@@ -222,6 +223,21 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
     } else if (model === "") {
       problems.push(`${at}: model is empty`);
       ok = false;
+    } else if (!known && !DNS_LABEL.test(model)) {
+      // Without the specs (a stack's history may hold retired models) a name no model can have is
+      // still a mistake: plan read `Homepage-Feed` as a retired model and reported homepage-feed's
+      // minutes it held as a gap, where simulate said what was wrong (a black-box review).
+      ok = false;
+      const meant = DNS_LABEL.test(model.toLowerCase()) ? model.toLowerCase() : undefined;
+      if (meant && typeof ms === "number") unplaced.set(meant, (unplaced.get(meant) ?? 0) + 1);
+      if (!unknownSeen.has(model)) {
+        unknownSeen.add(model);
+        problems.push(
+          meant
+            ? `${at}: model ${showValue(model)} is no model name; model names are lower-case (${meant})`
+            : `${at}: model ${showValue(model)} is no model name: lower-case letters, digits and '-', first a letter, last not '-'`,
+        );
+      }
     }
     // A row whose minute and model are fine still counts for gaps and duplicates even if its rate
     // is rejected: the rate is the problem, not a missing minute.
