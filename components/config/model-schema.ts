@@ -26,6 +26,18 @@ import {
 } from "./canary-schema";
 import { training } from "./training-schema";
 
+/**
+ * Most replicas a model may have (its `replicas.min` and `replicas.max`). Kubernetes' tested
+ * scalability limits are 150,000 pods per cluster and 110 per node, and a serving pool's `maxGpus`
+ * holds at most a few thousand replicas (prod's 600 GPUs x 8 slices is 4,800), so more than 10,000
+ * is a typo - one the plan would otherwise try to pack (200,000,000 replicas ran it out of memory).
+ */
+export const MAX_REPLICAS = 10_000;
+const replicasMessage = `must be at most ${MAX_REPLICAS.toLocaleString("en-US")} replicas per model`;
+
+/** Most experiments a model may run at once (see `experiments`). */
+export const MAX_EXPERIMENTS = 14;
+
 const serving = strictObject({
   runtime: z.enum(["triton", "mlserver", "torchserve", "custom"]),
   /** Container image; required for `custom`, optional pin for the others. Must carry a tag or digest. */
@@ -59,8 +71,9 @@ const serving = strictObject({
       .min(
         1,
         "must be at least 1: a model scaled to 0 replicas is never scaled back up (its request rate comes from its own pods, and KServe's Standard mode has no activator to hold and count requests)",
-      ),
-    max: z.number().int().min(1),
+      )
+      .max(MAX_REPLICAS, replicasMessage),
+    max: z.number().int().min(1).max(MAX_REPLICAS, replicasMessage),
   }),
   coldStartSeconds: z.number().int().min(0).max(3600).default(60),
   /**
@@ -127,7 +140,15 @@ export const modelSpecSchema = strictObject({
    * one stays, so the prod canary `promote-to-prod` writes is analysed as staging's was.
    */
   canaryAnalysis: strictObject(analysisFields).partial().optional(),
-  experiments: z.array(experiment).default([]),
+  // Gateway API allows an HTTPRoute 16 rules and a rule 16 backends: stable, the canary and the
+  // weighted experiments share one rule, and each header-pinned experiment has a rule of its own.
+  experiments: z
+    .array(experiment)
+    .max(
+      MAX_EXPERIMENTS,
+      `must have at most ${MAX_EXPERIMENTS} experiments: the model's HTTPRoute holds them beside stable and a canary, and Gateway API allows 16 backends per route rule`,
+    )
+    .default([]),
   training: training.optional(),
   monitoring: monitoring.default({ features: [] }),
   /**

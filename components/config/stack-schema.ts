@@ -95,6 +95,14 @@ const heldCanary = z.union(
 /** `canaryTraffic`: the held level per model (also how `npm run promote` reads it back). */
 export const canaryTrafficLevels = z.record(z.string(), heldCanary);
 
+/**
+ * Most GPUs a pool may hold (`minGpus`, `maxGpus`): 1,250 eight-GPU nodes, a quarter of Kubernetes'
+ * tested 5,000 nodes per cluster and far beyond an account's GPU quota; prod's largest pool has 600.
+ * The plan packs a pool GPU by GPU, and a minGpus of 200,000,000 ran it out of memory.
+ */
+export const MAX_POOL_GPUS = 10_000;
+const poolGpusMessage = `must be at most ${MAX_POOL_GPUS.toLocaleString("en-US")} GPUs per pool`;
+
 const gpuPool = strictObject({
   // The NodePool and EC2NodeClass are `gpu-<name>`, which Karpenter puts in label values
   // (`karpenter.sh/nodepool`, `karpenter.k8s.aws/ec2nodeclass`): at most 63 characters.
@@ -106,8 +114,8 @@ const gpuPool = strictObject({
   instanceTypes: z.array(z.string()).min(1, "needs at least one instance type"),
   capacityType: z.enum(["on-demand", "spot"]).default("on-demand"),
   sharing: sharing.default({ mode: "none" }),
-  minGpus: z.number().int().min(0).default(0),
-  maxGpus: z.number().int().min(1),
+  minGpus: z.number().int().min(0).max(MAX_POOL_GPUS, poolGpusMessage).default(0),
+  maxGpus: z.number().int().min(1).max(MAX_POOL_GPUS, poolGpusMessage),
   /** Seconds from a pending pod to a ready GPU node: EC2 launch, AMI boot, driver and device plugin. */
   // At most an hour: beyond that the value is milliseconds typed as seconds, and the forecast's lead
   // window would reach past its own history (a negative offset, looking into the future).

@@ -27,6 +27,9 @@ export function zodProblems(
   const missing: Problem[] = [];
   for (const issue of issues) {
     const path = issue.path as PropertyKey[];
+    // zod's own safe-integer bound (1e308 is no safe integer) beside the field's own bound says the
+    // same in its words: the field's message, which says what is allowed, is kept alone.
+    if (unsafeInteger(issue) && issues.some((o) => o !== issue && samePath(o.path, path))) continue;
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
         const reason = unknownKeyReason(key, issue.message);
@@ -50,6 +53,15 @@ export function zodProblems(
     problems.push(problem);
   }
   return problems.filter((p) => !(missing.includes(p) && meantFields.has(p.path)));
+}
+
+/** zod's check that a whole number is within JavaScript's safe-integer range. */
+function unsafeInteger(issue: z.core.$ZodIssue): boolean {
+  return (issue.code === "too_big" || issue.code === "too_small") && issue.origin === "int";
+}
+
+function samePath(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
 }
 
 /** Start of `strictObject`'s unknown-key message; the allowed keys follow, comma-separated. */
@@ -180,6 +192,7 @@ function presentReason(
     const bound = Number(small ? issue.minimum : issue.maximum);
     const op = small ? (issue.inclusive ? ">=" : ">") : issue.inclusive ? "<=" : "<";
     if (issue.origin === "number") return `must be ${op} ${bound}`;
+    if (issue.origin === "int") return `must be a whole number ${op} ${bound}`;
     const unit = issue.origin === "array" ? "item" : issue.origin === "string" ? "character" : undefined;
     if (unit) {
       const n = issue.inclusive ? bound : small ? bound + 1 : bound - 1;
