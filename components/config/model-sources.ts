@@ -10,6 +10,7 @@ import { isPlainObject } from "./deep-merge";
 import { ConfigValidationError, Problem } from "./errors";
 import type { ModelSpec, SpecContext, SpecSource } from "./model-schema";
 import { validateModelSpecs } from "./validate-model-specs";
+import { readBoundedText } from "./bounded-read";
 import { yamlDocumentData, yamlErrorsReasons } from "./yaml-document";
 
 /** Model names the spec files of `dir` stand for (`<name>.yaml`), whether or not they validate. */
@@ -64,8 +65,10 @@ function jsonSpecProblems(dir: string, names: readonly string[], rel: (f: string
     .sort()
     .flatMap((f): Problem[] => {
       let data: unknown;
+      const read = readBoundedText(path.join(dir, f));
+      if ("reason" in read) return [];
       try {
-        data = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
+        data = JSON.parse(read.text);
       } catch {
         return [];
       }
@@ -117,20 +120,14 @@ export function readModelSources(dir: string): { sources: SpecSource[]; problems
   problems.push(...jsonSpecProblems(dir, names, rel), ...misnamedSpecProblems(names, rel));
   for (const f of names.filter(isSpecFileName).sort()) {
     const file = rel(f);
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(dir, f), "utf8");
-    } catch (err) {
-      // A folder or a dangling link named *.yaml: say so instead of failing on the read.
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === "EISDIR" ? "is a folder" : code === "ENOENT" ? "is a broken link" : code;
-      problems.push({
-        file,
-        path: "",
-        reason: `not a readable model spec: ${why ?? (err as Error).message}`,
-      });
+    // A folder, a dangling link, a device or a huge file named *.yaml: said instead of read.
+    const contents = readBoundedText(path.join(dir, f));
+    if ("reason" in contents) {
+      const why = contents.code === "ENOENT" ? "is a broken link" : contents.reason;
+      problems.push({ file, path: "", reason: `not a readable model spec: ${why}` });
       continue;
     }
+    const text = contents.text;
     // `merge`: a team may share a block between stacks with YAML's merge key (`<<: *prod`).
     const doc = YAML.parseDocument(text, { uniqueKeys: true, merge: true });
     if (doc.errors.length > 0) {

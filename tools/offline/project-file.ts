@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { readBoundedText } from "../../components/config/bounded-read";
 import { isPlainObject } from "../../components/config/deep-merge";
 import { yamlDocumentData, yamlErrorsReasons } from "../../components/config/yaml-document";
 
@@ -22,8 +23,12 @@ export function readProjectFile(projectRoot: string, namespace: string): Project
     return {
       problem: `${label} not found: the Pulumi CLI runs no stack without its project file; ${copyHint}`,
     };
-  if (!fs.statSync(file).isFile()) return { problem: `${label}: is a folder, not the project file` };
-  const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"), { uniqueKeys: true, merge: true });
+  const contents = readBoundedText(file);
+  if ("reason" in contents)
+    return {
+      problem: `${label}: ${contents.code === "EISDIR" ? "is a folder, not the project file" : contents.reason}`,
+    };
+  const doc = YAML.parseDocument(contents.text, { uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     const reasons = yamlErrorsReasons(doc.errors, "project file");
     return {

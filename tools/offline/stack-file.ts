@@ -12,6 +12,7 @@ import { yamlDocumentData, yamlErrorsReasons } from "../../components/config/yam
 import { editDistance } from "../../components/config/edit-distance";
 import { SECRET_KEY_NAME, stackConfigSchema } from "../../components/config/stack-schema";
 import { Problem } from "../../components/config/errors";
+import { readBoundedText } from "../../components/config/bounded-read";
 import { readProjectFile } from "./project-file";
 
 /** Config ready for `pulumi.runtime.setAllConfig`, plus what was filled in offline. */
@@ -59,10 +60,15 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
       `unknown stack "${stack}": ${label} not found; stacks here: ${known.join(", ") || "none"}`,
     );
   }
-  if (!fs.statSync(file).isFile()) throw new StackFileError(`${label}: is a folder, not a stack file`);
+  // A device (a link to /dev/zero), a pipe or a huge file is refused before it is read.
+  const contents = readBoundedText(file);
+  if ("reason" in contents)
+    throw new StackFileError(
+      `${label}: ${contents.code === "EISDIR" ? "is a folder, not a stack file" : contents.reason}`,
+    );
   // Merge keys (`<<: *pool`) as the Pulumi CLI reads them (YAML 1.1, go-yaml): the program sees the
   // merged object, so the offline plan must too.
-  const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"), { uniqueKeys: true, merge: true });
+  const doc = YAML.parseDocument(contents.text, { uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     const reasons = yamlErrorsReasons(doc.errors, "stack config");
     throw new StackFileError(
