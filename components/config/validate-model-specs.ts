@@ -27,6 +27,8 @@ export function validateModelSpecs(
   const problems: Problem[] = [];
   const specs: ModelSpec[] = [];
   const firstFileByName = new Map<string, string>();
+  // Which file holds each model name: a file that takes another's name clashes with it too.
+  const fileByModel = new Map(sources.map((s) => [baseName(s.file), s.file]));
   for (const src of sources) {
     let data = src.data;
     if (isPlainObject(data) && data.stacks !== undefined && !isPlainObject(data.stacks)) {
@@ -86,7 +88,7 @@ export function validateModelSpecs(
     // file/name mismatch or a duplicate until the next run.
     const name = isPlainObject(merged) ? merged.name : undefined;
     if (typeof name === "string" && DNS_LABEL.test(name))
-      found.push(...nameProblems(name, src.file, firstFileByName));
+      found.push(...nameProblems(name, src.file, firstFileByName, fileByModel));
     const override = isPlainObject(data) && isPlainObject(data.stacks) ? data.stacks[stack] : undefined;
     problems.push(...found.map((p) => inOverride(p, override, stack)));
     problems.push(...otherOverrideProblems(src.file, data, stack, knownStacks ?? []));
@@ -96,13 +98,24 @@ export function validateModelSpecs(
 }
 
 /** The file-name and uniqueness checks of a model name; records the first file of each name. */
-function nameProblems(name: string, file: string, firstFileByName: Map<string, string>): Problem[] {
+function nameProblems(
+  name: string,
+  file: string,
+  firstFileByName: Map<string, string>,
+  fileByModel: ReadonlyMap<string, string>,
+): Problem[] {
   const expected = baseName(file);
   // A name that is not its file's is that one slip: it neither claims the name nor is reported as a
   // duplicate of it (a new homepage-feed-v2.yaml still named homepage-feed blamed the untouched
-  // homepage-feed.yaml, whichever file came first).
-  if (name !== expected)
-    return [{ file, path: "name", value: name, reason: `must equal the file name (${expected})` }];
+  // homepage-feed.yaml, whichever file came first). The clash is said here, with the file it is
+  // with, so a copied spec whose name was not changed is not taken for a file to rename.
+  if (name !== expected) {
+    const owner = fileByModel.get(name);
+    const clash = owner
+      ? `, and ${name} is already the model of ${owner} (two files cannot declare one model)`
+      : "";
+    return [{ file, path: "name", value: name, reason: `must equal the file name (${expected})${clash}` }];
+  }
   const other = firstFileByName.get(name);
   if (!other) {
     firstFileByName.set(name, file);

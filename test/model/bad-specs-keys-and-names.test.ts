@@ -136,6 +136,6 @@ test("a name that differs from its file is that one problem, not also a duplicat
   );
   expect(msg.split("\n")).toEqual([
     "1 configuration problem:",
-    '  - models/homepage-feed-v2.yaml: name = "homepage-feed": must equal the file name (homepage-feed-v2)',
+    '  - models/homepage-feed-v2.yaml: name = "homepage-feed": must equal the file name (homepage-feed-v2), and homepage-feed is already the model of models/homepage-feed.yaml (two files cannot declare one model)',
   ]);
 });
