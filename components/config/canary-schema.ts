@@ -31,7 +31,15 @@ export const analysisFields = {
     ),
   maxLatencyP99Ms: z.number().min(1, "is in milliseconds: at least 1 (0.05 would be 50 microseconds)"),
   intervalMinutes: z.number().int().min(1).max(1440),
-  steps: z.array(z.number().int().min(1).max(100)).min(1),
+  steps: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(1, "must be a percent of traffic from 1 to 100 (10 is 10%, not 0.1)")
+        .max(100, "must be a percent of traffic from 1 to 100 (10 is 10%, not 0.1)"),
+    )
+    .min(1),
 };
 
 /** What a canary's analysis is when neither it nor the model's `canaryAnalysis` sets a field. */

@@ -133,8 +133,22 @@ const IMAGE_REFERENCE = new RegExp(
 /** An image reference pinned by a tag or digest; `message` says what is wanted when it is not. */
 export function pinnedImage(message: string) {
   return z.string().superRefine((image, ctx) => {
-    const m = IMAGE_REFERENCE.exec(image);
-    if (m && (m.groups?.tag !== undefined || m.groups?.digest !== undefined)) return;
+    const pinned = (i: string) => {
+      const m = IMAGE_REFERENCE.exec(i);
+      return m !== null && (m.groups?.tag !== undefined || m.groups?.digest !== undefined);
+    };
+    if (pinned(image)) return;
+    // A first part that no host name or path has (DESIGN's `<registry>` placeholder, copied as it
+    // is): the registry is what is wrong, however well the rest is pinned.
+    const host = image.includes("/") ? image.slice(0, image.indexOf("/")) : undefined;
+    if (host !== undefined && /[^A-Za-z0-9._:-]/.test(host)) {
+      const rest = pinned(`registry.example.com${image.slice(host.length)}`) ? "" : `; and ${message}`;
+      ctx.addIssue({
+        code: "custom",
+        message: `has the registry host ${host}, which is not a host name (letters, digits, '.' and '-', then an optional :port): write your registry's host, such as registry.example.com${rest}`,
+      });
+      return;
+    }
     // A path in capitals is the likelier slip than a missing tag: say that one.
     const lowered = image.replace(
       /^([^/]*[.:][^/]*\/|localhost\/)?([^:@]*)/,

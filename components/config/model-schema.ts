@@ -88,8 +88,8 @@ const serving = strictObject({
   /** Fraction of `rpsPerReplica` the autoscaler aims for, leaving headroom for bursts and cold starts. */
   targetUtilization: z
     .number()
-    .min(0.1, "must be at least 0.1 (a fraction of rpsPerReplica)")
-    .max(1)
+    .min(0.1, "must be >= 0.1 (a fraction of rpsPerReplica: 0.8 is 80%)")
+    .max(1, "must be <= 1 (a fraction of rpsPerReplica: 0.95 is 95%, not 95)")
     .default(0.8),
 });
 
@@ -99,7 +99,12 @@ const experiment = strictObject({
     "stable and canary are reserved variant names",
   ),
   modelUri,
-  weight: z.number().int().min(1).max(99).optional(),
+  weight: z
+    .number()
+    .int()
+    .min(1, "must be a percent of traffic from 1 to 99 (20 is 20%, not 0.2)")
+    .max(99, "must be a percent of traffic from 1 to 99 (20 is 20%, not 0.2)")
+    .optional(),
   header: strictObject({
     name: z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name"),
     value: z.string().min(1),
@@ -120,7 +125,10 @@ const monitoring = strictObject({
     .default([]),
   quality: strictObject({
     metric: z.enum(["ctr"]).default("ctr"),
-    minRatio: z.number().gt(0).lt(1),
+    minRatio: z
+      .number()
+      .gt(0, "must be a fraction between 0 and 1 of the metric's recent baseline (0.8 is 80%)")
+      .lt(1, "must be a fraction between 0 and 1 of the metric's recent baseline (0.8 is 80%, not 80)"),
   }).optional(),
 });
 
@@ -131,7 +139,11 @@ export const modelSpecSchema = strictObject({
   serving,
   slo: strictObject({
     latencyP99Ms: z.number().min(1, "is in milliseconds: at least 1 (0.05 would be 50 microseconds)"),
-    availability: z.number().min(90).max(99.999),
+    // A percent, where targetUtilization and minRatio are fractions: 0.999 is a slip for 99.9.
+    availability: z
+      .number()
+      .min(90, "must be >= 90 (a percent: 99.9 is three nines, not 0.999)")
+      .max(99.999, "must be <= 99.999 (a percent: 99.9 is three nines)"),
   }),
   canary: canary.optional(),
   /**
