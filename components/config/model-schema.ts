@@ -189,9 +189,24 @@ export interface SpecSource {
  */
 export function applyStackOverride(data: unknown, stack: string): unknown {
   if (!isPlainObject(data)) return data;
-  const { stacks, ...rest } = data;
+  const { stacks, ...rest } = withoutNullOptionals(data);
   const override = isPlainObject(stacks) ? stacks[stack] : undefined;
   return inheritCanaryAnalysis(override === undefined ? rest : deepMerge(rest, override));
+}
+
+/**
+ * The spec without its optional top-level fields set to null: `canary:` with nothing under it (its
+ * lines commented out, or `canary: null`) means no canary, as null does in a stack's override. A
+ * required field left null is kept, to be reported as the empty value it is.
+ */
+export function withoutNullOptionals(data: Record<string, unknown>): Record<string, unknown> {
+  const shape: Record<string, z.ZodType> = modelSpecSchema.shape;
+  return Object.fromEntries(
+    Object.entries(data).filter(
+      ([key, value]) =>
+        value !== null || !Object.hasOwn(shape, key) || !shape[key].safeParse(undefined).success,
+    ),
+  );
 }
 
 /**

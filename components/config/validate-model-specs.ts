@@ -10,7 +10,14 @@ import { zodProblems } from "./zod-problems";
 import { editDistance } from "./edit-distance";
 import { DNS_LABEL } from "./model-fields";
 import { inheritCanaryAnalysis } from "./canary-schema";
-import { applyStackOverride, ModelSpec, modelSpecSchema, SpecContext, SpecSource } from "./model-schema";
+import {
+  applyStackOverride,
+  ModelSpec,
+  modelSpecSchema,
+  SpecContext,
+  SpecSource,
+  withoutNullOptionals,
+} from "./model-schema";
 import { specChecks, specProblems } from "./model-spec-checks";
 
 /**
@@ -30,7 +37,8 @@ export function validateModelSpecs(
   // Which file holds each model name: a file that takes another's name clashes with it too.
   const fileByModel = new Map(sources.map((s) => [baseName(s.file), s.file]));
   for (const src of sources) {
-    let data = src.data;
+    // Optional fields left null (`canary:` with its lines commented out) are absent, as in overrides.
+    let data = isPlainObject(src.data) ? withoutNullOptionals(src.data) : src.data;
     if (isPlainObject(data) && data.stacks !== undefined && !isPlainObject(data.stacks)) {
       problems.push({
         file: src.file,
