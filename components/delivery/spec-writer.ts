@@ -78,7 +78,7 @@ function inheritsBaseCanary(doc: YAML.Document, t: string): boolean {
  * `path` (one it does not set itself).
  */
 function inheritedElsewhere(doc: YAML.Document, path: string[], otherStacks: readonly string[]): boolean {
-  if (!doc.hasIn(path)) return false;
+  if (!doc.hasIn(path) || (path.length === 1 && path[0] === "canary" && !hasBaseCanary(doc))) return false;
   return otherStacks.some((t) =>
     path.length === 1 && path[0] === "canary"
       ? inheritsBaseCanary(doc, t)
@@ -87,11 +87,20 @@ function inheritedElsewhere(doc: YAML.Document, path: string[], otherStacks: rea
 }
 
 /**
+ * Whether the spec has a base canary: `canary:` left empty (or `canary: null`) is none, as the
+ * validation reads it.
+ */
+function hasBaseCanary(doc: YAML.Document): boolean {
+  const node = doc.getIn(["canary"], true);
+  return doc.hasIn(["canary"]) && !(node === null || (YAML.isScalar(node) && node.value === null));
+}
+
+/**
  * Without a base canary, a stack's `canary: null` switches nothing off; left in place it would keep
  * the next base canary out of that stack (a version would reach prod without staging).
  */
 function clearStaleCanaryNulls(doc: YAML.Document): void {
-  if (doc.hasIn(["canary"])) return;
+  if (hasBaseCanary(doc)) return;
   for (const name of stackNames(doc)) {
     // The record of a rolled-back base canary goes with it: no stack can promote it any more.
     deletePath(doc, ["stacks", name, "rolledBack"]);
@@ -120,7 +129,7 @@ function setPath(doc: YAML.Document, path: string[], value: unknown): void {
  */
 function dropCanary(doc: YAML.Document, stack: string, otherStacks: readonly string[]): void {
   deletePath(doc, ["stacks", stack, "canary"]);
-  if (!doc.hasIn(["canary"])) return;
+  if (!hasBaseCanary(doc)) return;
   if (inheritedElsewhere(doc, ["canary"], otherStacks)) setPath(doc, ["stacks", stack, "canary"], null);
   else doc.deleteIn(["canary"]);
 }
