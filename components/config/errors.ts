@@ -6,6 +6,7 @@
  * Turning zod's issues into problems is in zod-problems.ts; the checks run beside a schema's
  * problems are in beyond-schema.ts.
  */
+import { withoutSecrets } from "./secret-values";
 
 /** One bad field: where it is, what it holds, and what is allowed instead. */
 export interface Problem {
@@ -25,14 +26,18 @@ export interface Problem {
   readonly alsoAt?: { readonly path: string; readonly value?: unknown; readonly reason: string };
 }
 
-/** Thrown when any config or spec is invalid; `message` lists every problem, one per line. */
+/**
+ * Thrown when any config or spec is invalid; `message` lists every problem, one per line. A value
+ * that may be a credential is left out of both (`withoutSecrets`): the message reaches CI logs.
+ */
 export class ConfigValidationError extends Error {
   readonly problems: readonly Problem[];
 
   constructor(problems: readonly Problem[]) {
-    super(formatProblems(problems));
+    const shown = problems.map(withoutSecrets);
+    super(formatProblems(shown));
     this.name = "ConfigValidationError";
-    this.problems = problems;
+    this.problems = shown;
   }
 }
 
@@ -56,7 +61,10 @@ export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-/** Shortens a value for an error line; secrets never reach validation, so printing values is safe. */
+/**
+ * Shortens a value for an error line. Secret config keys never reach validation; a credential pasted
+ * into a setting is left out before this (`ConfigValidationError`, secret-values.ts).
+ */
 export function showValue(value: unknown): string {
   if (value === undefined) return "(missing)";
   // A string is cut before quoting: a line of a broken file can be millions of characters.

@@ -225,29 +225,40 @@ const event = strictObject({
   trafficMultiplier: z.number().min(1).max(50),
 });
 
-const receiver = strictObject({
-  kind: z.enum(["webhook", "wechat", "dingtalk", "email"]),
-  /** Secret stack config key holding the webhook URL (webhook, wechat, dingtalk). */
-  urlSecret: secretKeyName.optional(),
-  /** Address for e-mail receivers. */
-  to: z.string().email().optional(),
-});
+/** What `to` and `from` take: zod's own "Invalid email address" says nothing of what would do. */
+const emailAddress = z.string().email("must be an e-mail address such as alerts@example.com");
+
+// The value is never shown (a team pasting its webhook URL here pastes a credential): the message
+// says what each kind needs instead.
+const receiver = strictObject(
+  {
+    kind: z.enum(["webhook", "wechat", "dingtalk", "email"]),
+    /** Secret stack config key holding the webhook URL (webhook, wechat, dingtalk). */
+    urlSecret: secretKeyName.optional(),
+    /** Address for e-mail receivers. */
+    to: emailAddress.optional(),
+  },
+  "must be a map: {kind: webhook, wechat or dingtalk, urlSecret: <name of the secret config key holding the URL>} or {kind: email, to: <address>}; store a URL with pulumi config set --secret <name> <url>",
+);
 
 const alerting = strictObject({
   /** Team that receives platform alerts and any team without its own receiver. */
   platformTeam: dnsLabel.default("ml-platform"),
   /** Receivers per team name. */
   receivers: z.record(z.string(), receiver).default({}),
-  email: strictObject({
-    // Alertmanager needs host:port, and credentials here would be written to its config in plain text.
-    smarthost: z
-      .string()
-      .regex(
-        /^[A-Za-z0-9.-]+:\d{1,5}$/,
-        "must be host:port such as smtp.example.com:587, without credentials",
-      ),
-    from: z.string().email(),
-  }).optional(),
+  email: strictObject(
+    {
+      // Alertmanager needs host:port, and credentials here would be written to its config in plain text.
+      smarthost: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9.-]+:\d{1,5}$/,
+          "must be host:port such as smtp.example.com:587, without credentials",
+        ),
+      from: emailAddress,
+    },
+    "must be a map with smarthost (host:port such as smtp.example.com:587, no credentials) and from (an e-mail address); a password is not read from here",
+  ).optional(),
   /** Minimum time between two retraining runs that alerts start for one model. */
   retrainCooldown: z
     .string()

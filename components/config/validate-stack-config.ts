@@ -15,12 +15,17 @@ import { crossFieldChecks, crossFieldProblems } from "./stack-config-checks";
  * config with defaults, or throws one `ConfigValidationError` listing every problem.
  */
 export function validateStackConfig(raw: Record<string, unknown>, file: string): StackConfig {
-  try {
-    return validateStackConfigValues(raw, file);
-  } catch (err) {
-    if (!(err instanceof ConfigValidationError)) throw err;
-    throw new ConfigValidationError(err.problems.map(withoutCredentials));
+  // A value that may be a credential is left out by `ConfigValidationError` itself.
+  const parsed = stackConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    const problems = zodProblems(file, raw, parsed.error.issues, prefix, stackConfigSchema);
+    problems.push(...problemsBeyondSchema(stackConfigSchema, raw, problems, crossFieldChecks(file), prefix));
+    throw new ConfigValidationError(problems);
   }
+  const problems = crossFieldProblems(parsed.data, file);
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return parsed.data;
 }
 
 /**
@@ -83,34 +88,4 @@ export function checkStackConfig(
     if (!(err instanceof ConfigValidationError)) throw err;
     return { parts: readableStackParts(raw, err.problems), problems: [...err.problems] };
   }
-}
-
-/** Fields whose rejected value may be a credential (a webhook URL, a token in a git URL, SMTP auth). */
-const CREDENTIAL_PATHS = /(urlSecret|kubeconfigSecret|dagsGitRepo|smarthost)$/;
-/**
- * URL fields that hold no credential unless a `user:password@` slipped in: their value is shown (a
- * relative path or a typo is easier to fix when seen) unless it has an `@`.
- */
-const URL_PATHS = /runbookBaseUrl$/;
-
-/** A problem about a field that may hold a credential, without its value (it reaches CI logs). */
-function withoutCredentials(p: Problem): Problem {
-  if (!("value" in p)) return p;
-  const hide = CREDENTIAL_PATHS.test(p.path) || (URL_PATHS.test(p.path) && String(p.value).includes("@"));
-  if (!hide) return p;
-  const { value: _hidden, ...rest } = p;
-  return { ...rest, reason: `${p.reason} (value not shown: it may hold a credential)` };
-}
-
-function validateStackConfigValues(raw: Record<string, unknown>, file: string): StackConfig {
-  const parsed = stackConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const prefix = `${CONFIG_NAMESPACE}:`;
-    const problems = zodProblems(file, raw, parsed.error.issues, prefix, stackConfigSchema);
-    problems.push(...problemsBeyondSchema(stackConfigSchema, raw, problems, crossFieldChecks(file), prefix));
-    throw new ConfigValidationError(problems);
-  }
-  const problems = crossFieldProblems(parsed.data, file);
-  if (problems.length > 0) throw new ConfigValidationError(problems);
-  return parsed.data;
 }

@@ -218,9 +218,17 @@ function missingReason(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, p
  * `z.strictObject` whose unknown-key message lists the allowed keys, so a typo such as `replica:`
  * is rejected (never silently ignored) with the spelling the user meant beside it.
  */
-export function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
+export function strictObject<T extends z.core.$ZodLooseShape>(
+  shape: T,
+  /** What to say of a value that is not a map, where the fields' list says too little. */
+  notAMap?: string,
+) {
   return z.strictObject(shape, {
     error: (iss) =>
-      iss.code === "unrecognized_keys" ? `${UNKNOWN_KEY}${Object.keys(shape).join(", ")}` : undefined,
+      iss.code === "unrecognized_keys"
+        ? `${UNKNOWN_KEY}${Object.keys(shape).join(", ")}`
+        : iss.code === "invalid_type" && iss.input !== undefined
+          ? notAMap
+          : undefined,
   });
 }
