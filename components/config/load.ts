@@ -63,7 +63,7 @@ export function loadPlatformInputs(programDir: string): PlatformInputs {
   // A rejected stack file does not hide the specs' problems: they are checked against the parts of
   // it that still parse, and the next run has nothing new to say.
   const { config, parts, problems: stackProblems } = checkStackConfig(raw, stackFile);
-  const secrets = secretKeyProblems(parts, stackFile);
+  const secrets = secretKeyProblems(raw, stackFile);
   const problems = [
     ...misspeltNamespaceProblems(stackFile),
     // A secret key set in plain text is not an unknown setting: it is said how to set it instead;

@@ -6,8 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Problem } from "./errors";
 import { editDistance } from "./edit-distance";
-import { CONFIG_NAMESPACE, stackConfigSchema } from "./stack-schema";
-import type { StackParts } from "./validate-stack-config";
+import { CONFIG_NAMESPACE, SECRET_KEY_NAME, stackConfigSchema } from "./stack-schema";
 import { decodeConfigValue } from "./config-value";
 
 /**
@@ -67,7 +66,7 @@ function splitKey(key: string): [string, string] {
  * would silently become the default, with no receivers.
  */
 export function secretKeyProblems(
-  config: StackParts,
+  raw: Record<string, unknown>,
   file: string,
 ): { problems: Problem[]; plainKeys: Set<string>; secretSettings: string[] } {
   const all = pulumi.runtime.allConfig();
@@ -83,7 +82,7 @@ export function secretKeyProblems(
       path: key,
       reason: `is a secret (a value in it was set with --secret), but it is a setting the program must read: set it in plain text, and a credential as a secret key of its own (receivers name theirs with urlSecret)`,
     });
-  const need = (key: string, path: string) => {
+  for (const { key, path } of referencedSecretKeys(raw)) {
     const full = `${CONFIG_NAMESPACE}:${key}`;
     if (all[full] === undefined) {
       problems.push({
@@ -100,11 +99,36 @@ export function secretKeyProblems(
         reason: `is the secret ${path} names, but it is set in plain text (stored unencrypted in the stack file); run: pulumi config rm ${key} && pulumi config set --secret ${key} <value>`,
       });
     }
-  };
-  if (config.cluster?.mode === "existing")
-    need(config.cluster.existing?.kubeconfigSecret ?? "kubeconfig", "cluster.existing.kubeconfigSecret");
-  for (const [team, r] of Object.entries(config.alerting?.receivers ?? {})) {
-    if (r.urlSecret) need(r.urlSecret, `alerting.receivers.${team}.urlSecret`);
   }
   return { problems, plainKeys, secretSettings };
+}
+
+/**
+ * The secret keys the raw stack config names (`cluster.existing.kubeconfigSecret` in mode existing,
+ * each receiver's `urlSecret`) and where. Read from the raw values, not the parsed ones: a block
+ * with another mistake (a bad CIDR beside the kubeconfig) still names its secret, whose plain-text
+ * value would otherwise be reported as an unknown setting. Only names are taken: a URL written
+ * there is the schema's problem, and must never be echoed as a key.
+ */
+function referencedSecretKeys(raw: Record<string, unknown>): { key: string; path: string }[] {
+  const out: { key: string; path: string }[] = [];
+  const isName = (v: unknown): v is string => typeof v === "string" && SECRET_KEY_NAME.test(v);
+  const cluster = asMap(raw.cluster);
+  if (cluster?.mode === "existing") {
+    const key = asMap(cluster.existing)?.kubeconfigSecret;
+    if (key === undefined || isName(key))
+      out.push({ key: key ?? "kubeconfig", path: "cluster.existing.kubeconfigSecret" });
+  }
+  for (const [team, r] of Object.entries(asMap(asMap(raw.alerting)?.receivers) ?? {})) {
+    const key = asMap(r)?.urlSecret;
+    if (isName(key)) out.push({ key, path: `alerting.receivers.${team}.urlSecret` });
+  }
+  return out;
+}
+
+/** `value` when it is a map (a YAML mapping), else `undefined`. */
+function asMap(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
