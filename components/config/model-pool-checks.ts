@@ -4,6 +4,7 @@
  * Separate from model-spec-checks.ts: it is the GPU arithmetic. The devices a share asks for are
  * `replicaDevices` (components/capacity/gpu-slots.ts), as packing and the rendered requests count them.
  */
+import { distance } from "fastest-levenshtein";
 import { gpuInstanceType, hostPerGpu, migSliceFraction } from "../capacity/instance-catalog";
 import { replicaDevices, slotsPerGpu } from "../capacity/gpu-slots";
 import type { Problem } from "./errors";
@@ -26,15 +27,28 @@ function poolNamed(
   if (waiting.includes(name)) return { problems: [] };
   const found = gpuPools.find((p) => p.name === name);
   // A pool the stack file gets wrong may be the one the spec means under a name it no longer has
-  // (the training pool renamed to a duplicate "inference"): "unknown pool" for every spec on it would
-  // bury the one real problem, so that check waits too.
-  if (!found && waiting.length > 0) return { problems: [] };
+  // (the training pool renamed to a duplicate "inference", or to `Training`): "unknown pool" for
+  // every spec on it would bury the one real problem, so that check waits - but only for a name
+  // that could be that pool's, so a spec's own typo (`inferance`) is not hidden by an unrelated one.
+  if (!found && mayBeMeantBy(name, gpuPools, waiting)) return { problems: [] };
   if (found?.purpose === purpose) return { pool: found, problems: [] };
   const reason = found
     ? `pool ${name} is for ${found.purpose}; ${purpose} needs a pool with purpose ${purpose}`
     : // Once each: a pool named twice is the stack file's own problem, reported there.
       `unknown GPU pool; this stack has: ${[...new Set([...gpuPools.map((p) => p.name), ...waiting])].join(", ")}`;
   return { problems: [{ file, path, value: name, reason }] };
+}
+
+/**
+ * Whether `name`, which no valid pool has, may be a pool the stack file gets wrong: one of those
+ * has an unreadable or duplicate name, or a name `name` is a slip of (case, two edits), and `name`
+ * is not itself a slip of a valid pool's (then the spec's own typo is the problem).
+ */
+function mayBeMeantBy(name: string, gpuPools: readonly GpuPool[], waiting: readonly string[]): boolean {
+  const near = (a: string, b: string) => distance(a.toLowerCase(), b.toLowerCase()) <= 2;
+  if (gpuPools.some((p) => near(name, p.name))) return false;
+  const valid = new Set(gpuPools.map((p) => p.name));
+  return waiting.some((w) => w === "" || valid.has(w) || near(name, w));
 }
 
 /** Serving's pool, and its share and resources on that pool. */

@@ -4,13 +4,18 @@
  * after it, and beside its problems (`problemsBeyondSchema`).
  */
 import { GPU_INSTANCE_TYPES, gpuInstanceType, supportsMigProfile } from "../capacity/instance-catalog";
-import { Check, listedTwice, perElement, RejectedFieldRead, runChecks } from "./beyond-schema";
+import { Check, listedTwice, perElement, runChecks } from "./beyond-schema";
 import type { Problem } from "./errors";
 import { parseZonedTime } from "./iso-time";
-import { subnetCidrs } from "../cluster/subnet-cidrs";
-import { MIN_IPV4_PREFIX, MIN_IPV6_PREFIX, openToTheInternet } from "./open-cidr";
+import {
+  endpointAccessProblems,
+  existingClusterProblems,
+  openCidrProblems,
+  systemNodeSizeProblems,
+  vpcCidrProblems,
+} from "./cluster-config-checks";
 import { dnsLabel } from "./model-fields";
-import { CONFIG_NAMESPACE, existingCluster, GpuPool, SalesEvent, StackConfig } from "./stack-schema";
+import { CONFIG_NAMESPACE, GpuPool, SalesEvent, StackConfig } from "./stack-schema";
 
 /** Checks that span fields: pool sizes, known instance types, MIG support, prices, events. */
 export function crossFieldProblems(cfg: StackConfig, file: string): Problem[] {
@@ -40,8 +45,13 @@ export function crossFieldChecks(file: string): Check<StackConfig>[] {
     (cfg) => listedTwice(cfg.cluster.adminPrincipalArns, file, at("cluster.adminPrincipalArns")),
     (cfg) => duplicateProblems(cfg.events, file, at("events"), "event"),
     (cfg) => perElement(cfg.events, (e, i) => eventWindowProblems(e, file, at(`events[${i}]`))),
-    (cfg) => clusterProblems(cfg.cluster, file, at),
-    (cfg) => endpointProblems(cfg.cluster, file, at),
+    // One check per subject: a rejected field (availabilityZones: 10, an IPv6 CIDR) gives up only
+    // the check that reads it, not the host bits, the node sizes or another CIDR's.
+    (cfg) => existingClusterProblems(cfg.cluster, file, at),
+    (cfg) => systemNodeSizeProblems(cfg.cluster, file, at),
+    (cfg) => vpcCidrProblems(cfg.cluster, file, at),
+    (cfg) => endpointAccessProblems(cfg.cluster, file, at),
+    (cfg) => perElement(cfg.cluster.endpoint.publicAccessCidrs, (c, i) => openCidrProblems(c, i, file, at)),
     (cfg) => platformTeamProblems(cfg.alerting, file, at),
     (cfg) => prodReceiverProblems(cfg, file, at),
     // Keys only outside the guard: a receiver the schema rejected is read, and given up, in its own.
@@ -241,73 +251,6 @@ function eventWindowProblems(e: SalesEvent, file: string, p: string): Problem[] 
       },
     ];
   return [];
-}
-
-function clusterProblems(
-  cluster: StackConfig["cluster"],
-  file: string,
-  at: (path: string) => string,
-): Problem[] {
-  const problems: Problem[] = [];
-  if (cluster.mode === "existing" && !cluster.existing) {
-    problems.push({
-      file,
-      path: at("cluster.existing"),
-      reason: `mode existing needs existing {${Object.keys(existingCluster.shape).join(", ")}}`,
-    });
-  }
-  const sys = cluster.systemNodes;
-  if (!(sys.minSize <= sys.desiredSize && sys.desiredSize <= sys.maxSize)) {
-    // The sizes only: the whole block would print its instance types too.
-    problems.push({
-      file,
-      path: at("cluster.systemNodes"),
-      reason: `needs minSize <= desiredSize <= maxSize; has minSize ${sys.minSize}, desiredSize ${sys.desiredSize}, maxSize ${sys.maxSize}`,
-    });
-  }
-  if (cluster.mode === "eks") {
-    try {
-      subnetCidrs(cluster.vpcCidr, cluster.availabilityZones);
-    } catch (err) {
-      if (err instanceof RejectedFieldRead) throw err;
-      problems.push({
-        file,
-        path: at("cluster.vpcCidr"),
-        value: cluster.vpcCidr,
-        reason: (err as Error).message.replace(/^vpcCidr "[^"]*":? ?/, ""),
-      });
-    }
-  }
-  return problems;
-}
-
-function endpointProblems(
-  cluster: StackConfig["cluster"],
-  file: string,
-  at: (path: string) => string,
-): Problem[] {
-  const problems: Problem[] = [];
-  if (
-    cluster.mode === "eks" &&
-    !cluster.endpoint.privateAccess &&
-    cluster.endpoint.publicAccessCidrs.length === 0
-  ) {
-    problems.push({
-      file,
-      path: at("cluster.endpoint"),
-      reason: "the API endpoint needs private access or at least one public CIDR",
-    });
-  }
-  cluster.endpoint.publicAccessCidrs.forEach((c, i) => {
-    if (openToTheInternet(c))
-      problems.push({
-        file,
-        path: at(`cluster.endpoint.publicAccessCidrs[${i}]`),
-        value: c,
-        reason: `the API endpoint must not be open to the internet (a prefix shorter than /${MIN_IPV4_PREFIX}, /${MIN_IPV6_PREFIX} for IPv6); list your office/VPN CIDRs`,
-      });
-  });
-  return problems;
 }
 
 function platformTeamProblems(

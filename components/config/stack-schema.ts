@@ -103,7 +103,8 @@ export const canaryTrafficLevels = z.record(z.string(), heldCanary);
 export const MAX_POOL_GPUS = 10_000;
 const poolGpusMessage = `must be at most ${MAX_POOL_GPUS.toLocaleString("en-US")} GPUs per pool`;
 
-const gpuPool = strictObject({
+/** One `gpuPools` entry (also parsed on its own, so one bad pool leaves the others readable). */
+export const gpuPoolSchema = strictObject({
   // The NodePool and EC2NodeClass are `gpu-<name>`, which Karpenter puts in label values
   // (`karpenter.sh/nodepool`, `karpenter.k8s.aws/ec2nodeclass`): at most 63 characters.
   name: dnsLabel.max(
@@ -337,7 +338,7 @@ export const stackConfigSchema = strictObject({
     systemNodes: { instanceTypes: ["m6i.xlarge"], minSize: 2, desiredSize: 2, maxSize: 4 },
     adminPrincipalArns: [],
   }),
-  gpuPools: z.array(gpuPool).min(1, "needs at least one GPU pool"),
+  gpuPools: z.array(gpuPoolSchema).min(1, "needs at least one GPU pool"),
   addons,
   pricing,
   budget: strictObject({ monthlyGpuCost: z.number().positive() }),

@@ -7,7 +7,7 @@
 import { ConfigValidationError, Problem } from "./errors";
 import { problemsBeyondSchema } from "./beyond-schema";
 import { zodProblems } from "./zod-problems";
-import { CONFIG_NAMESPACE, StackConfig, stackConfigSchema } from "./stack-schema";
+import { CONFIG_NAMESPACE, gpuPoolSchema, StackConfig, stackConfigSchema } from "./stack-schema";
 import { crossFieldChecks, crossFieldProblems } from "./stack-config-checks";
 
 /**
@@ -56,16 +56,23 @@ function readableStackParts(raw: Record<string, unknown>, problems: readonly Pro
     const parsed = stackConfigSchema.shape[key].safeParse(raw[key]);
     return parsed.success ? (parsed.data as StackParts[K]) : undefined;
   };
-  const pools = part("gpuPools");
   const faulty = new Set(
     problems.flatMap((p) => {
       const m = /(?:^|:)gpuPools\[(\d+)\]/.exec(p.path ?? "");
       return m ? [Number(m[1])] : [];
     }),
   );
+  // Pool by pool: one with a mistake of its own (`name: Training`) leaves the others to check the
+  // specs against, and its name as written, so a spec's misspelt pool is still told apart from it.
+  const rawPools = Array.isArray(raw.gpuPools) ? (raw.gpuPools as unknown[]) : undefined;
+  const pools = rawPools?.map((p) => gpuPoolSchema.safeParse(p));
+  const rawName = (p: unknown) => {
+    const name = (p as { name?: unknown } | null)?.name;
+    return typeof name === "string" ? name : "";
+  };
   return {
-    gpuPools: pools?.filter((_, i) => !faulty.has(i)),
-    poolsWithProblems: pools?.filter((_, i) => faulty.has(i)).map((p) => p.name),
+    gpuPools: pools?.flatMap((p, i) => (p.success && !faulty.has(i) ? [p.data] : [])),
+    poolsWithProblems: pools?.flatMap((p, i) => (p.success && !faulty.has(i) ? [] : [rawName(rawPools![i])])),
     alerting: part("alerting"),
     cluster: part("cluster"),
     trafficHistory: part("trafficHistory"),
