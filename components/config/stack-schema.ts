@@ -61,19 +61,29 @@ const secretKeyName = z
     "must be the name of a secret config key (letters, digits, - and _), not the value: store the value with pulumi config set --secret <name> <value>",
   );
 
-const sharing = z.discriminatedUnion("mode", [
-  strictObject({ mode: z.literal("none") }),
-  strictObject({
-    mode: z.literal("time-slicing"),
-    /** Pods that share one physical GPU. */
-    replicas: z.number().int().min(2, "time-slicing needs at least 2 replicas per GPU").max(48),
-  }),
-  strictObject({
-    mode: z.literal("mig"),
-    /** Single-profile MIG layout applied to every GPU of the pool, e.g. `1g.10gb`. */
-    profile: z.string().regex(/^\dg\.\d+gb$/, "must be a MIG profile such as 1g.10gb or 3g.40gb"),
-  }),
-]);
+const sharing = z.discriminatedUnion(
+  "mode",
+  [
+    strictObject({ mode: z.literal("none") }),
+    strictObject({
+      mode: z.literal("time-slicing"),
+      /** Pods that share one physical GPU. */
+      replicas: z.number().int().min(2, "time-slicing needs at least 2 replicas per GPU").max(48),
+    }),
+    strictObject({
+      mode: z.literal("mig"),
+      /** Single-profile MIG layout applied to every GPU of the pool, e.g. `1g.10gb`. */
+      profile: z.string().regex(/^\dg\.\d+gb$/, "must be a MIG profile such as 1g.10gb or 3g.40gb"),
+    }),
+  ],
+  {
+    // zod's own words for a value that is not a map name no mode ("a map of fields").
+    error: (iss) =>
+      (iss as { code: string }).code === "invalid_type" && iss.input !== undefined
+        ? "must be a map: {mode: none}, {mode: time-slicing, replicas: <pods per GPU>} or {mode: mig, profile: <MIG profile such as 1g.10gb>}"
+        : undefined,
+  },
+);
 
 /**
  * A canary's traffic held by `npm run promote` (`mlops-platform:canaryTraffic.<model>`): the percent,

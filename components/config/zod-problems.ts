@@ -211,6 +211,9 @@ function missingReason(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, p
     return `required: ${EXPECTED_WORDS[issue.expected]}`;
   if (issue.code === "invalid_value" && issue.values.length > 1)
     return `required: one of ${issue.values.map((v) => String(v)).join(", ")}`;
+  // A discriminated union's key (`sharing.mode`) left out: zod says "Invalid discriminator value".
+  if (issue.code === "invalid_union" && "options" in issue && Array.isArray(issue.options))
+    return `required: one of ${(issue.options as unknown[]).map((v) => String(v)).join(", ")}`;
   return `required: ${issue.message.replace(/^Invalid input: /, "").replace(", received undefined", "")}`;
 }
 
