@@ -11,7 +11,12 @@ import { ConfigValidationError, pathInside, Problem } from "./errors";
 import { ModelSpec } from "./model-schema";
 import { CONFIG_NAMESPACE, HeldCanary, heldForCanary, StackConfig } from "./stack-schema";
 import { checkStackConfig, StackParts } from "./validate-stack-config";
-import { misspeltNamespaceProblems, rawStackConfig, secretKeyProblems } from "./stack-config-keys";
+import {
+  misspeltNamespaceProblems,
+  providerRegionProblems,
+  rawStackConfig,
+  secretKeyProblems,
+} from "./stack-config-keys";
 import { checkModelSpecs, specFileNames } from "./model-sources";
 import { readTrafficHistoryFile } from "./traffic-history";
 import { Traffic, TrafficError } from "../capacity/traffic";
@@ -66,6 +71,7 @@ export function loadPlatformInputs(programDir: string): PlatformInputs {
   const secrets = secretKeyProblems(raw, stackFile);
   const problems = [
     ...misspeltNamespaceProblems(stackFile),
+    ...providerRegionProblems(stackFile),
     // A secret key set in plain text is not an unknown setting: it is said how to set it instead;
     // a setting left out because it is secret has no other problem than that.
     ...stackProblems.filter(

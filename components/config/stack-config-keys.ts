@@ -29,6 +29,26 @@ export function misspeltNamespaceProblems(file: string): Problem[] {
 }
 
 /**
+ * `aws:region` beside a different `mlops-platform:region`: the platform's own provider is built in
+ * the latter, while any resource on the default provider (and the operator's `aws` CLI defaults)
+ * would go to the former, splitting the stack across two regions. Refused with both keys named.
+ */
+export function providerRegionProblems(file: string): Problem[] {
+  const all = pulumi.runtime.allConfig();
+  const aws = all["aws:region"];
+  const own = all[`${CONFIG_NAMESPACE}:region`];
+  if (aws === undefined || own === undefined || aws === own) return [];
+  return [
+    {
+      file,
+      path: "aws:region",
+      value: aws,
+      reason: `differs from ${CONFIG_NAMESPACE}:region (${own}): the platform is built in ${CONFIG_NAMESPACE}:region, and resources on the default AWS provider would go to aws:region; set both to the same region`,
+    },
+  ];
+}
+
+/**
  * The stack's `mlops-platform:*` values with the prefix stripped and JSON objects decoded. Secret
  * keys (kubeconfig, webhook URLs) are left out: they are not part of the schema and never printed.
  */

@@ -112,6 +112,8 @@ export const canaryTrafficLevels = z.record(z.string(), heldCanary);
  */
 export const MAX_POOL_GPUS = 10_000;
 const poolGpusMessage = `must be at most ${MAX_POOL_GPUS.toLocaleString("en-US")} GPUs per pool`;
+/** Fewest seconds a pool's `provisioningSeconds` may claim a GPU node takes to join. */
+export const MIN_PROVISIONING_SECONDS = 30;
 
 /** One `gpuPools` entry (also parsed on its own, so one bad pool leaves the others readable). */
 export const gpuPoolSchema = strictObject({
@@ -130,10 +132,15 @@ export const gpuPoolSchema = strictObject({
   /** Seconds from a pending pod to a ready GPU node: EC2 launch, AMI boot, driver and device plugin. */
   // At most an hour: beyond that the value is milliseconds typed as seconds, and the forecast's lead
   // window would reach past its own history (a negative offset, looking into the future).
+  // At least 30: EC2 launch alone takes longer, and 0 would have the forecast pre-scale no earlier
+  // than the load arrives (committed stacks use 150 to 420).
   provisioningSeconds: z
     .number()
     .int()
-    .min(0)
+    .min(
+      MIN_PROVISIONING_SECONDS,
+      `must be at least ${MIN_PROVISIONING_SECONDS} seconds: no GPU node launches, boots and loads its driver faster (measure it; 180 is typical)`,
+    )
     .max(3600, "must be at most 3600 seconds (no GPU node takes an hour to join; milliseconds?)")
     .default(180),
   /** Karpenter `consolidateAfter`: how long a node must be underused before it is removed. */
