@@ -22,6 +22,7 @@ import { policyResources, runPolicies } from "./policy-hook";
 import { findSecretLeaks, renderResources } from "./render";
 import { SchemaRegistry, validateObjects } from "./schema-validate";
 import { planNotices, policyReport, quietDriftModels, summaryText, unroutedTeams } from "./summary";
+import { stackNotices } from "../../components/config/stack-notices";
 
 /** Options of one plan. */
 export interface PlanOptions {
@@ -221,6 +222,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
     unroutedTeams: unroutedTeams(models, config.alerting),
     noReceivers: Object.keys(config.alerting.receivers).length === 0,
     quietDrift: quietDriftModels(models),
+    stackNotices: stackNotices(config, models),
   };
   const plan = buildPlanJson({
     project: run.project,

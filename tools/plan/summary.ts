@@ -41,6 +41,8 @@ export interface SummaryInputs {
   readonly noReceivers?: boolean;
   /** Models too small for their drift alerts ever to evaluate. */
   readonly quietDrift?: readonly QuietDriftModel[];
+  /** Stack values without effect: a past sales event, an idle held canary level (`stackNotices`). */
+  readonly stackNotices?: readonly string[];
 }
 
 /** A model that can never serve enough requests for its drift alerts to evaluate. */
@@ -114,7 +116,7 @@ export function alertRoutingLines(noReceivers: boolean, unrouted: readonly Unrou
  * (`notices`), so a pull request's comment can show the new ones to the team that caused them.
  */
 export function planNotices(
-  s: Pick<SummaryInputs, "unsetSecrets" | "noReceivers" | "unroutedTeams" | "quietDrift">,
+  s: Pick<SummaryInputs, "unsetSecrets" | "noReceivers" | "unroutedTeams" | "quietDrift" | "stackNotices">,
 ): string[] {
   return [
     ...(s.unsetSecrets.length > 0
@@ -127,6 +129,7 @@ export function planNotices(
         `and at replicas.max it serves at most ${Number(m.maxRps.toFixed(2))}` +
         (m.retrainOnDrift ? "; its retrainOn: [drift] never starts a run" : ""),
     ),
+    ...(s.stackNotices ?? []),
   ];
 }
 
