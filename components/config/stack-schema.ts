@@ -3,13 +3,12 @@
  * The add-ons block is in addons-schema.ts, the cross-field checks zod cannot express in
  * stack-config-checks.ts, and `validateStackConfig` in validate-stack-config.ts.
  */
-import { Region as AwsRegion } from "@pulumi/aws/types/enums";
-import { distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { strictObject } from "./zod-problems";
 import { parseZonedTime } from "./iso-time";
 import { addons } from "./addons-schema";
 import { durationSeconds } from "./duration";
+import { regionProblem } from "./aws-region";
 // Pool, event and team names are labels as model names are.
 import { dnsLabel } from "./model-fields";
 
@@ -318,21 +317,6 @@ export function runbookBaseUrlProblem(url: string): string | undefined {
   if (url.includes("#"))
     return "must not have a #fragment: each alert's runbook_url appends its section's anchor (#<anchor>)";
   return undefined;
-}
-
-/** AWS regions as the pinned `@pulumi/aws` knows them (its `Region` enum, kept with the provider). */
-export const AWS_REGIONS: readonly string[] = Object.values(AwsRegion);
-
-/**
- * Why `region` is not one AWS knows, naming the nearest when it looks like a typo: a misspelt region
- * (`ap-southeast-l`) would otherwise fail only at `pulumi up`, from the provider.
- */
-export function regionProblem(region: string): string | undefined {
-  if (AWS_REGIONS.includes(region)) return undefined;
-  const nearest = [...AWS_REGIONS].sort((a, b) => distance(a, region) - distance(b, region))[0];
-  return distance(nearest, region) <= 2
-    ? `is not an AWS region (did you mean ${nearest}?)`
-    : `must be an AWS region such as ap-southeast-1 (one of the ${AWS_REGIONS.length} that @pulumi/aws knows)`;
 }
 
 /** Most declared events a stack may have (`events`). */
