@@ -54,19 +54,24 @@ function formatSize(bytes: number): string {
   return bytes >= 2 ** 20 ? `${Math.ceil(bytes / 2 ** 20)} MiB` : `${Math.ceil(bytes / 2 ** 10)} KiB`;
 }
 
-/** Up to `limit` bytes of a regular file. */
-function readAtMost(file: string, limit: number): Buffer {
+/**
+ * Up to `limit` bytes of a file or pipe, read in chunks so a pipe that never ends is cut off (the
+ * traffic CSV reader reads `--traffic /dev/stdin` with it too).
+ */
+export function readAtMost(file: string, limit: number): Buffer {
   const fd = fs.openSync(file, "r");
   try {
-    const buffer = Buffer.allocUnsafe(limit);
+    const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const n = fs.readSync(fd, buffer, total, limit - total, null);
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit - total));
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
       total += n;
       if (total >= limit) break;
     }
-    return buffer.subarray(0, total);
+    return Buffer.concat(chunks, total);
   } finally {
     fs.closeSync(fd);
   }

@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { readAtMost } from "./bounded-read";
 import type { StackParts } from "./validate-stack-config";
 import {
   formatMiB,
@@ -59,26 +60,6 @@ export function readTrafficText(file: string, hint = ""): string {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "not found" : `cannot be read (${code ?? String(err)})`;
     throw new TrafficError(file, [`${why}${hint}`]);
-  }
-}
-
-/** Up to `limit` bytes of a file or pipe, read in chunks so a pipe that never ends is cut off. */
-function readAtMost(file: string, limit: number): Buffer {
-  const fd = fs.openSync(file, "r");
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit - total));
-      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-      if (total >= limit) break;
-    }
-    return Buffer.concat(chunks, total);
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
