@@ -128,20 +128,21 @@ export function secretKeyProblems(
  * each receiver's `urlSecret`) and where. Read from the raw values, not the parsed ones: a block
  * with another mistake (a bad CIDR beside the kubeconfig) still names its secret, whose plain-text
  * value would otherwise be reported as an unknown setting. Only names are taken: a URL written
- * there is the schema's problem, and must never be echoed as a key.
+ * there is the schema's problem, and must never be echoed as a key. The offline stack-file reader
+ * (tools/offline/stack-file.ts) stands in a value for each of them.
  */
-function referencedSecretKeys(raw: Record<string, unknown>): { key: string; path: string }[] {
+export function referencedSecretKeys(raw: Record<string, unknown>): { key: string; path: string }[] {
   const out: { key: string; path: string }[] = [];
   const isName = (v: unknown): v is string => typeof v === "string" && SECRET_KEY_NAME.test(v);
+  for (const [team, r] of Object.entries(asMap(asMap(raw.alerting)?.receivers) ?? {})) {
+    const key = asMap(r)?.urlSecret;
+    if (isName(key)) out.push({ key, path: `alerting.receivers.${team}.urlSecret` });
+  }
   const cluster = asMap(raw.cluster);
   if (cluster?.mode === "existing") {
     const key = asMap(cluster.existing)?.kubeconfigSecret;
     if (key === undefined || isName(key))
       out.push({ key: key ?? "kubeconfig", path: "cluster.existing.kubeconfigSecret" });
-  }
-  for (const [team, r] of Object.entries(asMap(asMap(raw.alerting)?.receivers) ?? {})) {
-    const key = asMap(r)?.urlSecret;
-    if (isName(key)) out.push({ key, path: `alerting.receivers.${team}.urlSecret` });
   }
   return out;
 }

@@ -10,9 +10,10 @@ import * as YAML from "yaml";
 import { projectStacks, stackFileLabel } from "../../components/config/load";
 import { yamlDocumentData, yamlErrorsReasons } from "../../components/config/yaml-document";
 import { editDistance } from "../../components/config/edit-distance";
-import { SECRET_KEY_NAME, stackConfigSchema } from "../../components/config/stack-schema";
+import { stackConfigSchema } from "../../components/config/stack-schema";
 import { Problem } from "../../components/config/errors";
 import { readBoundedText } from "../../components/config/bounded-read";
+import { referencedSecretKeys } from "../../components/config/stack-config-keys";
 import { readProjectFile } from "./project-file";
 
 /** Config ready for `pulumi.runtime.setAllConfig`, plus what was filled in offline. */
@@ -130,7 +131,12 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
       reason: `not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it${takesEveryDefault(key.split(":")[1]) ? ` (${key.split(":")[1]}: {} takes every default)` : ""}`,
     }));
   const unsetSecrets: string[] = [];
-  for (const key of referencedSecrets(data.config ?? {}, namespace)) {
+  const raw = data.config ?? {};
+  const refs = referencedSecretKeys({
+    alerting: raw[`${namespace}:alerting`],
+    cluster: raw[`${namespace}:cluster`],
+  });
+  for (const { key } of refs) {
     const full = `${namespace}:${key}`;
     if (config[full] === undefined) {
       config[full] = OFFLINE_SECRET;
@@ -174,22 +180,4 @@ function nonFinitePaths(value: unknown, at = ""): { path: string; text: string }
 function holdsSecure(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
   return "secure" in value || Object.values(value).some(holdsSecure);
-}
-
-/** Secret config keys the stack config points at (webhook URLs, an existing cluster's kubeconfig). */
-function referencedSecrets(config: Record<string, unknown>, namespace: string): string[] {
-  const out: string[] = [];
-  const alerting = config[`${namespace}:alerting`] as
-    { receivers?: Record<string, { urlSecret?: unknown }> } | undefined;
-  for (const r of Object.values(alerting?.receivers ?? {}))
-    // Only names: a URL written here is refused by validation and must never be echoed as a key.
-    if (typeof r?.urlSecret === "string" && SECRET_KEY_NAME.test(r.urlSecret)) out.push(r.urlSecret);
-  const cluster = config[`${namespace}:cluster`] as
-    { mode?: string; existing?: { kubeconfigSecret?: unknown } } | undefined;
-  if (cluster?.mode === "existing") {
-    const key = cluster.existing?.kubeconfigSecret;
-    if (key === undefined || (typeof key === "string" && SECRET_KEY_NAME.test(key)))
-      out.push(typeof key === "string" ? key : "kubeconfig");
-  }
-  return out;
 }
