@@ -11,7 +11,8 @@ import {
   DEFAULT_TRAFFIC_START_MS,
   generateTraffic,
 } from "../components/capacity/traffic-generator";
-import { formatMiB, MAX_RPS, MAX_TRAFFIC_FILE_BYTES } from "../components/capacity/traffic";
+import { MAX_RPS, MAX_TRAFFIC_FILE_BYTES } from "../components/capacity/traffic";
+import { formatSize } from "../components/config/bounded-read";
 import { minTrafficCsvBytes, trafficCsvBytes, trafficToCsv } from "../components/capacity/traffic-csv-writer";
 import { parseZonedTime } from "../components/config/iso-time";
 import { InputError, runCommand, loadStackAndSpecs, count, stackTrafficHistories } from "./capacity/inputs";
@@ -114,14 +115,14 @@ function main(argv: string[]): void {
   const rows = specs.length * days * 1440;
   const tooLarge = (size: string) =>
     new InputError(
-      `--days ${days} for ${specs.length} models is ${rows.toLocaleString("en-US")} rows (${size}), more than the ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} a traffic file may have; ask for fewer --days or pass --models with fewer models; ${out} was not written`,
+      `--days ${days} for ${specs.length} models is ${rows.toLocaleString("en-US")} rows (${size}), more than the ${formatSize(MAX_TRAFFIC_FILE_BYTES)} a traffic file may have; ask for fewer --days or pass --models with fewer models; ${out} was not written`,
     );
   const shortest = minTrafficCsvBytes(
     specs.map((s) => s.name),
     startMs ?? DEFAULT_TRAFFIC_START_MS,
     days * 1440,
   );
-  if (shortest > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(`at least ${formatMiB(shortest)}`);
+  if (shortest > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(`at least ${formatSize(shortest)}`);
   const traffic = generateTraffic(specs, config, { seed, days, startMs, noise, peakToTrough, flashSales });
   // The base is sized for the declared events only: a large undeclared sale on a busy spec could
   // reach rates the CSV reader refuses.
@@ -131,7 +132,7 @@ function main(argv: string[]): void {
       `--flash-sale ${flashSaleFlag ?? ""}: takes ${over} above ${MAX_RPS.toLocaleString("en-US")} requests/s, more than a traffic file may hold; lower the multiplier; ${out} was not written`,
     );
   const bytes = trafficCsvBytes(traffic);
-  if (bytes > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(formatMiB(bytes));
+  if (bytes > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(formatSize(bytes));
   writeOutputFile(out, trafficToCsv(traffic), "out");
   console.log(`wrote ${out}: ${count(traffic.models.length, "model")} x ${count(traffic.minutes, "minute")}`);
 }

@@ -38,11 +38,6 @@ export const MAX_RPS = 10_000_000;
  */
 export const MAX_TRAFFIC_FILE_BYTES = 500 * 2 ** 20;
 
-/** `bytes` in whole MiB, rounded up (so a file just over the limit does not read as equal to it). */
-export function formatMiB(bytes: number): string {
-  return `${Math.ceil(bytes / 2 ** 20)} MiB`;
-}
-
 /**
  * Longest time a traffic file may span. Two years of minutes are ample for a replay or a history; a
  * longer span is nearly always one row with a wrong year, which would otherwise be reported as

@@ -49,8 +49,11 @@ function kindOf(stat: fs.Stats): string {
   return "not a file";
 }
 
-/** `bytes` in KiB or MiB, rounded up, so a file just over the limit does not read as equal to it. */
-function formatSize(bytes: number): string {
+/**
+ * `bytes` in KiB or MiB, rounded up, so a file just over the limit does not read as equal to it (the
+ * spec and stack file limits, and the traffic CSV's).
+ */
+export function formatSize(bytes: number): string {
   return bytes >= 2 ** 20 ? `${Math.ceil(bytes / 2 ** 20)} MiB` : `${Math.ceil(bytes / 2 ** 10)} KiB`;
 }
 

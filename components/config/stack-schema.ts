@@ -235,11 +235,14 @@ const isoDate = z.string().superRefine((s, ctx) => {
   if (typeof t === "string") ctx.addIssue({ code: "custom", message: t });
 });
 
+/** A sales event's `trafficMultiplier` bounds (`generate-traffic --flash-sale` takes the same). */
+export const TRAFFIC_MULTIPLIER_LIMITS = [1, 50] as const;
+
 const event = strictObject({
   name: dnsLabel,
   start: isoDate,
   end: isoDate,
-  trafficMultiplier: z.number().min(1).max(50),
+  trafficMultiplier: z.number().min(TRAFFIC_MULTIPLIER_LIMITS[0]).max(TRAFFIC_MULTIPLIER_LIMITS[1]),
 });
 
 /** What `to` and `from` take: zod's own "Invalid email address" says nothing of what would do. */

@@ -5,15 +5,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { readAtMost } from "./bounded-read";
+import { formatSize, readAtMost } from "./bounded-read";
 import type { StackParts } from "./validate-stack-config";
-import {
-  formatMiB,
-  MAX_TRAFFIC_FILE_BYTES,
-  parseTrafficCsv,
-  Traffic,
-  TrafficError,
-} from "../capacity/traffic";
+import { MAX_TRAFFIC_FILE_BYTES, parseTrafficCsv, Traffic, TrafficError } from "../capacity/traffic";
 
 /**
  * The stack's traffic history (`trafficHistory`, relative to `projectRoot`), or `undefined` when it
@@ -40,7 +34,7 @@ export function readTrafficHistoryFile(
 export function readTrafficText(file: string, hint = ""): string {
   const tooLarge = (what: string) =>
     new TrafficError(file, [
-      `${what}; at most ${formatMiB(MAX_TRAFFIC_FILE_BYTES)} (about 12 million rows) is read: split it by time, or replay fewer models`,
+      `${what}; at most ${formatSize(MAX_TRAFFIC_FILE_BYTES)} (about 12 million rows) is read: split it by time, or replay fewer models`,
     ]);
   try {
     const stat = fs.statSync(file);
@@ -48,12 +42,12 @@ export function readTrafficText(file: string, hint = ""): string {
     // A terminal or /dev/zero: nothing a CSV comes from.
     if (stat.isCharacterDevice() || stat.isBlockDevice())
       throw new TrafficError(file, [`is a device, not a file or a pipe${hint}`]);
-    if (stat.size > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(`is ${formatMiB(stat.size)}`);
+    if (stat.size > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(`is ${formatSize(stat.size)}`);
     // A pipe (`--traffic /dev/stdin`, `<(...)`) has no size until it is read: read to one byte past
     // the limit at most.
     const bytes = readAtMost(file, MAX_TRAFFIC_FILE_BYTES + 1);
     if (bytes.length > MAX_TRAFFIC_FILE_BYTES)
-      throw tooLarge(`holds more than ${formatMiB(MAX_TRAFFIC_FILE_BYTES)}`);
+      throw tooLarge(`holds more than ${formatSize(MAX_TRAFFIC_FILE_BYTES)}`);
     return decodeText(bytes, file, hint);
   } catch (err) {
     if (err instanceof TrafficError) throw err;

@@ -6,13 +6,11 @@
  */
 import type { FlashSale } from "../../components/capacity/flash-sale";
 import { parseZonedTime } from "../../components/config/iso-time";
+import { TRAFFIC_MULTIPLIER_LIMITS } from "../../components/config/stack-schema";
 import { InputError } from "./inputs";
 
 /** Bounds of `--peak-to-trough`: 1 is a flat day; 100 leaves the night at 1% of the evening. */
 export const PEAK_TO_TROUGH_LIMITS = [1, 100] as const;
-
-/** Multipliers a flash sale may have: those of a declared event's `trafficMultiplier`. */
-export const FLASH_SALE_MULTIPLIER_LIMITS = [1, 50] as const;
 
 /** The longest sale: a file's longest span, 366 days of minutes. */
 export const MAX_FLASH_SALE_MINUTES = 366 * 1440;
@@ -74,7 +72,7 @@ function parseFlashSale(item: string, window: GeneratedWindow | undefined): Flas
   if (!/^\d+$/.test(minutesText) || minutes < 1 || minutes > MAX_FLASH_SALE_MINUTES)
     wrong.push(`minutes ${minutesText}: expected a whole number from 1 to ${MAX_FLASH_SALE_MINUTES}`);
   const multiplier = Number(multText);
-  const [lo, hi] = FLASH_SALE_MULTIPLIER_LIMITS;
+  const [lo, hi] = TRAFFIC_MULTIPLIER_LIMITS;
   if (!/^\d+(\.\d+)?$/.test(multText) || multiplier < lo || multiplier > hi)
     wrong.push(`multiplier ${multText}: expected a number from ${lo} to ${hi}`);
   const ramp = rampText === undefined ? 0 : Number(rampText);
