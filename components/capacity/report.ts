@@ -42,8 +42,25 @@ export function formatSimulationTable(result: SimulationResult): string {
     widths.map((w) => "-".repeat(w)).join("  "),
     ...rows.map(line),
     `${result.minutes} minute${result.minutes === 1 ? "" : "s"} x ${models} model${models === 1 ? "" : "s"}`,
+    ...aboveMaxLines(result),
     ...modelWarnings(result),
   ].join("\n");
+}
+
+/**
+ * For `reactive` and `platform`, when some of their misses are demand above the specs' `replicas.max`:
+ * how many, and the SLO-miss share within max (what the controller itself missed).
+ */
+export function aboveMaxLines(result: SimulationResult): string[] {
+  return (["reactive", "platform"] as const).flatMap((name) => {
+    const s = result.strategies[name];
+    if (s.sloMissMinutesAboveMax === 0) return [];
+    return [
+      `${name}: ${s.sloMissMinutesAboveMax.toLocaleString("en-US")} of its ` +
+        `${s.sloMissMinutes.toLocaleString("en-US")} SLO-miss minutes are demand above replicas.max; ` +
+        `within max ${s.sloViolationPctWithinMax.toFixed(3)}%`,
+    ];
+  });
 }
 
 /**

@@ -93,12 +93,27 @@ export interface ModelResult {
   readonly servingMinutes: number;
 }
 
+/**
+ * One strategy's result as `simulate` reports it: with the part of its SLO misses that no autoscaler
+ * within `replicas.max` could avoid, so a week whose demand outgrows the specs' max does not read as a
+ * controller that failed.
+ */
+export interface SimulatedStrategy extends StrategyResult {
+  /**
+   * SLO-miss minutes whose demand is above the model's `replicas.max` × `rpsPerReplica` (0 for
+   * `static` and `oracle`, which do not stop at max).
+   */
+  readonly sloMissMinutesAboveMax: number;
+  /** Percent of model-minutes missed with demand within `replicas.max`: the controller's own share. */
+  readonly sloViolationPctWithinMax: number;
+}
+
 /** Result of `simulate`. */
 export interface SimulationResult {
   readonly currency: string;
   readonly minutes: number;
   readonly modelMinutes: number;
-  readonly strategies: Record<StrategyName, StrategyResult>;
+  readonly strategies: Record<StrategyName, SimulatedStrategy>;
   /** Per model, in name order. */
   readonly models: readonly ModelResult[];
   /** The replayed pools, in the stack's order, with their GPU limit. */
@@ -213,8 +228,35 @@ export function simulate(
     currency: config.pricing.currency,
     minutes: traffic.minutes,
     modelMinutes,
-    strategies,
+    strategies: withinMax(strategies, models, modelMinutes),
     models,
     pools: replayed,
   };
+}
+
+/**
+ * Each strategy's misses split at `replicas.max`. A minute above a model's max is a miss of every
+ * autoscaler (its replicas stop there), so for `reactive` and `platform` the minutes above max are
+ * among its misses; `min` only guards the count against a strategy that served some of them.
+ */
+function withinMax(
+  strategies: Record<StrategyName, StrategyResult>,
+  models: readonly ModelResult[],
+  modelMinutes: number,
+): Record<StrategyName, SimulatedStrategy> {
+  const out = {} as Record<StrategyName, SimulatedStrategy>;
+  for (const name of STRATEGIES) {
+    const s = strategies[name];
+    const stopsAtMax = name === "reactive" || name === "platform";
+    const above = stopsAtMax
+      ? models.reduce((n, m) => n + Math.min(m.sloMissMinutes[name], m.minutesAboveMaxReplicas), 0)
+      : 0;
+    const within = s.sloMissMinutes - above;
+    out[name] = {
+      ...s,
+      sloMissMinutesAboveMax: above,
+      sloViolationPctWithinMax: modelMinutes > 0 ? (100 * within) / modelMinutes : 0,
+    };
+  }
+  return out;
 }

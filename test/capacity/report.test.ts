@@ -1,8 +1,7 @@
 import { formatSimulationTable } from "../../components/capacity/report";
-import type { SimulationResult } from "../../components/capacity/simulate";
-import type { StrategyResult } from "../../components/capacity/strategy-result";
+import type { SimulatedStrategy, SimulationResult } from "../../components/capacity/simulate";
 
-function row(gpuUtilization: number, readyFraction: number, cost: number, miss: number): StrategyResult {
+function row(gpuUtilization: number, readyFraction: number, cost: number, miss: number): SimulatedStrategy {
   return {
     gpuUtilization,
     readyFraction,
@@ -12,6 +11,8 @@ function row(gpuUtilization: number, readyFraction: number, cost: number, miss: 
     sloMissMinutes: Math.round(miss * 1.2),
     peakGpus: 3,
     peakGpusByPool: { p: 3 },
+    sloMissMinutesAboveMax: 0,
+    sloViolationPctWithinMax: miss,
   };
 }
 
