@@ -261,12 +261,12 @@ export function planCapacity(
           replicas: replicas(spec, variant, level),
         }));
       // Over maxGpus, also the GPUs without the zone spread: the replicas may all run unspread. At
-      // the minimum too: a few replicas spread one per zone can take a node each (two MIG slices,
-      // two p4d), which the plan notes (tools/plan/zone-spread-note.ts).
+      // the minimum and expected loads too: a few replicas spread one per zone can take a node each
+      // (two MIG slices, two p4d), which the plan notes (tools/plan/zone-spread-note.ts).
       const at = (level: LoadLevel): PoolPacking => {
         const d = demands(level);
         const p = packPool(pool, config, d);
-        if (!p.overMaxGpus && level !== "minimum") return p;
+        if (!p.overMaxGpus && level === "peak") return p;
         const unspread = packPool(pool, config, d, 1);
         return { ...p, gpusWithoutSpread: unspread.gpus, hourlyCostWithoutSpread: unspread.hourlyCost };
       };

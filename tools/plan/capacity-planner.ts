@@ -18,7 +18,7 @@ import {
   unusedPoolWarnings,
 } from "./capacity";
 import { sliceSplitWarnings } from "./slice-split";
-import { zoneSpreadAtMinimum, zoneSpreadNote } from "./zone-spread-note";
+import { zoneSpreadNotes } from "./zone-spread-note";
 
 /** The part of one pool packing the plan reads. */
 interface Packing {
@@ -103,12 +103,12 @@ function fromPacking(
         ? `spread over the zones the expected load packs onto ${expected.gpus} GPUs, above maxGpus ${maxGpus}: the replicas all fit (${expected.gpusWithoutSpread} GPUs) but not all spread over the zones; the expected cost is billed at the limit`
         : `at the expected load the packing needs ${expected.gpus} GPUs, above maxGpus ${maxGpus}: the expected cost is billed at the limit and the replicas beyond it wait`,
     );
-  const spread = zoneSpreadAtMinimum(levels.minimum, HOURS_PER_MONTH);
+  const { notes, atMinimum, atExpected } = zoneSpreadNotes(levels, HOURS_PER_MONTH, currency);
   return {
     ...simple,
-    ...(spread
-      ? { notes: [zoneSpreadNote(spread, levels.minimum, currency)], zoneSpreadAtMinimum: spread }
-      : {}),
+    ...(notes.length > 0 ? { notes } : {}),
+    ...(atMinimum ? { zoneSpreadAtMinimum: atMinimum } : {}),
+    ...(atExpected ? { zoneSpreadAtExpected: atExpected } : {}),
     instanceType: types.length > 0 ? types.join("+") : simple.instanceType,
     pricePerGpuHour:
       levels.peak.gpus > 0 ? round4(levels.peak.hourlyCost / levels.peak.gpus) : simple.pricePerGpuHour,

@@ -19,7 +19,7 @@ import { gpuInstanceType } from "../../components/capacity/instance-catalog";
 import type { ModelSpec } from "../../components/config/model-schema";
 import type { GpuPool, StackConfig } from "../../components/config/stack-schema";
 import { sliceSplitWarnings } from "./slice-split";
-import type { ZoneSpreadAtMinimum } from "./zone-spread-note";
+import type { ZoneSpreadCost } from "./zone-spread-note";
 
 /** Hours in an average month, the usual cloud billing convention (8760 / 12). */
 export const HOURS_PER_MONTH = 730;
@@ -55,11 +55,14 @@ export interface PoolCapacity {
   readonly warnings: string[];
   /**
    * What the plan notes beside the figures that is not a problem to fix before deploying: a serving
-   * pool whose minimum the zone spread sets (zone-spread-note.ts). Absent when there is none.
+   * pool whose minimum or expected nodes the zone spread sets (zone-spread-note.ts). Absent when
+   * there is none.
    */
   readonly notes?: string[];
   /** A serving pool's zone spread cost at minimum load, when it has one (`notes` says it). */
-  readonly zoneSpreadAtMinimum?: ZoneSpreadAtMinimum;
+  readonly zoneSpreadAtMinimum?: ZoneSpreadCost;
+  /** The same at expected load. */
+  readonly zoneSpreadAtExpected?: ZoneSpreadCost;
 }
 
 /** The capacity section of plan.json. */
