@@ -9,7 +9,7 @@ import { zonedTimeMs } from "../config/iso-time";
 import { MODEL_ALERTS, alertLabels } from "./alert-labels";
 import { driftRules } from "./drift-rules";
 import { PromRule, SERIES, round, selector } from "./promql";
-import { readinessRules, trafficExpectedExpr } from "./readiness-rules";
+import { NO_DATA_MIN_RPS, readinessRules, trafficExpectedExpr } from "./readiness-rules";
 
 /** Traffic below this share of the lower expectation is an anomaly. */
 export const TRAFFIC_LOW_RATIO = 0.4;
@@ -17,13 +17,6 @@ export const TRAFFIC_LOW_RATIO = 0.4;
 export const TRAFFIC_HIGH_RATIO = 3;
 /** Below this expected rate (req/s) a 2-minute rate is too noisy to judge. */
 const TRAFFIC_MIN_RPS = 0.5;
-/**
- * Below this rate (req/s) missing request series are not judged: a pod's labelled counters appear
- * with its first request, so pods that all restarted may show none for a while. At 0.1 req/s two
- * minutes without one has odds of e^-12. Not `TRAFFIC_MIN_RPS`: at 0.5 a model serving 0.2 req/s
- * lost every pod without a page (a model-team review).
- */
-const NO_DATA_MIN_RPS = 0.1;
 /** Event windows are widened by this much: sale traffic ramps before the announced start and tails after. */
 const EVENT_MARGIN_SECONDS = 30 * 60;
 /**

@@ -38,6 +38,15 @@ const FLAPPING_WINDOW = "5m";
 const FLAPPING_STEP = "15s";
 
 /**
+ * Below this rate (req/s) missing request series are not judged: a pod's labelled counters appear
+ * with its first request, so pods that all restarted may show none for a while. At 0.1 req/s two
+ * minutes without one has odds of e^-12. Not anomaly-rules.ts' `TRAFFIC_MIN_RPS`: at 0.5 a model
+ * serving 0.2 req/s lost every pod without a page (a model-team review). The no-data page (anomaly-rules.ts) and the no-metrics ticket below share it, so exactly one of
+ * them owns a model whose request series are missing.
+ */
+export const NO_DATA_MIN_RPS = 0.1;
+
+/**
  * The model served above `rps` in the last `NO_DATA_LOOKBACK`, or history expects as much now. The
  * recent term covers a model's first day, the history term a model whose pods (and counters) have
  * been gone longer than the lookback.
@@ -119,12 +128,23 @@ export const METRICS_START_GRACE = "30m";
  * well, unseen; a model scaled to zero or with no Deployment has no available replica and is silent.
  * A server whose counters appear with its first request also opens it while no request has reached
  * it for the grace.
+ *
+ * Not while the no-data page's traffic condition holds (served above `NO_DATA_MIN_RPS` in the last
+ * `NO_DATA_LOOKBACK`, or history expects as much): with no request series, that condition is the
+ * page. A scrape outage longer than the grace raised both the page and this ticket, and the
+ * inhibition (equal model, alertname, variant) did not hide it: the page has no `variant` label, the
+ * ticket `variant="stable"` (an SRE review). A rule condition rather than an inhibit rule, so the
+ * ticket is also absent from `ALERTS` and the dashboards, and stays away while the page is silenced.
+ * The ticket still owns what the page leaves: a model never seen serving (no history), or one below
+ * `NO_DATA_MIN_RPS`, and a model whose history has run out (a week after its series vanished).
  */
 function noMetricsRule(spec: ModelSpec): PromRule {
   const stable = variantsOf(spec).find((v) => v.name === STABLE_VARIANT)!;
   return {
     alert: MODEL_ALERTS.trafficAnomaly,
-    expr: `${availableReplicasExpr(spec, stable)} > 0 unless on(model) ${SERIES.modelRequests("5m")}{model="${spec.name}"}`,
+    expr:
+      `${availableReplicasExpr(spec, stable)} > 0 unless on(model) ${SERIES.modelRequests("5m")}{model="${spec.name}"}` +
+      ` unless on(model) ${trafficExpectedExpr(spec.name, NO_DATA_MIN_RPS)}`,
     for: METRICS_START_GRACE,
     labels: { ...alertLabels(spec, "ticket"), direction: "down", reason: "no-metrics" },
     annotations: {
