@@ -126,8 +126,6 @@ export const METRICS_START_GRACE = "30m";
  * `request-metrics.ts` builds from Triton's and MLServer's own counters for those runtimes, so
  * uninstrumented Triton and MLServer servers are not flagged. A ticket: the model may be serving
  * well, unseen; a model scaled to zero or with no Deployment has no available replica and is silent.
- * A server whose counters appear with its first request also opens it while no request has reached
- * it for the grace.
  *
  * Not while the no-data page's traffic condition holds (served above `NO_DATA_MIN_RPS` in the last
  * `NO_DATA_LOOKBACK`, or history expects as much): with no request series, that condition is the
@@ -137,6 +135,16 @@ export const METRICS_START_GRACE = "30m";
  * ticket is also absent from `ALERTS` and the dashboards, and stays away while the page is silenced.
  * The ticket still owns what the page leaves: a model never seen serving (no history), or one below
  * `NO_DATA_MIN_RPS`, and a model whose history has run out (a week after its series vanished).
+ *
+ * A model no request reached during the grace (deployed at night, clients not switched over yet)
+ * has no series either when its server creates its labelled counters at their first use (an SRE
+ * review). The rules cannot see what the gateway routed: only the model servers' own series and
+ * kube-state-metrics are scraped, not Envoy Gateway's proxies. What tells the cases apart is the
+ * runtime, see `idleWithoutSeries`: MLServer's counters are always there once it has served, so with
+ * its scrape up an idle MLServer model stays silent; a contract server (TorchServe, custom) that
+ * creates its counters lazily cannot be told from one that never exports them, so it gets the
+ * ticket, and the metric contract asks such servers to export both `outcome` values at 0 from start
+ * (README "Metrics a model server must emit"), as Prometheus' instrumentation guide advises.
  */
 function noMetricsRule(spec: ModelSpec): PromRule {
   const stable = variantsOf(spec).find((v) => v.name === STABLE_VARIANT)!;
@@ -144,14 +152,33 @@ function noMetricsRule(spec: ModelSpec): PromRule {
     alert: MODEL_ALERTS.trafficAnomaly,
     expr:
       `${availableReplicasExpr(spec, stable)} > 0 unless on(model) ${SERIES.modelRequests("5m")}{model="${spec.name}"}` +
-      ` unless on(model) ${trafficExpectedExpr(spec.name, NO_DATA_MIN_RPS)}`,
+      ` unless on(model) ${trafficExpectedExpr(spec.name, NO_DATA_MIN_RPS)}` +
+      idleWithoutSeries(spec),
     for: METRICS_START_GRACE,
     labels: { ...alertLabels(spec, "ticket"), direction: "down", reason: "no-metrics" },
     annotations: {
       summary: `${spec.name} has had ready pods for ${METRICS_START_GRACE} but no request metrics at all`,
-      description: `No request series of the model (runtime ${spec.serving.runtime}): check that its server exports the metric contract (README "Metrics a model server must emit") and that its PodMonitor's target is up in Prometheus.`,
+      description:
+        `No request series of the model (runtime ${spec.serving.runtime}): check that its server exports the metric contract (README "Metrics a model server must emit") and that its PodMonitor's target is up in Prometheus.` +
+        (spec.serving.runtime === "torchserve" || spec.serving.runtime === "custom"
+          ? ` A server that creates mlops_model_requests_total only at its first request also opens this when no request reached it (the platform does not see the gateway's traffic): export outcome="success" and outcome="error" at 0 from start.`
+          : ""),
     },
   };
+}
+
+/**
+ * ` unless` stable's scrape targets are all up, for MLServer; nothing for the other runtimes. MLServer
+ * creates its per-model request counters (`model_infer_request_success`, labelled by model and
+ * version: its DataPlane's prometheus_client Counters) at the first inference, so an idle MLServer
+ * model has none; and it cannot lack them while serving. With every stable target up (the scrape
+ * works: `up` carries the PodMonitor's `model` and `variant` target labels), no series means no
+ * request served. Triton exports its counters at 0 from model load, so it has series when idle;
+ * a contract server's missing series may be missing instrumentation, which is this ticket's case.
+ */
+function idleWithoutSeries(spec: ModelSpec): string {
+  if (spec.serving.runtime !== "mlserver") return "";
+  return ` unless on(model) (min by (model) (up{model="${spec.name}",variant="${STABLE_VARIANT}"}) == 1)`;
 }
 
 /** `reason="no-ready-replicas"`: 0 available for a minute (see `readinessRules`). */
