@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { isPlainObject } from "./deep-merge";
 import { strictObject } from "./zod-problems";
-import { modelUri } from "./model-fields";
+import { latencyP99Ms, modelUri } from "./model-fields";
 
 /**
  * How many times stable's error ratio a variant may have before it counts as worse: a canary's
@@ -29,7 +29,7 @@ export const analysisFields = {
       10,
       "is a multiple of stable's error ratio (1.5 = half as many errors again), at most 10; not a percent",
     ),
-  maxLatencyP99Ms: z.number().min(1, "is in milliseconds: at least 1 (0.05 would be 50 microseconds)"),
+  maxLatencyP99Ms: latencyP99Ms,
   intervalMinutes: z.number().int().min(1).max(1440),
   steps: z
     .array(

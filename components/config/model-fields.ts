@@ -161,3 +161,22 @@ export function pinnedImage(message: string) {
     });
   });
 }
+
+/**
+ * Highest p99 latency, in milliseconds, a model's SLO (`slo.latencyP99Ms`) or a canary's limit
+ * (`maxLatencyP99Ms`) may name. The latency alerts take the p99 from histograms with
+ * `histogram_quantile`, which never reports more than a histogram's highest finite bucket:
+ * prometheus_client's default buckets end at 10 s, and MLServer's REST histogram (starlette_exporter)
+ * keeps them. Above 10 s the alert could never fire for such a server - a silent SLO, as was 50000
+ * typed for 50. Online serving answers in milliseconds; 10 s is already far beyond a page load.
+ */
+export const MAX_LATENCY_P99_MS = 10_000;
+
+/** A p99 latency in milliseconds: at least 1 (not seconds), at most `MAX_LATENCY_P99_MS`. */
+export const latencyP99Ms = z
+  .number()
+  .min(1, "is in milliseconds: at least 1 (0.05 would be 50 microseconds)")
+  .max(
+    MAX_LATENCY_P99_MS,
+    `must be at most ${MAX_LATENCY_P99_MS.toLocaleString("en-US")} ms (10 s): the latency alerts read histograms whose highest bucket is 10 s by default (prometheus_client's, which MLServer keeps), so a p99 above it is never seen and the alert could not fire`,
+  );

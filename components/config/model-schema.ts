@@ -12,6 +12,7 @@ import {
   cpuQuantity,
   DNS_LABEL,
   dnsLabel,
+  latencyP99Ms,
   memoryQuantity,
   modelName,
   modelUri,
@@ -138,7 +139,7 @@ export const modelSpecSchema = strictObject({
   team: dnsLabel,
   serving,
   slo: strictObject({
-    latencyP99Ms: z.number().min(1, "is in milliseconds: at least 1 (0.05 would be 50 microseconds)"),
+    latencyP99Ms,
     // A percent, where targetUtilization and minRatio are fractions: 0.999 is a slip for 99.9.
     availability: z
       .number()

@@ -9,6 +9,7 @@ import { parseZonedTime } from "./iso-time";
 import { addons } from "./addons-schema";
 import { durationSeconds } from "./duration";
 import { regionProblem } from "./aws-region";
+import { systemNodes } from "./system-nodes-schema";
 // Pool, event and team names are labels as model names are.
 import { dnsLabel } from "./model-fields";
 
@@ -184,25 +185,7 @@ const cluster = strictObject({
     /** CIDRs allowed to reach the public endpoint; empty = public endpoint off. */
     publicAccessCidrs: z.array(cidr).default([]),
   }).default({ privateAccess: true, publicAccessCidrs: [] }),
-  systemNodes: strictObject({
-    instanceTypes: z
-      .array(
-        z
-          .string()
-          .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.xlarge")
-          // Accelerated families (p, g, gr, inf, trn, dl, f, vt): system add-ons would hold their
-          // GPUs, which Karpenter's GPU pools cannot use, at several times a general node's price.
-          .regex(
-            /^(?!(p|g|gr|inf|trn|dl|f|vt)\d)/,
-            "must be a general-purpose instance type (m, c, r, t families): system nodes do not use accelerators",
-          ),
-      )
-      .min(1)
-      .default(["m6i.xlarge"]),
-    minSize: z.number().int().min(1).default(2),
-    desiredSize: z.number().int().min(1).default(2),
-    maxSize: z.number().int().min(1).default(4),
-  }).default({ instanceTypes: ["m6i.xlarge"], minSize: 2, desiredSize: 2, maxSize: 4 }),
+  systemNodes,
   /** IAM principals given cluster-admin through EKS access entries (the platform team's role). */
   adminPrincipalArns: z
     .array(
