@@ -97,6 +97,19 @@ export const XID_KEEP_FIRING = "1h";
  * label `xid` (`count_values`: the severity split selects on it). A change back to 0 (the exporter
  * restarted) is no error; the same XID twice in a row is no change and is not seen (dcgm-exporter
  * issue 190), nor is an error before the exporter's first scrape of the GPU.
+ *
+ * What would see a repeat: dcgm-exporter's own fields, which read every XID event from DCGM
+ * (GetValuesSince) rather than the last value. `DCGM_EXP_XID_ERRORS_COUNT` (gauge: XIDs in the last
+ * `--xid-count-window-size`, label `xid`; internal/pkg/collector/xid_collector.go) and, in releases
+ * from 2026, `DCGM_EXP_XID_ERRORS_TOTAL` (counter since the exporter started, label `xid`;
+ * xid_total_collector.go) - `increase(...[10m]) > 0` of the latter would catch 79 after 79. Neither
+ * is on by default: both are commented out in the exporter's default-counters.csv, and the GPU
+ * Operator runs dcgm-exporter with its own built-in metric list unless `dcgmExporter.config.name`
+ * names a ConfigMap holding a complete replacement list. Not switched on here: that list would have
+ * to keep every DCGM field the platform rules and dashboard read (DCGM_FI_DEV_GPU_UTIL,
+ * DCGM_FI_PROF_GR_ENGINE_ACTIVE for MIG, this gauge) and be checked against the exporter version
+ * GPU Operator v26.7.0 ships, which nothing here can run. When it is: record the counter per GPU as
+ * `gpuXid` is, alert on its increase by `xid`, and keep this gauge rule for exporters without it.
  */
 export function xidRecordingRules(): PromRule[] {
   const last = PLATFORM_SERIES.gpuXid;
