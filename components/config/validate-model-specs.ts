@@ -224,7 +224,16 @@ export function inOverride(problem: Problem, override: unknown, stack: string): 
       path,
       reason: `${problem.reason}; null in an override removes a field, and only optional ones can be removed`,
     };
-  return { ...own, path };
+  // A key at the wrong depth inside the override belongs at a place inside the override too.
+  const reason = problem.reason.replace(
+    / belongs at (\S+(?: or \S+)*) \(check its indentation\)/,
+    (_m, at: string) =>
+      ` belongs at ${at
+        .split(" or ")
+        .map((p) => `stacks.${stack}.${p}`)
+        .join(" or ")} (check its indentation)`,
+  );
+  return { ...own, path, reason };
 }
 
 /** What the override sets at `path` (`serving.replicas.max`, `experiments[0].name`); undefined if nothing. */

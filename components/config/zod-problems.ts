@@ -7,6 +7,7 @@ import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { formatPath, Problem, valueAt } from "./errors";
 import { schemaAt } from "./beyond-schema";
+import { misplacedKeyPaths } from "./misplaced-keys";
 
 /**
  * Converts zod issues into problems. Unknown keys are reported one per key with the key in the path,
@@ -32,9 +33,20 @@ export function zodProblems(
     if (unsafeInteger(issue) && issues.some((o) => o !== issue && samePath(o.path, path))) continue;
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
-        const reason = unknownKeyReason(key, issue.message);
+        let reason = unknownKeyReason(key, issue.message);
         const meant = /^unknown key; did you mean ([^?]+)\?/.exec(reason)?.[1];
         if (meant) meantFields.add(formatPath([...path, meant], pathPrefix));
+        // A slip of spelling is named first; a right key at the wrong depth is named where it goes.
+        const moved = !meant && schema ? misplacedKeyPaths(schema, path, key) : [];
+        if (moved.length > 0) {
+          const where = moved.map((p) => formatPath(p, pathPrefix));
+          const allowed = reason.startsWith(UNKNOWN_KEY)
+            ? `; allowed keys here: ${reason.slice(UNKNOWN_KEY.length)}`
+            : "";
+          reason = `unknown key at this level: ${key} belongs at ${where.join(" or ")} (check its indentation)${allowed}`;
+          // The one place it belongs, left without it, is this same slip: reported once, here.
+          if (where.length === 1) meantFields.add(where[0]);
+        }
         problems.push({ file, path: formatPath([...path, key], pathPrefix), reason });
       }
       continue;
