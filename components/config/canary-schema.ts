@@ -35,7 +35,8 @@ export const analysisFields = {
     .array(
       z
         .number()
-        .int()
+        // A fraction is the likely slip here (0.1 for 10%): said as such, not only "a whole number".
+        .int("must be a whole percent of traffic from 1 to 100 (10 is 10%, not 0.1)")
         .min(1, "must be a percent of traffic from 1 to 100 (10 is 10%, not 0.1)")
         .max(100, "must be a percent of traffic from 1 to 100 (10 is 10%, not 0.1)"),
     )
@@ -66,9 +67,10 @@ export const canary = strictObject({
   // 100 passes here so that the traffic-split check can say why it is refused (promote instead).
   trafficPercent: z
     .number()
-    .int()
-    .min(0, "must be a percentage from 0 to 99")
-    .max(100, "must be a percentage from 0 to 99"),
+    // 0.1 for 10% is the likely slip: without this it was told only "must be a whole number".
+    .int("must be a whole percentage from 0 to 99 (10 is 10%, not 0.1)")
+    .min(0, "must be a percentage from 0 to 99 (10 is 10%, not 0.1)")
+    .max(100, "must be a percentage from 0 to 99 (10 is 10%, not 0.1)"),
   analysis: canaryAnalysisSchema,
 });
 

@@ -102,7 +102,8 @@ const experiment = strictObject({
   modelUri,
   weight: z
     .number()
-    .int()
+    // 0.2 for 20% is the likely slip: said as such, not only "must be a whole number".
+    .int("must be a whole percent of traffic from 1 to 99 (20 is 20%, not 0.2)")
     .min(1, "must be a percent of traffic from 1 to 99 (20 is 20%, not 0.2)")
     .max(99, "must be a percent of traffic from 1 to 99 (20 is 20%, not 0.2)")
     .optional(),

@@ -88,7 +88,7 @@ test("a wrong type, option or bound is said in the words of the other problems, 
     "serving.coldStartSeconds = -5: must be >= 0",
     "serving.targetUtilization = 2: must be <= 1",
     "slo = 5: must be a map with latencyP99Ms, availability, not a number",
-    "canary.trafficPercent = 10.5: must be a whole number",
+    "canary.trafficPercent = 10.5: must be a whole percentage from 0 to 99 (10 is 10%, not 0.1)",
     "canary.analysis.steps = []: must have at least 1 item",
     'training.retrainOn = "drift": must be a list, not a string',
   ])
