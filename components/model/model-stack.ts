@@ -27,7 +27,15 @@ import { buildScaledObject } from "./scaled-object";
 import { hpaTolerance } from "../capacity/hpa-behavior";
 import { ModelMonitoring } from "./model-monitoring";
 import { buildTrainingDag, trainingDagId } from "./training-dag";
-import { modelLabels, modelNamespace, resolveModelUri, Variant, variantLabels, variantsOf } from "./variants";
+import {
+  modelLabels,
+  modelNamespace,
+  resolveModelUri,
+  Variant,
+  variantChildName,
+  variantLabels,
+  variantsOf,
+} from "./variants";
 
 /** Extra scaling inputs per variant: the capacity engineer's seam (forecast and sales-event triggers). */
 export interface ModelScaling {
@@ -162,7 +170,7 @@ export function createModelStack(
     );
     const vLabels = variantLabels(spec, variant.name);
     new k8s.apiextensions.CustomResource(
-      `${name}-isvc-${variant.name}`,
+      variantChildName(name, "isvc", variant.name),
       {
         apiVersion: "serving.kserve.io/v1beta1",
         kind: "InferenceService",
@@ -187,7 +195,11 @@ export function createModelStack(
       minReplicaOverride: args.scaling?.minReplicaOverride?.(variant),
       tolerance: hpaTolerance(config.cluster.kubernetesVersion),
     });
-    new k8s.apiextensions.CustomResource(`${name}-scaler-${variant.name}`, scaled as never, inNsCrd);
+    new k8s.apiextensions.CustomResource(
+      variantChildName(name, "scaler", variant.name),
+      scaled as never,
+      inNsCrd,
+    );
     const pdb = buildPodDisruptionBudget({
       model: spec.name,
       variant: variant.name,
@@ -195,7 +207,7 @@ export function createModelStack(
       namespace: ns,
       labels: vLabels,
     });
-    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb-${variant.name}`, pdb as never, inNs);
+    new k8s.policy.v1.PodDisruptionBudget(variantChildName(name, "pdb", variant.name), pdb as never, inNs);
   }
 
   new k8s.apiextensions.CustomResource(

@@ -115,6 +115,28 @@ export function nonStableWeight(spec: ModelSpec): number {
   return (spec.canary?.trafficPercent ?? 0) + experimentWeight(spec);
 }
 
+/**
+ * The Pulumi resources a ModelStack declares once per variant, by the role in their names, and the
+ * kind of each. Every other child is `<model>-<role>` with a fixed role, unique with the model's name.
+ */
+export const VARIANT_CHILD_ROLES = {
+  isvc: "InferenceService",
+  scaler: "ScaledObject",
+  pdb: "PodDisruptionBudget",
+} as const;
+
+/** A role of {@link VARIANT_CHILD_ROLES}. */
+export type VariantChildRole = keyof typeof VARIANT_CHILD_ROLES;
+
+/**
+ * Pulumi name of a variant's child of the ModelStack `stackName` (the model's name):
+ * `<model>-<role>-<variant>`. The experiment's name is the spec's own choice here, so two models can
+ * meet in one name (config/child-name-clashes.ts refuses that).
+ */
+export function variantChildName(stackName: string, role: VariantChildRole, variant: string): string {
+  return `${stackName}-${role}-${variant}`;
+}
+
 /** InferenceService name of a variant. */
 export function isvcName(model: string, variant: string): string {
   return variant === STABLE_VARIANT ? model : `${model}-${variant}`;
