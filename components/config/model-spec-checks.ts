@@ -82,6 +82,23 @@ function reservedNameProblems(spec: ModelSpec, file: string): Problem[] {
   ];
 }
 
+/**
+ * The label KServe's Standard (raw) mode puts on a predictor's Deployment, its pod template and its
+ * Service selector: `app: isvc.<isvc>-predictor` (kserve/kserve pkg/constants GetRawServiceLabel;
+ * its Deployment test expects `isvc.default-predictor`). A label value has at most 63 characters, so
+ * the Deployment of an InferenceService over 48 characters is refused by the API server while the
+ * InferenceService itself, and the offline plan, accept it: 5 characters stricter than the Service.
+ */
+function podLabel(predictor: string): string {
+  return `isvc.${predictor}`;
+}
+
+/** The problem text for a predictor whose KServe pod label is over 63 characters. */
+function labelTooLong(predictor: string, limit: string): string {
+  const label = podLabel(predictor);
+  return `makes KServe's pod label app=${label} ${label.length} characters, over Kubernetes' 63 for a label value (its Deployment would be refused); ${limit}`;
+}
+
 /** Names built from the model's (its IAM role, its variants' Services) must fit AWS's and Kubernetes' limits. */
 function derivedNameProblems(spec: ModelSpec, file: string): Problem[] {
   const problems: Problem[] = [];
@@ -113,17 +130,26 @@ function derivedNameProblems(spec: ModelSpec, file: string): Problem[] {
     problems.push({
       file,
       path: "canary",
-      reason: tooLong(`${spec.name}-canary-predictor`, "a model with a canary has a name of at most 46"),
+      reason: tooLong(`${spec.name}-canary-predictor`, "a model with a canary has a name of at most 41"),
+    });
+  else if (spec.canary && podLabel(`${spec.name}-canary-predictor`).length > 63)
+    problems.push({
+      file,
+      path: "canary",
+      reason: labelTooLong(`${spec.name}-canary-predictor`, "a model with a canary has a name of at most 41"),
     });
   spec.experiments.forEach((e, i) => {
     const service = `${spec.name}-${e.name}-predictor`;
-    if (!nameTooLong && service.length > 63)
-      problems.push({
-        file,
-        path: `experiments[${i}].name`,
-        value: e.name,
-        reason: tooLong(service, "the model's and the experiment's names together at most 52"),
-      });
+    if (nameTooLong || podLabel(service).length <= 63) return;
+    problems.push({
+      file,
+      path: `experiments[${i}].name`,
+      value: e.name,
+      reason:
+        service.length > 63
+          ? tooLong(service, "the model's and the experiment's names together at most 47")
+          : labelTooLong(service, "the model's and the experiment's names together at most 47"),
+    });
   });
   return problems;
 }

@@ -73,13 +73,13 @@ export const KEY_AND_NAME_CASES: BadSpecCase[] = [
     "Service name too long",
     "m".repeat(50),
     (y) => y,
-    `canary: makes the Service name ${"m".repeat(50)}-canary-predictor 67 characters, over Kubernetes' 63; a model with a canary has a name of at most 46`,
+    `canary: makes the Service name ${"m".repeat(50)}-canary-predictor 67 characters, over Kubernetes' 63; a model with a canary has a name of at most 41`,
   ],
   [
     "experiment's Service name too long: the experiment's own name is shown",
     "e".repeat(40),
     (y) => y.replace("name: exp-b,", "name: long-experiment-b,"),
-    `experiments[0].name = "long-experiment-b": makes the Service name ${"e".repeat(40)}-long-experiment-b-predictor 68 characters, over Kubernetes' 63; the model's and the experiment's names together at most 52`,
+    `experiments[0].name = "long-experiment-b": makes the Service name ${"e".repeat(40)}-long-experiment-b-predictor 68 characters, over Kubernetes' 63; the model's and the experiment's names together at most 47`,
   ],
   [
     "a name starting with a digit: the message says a letter must come first",
