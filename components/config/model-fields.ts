@@ -57,6 +57,10 @@ export const modelUri = z
     (u) => !u.startsWith("s3://") || S3_MODEL_URI.test(u),
     "must be s3://<bucket>/<path> with a path inside the bucket (the model's pod role may read only that path); " +
       "use the bucket <artifacts> for the platform's artifact bucket",
+  )
+  // What a missing one is told it must be (zod-problems.ts missingReason), rather than "a string".
+  .describe(
+    `a model URI: ${MODEL_URI_SCHEMES.join(" or ")} (s3://<artifacts>/<model>/<version>, or models:/<name>/<version> in the MLflow registry)`,
   );
 
 /** A quantity written as a YAML number (`cpu: 2`), as Kubernetes takes it, read as its text. */

@@ -216,6 +216,9 @@ function presentReason(
 
 /** The reason for a missing field: what it must be, in words, rather than zod's type message. */
 function missingReason(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, path: PropertyKey[]): string {
+  // A field that says what it is (`.describe`) is told so: "required: a string" names no form.
+  const described = schema && schemaAt(schema, path)?.description;
+  if (described) return `required: ${described}`;
   const map =
     issue.code === "invalid_type" && issue.expected === "object" ? mapWords(schema, path) : undefined;
   if (map) return `required: ${map}`;
