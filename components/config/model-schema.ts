@@ -51,6 +51,19 @@ const serving = strictObject({
     .regex(/^[\w][\w.-]{0,127}$/, "must be an image tag such as 25.01-py3")
     .refine((v) => v !== "latest", "must not be the mutable tag latest")
     .optional(),
+  /**
+   * Triton only: the model clients call in the server's repository (an ensemble's name). Its request
+   * counters and latency are the model's; without it every model of the repository is summed, so an
+   * ensemble's composing models, which Triton counts again for each request, multiply the rate the
+   * autoscaler and the alerts read. @default every model of the server
+   */
+  servedModel: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/,
+      "must be a model name of the server's repository, such as ensemble_dlrm",
+    )
+    .optional(),
   modelUri,
   gpu: strictObject({
     pool: z.string(),

@@ -169,8 +169,26 @@ function replicaProblems(spec: ModelSpec, file: string): Problem[] {
 }
 
 function imageProblems(spec: ModelSpec, file: string): Problem[] {
-  if (spec.serving.runtime !== "custom" || spec.serving.image) return [];
-  return [{ file, path: "serving.image", reason: "runtime custom needs an image (with a tag or digest)" }];
+  const { runtime, image, runtimeVersion, servedModel } = spec.serving;
+  const out: Problem[] = [];
+  if (runtime === "custom" && !image)
+    out.push({ file, path: "serving.image", reason: "runtime custom needs an image (with a tag or digest)" });
+  // Both would be accepted and do nothing: a custom server runs its own image as given, and only
+  // Triton repositories hold several models whose counters the queries would otherwise sum.
+  if (runtime === "custom" && runtimeVersion !== undefined)
+    out.push({
+      file,
+      path: "serving.runtimeVersion",
+      reason:
+        "applies to the triton, mlserver and torchserve runtimes; runtime custom runs its image's own tag (serving.image)",
+    });
+  if (servedModel !== undefined && runtime !== "triton")
+    out.push({
+      file,
+      path: "serving.servedModel",
+      reason: `applies to runtime triton only (its ensembles' composing models count each request again); runtime ${runtime} is read as one model`,
+    });
+  return out;
 }
 
 /**

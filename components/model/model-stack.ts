@@ -183,6 +183,7 @@ export function createModelStack(
     const scaled = buildScaledObject({
       model: spec.name,
       runtime: spec.serving.runtime,
+      servedModel: spec.serving.servedModel,
       variant: variant.name,
       isvcName: variant.isvcName,
       namespace: ns,

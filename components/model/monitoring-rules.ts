@@ -12,7 +12,7 @@ import { MODEL_ALERTS, alertLabels } from "./alert-labels";
 import { anomalyRules } from "./anomaly-rules";
 import { trainingRules } from "./training-rules";
 import { weeklyDriftRules } from "./drift-rules";
-import { requestExprs } from "./request-metrics";
+import { requestExprs, servedModelMatchers } from "./request-metrics";
 import {
   PromRule,
   PromRuleFile,
@@ -107,7 +107,7 @@ export function latencyExpr(spec: ModelSpec, quantile: number, window: string, b
       // inference-service.ts) it exports summaries (`nv_inference_request_summary_us`,
       // microseconds) whose quantiles are computed over Triton's own sliding window. Quantiles
       // cannot be averaged across pods: take the worst.
-      return `max by (${by}) (${selector("nv_inference_request_summary_us", [m, ...variant, ["quantile", "=", String(quantile)]])}) / 1e6`;
+      return `max by (${by}) (${selector("nv_inference_request_summary_us", [m, ...servedModelMatchers(spec), ...variant, ["quantile", "=", String(quantile)]])}) / 1e6`;
     case "mlserver":
       // MLServer's REST server histogram (starlette_exporter's `<prefix>_request_duration_seconds`,
       // prefix `metrics_rest_server_prefix`, default rest_server), restricted to inference calls.

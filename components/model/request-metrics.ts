@@ -12,7 +12,19 @@ import { selector } from "./promql";
 /** The part of a spec the request queries read (a `ModelSpec` is one). */
 export interface RequestSource {
   readonly name: string;
-  readonly serving: { readonly runtime: ModelSpec["serving"]["runtime"] };
+  readonly serving: {
+    readonly runtime: ModelSpec["serving"]["runtime"];
+    readonly servedModel?: string;
+  };
+}
+
+/**
+ * The matcher of a Triton model's `servedModel`, or none. Triton labels its series `model`, which the
+ * PodMonitor's `model` target label displaces to `exported_model` (Prometheus' honor_labels false).
+ */
+export function servedModelMatchers(spec: RequestSource): Matcher[] {
+  const served = spec.serving.servedModel;
+  return spec.serving.runtime === "triton" && served ? [["exported_model", "=", served]] : [];
 }
 
 /** A label matcher besides `model` (a variant, a model version). */
@@ -37,7 +49,7 @@ export function requestExprs(
   by: string,
   opts: RequestQueryOptions = {},
 ): { requests: string; errors: string } {
-  const m: Matcher[] = [["model", "=", spec.name], ...(opts.matchers ?? [])];
+  const m: Matcher[] = [["model", "=", spec.name], ...servedModelMatchers(spec), ...(opts.matchers ?? [])];
   const agg = by ? `sum by (${by}) ` : "sum";
   const sumOf = (metric: string, extra: readonly Matcher[] = []) =>
     `${agg}(${opts.fn ?? "rate"}(${selector(metric, [...m, ...extra])}[${window}]))`;

@@ -23,6 +23,8 @@ export interface ScaledObjectInputs {
   readonly model: string;
   /** The model's runtime: which counters its request rate is read from (`request-metrics.ts`). */
   readonly runtime: ModelSpec["serving"]["runtime"];
+  /** Triton's model clients call (`serving.servedModel`), whose counters alone are read. */
+  readonly servedModel?: string;
   readonly variant: string;
   readonly isvcName: string;
   readonly namespace: string;
@@ -82,7 +84,10 @@ export function buildScaledObject(inp: ScaledObjectInputs): Record<string, unkno
           metricType: "AverageValue",
           metadata: {
             serverAddress: inp.prometheusUrl ?? PROMETHEUS_URL,
-            query: requestRateQuery({ name: inp.model, serving: { runtime: inp.runtime } }, inp.variant),
+            query: requestRateQuery(
+              { name: inp.model, serving: { runtime: inp.runtime, servedModel: inp.servedModel } },
+              inp.variant,
+            ),
             threshold: rpsThreshold(inp.rpsPerReplica, inp.targetUtilization),
             // No traffic at all must not wake a scaled-to-zero variant.
             activationThreshold: "0.5",

@@ -86,7 +86,7 @@ describe("stack overrides", () => {
     const lines = problemsOf(src).split("\n").slice(1);
     expect(lines).toEqual([
       '  - models/ov2.yaml: stacks.staging.serving.replicas.max = "four": must be a number, not a string',
-      "  - models/ov2.yaml: stacks.prod.serving.replicass: unknown key; did you mean replicas? allowed keys: runtime, image, runtimeVersion, modelUri, gpu, rpsPerReplica, replicas, coldStartSeconds, resources, targetUtilization",
+      "  - models/ov2.yaml: stacks.prod.serving.replicass: unknown key; did you mean replicas? allowed keys: runtime, image, runtimeVersion, servedModel, modelUri, gpu, rpsPerReplica, replicas, coldStartSeconds, resources, targetUtilization",
       "  - models/ov2.yaml: stacks.prod.canary.trafficPercent = 10.5: must be a whole percentage from 0 to 99 (10 is 10%, not 0.1)",
     ]);
   });

@@ -7,7 +7,7 @@ export const KEY_AND_NAME_CASES: BadSpecCase[] = [
     "unknown key (typo)",
     "b4",
     (y) => y.replace("replicas: { min", "replica: { min"),
-    "models/b4.yaml: serving.replica: unknown key; did you mean replicas? allowed keys: runtime, image, runtimeVersion, modelUri, gpu, rpsPerReplica, replicas",
+    "models/b4.yaml: serving.replica: unknown key; did you mean replicas? allowed keys: runtime, image, runtimeVersion, servedModel, modelUri, gpu, rpsPerReplica, replicas",
   ],
   [
     "a missing map names the fields it needs",
