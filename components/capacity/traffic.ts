@@ -9,6 +9,7 @@
 import { showValue } from "../config/errors";
 import { NO_ZONE, NOT_ISO, parseZonedTime } from "../config/iso-time";
 import { DNS_LABEL } from "../config/model-fields";
+import { otherSeparator, unixTimeHint } from "./traffic-format-hints";
 import { strayRows } from "./traffic-stray-rows";
 
 /** Traffic of several models over the same minutes. */
@@ -79,6 +80,9 @@ export function parseMinute(text: string): number | string {
   const quoted = showValue(text);
   const t = parseZonedTime(text);
   if (typeof t === "string") {
+    // A metrics export's Unix time: said as such, with the minute it stands for.
+    const unix = t === NOT_ISO ? unixTimeHint(text) : undefined;
+    if (unix) return `timestamp ${quoted} ${unix}`;
     const format = t === NOT_ISO || t === NO_ZONE;
     return `timestamp ${quoted} ${format ? "is not ISO-8601 UTC (expected e.g. 2026-12-07T00:00:00Z)" : t}`;
   }
@@ -121,6 +125,12 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   const headerCells = header.split(",").map(cell);
   if (headerCells.join(",") !== TRAFFIC_HEADER) {
     const expected = JSON.stringify(TRAFFIC_HEADER);
+    const sep = otherSeparator(header, TRAFFIC_HEADER);
+    if (sep !== undefined)
+      // Every row would be one field: one problem says why, not one per row.
+      throw new TrafficError(file, [
+        `${file}:1: cells are separated by ${sep === "\t" ? "tabs" : JSON.stringify(sep)} (header ${showValue(header)}); the traffic file is comma-separated: expected exactly ${expected} (export as CSV with commas, and "." for decimals)`,
+      ]);
     if ([...headerCells].sort().join(",") === [...TRAFFIC_HEADER.split(",")].sort().join(","))
       // Every row would be read in the wrong columns: one problem says it, not one per row.
       throw new TrafficError(file, [

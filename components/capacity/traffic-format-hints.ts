@@ -1,0 +1,57 @@
+/**
+ * What a traffic file in a neighbouring format looks like, so that the CSV reader (traffic.ts) can
+ * say which format it got instead of listing every row as malformed: Unix-time timestamps (what
+ * Prometheus' HTTP API and most metric exports write) and cells separated by `;` or a tab (a
+ * spreadsheet's "CSV" in a locale with decimal commas, or a TSV). Pure: no Pulumi imports.
+ */
+
+/**
+ * Unix time in seconds (9-11 digits, optionally with a fraction: Prometheus' `query_range` writes
+ * `1796572800.123`) or milliseconds (12-13 digits, JavaScript's `Date.now()`): 9 digits reach back
+ * to 1973 and 13 forward to 2286, so no other number of this shape is a plausible timestamp.
+ */
+const UNIX_SECONDS = /^\d{9,11}(\.\d+)?$/;
+const UNIX_MILLISECONDS = /^\d{12,13}$/;
+
+/**
+ * The problem with a timestamp written as Unix time, naming the UTC minute it stands for (the row's
+ * own value converted, so the user sees the reading is right); undefined for anything else.
+ */
+export function unixTimeHint(text: string): string | undefined {
+  const unit = UNIX_SECONDS.test(text)
+    ? "seconds"
+    : UNIX_MILLISECONDS.test(text)
+      ? "milliseconds"
+      : undefined;
+  if (unit === undefined) return undefined;
+  const ms = unit === "seconds" ? Number(text) * 1000 : Number(text);
+  const iso = new Date(ms).toISOString().replace(".000Z", "Z");
+  return `is Unix time in ${unit} (${iso}); write timestamps as ISO-8601 UTC, e.g. ${iso}`;
+}
+
+/** Separators a file meant as this CSV is most often written with instead of commas. */
+const OTHER_SEPARATORS = [";", "\t"] as const;
+
+/**
+ * The separator of a header that is the expected one with `;` or a tab instead of commas (any
+ * order and case of the three names: it is the separator that is wrong, and every row after it
+ * would be one field); undefined otherwise.
+ */
+export function otherSeparator(header: string, expected: string): string | undefined {
+  const want = expected.split(",").sort().join(",");
+  return OTHER_SEPARATORS.find(
+    (sep) =>
+      header.includes(sep) &&
+      header
+        .split(sep)
+        .map((c) =>
+          c
+            .trim()
+            .replace(/^"(.*)"$/, "$1")
+            .trim()
+            .toLowerCase(),
+        )
+        .sort()
+        .join(",") === want,
+  );
+}
