@@ -123,7 +123,18 @@ function main(argv: string[]): void {
     days * 1440,
   );
   if (shortest > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(`at least ${formatSize(shortest)}`);
-  const traffic = generateTraffic(specs, config, { seed, days, startMs, noise, peakToTrough, flashSales });
+  // Progress on stderr, as simulate reads and replays: a year of twelve models takes 10-30 s to
+  // generate and write, which was silent until the last line (a black-box review).
+  const generating = Date.now();
+  process.stderr.write(
+    `generating ${count(specs.length, "model")} x ${count(days * 1440, "minute")} (seed ${seed}) ...`,
+  );
+  let traffic: ReturnType<typeof generateTraffic>;
+  try {
+    traffic = generateTraffic(specs, config, { seed, days, startMs, noise, peakToTrough, flashSales });
+  } finally {
+    process.stderr.write(` ${seconds(generating)}\n`); // a refusal below starts on a line of its own
+  }
   // The base is sized for the declared events only: a large undeclared sale on a busy spec could
   // reach rates the CSV reader refuses.
   const over = traffic.models.find((_, m) => traffic.rps[m].some((r) => r > MAX_RPS));
@@ -133,8 +144,19 @@ function main(argv: string[]): void {
     );
   const bytes = trafficCsvBytes(traffic);
   if (bytes > MAX_TRAFFIC_FILE_BYTES) throw tooLarge(formatSize(bytes));
-  writeOutputFile(out, trafficToCsv(traffic), "out");
+  const writing = Date.now();
+  process.stderr.write(`writing ${out} ...`);
+  try {
+    writeOutputFile(out, trafficToCsv(traffic), "out");
+  } finally {
+    process.stderr.write(` ${seconds(writing)}\n`);
+  }
   console.log(`wrote ${out}: ${count(traffic.models.length, "model")} x ${count(traffic.minutes, "minute")}`);
+}
+
+/** Seconds since `startedMs`, as the progress lines show them. */
+function seconds(startedMs: number): string {
+  return `${((Date.now() - startedMs) / 1000).toFixed(2)} s`;
 }
 
 /**
