@@ -2,7 +2,8 @@
  * What a traffic file in a neighbouring format looks like, so that the CSV reader (traffic.ts) can
  * say which format it got instead of listing every row as malformed: Unix-time timestamps (what
  * Prometheus' HTTP API and most metric exports write) and cells separated by `;` or a tab (a
- * spreadsheet's "CSV" in a locale with decimal commas, or a TSV). Pure: no Pulumi imports.
+ * spreadsheet's "CSV" in a locale with decimal commas, or a TSV), and rows at a coarser step than a
+ * minute (an export at 5 minutes). Pure: no Pulumi imports.
  */
 
 /**
@@ -54,4 +55,32 @@ export function otherSeparator(header: string, expected: string): string | undef
         .sort()
         .join(",") === want,
   );
+}
+
+/**
+ * The spacing of a model's rows when they are evenly spaced more than a minute apart (at least
+ * three rows, every one `step` minutes after the one before): an export at a coarser step, such as
+ * Prometheus' `query_range` or a Grafana panel at 5 minutes, which would otherwise read as
+ * thousands of missing minutes. `seen[i]` is non-zero where minute `i` has a row; undefined when
+ * the rows are not so spaced.
+ */
+export function coarseStepMinutes(seen: Int32Array): number | undefined {
+  let previous = -1;
+  let step = 0;
+  let rows = 0;
+  for (let i = 0; i < seen.length; i++) {
+    if (seen[i] === 0) continue;
+    rows++;
+    if (previous >= 0) {
+      if (step === 0) step = i - previous;
+      else if (i - previous !== step) return undefined;
+    }
+    previous = i;
+  }
+  return rows >= 3 && step > 1 ? step : undefined;
+}
+
+/** What to say of rows `step` minutes apart, after the gap they leave. */
+export function coarseStepHint(step: number): string {
+  return ` (its rows are ${step} minutes apart: export one row per minute, e.g. Prometheus query_range with step=60s)`;
 }

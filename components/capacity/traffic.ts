@@ -9,7 +9,7 @@
 import { showValue } from "../config/errors";
 import { NO_ZONE, NOT_ISO, parseZonedTime } from "../config/iso-time";
 import { DNS_LABEL } from "../config/model-fields";
-import { otherSeparator, unixTimeHint } from "./traffic-format-hints";
+import { coarseStepHint, coarseStepMinutes, otherSeparator, unixTimeHint } from "./traffic-format-hints";
 import { strayRows } from "./traffic-stray-rows";
 
 /** Traffic of several models over the same minutes. */
@@ -329,12 +329,25 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
       const gap = missing - rejected;
       problems.push(
         `${file}: model ${name} is missing ${gap} minute${gap === 1 ? "" : "s"} (gap)${rejected > 0 ? ` besides its ${rejected} rejected row${rejected === 1 ? "" : "s"}` : ""}, first ${csvMinute(minMs + first * 60_000)}; one row per model per minute is required` +
-          (rejected === 0 ? edgeGapHint(firstSeen, lastSeen, minutes, missing, minMs) : ""),
+          (rejected === 0 ? gapHint(seenLine[m], firstSeen, lastSeen, minutes, missing, minMs) : ""),
       );
     }
   });
   if (problems.length > 0) throw new TrafficError(file, problems);
   return { models, startMs: minMs, minutes, rps };
+}
+
+/** Why a model without rejected rows has a gap: rows at a coarser step, or starting or ending late. */
+function gapHint(
+  seen: Int32Array,
+  firstSeen: number,
+  lastSeen: number,
+  minutes: number,
+  missing: number,
+  minMs: number,
+): string {
+  const step = coarseStepMinutes(seen);
+  return step ? coarseStepHint(step) : edgeGapHint(firstSeen, lastSeen, minutes, missing, minMs);
 }
 
 /**
