@@ -3,7 +3,8 @@
  * say which format it got instead of listing every row as malformed: Unix-time timestamps (what
  * Prometheus' HTTP API and most metric exports write) and cells separated by `;` or a tab (a
  * spreadsheet's "CSV" in a locale with decimal commas, or a TSV), and rows at a coarser step than a
- * minute (an export at 5 minutes). Pure: no Pulumi imports.
+ * minute (an export at 5 minutes), and extra columns (an export by model and variant). Pure: no
+ * Pulumi imports.
  */
 
 /**
@@ -83,4 +84,16 @@ export function coarseStepMinutes(seen: Int32Array): number | undefined {
 /** What to say of rows `step` minutes apart, after the gap they leave. */
 export function coarseStepHint(step: number): string {
   return ` (its rows are ${step} minutes apart: export one row per minute, e.g. Prometheus query_range with step=60s)`;
+}
+
+/**
+ * The columns of a header besides the expected three, when it has all three (in any order and case)
+ * and more: an export by model and variant, or with a label column, whose every row would
+ * otherwise be "4 fields". Undefined for any other header.
+ */
+export function extraColumns(cells: readonly string[], expected: string): string[] | undefined {
+  const want = expected.split(",");
+  const names = cells.map((c) => c.toLowerCase());
+  if (cells.length <= want.length || !want.every((w) => names.includes(w))) return undefined;
+  return cells.filter((_, i) => !want.includes(names[i]));
 }

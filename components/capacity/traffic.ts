@@ -9,7 +9,13 @@
 import { showValue } from "../config/errors";
 import { NO_ZONE, NOT_ISO, parseZonedTime } from "../config/iso-time";
 import { DNS_LABEL } from "../config/model-fields";
-import { coarseStepHint, coarseStepMinutes, otherSeparator, unixTimeHint } from "./traffic-format-hints";
+import {
+  coarseStepHint,
+  coarseStepMinutes,
+  extraColumns,
+  otherSeparator,
+  unixTimeHint,
+} from "./traffic-format-hints";
 import { strayRows } from "./traffic-stray-rows";
 
 /** Traffic of several models over the same minutes. */
@@ -135,6 +141,12 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
       // Every row would be read in the wrong columns: one problem says it, not one per row.
       throw new TrafficError(file, [
         `${file}:1: columns are in the order ${showValue(header)}; expected exactly ${expected} (reorder the columns)`,
+      ]);
+    const extra = extraColumns(headerCells, TRAFFIC_HEADER);
+    if (extra)
+      // Every row would have too many fields: one problem says which columns to drop.
+      throw new TrafficError(file, [
+        `${file}:1: header ${showValue(header)} has the column${extra.length === 1 ? "" : "s"} ${extra.join(", ")} besides ${TRAFFIC_HEADER}; the file holds one rate per model and minute: sum each model's rows of a minute and drop ${extra.join(", ")}`,
       ]);
     if (headerCells.length === 3 && typeof parseMinute(headerCells[0]) === "number") {
       // No header: line 1 is a row, checked with the others.
