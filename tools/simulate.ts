@@ -20,6 +20,7 @@ import {
 } from "./capacity/inputs";
 import { cliFlags, projectFolders, checkFlags, checkTrafficFlag } from "./capacity/cli-flags";
 import { checkOutputFile, writeOutputFile } from "./capacity/output-file";
+import { replayProgress } from "./capacity/replay-progress";
 
 const USAGE = `Usage: npm run simulate -- --stack <name> --traffic <csv> [--models <dir>] [--project-root <dir>] [--json <file>]
 
@@ -89,20 +90,9 @@ function main(argv: string[]): void {
   const notice = withoutRowsNotice(trafficFile, withoutRows);
   if (notice) process.stderr.write(`${notice}\n`);
   const started = Date.now();
-  // On a terminal one line counts up; in a log (CI) a line per finished strategy instead of a run of
-  // carriage returns.
-  const tty = process.stderr.isTTY === true;
-  let last = "";
-  const result = simulate(config, specs, traffic, {
-    onProgress: (f, strategy) => {
-      const percent = `${(f * 100).toFixed(0).padStart(3)}%`;
-      if (tty) process.stderr.write(`\r${strategy.padEnd(8)} ${percent}`);
-      else if (strategy !== last) process.stderr.write(`${last === "" ? "" : "\n"}${strategy} ...`);
-      last = strategy;
-    },
-  });
-  const replayed = `replayed in ${((Date.now() - started) / 1000).toFixed(2)} s`;
-  process.stderr.write(tty ? `\r${replayed.padEnd(24)}\n` : `\n${replayed}\n`);
+  const progress = replayProgress((t) => process.stderr.write(t), process.stderr.isTTY === true);
+  const result = simulate(config, specs, traffic, { onProgress: progress.onProgress });
+  progress.done(`replayed in ${((Date.now() - started) / 1000).toFixed(2)} s`);
   console.log(formatSimulationTable(result));
   const json = flags.get("json");
   if (json) {
