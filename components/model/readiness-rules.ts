@@ -41,8 +41,9 @@ const FLAPPING_STEP = "15s";
  * Below this rate (req/s) missing request series are not judged: a pod's labelled counters appear
  * with its first request, so pods that all restarted may show none for a while. At 0.1 req/s two
  * minutes without one has odds of e^-12. Not anomaly-rules.ts' `TRAFFIC_MIN_RPS`: at 0.5 a model
- * serving 0.2 req/s lost every pod without a page (a model-team review). The no-data page (anomaly-rules.ts) and the no-metrics ticket below share it, so exactly one of
- * them owns a model whose request series are missing.
+ * serving 0.2 req/s lost every pod without a page (a model-team review). The no-data page
+ * (anomaly-rules.ts) and the no-metrics ticket below share it, so exactly one of them owns a model
+ * whose request series are missing.
  */
 export const NO_DATA_MIN_RPS = 0.1;
 
