@@ -35,7 +35,7 @@ export interface PoolCost {
   readonly pool: string;
   readonly gpus: number;
   readonly cost: number;
-  /** Variants counted at their max for want of history. */
+  /** Models counted at their max for want of history, each once (its variants with it). */
   readonly withoutHistory: readonly string[];
 }
 
@@ -54,9 +54,15 @@ export function expectedMonthlyCost(
       unpriced.push(pool.name);
       continue;
     }
-    const withoutHistory = onPool
-      .filter((d) => d.model === undefined || cfg.expectedRps?.[d.model] === undefined)
-      .map((d) => d.name);
+    // Named by model, once: a variant's InferenceService name can be another model's (feed-ab's
+    // canary and the model feed-ab-canary are both feed-ab-canary, in their own namespaces).
+    const withoutHistory = [
+      ...new Set(
+        onPool
+          .filter((d) => d.model === undefined || cfg.expectedRps?.[d.model] === undefined)
+          .map((d) => d.model ?? d.name),
+      ),
+    ];
     // A serving pool no model uses costs its warm capacity (`minGpus`), as in the plan's summary;
     // a pool of unknown demand (training: its jobs are not InferenceServices) counts at `maxGpus`.
     const packed =
