@@ -9,7 +9,7 @@ import { CONFIG_NAMESPACE } from "../../components/config/stack-schema";
 import { MODELS_DIR_ENV, PROJECT_ROOT_ENV } from "../../components/config/load";
 import { RecordedResource, recordingMocks } from "./mock-cloud";
 import { OfflineStackConfig, readStackFile, withUnsetKeys } from "./stack-file";
-import { ConfigValidationError } from "../../components/config/errors";
+import { ConfigValidationError, Problem } from "../../components/config/errors";
 
 /** Resource options that matter for review (protection, replacement behaviour). */
 export interface RecordedOptions {
@@ -91,6 +91,31 @@ export function resourceKey(type: string, name: string): string {
   return `${type}::${name}`;
 }
 
+/**
+ * The URN Pulumi gives a resource: its parent's type (the stack's for a top-level resource) joined to
+ * its own with `$`, as the engine and the SDK's mock monitor build it.
+ */
+export function resourceUrn(
+  stack: string,
+  project: string,
+  parentType: string | undefined,
+  type: string,
+  name: string,
+): string {
+  return `urn:pulumi:${stack}::${project}::${parentType ?? "pulumi:pulumi:Stack"}$${type}::${name}`;
+}
+
+/** One problem per URN declared twice: `pulumi up` would stop at the second after the plan passed. */
+export function duplicateUrnProblems(urns: readonly string[]): Problem[] {
+  return [...new Set(urns)].map((urn) => ({
+    file: urn,
+    path: "",
+    reason:
+      "declared twice: pulumi up refuses a second resource of the same URN (type and name under the same parent type); " +
+      "a model, experiment or pool name that repeats another's resource name is the usual cause: rename one",
+  }));
+}
+
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /**
@@ -121,15 +146,22 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
     await pulumi.runtime.setMocks(recordingMocks(resources, region), project, opts.stack, false);
     const programFile = opts.programPath ? path.resolve(opts.programPath) : path.join(REPO_ROOT, "index");
     let programError: unknown;
+    const urns = new Set<string>();
+    const duplicateUrns: string[] = [];
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation((args) => {
+        // The engine refuses a second resource of the same URN ("Duplicate resource URN") at
+        // `pulumi up`; the SDK's mock monitor just overwrites the first, so the plan checks it here.
+        const parentType = (args.opts.parent as unknown as { __pulumiType?: string } | undefined)
+          ?.__pulumiType;
+        const urn = resourceUrn(opts.stack, project, parentType, args.type, args.name);
+        if (urns.has(urn)) duplicateUrns.push(urn);
+        urns.add(urn);
         options.set(resourceKey(args.type, args.name), {
           protect: args.opts.protect === true,
           retainOnDelete: args.opts.retainOnDelete === true,
           ignoreChanges: args.opts.ignoreChanges ?? [],
-          parentType: args.opts.parent
-            ? (args.opts.parent as unknown as { __pulumiType?: string }).__pulumiType
-            : undefined,
+          parentType,
           parentName: args.opts.parent
             ? (args.opts.parent as unknown as { __name?: string }).__name
             : undefined,
@@ -166,6 +198,7 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
         ),
       );
     if (programError) throw programError;
+    if (duplicateUrns.length > 0) throw new ConfigValidationError(duplicateUrnProblems(duplicateUrns));
     await settle();
     return {
       project,
