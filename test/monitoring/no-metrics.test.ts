@@ -7,81 +7,13 @@
  * every silent case runs beside a never-instrumented control model that must fire, so it can fail.
  */
 import type { ModelSpec } from "../../components/config/model-schema";
-import { durationSeconds } from "../../components/config/duration";
-import { modelRules } from "../../components/model/monitoring-rules";
-import { METRICS_START_GRACE } from "../../components/model/readiness-rules";
-import { fixtureModels, isTrafficRule, stackConfig } from "./fixtures";
-import { Firing, counterNotation, firingAlerts, gaugeNotation } from "./scenario";
 import { testWith } from "../helpers/tools";
+import { GRACE, ModelRun, STEPS, counter, firings, first, spec } from "./no-metrics-harness";
 
 const itPromtool = testWith("promtool");
 
-const STEP = 15;
-/** 45 minutes. */
-const STEPS = 180;
-const GRACE = durationSeconds(METRICS_START_GRACE);
-
-const spec = (name: string): ModelSpec => fixtureModels("prod").find((m) => m.name === name)!;
 /** homepage-feed (TorchServe: read from the contract counter only) under another name: the control. */
 const CONTROL: ModelSpec = { ...spec("homepage-feed"), name: "never-instrumented" };
-
-/** One model of a run: its stable Deployment's available replicas per step (none: no Deployment) and its own series. */
-interface ModelRun {
-  readonly spec: ModelSpec;
-  readonly available?: (step: number) => number;
-  readonly series?: { series: string; values: string }[];
-}
-
-/** no-metrics firings of every model (seconds from the start). */
-function firings(models: ModelRun[]): Firing[] {
-  const cfg = stackConfig("prod");
-  const ruleFiles = Object.fromEntries(
-    models.map(({ spec: s }) => [
-      `${s.name}.yaml`,
-      {
-        groups: [
-          {
-            name: `traffic-${s.name}`,
-            interval: `${STEP}s`,
-            rules: modelRules(s, cfg)
-              .groups.flatMap((g) => g.rules)
-              .filter(isTrafficRule),
-          },
-        ],
-      },
-    ]),
-  );
-  const series = models.flatMap((m) => [
-    ...(m.series ?? []),
-    ...(m.available
-      ? [
-          {
-            series: `kube_deployment_status_replicas_available{namespace="${m.spec.name}",deployment="${m.spec.name}-predictor"}`,
-            values: gaugeNotation(Array.from({ length: STEPS }, (_, s) => m.available!(s))),
-          },
-        ]
-      : []),
-  ]);
-  return firingAlerts({
-    ruleFiles,
-    series,
-    intervalSeconds: STEP,
-    alertnames: ["ModelTrafficAnomaly"],
-    times: Array.from({ length: STEPS - 1 }, (_, k) => (k + 1) * STEP),
-  }).filter((f) => f.labels.includes('reason="no-metrics"'));
-}
-
-/** First firing (seconds) of `model`. */
-function first(f: Firing[], model: string): number | undefined {
-  const t = f.filter((x) => x.labels.includes(`model="${model}"`)).map((x) => x.atSeconds);
-  return t.length === 0 ? undefined : Math.min(...t);
-}
-
-/** A counter growing by `perStep` every step from the start, labelled `labels`. */
-const counter = (series: string, perStep: number) => ({
-  series,
-  values: counterNotation(Array.from({ length: STEPS - 1 }, () => perStep)),
-});
 
 const two = () => 2;
 const control: ModelRun = { spec: CONTROL, available: two };
