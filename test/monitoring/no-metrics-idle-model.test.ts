@@ -8,9 +8,8 @@
  * export. promtool at 15 s, the traffic rules of each model in its own file, 45 minutes of ready pods.
  */
 import type { ModelSpec } from "../../components/config/model-schema";
-import { counterNotation } from "./scenario";
 import { testWith } from "../helpers/tools";
-import { GRACE, ModelRun, STEPS, firings, first, spec, trafficRulesOf } from "./no-metrics-harness";
+import { GRACE, ModelRun, counter, firings, first, spec, trafficRulesOf } from "./no-metrics-harness";
 
 const itPromtool = testWith("promtool");
 
@@ -46,10 +45,8 @@ describe("a model no request has reached since its pods became ready", () => {
 
   itPromtool("a contract server that exports its counters at 0 from start stays silent", () => {
     const eager = contractServer("eager-counters");
-    const zero = (outcome: string) => ({
-      series: `mlops_model_requests_total{model="${eager.name}",variant="stable",outcome="${outcome}"}`,
-      values: counterNotation(Array.from({ length: STEPS - 1 }, () => 0)),
-    });
+    const zero = (outcome: string) =>
+      counter(`mlops_model_requests_total{model="${eager.name}",variant="stable",outcome="${outcome}"}`, 0);
     const f = firings([control, ready({ spec: eager, up: 1, series: [zero("success"), zero("error")] })]);
     expect(first(f, eager.name)).toBeUndefined();
     expect(first(f, control.spec.name)).toBeDefined();
