@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { tempDirs } from "./temp-dir";
+import { tempDirs, withProjectFile } from "./temp-dir";
 import { spawnTool } from "./tool-cli";
 
 /** The plan tests' fixture model specs. */
@@ -48,4 +48,12 @@ export function previousOutput(name: string): string {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "plan.json"), PREVIOUS_PLAN);
   return dir;
+}
+
+/** A project root under TMP holding the project file and one stack file: staging's, its text edited. */
+export function stackRoot(name: string, edit: (yaml: string) => string): string {
+  const root = withProjectFile(fs.mkdtempSync(path.join(TMP, `${name}-`)));
+  const staging = fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.staging.yaml"), "utf8");
+  fs.writeFileSync(path.join(root, "Pulumi.staging.yaml"), edit(staging));
+  return root;
 }

@@ -8,6 +8,7 @@ import {
   plan,
   PREVIOUS_PLAN,
   previousOutput,
+  stackRoot,
   TMP,
 } from "../helpers/plan-cli";
 import { ROOT } from "../helpers/program";
@@ -43,15 +44,6 @@ describe("plan failures", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(fs.readFileSync(path.join(out, "plan.json"), "utf8")).toBe(PREVIOUS_PLAN);
   }, 120_000);
-
-  /** A project root holding one stack file: staging's, edited. */
-  function stackRoot(name: string, edit: (yaml: string) => string): string {
-    const root = fs.mkdtempSync(path.join(TMP, `${name}-`));
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
-    const staging = fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.staging.yaml"), "utf8");
-    fs.writeFileSync(path.join(root, "Pulumi.staging.yaml"), edit(staging));
-    return root;
-  }
 
   it("reads trafficHistory against --project-root, in the program as in the capacity step", () => {
     const root = stackRoot("history", (y) => `${y}  mlops-platform:trafficHistory: hist.csv\n`);
@@ -152,7 +144,6 @@ describe("plan failures", () => {
 
   it("lists the specs' own problems beside a stack file the Pulumi CLI would refuse", () => {
     const root = stackRoot("no-budget", (y) => y.replace(/ {2}mlops-platform:budget:\n.*\n/, ""));
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
     const models = fs.mkdtempSync(path.join(TMP, "no-budget-models-"));
     fs.writeFileSync(path.join(models, "broken.yaml"), "name: broken\n\tteam: x\n");
     const r = plan(["--stack", "staging", "--project-root", root, "--models", models]);

@@ -1,16 +1,12 @@
 /** `npm run plan` on a stack file and a spec holding pasted credentials: refused, and no credential printed. */
 import * as fs from "fs";
 import * as path from "path";
-import { plan, TMP } from "../helpers/plan-cli";
+import { plan, stackRoot } from "../helpers/plan-cli";
 import { ROOT } from "../helpers/program";
 
 describe("plan with credentials pasted into the inputs", () => {
   it("names every field and prints none of the credentials", () => {
-    const root = fs.mkdtempSync(path.join(TMP, "secrets-"));
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
-    const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
-    fs.writeFileSync(
-      path.join(root, "Pulumi.staging.yaml"),
+    const root = stackRoot("secrets", (staging) =>
       staging
         .replace(
           "      ml-platform: { kind: webhook, urlSecret: alertWebhookPlatform }",

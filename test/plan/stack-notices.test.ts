@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stackNotices } from "../../components/config/stack-notices";
 import { planNotices } from "../../tools/plan/summary";
-import { plan, TMP } from "../helpers/plan-cli";
+import { plan, stackRoot, TMP } from "../helpers/plan-cli";
 import { ROOT } from "../helpers/program";
 
 const NOW = Date.parse("2026-12-07T00:00:00Z");
@@ -60,11 +60,7 @@ describe("stack notices", () => {
   });
 
   it("plan succeeds and prints both notices", () => {
-    const root = fs.mkdtempSync(path.join(TMP, "notices-"));
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
-    const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
-    fs.writeFileSync(
-      path.join(root, "Pulumi.staging.yaml"),
+    const root = stackRoot("notices", (staging) =>
       staging.replace(
         "  mlops-platform:events:\n",
         '  mlops-platform:canaryTraffic:\n    cart-cross-sell: 20\n  mlops-platform:events:\n    - { name: sale-2020, start: "2020-06-18T00:00:00+08:00", end: "2020-06-19T00:00:00+08:00", trafficMultiplier: 3 }\n',
