@@ -16,19 +16,13 @@ const UNIX_SECONDS = /^\d{9,11}(\.\d+)?$/;
 const UNIX_MILLISECONDS = /^\d{12,13}$/;
 
 /**
- * The problem with a timestamp written as Unix time, naming the UTC minute it stands for (the row's
- * own value converted, so the user sees the reading is right); undefined for anything else.
+ * A timestamp written as Unix time: its unit and the instant in milliseconds (the CSV reader names
+ * the UTC minute it stands for, so the user sees the reading is right); undefined for anything else.
  */
-export function unixTimeHint(text: string): string | undefined {
-  const unit = UNIX_SECONDS.test(text)
-    ? "seconds"
-    : UNIX_MILLISECONDS.test(text)
-      ? "milliseconds"
-      : undefined;
-  if (unit === undefined) return undefined;
-  const ms = unit === "seconds" ? Number(text) * 1000 : Number(text);
-  const iso = new Date(ms).toISOString().replace(".000Z", "Z");
-  return `is Unix time in ${unit} (${iso}); write timestamps as ISO-8601 UTC, e.g. ${iso}`;
+export function unixTime(text: string): { unit: "seconds" | "milliseconds"; ms: number } | undefined {
+  if (UNIX_SECONDS.test(text)) return { unit: "seconds", ms: Number(text) * 1000 };
+  if (UNIX_MILLISECONDS.test(text)) return { unit: "milliseconds", ms: Number(text) };
+  return undefined;
 }
 
 /** Separators a file meant as this CSV is most often written with instead of commas. */

@@ -14,7 +14,7 @@ import {
   coarseStepMinutes,
   extraColumns,
   otherSeparator,
-  unixTimeHint,
+  unixTime,
 } from "./traffic-format-hints";
 import { strayRows } from "./traffic-stray-rows";
 
@@ -87,8 +87,11 @@ export function parseMinute(text: string): number | string {
   const t = parseZonedTime(text);
   if (typeof t === "string") {
     // A metrics export's Unix time: said as such, with the minute it stands for.
-    const unix = t === NOT_ISO ? unixTimeHint(text) : undefined;
-    if (unix) return `timestamp ${quoted} ${unix}`;
+    const unix = t === NOT_ISO ? unixTime(text) : undefined;
+    if (unix) {
+      const iso = csvMinute(unix.ms);
+      return `timestamp ${quoted} is Unix time in ${unix.unit} (${iso}); write timestamps as ISO-8601 UTC, e.g. ${iso}`;
+    }
     const format = t === NOT_ISO || t === NO_ZONE;
     return `timestamp ${quoted} ${format ? "is not ISO-8601 UTC (expected e.g. 2026-12-07T00:00:00Z)" : t}`;
   }

@@ -46,7 +46,7 @@ export function specChecks(file: string, cfg: SpecContext): Check<ModelSpec>[] {
     (spec) => (gpuPools ? servingPoolProblems(spec, file, gpuPools, cfg.poolsWithProblems ?? []) : []),
     (spec) => (gpuPools ? trainingPoolProblems(spec, file, gpuPools, cfg.poolsWithProblems ?? []) : []),
     (spec) => replicaProblems(spec, file),
-    (spec) => imageProblems(spec, file),
+    (spec) => runtimeFieldProblems(spec, file),
     (spec) => canaryProblems(spec, file),
     (spec) => canaryStartProblems(spec, file),
     (spec) => artifactFolderProblems(spec, file),
@@ -168,7 +168,7 @@ function replicaProblems(spec: ModelSpec, file: string): Problem[] {
   ];
 }
 
-function imageProblems(spec: ModelSpec, file: string): Problem[] {
+function runtimeFieldProblems(spec: ModelSpec, file: string): Problem[] {
   const { runtime, image, runtimeVersion, servedModel } = spec.serving;
   const out: Problem[] = [];
   if (runtime === "custom" && !image)
