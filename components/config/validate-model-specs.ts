@@ -19,7 +19,7 @@ import {
   withoutNullOptionals,
 } from "./model-schema";
 import { specChecks, specProblems } from "./model-spec-checks";
-import { childNameClashes } from "./child-name-clashes";
+import { childNameClashes, SpecInFile } from "./child-name-clashes";
 
 /**
  * Validates every spec for `stack` against the stack config. Returns the specs sorted by name, or
@@ -33,8 +33,7 @@ export function validateModelSpecs(
   knownStacks?: readonly string[],
 ): ModelSpec[] {
   const problems: Problem[] = [];
-  const specs: ModelSpec[] = [];
-  const fileOfSpec = new Map<ModelSpec, string>();
+  const specs: SpecInFile[] = [];
   const firstFileByName = new Map<string, string>();
   // Which file holds each model name: a file that takes another's name clashes with it too.
   const fileByModel = new Map(sources.map((s) => [baseName(s.file), s.file]));
@@ -89,8 +88,7 @@ export function validateModelSpecs(
     let found: Problem[];
     if (parsed.success) {
       found = specProblems(parsed.data, src.file, cfg);
-      specs.push(parsed.data);
-      fileOfSpec.set(parsed.data, src.file);
+      specs.push({ spec: parsed.data, file: src.file });
     } else {
       found = zodProblems(src.file, merged, parsed.error.issues, "", modelSpecSchema);
       found.push(...problemsBeyondSchema(modelSpecSchema, merged, found, specChecks(src.file, cfg)));
@@ -104,9 +102,9 @@ export function validateModelSpecs(
     problems.push(...found.map((p) => inOverride(p, override, stack)));
     problems.push(...otherOverrideProblems(src.file, data, stack, knownStacks ?? []));
   }
-  problems.push(...childNameClashes(specs.map((spec) => ({ spec, file: fileOfSpec.get(spec)! }))));
+  problems.push(...childNameClashes(specs));
   if (problems.length > 0) throw new ConfigValidationError(problems);
-  return specs.sort((a, b) => a.name.localeCompare(b.name));
+  return specs.map(({ spec }) => spec).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The file-name and uniqueness checks of a model name; records the first file of each name. */
