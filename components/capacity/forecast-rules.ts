@@ -138,9 +138,19 @@ export function forecastRecordingRules(
     const season = SEASON_LABEL[p];
     // Samples of the smoothed rate at the ends of minutes [t-P+half, t-P+lead+half]: the level over
     // [t-P, t-P+lead], as a trailing 5-minute mean lags its window's centre by half its length.
+    // With the step at t-P+lead (`stepAt`): the smaller of that minute's rate and the w-minute
+    // mean from it (the one ending at t-P+lead+w-1), each a one-point subquery, as `offset` takes
+    // no expression; `(a >= b) or b` is the larger of two series of one label set, and without a
+    // step (no history that far yet) the smoothed samples alone.
+    const w = params.smoothMinutes;
+    const at = (expr: string, offset: number) => `max_over_time((${expr})[1m:1m] offset ${offset}m)`;
+    const minute = at(perMinuteFree, p - lead - 1);
+    const from = at(freeRate(w), p - lead - w);
+    const step = `((${minute} <= ${from}) or (${from} < ${minute}))`;
+    const smoothed = `max_over_time((${freeRate(w)})[${lead + 1}m:1m] offset ${p - lead - half - 1}m)`;
     rules.push({
       record: lookName,
-      expr: `max_over_time((${freeRate(params.smoothMinutes)})[${lead + 1}m:1m] offset ${p - lead - half - 1}m) > 0`,
+      expr: `((${smoothed} >= ${step}) or ${step} or ${smoothed}) > 0`,
       labels: { model: spec.name, season },
     });
     // The trends the ramp tests read (the first is the forecast's own `trendMinutes` trend), then
