@@ -1,12 +1,21 @@
 /**
- * Traffic rendered as the CSV of traffic.ts's contract (rates with 3 decimals), and the size of that
- * CSV in bytes without building it. Pure: no Pulumi imports, no file access.
+ * Traffic rendered as the CSV of traffic.ts's contract (rates with 3 decimals, or 3 significant
+ * digits below 0.1), and the size of that CSV in bytes without building it. Pure: no Pulumi
+ * imports, no file access.
  */
 import { csvMinute, Traffic, TRAFFIC_HEADER } from "./traffic";
 
-/** A rate as the CSV writes it: requests/s with 3 decimals. */
+/**
+ * A rate as the CSV writes it: requests/s with 3 decimals, which is at least 3 significant digits
+ * from 0.1 up; below that 3 significant digits, as 3 decimals would turn a model at 0.004 requests/s
+ * into steps of 25% and drop its noise. Rates from 0.1 keep the 3 decimals they were always written
+ * with, so the committed sample week (its smallest rate is 118) is still byte-for-byte this output.
+ */
 function csvRate(rps: number): string {
-  return rps.toFixed(3);
+  const fixed = rps.toFixed(3);
+  if (rps === 0 || !Number.isFinite(rps) || Math.abs(Number(fixed)) >= 0.1) return fixed;
+  // Exponent notation only below 1e-6 requests/s (one request in 11 days); the reader takes it.
+  return rps.toPrecision(3);
 }
 
 /**
@@ -44,7 +53,7 @@ export function minTrafficCsvBytes(models: readonly string[], startMs: number, m
   return csvBytes(models, startMs, minutes, () => csvRate(0).length);
 }
 
-/** Renders traffic as CSV (minute-major, models in order), rates with 3 decimals. */
+/** Renders traffic as CSV (minute-major, models in order), rates as `csvRate` writes them. */
 export function trafficToCsv(traffic: Traffic): string {
   const out: string[] = [TRAFFIC_HEADER];
   for (let i = 0; i < traffic.minutes; i++) {
