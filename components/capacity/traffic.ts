@@ -3,8 +3,8 @@
  * per minute, ISO-8601 UTC timestamps on the minute) and its in-memory form, one Float64Array per
  * model. The parser reports every problem at once (capped), naming the file, the line and what is
  * allowed. Pure: no Pulumi imports, no file access (callers pass the text). Beside it: rows dated
- * apart from the rest (traffic-stray-rows.ts), rendering traffic as CSV (traffic-csv-writer.ts) and
- * per-model load statistics (traffic-load.ts).
+ * apart from the rest (traffic-stray-rows.ts), Unix-time rows (traffic-unix-rows.ts), rendering
+ * traffic as CSV (traffic-csv-writer.ts) and per-model load statistics (traffic-load.ts).
  */
 import { showValue } from "../config/errors";
 import { NO_ZONE, NOT_ISO, parseZonedTime } from "../config/iso-time";
@@ -17,6 +17,7 @@ import {
   unixTime,
 } from "./traffic-format-hints";
 import { strayRows } from "./traffic-stray-rows";
+import { UnixTimeRows } from "./traffic-unix-rows";
 
 /** Traffic of several models over the same minutes. */
 export interface Traffic {
@@ -174,6 +175,7 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
   let maxLine = 0;
   let rows = 0;
   const unknownSeen = new Set<string>();
+  const unixRows = new UnixTimeRows(problems, csvMinute);
   /** Per model, its rows that could not be placed (a bad timestamp, or its name in another case). */
   const unplaced = new Map<string, number>();
   /** Records a row whose minute and model are known (its rate may still be rejected). */
@@ -211,7 +213,7 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
     if (typeof ms === "string") {
       // Its minute is unknown, so it will also look missing: the gap report subtracts it.
       if (model !== "") unplaced.set(model, (unplaced.get(model) ?? 0) + 1);
-      if (cells.length === 3) problems.push(`${at}: ${ms}`);
+      if (cells.length === 3 && !unixRows.take(i + 1, ts, `${at}: ${ms}`)) problems.push(`${at}: ${ms}`);
       ok = false;
     }
     if (cells.length !== 3) {
@@ -281,6 +283,7 @@ export function parseTrafficCsv(text: string, file: string, knownModels?: readon
     }
     if (keyOk) placeRow(model, ms as number, rate, i + 1);
   }
+  unixRows.collapse(file, n);
   if (rows === 0) {
     if (problems.length === 0) problems.push(`${file}: no data rows after the header`);
     throw new TrafficError(file, problems);

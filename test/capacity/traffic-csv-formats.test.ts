@@ -18,7 +18,8 @@ function problemsOf(text: string): readonly string[] {
 
 describe("traffic CSV in another format", () => {
   test("a timestamp in Unix seconds is named as such, with its UTC minute", () => {
-    const msg = errorOf(["1796601600,a,10", "1796601600,b,20"]);
+    // One such row; a file of them is one problem (traffic-csv-unix-time.test.ts).
+    const msg = errorOf(["1796601600,a,10", "2026-12-07T00:00:00Z,b,20"]);
     expect(msg).toContain(
       't.csv:2: timestamp "1796601600" is Unix time in seconds (2026-12-07T00:00:00Z); write timestamps as ISO-8601 UTC',
     );
