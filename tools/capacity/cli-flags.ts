@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { displayUrl } from "../../components/delivery/prometheus-client";
-import { InputError, PROJECT_ROOT } from "./inputs";
+import { InputError, PROJECT_ROOT } from "./command";
 
 /** `--help` or `-h` was given: the tool prints its usage and does nothing else. */
 export class HelpRequested extends Error {}

@@ -23,28 +23,10 @@ import { parseTrafficCsv, Traffic, TrafficError } from "../../components/capacit
 import { implausiblePeaks } from "../../components/capacity/traffic-load";
 import { readStackFile, StackFileError, withUnsetKeys } from "../offline/stack-file";
 import { decodeConfigValue } from "../../components/config/config-value";
+import { InputError, PROJECT_ROOT } from "./command";
 
-/** A user-facing input problem (bad stack, spec or CSV); the CLI prints `message` and exits 1. */
-export class InputError extends Error {}
-
-/**
- * Runs a command's synchronous `main`: its returned exit code, if any, becomes the process's; an
- * `InputError` is the command's one-message refusal (stderr, exit code 1, no stack trace); anything
- * else is a bug and keeps its stack trace.
- */
-export function runCommand(main: () => number | void): void {
-  try {
-    const code = main();
-    if (typeof code === "number") process.exitCode = code;
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    console.error(err.message);
-    process.exitCode = 1;
-  }
-}
-
-/** Repository root (two levels above this file). */
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+// Defined in command.ts, which a tool's entry loads before these: re-exported for the tools' bodies.
+export { InputError, PROJECT_ROOT, runCommand } from "./command";
 
 /** The validated stack config of `stack`. */
 export function loadStackConfig(stack: string, root = PROJECT_ROOT): StackConfig {

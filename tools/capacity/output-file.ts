@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { createFolders, missingFolders } from "../output-paths";
-import { InputError, PROJECT_ROOT } from "./inputs";
+import { InputError, PROJECT_ROOT } from "./command";
 
 /** Where and how an output file is written, as `checkOutputFile` found the path. */
 export interface OutputTarget {

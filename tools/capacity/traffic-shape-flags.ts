@@ -7,7 +7,7 @@
 import type { FlashSale } from "../../components/capacity/flash-sale";
 import { parseZonedTime } from "../../components/config/iso-time";
 import { TRAFFIC_MULTIPLIER_LIMITS } from "../../components/config/stack-schema";
-import { InputError } from "./inputs";
+import { InputError } from "./command";
 
 /** Bounds of `--peak-to-trough`: 1 is a flat day; 100 leaves the night at 1% of the evening. */
 export const PEAK_TO_TROUGH_LIMITS = [1, 100] as const;
