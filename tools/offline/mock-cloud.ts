@@ -6,6 +6,7 @@
  */
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { regionZoneNames, zoneIdPrefix } from "./region-zones";
 
 /** A resource the program declared, as the mock runtime saw it. */
 export interface RecordedResource {
@@ -163,8 +164,8 @@ function callResult(token: string, inputs: Record<string, any>, region: string):
   switch (token) {
     case "aws:index/getAvailabilityZones:getAvailabilityZones":
       return {
-        names: ["a", "b", "c"].map((z) => `${region}${z}`),
-        zoneIds: ["az1", "az2", "az3"].map((z) => `apse1-${z}`),
+        names: regionZoneNames(region),
+        zoneIds: regionZoneNames(region).map((_, i) => `${zoneIdPrefix(region)}-az${i + 1}`),
         id: region,
       };
     case "aws:index/getCallerIdentity:getCallerIdentity":
