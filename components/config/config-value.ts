@@ -3,10 +3,15 @@
  * objects and lists JSON-encoded; numbers and booleans arrive as their text.
  */
 
-/** The value JSON-decoded when it is an object, list, number or boolean; otherwise the string itself. */
+/**
+ * The value JSON-decoded when it is an object, list, number, boolean or null; otherwise the string
+ * itself. A key left empty in the stack file (`mlops-platform:addons:` with every line under it
+ * commented out) is YAML's null, which the offline reader hands the program as the JSON `null`:
+ * read as the string "null", it was refused as "not a string", which names neither slip nor fix.
+ */
 export function decodeConfigValue(value: string): unknown {
   const trimmed = value.trim();
-  if (/^[[{]/.test(trimmed) || /^(true|false|-?\d+(\.\d+)?)$/.test(trimmed)) {
+  if (/^[[{]/.test(trimmed) || /^(true|false|null|-?\d+(\.\d+)?)$/.test(trimmed)) {
     try {
       return JSON.parse(trimmed);
     } catch {
