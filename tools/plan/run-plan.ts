@@ -23,6 +23,7 @@ import { findSecretLeaks, renderResources } from "./render";
 import { SchemaRegistry, validateObjects } from "./schema-validate";
 import { planNotices, policyReport, quietDriftModels, summaryText, unroutedTeams } from "./summary";
 import { stackNotices } from "../../components/config/stack-notices";
+import { policyConfigNotices } from "./policy-config-notice";
 
 /** Options of one plan. */
 export interface PlanOptions {
@@ -222,7 +223,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanOutcome> {
     unroutedTeams: unroutedTeams(models, config.alerting),
     noReceivers: Object.keys(config.alerting.receivers).length === 0,
     quietDrift: quietDriftModels(models),
-    stackNotices: stackNotices(config, models),
+    stackNotices: [...stackNotices(config, models), ...policyConfigNotices(projectRoot, run.stack)],
   };
   const plan = buildPlanJson({
     project: run.project,
