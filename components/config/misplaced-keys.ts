@@ -8,11 +8,21 @@
 import { z } from "zod";
 import { schemaAt } from "./beyond-schema";
 
-/** The field names of the object schema at `path`, or none where it is no object (or unknown). */
+/**
+ * The field names of the object schema at `path`, or none where it is no object (or unknown). A
+ * union of objects has the fields of each: a pool's `sharing` is one map per mode, and `profile:`
+ * dedented out of `sharing: {mode: mig}` is the same slip as `replicas:` dedented out of `serving:`.
+ */
 function fieldsAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   const at = schemaAt(schema, path);
-  if (at?.def.type !== "object") return [];
-  return Object.keys((at.def as z.core.$ZodTypeDef & { shape: Record<string, unknown> }).shape);
+  return at ? objectFields(at) : [];
+}
+
+function objectFields(at: z.ZodType): string[] {
+  const def = at.def as z.core.$ZodTypeDef & { shape?: Record<string, unknown>; options?: z.ZodType[] };
+  if (def.type === "object") return Object.keys(def.shape ?? {});
+  if (def.type === "union") return [...new Set((def.options ?? []).flatMap(objectFields))];
+  return [];
 }
 
 /**
