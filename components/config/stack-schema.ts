@@ -311,10 +311,14 @@ export const MAX_EVENTS = 48;
 /** The whole stack config after defaults. */
 export const stackConfigSchema = strictObject({
   environment: z.enum(["dev", "staging", "prod"]),
-  region: z.string().superRefine((r, ctx) => {
-    const problem = regionProblem(r);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  }),
+  // Described: a key left unset is told what it must be, not only "a string" or "a list".
+  region: z
+    .string()
+    .superRefine((r, ctx) => {
+      const problem = regionProblem(r);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .describe("an AWS region such as ap-southeast-1"),
   timeZone: timeZone.default("Asia/Shanghai"),
   cluster: cluster.default({
     mode: "eks",
@@ -325,7 +329,12 @@ export const stackConfigSchema = strictObject({
     systemNodes: { instanceTypes: ["m6i.xlarge"], minSize: 2, desiredSize: 2, maxSize: 4 },
     adminPrincipalArns: [],
   }),
-  gpuPools: z.array(gpuPoolSchema).min(1, "needs at least one GPU pool"),
+  gpuPools: z
+    .array(gpuPoolSchema)
+    .min(1, "needs at least one GPU pool")
+    .describe(
+      "a list of GPU pools, each a map with name, purpose (serving or training), instanceTypes, maxGpus",
+    ),
   addons,
   pricing,
   budget: strictObject({ monthlyGpuCost: z.number().positive() }),

@@ -95,7 +95,7 @@ describe("plan failures", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("2 configuration problems:");
     expect(r.stderr).toContain(
-      "Pulumi.staging.yaml: mlops-platform:environment: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it\n",
+      "Pulumi.staging.yaml: mlops-platform:environment: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it: one of dev, staging, prod\n",
     );
     expect(r.stderr).toContain("Pulumi.staging.yaml: mlops-platform:budget.monthlyGpuCost = -5");
     expect(fs.readFileSync(path.join(out, "plan.json"), "utf8")).toBe(PREVIOUS_PLAN);

@@ -67,11 +67,11 @@ describe("stack files: keys", () => {
     fs.writeFileSync(path.join(root, "Pulumi.prod.yaml"), doc.toString());
     const file = stackFileIn(root, "prod");
     // timeZone has a default in Pulumi.yaml: the CLI fills it in. The schema's own "required" for
-    // environment is not repeated.
+    // environment is folded into its line, not repeated.
     expect(errorOf(() => loadStackConfig("prod", root))).toBe(
       [
         "4 configuration problems:",
-        `  - ${file}: mlops-platform:environment: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it`,
+        `  - ${file}: mlops-platform:environment: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it: one of dev, staging, prod`,
         `  - ${file}: mlops-platform:cluster: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it (cluster: {} takes every default)`,
         `  - ${file}: mlops-platform:addons: not set, and Pulumi.yaml declares it without a default, so the Pulumi CLI refuses the stack; set it (addons: {} takes every default)`,
         `  - ${file}: mlops-platform:budget.monthlyGpuCost = -5: must be > 0`,

@@ -150,10 +150,15 @@ export function readStackFile(projectRoot: string, stack: string, namespace: str
 /**
  * The problems of a stack file that leaves required keys unset (`unsetRequired`) together with those
  * the config's own checks found: the unset keys first, and the schema's "required" for the same key
- * left out, as it says less.
+ * folded into it - what the key must be (`one of dev, staging, prod`, `a map with monthlyGpuCost`),
+ * which "set it" alone left for the reader to find.
  */
 export function withUnsetKeys(unsetRequired: readonly Problem[], problems: readonly Problem[]): Problem[] {
-  return [...unsetRequired, ...problems.filter((p) => !unsetRequired.some((u) => u.path === p.path))];
+  const unset = unsetRequired.map((u) => {
+    const required = problems.find((p) => p.path === u.path && p.reason.startsWith("required: "));
+    return required ? { ...u, reason: `${u.reason}: ${required.reason.slice("required: ".length)}` } : u;
+  });
+  return [...unset, ...problems.filter((p) => !unsetRequired.some((u) => u.path === p.path))];
 }
 
 /** Whether `{}` is a complete value of the key: the schema has a default for each of its fields. */
