@@ -101,19 +101,22 @@ export function latencyExpr(spec: ModelSpec, quantile: number, window: string, b
   // looser, check (`maxLatencyP99Ms`) and carries a fraction of the traffic, so a canary within its
   // limit must not page for the whole model.
   const variant: [string, "=", string][] = by.includes("variant") ? [] : [["variant", "=", "stable"]];
+  // The contract histogram first, the runtime's native latency where it is absent (DESIGN section 4,
+  // as for the request counters in request-metrics.ts).
+  const contract = `histogram_quantile(${quantile}, sum by (${by}, le) (rate(${selector("mlops_model_request_duration_seconds_bucket", [m, ...variant])}[${window}])))`;
   switch (spec.serving.runtime) {
     case "triton":
       // Triton has no latency histogram; with `--metrics-config summary_latencies=true` (set by
       // inference-service.ts) it exports summaries (`nv_inference_request_summary_us`,
       // microseconds) whose quantiles are computed over Triton's own sliding window. Quantiles
       // cannot be averaged across pods: take the worst.
-      return `max by (${by}) (${selector("nv_inference_request_summary_us", [m, ...servedModelMatchers(spec), ...variant, ["quantile", "=", String(quantile)]])}) / 1e6`;
+      return `(${contract} or max by (${by}) (${selector("nv_inference_request_summary_us", [m, ...servedModelMatchers(spec), ...variant, ["quantile", "=", String(quantile)]])}) / 1e6)`;
     case "mlserver":
       // MLServer's REST server histogram (starlette_exporter's `<prefix>_request_duration_seconds`,
       // prefix `metrics_rest_server_prefix`, default rest_server), restricted to inference calls.
-      return `histogram_quantile(${quantile}, sum by (${by}, le) (rate(${selector("rest_server_request_duration_seconds_bucket", [m, ...variant, ["path", "=~", ".*/infer"]])}[${window}])))`;
+      return `(${contract} or histogram_quantile(${quantile}, sum by (${by}, le) (rate(${selector("rest_server_request_duration_seconds_bucket", [m, ...variant, ["path", "=~", ".*/infer"]])}[${window}]))))`;
     default:
-      return `histogram_quantile(${quantile}, sum by (${by}, le) (rate(${selector("mlops_model_request_duration_seconds_bucket", [m, ...variant])}[${window}])))`;
+      return contract;
   }
 }
 

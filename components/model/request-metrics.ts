@@ -49,32 +49,39 @@ export function requestExprs(
   by: string,
   opts: RequestQueryOptions = {},
 ): { requests: string; errors: string } {
-  const m: Matcher[] = [["model", "=", spec.name], ...servedModelMatchers(spec), ...(opts.matchers ?? [])];
+  const base: Matcher[] = [["model", "=", spec.name], ...(opts.matchers ?? [])];
   const agg = by ? `sum by (${by}) ` : "sum";
-  const sumOf = (metric: string, extra: readonly Matcher[] = []) =>
-    `${agg}(${opts.fn ?? "rate"}(${selector(metric, [...m, ...extra])}[${window}]))`;
-  switch (spec.serving.runtime) {
-    // Triton counts successes and failures separately (docs: user_guide/metrics.md, "Counts").
-    case "triton":
-    // MLServer's default metrics (docs.seldon.ai/mlserver/user-guide/metrics): prometheus_client
-    // Counters, which it exposes with the `_total` suffix.
-    case "mlserver": {
-      const [ok, failed] =
-        spec.serving.runtime === "triton"
-          ? ["nv_inference_request_success", "nv_inference_request_failure"]
-          : ["model_infer_request_success_total", "model_infer_request_failure_total"];
-      const success = sumOf(ok);
-      const errors = `(${sumOf(failed)} or 0 * ${success})`;
-      return { requests: `(${success} + ${errors})`, errors };
-    }
-    default: {
-      const requests = sumOf("mlops_model_requests_total");
-      return {
-        requests,
-        errors: `(${sumOf("mlops_model_requests_total", [["outcome", "=", "error"]])} or 0 * ${requests})`,
-      };
-    }
-  }
+  const sumOf = (metric: string, m: readonly Matcher[]) =>
+    `${agg}(${opts.fn ?? "rate"}(${selector(metric, m)}[${window}]))`;
+  const contractRequests = sumOf("mlops_model_requests_total", base);
+  const contract = {
+    requests: contractRequests,
+    errors: `(${sumOf("mlops_model_requests_total", [...base, ["outcome", "=", "error"]])} or 0 * ${contractRequests})`,
+  };
+  if (spec.serving.runtime !== "triton" && spec.serving.runtime !== "mlserver") return contract;
+  // Triton counts successes and failures separately (docs: user_guide/metrics.md, "Counts").
+  // MLServer's default metrics (docs.seldon.ai/mlserver/user-guide/metrics): prometheus_client
+  // Counters, which it exposes with the `_total` suffix.
+  const [ok, failed] =
+    spec.serving.runtime === "triton"
+      ? ["nv_inference_request_success", "nv_inference_request_failure"]
+      : ["model_infer_request_success_total", "model_infer_request_failure_total"];
+  const native: Matcher[] = [
+    ["model", "=", spec.name],
+    ...servedModelMatchers(spec),
+    ...(opts.matchers ?? []),
+  ];
+  const success = sumOf(ok, native);
+  const nativeErrors = `(${sumOf(failed, native)} or 0 * ${success})`;
+  // The contract counter first, per group of `by`, the native ones where it is absent (DESIGN
+  // section 4 maps native metrics onto the contract; it does not replace it): a Triton Python
+  // backend or MLServer custom runtime that emits mlops_model_requests_total was read only from the
+  // native counters, and a server exporting both is not counted twice. Requests and errors of one
+  // group come from the same source, as each side's errors exist wherever its requests do.
+  return {
+    requests: `(${contract.requests} or (${success} + ${nativeErrors}))`,
+    errors: `(${contract.errors} or ${nativeErrors})`,
+  };
 }
 
 /** Request rate of one variant over the last minute, the KEDA request-rate trigger's query. */
