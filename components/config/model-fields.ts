@@ -4,6 +4,7 @@
  * canary-schema.ts, training-schema.ts) reads as its fields.
  */
 import { z } from "zod";
+import { REGISTRY_PLACEHOLDER } from "./image-registry";
 
 /**
  * A DNS-1035 label (a DNS-1123 label that starts with a letter, as Service names must: KServe names
@@ -147,9 +148,14 @@ export function pinnedImage(message: string) {
     const host = image.includes("/") ? image.slice(0, image.indexOf("/")) : undefined;
     if (host !== undefined && /[^A-Za-z0-9._:-]/.test(host)) {
       const rest = pinned(`registry.example.com${image.slice(host.length)}`) ? "" : `; and ${message}`;
+      // DESIGN's placeholder is usable once the stack names its registry (image-registry.ts).
+      const placeholder =
+        host === REGISTRY_PLACEHOLDER
+          ? ", or set mlops-platform:imageRegistry in the stack file for <registry> to stand for"
+          : "";
       ctx.addIssue({
         code: "custom",
-        message: `has the registry host ${host}, which is not a host name (letters, digits, '.' and '-', then an optional :port): write your registry's host, such as registry.example.com${rest}`,
+        message: `has the registry host ${host}, which is not a host name (letters, digits, '.' and '-', then an optional :port): write your registry's host, such as registry.example.com${placeholder}${rest}`,
       });
       return;
     }

@@ -242,4 +242,6 @@ export interface SpecContext {
   /** Pools the stack file gets wrong: checks of a spec against them wait for the pool's fix. */
   readonly poolsWithProblems?: readonly string[];
   readonly alerting?: Pick<StackConfig["alerting"], "receivers" | "platformTeam">;
+  /** What a spec image's `<registry>` placeholder stands for (image-registry.ts). */
+  readonly imageRegistry?: string;
 }

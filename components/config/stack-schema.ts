@@ -338,6 +338,14 @@ export const stackConfigSchema = strictObject({
   addons,
   pricing,
   budget: strictObject({ monthlyGpuCost: z.number().positive() }),
+  /** The registry host (and optional path) a spec's `<registry>/...` image stands for (image-registry.ts). */
+  imageRegistry: z
+    .string()
+    .regex(
+      /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|localhost)(?::\d{1,5})?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
+      "must be a registry host with an optional :port and path, such as 123456789012.dkr.ecr.ap-southeast-1.amazonaws.com",
+    )
+    .optional(),
   /**
    * Per-minute traffic of the stack's models (a traffic CSV, path relative to the project root): the
    * load `plan` and the budget policy cost the serving pools at. Without it they assume the models'

@@ -20,6 +20,7 @@ import {
 } from "./model-schema";
 import { specChecks, specProblems } from "./model-spec-checks";
 import { childNameClashes, SpecInFile } from "./child-name-clashes";
+import { withImageRegistry } from "./image-registry";
 
 /**
  * Validates every spec for `stack` against the stack config. Returns the specs sorted by name, or
@@ -39,7 +40,11 @@ export function validateModelSpecs(
   const fileByModel = new Map(sources.map((s) => [baseName(s.file), s.file]));
   for (const src of sources) {
     // Optional fields left null (`canary:` with its lines commented out) are absent, as in overrides.
-    let data = isPlainObject(src.data) ? withoutNullOptionals(src.data) : src.data;
+    // DESIGN's `<registry>/...` image placeholder becomes the stack's registry before any check.
+    let data = withImageRegistry(
+      isPlainObject(src.data) ? withoutNullOptionals(src.data) : src.data,
+      cfg.imageRegistry,
+    );
     if (isPlainObject(data) && data.stacks !== undefined && !isPlainObject(data.stacks)) {
       problems.push({
         file: src.file,

@@ -45,6 +45,7 @@ export interface StackParts {
   readonly cluster?: StackConfig["cluster"];
   /** The declared path; `undefined` also when the key itself is wrong. */
   readonly trafficHistory?: string;
+  readonly imageRegistry?: string;
 }
 
 /**
@@ -76,6 +77,7 @@ function readableStackParts(raw: Record<string, unknown>, problems: readonly Pro
     alerting: part("alerting"),
     cluster: part("cluster"),
     trafficHistory: part("trafficHistory"),
+    imageRegistry: part("imageRegistry"),
   };
 }
 

@@ -2,24 +2,31 @@
  * Range errors say what kind of number a field is - a fraction or a percent - so a value in the
  * other unit is fixed at once, and an image whose registry is a placeholder names the registry.
  */
-import { problemsOfEdited } from "./bad-spec-harness";
+import { validationMessage } from "../helpers/model-specs";
+import { cfg, problemsOfEdited, source, spec } from "./bad-spec-harness";
+
+/** The message of spec `name` edited, on a stack that sets no `imageRegistry` for `<registry>` to stand for. */
+function withoutRegistry(name: string, edit: (yaml: string) => string): string {
+  return validationMessage([source(`models/${name}.yaml`, spec(name, edit))], "staging", {
+    ...cfg,
+    imageRegistry: undefined,
+  })!;
+}
 
 test("DESIGN's example image with its <registry> placeholder names the registry, not a missing tag", () => {
-  const msg = problemsOfEdited("img", (y) =>
+  const msg = withoutRegistry("img", (y) =>
     y.replace("image: registry.example.com/recs/trainer:1.4.2", 'image: "<registry>/recs/trainer:1.4.2"'),
   );
   expect(msg.split("\n")[1]).toBe(
-    "  - models/img.yaml: training.image = \"<registry>/recs/trainer:1.4.2\": has the registry host <registry>, which is not a host name (letters, digits, '.' and '-', then an optional :port): write your registry's host, such as registry.example.com",
+    "  - models/img.yaml: training.image = \"<registry>/recs/trainer:1.4.2\": has the registry host <registry>, which is not a host name (letters, digits, '.' and '-', then an optional :port): write your registry's host, such as registry.example.com, or set mlops-platform:imageRegistry in the stack file for <registry> to stand for",
   );
 });
 
 test("a placeholder registry and a missing tag are both said", () => {
-  const msg = problemsOfEdited("img2", (y) =>
+  const msg = withoutRegistry("img2", (y) =>
     y.replace("image: registry.example.com/recs/trainer:1.4.2", 'image: "<registry>/recs/trainer"'),
   );
-  expect(msg).toContain(
-    "write your registry's host, such as registry.example.com; and must be an image with a tag or digest",
-  );
+  expect(msg).toContain("for <registry> to stand for; and must be an image with a tag or digest");
 });
 
 test.each([
