@@ -34,13 +34,16 @@ export const LOW_UTILIZATION = 30;
  * of max 2), and `ScalingLimited` is then false (`DesiredWithinRange`). An HPA whose min equals its
  * max (a pinned staging model) is left out: below its min it is `ScalingLimited`
  * (`TooFewReplicas`) while at max.
+ * Labelled `model` from the namespace (a model's namespace is its name, `modelNamespace`): DESIGN
+ * section 5 gives every model alert that label, which Alertmanager groups and inhibits by.
  */
 export function replicasAtMaxExpr(): string {
   const hpa = "on(namespace, horizontalpodautoscaler)";
   return (
-    `(kube_horizontalpodautoscaler_status_current_replicas{horizontalpodautoscaler=~"keda-hpa-.*"} >= ${hpa} kube_horizontalpodautoscaler_spec_max_replicas)` +
+    `label_replace((kube_horizontalpodautoscaler_status_current_replicas{horizontalpodautoscaler=~"keda-hpa-.*"} >= ${hpa} kube_horizontalpodautoscaler_spec_max_replicas)` +
     ` and ${hpa} (kube_horizontalpodautoscaler_status_condition{condition="ScalingLimited", status="true"} == 1)` +
-    ` and ${hpa} (kube_horizontalpodautoscaler_spec_min_replicas < ${hpa} kube_horizontalpodautoscaler_spec_max_replicas)`
+    ` and ${hpa} (kube_horizontalpodautoscaler_spec_min_replicas < ${hpa} kube_horizontalpodautoscaler_spec_max_replicas),` +
+    ` "model", "$1", "namespace", "(.*)")`
   );
 }
 

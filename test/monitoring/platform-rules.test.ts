@@ -286,6 +286,7 @@ describe("platform rules", () => {
           {
             exp_labels: {
               namespace: "m",
+              model: "m",
               horizontalpodautoscaler: "keda-hpa-busy",
               team: cfg.alerting.platformTeam,
               severity: "ticket",
